@@ -1,0 +1,46 @@
+#pragma once
+// What a scan produces: one record per (address, protocol, port). These types
+// are shared by the engine (which classifies replies), the output formats and
+// the follow-up detection stage.
+#include <cstdint>
+#include <string_view>
+
+namespace portsweep {
+
+enum class Proto : uint8_t { Tcp, Udp, Sctp, Ip };
+
+// nmap's six port states.
+enum class PortState : uint8_t { Open, Closed, Filtered, Unfiltered, OpenFiltered, ClosedFiltered };
+
+// Why a state was chosen; printed by --reason and kept in every output format.
+enum class Reason : uint8_t {
+  SynAck,
+  Reset,
+  NoResponse,
+  HostUnreach,
+  NetUnreach,
+  ProtoUnreach,
+  PortUnreach,
+  HostProhibited,
+  NetProhibited,
+  AdminProhibited,
+  UdpResponse,
+  EchoReply,
+};
+
+struct PortResult {
+  uint32_t ip = 0;        // IPv4, host byte order
+  uint16_t port = 0;
+  Proto proto = Proto::Tcp;
+  PortState state = PortState::Filtered;
+  Reason reason = Reason::NoResponse;
+  uint8_t ttl = 0;        // TTL of the reply; 0 when there was none
+  int64_t time_us = 0;    // wall-clock time of the reply, microseconds since the epoch
+};
+
+std::string_view to_string(Proto p);
+std::string_view to_string(PortState s);
+// nmap's reason strings: "syn-ack", "reset", "no-response", "host-unreach", ...
+std::string_view to_string(Reason r);
+
+}  // namespace portsweep

@@ -1,0 +1,194 @@
+#include "cli/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+#include <pcap/pcap.h>
+#include <tbb/version.h>
+
+#include <memory>
+#include <sstream>
+
+#include "cli/help_formatter.hpp"
+#include "cli/nmap_args.hpp"
+#include "common/error.hpp"
+#include "portsweep_config.h"
+
+namespace portsweep {
+
+namespace {
+
+int timing_level(const std::string& v) {
+  static const char* names[] = {"paranoid", "sneaky", "polite", "normal", "aggressive", "insane"};
+  if (v.size() == 1 && v[0] >= '0' && v[0] <= '5') return v[0] - '0';
+  for (int i = 0; i < 6; ++i)
+    if (v == names[i]) return i;
+  throw UsageError("invalid timing template \"-T" + v +
+                   "\": expected 0-5 or paranoid, sneaky, polite, normal, aggressive, insane");
+}
+
+void check_positive(const std::optional<double>& v, const char* name) {
+  if (v && !(*v > 0))
+    throw UsageError(std::string("invalid ") + name + " \"" + std::to_string(*v) +
+                     "\": expected a rate above 0 packets per second");
+}
+
+// --shard I/N, counted from 1 so "--shard 1/1" is the whole scan.
+void check_shard(const std::string& s) {
+  if (s.empty()) return;
+  unsigned i = 0, n = 0;
+  char slash = 0, extra = 0;
+  std::istringstream in(s);
+  if (!(in >> i >> slash >> n) || slash != '/' || (in >> extra) || i < 1 || n < 1 || i > n)
+    throw UsageError("invalid --shard \"" + s + "\": expected I/N with 1 <= I <= N, e.g. 2/4");
+}
+
+void check_source_ports(const std::string& s) {
+  if (s.empty()) return;
+  unsigned a = 0, b = 0;
+  char dash = 0, extra = 0;
+  std::istringstream in(s);
+  if (!(in >> a >> dash >> b) || dash != '-' || (in >> extra) || a < 1 || b > 65535 || a > b)
+    throw UsageError("invalid --source-ports \"" + s +
+                     "\": expected a range FIRST-LAST within 1-65535, e.g. 40000-60000");
+}
+
+}  // namespace
+
+void print_version(std::ostream& out) {
+  out << "portsweep version " << PORTSWEEP_VERSION << "\n"
+      << "Platform: x86_64-linux-gnu\n"
+      << "Compiled with: " << pcap_lib_version() << ", oneTBB " << TBB_VERSION_MAJOR << '.'
+      << TBB_VERSION_MINOR << ", CLI11 " << CLI11_VERSION;
+#if PORTSWEEP_HAVE_DPDK
+  out << ", DPDK " << PORTSWEEP_DPDK_VERSION;
+#endif
+  out << "\nCompiled without:";
+#if !PORTSWEEP_HAVE_DPDK
+  out << " dpdk";
+#endif
+  out << "\nPacket I/O backends: pcap" << (PORTSWEEP_HAVE_DPDK ? " dpdk" : "") << "\n";
+}
+
+ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::ostream& out,
+                                     std::ostream& err) {
+  ScanOptions o;
+  o.argv = args;
+  CLI::App app{"portsweep: a stateless network scanner with nmap's command line", "portsweep"};
+  app.formatter(std::make_shared<NmapHelpFormatter>());
+  app.get_formatter()->column_width(30);
+  app.footer(
+      "EXAMPLES:\n"
+      "  portsweep -sS -n -Pn -p 22,80,443 --rate 100000 -e eth0 198.19.0.0/16\n"
+      "  portsweep -sL 10.0-3.0.1-254\n"
+      "  portsweep -sS -F --top-ports 100 -oA sweep 198.19.0.0/24");
+
+  const char* tgt = "TARGET SPECIFICATION";
+  app.add_option("targets", o.targets, "Hostnames, IP addresses, networks (CIDR) or nmap ranges")
+      ->group(tgt);
+  app.add_option("--input-list", o.input_list, "Input from list of hosts/networks (- for stdin)")
+      ->type_name("FILE")->group(tgt);
+  app.add_option("--exclude", o.exclude, "Exclude hosts/networks")
+      ->delimiter(',')->type_name("HOST1[,HOST2]...")->group(tgt);
+  app.add_option("--excludefile", o.exclude_file, "Exclude list from file")
+      ->type_name("FILE")->group(tgt);
+
+  const char* scan = "SCAN TECHNIQUES";
+  app.add_flag("--syn-scan", o.syn_scan, "TCP SYN scan (the default)")->group(scan);
+  app.add_flag("--udp-scan", o.udp_scan, "UDP scan")->group(scan);
+  app.add_flag("--list-scan", o.list_scan, "List Scan: list targets to scan, send nothing")
+      ->group(scan);
+  app.add_flag("--service-version", o.service_version, "Probe open ports for service/version info")
+      ->group(scan);
+  app.add_flag("--skip-discovery", o.skip_discovery, "Treat all hosts as online")->group(scan);
+  app.add_flag("-n", o.no_dns, "Never do DNS resolution")->group(scan);
+
+  const char* ports = "PORT SPECIFICATION";
+  app.add_option("--ports", o.ports, "Only scan these ports: -p22; -p1-65535; -p U:53,T:21-25,80")
+      ->type_name("SPEC")->group(ports);
+  app.add_flag("-F", o.fast, "Fast mode: scan fewer ports than the default scan")->group(ports);
+  app.add_flag("-r", o.sequential_ports, "Scan ports sequentially, don't randomize")->group(ports);
+  app.add_option("--top-ports", o.top_ports, "Scan the N most common ports")
+      ->type_name("N")->group(ports);
+  app.add_option("--port-ratio", o.port_ratio, "Scan ports more common than RATIO (0 to 1)")
+      ->type_name("RATIO")->group(ports);
+  app.add_option("--datadir", o.datadir, "Read nmap-services from DIR first")
+      ->type_name("DIR")->group(ports);
+
+  const char* perf = "TIMING AND PERFORMANCE";
+  app.add_option("--timing", o.timing, "Timing template (higher is faster)")
+      ->type_name("<0-5>")->check(CLI::Range(0, 5).description(""))->group(perf)
+      ->transform([](const std::string& v) { return std::to_string(timing_level(v)); });
+  app.add_option("--rate", o.rate, "Send exactly this many packets per second")
+      ->type_name("PPS")->group(perf);
+  app.add_option("--min-rate", o.min_rate, "Send no slower than PPS")->type_name("PPS")->group(perf);
+  app.add_option("--max-rate", o.max_rate, "Send no faster than PPS")->type_name("PPS")->group(perf);
+  app.add_option("--max-retries", o.max_retries, "Retransmissions of an unanswered probe")
+      ->type_name("N")->check(CLI::Range(0, 50).description(""))->group(perf);
+  app.add_option("--wait", o.wait_seconds, "Seconds to wait for replies after the last probe")
+      ->type_name("SECONDS")->check(CLI::Range(0.0, 3600.0).description(""))->group(perf);
+  app.add_option("--tx-threads", o.tx_threads, "Transmit threads (default: follow the cores)")
+      ->type_name("N")->check(CLI::Range(1, 64).description(""))->group(perf);
+  app.add_option("--seed", o.seed, "Seed of the probe order and cookies")->group(perf);
+  app.add_option("--shard", o.shard, "Scan only shard I of N (1-based)")
+      ->type_name("I/N")->group(perf);
+
+  const char* io = "PACKET I/O";
+  app.add_option("--io", o.io, "Packet I/O backend")
+      ->check(CLI::IsMember({"pcap", "dpdk"}))->group(io);
+  app.add_option("-e", o.interface, "Use specified interface")->type_name("IFACE")->group(io);
+  app.add_option("-S", o.source_ip, "Spoof source address")->type_name("ADDR")->group(io);
+  app.add_option("-g,--source-port", o.source_port, "Use given source port number")
+      ->type_name("PORT")->group(io);
+  app.add_option("--source-ports", o.source_ports, "Source port range for probes")
+      ->type_name("FIRST-LAST")->group(io);
+  app.add_option("--ttl", o.ttl, "Set IP time-to-live field")
+      ->check(CLI::Range(1, 255).description(""))->group(io);
+  app.add_flag("--iflist", o.iflist, "Print host interfaces and routes")->group(io);
+
+  const char* outg = "OUTPUT";
+  app.add_option("--output-normal", o.output_normal, "Normal output to FILE")
+      ->type_name("FILE")->group(outg);
+  app.add_option("--output-xml", o.output_xml, "XML output to FILE")->type_name("FILE")->group(outg);
+  app.add_option("--output-grepable", o.output_grepable, "Grepable output to FILE")
+      ->type_name("FILE")->group(outg);
+  app.add_option("--output-json", o.output_json, "JSON lines to FILE, one record per result")
+      ->type_name("FILE")->group(outg);
+  app.add_option("--output-all", o.output_all, "Normal, XML and grepable output to BASE.*")
+      ->type_name("BASE")->group(outg);
+  app.add_flag("--verbose", o.verbose, "Increase verbosity level")->group(outg);
+  app.add_flag("--debug", o.debug, "Increase debugging level")->group(outg);
+  app.add_flag("--reason", o.reason, "Display the reason a port is in a particular state")
+      ->group(outg);
+  app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
+  app.add_option("--resume", o.resume, "Resume an interrupted scan from its resume file")
+      ->type_name("FILE")->group(outg);
+
+  app.add_flag("-V,--version", o.version, "Print version number")->group("MISC");
+  app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
+
+  std::vector<std::string> normalised = normalise_nmap_args(args);
+  std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
+  try {
+    app.parse(reversed);
+    o.exclude.erase(std::remove(o.exclude.begin(), o.exclude.end(), ""), o.exclude.end());
+    check_positive(o.rate, "--rate");
+    check_positive(o.min_rate, "--min-rate");
+    check_positive(o.max_rate, "--max-rate");
+    if (o.min_rate && o.max_rate && *o.min_rate > *o.max_rate)
+      throw UsageError("--min-rate " + std::to_string(*o.min_rate) + " is above --max-rate " +
+                       std::to_string(*o.max_rate));
+    check_shard(o.shard);
+    check_source_ports(o.source_ports);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return {std::nullopt, 0};
+  } catch (const CLI::ParseError& e) {
+    err << "portsweep: " << e.what() << "\nSee 'portsweep --help' for the options.\n";
+    return {std::nullopt, 2};
+  } catch (const UsageError& e) {
+    err << "portsweep: " << e.what() << "\n";
+    return {std::nullopt, 2};
+  }
+  return {std::move(o), 0};
+}
+
+}  // namespace portsweep

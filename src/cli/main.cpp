@@ -1,0 +1,28 @@
+// portsweep's entry point: parse nmap's command line, then hand over to the
+// layer that does the work. Every error that reaches here is one sentence.
+#include <iostream>
+
+#include "cli/command_line.hpp"
+#include "common/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace portsweep;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    ParsedCommandLine parsed = parse_command_line(args, std::cout, std::cerr);
+    if (!parsed.options) return parsed.exit_status;
+    const ScanOptions& o = *parsed.options;
+    if (o.version) {
+      print_version(std::cout);
+      return 0;
+    }
+    std::cerr << "portsweep: nothing to do yet\n";
+    return 1;
+  } catch (const UsageError& e) {
+    std::cerr << "portsweep: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "portsweep: " << e.what() << "\n";
+    return 1;
+  }
+}

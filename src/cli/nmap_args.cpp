@@ -1,0 +1,101 @@
+#include "cli/nmap_args.hpp"
+
+#include <cctype>
+
+namespace portsweep {
+
+const std::vector<NmapAlias>& nmap_aliases() {
+  static const std::vector<NmapAlias> table = {
+      {"-sS", "--syn-scan", false},        {"-sU", "--udp-scan", false},
+      {"-sL", "--list-scan", false},       {"-sV", "--service-version", false},
+      {"-Pn", "--skip-discovery", false},  {"-iL", "--input-list", true},
+      {"-oN", "--output-normal", true},    {"-oX", "--output-xml", true},
+      {"-oG", "--output-grepable", true},  {"-oJ", "--output-json", true},
+      {"-oA", "--output-all", true},
+  };
+  return table;
+}
+
+std::optional<std::string_view> nmap_spelling(std::string_view long_name) {
+  for (const auto& a : nmap_aliases())
+    if (a.name == long_name) return a.nmap;
+  static const std::vector<std::pair<std::string_view, std::string_view>> patterned = {
+      {"--ports", "-p"}, {"--timing", "-T"}, {"--verbose", "-v"}, {"--debug", "-d"}};
+  for (const auto& [name, nmap] : patterned)
+    if (name == long_name) return nmap;
+  return std::nullopt;
+}
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+// "-vvv" or "-v3" -> that many --verbose flags; same for -d.
+std::optional<int> repeat_count(std::string_view tok, char letter) {
+  if (tok.size() < 2 || tok[0] != '-' || tok[1] != letter) return std::nullopt;
+  std::string_view rest = tok.substr(2);
+  if (rest.empty()) return 1;
+  if (all_digits(rest)) return std::stoi(std::string(rest));
+  for (char c : rest)
+    if (c != letter) return std::nullopt;
+  return static_cast<int>(rest.size()) + 1;
+}
+
+}  // namespace
+
+std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  out.reserve(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& tok = args[i];
+    if (tok == "--") {  // everything after is positional
+      out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
+      break;
+    }
+    if (tok.size() < 2 || tok[0] != '-' || tok[1] == '-') {
+      out.push_back(tok);
+      continue;
+    }
+    bool done = false;
+    for (const auto& a : nmap_aliases()) {
+      if (tok == a.nmap) {
+        out.emplace_back(a.name);
+        done = true;
+        break;
+      }
+    }
+    if (done) continue;
+    // -p takes anything as its value, including "-1024" and "-", so the
+    // next token is glued on rather than left for CLI11 to mistake for a flag.
+    if (tok == "-p") {
+      if (i + 1 < args.size()) out.push_back("--ports=" + args[++i]);
+      else out.emplace_back("--ports");
+      continue;
+    }
+    if (tok[1] == 'p') {
+      out.push_back("--ports=" + tok.substr(2));
+      continue;
+    }
+    if (tok[1] == 'T' && tok.size() > 2) {
+      out.push_back("--timing=" + tok.substr(2));
+      continue;
+    }
+    if (auto n = repeat_count(tok, 'v')) {
+      for (int k = 0; k < *n; ++k) out.emplace_back("--verbose");
+      continue;
+    }
+    if (auto n = repeat_count(tok, 'd')) {
+      for (int k = 0; k < *n; ++k) out.emplace_back("--debug");
+      continue;
+    }
+    out.push_back(tok);
+  }
+  return out;
+}
+
+}  // namespace portsweep

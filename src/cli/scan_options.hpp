@@ -1,0 +1,64 @@
+#pragma once
+// Everything the command line can say, before it is resolved into target and
+// port sets. The resume file stores the command line itself, so adding an
+// option here needs nothing more to survive an interrupted scan.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace portsweep {
+
+struct ScanOptions {
+  // Scan types.
+  bool syn_scan = false;
+  bool udp_scan = false;
+  bool list_scan = false;
+  bool service_version = false;
+  bool skip_discovery = false;
+  bool no_dns = false;
+
+  // What to scan.
+  std::vector<std::string> targets;
+  std::string input_list;
+  std::vector<std::string> exclude;
+  std::string exclude_file;
+  std::optional<std::string> ports;
+  bool fast = false;
+  std::optional<int> top_ports;
+  std::optional<double> port_ratio;
+  bool sequential_ports = false;
+  std::string datadir;
+
+  // How to send.
+  std::string io = "pcap";
+  std::string interface;
+  std::string source_ip;
+  std::optional<uint16_t> source_port;
+  std::string source_ports;          // "40000-60000"
+  std::optional<double> rate;        // exact packets/s
+  std::optional<double> min_rate;
+  std::optional<double> max_rate;
+  std::optional<int> max_retries;
+  std::optional<double> wait_seconds;  // cooldown after the last probe
+  std::optional<int> timing;           // -T0..5
+  unsigned tx_threads = 0;             // 0: follow the cores
+  std::optional<uint64_t> seed;
+  std::string shard;                   // "I/N", 1-based as in zmap
+  int ttl = 64;
+
+  // Output.
+  std::string output_normal, output_xml, output_grepable, output_json, output_all;
+  bool reason = false;
+  bool open_only = false;
+  int verbose = 0;
+  int debug = 0;
+  std::string resume;
+  bool iflist = false;
+  bool version = false;
+
+  // The command line as typed, for output headers and the resume file.
+  std::vector<std::string> argv;
+};
+
+}  // namespace portsweep

@@ -1,0 +1,45 @@
+#include "portsweep/result.hpp"
+
+namespace portsweep {
+
+std::string_view to_string(Proto p) {
+  switch (p) {
+    case Proto::Tcp: return "tcp";
+    case Proto::Udp: return "udp";
+    case Proto::Sctp: return "sctp";
+    case Proto::Ip: return "ip";
+  }
+  return "?";
+}
+
+std::string_view to_string(PortState s) {
+  switch (s) {
+    case PortState::Open: return "open";
+    case PortState::Closed: return "closed";
+    case PortState::Filtered: return "filtered";
+    case PortState::Unfiltered: return "unfiltered";
+    case PortState::OpenFiltered: return "open|filtered";
+    case PortState::ClosedFiltered: return "closed|filtered";
+  }
+  return "?";
+}
+
+std::string_view to_string(Reason r) {
+  switch (r) {
+    case Reason::SynAck: return "syn-ack";
+    case Reason::Reset: return "reset";
+    case Reason::NoResponse: return "no-response";
+    case Reason::HostUnreach: return "host-unreach";
+    case Reason::NetUnreach: return "net-unreach";
+    case Reason::ProtoUnreach: return "proto-unreach";
+    case Reason::PortUnreach: return "port-unreach";
+    case Reason::HostProhibited: return "host-prohibited";
+    case Reason::NetProhibited: return "net-prohibited";
+    case Reason::AdminProhibited: return "admin-prohibited";
+    case Reason::UdpResponse: return "udp-response";
+    case Reason::EchoReply: return "echo-reply";
+  }
+  return "?";
+}
+
+}  // namespace portsweep
