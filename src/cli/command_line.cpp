@@ -87,7 +87,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--input-list", o.input_list, "Input from list of hosts/networks (- for stdin)")
       ->type_name("FILE")->group(tgt);
   app.add_option("--exclude", o.exclude, "Exclude hosts/networks")
-      ->delimiter(',')->type_name("HOST1[,HOST2]...")->group(tgt);
+      ->delimiter(',')->allow_extra_args(false)->type_name("HOST1[,HOST2]...")->group(tgt);
   app.add_option("--excludefile", o.exclude_file, "Exclude list from file")
       ->type_name("FILE")->group(tgt);
 
