@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Sourced by the lab test scripts: locate the lab, require root, always tear
+# the lab down on exit (also on failure), and check that down leaves nothing.
+set -euo pipefail
+
+SRC=${PORTSWEEP_SOURCE_ROOT:-$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)}
+LAB="$SRC/scripts/lab"
+
+if [[ $EUID -ne 0 ]]; then
+    echo "SKIP: the lab needs root (network namespaces, nftables)"
+    exit 77 # meson's "skipped"
+fi
+
+work=$(mktemp -d)
+cleanup() {
+    "$LAB" down || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# True if PID exists and is not a zombie (orphaned daemons are reaped by
+# PID 1, not always at once).
+alive() {
+    local state
+    state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+    [[ -n $state && $state != Z ]]
+}
+
+# Every process inside the lab's namespaces (to check they die with `down`).
+lab_pids() {
+    local ns
+    for ns in ps-target ps-scan; do
+        [[ -e /run/netns/$ns ]] && ip netns pids "$ns"
+    done
+    return 0
+}
+
+# After `down`: no ps-* namespace, none of the given PIDs alive, no run dir.
+assert_clean() {
+    local pid left
+    left=$(ip netns list | grep -E '^ps-(scan|target)\b' || true)
+    [[ -z $left ]] || fail "namespaces left after down: $left"
+    for pid in "$@"; do
+        ! alive "$pid" || fail "process $pid survived down: $(ps -o args= -p "$pid")"
+    done
+    [[ ! -e /run/portsweep-lab ]] || fail "/run/portsweep-lab left after down"
+    echo "ok   down left no namespace, process or run dir"
+}
