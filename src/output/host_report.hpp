@@ -1,0 +1,55 @@
+#pragma once
+// The finished picture of one host, as every format prints it: the ports to
+// list one per line and the counts nmap folds into "Not shown:".
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "portsweep/result.hpp"
+
+namespace portsweep {
+
+// One answered port as the host table keeps it; 6 bytes, since a sweep keeps
+// millions of these.
+struct KeptPort {
+  uint16_t port = 0;
+  Proto proto = Proto::Tcp;
+  PortState state = PortState::Closed;
+  Reason reason = Reason::Reset;
+  uint8_t ttl = 0;
+};
+
+// Ports of one hidden state that share a protocol and a reason.
+struct ReasonTally {
+  Reason reason = Reason::NoResponse;
+  Proto proto = Proto::Tcp;
+  uint32_t count = 0;
+};
+
+// A state whose ports are counted rather than listed. Tallies are ordered the
+// way nmap prints them: largest first.
+struct HiddenState {
+  PortState state = PortState::Closed;
+  uint32_t count = 0;
+  std::vector<ReasonTally> reasons;
+};
+
+// Smoothed round-trip time, as nmap's <times> element reports it.
+struct RttEstimate {
+  uint32_t srtt_us = 0;
+  uint32_t rttvar_us = 0;
+};
+
+struct HostReport {
+  uint32_t ip = 0;
+  int64_t first_us = 0;        // first reply from the host
+  int64_t last_us = 0;         // last reply from the host
+  Reason up_reason = Reason::SynAck;  // the first reply is why the host is up
+  uint8_t up_ttl = 0;
+  std::optional<RttEstimate> rtt;
+  uint64_t ports_scanned = 0;  // listed plus hidden, all protocols
+  std::vector<KeptPort> listed;       // by protocol, then port
+  std::vector<HiddenState> hidden;    // largest state first
+};
+
+}  // namespace portsweep

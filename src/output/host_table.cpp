@@ -1,0 +1,233 @@
+#include "output/host_table.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace portsweep {
+
+namespace {
+
+constexpr uint8_t state_bit(PortState s) { return static_cast<uint8_t>(1u << static_cast<unsigned>(s)); }
+
+bool same_port(const KeptPort& a, const KeptPort& b) { return a.proto == b.proto && a.port == b.port; }
+
+bool port_order(const KeptPort& a, const KeptPort& b) {
+  return std::tie(a.proto, a.port) < std::tie(b.proto, b.port);
+}
+
+// Tallies of one report being built, before they are sorted into states.
+struct Tally {
+  Proto proto;
+  PortState state;
+  Reason reason;
+  uint32_t count;
+  bool listed;  // its ports are known, so it may be printed port by port
+};
+
+void add_tally(std::vector<Tally>& tallies, Tally t) {
+  for (Tally& x : tallies) {
+    if (x.proto == t.proto && x.state == t.state && x.reason == t.reason && x.listed == t.listed) {
+      x.count += t.count;
+      return;
+    }
+  }
+  tallies.push_back(t);
+}
+
+}  // namespace
+
+ReportPolicy ReportPolicy::for_scan(const ScanInfo& info) {
+  ReportPolicy p;
+  p.listing_limit = 25u * static_cast<uint32_t>(1 + std::max(info.verbose, 0));
+  for (const ScanKind& k : info.scans) {
+    p.no_response_state[proto_index(k.proto)] = k.unanswered_state();
+    p.ports_per_host[proto_index(k.proto)] = k.num_services;
+  }
+  p.open_only = info.open_only;
+  return p;
+}
+
+bool may_be_open(PortState s) {
+  return s == PortState::Open || s == PortState::OpenFiltered || s == PortState::Unfiltered;
+}
+
+uint32_t HostEntry::state_count(PortState s) const {
+  uint32_t n = 0;
+  for (const Count& c : counts) {
+    if (c.state == s) n += c.count;
+  }
+  return n;
+}
+
+HostTable::HostTable(ReportPolicy policy) : policy_(policy) {}
+
+void HostTable::add(const PortResult& r) {
+  auto [it, fresh] = hosts_.try_emplace(r.ip);
+  HostEntry& h = it->second;
+  if (fresh) {
+    h.first_us = h.last_us = r.time_us;
+    h.up_reason = r.reason;
+    h.up_ttl = r.ttl;
+  } else {
+    h.first_us = std::min(h.first_us, r.time_us);
+    h.last_us = std::max(h.last_us, r.time_us);
+  }
+
+  auto c = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& x) {
+    return x.proto == r.proto && x.state == r.state && x.reason == r.reason;
+  });
+  if (c == h.counts.end()) {
+    h.counts.push_back({1, r.proto, r.state, r.reason});
+  } else {
+    ++c->count;
+  }
+
+  const KeptPort kept{r.port, r.proto, r.state, r.reason, r.ttl};
+  // Grow toward the listing limit, not past it: every host of a sweep holds
+  // about that many ports at once before its closed ports fold, so doubling's
+  // slack would be paid once per host.
+  if (h.ports.size() == h.ports.capacity() && h.ports.size() < policy_.listing_limit) {
+    h.ports.reserve(std::min<std::size_t>(std::max<std::size_t>(4, 2 * h.ports.size()),
+                                          policy_.listing_limit));
+  }
+  if (r.state == PortState::Open) {
+    h.ports.push_back(kept);
+    return;
+  }
+  if (h.dropped_states & state_bit(r.state)) return;
+  if (h.state_count(r.state) > policy_.listing_limit) {
+    // The state can no longer be listed port by port: give its ports back.
+    std::erase_if(h.ports, [&](const KeptPort& p) { return p.state == r.state; });
+    h.ports.shrink_to_fit();
+    h.dropped_states |= state_bit(r.state);
+    return;
+  }
+  h.ports.push_back(kept);
+}
+
+void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
+  auto it = hosts_.find(ip);
+  if (it == hosts_.end()) return;
+  HostEntry& h = it->second;
+  // Jacobson/Karels smoothing, as TCP (RFC 6298) and nmap do.
+  if (!h.has_rtt) {
+    h.srtt_us = rtt_us;
+    h.rttvar_us = rtt_us / 2;
+    h.has_rtt = true;
+    return;
+  }
+  const uint32_t delta = h.srtt_us > rtt_us ? h.srtt_us - rtt_us : rtt_us - h.srtt_us;
+  h.rttvar_us = static_cast<uint32_t>((3ull * h.rttvar_us + delta) / 4);
+  h.srtt_us = static_cast<uint32_t>((7ull * h.srtt_us + rtt_us) / 8);
+}
+
+const HostEntry* HostTable::find(uint32_t ip) const {
+  auto it = hosts_.find(ip);
+  return it == hosts_.end() ? nullptr : &it->second;
+}
+
+std::vector<uint32_t> HostTable::sorted_addresses() const {
+  std::vector<uint32_t> ips;
+  ips.reserve(hosts_.size());
+  for (const auto& [ip, entry] : hosts_) ips.push_back(ip);
+  std::sort(ips.begin(), ips.end());
+  return ips;
+}
+
+HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
+  const HostEntry& h = hosts_.at(ip);
+  HostReport rep;
+  rep.ip = ip;
+  rep.first_us = h.first_us;
+  rep.last_us = h.last_us;
+  rep.up_reason = h.up_reason;
+  rep.up_ttl = h.up_ttl;
+  if (h.has_rtt) rep.rtt = RttEstimate{h.srtt_us, h.rttvar_us};
+
+  std::vector<HostEntry::Count> counts = h.counts;
+  rep.listed = h.ports;
+  std::stable_sort(rep.listed.begin(), rep.listed.end(), port_order);
+  // A duplicated reply counted a port twice; count it once.
+  for (auto it = std::adjacent_find(rep.listed.begin(), rep.listed.end(), same_port);
+       it != rep.listed.end(); it = std::adjacent_find(it, rep.listed.end(), same_port)) {
+    const KeptPort dup = *(it + 1);
+    for (auto& c : counts) {
+      if (c.proto == dup.proto && c.state == dup.state && c.reason == dup.reason && c.count > 0) {
+        --c.count;
+        break;
+      }
+    }
+    rep.listed.erase(it + 1);
+  }
+
+  std::vector<Tally> tallies;
+  PortsPerProto answered{};
+  for (const auto& c : counts) {
+    if (c.count == 0) continue;
+    answered[proto_index(c.proto)] += c.count;
+    add_tally(tallies, {c.proto, c.state, c.reason, c.count, true});
+  }
+  // Unanswered probes were never delivered one by one, so their ports are
+  // unknown: they can only ever be counted.
+  for (std::size_t p = 0; p < kProtoCount; ++p) {
+    rep.ports_scanned += std::max(scanned[p], answered[p]);
+    if (scanned[p] > answered[p]) {
+      add_tally(tallies, {static_cast<Proto>(p), policy_.no_response_state[p], Reason::NoResponse,
+                          scanned[p] - answered[p], false});
+    }
+  }
+
+  constexpr std::size_t kStates = 6;
+  std::array<uint32_t, kStates> totals{};
+  for (const Tally& t : tallies) totals[static_cast<std::size_t>(t.state)] += t.count;
+  std::array<bool, kStates> hidden{};
+  for (std::size_t s = 0; s < kStates; ++s) {
+    const auto state = static_cast<PortState>(s);
+    hidden[s] = state != PortState::Open &&
+                (totals[s] > policy_.listing_limit || (h.dropped_states & state_bit(state)) ||
+                 (policy_.open_only && !may_be_open(state)));
+  }
+  std::erase_if(rep.listed, [&](const KeptPort& p) { return hidden[static_cast<std::size_t>(p.state)]; });
+
+  for (const Tally& t : tallies) {
+    if (t.listed && !hidden[static_cast<std::size_t>(t.state)]) continue;
+    auto hs = std::find_if(rep.hidden.begin(), rep.hidden.end(),
+                           [&](const HiddenState& x) { return x.state == t.state; });
+    if (hs == rep.hidden.end()) {
+      rep.hidden.push_back({t.state, 0, {}});
+      hs = rep.hidden.end() - 1;
+    }
+    hs->count += t.count;
+    auto rt = std::find_if(hs->reasons.begin(), hs->reasons.end(), [&](const ReasonTally& x) {
+      return x.reason == t.reason && x.proto == t.proto;
+    });
+    if (rt == hs->reasons.end()) {
+      hs->reasons.push_back({t.reason, t.proto, t.count});
+    } else {
+      rt->count += t.count;
+    }
+  }
+  // nmap prints the biggest groups first; ties keep a fixed order.
+  for (HiddenState& hs : rep.hidden) {
+    std::sort(hs.reasons.begin(), hs.reasons.end(), [](const ReasonTally& a, const ReasonTally& b) {
+      return std::make_tuple(b.count, a.proto, a.reason) < std::make_tuple(a.count, b.proto, b.reason);
+    });
+  }
+  std::sort(rep.hidden.begin(), rep.hidden.end(), [](const HiddenState& a, const HiddenState& b) {
+    return std::make_tuple(b.count, a.state) < std::make_tuple(a.count, b.state);
+  });
+  return rep;
+}
+
+void HostTable::for_each_report(const ScanSummary& summary,
+                                const std::function<void(const HostReport&)>& fn) const {
+  for (uint32_t ip : sorted_addresses()) {
+    const PortsPerProto scanned =
+        summary.ports_scanned_for ? summary.ports_scanned_for(ip) : policy_.ports_per_host;
+    HostReport rep = report(ip, scanned);
+    if (policy_.open_only && rep.listed.empty()) continue;
+    fn(rep);
+  }
+}
+
+}  // namespace portsweep

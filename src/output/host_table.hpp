@@ -1,0 +1,92 @@
+#pragma once
+// Per-host aggregation of a scan's results for the formats that print hosts
+// at the end (normal, XML, grepable). A stateless scan delivers results in
+// random host order, so nothing can be printed until the scan is over; and a
+// /16 sweep of every port must fit in a few tens of megabytes. So the table
+// keeps, per host, counts per (protocol, state, reason) and the port list of a
+// state only while that state is small enough to be printed port by port -
+// nmap folds a state with more than 25 ports into one "Not shown" count.
+// Open ports are always kept.
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+#include <vector>
+
+#include "output/host_report.hpp"
+#include "output/scan_info.hpp"
+#include "output/scan_summary.hpp"
+
+namespace portsweep {
+
+// How results become reports; fixed for the whole scan.
+struct ReportPolicy {
+  // A state with more ports than this is counted, not listed (nmap: 25, times
+  // 1 + the verbosity level).
+  uint32_t listing_limit = 25;
+  // What an unanswered probe means, per protocol.
+  std::array<PortState, kProtoCount> no_response_state = {
+      PortState::Filtered, PortState::OpenFiltered, PortState::Filtered, PortState::OpenFiltered};
+  // Ports probed per host when ScanSummary does not say otherwise.
+  PortsPerProto ports_per_host{};
+  bool open_only = false;
+
+  static ReportPolicy for_scan(const ScanInfo& info);
+};
+
+// --open lists the states in which a port may be open.
+bool may_be_open(PortState s);
+
+// What the table holds for one host; see HostTable.
+struct HostEntry {
+  int64_t first_us = 0;
+  int64_t last_us = 0;
+  std::vector<KeptPort> ports;  // open ports, plus ports of states not yet over the limit
+  struct Count {
+    uint32_t count = 0;
+    Proto proto = Proto::Tcp;
+    PortState state = PortState::Closed;
+    Reason reason = Reason::Reset;
+  };
+  std::vector<Count> counts;    // a handful: one per (proto, state, reason) seen
+  uint32_t srtt_us = 0;
+  uint32_t rttvar_us = 0;
+  Reason up_reason = Reason::SynAck;
+  uint8_t up_ttl = 0;
+  uint8_t dropped_states = 0;   // bit (1 << state): that state's port list was given up
+  bool has_rtt = false;
+
+  uint32_t state_count(PortState s) const;
+};
+
+// Not thread-safe: one thread adds results (OutputSet serialises callers).
+class HostTable {
+ public:
+  explicit HostTable(ReportPolicy policy = {});
+
+  // Every classified result of the scan, in any order. Each (ip, proto, port)
+  // should come once; a repeated open port is listed once all the same.
+  void add(const PortResult& r);
+  // One round-trip sample for a host that has answered; ignored otherwise.
+  void add_rtt(uint32_t ip, uint32_t rtt_us);
+
+  std::size_t hosts_up() const { return hosts_.size(); }
+  const HostEntry* find(uint32_t ip) const;
+  const ReportPolicy& policy() const { return policy_; }
+
+  // Addresses of every host that answered, ascending.
+  std::vector<uint32_t> sorted_addresses() const;
+  // The finished report of one host that answered: `scanned` is how many ports
+  // each protocol probed on it; those that neither answered nor were reported
+  // are counted with the scan's no-response state and reason "no-response".
+  HostReport report(uint32_t ip, const PortsPerProto& scanned) const;
+  // Reports of all hosts in address order, one at a time so a large table is
+  // never copied whole; hosts --open leaves without a port are skipped.
+  void for_each_report(const ScanSummary& summary,
+                       const std::function<void(const HostReport&)>& fn) const;
+
+ private:
+  ReportPolicy policy_;
+  std::unordered_map<uint32_t, HostEntry> hosts_;
+};
+
+}  // namespace portsweep

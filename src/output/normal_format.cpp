@@ -1,0 +1,134 @@
+// nmap's normal output (-oN, and the terminal). The header goes out at
+// begin(); hosts are printed at end(), in address order, because a stateless
+// scan learns about a host's ports in random order until the very end.
+#include <memory>
+#include <string>
+
+#include "output/format_registry.hpp"
+#include "output/host_table.hpp"
+#include "output/output_file.hpp"
+#include "output/port_table.hpp"
+#include "output/report_text.hpp"
+#include "output/scan_info.hpp"
+#include "output/scan_summary.hpp"
+#include "output/time_text.hpp"
+
+namespace portsweep {
+
+namespace {
+
+class NormalFormat final : public OutputFormat {
+ public:
+  NormalFormat(const std::string& path, const WriterOptions& options)
+      : out_(path), interactive_(options.interactive) {}
+
+  void begin(const ScanInfo& info) override {
+    info_ = info;
+    if (interactive_) {
+      out_.write("Starting portsweep " + info.version + " at " + short_time_text(info.start_time_us) +
+                 "\n");
+    } else {
+      out_.write("# Portsweep " + info.version + " scan initiated " + ctime_text(info.start_time_us) +
+                 " as: " + info.args + "\n");
+    }
+    out_.flush();
+  }
+
+  void flush() override { out_.flush(); }
+
+  void end(const HostTable& hosts, const ScanSummary& summary) override {
+    hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r); });
+
+    const int64_t end_us = summary.end_time_us;
+    const double elapsed =
+        summary.elapsed_s >= 0 ? summary.elapsed_s : (end_us - info_.start_time_us) / 1e6;
+    const uint64_t total = summary.hosts_total != 0 ? summary.hosts_total : info_.num_targets;
+    const std::string counts = hosts_scanned_text(total, hosts.hosts_up()) + " scanned in " +
+                               seconds_text(elapsed) + " seconds";
+    const char* comment = interactive_ ? "" : "# ";
+    if (!summary.error.empty()) {
+      out_.write(std::string(comment) + "Scan stopped early (" + summary.error +
+                 "): the results are incomplete.\n");
+    }
+    if (interactive_) {
+      out_.write("Portsweep done: " + counts + "\n");
+      if (info_.verbose > 0) {
+        out_.write("           Raw packets sent: " + std::to_string(summary.packets_sent) + " (" +
+                   byte_count_text(summary.bytes_sent) + ") | Rcvd: " +
+                   std::to_string(summary.packets_received) + " (" +
+                   byte_count_text(summary.bytes_received) + ")\n");
+      }
+    } else {
+      out_.write("# Portsweep done at " + ctime_text(end_us) + " -- " + counts + "\n");
+    }
+    out_.flush();
+  }
+
+ private:
+  std::string service_of(const KeptPort& p) const {
+    std::string_view name;
+    if (info_.service_name) name = info_.service_name(p.port, p.proto);
+    return name.empty() ? std::string("unknown") : std::string(name);
+  }
+
+  void write_host(const HostReport& r) {
+    const std::string ip = ipv4_text(r.ip);
+    std::string s = "Nmap scan report for " + ip + "\nHost is up";
+    if (info_.reason) s += ", received " + reason_text(r.up_reason, r.up_ttl);
+    if (r.rtt) s += " (" + latency_text(r.rtt->srtt_us) + " latency)";
+    s += ".\n";
+    if (r.listed.empty()) {
+      s += "All " + std::to_string(r.ports_scanned) + " scanned ports on " + ip +
+           " are in ignored states.\n";
+    }
+    if (!r.hidden.empty()) {
+      s += "Not shown: ";
+      bool first = true;
+      for (const HiddenState& h : r.hidden) {
+        for (const ReasonTally& t : h.reasons) {
+          if (!first) s += ", ";
+          first = false;
+          // nmap says "ports" even for one.
+          s += std::to_string(t.count) + " " + std::string(to_string(h.state)) + " " +
+               std::string(to_string(t.proto)) + " ports (" + std::string(to_string(t.reason)) + ")";
+        }
+      }
+      s += "\n";
+    } else if (!r.listed.empty()) {
+      s += "\n";
+    }
+    if (!r.listed.empty()) {
+      PortTable table;
+      if (info_.reason) {
+        table.add_row({"PORT", "STATE", "SERVICE", "REASON"});
+      } else {
+        table.add_row({"PORT", "STATE", "SERVICE"});
+      }
+      for (const KeptPort& p : r.listed) {
+        std::vector<std::string> row = {std::to_string(p.port) + "/" + std::string(to_string(p.proto)),
+                                        std::string(to_string(p.state)), service_of(p)};
+        if (info_.reason) row.push_back(reason_text(p.reason, p.ttl));
+        table.add_row(std::move(row));
+      }
+      s += table.render();
+    }
+    s += "\n";
+    out_.write(s);
+  }
+
+  OutputFile out_;
+  bool interactive_;
+  ScanInfo info_;
+};
+
+}  // namespace
+
+FormatInfo normal_format_info();
+FormatInfo normal_format_info() {
+  return {"normal", 'N', ".nmap", true, "nmap's human-readable report",
+          [](const std::string& path, const WriterOptions& options) -> std::unique_ptr<OutputFormat> {
+            return std::make_unique<NormalFormat>(path, options);
+          }};
+}
+
+}  // namespace portsweep

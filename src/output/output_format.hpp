@@ -1,0 +1,36 @@
+#pragma once
+// The interface every output format implements. A writer is made for one
+// destination and driven through one scan:
+//   begin(info)            once, before the first probe: headers go out now;
+//   on_result(r)           for every classified result, in arrival order;
+//   flush()                about every 100 ms, so a killed scan keeps its lines;
+//   end(hosts, summary)    once, also after an interrupt: per-host sections
+//                          and the trailer, leaving a complete file.
+// Writers flush on end() and on destruction, so written data is never lost.
+#include "portsweep/result.hpp"
+
+namespace portsweep {
+
+struct ScanInfo;
+struct ScanSummary;
+class HostTable;
+
+class OutputFormat {
+ public:
+  virtual ~OutputFormat() = default;
+
+  virtual void begin(const ScanInfo& info) = 0;
+  // Only streaming formats care; the others print from the HostTable at end().
+  virtual void on_result(const PortResult& r) { (void)r; }
+  virtual void flush() {}
+  virtual void end(const HostTable& hosts, const ScanSummary& summary) = 0;
+};
+
+// How a writer is made, beyond its path.
+struct WriterOptions {
+  // The normal format on the terminal: nmap's "Starting ..." / "Nmap done:"
+  // wording instead of the "# ..." comment lines -oN writes (also for -oN -).
+  bool interactive = false;
+};
+
+}  // namespace portsweep

@@ -1,0 +1,71 @@
+#include "output/output_set.hpp"
+
+#include <chrono>
+#include <exception>
+
+namespace portsweep {
+
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void OutputSet::add(std::unique_ptr<OutputFormat> writer) {
+  std::lock_guard lock(mutex_);
+  writers_.push_back(std::move(writer));
+}
+
+void OutputSet::begin(const ScanInfo& info) {
+  std::lock_guard lock(mutex_);
+  ScanInfo started = info;
+  if (started.start_time_us == 0) started.start_time_us = now_us();
+  table_.emplace(ReportPolicy::for_scan(started));
+  for (auto& w : writers_) w->begin(started);
+}
+
+void OutputSet::on_result(const PortResult& r) {
+  std::lock_guard lock(mutex_);
+  table_->add(r);
+  for (auto& w : writers_) w->on_result(r);
+}
+
+void OutputSet::on_results(std::span<const PortResult> batch) {
+  std::lock_guard lock(mutex_);
+  for (const PortResult& r : batch) {
+    table_->add(r);
+    for (auto& w : writers_) w->on_result(r);
+  }
+}
+
+void OutputSet::on_rtt(uint32_t ip, uint32_t rtt_us) {
+  std::lock_guard lock(mutex_);
+  table_->add_rtt(ip, rtt_us);
+}
+
+void OutputSet::flush() {
+  std::lock_guard lock(mutex_);
+  for (auto& w : writers_) w->flush();
+}
+
+void OutputSet::end(const ScanSummary& summary) {
+  std::lock_guard lock(mutex_);
+  if (!table_) table_.emplace();
+  ScanSummary ended = summary;
+  if (ended.end_time_us == 0) ended.end_time_us = now_us();
+  std::exception_ptr first_error;
+  for (auto& w : writers_) {
+    try {
+      w->end(*table_, ended);
+    } catch (...) {
+      if (!first_error) first_error = std::current_exception();
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+}  // namespace portsweep

@@ -1,0 +1,47 @@
+#pragma once
+// All the writers of one scan plus the HostTable they share: the one object
+// the engine talks to. Every call is serialised by a mutex, so the receive
+// path and a 100 ms flush timer may call from different threads.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "output/host_table.hpp"
+#include "output/output_format.hpp"
+#include "output/scan_info.hpp"
+#include "output/scan_summary.hpp"
+
+namespace portsweep {
+
+class OutputSet {
+ public:
+  // Writers are added before begin().
+  void add(std::unique_ptr<OutputFormat> writer);
+  bool empty() const { return writers_.empty(); }
+
+  // Sizes the host table from `info` (listing limit, ports per host) and
+  // writes every header. A zero start time is taken as now.
+  void begin(const ScanInfo& info);
+  void on_result(const PortResult& r);
+  // A batch under one lock, for a receive loop that collects results.
+  void on_results(std::span<const PortResult> batch);
+  // A round-trip sample for a host (shown as latency and XML <times>).
+  void on_rtt(uint32_t ip, uint32_t rtt_us);
+  void flush();
+  // Writes every per-host section and trailer; a zero end time is taken as
+  // now. Every writer is ended even if one fails; the first failure is then
+  // rethrown.
+  void end(const ScanSummary& summary);
+
+  // Valid after begin().
+  const HostTable& hosts() const { return *table_; }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<OutputFormat>> writers_;
+  std::optional<HostTable> table_;
+};
+
+}  // namespace portsweep

@@ -1,0 +1,24 @@
+#pragma once
+// Wording shared by the text formats, kept in one place so the normal,
+// grepable and XML outputs agree with each other and with nmap.
+#include <cstdint>
+#include <string>
+
+#include "portsweep/result.hpp"
+
+namespace portsweep {
+
+// Dotted quad of an address held in host byte order.
+std::string ipv4_text(uint32_t ip);
+// "syn-ack ttl 64"; the TTL is left out when there was no reply packet.
+std::string reason_text(Reason r, uint8_t ttl);
+// "1 IP address (1 host up)", "65536 IP addresses (12 hosts up)".
+std::string hosts_scanned_text(uint64_t total, uint64_t up);
+// "0.00034s": two significant digits, as nmap prints latency.
+std::string latency_text(uint32_t us);
+// "132B", "44.000KB", "26.660MB": nmap's raw packet byte counts (powers of 1000).
+std::string byte_count_text(uint64_t bytes);
+// "3.21": seconds with two decimals.
+std::string seconds_text(double s);
+
+}  // namespace portsweep

@@ -1,0 +1,64 @@
+#pragma once
+// What the output formats are told before the first result arrives: the
+// command line, when the scan started and what it probes. The header of every
+// format is written from this alone.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "portsweep/result.hpp"
+#include "portsweep_config.h"
+
+namespace portsweep {
+
+// Proto has four values; several tables are indexed by it.
+inline constexpr std::size_t kProtoCount = 4;
+inline constexpr std::size_t proto_index(Proto p) { return static_cast<std::size_t>(p); }
+
+// Ports scanned per host, indexed by proto_index().
+using PortsPerProto = std::array<uint32_t, kProtoCount>;
+
+// Conventional service name of a port ("ssh" for 22/tcp); an empty view means
+// unknown. The text must stay valid until the writers' end() has returned.
+using ServiceLookup = std::function<std::string_view(uint16_t port, Proto proto)>;
+
+// The state nmap gives a probe that got no reply: "filtered" for SYN, connect,
+// ACK, window and SCTP INIT scans, "open|filtered" for UDP, FIN, NULL, Xmas,
+// Maimon, IP-protocol and SCTP COOKIE-ECHO scans.
+PortState no_response_state_for(std::string_view scan_type);
+
+// One scan technique over one protocol; XML lists one <scaninfo> for each.
+struct ScanKind {
+  // nmap's name, which nmap.dtd restricts to: syn ack bounce connect null xmas
+  // window maimon fin udp sctpinit sctpcookieecho ipproto.
+  std::string type = "syn";
+  Proto proto = Proto::Tcp;
+  std::string services;       // compact port list, "1-1024,8080"
+  uint32_t num_services = 0;  // how many ports `services` names
+  // Unset: no_response_state_for(type).
+  std::optional<PortState> no_response_state;
+
+  PortState unanswered_state() const {
+    return no_response_state ? *no_response_state : no_response_state_for(type);
+  }
+};
+
+struct ScanInfo {
+  std::string args;             // the command line, words joined by spaces
+  int64_t start_time_us = 0;    // wall clock, microseconds since the epoch
+  std::vector<ScanKind> scans;  // at most one per protocol
+  uint64_t num_targets = 0;     // addresses the scan covers
+  std::string version = PORTSWEEP_VERSION;
+  int verbose = 0;              // -v count; raises how many ports a state may list
+  int debugging = 0;            // -d count; only reported in XML
+  bool reason = false;          // --reason: REASON column and "received ..." wording
+  bool open_only = false;       // --open: list only ports that may be open
+  ServiceLookup service_name;   // optional; no lookup means every name is unknown
+};
+
+}  // namespace portsweep

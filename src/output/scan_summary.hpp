@@ -1,0 +1,28 @@
+#pragma once
+// What the output formats are told when the scan is over, completed or not.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "output/scan_info.hpp"
+
+namespace portsweep {
+
+struct ScanSummary {
+  int64_t end_time_us = 0;     // wall clock, microseconds since the epoch
+  double elapsed_s = -1;       // negative: computed from the start and end times
+  uint64_t hosts_total = 0;    // addresses scanned; 0 means ScanInfo::num_targets
+  uint64_t packets_sent = 0;
+  uint64_t packets_received = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  // Why the scan stopped early ("interrupted" after SIGINT); empty when it ran
+  // to completion. Every format still writes a complete, valid file.
+  std::string error;
+  // Ports probed on one host, per protocol. Unset: every host got each scan's
+  // full port list (ScanKind::num_services). An interrupted scan that knows
+  // better sets it, since the count of unanswered ports is derived from it.
+  std::function<PortsPerProto(uint32_t ip)> ports_scanned_for;
+};
+
+}  // namespace portsweep

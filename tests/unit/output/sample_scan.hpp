@@ -1,0 +1,54 @@
+#pragma once
+// A small synthetic scan shared by the format tests: three hosts answering a
+// SYN scan of 1-100/tcp plus a UDP scan of 53,161, delivered out of order.
+//   198.19.0.5   2 open, 30 closed (over the listing limit), 3 filtered by
+//                ICMP, 53/udp open, 161/udp silent (open|filtered)
+//   198.19.0.3   1 open, 5 closed (under the limit), 53/udp closed
+//   198.19.0.200 97 closed, 3 filtered by ICMP (listed), both UDP closed
+// Everything not answered on a host counts as filtered (TCP) or
+// open|filtered (UDP).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "output/host_table.hpp"
+#include "output/output_format.hpp"
+#include "output/scan_info.hpp"
+#include "output/scan_summary.hpp"
+#include "portsweep/result.hpp"
+
+namespace portsweep::test {
+
+constexpr int64_t kStartUs = 1795287600LL * 1000000;  // 2026-11-21 19:00:00 UTC
+
+constexpr uint32_t ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  return (uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d;
+}
+
+ScanInfo sample_info(bool reason = false);
+std::vector<PortResult> sample_results();
+ScanSummary sample_summary();
+
+// Runs a whole scan through one writer: begin, every result, end; gives
+// 198.19.0.5 a 120 us round trip.
+void run_scan(OutputFormat& w, const ScanInfo& info, const std::vector<PortResult>& results,
+              const ScanSummary& summary, HostTable* table_out = nullptr);
+
+// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::string& path);
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace portsweep::test

@@ -1,0 +1,160 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "output/host_table.hpp"
+#include "sample_scan.hpp"
+
+namespace portsweep::test {
+namespace {
+
+PortResult closed(uint32_t addr, uint16_t port) {
+  return {addr, port, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs};
+}
+
+std::map<PortState, std::size_t> kept_per_state(const HostEntry& h) {
+  std::map<PortState, std::size_t> n;
+  for (const KeptPort& p : h.ports) ++n[p.state];
+  return n;
+}
+
+TEST(HostTable, MillionClosedResultsKeepAtMost26PortsPerHostAndState) {
+  HostTable table;
+  constexpr uint32_t kHosts = 100;
+  constexpr uint32_t kResults = 1000000;
+  // Interleaved across hosts, as a stateless scan delivers them.
+  for (uint32_t n = 0; n < kResults; ++n) {
+    const uint32_t host = n % kHosts;
+    table.add(closed(ip(10, 1, 0, 0) + host, static_cast<uint16_t>(1 + n / kHosts)));
+    if (n % 997 == 0) {  // a few open ports are always kept
+      table.add({ip(10, 1, 0, 0) + host, static_cast<uint16_t>(60000 + n % 5000), Proto::Tcp,
+                 PortState::Open, Reason::SynAck, 64, kStartUs});
+    }
+  }
+  ASSERT_EQ(table.hosts_up(), kHosts);
+  for (uint32_t host = 0; host < kHosts; ++host) {
+    const HostEntry* h = table.find(ip(10, 1, 0, 0) + host);
+    ASSERT_NE(h, nullptr);
+    for (const auto& [state, n] : kept_per_state(*h)) {
+      if (state != PortState::Open) {
+        EXPECT_LE(n, 26u);
+      }
+    }
+    EXPECT_EQ(h->state_count(PortState::Closed), kResults / kHosts);
+    EXPECT_LE(h->ports.capacity(), 64u) << "dropped lists give their memory back";
+  }
+  const HostReport r = table.report(ip(10, 1, 0, 0), {10000, 0, 0, 0});
+  ASSERT_EQ(r.hidden.size(), 1u);
+  EXPECT_EQ(r.hidden[0].state, PortState::Closed);
+  EXPECT_EQ(r.hidden[0].count, 10000u);
+  for (const KeptPort& p : r.listed) EXPECT_EQ(p.state, PortState::Open);
+}
+
+TEST(HostTable, TwentyFiveClosedAreListedTwentySixAreNot) {
+  HostTable table;
+  for (uint16_t p = 1; p <= 25; ++p) table.add(closed(ip(10, 0, 0, 1), p));
+  for (uint16_t p = 1; p <= 26; ++p) table.add(closed(ip(10, 0, 0, 2), p));
+
+  const HostReport listed = table.report(ip(10, 0, 0, 1), {25, 0, 0, 0});
+  EXPECT_EQ(listed.listed.size(), 25u);
+  EXPECT_TRUE(listed.hidden.empty());
+
+  const HostReport hidden = table.report(ip(10, 0, 0, 2), {26, 0, 0, 0});
+  EXPECT_TRUE(hidden.listed.empty());
+  ASSERT_EQ(hidden.hidden.size(), 1u);
+  EXPECT_EQ(hidden.hidden[0].count, 26u);
+  EXPECT_EQ(hidden.ports_scanned, 26u);
+}
+
+TEST(HostTable, VerbosityRaisesTheListingLimit) {
+  ScanInfo info = sample_info();
+  info.verbose = 1;
+  HostTable table(ReportPolicy::for_scan(info));
+  for (uint16_t p = 1; p <= 50; ++p) table.add(closed(ip(10, 0, 0, 1), p));
+  EXPECT_EQ(table.report(ip(10, 0, 0, 1), {50, 0, 0, 0}).listed.size(), 50u);
+}
+
+TEST(HostTable, UnansweredPortsAreCountedWithTheScansNoResponseState) {
+  HostTable table(ReportPolicy::for_scan(sample_info()));
+  table.add({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+  table.add({ip(10, 0, 0, 1), 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 64, kStartUs});
+  table.add({ip(10, 0, 0, 1), 7, Proto::Tcp, PortState::Filtered, Reason::HostUnreach, 60, kStartUs});
+  const HostReport r = table.report(ip(10, 0, 0, 1), {100, 2, 0, 0});
+  EXPECT_EQ(r.ports_scanned, 102u);
+  ASSERT_EQ(r.hidden.size(), 2u);
+  EXPECT_EQ(r.hidden[0].state, PortState::Filtered);
+  EXPECT_EQ(r.hidden[0].count, 99u);  // 98 silent plus the ICMP one, so over the limit
+  ASSERT_EQ(r.hidden[0].reasons.size(), 2u);
+  EXPECT_EQ(r.hidden[0].reasons[0].reason, Reason::NoResponse);
+  EXPECT_EQ(r.hidden[0].reasons[0].count, 98u);
+  EXPECT_EQ(r.hidden[0].reasons[1].reason, Reason::HostUnreach);
+  EXPECT_EQ(r.hidden[1].state, PortState::OpenFiltered);
+  EXPECT_EQ(r.hidden[1].reasons[0].proto, Proto::Udp);
+  ASSERT_EQ(r.listed.size(), 2u);
+  EXPECT_EQ(r.listed[0].proto, Proto::Tcp);
+  EXPECT_EQ(r.listed[1].proto, Proto::Udp);
+}
+
+TEST(HostTable, FinScanSilenceIsOpenFiltered) {
+  ScanInfo info;
+  info.scans = {{"fin", Proto::Tcp, "1-10", 10, std::nullopt}};
+  HostTable table(ReportPolicy::for_scan(info));
+  table.add(closed(ip(10, 0, 0, 1), 1));
+  const HostReport r = table.report(ip(10, 0, 0, 1), table.policy().ports_per_host);
+  ASSERT_EQ(r.hidden.size(), 1u);
+  EXPECT_EQ(r.hidden[0].state, PortState::OpenFiltered);
+  EXPECT_EQ(r.hidden[0].count, 9u);
+}
+
+TEST(HostTable, DuplicateRepliesAreListedOnce) {
+  HostTable table;
+  const PortResult open{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs};
+  table.add(open);
+  table.add(open);
+  const HostReport r = table.report(ip(10, 0, 0, 1), {3, 0, 0, 0});
+  ASSERT_EQ(r.listed.size(), 1u);
+  ASSERT_EQ(r.hidden.size(), 1u);
+  EXPECT_EQ(r.hidden[0].count, 2u);  // the duplicate did not eat an unanswered port
+}
+
+TEST(HostTable, ReportsComeInAddressOrderAndKeepFirstReply) {
+  HostTable table(ReportPolicy::for_scan(sample_info()));
+  for (const PortResult& r : sample_results()) table.add(r);
+  std::vector<uint32_t> order;
+  ScanSummary summary;
+  table.for_each_report(summary, [&](const HostReport& r) { order.push_back(r.ip); });
+  EXPECT_EQ(order, (std::vector<uint32_t>{ip(198, 19, 0, 3), ip(198, 19, 0, 5), ip(198, 19, 0, 200)}));
+  const HostReport r = table.report(ip(198, 19, 0, 3), table.policy().ports_per_host);
+  EXPECT_EQ(r.up_reason, Reason::SynAck);
+  EXPECT_EQ(r.up_ttl, 128);
+  EXPECT_LT(r.first_us, r.last_us);
+}
+
+TEST(HostTable, OpenOnlyHidesHostsWithoutOpenPorts) {
+  ScanInfo info = sample_info();
+  info.open_only = true;
+  HostTable table(ReportPolicy::for_scan(info));
+  for (const PortResult& r : sample_results()) table.add(r);
+  std::vector<uint32_t> shown;
+  table.for_each_report(ScanSummary{}, [&](const HostReport& r) {
+    shown.push_back(r.ip);
+    for (const KeptPort& p : r.listed) EXPECT_EQ(p.state, PortState::Open);
+  });
+  EXPECT_EQ(shown, (std::vector<uint32_t>{ip(198, 19, 0, 3), ip(198, 19, 0, 5)}));
+}
+
+TEST(HostTable, RttIsSmoothed) {
+  HostTable table;
+  table.add_rtt(ip(10, 0, 0, 1), 500);  // no such host yet: ignored
+  EXPECT_EQ(table.hosts_up(), 0u);
+  table.add(closed(ip(10, 0, 0, 1), 1));
+  table.add_rtt(ip(10, 0, 0, 1), 800);
+  table.add_rtt(ip(10, 0, 0, 1), 1600);
+  const HostReport r = table.report(ip(10, 0, 0, 1), {1, 0, 0, 0});
+  ASSERT_TRUE(r.rtt.has_value());
+  EXPECT_EQ(r.rtt->srtt_us, 900u);    // 7/8 * 800 + 1/8 * 1600
+  EXPECT_EQ(r.rtt->rttvar_us, 500u);  // 3/4 * 400 + 1/4 * 800
+}
+
+}  // namespace
+}  // namespace portsweep::test

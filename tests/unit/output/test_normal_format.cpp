@@ -1,0 +1,180 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "output/format_registry.hpp"
+#include "sample_scan.hpp"
+
+namespace portsweep::test {
+namespace {
+
+class NormalFormatTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("TZ", "UTC", 1);
+    tzset();
+  }
+  TempDir dir;
+};
+
+TEST_F(NormalFormatTest, FileOutputMatchesNmapLayout) {
+  const std::string path = dir.file("scan.nmap");
+  {
+    auto w = make_writer("normal", path);
+    run_scan(*w, sample_info(), sample_results(), sample_summary());
+  }
+  EXPECT_EQ(read_file(path),
+            "# Portsweep 0.1.0 scan initiated Sat Nov 21 19:00:00 2026 as: portsweep -sS -sU -p "
+            "T:1-100,U:53,161 --reason 198.19.0.0/24\n"
+            "Nmap scan report for 198.19.0.3\n"
+            "Host is up.\n"
+            "Not shown: 94 filtered tcp ports (no-response), 1 open|filtered udp ports (no-response)\n"
+            "PORT   STATE  SERVICE\n"
+            "21/tcp closed ftp\n"
+            "23/tcp closed telnet\n"
+            "25/tcp closed smtp\n"
+            "79/tcp closed unknown\n"
+            "88/tcp open   unknown\n"
+            "99/tcp closed unknown\n"
+            "53/udp closed domain\n"
+            "\n"
+            "Nmap scan report for 198.19.0.5\n"
+            "Host is up (0.00012s latency).\n"
+            "Not shown: 65 filtered tcp ports (no-response), 3 filtered tcp ports (admin-prohibited), "
+            "30 closed tcp ports (reset), 1 open|filtered udp ports (no-response)\n"
+            "PORT   STATE SERVICE\n"
+            "22/tcp open  ssh\n"
+            "80/tcp open  http\n"
+            "53/udp open  domain\n"
+            "\n"
+            "Nmap scan report for 198.19.0.200\n"
+            "Host is up.\n"
+            "Not shown: 97 closed tcp ports (reset), 2 closed udp ports (port-unreach)\n"
+            "PORT    STATE    SERVICE\n"
+            "98/tcp  filtered unknown\n"
+            "99/tcp  filtered unknown\n"
+            "100/tcp filtered unknown\n"
+            "\n"
+            "# Portsweep done at Sat Nov 21 19:00:03 2026 -- 256 IP addresses (3 hosts up) scanned "
+            "in 3.21 seconds\n");
+}
+
+TEST_F(NormalFormatTest, InteractiveWithReasonColumn) {
+  const std::string path = dir.file("stdout.txt");
+  {
+    auto w = make_writer("N", path, WriterOptions{.interactive = true});
+    ScanInfo info = sample_info(/*reason=*/true);
+    info.verbose = 1;
+    run_scan(*w, info, sample_results(), sample_summary());
+  }
+  const std::string text = read_file(path);
+  EXPECT_EQ(text.substr(0, text.find('\n') + 1), "Starting portsweep 0.1.0 at 2026-11-21 19:00 UTC\n");
+  EXPECT_NE(text.find("Nmap scan report for 198.19.0.3\n"
+                      "Host is up, received syn-ack ttl 128.\n"
+                      "Not shown: 94 filtered tcp ports (no-response), 1 open|filtered udp ports "
+                      "(no-response)\n"
+                      "PORT   STATE  SERVICE REASON\n"
+                      "21/tcp closed ftp     reset ttl 128\n"
+                      "23/tcp closed telnet  reset ttl 128\n"
+                      "25/tcp closed smtp    reset ttl 128\n"
+                      "79/tcp closed unknown reset ttl 128\n"
+                      "88/tcp open   unknown syn-ack ttl 128\n"
+                      "99/tcp closed unknown reset ttl 128\n"
+                      "53/udp closed domain  port-unreach ttl 128\n\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Host is up, received syn-ack ttl 64 (0.00012s latency).\n"), std::string::npos);
+  EXPECT_NE(text.find("\nPortsweep done: 256 IP addresses (3 hosts up) scanned in 3.21 seconds\n"
+                      "           Raw packets sent: 25856 (1.138MB) | Rcvd: 247 (10.868KB)\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(NormalFormatTest, AllPortsIgnoredAndBlankLineBeforeTable) {
+  ScanInfo info = sample_info();
+  info.scans = {{"syn", Proto::Tcp, "1-30", 30, std::nullopt}};
+  std::vector<PortResult> results;
+  for (uint16_t p = 1; p <= 30; ++p) {
+    results.push_back({ip(10, 0, 0, 1), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs});
+  }
+  for (uint16_t p = 1; p <= 3; ++p) {
+    results.push_back({ip(10, 0, 0, 2), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs});
+  }
+  const std::string path = dir.file("ignored.nmap");
+  {
+    auto w = make_writer("normal", path);
+    run_scan(*w, info, results, sample_summary());
+  }
+  const std::string text = read_file(path);
+  EXPECT_NE(text.find("Nmap scan report for 10.0.0.1\n"
+                      "Host is up.\n"
+                      "All 30 scanned ports on 10.0.0.1 are in ignored states.\n"
+                      "Not shown: 30 closed tcp ports (reset)\n\n"),
+            std::string::npos)
+      << text;
+  // Three closed ports are listed; the 27 unanswered ones can only be counted.
+  EXPECT_NE(text.find("Nmap scan report for 10.0.0.2\n"
+                      "Host is up.\n"
+                      "Not shown: 27 filtered tcp ports (no-response)\n"
+                      "PORT  STATE  SERVICE\n"
+                      "1/tcp closed unknown\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(NormalFormatTest, EveryPortAnsweredGivesBlankLineBeforeTable) {
+  ScanInfo info = sample_info();
+  info.scans = {{"syn", Proto::Tcp, "22,80", 2, std::nullopt}};
+  std::vector<PortResult> results = {
+      {ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs},
+      {ip(10, 0, 0, 1), 80, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs},
+  };
+  const std::string path = dir.file("two.nmap");
+  {
+    auto w = make_writer("normal", path);
+    run_scan(*w, info, results, sample_summary());
+  }
+  EXPECT_NE(read_file(path).find("Host is up.\n\nPORT   STATE  SERVICE\n22/tcp open   ssh\n80/tcp closed http\n\n"),
+            std::string::npos)
+      << read_file(path);
+}
+
+TEST_F(NormalFormatTest, OneHostUpIsSingular) {
+  ScanInfo info = sample_info();
+  info.scans = {{"syn", Proto::Tcp, "22", 1, std::nullopt}};
+  ScanSummary summary = sample_summary();
+  summary.hosts_total = 1;
+  const std::string path = dir.file("one.nmap");
+  {
+    auto w = make_writer("normal", path, WriterOptions{.interactive = true});
+    run_scan(*w, info, {{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs}},
+             summary);
+  }
+  EXPECT_NE(read_file(path).find("Portsweep done: 1 IP address (1 host up) scanned in 3.21 seconds\n"),
+            std::string::npos);
+}
+
+TEST_F(NormalFormatTest, InterruptedScanSaysSoAndStillEnds) {
+  ScanSummary summary = sample_summary();
+  summary.error = "interrupted";
+  const std::string path = dir.file("int.nmap");
+  {
+    auto w = make_writer("normal", path);
+    run_scan(*w, sample_info(), sample_results(), summary);
+  }
+  const auto lines = lines_of(read_file(path));
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[lines.size() - 2], "# Scan stopped early (interrupted): the results are incomplete.");
+  EXPECT_EQ(lines.back().rfind("# Portsweep done at ", 0), 0u);
+}
+
+TEST_F(NormalFormatTest, HeaderIsOnDiskBeforeTheScanEnds) {
+  const std::string path = dir.file("early.nmap");
+  auto w = make_writer("normal", path);
+  w->begin(sample_info());
+  EXPECT_EQ(read_file(path).rfind("# Portsweep 0.1.0 scan initiated", 0), 0u);
+}
+
+}  // namespace
+}  // namespace portsweep::test

@@ -1,0 +1,74 @@
+// Checks XML output against nmap's own DTD with xmllint, as the tools that
+// read nmap XML expect. Skipped only where xmllint or the DTD is missing.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "output/format_registry.hpp"
+#include "sample_scan.hpp"
+
+namespace portsweep::test {
+namespace {
+
+constexpr const char* kDtd = "/usr/share/nmap/nmap.dtd";
+
+class XmlDtdTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kDtd)) GTEST_SKIP() << kDtd << " is missing (install nmap)";
+    if (std::system("command -v xmllint >/dev/null 2>&1") != 0) {
+      GTEST_SKIP() << "xmllint is missing (install libxml2-utils)";
+    }
+  }
+
+  // xmllint's exit status; its messages go to the test log.
+  int validate(const ScanInfo& info, const std::vector<PortResult>& results, const ScanSummary& summary) {
+    const std::string path = dir.file("scan.xml");
+    {
+      auto w = make_writer("xml", path);
+      run_scan(*w, info, results, summary);
+    }
+    const std::string cmd = std::string("xmllint --noout --dtdvalid ") + kDtd + " '" + path + "'";
+    return std::system(cmd.c_str());
+  }
+
+  TempDir dir;
+};
+
+TEST_F(XmlDtdTest, FullScanIsValid) {
+  EXPECT_EQ(validate(sample_info(true), sample_results(), sample_summary()), 0);
+}
+
+TEST_F(XmlDtdTest, ScanWithNoHostUpIsValid) {
+  EXPECT_EQ(validate(sample_info(), {}, sample_summary()), 0);
+}
+
+TEST_F(XmlDtdTest, InterruptedScanIsValid) {
+  ScanSummary summary = sample_summary();
+  summary.error = "interrupted";
+  auto results = sample_results();
+  results.resize(results.size() / 3);
+  EXPECT_EQ(validate(sample_info(), results, summary), 0);
+}
+
+TEST_F(XmlDtdTest, HostileArgsStayValid) {
+  ScanInfo info = sample_info();
+  info.args = "portsweep -- --x \"&<>'\x01\xff\" ---";
+  EXPECT_EQ(validate(info, sample_results(), sample_summary()), 0);
+}
+
+TEST_F(XmlDtdTest, EveryScanTypeNameIsAccepted) {
+  ScanInfo info = sample_info();
+  info.scans.clear();
+  for (const char* type : {"syn", "ack", "connect", "null", "xmas", "window", "maimon", "fin"}) {
+    info.scans = {{type, Proto::Tcp, "1-100", 100, std::nullopt}};
+    EXPECT_EQ(validate(info, sample_results(), sample_summary()), 0) << type;
+  }
+  info.scans = {{"sctpinit", Proto::Sctp, "1-10", 10, std::nullopt},
+                {"ipproto", Proto::Ip, "1,6,17", 3, std::nullopt}};
+  EXPECT_EQ(validate(info, {}, sample_summary()), 0);
+}
+
+}  // namespace
+}  // namespace portsweep::test
