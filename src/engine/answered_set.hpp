@@ -1,0 +1,55 @@
+#pragma once
+// Which probes have been answered: the one piece of state that grows with the
+// scan, kept small on purpose.
+//
+// When the probe space fits in 2^27 bits (16 MB: a /16 × 2048 ports), it is an
+// exact atomic bitmap over probe indices: RX suppresses duplicate replies
+// exactly, and retry passes skip every probe already answered. Beyond that
+// (a /16 × all ports is 4.3 G probes) a bitmap would break the memory budget,
+// so it degrades to a direct-mapped cache of recent replies, which still
+// suppresses the duplicates that matter (a target retransmitting its SYN-ACK
+// within seconds), and retries resend every probe, as stateless scanners do.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace portsweep {
+
+class AnsweredSet {
+ public:
+  static constexpr uint64_t kMaxExactBits = uint64_t{1} << 27;
+
+  explicit AnsweredSet(uint64_t probe_space)
+      : exact_(probe_space <= kMaxExactBits),
+        words_(exact_ ? (probe_space + 63) / 64 : size_t{1} << 20),
+        bits_(new std::atomic<uint64_t>[words_]) {
+    for (size_t i = 0; i < words_; ++i) bits_[i].store(0, std::memory_order_relaxed);
+  }
+
+  bool exact() const noexcept { return exact_; }
+
+  // Marks the probe answered; true if it already was (a duplicate).
+  // `key` distinguishes replies in the cache mode: (address << 24 | proto << 16 | port).
+  bool mark(uint64_t index, uint64_t key) noexcept {
+    if (exact_) {
+      uint64_t bit = uint64_t{1} << (index & 63);
+      return bits_[index >> 6].fetch_or(bit, std::memory_order_relaxed) & bit;
+    }
+    uint64_t tagged = key + 1;  // 0 means empty
+    auto& slot = bits_[(key * 0x9E3779B97F4A7C15ull) >> 44];
+    return slot.exchange(tagged, std::memory_order_relaxed) == tagged;
+  }
+
+  // Retry passes ask this; without an exact map nothing is known answered.
+  bool answered(uint64_t index) const noexcept {
+    return exact_ && (bits_[index >> 6].load(std::memory_order_relaxed) >> (index & 63) & 1);
+  }
+
+ private:
+  bool exact_;
+  size_t words_;
+  std::unique_ptr<std::atomic<uint64_t>[]> bits_;
+};
+
+}  // namespace portsweep

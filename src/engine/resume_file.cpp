@@ -1,0 +1,96 @@
+#include "engine/resume_file.hpp"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+
+namespace portsweep {
+
+namespace {
+constexpr const char* kMagic = "portsweep-resume 1";
+}
+
+void write_resume_file(const std::string& path, const ResumeState& st) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw RuntimeFailure("cannot write resume file \"" + tmp + "\": " + std::strerror(errno));
+    out << kMagic << "\n# continue this scan with: portsweep --resume " << path << "\n";
+    out << "seed " << st.seed << "\n";
+    char key[40];
+    std::snprintf(key, sizeof key, "%016" PRIx64 "%016" PRIx64, st.key.k0, st.key.k1);
+    out << "key " << key << "\n";
+    out << "threads " << st.tx_threads << "\n";
+    out << "pass " << st.position.pass << "\n";
+    for (size_t t = 0; t < st.position.positions.size(); ++t)
+      out << "position " << t << " " << st.position.positions[t] << "\n";
+    for (const auto& a : st.args) {
+      if (a.find('\n') != std::string::npos)
+        throw RuntimeFailure("cannot store argument with a newline in the resume file");
+      out << "arg " << a << "\n";
+    }
+    out.flush();
+    if (!out) throw RuntimeFailure("cannot write resume file \"" + tmp + "\": " + std::strerror(errno));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw RuntimeFailure("cannot rename \"" + tmp + "\" to \"" + path + "\": " + std::strerror(errno));
+}
+
+ResumeState read_resume_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("cannot read resume file \"" + path + "\": " + std::strerror(errno));
+  ResumeState st;
+  std::string line;
+  int lineno = 0;
+  auto bad = [&](const std::string& why) {
+    return UsageError("resume file \"" + path + "\" line " + std::to_string(lineno) + ": " + why);
+  };
+  bool magic = false, have_seed = false, have_key = false;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (lineno == 1) {
+      if (line != kMagic) throw bad("not a portsweep resume file (expected \"" + std::string(kMagic) + "\")");
+      magic = true;
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    auto sp = line.find(' ');
+    std::string word = line.substr(0, sp);
+    std::string rest = sp == std::string::npos ? "" : line.substr(sp + 1);
+    std::istringstream v(rest);
+    if (word == "arg") {
+      st.args.push_back(rest);
+    } else if (word == "seed") {
+      if (!(v >> st.seed)) throw bad("expected \"seed NUMBER\"");
+      have_seed = true;
+    } else if (word == "key") {
+      if (rest.size() != 32 || std::sscanf(rest.c_str(), "%16" SCNx64 "%16" SCNx64, &st.key.k0, &st.key.k1) != 2)
+        throw bad("expected \"key\" and 32 hex digits");
+      have_key = true;
+    } else if (word == "threads") {
+      if (!(v >> st.tx_threads) || st.tx_threads == 0) throw bad("expected \"threads N\" with N >= 1");
+    } else if (word == "pass") {
+      if (!(v >> st.position.pass)) throw bad("expected \"pass N\"");
+    } else if (word == "position") {
+      size_t t = 0;
+      uint64_t p = 0;
+      if (!(v >> t >> p) || t != st.position.positions.size()) throw bad("expected \"position THREAD STEPS\" in thread order");
+      st.position.positions.push_back(p);
+    } else {
+      throw bad("unknown entry \"" + word + "\"");
+    }
+  }
+  if (!magic) throw UsageError("resume file \"" + path + "\" is empty");
+  if (!have_seed || !have_key) throw UsageError("resume file \"" + path + "\" lacks its seed or key");
+  if (st.position.positions.size() != st.tx_threads)
+    throw UsageError("resume file \"" + path + "\" has " + std::to_string(st.position.positions.size()) +
+                     " positions for " + std::to_string(st.tx_threads) + " threads");
+  return st;
+}
+
+}  // namespace portsweep

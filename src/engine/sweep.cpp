@@ -1,0 +1,169 @@
+// The sweep's driver.
+//
+// Passes: pass 0 sends every probe once. Each of --max-retries further passes
+// walks the same slices again and, when the answered set is exact, resends
+// only the probes still unanswered; between passes it waits one retry gap so
+// late replies are not mistaken for losses. After the last pass comes the
+// cooldown (--wait, or by default 8 × the largest RTT sampled, within
+// 0.5-10 s), then unanswered probes count as filtered.
+//
+// On interrupt the TX threads stop at a burst boundary; their positions are
+// reported so the same seed resumes exactly where this run stopped.
+#include "engine/sweep.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <thread>
+
+#include "engine/rate_limiter.hpp"
+#include "engine/sweep_state.hpp"
+
+namespace portsweep {
+
+namespace {
+
+double seconds_since(int64_t start_ns) { return static_cast<double>(monotonic_ns() - start_ns) * 1e-9; }
+
+double adaptive_wait(const RttSampler& rtt, double floor, double factor) {
+  if (rtt.samples() == 0) return std::max(floor, 1.0);
+  return std::clamp(factor * static_cast<double>(rtt.max_rtt_ns()) * 1e-9, floor, 10.0);
+}
+
+class ProgressMeter {
+ public:
+  ProgressMeter(const SweepHooks& hooks, const SweepState& s, unsigned passes)
+      : hooks_(hooks), s_(s), passes_(passes), start_ns_(monotonic_ns()) {}
+
+  void maybe_print(unsigned pass, bool force = false) {
+    if (!hooks_.progress) return;
+    int64_t now = monotonic_ns();
+    if (!force && now - last_ns_ < 1'000'000'000) return;
+    uint64_t sent = 0, pos = 0, len = 0;
+    for (unsigned t = 0; t < s_.tx.size(); ++t) {
+      sent += s_.tx[t].sent.load(std::memory_order_relaxed);
+      pos += s_.tx[t].position.load(std::memory_order_relaxed);
+      len += s_.permutation.segment(s_.config.shard, s_.config.shards, t, s_.config.tx_threads).length();
+    }
+    double frac = len ? static_cast<double>(pos) / static_cast<double>(len) : 1.0;
+    double done = (pass - s_.config.start_pass + frac) / (passes_ - s_.config.start_pass);
+    double dt = static_cast<double>(now - (last_ns_ ? last_ns_ : start_ns_)) * 1e-9;
+    double pps = dt > 0 ? static_cast<double>(sent - last_sent_) / dt : 0;
+    double elapsed = static_cast<double>(now - start_ns_) * 1e-9;
+    double eta = done > 0.001 ? elapsed * (1 - done) / done : 0;
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "%5.1f%% done, pass %u/%u, %.1f kpps, sent %" PRIu64 ", replies %" PRIu64
+                  ", rejected %" PRIu64 ", ETA %d:%02d:%02d",
+                  100 * std::min(done, 1.0), pass + 1, passes_, pps / 1000, sent,
+                  s_.rx.results.load(std::memory_order_relaxed),
+                  s_.rx.rejected.load(std::memory_order_relaxed), static_cast<int>(eta) / 3600,
+                  static_cast<int>(eta) / 60 % 60, static_cast<int>(eta) % 60);
+    if (hooks_.progress_is_tty) *hooks_.progress << '\r' << line << "\x1b[K" << std::flush;
+    else *hooks_.progress << "portsweep: " << line << '\n' << std::flush;
+    last_ns_ = now;
+    last_sent_ = sent;
+  }
+
+  void finish() {
+    if (hooks_.progress && hooks_.progress_is_tty && last_ns_) *hooks_.progress << '\n';
+  }
+
+ private:
+  const SweepHooks& hooks_;
+  const SweepState& s_;
+  unsigned passes_;
+  int64_t start_ns_;
+  int64_t last_ns_ = 0;
+  uint64_t last_sent_ = 0;
+};
+
+}  // namespace
+
+SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
+                      const std::atomic<bool>& interrupt) {
+  SweepState s(config, io);
+  SweepReport report;
+  report.probe_space = s.space.size();
+  report.exact_dedupe = s.answered.exact();
+  const int64_t start_ns = monotonic_ns();
+  const unsigned passes = static_cast<unsigned>(config.max_retries) + 1;
+  ProgressMeter meter(hooks, s, passes);
+
+  std::vector<PortResult> batch;
+  int64_t last_tick = start_ns;
+  auto service = [&] {
+    batch.clear();
+    s.ring.drain([&](const PortResult& r) { batch.push_back(r); });
+    if (!batch.empty() && hooks.on_results) hooks.on_results(batch);
+    if (hooks.on_tick && monotonic_ns() - last_tick > 100'000'000) {
+      hooks.on_tick();
+      last_tick = monotonic_ns();
+    }
+  };
+  auto wait_while_serving = [&](double seconds) {
+    int64_t until = monotonic_ns() + static_cast<int64_t>(seconds * 1e9);
+    while (monotonic_ns() < until && !s.io.failed()) {
+      service();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+
+  std::thread rx([&] { run_rx_thread(s, config.tx_threads); });
+  unsigned pass = config.start_pass;
+  for (; pass < passes; ++pass) {
+    std::vector<std::thread> tx;
+    for (unsigned t = 0; t < config.tx_threads; ++t) {
+      uint64_t pos = (pass == config.start_pass && t < config.start_positions.size())
+                         ? config.start_positions[t] : 0;
+      s.tx[t].finished.store(false);
+      tx.emplace_back([&s, t, pass, pos] { run_tx_thread(s, t, pass, pos); });
+    }
+    for (;;) {
+      service();
+      meter.maybe_print(pass);
+      if (interrupt.load() || s.io.failed()) s.stop_tx.store(true);
+      bool all = true;
+      for (auto& c : s.tx) all = all && c.finished.load(std::memory_order_acquire);
+      if (all) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    for (auto& th : tx) th.join();
+    if (s.stop_tx.load()) {
+      report.interrupted = interrupt.load();
+      report.stopped_at.pass = pass;
+      for (auto& c : s.tx) report.stopped_at.positions.push_back(c.position.load());
+      break;
+    }
+    if (pass + 1 < passes) wait_while_serving(adaptive_wait(s.rtt, 0.25, 3.0));
+  }
+  report.send_seconds = seconds_since(start_ns);
+  meter.maybe_print(std::min(pass, passes - 1), true);
+
+  double cooldown = config.wait_seconds ? *config.wait_seconds : adaptive_wait(s.rtt, 0.5, 8.0);
+  if (report.interrupted) cooldown = std::min(cooldown, 1.0);
+  report.cooldown_s = cooldown;
+  wait_while_serving(cooldown);
+  s.stop_rx.store(true);
+  rx.join();
+  service();
+  meter.finish();
+  if (hooks.on_tick) hooks.on_tick();
+
+  for (auto& c : s.tx) report.probes_sent += c.sent.load();
+  report.frames_received = s.rx.frames.load();
+  report.results = s.rx.results.load();
+  report.rejected_cookies = s.rx.rejected.load();
+  report.duplicates = s.rx.duplicates.load();
+  report.undecodable = s.rx.undecodable.load();
+  report.answers_sent = s.rx.answers.load();
+  report.ring_full_waits = s.rx.ring_full.load();
+  report.rtt_samples = s.rtt.samples();
+  report.max_rtt_ms = static_cast<double>(s.rtt.max_rtt_ns()) * 1e-6;
+  report.elapsed_s = seconds_since(start_ns);
+  report.io = io.stats();
+  return report;
+}
+
+}  // namespace portsweep

@@ -1,0 +1,31 @@
+#pragma once
+// The stateless sweep: TX threads walk their slices of the permutation, one
+// RX thread validates and classifies replies, and the calling thread drains
+// results to the output stage, prints progress and runs the passes and the
+// cooldown. See sweep.cpp for the pass/cooldown policy.
+#include <atomic>
+#include <functional>
+#include <ostream>
+#include <span>
+
+#include "engine/sweep_config.hpp"
+#include "portsweep/result.hpp"
+#include "io/packet_io.hpp"
+
+namespace portsweep {
+
+using ResultConsumer = std::function<void(std::span<const PortResult>)>;
+
+struct SweepHooks {
+  ResultConsumer on_results;            // called on the calling thread only
+  std::function<void()> on_tick;        // ~every 100 ms, e.g. to flush outputs
+  std::ostream* progress = nullptr;     // progress lines; null for none
+  bool progress_is_tty = false;
+};
+
+// Runs the sweep. `interrupt` is polled; when it becomes true the TX threads
+// stop at a burst boundary and the position is reported for resume.
+SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
+                      const std::atomic<bool>& interrupt);
+
+}  // namespace portsweep

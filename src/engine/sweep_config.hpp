@@ -1,0 +1,62 @@
+#pragma once
+// A sweep with every decision already made: the CLI resolves options, routes
+// and MACs into this, and the engine only executes it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/packet_io.hpp"
+#include "probes/probe_config.hpp"
+#include "targets/target_set.hpp"
+
+namespace portsweep {
+
+struct SweepConfig {
+  TargetSet targets;
+  std::vector<uint16_t> ports;
+  std::string probe_module = "tcp_syn";
+  ProbeConfig probe;
+
+  double rate_pps = 0;       // <= 0: as fast as the I/O goes
+  unsigned tx_threads = 1;
+  uint32_t burst = 64;
+  uint32_t shard = 0;        // 0-based
+  uint32_t shards = 1;
+  uint64_t seed = 0;
+  int max_retries = 0;
+  std::optional<double> wait_seconds;  // cooldown; unset = adaptive
+
+  // Resume point: the pass and each TX thread's position within it.
+  unsigned start_pass = 0;
+  std::vector<uint64_t> start_positions;
+};
+
+// Where a sweep stopped, enough to continue it exactly.
+struct SweepPosition {
+  unsigned pass = 0;
+  std::vector<uint64_t> positions;  // per TX thread
+};
+
+struct SweepReport {
+  uint64_t probes_sent = 0;
+  uint64_t frames_received = 0;
+  uint64_t results = 0;
+  uint64_t rejected_cookies = 0;
+  uint64_t duplicates = 0;
+  uint64_t undecodable = 0;
+  uint64_t answers_sent = 0;  // RSTs for SYN-ACKs
+  uint64_t ring_full_waits = 0;
+  uint64_t rtt_samples = 0;
+  double max_rtt_ms = 0;
+  double cooldown_s = 0;
+  double elapsed_s = 0;
+  double send_seconds = 0;
+  uint64_t probe_space = 0;
+  bool exact_dedupe = false;
+  bool interrupted = false;
+  SweepPosition stopped_at;
+  IoStats io;
+};
+
+}  // namespace portsweep

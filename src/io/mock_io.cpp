@@ -1,0 +1,158 @@
+#include "io/mock_io.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace portsweep {
+
+namespace {
+
+int64_t wall_clock_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::unique_ptr<PacketIo> open_mock_io(const IoConfig& config) {
+  return std::make_unique<MockIo>(config.tx_queues == 0 ? 1 : config.tx_queues);
+}
+
+}  // namespace
+
+MockIo::MockIo(unsigned tx_queues) : tx_queues_(tx_queues == 0 ? 1 : tx_queues) {}
+
+size_t MockIo::send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept {
+  size_t accepted = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_ || queue >= tx_queues_) return 0;
+    accepted = std::min(n, tx_accept_limit_);
+    for (size_t i = 0; i < accepted; ++i) {
+      if (record_sent_) {
+        const uint8_t* begin = frames[i].data;
+        sent_.push_back({queue, std::vector<uint8_t>(begin, begin + frames[i].len)});
+      }
+      counters_.tx_bytes += frames[i].len;
+    }
+    sent_total_ += accepted;
+    counters_.tx_packets += accepted;
+  }
+  // Outside mu_: the responder calls queue_reply, which takes it.
+  std::lock_guard lock(responder_mu_);
+  if (responder_) {
+    for (size_t i = 0; i < accepted; ++i) {
+      responder_(queue, std::span<const uint8_t>(frames[i].data, frames[i].len), *this);
+    }
+  }
+  return accepted;
+}
+
+size_t MockIo::recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept {
+  std::unique_lock lock(mu_);
+  delivered_.clear();
+  if (pending_.empty() && timeout_ms > 0 && !closed_) {
+    reply_ready_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                          [&] { return !pending_.empty() || closed_; });
+  }
+  if (closed_) return 0;
+  size_t n = std::min(max, pending_.size());
+  // Reserve first so the pointers handed out below are not moved by growth.
+  delivered_.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    delivered_.push_back(std::move(pending_.front()));
+    pending_.pop_front();
+    Reply& r = delivered_.back();
+    out[i] = RxFrame{r.bytes.data(), static_cast<uint32_t>(r.bytes.size()),
+                     r.time_us != 0 ? r.time_us : wall_clock_us()};
+    counters_.rx_packets += 1;
+    counters_.rx_bytes += r.bytes.size();
+  }
+  return n;
+}
+
+IoStats MockIo::stats() const {
+  std::lock_guard lock(mu_);
+  IoStats s = counters_;
+  s.extra.push_back({"mock_pending_replies", pending_.size()});
+  return s;
+}
+
+bool MockIo::failed() const noexcept {
+  std::lock_guard lock(mu_);
+  return !failure_.empty();
+}
+
+std::string MockIo::failure_message() const {
+  std::lock_guard lock(mu_);
+  return failure_;
+}
+
+void MockIo::close() {
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+  reply_ready_.notify_all();
+}
+
+void MockIo::queue_reply(std::span<const uint8_t> frame, int64_t time_us) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.push_back({std::vector<uint8_t>(frame.begin(), frame.end()), time_us});
+  }
+  reply_ready_.notify_one();
+}
+
+void MockIo::set_responder(Responder responder) {
+  std::lock_guard lock(responder_mu_);
+  responder_ = std::move(responder);
+}
+
+void MockIo::set_tx_accept_limit(size_t per_burst) {
+  std::lock_guard lock(mu_);
+  tx_accept_limit_ = per_burst;
+}
+
+void MockIo::set_record_sent(bool record) {
+  std::lock_guard lock(mu_);
+  record_sent_ = record;
+}
+
+void MockIo::fail(std::string message) {
+  std::lock_guard lock(mu_);
+  failure_ = std::move(message);
+}
+
+void MockIo::set_rx_dropped(uint64_t n) {
+  std::lock_guard lock(mu_);
+  counters_.rx_dropped = n;
+}
+
+std::vector<MockIo::SentFrame> MockIo::sent_frames() const {
+  std::lock_guard lock(mu_);
+  return sent_;
+}
+
+size_t MockIo::sent_count() const {
+  std::lock_guard lock(mu_);
+  return sent_total_;
+}
+
+void MockIo::clear_sent() {
+  std::lock_guard lock(mu_);
+  sent_.clear();
+  sent_total_ = 0;
+}
+
+size_t MockIo::pending_replies() const {
+  std::lock_guard lock(mu_);
+  return pending_.size();
+}
+
+bool MockIo::closed() const {
+  std::lock_guard lock(mu_);
+  return closed_;
+}
+
+}  // namespace portsweep
+
+PORTSWEEP_REGISTER_IO_BACKEND(mock, "mock", &portsweep::open_mock_io)

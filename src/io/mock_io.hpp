@@ -1,0 +1,84 @@
+#pragma once
+// Test double for PacketIo: records what the engine sends and hands back
+// replies the test queued, or that a responder made up for each sent frame,
+// so the engine can be tested end to end without a network. Thread-safe with
+// a mutex; speed is not its job.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "io/packet_io.hpp"
+
+namespace portsweep {
+
+class MockIo final : public PacketIo {
+ public:
+  struct SentFrame {
+    unsigned queue = 0;
+    std::vector<uint8_t> bytes;
+  };
+  // Sees every accepted frame (the bytes are valid only during the call) and
+  // may call queue_reply to simulate the target. Calls are serialised, so a
+  // responder needs no locking of its own.
+  using Responder = std::function<void(unsigned queue, std::span<const uint8_t> frame, MockIo&)>;
+
+  explicit MockIo(unsigned tx_queues = 1);
+
+  std::string_view backend() const noexcept override { return "mock"; }
+  unsigned tx_queues() const noexcept override { return tx_queues_; }
+  size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept override;
+  size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override;
+  IoStats stats() const override;
+  bool failed() const noexcept override;
+  std::string failure_message() const override;
+  void close() override;
+
+  // --- test side ---
+  // time_us 0 stamps the reply with the wall clock when it is received.
+  void queue_reply(std::span<const uint8_t> frame, int64_t time_us = 0);
+  void set_responder(Responder responder);
+  // Accept at most this many frames per send_burst (0: none), to exercise the
+  // engine's "device queue full, retry" path. SIZE_MAX (the default) accepts all.
+  void set_tx_accept_limit(size_t per_burst);
+  // Keep only the counters, not the bytes, for scans of millions of probes.
+  void set_record_sent(bool record);
+  // Simulates an unrecoverable device error.
+  void fail(std::string message);
+  // Shown as rx_dropped in stats(), to test how the summary reports losses.
+  void set_rx_dropped(uint64_t n);
+
+  std::vector<SentFrame> sent_frames() const;
+  size_t sent_count() const;
+  void clear_sent();
+  size_t pending_replies() const;
+  bool closed() const;
+
+ private:
+  struct Reply {
+    std::vector<uint8_t> bytes;
+    int64_t time_us = 0;
+  };
+
+  const unsigned tx_queues_;
+  mutable std::mutex mu_;
+  std::condition_variable reply_ready_;
+  std::vector<SentFrame> sent_;
+  size_t sent_total_ = 0;
+  std::deque<Reply> pending_;
+  std::vector<Reply> delivered_;  // backs the RxFrames of the last recv_burst
+  size_t tx_accept_limit_ = SIZE_MAX;
+  bool record_sent_ = true;
+  bool closed_ = false;
+  std::string failure_;
+  IoStats counters_;
+
+  std::mutex responder_mu_;
+  Responder responder_;
+};
+
+}  // namespace portsweep

@@ -1,0 +1,61 @@
+#pragma once
+// Queries to the kernel's routing subsystem over rtnetlink (NETLINK_ROUTE):
+// links, IPv4 addresses, routes and the neighbour (ARP) table of the network
+// namespace the calling thread is in. Plain sockets and linux headers only.
+// Each call opens its own socket: these run a few times per scan, not per packet.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/mac_addr.hpp"
+
+namespace portsweep::netlink {
+
+struct Link {
+  int index = 0;
+  std::string name;
+  uint16_t type = 0;     // ARPHRD_* (ARPHRD_ETHER, ARPHRD_LOOPBACK, ...)
+  unsigned flags = 0;    // IFF_* (IFF_UP, IFF_LOOPBACK, IFF_NOARP, ...)
+  unsigned mtu = 0;
+  std::optional<MacAddr> mac;  // absent on links without a hardware address
+};
+
+struct Ipv4Address {
+  int ifindex = 0;
+  uint32_t address = 0;  // host order
+  uint8_t prefix_len = 0;
+  std::string label;     // "eth0" or an alias such as "eth0:1"
+};
+
+struct Route {
+  uint32_t dst = 0;      // host order; 0 with dst_len 0 is the default route
+  uint8_t dst_len = 0;
+  int oif = 0;           // 0 for multipath routes (not followed further)
+  uint32_t gateway = 0;  // 0: destination is on-link
+  uint32_t prefsrc = 0;  // 0: kernel did not name one
+  uint32_t metric = 0;
+  uint8_t type = 0;      // RTN_*
+};
+
+struct Neighbour {
+  int ifindex = 0;
+  uint32_t address = 0;
+  std::optional<MacAddr> mac;
+  uint16_t state = 0;    // NUD_*
+};
+
+std::vector<Link> dump_links();
+std::vector<Ipv4Address> dump_ipv4_addresses();
+// IPv4 routes of the main table, as `ip route` shows them.
+std::vector<Route> dump_ipv4_routes();
+
+// Asks the kernel which route it would use to reach dst (like `ip route get`),
+// optionally forced out of interface oif, in which case a destination without
+// a route is treated as on-link. nullopt when the kernel has no usable route.
+std::optional<Route> lookup_route(uint32_t dst, int oif = 0);
+
+// The neighbour table entry for ip on ifindex, whatever its state.
+std::optional<Neighbour> find_neighbour(int ifindex, uint32_t ip);
+
+}  // namespace portsweep::netlink

@@ -1,0 +1,35 @@
+#pragma once
+// Where the scan's frames go out and what their Ethernet and IP headers say:
+// interface, our addresses, and the next hop's MAC. Resolved once before the
+// scan from -e, -S and the route to the first target.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "io/mac_addr.hpp"
+
+namespace portsweep {
+
+struct ScanPath {
+  std::string iface;
+  int ifindex = 0;
+  MacAddr src_mac;
+  uint32_t src_ip = 0;       // host order
+  uint32_t next_hop_ip = 0;  // the gateway, or the target itself when on-link
+  MacAddr next_hop_mac;      // all zero on links without ARP (loopback)
+  unsigned mtu = 0;
+  bool via_gateway = false;
+};
+
+struct ScanPathRequest {
+  std::optional<std::string> iface;  // -e IFACE
+  std::optional<uint32_t> src_ip;    // -S ADDR, host order; may be any address (spoofing)
+  uint32_t first_target = 0;         // host order
+};
+
+// Throws RuntimeFailure with a sentence that tells the user what to give,
+// e.g. "no route to 198.19.0.1: give -e IFACE." or
+// "no ARP reply from 198.18.0.2 on ps-scan0 ...".
+ScanPath resolve_scan_path(const ScanPathRequest& request);
+
+}  // namespace portsweep

@@ -1,0 +1,133 @@
+#include "probes/packet_decoder.hpp"
+
+#include "probes/wire.hpp"
+
+namespace portsweep {
+
+namespace {
+
+using namespace wire;
+
+bool is_icmp_error(uint8_t type) noexcept {
+  switch (static_cast<IcmpType>(type)) {
+    case IcmpType::DestUnreachable:
+    case IcmpType::SourceQuench:
+    case IcmpType::Redirect:
+    case IcmpType::TimeExceeded:
+    case IcmpType::ParameterProblem:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The quote: an IP header (with its own options) plus at least 8 L4 bytes.
+// Its total-length field describes the original datagram, not the quote, so
+// it is not checked against what is here.
+bool decode_quote(const uint8_t* p, size_t len, QuotedDatagram& q) noexcept {
+  if (len < kIpv4MinHeader || (p[0] >> 4) != 4) return false;
+  const size_t ihl = size_t{p[0] & 0x0fu} * 4;
+  if (ihl < kIpv4MinHeader || ihl + 8 > len) return false;
+  if ((load_be16(p + 6) & 0x1fff) != 0) return false;  // a later fragment has no L4 header
+  q.proto = p[9];
+  q.src_ip = load_be32(p + 12);
+  q.dst_ip = load_be32(p + 16);
+  q.src_port = load_be16(p + ihl);
+  q.dst_port = load_be16(p + ihl + 2);
+  q.seq = load_be32(p + ihl + 4);
+  return true;
+}
+
+bool parse_ipv4(const uint8_t* p, size_t len, DecodedPacket& out) noexcept {
+  if (len < kIpv4MinHeader || (p[0] >> 4) != 4) return false;
+  const size_t ihl = size_t{p[0] & 0x0fu} * 4;
+  const size_t total = load_be16(p + 2);
+  if (ihl < kIpv4MinHeader || total < ihl || total > len) return false;
+  // Fragments: a reply to a 44-byte probe is never legitimately fragmented;
+  // the first fragment's L4 header could be read, but reassembly is not
+  // worth it for a scanner and a later fragment has no L4 header at all.
+  if ((load_be16(p + 6) & 0x3fff) != 0) return false;
+
+  out.ip_id = load_be16(p + 4);
+  out.ttl = p[8];
+  out.ip_proto = p[9];
+  out.src_ip = load_be32(p + 12);
+  out.dst_ip = load_be32(p + 16);
+  out.has_quote = false;
+
+  const uint8_t* l4 = p + ihl;
+  const size_t l4_len = total - ihl;  // the IP total length bounds everything below
+
+  switch (out.ip_proto) {
+    case kIpProtoTcp: {
+      if (l4_len < kTcpMinHeader) return false;
+      const size_t doff = size_t{l4[12]} >> 4 << 2;
+      if (doff < kTcpMinHeader || doff > l4_len) return false;
+      out.src_port = load_be16(l4);
+      out.dst_port = load_be16(l4 + 2);
+      out.seq = load_be32(l4 + 4);
+      out.ack = load_be32(l4 + 8);
+      out.tcp_header_len = static_cast<uint8_t>(doff);
+      out.tcp_flags = l4[13];
+      out.window = load_be16(l4 + 14);
+      out.payload = l4 + doff;
+      out.payload_len = static_cast<uint16_t>(l4_len - doff);
+      return true;
+    }
+    case kIpProtoUdp: {
+      if (l4_len < kUdpHeader) return false;
+      const size_t udp_len = load_be16(l4 + 4);
+      if (udp_len < kUdpHeader || udp_len > l4_len) return false;
+      out.src_port = load_be16(l4);
+      out.dst_port = load_be16(l4 + 2);
+      out.payload = l4 + kUdpHeader;
+      out.payload_len = static_cast<uint16_t>(udp_len - kUdpHeader);
+      return true;
+    }
+    case kIpProtoIcmp: {
+      if (l4_len < kIcmpHeader) return false;
+      out.icmp_type = l4[0];
+      out.icmp_code = l4[1];
+      out.icmp_id = load_be16(l4 + 4);
+      out.icmp_seq = load_be16(l4 + 6);
+      out.payload = l4 + kIcmpHeader;
+      out.payload_len = static_cast<uint16_t>(l4_len - kIcmpHeader);
+      if (is_icmp_error(out.icmp_type)) {
+        if (!decode_quote(out.payload, out.payload_len, out.quote)) return false;
+        out.has_quote = true;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool decode_ipv4(const uint8_t* datagram, size_t len, DecodedPacket& out) noexcept {
+  // A reused DecodedPacket must not keep link fields from an earlier frame.
+  out.src_mac = nullptr;
+  out.vlan_id = 0;
+  return parse_ipv4(datagram, len, out);
+}
+
+bool decode_ethernet(const uint8_t* frame, size_t len, DecodedPacket& out) noexcept {
+  if (len < kEthHeader) return false;
+  size_t off = 12;
+  uint16_t type = load_be16(frame + off);
+  out.vlan_id = 0;
+  // Up to two tags (802.1ad outer + 802.1Q inner); the innermost VID wins.
+  for (int tags = 0; tags < 2 && (type == kEtherTypeVlan || type == kEtherTypeQinQ); ++tags) {
+    if (len < off + 2 + kVlanTag) return false;
+    out.vlan_id = load_be16(frame + off + 2) & 0x0fff;
+    off += kVlanTag;
+    type = load_be16(frame + off);
+  }
+  if (type != kEtherTypeIpv4) return false;
+  out.src_mac = frame + 6;
+  off += 2;
+  return parse_ipv4(frame + off, len - off, out);
+}
+
+}  // namespace portsweep
