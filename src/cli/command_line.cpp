@@ -104,6 +104,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   const char* ports = "PORT SPECIFICATION";
   app.add_option("--ports", o.ports, "Only scan these ports: -p22; -p1-65535; -p U:53,T:21-25,80")
       ->type_name("SPEC")->group(ports);
+  app.add_option("--exclude-ports", o.exclude_ports, "Exclude the specified ports from scanning")
+      ->type_name("SPEC")->group(ports);
   app.add_flag("-F", o.fast, "Fast mode: scan fewer ports than the default scan")->group(ports);
   app.add_flag("-r", o.sequential_ports, "Scan ports sequentially, don't randomize")->group(ports);
   app.add_option("--top-ports", o.top_ports, "Scan the N most common ports")

@@ -3,6 +3,9 @@
 #include <iostream>
 
 #include "cli/command_line.hpp"
+#include "cli/list_scan.hpp"
+#include "cli/scan_command.hpp"
+#include "io/iflist.hpp"
 #include "common/error.hpp"
 
 int main(int argc, char** argv) {
@@ -16,8 +19,12 @@ int main(int argc, char** argv) {
       print_version(std::cout);
       return 0;
     }
-    std::cerr << "portsweep: nothing to do yet\n";
-    return 1;
+    if (o.iflist) {
+      print_iflist(std::cout);
+      return 0;
+    }
+    if (o.list_scan) return run_list_scan(o, std::cout);
+    return run_scan(o, std::cout, std::cerr);
   } catch (const UsageError& e) {
     std::cerr << "portsweep: " << e.what() << "\n";
     return 2;

@@ -25,8 +25,9 @@ struct ScanOptions {
   std::string exclude_file;
   std::optional<std::string> ports;
   bool fast = false;
-  std::optional<int> top_ports;
-  std::optional<double> port_ratio;
+  std::optional<std::string> exclude_ports;
+  std::optional<std::string> top_ports;   // validated by the ports layer
+  std::optional<std::string> port_ratio;
   bool sequential_ports = false;
   std::string datadir;
 

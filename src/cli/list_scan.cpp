@@ -1,0 +1,34 @@
+#include "cli/list_scan.hpp"
+
+#include <chrono>
+
+#include "cli/scan_plan.hpp"
+#include "output/report_text.hpp"
+#include "output/time_text.hpp"
+#include "portsweep_config.h"
+
+namespace portsweep {
+
+namespace {
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+int run_list_scan(const ScanOptions& options, std::ostream& out) {
+  const int64_t start = now_us();
+  ScanScope scope = resolve_scope(options);
+  out << "Starting portsweep " << PORTSWEEP_VERSION << " at " << short_time_text(start) << "\n";
+  for (uint32_t ip : scope.targets.addresses) {
+    const std::string* name = scope.targets.name_of(ip);
+    if (name) out << "Nmap scan report for " << *name << " (" << ipv4_text(ip) << ")\n";
+    else out << "Nmap scan report for " << ipv4_text(ip) << "\n";
+  }
+  out << "Portsweep done: " << hosts_scanned_text(scope.targets.addresses.size(), 0)
+      << " scanned in " << seconds_text(static_cast<double>(now_us() - start) * 1e-6)
+      << " seconds\n";
+  return 0;
+}
+
+}  // namespace portsweep

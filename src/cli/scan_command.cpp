@@ -1,0 +1,262 @@
+#include "cli/scan_command.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "cli/command_line.hpp"
+#include "cli/scan_plan.hpp"
+#include "common/error.hpp"
+#include "engine/resume_file.hpp"
+#include "engine/sweep.hpp"
+#include "io/scan_path.hpp"
+#include "output/format_registry.hpp"
+#include "output/output_set.hpp"
+#include "output/report_text.hpp"
+
+namespace portsweep {
+
+namespace {
+
+constexpr const char* kResumePath = "portsweep.resume";
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+// The first Ctrl-C stops the sweep cleanly and writes the resume file; the
+// handler then resets, so a second Ctrl-C ends the process at once.
+void install_interrupt_handler() {
+  struct sigaction sa{};
+  sa.sa_handler = on_interrupt;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string join_args(const std::vector<std::string>& args) {
+  std::string s = "portsweep";
+  for (const auto& a : args) s += " " + a;
+  return s;
+}
+
+// nmap's -T templates set the pace when --rate, --max-rate and --min-rate don't.
+double choose_rate(const ScanOptions& o) {
+  if (o.rate) return *o.rate;
+  if (o.max_rate) return *o.max_rate;
+  static const double by_template[] = {10, 100, 1'000, 10'000, 100'000, 1'000'000};
+  double r = by_template[o.timing.value_or(3)];
+  if (o.min_rate && *o.min_rate > r) r = *o.min_rate;
+  return r;
+}
+
+// A resumed scan never writes over what the interrupted run wrote: an output
+// file that exists already gets a sibling "NAME.resumed-N.EXT".
+std::string fresh_path(const std::string& path, bool resuming) {
+  namespace fs = std::filesystem;
+  if (!resuming || path == "-" || !fs::exists(path)) return path;
+  fs::path p(path);
+  for (int n = 1;; ++n) {
+    fs::path candidate = p.parent_path() / (p.stem().string() + ".resumed-" + std::to_string(n) +
+                                            p.extension().string());
+    if (!fs::exists(candidate)) return candidate.string();
+  }
+}
+
+void add_outputs(const ScanOptions& o, bool resuming, OutputSet& outputs, std::ostream& err) {
+  bool stdout_taken = false;
+  auto add = [&](std::string_view format, const std::string& path) {
+    if (path.empty()) return;
+    std::string where = fresh_path(path, resuming);
+    if (where != path) err << "portsweep: " << path << " exists; this resumed run writes " << where << "\n";
+    stdout_taken = stdout_taken || where == "-";
+    outputs.add(make_writer(format, where));
+  };
+  add("normal", o.output_normal);
+  add("xml", o.output_xml);
+  add("grepable", o.output_grepable);
+  add("json", o.output_json);
+  if (!o.output_all.empty())
+    for (const FormatInfo* f : output_formats())
+      if (f->in_all) add(f->name, o.output_all + f->extension);
+  if (!stdout_taken) {
+    WriterOptions interactive;
+    interactive.interactive = true;
+    outputs.add(make_writer("normal", "-", interactive));
+  }
+}
+
+std::pair<uint32_t, uint32_t> parse_shard(const std::string& s) {
+  if (s.empty()) return {0, 1};
+  unsigned i = 0, n = 0;
+  std::sscanf(s.c_str(), "%u/%u", &i, &n);  // validated by the command line
+  return {i - 1, n};
+}
+
+SourcePorts choose_source_ports(const ScanOptions& o, std::mt19937_64& rng) {
+  if (o.source_port) return {*o.source_port, 1};
+  if (!o.source_ports.empty()) {
+    unsigned a = 0, b = 0;
+    std::sscanf(o.source_ports.c_str(), "%u-%u", &a, &b);
+    return {static_cast<uint16_t>(a), b - a + 1};
+  }
+  // A window of 4096 ports spreads repeated probes of one port over distinct
+  // 4-tuples, inside the range the kernel hands out least (it counts down
+  // from 60999 only under load).
+  return {static_cast<uint16_t>(40000 + rng() % 16000), 4096};
+}
+
+void print_summary(const SweepReport& r, std::ostream& err) {
+  char line[512];
+  double pps = r.send_seconds > 0 ? static_cast<double>(r.probes_sent) / r.send_seconds : 0;
+  std::snprintf(line, sizeof line,
+                "portsweep: sent %llu probes in %.2f s (%.0f pps), %llu RSTs; received %llu frames: "
+                "%llu results, %llu rejected cookies, %llu duplicates, %llu undecodable; "
+                "capture dropped %llu (interface %llu); cooldown %.2f s, max RTT %.2f ms\n",
+                static_cast<unsigned long long>(r.probes_sent), r.send_seconds, pps,
+                static_cast<unsigned long long>(r.answers_sent),
+                static_cast<unsigned long long>(r.frames_received),
+                static_cast<unsigned long long>(r.results),
+                static_cast<unsigned long long>(r.rejected_cookies),
+                static_cast<unsigned long long>(r.duplicates),
+                static_cast<unsigned long long>(r.undecodable),
+                static_cast<unsigned long long>(r.io.rx_dropped),
+                static_cast<unsigned long long>(r.io.rx_if_dropped), r.cooldown_s, r.max_rtt_ms);
+  err << line;
+  for (const auto& c : r.io.extra) err << "portsweep:   " << c.name << " " << c.value << "\n";
+}
+
+}  // namespace
+
+int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
+  (void)out;
+  ScanOptions o = given;
+  std::optional<ResumeState> resume;
+  if (!given.resume.empty()) {
+    resume = read_resume_file(given.resume);
+    std::ostringstream discard;
+    ParsedCommandLine again = parse_command_line(resume->args, discard, err);
+    if (!again.options)
+      throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses");
+    o = *again.options;
+  }
+  if (o.udp_scan) throw UsageError("UDP scan (-sU) is not available yet: the stateless engine runs -sS only");
+  if (o.service_version) throw UsageError("service detection (-sV) is not available yet");
+
+  ScanScope scope = resolve_scope(o);
+  for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
+  if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
+
+  ScanPathRequest req;
+  if (!o.interface.empty()) req.iface = o.interface;
+  if (!o.source_ip.empty()) {
+    auto ip = parse_target_spec(o.source_ip);
+    if (ip.ranges.size() != 1 || ip.ranges[0].first != ip.ranges[0].last)
+      throw UsageError("invalid -S \"" + o.source_ip + "\": expected one IPv4 address");
+    req.src_ip = ip.ranges[0].first;
+  }
+  req.first_target = scope.targets.addresses.at(0);
+  ScanPath path = resolve_scan_path(req);
+
+  std::random_device rd;
+  std::mt19937_64 rng((uint64_t{rd()} << 32) ^ rd());
+  SweepConfig cfg;
+  cfg.targets = scope.targets.addresses;
+  cfg.ports = scope.ports.ports(Proto::Tcp);
+  cfg.probe.src_mac = path.src_mac.bytes;
+  cfg.probe.dst_mac = path.next_hop_mac.bytes;
+  cfg.probe.src_ip = path.src_ip;
+  cfg.probe.ttl = static_cast<uint8_t>(o.ttl);
+  cfg.probe.src_ports = choose_source_ports(o, rng);
+  cfg.probe.cookie_key = resume ? resume->key : CookieKey{rng(), rng()};
+  cfg.rate_pps = choose_rate(o);
+  unsigned cores = std::max(2u, std::thread::hardware_concurrency());
+  cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : cores - 1);
+  std::tie(cfg.shard, cfg.shards) = parse_shard(o.shard);
+  cfg.seed = resume ? resume->seed : (o.seed ? *o.seed : rng());
+  cfg.max_retries = o.max_retries.value_or(1);
+  cfg.wait_seconds = o.wait_seconds;
+  if (resume) {
+    cfg.start_pass = resume->position.pass;
+    cfg.start_positions = resume->position.positions;
+  }
+
+  IoConfig io_cfg;
+  io_cfg.backend = o.io;
+  io_cfg.iface = path.iface;
+  io_cfg.rx_filter = "(tcp or icmp) and dst host " + ipv4_text(path.src_ip);
+  io_cfg.tx_queues = cfg.tx_threads + 1;  // the last queue carries the RX thread's RSTs
+  auto io = open_packet_io(io_cfg);
+
+  OutputSet outputs;
+  add_outputs(o, resume.has_value(), outputs, err);
+  ScanInfo info;
+  info.args = join_args(o.argv);
+  info.start_time_us = now_us();
+  ScanKind kind;
+  kind.type = "syn";
+  kind.proto = Proto::Tcp;
+  kind.services = format_port_ranges(cfg.ports);
+  kind.num_services = static_cast<uint32_t>(cfg.ports.size());
+  info.scans.push_back(kind);
+  info.num_targets = cfg.targets.size();
+  info.verbose = o.verbose;
+  info.debugging = o.debug;
+  info.reason = o.reason;
+  info.open_only = o.open_only;
+  const ServicesDb& services = scope.services;
+  info.service_name = [&services](uint16_t port, Proto proto) {
+    return services.name_of(port, proto).value_or(std::string_view{});
+  };
+  outputs.begin(info);
+
+  install_interrupt_handler();
+  SweepHooks hooks;
+  hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
+  hooks.on_tick = [&] { outputs.flush(); };
+  hooks.progress = &err;
+  hooks.progress_is_tty = isatty(STDERR_FILENO);
+  SweepReport report = run_sweep(cfg, *io, hooks, g_interrupted);
+  if (io->failed()) err << "portsweep: packet I/O failed: " << io->failure_message() << "\n";
+  io->close();
+
+  ScanSummary summary;
+  summary.end_time_us = now_us();
+  summary.hosts_total = cfg.targets.size();
+  summary.packets_sent = report.probes_sent + report.answers_sent;
+  summary.packets_received = report.frames_received;
+  summary.bytes_sent = report.io.tx_bytes;
+  summary.bytes_received = report.io.rx_bytes;
+  if (report.interrupted) summary.error = "interrupted";
+  else if (io->failed()) summary.error = "packet I/O failed";
+  outputs.end(summary);
+  print_summary(report, err);
+
+  if (report.interrupted) {
+    ResumeState st;
+    st.args = o.argv;
+    st.seed = cfg.seed;
+    st.key = cfg.probe.cookie_key;
+    st.tx_threads = cfg.tx_threads;
+    st.position = report.stopped_at;
+    write_resume_file(kResumePath, st);
+    err << "portsweep: interrupted; continue with: portsweep --resume " << kResumePath << "\n";
+    return 130;
+  }
+  return io->failed() ? 1 : 0;
+}
+
+}  // namespace portsweep

@@ -1,0 +1,38 @@
+#include "cli/scan_plan.hpp"
+
+#include "common/error.hpp"
+#include "ports/port_options.hpp"
+
+namespace portsweep {
+
+ScanScope resolve_scope(const ScanOptions& o) {
+  ScanScope scope;
+  TargetOptions t;
+  t.specs = o.targets;
+  if (!o.input_list.empty()) t.input_file = o.input_list;
+  t.excludes = o.exclude;
+  if (!o.exclude_file.empty()) t.exclude_file = o.exclude_file;
+  if (t.specs.empty() && !t.input_file)
+    throw UsageError("no targets were specified: give addresses, networks or ranges, or -iL FILE");
+  scope.targets = resolve_targets(t);
+
+  if (o.list_scan) return scope;  // -sL sends nothing, so ports do not matter
+
+  if (o.syn_scan || !o.udp_scan) scope.protocols.push_back(Proto::Tcp);
+  if (o.udp_scan) scope.protocols.push_back(Proto::Udp);
+  scope.services = ServicesDb::load(o.datadir);
+  PortOptions p;
+  p.spec = o.ports;
+  p.exclude_spec = o.exclude_ports;
+  p.fast = o.fast;
+  p.top_ports = o.top_ports;
+  p.port_ratio = o.port_ratio;
+  p.sequential = o.sequential_ports;
+  p.datadir = o.datadir;
+  scope.ports = resolve_ports(p, scope.protocols, scope.services, scope.warnings);
+  if (scope.ports.empty())
+    throw UsageError("the port specification selects no ports to scan");
+  return scope;
+}
+
+}  // namespace portsweep
