@@ -199,6 +199,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   io_cfg.iface = path.iface;
   io_cfg.rx_filter = "(tcp or icmp) and dst host " + ipv4_text(path.src_ip);
   io_cfg.tx_queues = cfg.tx_threads + 1;  // the last queue carries the RX thread's RSTs
+  // 192 bytes hold the deepest headers a classifier reads (Ethernet with two
+  // VLAN tags, IP with options, an ICMP error quoting IP with options), and a
+  // 16 MB ring then buffers ~60k replies, a third of a second at the rate a
+  // Linux target answers, within the 64 MB a full-port /16 sweep may use.
+  io_cfg.rx_snaplen = 192;
+  io_cfg.rx_buffer_bytes = size_t{16} << 20;
   auto io = open_packet_io(io_cfg);
 
   OutputSet outputs;
