@@ -6,7 +6,6 @@
 
 namespace portsweep {
 
-void keep_io_backends_linked() noexcept;  // linked_backends.cpp
 
 PacketIo::~PacketIo() = default;
 
@@ -39,7 +38,6 @@ int register_io_backend(std::string_view name, IoBackendFactory factory) {
 }
 
 std::vector<std::string> io_backend_names() {
-  keep_io_backends_linked();
   std::vector<std::string> names;
   for (const auto& e : registry()) names.push_back(e.name);
   std::sort(names.begin(), names.end());
@@ -47,7 +45,6 @@ std::vector<std::string> io_backend_names() {
 }
 
 std::unique_ptr<PacketIo> open_packet_io(const IoConfig& config) {
-  keep_io_backends_linked();
   for (const auto& e : registry()) {
     if (e.name == config.backend) return e.factory(config);
   }

@@ -8,15 +8,12 @@
 
 namespace portsweep {
 
-// Defined in builtin_formats.cpp.
-std::vector<FormatInfo> builtin_formats();
-
 namespace {
 
+// Formats register themselves from their own files' static initialisers
+// (the core library is linked whole, so no file is dropped); a function-local
+// registry is constructed on first use, whatever the initialisation order.
 struct Registry {
-  Registry() {
-    for (FormatInfo& f : builtin_formats()) formats.push_back(std::move(f));
-  }
   std::mutex mutex;
   std::deque<FormatInfo> formats;  // a deque keeps handed-out pointers valid
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The output formats by name and by nmap option letter (-oN, -oX, -oG, -oJ).
-// Adding a format means adding its file and naming it in builtin_formats.cpp.
+// Adding a format means adding one file that calls register_format() from a
+// static initialiser (see json_format.cpp), and listing it in meson.build.
 #include <functional>
 #include <memory>
 #include <string>

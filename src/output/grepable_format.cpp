@@ -96,12 +96,16 @@ class GrepableFormat final : public OutputFormat {
 
 }  // namespace
 
-FormatInfo grepable_format_info();
+namespace {
 FormatInfo grepable_format_info() {
   return {"grepable", 'G', ".gnmap", true, "nmap's one-line-per-host grepable format",
           [](const std::string& path, const WriterOptions&) -> std::unique_ptr<OutputFormat> {
             return std::make_unique<GrepableFormat>(path);
           }};
 }
+
+[[maybe_unused]] const bool registered = (register_format(grepable_format_info()), true);
+
+}  // namespace
 
 }  // namespace portsweep

@@ -88,12 +88,16 @@ class JsonFormat final : public OutputFormat {
 
 }  // namespace
 
-FormatInfo json_format_info();
+namespace {
 FormatInfo json_format_info() {
   return {"json", 'J', ".jsonl", false, "one JSON object per result, written as found",
           [](const std::string& path, const WriterOptions&) -> std::unique_ptr<OutputFormat> {
             return std::make_unique<JsonFormat>(path);
           }};
 }
+
+[[maybe_unused]] const bool registered = (register_format(json_format_info()), true);
+
+}  // namespace
 
 }  // namespace portsweep

@@ -123,12 +123,16 @@ class NormalFormat final : public OutputFormat {
 
 }  // namespace
 
-FormatInfo normal_format_info();
+namespace {
 FormatInfo normal_format_info() {
   return {"normal", 'N', ".nmap", true, "nmap's human-readable report",
           [](const std::string& path, const WriterOptions& options) -> std::unique_ptr<OutputFormat> {
             return std::make_unique<NormalFormat>(path, options);
           }};
 }
+
+[[maybe_unused]] const bool registered = (register_format(normal_format_info()), true);
+
+}  // namespace
 
 }  // namespace portsweep

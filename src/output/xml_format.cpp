@@ -136,12 +136,16 @@ class XmlFormat final : public OutputFormat {
 
 }  // namespace
 
-FormatInfo xml_format_info();
+namespace {
 FormatInfo xml_format_info() {
   return {"xml", 'X', ".xml", true, "nmap's XML format (nmap.dtd)",
           [](const std::string& path, const WriterOptions&) -> std::unique_ptr<OutputFormat> {
             return std::make_unique<XmlFormat>(path);
           }};
 }
+
+[[maybe_unused]] const bool registered = (register_format(xml_format_info()), true);
+
+}  // namespace
 
 }  // namespace portsweep

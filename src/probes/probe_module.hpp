@@ -65,5 +65,13 @@ std::span<const ProbeModule* const> probe_modules() noexcept;
 
 // The module called `name`, or nullptr.
 const ProbeModule* find_probe_module(std::string_view name) noexcept;
+// Called once per module from its file's static initialiser.
+int register_probe_module(const ProbeModule* module) noexcept;
 
 }  // namespace portsweep
+
+// In a module's .cpp, at namespace scope: registers `module` before main().
+#define PORTSWEEP_REGISTER_PROBE_MODULE(ident, module)                       \
+  namespace portsweep::probe_module_registration {                          \
+  [[maybe_unused]] const int ident = ::portsweep::register_probe_module(&(module)); \
+  }

@@ -1,24 +1,28 @@
-// The list of probe modules. Modules are listed here by hand rather than
-// registering themselves from static constructors: the project links a static
-// library, and the linker drops any object file nothing refers to, static
-// constructor and all, so a self-registering module would silently vanish.
-// Naming each module here is what pulls its file into the binary.
+// The probe-module registry. Each module registers itself from its own file
+// (PORTSWEEP_REGISTER_PROBE_MODULE), so adding a probe type is adding one
+// file; the core library is linked whole, so no module's file is dropped.
+#include <vector>
+
 #include "probes/probe_module.hpp"
 
 namespace portsweep {
 
-extern const ProbeModule kTcpSynModule;
-
 namespace {
-const ProbeModule* const kModules[] = {
-    &kTcpSynModule,
-};
+std::vector<const ProbeModule*>& modules() {
+  static std::vector<const ProbeModule*> list;  // built before main(), read-only after
+  return list;
+}
 }  // namespace
 
-std::span<const ProbeModule* const> probe_modules() noexcept { return kModules; }
+int register_probe_module(const ProbeModule* module) noexcept {
+  modules().push_back(module);
+  return static_cast<int>(modules().size());
+}
+
+std::span<const ProbeModule* const> probe_modules() noexcept { return modules(); }
 
 const ProbeModule* find_probe_module(std::string_view name) noexcept {
-  for (const ProbeModule* m : kModules) {
+  for (const ProbeModule* m : modules()) {
     if (m->name == name) return m;
   }
   return nullptr;

@@ -41,7 +41,8 @@ std::unique_ptr<Prober> create_tcp_syn(const ProbeConfig& config) { return std::
 
 }  // namespace
 
-extern const ProbeModule kTcpSynModule;
 const ProbeModule kTcpSynModule{"tcp_syn", "TCP SYN (half-open) scan, like nmap -sS", Proto::Tcp, &create_tcp_syn};
 
 }  // namespace portsweep
+
+PORTSWEEP_REGISTER_PROBE_MODULE(tcp_syn, portsweep::kTcpSynModule)
