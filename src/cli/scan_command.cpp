@@ -192,6 +192,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (resume) {
     cfg.start_pass = resume->position.pass;
     cfg.start_positions = resume->position.positions;
+    cfg.start_answered = resume->answered;
   }
 
   IoConfig io_cfg;
@@ -258,6 +259,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     st.key = cfg.probe.cookie_key;
     st.tx_threads = cfg.tx_threads;
     st.position = report.stopped_at;
+    st.answered = report.answered;
     write_resume_file(kResumePath, st);
     err << "portsweep: interrupted; continue with: portsweep --resume " << kResumePath << "\n";
     return 130;

@@ -41,6 +41,19 @@ class AnsweredSet {
     return slot.exchange(tagged, std::memory_order_relaxed) == tagged;
   }
 
+  // The exact map's words, for saving beside a resume file and loading back,
+  // so a resumed scan's retry passes skip what the first run heard from.
+  std::vector<uint64_t> snapshot() const {
+    std::vector<uint64_t> w(exact_ ? words_ : 0);
+    for (size_t i = 0; i < w.size(); ++i) w[i] = bits_[i].load(std::memory_order_relaxed);
+    return w;
+  }
+  bool restore(const std::vector<uint64_t>& w) {
+    if (!exact_ || w.size() != words_) return false;
+    for (size_t i = 0; i < w.size(); ++i) bits_[i].store(w[i], std::memory_order_relaxed);
+    return true;
+  }
+
   // Retry passes ask this; without an exact map nothing is known answered.
   bool answered(uint64_t index) const noexcept {
     return exact_ && (bits_[index >> 6].load(std::memory_order_relaxed) >> (index & 63) & 1);

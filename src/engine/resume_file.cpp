@@ -13,7 +13,28 @@ namespace portsweep {
 
 namespace {
 constexpr const char* kMagic = "portsweep-resume 1";
+
+// The answered map is raw little-endian words: 48 KB for a /16 x 6 ports,
+// at most 16 MB (the exact map's limit). Text would triple that for nothing.
+std::string sidecar(const std::string& path) { return path + ".answered"; }
+
+void write_words(const std::string& path, const std::vector<uint64_t>& words) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(words.data()),
+            static_cast<std::streamsize>(words.size() * sizeof(uint64_t)));
+  if (!out) throw RuntimeFailure("cannot write \"" + path + "\": " + std::strerror(errno));
 }
+
+std::vector<uint64_t> read_words(const std::string& path, size_t count) {
+  std::vector<uint64_t> words(count);
+  std::ifstream in(path, std::ios::binary);
+  in.read(reinterpret_cast<char*>(words.data()), static_cast<std::streamsize>(count * sizeof(uint64_t)));
+  if (!in || in.peek() != std::char_traits<char>::eof())
+    throw UsageError("resume sidecar \"" + path + "\" is missing or not " + std::to_string(count * 8) +
+                     " bytes long");
+  return words;
+}
+}  // namespace
 
 void write_resume_file(const std::string& path, const ResumeState& st) {
   std::string tmp = path + ".tmp";
@@ -29,6 +50,10 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
     out << "pass " << st.position.pass << "\n";
     for (size_t t = 0; t < st.position.positions.size(); ++t)
       out << "position " << t << " " << st.position.positions[t] << "\n";
+    if (!st.answered.empty()) {
+      write_words(sidecar(tmp), st.answered);
+      out << "answered " << st.answered.size() << "\n";
+    }
     for (const auto& a : st.args) {
       if (a.find('\n') != std::string::npos)
         throw RuntimeFailure("cannot store argument with a newline in the resume file");
@@ -37,6 +62,8 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
     out.flush();
     if (!out) throw RuntimeFailure("cannot write resume file \"" + tmp + "\": " + std::strerror(errno));
   }
+  if (!st.answered.empty() && std::rename(sidecar(tmp).c_str(), sidecar(path).c_str()) != 0)
+    throw RuntimeFailure("cannot rename \"" + sidecar(tmp) + "\": " + std::strerror(errno));
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     throw RuntimeFailure("cannot rename \"" + tmp + "\" to \"" + path + "\": " + std::strerror(errno));
 }
@@ -76,6 +103,10 @@ ResumeState read_resume_file(const std::string& path) {
       if (!(v >> st.tx_threads) || st.tx_threads == 0) throw bad("expected \"threads N\" with N >= 1");
     } else if (word == "pass") {
       if (!(v >> st.position.pass)) throw bad("expected \"pass N\"");
+    } else if (word == "answered") {
+      size_t words = 0;
+      if (!(v >> words) || words == 0) throw bad("expected \"answered WORDS\"");
+      st.answered = read_words(sidecar(path), words);
     } else if (word == "position") {
       size_t t = 0;
       uint64_t p = 0;

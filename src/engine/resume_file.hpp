@@ -18,6 +18,7 @@ struct ResumeState {
   CookieKey key{};
   unsigned tx_threads = 1;
   SweepPosition position;
+  std::vector<uint64_t> answered;  // stored in the binary sidecar FILE.answered
 };
 
 // Writes atomically (temp file + rename) so a crash never leaves half a file.

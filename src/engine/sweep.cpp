@@ -84,6 +84,7 @@ class ProgressMeter {
 SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
                       const std::atomic<bool>& interrupt) {
   SweepState s(config, io);
+  if (!config.start_answered.empty()) s.answered.restore(config.start_answered);
   SweepReport report;
   report.probe_space = s.space.size();
   report.exact_dedupe = s.answered.exact();
@@ -163,6 +164,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   report.max_rtt_ms = static_cast<double>(s.rtt.max_rtt_ns()) * 1e-6;
   report.elapsed_s = seconds_since(start_ns);
   report.io = io.stats();
+  if (report.interrupted) report.answered = s.answered.snapshot();  // after the cooldown's replies
   return report;
 }
 

@@ -30,6 +30,7 @@ struct SweepConfig {
   // Resume point: the pass and each TX thread's position within it.
   unsigned start_pass = 0;
   std::vector<uint64_t> start_positions;
+  std::vector<uint64_t> start_answered;  // the interrupted run's exact answered map, if any
 };
 
 // Where a sweep stopped, enough to continue it exactly.
@@ -56,6 +57,7 @@ struct SweepReport {
   bool exact_dedupe = false;
   bool interrupted = false;
   SweepPosition stopped_at;
+  std::vector<uint64_t> answered;  // exact answered map at the stop, for the resume file
   IoStats io;
 };
 

@@ -11,6 +11,11 @@ if [[ $EUID -ne 0 ]]; then
     exit 77 # meson's "skipped"
 fi
 
+# One lab per machine: anything using it (tests, benchmarks, a developer's
+# runs) holds this lock for the whole time the lab is up.
+exec 9>/tmp/portsweep-lab.lock
+flock 9
+
 work=$(mktemp -d)
 cleanup() {
     "$LAB" down || true
