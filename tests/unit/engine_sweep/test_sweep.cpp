@@ -1,0 +1,243 @@
+// The whole stateless engine — permutation slices, TX threads, templates,
+// cookies, RX classification, dedupe, retries, resume — against a simulated
+// target behind the MockIo test double: no network, every answer known.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <tuple>
+
+#include "../probes/test_frames.hpp"
+#include "engine/sweep.hpp"
+#include "io/mock_io.hpp"
+
+namespace portsweep {
+namespace {
+
+using namespace portsweep::testing;
+
+constexpr uint32_t kScanner = 0x0A010001;  // 10.1.0.1
+constexpr uint32_t kNet = 0x0A000000;      // 10.0.0.0/24, 4 ports: 1024 probes
+const std::vector<uint16_t> kPorts = {22, 80, 443, 8080};
+
+enum class Answer { Open, Closed, Prohibited, Silent };
+
+// The simulated population: a deterministic mix of every kind of answer.
+Answer truth(uint32_t ip, uint16_t port) {
+  if ((ip & 0xF) == 0) return Answer::Silent;  // dead hosts
+  uint32_t h = (ip * 2654435761u) ^ (port * 40503u);
+  switch ((h >> 7) % 4) {
+    case 0: return Answer::Open;
+    case 1: return Answer::Closed;
+    case 2: return Answer::Prohibited;
+    default: return Answer::Silent;
+  }
+}
+
+struct Target {
+  // Called for every frame the engine sends. Builds the reply a host would.
+  void respond(std::span<const uint8_t> f, MockIo& io) {
+    std::lock_guard<std::mutex> lock(mutex);
+    const uint8_t* ip = f.data() + 14;
+    const uint8_t* tcph = ip + 20;
+    uint32_t dst = get32(ip + 16);
+    uint16_t sport = get16(tcph), dport = get16(tcph + 2);
+    uint32_t seq = get32(tcph + 4);
+    uint8_t flags = tcph[13];
+    if (flags == 0x04 || flags == 0x14) {  // our RST after a SYN-ACK
+      rsts.insert({dst, dport});
+      return;
+    }
+    probes[{dst, dport}]++;
+    if (drop_first && probes[{dst, dport}] == 1) return;
+    Bytes reply;
+    switch (truth(dst, dport)) {
+      case Answer::Open: reply = tcp(dport, sport, 777, seq + 1, 0x12); break;
+      case Answer::Closed: reply = tcp(dport, sport, 0, seq + 1, 0x14); break;
+      case Answer::Prohibited: {
+        Bytes quote(ip, ip + 28);
+        reply = icmp_error(3, 13, quote);
+        io.queue_reply(concat(ethernet(), ipv4(dst, kScanner, 1, reply)));
+        return;
+      }
+      case Answer::Silent: return;
+    }
+    Bytes frame = concat(ethernet(), ipv4(dst, kScanner, 6, reply));
+    io.queue_reply(frame);
+    if (duplicate) io.queue_reply(frame);
+    if (forge) {
+      Bytes forged = concat(ethernet(), ipv4(dst, kScanner, 6, tcp(dport, sport, 1, seq + 7, 0x12)));
+      io.queue_reply(forged);
+    }
+  }
+  std::mutex mutex;
+  std::map<std::pair<uint32_t, uint16_t>, int> probes;
+  std::set<std::pair<uint32_t, uint16_t>> rsts;
+  bool drop_first = false;
+  bool duplicate = false;
+  bool forge = false;
+};
+
+SweepConfig config() {
+  SweepConfig c;
+  c.targets = TargetSet({{kNet, kNet + 255}});
+  c.ports = kPorts;
+  c.probe.src_ip = kScanner;
+  c.probe.src_ports = {40000, 16};
+  c.probe.cookie_key = {0x1111, 0x2222};
+  c.seed = 42;
+  c.tx_threads = 2;
+  c.wait_seconds = 0.05;
+  return c;
+}
+
+struct SweepRun {
+  SweepReport report;
+  std::map<std::pair<uint32_t, uint16_t>, PortResult> results;
+};
+
+SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& stop = std::atomic<bool>{false},
+          MockIo* io_out = nullptr) {
+  MockIo io(c.tx_threads + 1);
+  io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
+  SweepRun run;
+  SweepHooks hooks;
+  hooks.on_results = [&](std::span<const PortResult> batch) {
+    for (const PortResult& r : batch) {
+      bool fresh = run.results.emplace(std::pair{r.ip, r.port}, r).second;
+      EXPECT_TRUE(fresh) << "result delivered twice";
+    }
+  };
+  run.report = run_sweep(c, io, hooks, stop);
+  (void)io_out;
+  return run;
+}
+
+void expect_exact(const SweepRun& run) {
+  size_t expected = 0;
+  for (uint32_t ip = kNet; ip <= kNet + 255; ++ip) {
+    for (uint16_t port : kPorts) {
+      Answer a = truth(ip, port);
+      auto it = run.results.find({ip, port});
+      if (a == Answer::Silent) {
+        EXPECT_EQ(it, run.results.end());
+        continue;
+      }
+      ++expected;
+      ASSERT_NE(it, run.results.end()) << std::hex << ip << " port " << std::dec << port;
+      const PortResult& r = it->second;
+      switch (a) {
+        case Answer::Open: EXPECT_EQ(r.state, PortState::Open); EXPECT_EQ(r.reason, Reason::SynAck); break;
+        case Answer::Closed: EXPECT_EQ(r.state, PortState::Closed); EXPECT_EQ(r.reason, Reason::Reset); break;
+        case Answer::Prohibited:
+          EXPECT_EQ(r.state, PortState::Filtered);
+          EXPECT_EQ(r.reason, Reason::AdminProhibited);
+          break;
+        case Answer::Silent: break;
+      }
+      EXPECT_EQ(r.ttl, 64);
+    }
+  }
+  EXPECT_EQ(run.results.size(), expected);
+}
+
+TEST(Sweep, FindsExactlyTheTruthAndResetsEveryOpenPort) {
+  Target target;
+  SweepConfig c = config();
+  SweepRun run = sweep(c, target);
+  expect_exact(run);
+  EXPECT_EQ(run.report.probes_sent, 1024u);
+  EXPECT_EQ(target.probes.size(), 1024u);  // every (address, port) probed once
+  size_t open = 0;
+  for (auto& [k, r] : run.results) open += r.state == PortState::Open;
+  EXPECT_EQ(target.rsts.size(), open);
+  EXPECT_EQ(run.report.answers_sent, open);
+  EXPECT_EQ(run.report.rejected_cookies, 0u);
+}
+
+TEST(Sweep, RetryPassResendsOnlyUnansweredProbes) {
+  Target target;
+  target.drop_first = true;  // every first probe is lost
+  SweepConfig c = config();
+  c.max_retries = 1;
+  SweepRun run = sweep(c, target);
+  expect_exact(run);
+  // Pass 0 sends 1024; pass 1 resends exactly those still unanswered, which
+  // with every first reply lost is all of them.
+  EXPECT_EQ(run.report.probes_sent, 2048u);
+
+  Target lossless;
+  SweepRun second = sweep(c, lossless);
+  size_t answered = second.results.size();
+  EXPECT_EQ(second.report.probes_sent, 1024u + (1024u - answered));
+}
+
+TEST(Sweep, ShardsTogetherProbeEverythingOnce) {
+  Target target;
+  for (uint32_t shard = 0; shard < 3; ++shard) {
+    SweepConfig c = config();
+    c.shard = shard;
+    c.shards = 3;
+    sweep(c, target);
+  }
+  EXPECT_EQ(target.probes.size(), 1024u);
+  for (auto& [k, n] : target.probes) EXPECT_EQ(n, 1) << "probed twice";
+}
+
+TEST(Sweep, InterruptedThenResumedCoversEverythingOnce) {
+  Target target;
+  SweepConfig c = config();
+  c.rate_pps = 4000;  // slow enough to interrupt mid-way
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop.store(true);
+  });
+  SweepRun first = sweep(c, target, stop);
+  stopper.join();
+  ASSERT_TRUE(first.report.interrupted);
+  ASSERT_LT(first.report.probes_sent, 1024u);
+  ASSERT_EQ(first.report.stopped_at.positions.size(), c.tx_threads);
+
+  SweepConfig resumed = c;
+  resumed.rate_pps = 0;
+  resumed.start_pass = first.report.stopped_at.pass;
+  resumed.start_positions = first.report.stopped_at.positions;
+  resumed.start_answered = first.report.answered;
+  SweepRun second = sweep(resumed, target);
+  EXPECT_EQ(first.report.probes_sent + second.report.probes_sent, 1024u);
+  EXPECT_EQ(target.probes.size(), 1024u);
+  for (auto& [k, n] : target.probes) EXPECT_EQ(n, 1) << "probed twice";
+  SweepRun both;
+  both.results = first.results;
+  both.results.insert(second.results.begin(), second.results.end());
+  expect_exact(both);
+}
+
+TEST(Sweep, DuplicatesAreSuppressedAndForgeriesRejected) {
+  Target target;
+  target.duplicate = true;
+  target.forge = true;
+  SweepRun run = sweep(config(), target);
+  expect_exact(run);
+  size_t tcp_answers = 0;
+  for (auto& [k, r] : run.results) tcp_answers += r.reason != Reason::AdminProhibited;
+  EXPECT_EQ(run.report.duplicates, tcp_answers);
+  EXPECT_EQ(run.report.rejected_cookies, tcp_answers);
+}
+
+TEST(Sweep, ExcludedAddressesNeverGetAPacket) {
+  Target target;
+  SweepConfig c = config();
+  c.targets = TargetSet({{kNet, kNet + 255}}).minus(TargetSet({{kNet + 16, kNet + 31}, {kNet + 200, kNet + 200}}));
+  sweep(c, target);
+  EXPECT_EQ(target.probes.size(), (256u - 17u) * kPorts.size());
+  for (auto& [k, n] : target.probes) {
+    EXPECT_FALSE(k.first >= kNet + 16 && k.first <= kNet + 31);
+    EXPECT_NE(k.first, kNet + 200);
+  }
+}
+
+}  // namespace
+}  // namespace portsweep
