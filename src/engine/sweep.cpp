@@ -131,6 +131,16 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     for (auto& th : tx) th.join();
+    if (pass == config.start_pass) {
+      // The rate held over the first pass, per thread: the probes sent before
+      // its last burst over the span from its first burst to its last.
+      for (auto& c : s.tx) {
+        int64_t first = c.first_send_ns.load(), last = c.last_send_ns.load();
+        uint64_t before_last = c.sent.load() - c.last_burst.load();
+        if (first != 0 && last > first)
+          report.measured_pps += static_cast<double>(before_last) / (static_cast<double>(last - first) * 1e-9);
+      }
+    }
     if (s.stop_tx.load()) {
       report.interrupted = interrupt.load();
       report.stopped_at.pass = pass;

@@ -53,6 +53,7 @@ struct SweepReport {
   double cooldown_s = 0;
   double elapsed_s = 0;
   double send_seconds = 0;
+  double measured_pps = 0;  // (probes - bursts' worth) / (last burst - first burst), pass 0
   uint64_t probe_space = 0;
   bool exact_dedupe = false;
   bool interrupted = false;

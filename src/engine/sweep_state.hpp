@@ -22,6 +22,9 @@ namespace portsweep {
 struct alignas(64) TxCounters {
   std::atomic<uint64_t> sent{0};
   std::atomic<uint64_t> position{0};
+  std::atomic<int64_t> first_send_ns{0};  // this thread's first and latest burst, for the
+  std::atomic<int64_t> last_send_ns{0};   // rate actually held
+  std::atomic<uint64_t> last_burst{0};
   std::atomic<bool> finished{false};
 };
 

@@ -57,7 +57,11 @@ void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t posit
     prober->write_probes(std::span<const ProbeTarget>(targets.data(), n), frame_ptrs.data(),
                          lengths.data());
     for (uint32_t k = 0; k < n; ++k) frames[k] = {frame_ptrs[k], lengths[k]};
-    s.rtt.note_sent(sampled, monotonic_ns());
+    const int64_t sent_at = monotonic_ns();
+    s.rtt.note_sent(sampled, sent_at);
+    if (counters.first_send_ns.load(std::memory_order_relaxed) == 0)
+      counters.first_send_ns.store(sent_at, std::memory_order_relaxed);
+    counters.last_send_ns.store(sent_at, std::memory_order_relaxed);
     // Back-pressure: a full queue takes part of a burst; retry the rest.
     size_t done = 0;
     while (done < n) {
@@ -68,6 +72,7 @@ void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t posit
       }
     }
     counters.sent.fetch_add(done, std::memory_order_relaxed);
+    counters.last_burst.store(done, std::memory_order_relaxed);
     counters.position.store(walker.position(), std::memory_order_relaxed);
     if (s.io.failed()) break;
   }
