@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Bad input end to end: the built binary prints one line naming the bad value
+# and exits 2, for each example the foundation issue lists and a few more.
+set -uo pipefail
+BIN=${PORTSWEEP_BIN:?}
+failures=0
+expect() {  # expect NEEDLE ARGS...
+  local needle=$1; shift
+  local err rc
+  err=$("$BIN" "$@" 2>&1 >/dev/null); rc=$?
+  if [[ $rc -ne 2 || $err != *"$needle"* ]]; then
+    echo "FAIL: portsweep $* -> exit $rc, stderr: $err (expected exit 2 and \"$needle\")"
+    failures=$((failures + 1))
+  else
+    echo "ok   portsweep $* -> $err"
+  fi
+}
+expect '"300.1.1.1"' -sL 300.1.1.1
+expect '"10.0.0.0/33"' -sL 10.0.0.0/33
+expect '"70000"' -p 70000 198.19.0.1
+expect '"5-1"' -p 5-1 198.19.0.1
+expect '/nonexistent/targets.txt' -sL -iL /nonexistent/targets.txt
+expect '--frobnicate' --frobnicate 198.19.0.1
+expect '"abcxyz"' -p abcxyz 198.19.0.1
+expect '"0"' --top-ports 0 198.19.0.1
+expect '"2"' --port-ratio 2 198.19.0.1
+expect '"nosuch.invalid"' -sL nosuch.invalid
+expect 'no targets' -sL
+expect '"10.0.0.5-1"' -sL 10.0.0.5-1
+expect 'exclusion "999.1.1.1"' -sL 198.19.0.0/24 --exclude 999.1.1.1
+expect '"/nonexistent/resume"' --resume /nonexistent/resume
+# -sL prints every target, with the exclusions taken out
+out=$("$BIN" -sL -n 198.19.0.0/30 --exclude 198.19.0.2)
+[[ $(grep -c '^Nmap scan report for' <<< "$out") == 3 && $out != *198.19.0.2* ]] \
+  || { echo "FAIL: -sL output: $out"; failures=$((failures + 1)); }
+echo "$failures failures"
+[[ $failures -eq 0 ]]
