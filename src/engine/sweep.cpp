@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/error.hpp"
 #include "engine/rate_limiter.hpp"
 #include "engine/sweep_state.hpp"
 
@@ -83,6 +84,12 @@ class ProgressMeter {
 
 SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
                       const std::atomic<bool>& interrupt) {
+  if (find_probe_module(config.probe_module) == nullptr)
+    throw UsageError("unknown probe module \"" + config.probe_module + "\"");
+  if (config.tx_threads == 0 || config.tx_threads >= io.tx_queues())
+    throw UsageError("the sweep needs " + std::to_string(config.tx_threads + 1) +
+                     " TX queues (one per TX thread and one for RSTs); the I/O backend has " +
+                     std::to_string(io.tx_queues()));
   SweepState s(config, io);
   if (!config.start_answered.empty()) s.answered.restore(config.start_answered);
   SweepReport report;
