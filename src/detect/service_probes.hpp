@@ -6,14 +6,15 @@
 //
 // The engine's loop, nmap's way:
 //   auto order = db.probe_order(port, proto, tls, intensity);
-//   std::optional<std::string> soft;            // service softmatched so far
+//   std::optional<ServiceMatch> soft;           // the softmatch so far
 //   for (const ServiceProbe* p : order) {
-//     if (soft && !p->may_identify(*soft)) continue;   // nmap narrows after a softmatch
+//     if (soft && !p->may_identify(soft->service)) continue;  // nmap narrows after a softmatch
 //     send p->payload, read the response for up to p->total_wait …
-//     auto m = db.match(*p, response, soft);
-//     if (m && !m->soft) { report *m; break; }
-//     if (m) soft = m->service;                 // keep probing for a hard match
+//     auto m = db.match(*p, response, soft ? std::optional<std::string_view>(soft->service) : std::nullopt);
+//     if (m && !m->soft) { report soft ? combine_with_softmatch(*soft, *m) : *m; break; }
+//     if (m && !soft) soft = m;                 // keep probing for a hard match
 //   }
+//   no hard match: report *soft if any (nmap prints the softmatched service).
 //
 // A loaded database is immutable: probes(), find(), probe_order() and match()
 // may be called from any number of threads at once.
@@ -21,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "detect/version_match.hpp"
+#include "detect/version_match_index.hpp"
 #include "portsweep/result.hpp"
 
 namespace portsweep {
@@ -85,12 +88,25 @@ struct ServiceProbeStats {
   size_t jitted = 0;          // expressions running as JIT code
   std::vector<RegexFailure> regex_failures;
   std::chrono::microseconds parse_time{0};    // reading and checking the text
-  std::chrono::microseconds compile_time{0};  // PCRE2 compile + JIT of every expression
+  std::chrono::microseconds compile_time{0};  // PCRE2 compile + JIT of every expression, and the index
+  size_t first_byte_indexed = 0;  // lines FirstByteIndex can skip by the first byte
+  // With ServiceProbeLoadOptions::prefilter in a Hyperscan build:
+  size_t prefiltered = 0;        // expressions in the Hyperscan databases
+  size_t prefilter_rejected = 0; // expressions Hyperscan would not take (PCRE2 only)
+  std::chrono::microseconds prefilter_time{0};
 };
 
 struct ServiceProbeLoadOptions {
-  bool jit = true;   // PCRE2 JIT; off only to measure what it buys
+  bool jit = true;         // PCRE2 JIT; off only to measure what it buys
+  // Skip lines whose pattern cannot start with the response's first byte
+  // (FirstByteIndex). Same answers; off only to measure what it buys.
+  bool first_byte_index = true;
+  // A Hyperscan prefilter per probe (only in builds with libhs; ignored
+  // otherwise). Same answers, different speed: see bench/detect.
+  bool prefilter = false;
 };
+
+class ProbePrefilter;
 
 class ServiceProbeDb {
  public:
@@ -146,11 +162,18 @@ class ServiceProbeDb {
 
  private:
   friend class ServiceProbeParser;
+  void fill_chain(const ServiceProbe& probe, std::vector<const ServiceProbe*>& chain) const;
+
   std::string source_;
   std::vector<ServiceProbe> probes_;
+  size_t null_index_ = static_cast<size_t>(-1);  // the TCP NULL probe in probes_, if any
   PortRanges excluded_tcp_;
   PortRanges excluded_udp_;
   ServiceProbeStats stats_;
+  // Parallel to probes_ when enabled (empty otherwise); a null prefilter
+  // where Hyperscan took none of the probe's patterns.
+  std::vector<FirstByteIndex> indexes_;
+  std::vector<std::shared_ptr<const ProbePrefilter>> prefilters_;
 };
 
 }  // namespace portsweep

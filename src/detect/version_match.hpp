@@ -4,6 +4,7 @@
 // CPU allows) and the templates of the version fields it fills in from the
 // expression's captures.
 #include <array>
+#include <bitset>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -22,10 +23,18 @@ struct ServiceMatch {
   std::string hostname;    // h/…/
   std::string ostype;      // o/…/
   std::string devicetype;  // d/…/
-  std::vector<std::string> cpe;  // "cpe:/a:openbsd:openssh:9.2p1", in file order
+  // "cpe:/a:openbsd:openssh:9.2p1": at most one per part, in a, h, o order,
+  // the last of each part on the line (what nmap prints).
+  std::vector<std::string> cpe;
   bool soft = false;       // a softmatch: the service is known, the rest may be empty
   size_t line = 0;         // the match/softmatch line that produced it (for tracing)
 };
+
+// What nmap reports when a softmatch came first and a later probe hard-matched:
+// the hard match, with any field it leaves empty taken from the softmatch (a
+// banner's softmatch often names the host, the later match the product), and
+// the softmatch's CPEs for the parts (a/h/o) the hard match has none of.
+ServiceMatch combine_with_softmatch(const ServiceMatch& soft, ServiceMatch hard);
 
 // The version fields of a match line, in the order nmap documents them.
 enum class VersionField : unsigned { Product, Version, Info, Hostname, OsType, DeviceType };
@@ -61,6 +70,17 @@ class CompiledRegex {
   // Cheaper test when the captures are not needed.
   bool matches(std::string_view subject) const;
 
+  // What PCRE2's own analysis says about where a match can begin. Most of
+  // nmap's patterns are anchored and start with a known byte; checking that
+  // byte against a compact index is far cheaper than calling PCRE2 thousands
+  // of times per response just to fail on the first byte.
+  struct Start {
+    bool anchored = false;       // can match only at offset 0
+    bool first_known = false;    // `first` lists every byte a match can begin with
+    std::bitset<256> first;
+  };
+  Start start() const;
+
  private:
   std::unique_ptr<Impl> impl_;
 };
@@ -79,7 +99,7 @@ class VersionMatch {
     std::string templ;      // "a:openbsd:openssh:$2" (the "cpe:/" is added on output)
     bool a_flag = false;    // the trailing 'a' nmap allows after the closing delimiter
   };
-  std::vector<Cpe> cpes;
+  std::vector<Cpe> cpes;   // as written; fill() reduces them to nmap's one per part
 
   // Compiles the pattern now (load time) unless it already is.
   void compile(bool jit = true);
