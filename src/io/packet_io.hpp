@@ -68,6 +68,10 @@ struct IoConfig {
   // tcpdump on the interface no longer sees the probes, and tc shaping does
   // not apply. Backends without a qdisc ignore it.
   bool qdisc_bypass = true;
+  // Our IPv4 address on the interface (host order; 0: none). A backend that
+  // takes the interface away from the kernel (DPDK over AF_XDP or a vfio NIC)
+  // answers ARP requests for it, on the last TX queue; the others ignore it.
+  uint32_t local_ip = 0;
   // Backend-specific settings as key=value pairs (pcap: "tx" = "sendmmsg" |
   // "inject"); a backend rejects keys it does not know with a UsageError.
   std::vector<std::pair<std::string, std::string>> options;

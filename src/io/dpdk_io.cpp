@@ -1,0 +1,864 @@
+// The DPDK backend. On any Linux interface it puts a virtual device on it:
+// net_af_xdp (the kernel hands frames to us through an AF_XDP socket, no
+// per-packet syscall on RX, the UMEM shared with our mbufs), or net_af_packet
+// where AF_XDP cannot attach. With --dpdk-args naming a device (-a PCI for a
+// vfio-bound NIC, or --vdev), that device is used instead.
+//
+// Queues: the engine asks for one TX queue per TX thread plus one for the RX
+// thread's answers. The device gets as many queue pairs as it can have (an
+// AF_XDP socket binds to one of the interface's channels; a veth has one), and
+// logical queues map onto them round-robin. A device queue used by a single
+// logical queue is driven lock-free by that queue's thread; one shared by
+// several is serialised by a flag held for one tx_burst. The RX thread never
+// waits for that flag: what it sends (RSTs, ARP replies) goes into a
+// DeferredFrames ring when the queue is busy, and the holder sends it.
+//
+// The engine's threads are std::threads; each registers itself as a non-EAL
+// lcore on its first burst (dpdk_eal.hpp says why). One mempool per device
+// queue pair, sized from the rings and bursts (dpdk_eal_args.hpp), serves
+// that pair's RX and TX: with AF_XDP it is the UMEM, so TX mbufs go out with
+// no second copy.
+//
+// Because the kernel no longer sees the interface's traffic under AF_XDP (or
+// a vfio NIC), recv_burst answers ARP requests for IoConfig::local_ip: the
+// next hop re-checks our MAC every few seconds and would stop sending replies.
+#include <linux/ethtool.h>
+#include <linux/if_xdp.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <pcap/pcap.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+#include <rte_version.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "io/arp_responder.hpp"
+#include "io/deferred_frames.hpp"
+#include "io/dpdk_eal.hpp"
+#include "io/dpdk_eal_args.hpp"
+#include "io/dpdk_leftovers.hpp"
+#include "io/packet_io.hpp"
+#include "io/xdp_link.hpp"
+
+namespace portsweep {
+
+namespace {
+
+constexpr uint16_t kRingSize = 2048;      // descriptors per RX and TX ring
+constexpr unsigned kTxChunk = 64;         // mbufs per tx_burst call
+constexpr unsigned kMaxRxBurst = 512;
+// Larger than any bulk we take (a tx chunk of 64, an RX refill of up to 64):
+// DPDK serves a bulk at least as large as the cache from the shared ring.
+constexpr unsigned kMempoolCache = 256;
+// Every mempool object (header, mbuf, buffer) is exactly 2 KB. AF_XDP takes
+// the RX pool's memory as its UMEM and sizes it as objects x object size;
+// a mempool never lets an object cross a page (4 KB without hugepages, 2 MB
+// with), so a larger object would leave padding the UMEM does not cover, and
+// the kernel rejects every descriptor pointing past its end: frames silently
+// lost on TX, buffers lost from the fill ring on RX. 2 KB objects tile any
+// page exactly. The buffer still holds 1728 bytes after the headroom.
+constexpr unsigned kMbufBytes = 2048;
+constexpr unsigned kPoolObjectBytes = RTE_MBUF_DEFAULT_BUF_SIZE + sizeof(rte_mbuf) + 128;  // for -m
+constexpr auto kLinkCheckEvery = std::chrono::milliseconds(500);
+
+inline void bump(std::atomic<uint64_t>& c, uint64_t n) noexcept {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+inline uint64_t read(const std::atomic<uint64_t>& c) noexcept {
+  return c.load(std::memory_order_relaxed);
+}
+
+int64_t monotonic_us() noexcept {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t wall_us() noexcept {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+// Combined channels of a Linux interface: the most AF_XDP queues it takes.
+// Interfaces without channels (veth) have one.
+unsigned combined_channels(const std::string& iface) {
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 1;
+  ethtool_channels ch{};
+  ch.cmd = ETHTOOL_GCHANNELS;
+  ifreq ifr{};
+  std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", iface.c_str());
+  ifr.ifr_data = reinterpret_cast<char*>(&ch);
+  int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
+  ::close(fd);
+  if (rc != 0 || ch.max_combined == 0) return 1;
+  return std::max(1u, ch.combined_count);
+}
+
+// An mbuf pool whose objects are exactly kMbufBytes (see there): no channel
+// spreading padding (RTE_MEMPOOL_F_NO_SPREAD), so header + mbuf + buffer add
+// up to 2 KB. This is rte_pktmbuf_pool_create with that one flag added.
+rte_mempool* create_tiled_pool(const char* name, unsigned n, int socket) {
+  const uint32_t elt = kMbufBytes - RTE_CACHE_LINE_SIZE;  // the object header takes one line
+  const uint16_t room = static_cast<uint16_t>(elt - sizeof(rte_mbuf));
+  if (rte_mempool_calc_obj_size(elt, RTE_MEMPOOL_F_NO_SPREAD, nullptr) != kMbufBytes) {
+    rte_errno = EINVAL;  // a DPDK whose object header is not one cache line
+    return nullptr;
+  }
+  rte_mempool* mp = rte_mempool_create_empty(name, n, elt, kMempoolCache,
+                                             sizeof(rte_pktmbuf_pool_private), socket,
+                                             RTE_MEMPOOL_F_NO_SPREAD);
+  if (mp == nullptr) return nullptr;
+  rte_pktmbuf_pool_private priv{};
+  priv.mbuf_data_room_size = room;
+  priv.mbuf_priv_size = 0;
+  if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), nullptr) != 0) {
+    rte_mempool_free(mp);
+    return nullptr;
+  }
+  rte_pktmbuf_pool_init(mp, &priv);
+  if (rte_mempool_populate_default(mp) < 0) {
+    rte_mempool_free(mp);
+    return nullptr;
+  }
+  rte_mempool_obj_iter(mp, rte_pktmbuf_init, nullptr);
+  return mp;
+}
+
+unsigned first_allowed_cpu() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    for (unsigned c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &set)) return c;
+  }
+  return 0;
+}
+
+std::string read_text(const char* path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// File descriptors of this process's AF_XDP sockets.
+std::vector<int> af_xdp_sockets() {
+  std::vector<int> fds;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    std::string name = e.path().filename().string();
+    std::from_chars(name.data(), name.data() + name.size(), fd);
+    int domain = 0;
+    socklen_t len = sizeof domain;
+    if (fd > 2 && getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_XDP) {
+      fds.push_back(fd);
+    }
+  }
+  return fds;
+}
+
+std::optional<uint64_t> own_start_time() {
+  auto view = live_system_view();
+  return view.process_start_time(static_cast<long>(::getpid()));
+}
+
+struct alignas(64) DeviceQueue {
+  rte_mempool* pool = nullptr;
+  bool shared = false;  // more than one thread may send on it: take `busy`
+  bool hosts_answers = false;  // the answer queue is on it: its holders send deferred frames
+  std::atomic<bool> busy{false};
+};
+
+struct alignas(64) TxQueue {
+  uint16_t device_queue = 0;
+  std::atomic<uint64_t> packets{0};
+  std::atomic<uint64_t> bytes{0};
+  std::atomic<uint64_t> errors{0};
+  std::atomic<uint64_t> queue_full{0};
+  std::atomic<uint64_t> nombuf{0};
+  std::atomic<uint64_t> queue_busy{0};  // a shared device queue stayed taken
+};
+
+class DpdkIo final : public PacketIo {
+ public:
+  explicit DpdkIo(const IoConfig& config);
+  ~DpdkIo() override { close(); }
+
+  std::string_view backend() const noexcept override { return "dpdk"; }
+  unsigned tx_queues() const noexcept override { return static_cast<unsigned>(tx_.size()); }
+  size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept override;
+  size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override;
+  IoStats stats() const override;
+  bool failed() const noexcept override {
+    return failure_state_.load(std::memory_order_acquire) == kFailureReady;
+  }
+  std::string failure_message() const override { return failed() ? failure_ : std::string(); }
+  void close() override;
+
+ private:
+  void start(const IoConfig& config, const std::vector<std::string>& user_args);
+  bool open_vdev(VdevKind kind, const IoConfig& config, unsigned queues, std::string& why);
+  void setup_port(const IoConfig& config, unsigned queues);
+  // forget_queues: a failed attempt, whose counters mean nothing; close()
+  // keeps them for stats().
+  void release_port(bool forget_queues) noexcept;
+  void compile_filter(const IoConfig& config);
+  size_t send_chunk(TxQueue& q, const TxFrame* frames, size_t n) noexcept;
+  bool acquire(DeviceQueue& dq) noexcept;
+  static void release(DeviceQueue& dq) noexcept {
+    if (dq.shared) dq.busy.store(false, std::memory_order_release);
+  }
+  size_t poll_rx(RxFrame* out, size_t max) noexcept;
+  void flush_deferred() noexcept;
+  size_t send_answers(const TxFrame* frames, size_t n) noexcept;
+  void send_deferred(DeviceQueue& dq) noexcept;
+  size_t transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size_t n) noexcept;
+  bool try_acquire(DeviceQueue& dq) noexcept;
+  void check_link() noexcept;
+  void record_failure(const char* detail) noexcept;
+
+  std::string iface_;
+  int ifindex_ = 0;
+  long pid_ = 0;
+  bool started_eal_ = false;
+  bool wrote_owner_ = false;
+  bool closed_ = false;
+  uint16_t port_ = RTE_MAX_ETHPORTS;
+  std::string vdev_;            // created by us; empty with a device from --dpdk-args
+  std::string driver_;
+  bool kernel_blind_ = false;   // the kernel does not see our traffic: answer ARP
+  uint32_t xdp_prog_id_ = 0;    // the program the AF_XDP driver attached
+  // The driver's AF_XDP sockets, for the kernel's own counters: DPDK 22.11
+  // reports only their drops, and a descriptor the kernel rejects (frame
+  // silently not sent) shows up nowhere else.
+  std::vector<int> xsk_fds_;
+
+  std::vector<std::unique_ptr<DeviceQueue>> dev_;
+  std::vector<std::unique_ptr<TxQueue>> tx_;
+  unsigned answer_queue_ = 0;
+
+  // RX (one thread): frames handed out by the last recv_burst stay in their
+  // mbufs until the next call.
+  std::array<rte_mbuf*, kMaxRxBurst> rx_mbufs_{};
+  std::array<rte_mbuf*, kMaxRxBurst> held_{};
+  size_t n_held_ = 0;
+  size_t rx_burst_ = 256;
+  uint32_t snaplen_ = 512;
+  uint16_t next_rx_queue_ = 0;
+  bpf_program filter_{};
+  bool have_filter_ = false;
+  uint32_t local_ip_ = 0;
+  MacAddr local_mac_;
+  DeferredFrames deferred_;
+  int link_fd_ = -1;
+  std::chrono::steady_clock::time_point next_link_check_{};
+
+  std::atomic<uint64_t> rx_packets_{0};
+  std::atomic<uint64_t> rx_bytes_{0};
+  std::atomic<uint64_t> rx_filtered_{0};
+  std::atomic<uint64_t> arp_replies_{0};
+  rte_eth_stats final_{};
+
+  static constexpr int kFailureNone = 0, kFailureWriting = 1, kFailureReady = 2;
+  std::atomic<int> failure_state_{kFailureNone};
+  char failure_[320] = {};
+};
+
+DpdkIo::DpdkIo(const IoConfig& config) : iface_(config.iface), pid_(static_cast<long>(::getpid())) {
+  std::vector<std::string> user_args;
+  for (const auto& [key, value] : config.options) {
+    if (key == "eal-args") {
+      auto more = split_dpdk_args(value);
+      user_args.insert(user_args.end(), more.begin(), more.end());
+    } else {
+      throw UsageError("unknown dpdk I/O option \"" + key + "\": the only one is eal-args.");
+    }
+  }
+  if (config.tx_queues == 0) throw UsageError("the dpdk I/O backend needs at least one TX queue.");
+  const bool user_device = eal_args_name_device(user_args);
+  if (iface_.empty() && !user_device) {
+    throw UsageError("the dpdk I/O backend needs an interface (-e IFACE) or a device in --dpdk-args.");
+  }
+  if (!iface_.empty()) {
+    ifindex_ = static_cast<int>(if_nametoindex(iface_.c_str()));
+    if (ifindex_ == 0 && !user_device) {
+      throw RuntimeFailure("there is no interface named \"" + iface_ + "\" for DPDK to use.");
+    }
+  }
+  snaplen_ = std::max<uint32_t>(config.rx_snaplen, 64);
+  rx_burst_ = std::clamp<size_t>(config.rx_burst, 1, kMaxRxBurst);
+  local_ip_ = config.local_ip;
+  try {
+    start(config, user_args);
+  } catch (...) {
+    close();
+    throw;
+  }
+}
+
+void DpdkIo::start(const IoConfig& config, const std::vector<std::string>& user_args) {
+  if (dpdk::eal_used()) {
+    throw RuntimeFailure("DPDK was already started in this process; it can only be started once.");
+  }
+  // Leftovers of killed runs first: their XDP program would keep ours off
+  // the interface, and their directories pile up.
+  for (const auto& note : clean_leftovers(kDpdkRuntimeRoot, live_system_view())) {
+    std::cerr << "portsweep: " << note << "\n";
+  }
+  const bool user_device = eal_args_name_device(user_args);
+  const unsigned wanted = config.tx_queues;
+  const unsigned channels = combined_channels(iface_);
+  const unsigned xdp_queues = std::min(wanted, channels);
+
+  RunOwner owner;
+  owner.pid = pid_;
+  owner.start_time = own_start_time().value_or(0);
+  owner.netns = current_netns();
+  owner.ifindex = ifindex_;
+  owner.iface = iface_;
+  owner.xdp = !user_device;
+  wrote_owner_ = true;  // before writing: a half-written record is removed too
+  write_run_owner(kDpdkRuntimeRoot, owner);
+
+  MbufBudget budget;
+  budget.ring_size = kRingSize;
+  budget.rx_burst = static_cast<unsigned>(rx_burst_);
+  budget.tx_burst = kTxChunk;
+  budget.threads = wanted + 2;  // as setup_port counts them, at most
+  budget.cache = kMempoolCache;
+  budget.af_xdp = true;
+  EalPlan plan;
+  plan.file_prefix = runtime_prefix(pid_);
+  plan.main_cpu = first_allowed_cpu();
+  const unsigned pools = std::max(wanted, xdp_queues);
+  plan.memory_mb = eal_memory_mb(pools, mbufs_per_queue(budget), kPoolObjectBytes);
+  // Hugepages only when enough are free for the pools (2 MB pages assumed).
+  plan.hugepages = free_hugepages(read_text("/proc/meminfo")) * 2 >= plan.memory_mb;
+  plan.user_args = user_args;
+  dpdk::start_eal(build_eal_args(plan));
+  started_eal_ = true;
+  dpdk::quiet_bpf_libraries();
+
+  if (user_device) {
+    uint16_t id = 0;
+    RTE_ETH_FOREACH_DEV(id) {
+      port_ = id;
+      break;
+    }
+    if (port_ == RTE_MAX_ETHPORTS) {
+      throw RuntimeFailure("DPDK found no usable port with --dpdk-args; check the device "
+                           "(-a PCI address bound to vfio-pci, or --vdev).");
+    }
+    rte_eth_dev_info info{};
+    rte_eth_dev_info_get(port_, &info);
+    driver_ = info.driver_name != nullptr ? info.driver_name : "?";
+    kernel_blind_ = driver_ != "net_af_packet";
+    unsigned q = std::min<unsigned>({wanted, info.max_tx_queues, info.max_rx_queues});
+    setup_port(config, std::max(1u, q));
+  } else {
+    std::vector<VdevKind> order = vdev_preference(wanted, channels);
+    if (order.front() != VdevKind::AfXdp) {
+      std::cerr << "portsweep: \"" << iface_ << "\" has " << channels << " channel"
+                << (channels == 1 ? "" : "s") << " for AF_XDP and " << wanted - 1
+                << " TX threads would queue behind each other: using AF_PACKET through DPDK, "
+                   "a socket per thread.\n";
+    }
+    std::string failures;
+    bool opened = false;
+    for (VdevKind kind : order) {
+      std::string why;
+      const unsigned queues = kind == VdevKind::AfXdp ? xdp_queues : wanted;
+      if (open_vdev(kind, config, queues, why)) {
+        opened = true;
+        break;
+      }
+      std::cerr << "portsweep: " << vdev_driver(kind) << " is not available on \"" << iface_
+                << "\" (" << why << ")" << (kind == order.back() ? ".\n" : "; trying the next.\n");
+      failures += (failures.empty() ? "" : "; ") + std::string(vdev_driver(kind)) + ": " + why;
+    }
+    if (!opened) throw RuntimeFailure("DPDK cannot drive \"" + iface_ + "\": " + failures + ".");
+  }
+  compile_filter(config);
+  link_fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  next_link_check_ = std::chrono::steady_clock::now() + kLinkCheckEvery;
+  std::cerr << "portsweep: DPDK " << rte_version() + 5 << " drives \""
+            << (iface_.empty() ? std::string("its device") : iface_) << "\" through " << driver_
+            << ": " << dev_.size() << " device queue pair" << (dev_.size() == 1 ? "" : "s")
+            << " for " << tx_.size() << " TX queue" << (tx_.size() == 1 ? "" : "s") << ".\n";
+}
+
+bool DpdkIo::open_vdev(VdevKind kind, const IoConfig& config, unsigned queues, std::string& why) {
+  std::string name = vdev_name(kind);
+  std::string args = vdev_args(kind, iface_, queues, config.qdisc_bypass);
+  // Hot-plugged after EAL started, so a failed AF_XDP attempt can be
+  // followed by AF_PACKET (EAL itself cannot be started twice).
+  int rc = rte_dev_probe((name + "," + args).c_str());
+  if (rc != 0) {
+    std::string bpf = dpdk::last_bpf_message();
+    why = "creating " + name + "," + args + " failed: " + rte_strerror(-rc) +
+          (bpf.empty() ? "" : "; " + bpf);
+    return false;
+  }
+  vdev_ = name;
+  if (rte_eth_dev_get_port_by_name(name.c_str(), &port_) != 0) {
+    why = "no port for " + name;
+    release_port(true);
+    return false;
+  }
+  driver_ = std::string(vdev_driver(kind));
+  kernel_blind_ = kind == VdevKind::AfXdp;
+  try {
+    setup_port(config, queues);
+  } catch (const std::exception& e) {
+    why = e.what();
+    std::string bpf = dpdk::last_bpf_message();
+    if (!bpf.empty()) why += " (" + bpf + ")";
+    release_port(true);
+    return false;
+  }
+  if (kind == VdevKind::AfXdp) {
+    if (auto x = xdp_attachment(ifindex_)) xdp_prog_id_ = x->prog_id;
+    xsk_fds_ = af_xdp_sockets();
+  }
+  return true;
+}
+
+void DpdkIo::setup_port(const IoConfig& config, unsigned queues) {
+  auto fail = [&](const char* what, int rc) {
+    throw RuntimeFailure(std::string(what) + " on DPDK port " + std::to_string(port_) + " (" +
+                         driver_ + ") failed: " + rte_strerror(rc < 0 ? -rc : rte_errno) + ".");
+  };
+  const int socket = rte_eth_dev_socket_id(port_) < 0 ? 0 : rte_eth_dev_socket_id(port_);
+  MbufBudget budget;
+  budget.ring_size = kRingSize;
+  budget.rx_burst = static_cast<unsigned>(rx_burst_);
+  budget.tx_burst = kTxChunk;
+  budget.cache = kMempoolCache;
+  budget.af_xdp = driver_ == "net_af_xdp";
+  // Threads touching one device queue's pool: its share of the TX threads,
+  // the RX thread, and the main thread at set-up and close.
+  budget.threads = (config.tx_queues + queues - 1) / queues + 2;
+  const unsigned n = mbufs_per_queue(budget);
+
+  rte_eth_conf conf{};
+  int rc = rte_eth_dev_configure(port_, static_cast<uint16_t>(queues),
+                                 static_cast<uint16_t>(queues), &conf);
+  if (rc != 0) fail("configuring the queues", rc);
+  for (unsigned q = 0; q < queues; ++q) {
+    auto dq = std::make_unique<DeviceQueue>();
+    // One pool per queue pair: AF_XDP makes an RX queue's pool the UMEM that
+    // queue's socket shares with the kernel, and TX mbufs taken from the same
+    // pool go out with no second copy.
+    std::string pool_name = "ps_p" + std::to_string(port_) + "q" + std::to_string(q);
+    dq->pool = budget.af_xdp ? create_tiled_pool(pool_name.c_str(), n, socket)
+                             : rte_pktmbuf_pool_create(pool_name.c_str(), n, kMempoolCache, 0,
+                                                       RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+    if (dq->pool == nullptr) {
+      throw RuntimeFailure("cannot create a pool of " + std::to_string(n) +
+                           " mbufs for DPDK queue " + std::to_string(q) + ": " +
+                           rte_strerror(rte_errno) + "; give more memory with --dpdk-args \"-m MB\".");
+    }
+    dev_.push_back(std::move(dq));
+    rc = rte_eth_rx_queue_setup(port_, static_cast<uint16_t>(q), kRingSize,
+                                static_cast<unsigned>(socket), nullptr, dev_.back()->pool);
+    if (rc != 0) fail("setting up RX queue", rc);
+    rc = rte_eth_tx_queue_setup(port_, static_cast<uint16_t>(q), kRingSize,
+                                static_cast<unsigned>(socket), nullptr);
+    if (rc != 0) fail("setting up TX queue", rc);
+  }
+  rc = rte_eth_dev_start(port_);
+  if (rc != 0) fail("starting", rc);
+  if (config.promiscuous) rte_eth_promiscuous_enable(port_);
+
+  rte_ether_addr mac{};
+  rte_eth_macaddr_get(port_, &mac);
+  std::memcpy(local_mac_.bytes.data(), mac.addr_bytes, 6);
+
+  std::vector<unsigned> users(queues, 0);
+  tx_.clear();
+  for (unsigned i = 0; i < config.tx_queues; ++i) {
+    auto q = std::make_unique<TxQueue>();
+    q->device_queue = static_cast<uint16_t>(i % queues);
+    users[q->device_queue] += 1;
+    tx_.push_back(std::move(q));
+  }
+  answer_queue_ = config.tx_queues - 1;
+  for (unsigned q = 0; q < queues; ++q) dev_[q]->shared = users[q] > 1;
+  dev_[tx_[answer_queue_]->device_queue]->shared = true;
+  dev_[tx_[answer_queue_]->device_queue]->hosts_answers = true;
+}
+
+void DpdkIo::release_port(bool forget_queues) noexcept {
+  rte_device* device = nullptr;
+  if (port_ != RTE_MAX_ETHPORTS) {
+    rte_eth_dev_info info{};
+    if (rte_eth_dev_info_get(port_, &info) == 0) device = info.device;
+    rte_eth_dev_stop(port_);
+    rte_eth_dev_close(port_);
+    port_ = RTE_MAX_ETHPORTS;
+  }
+  if (!vdev_.empty()) {
+    if (device != nullptr) rte_dev_remove(device);
+    vdev_.clear();
+  }
+  for (auto& dq : dev_) {
+    rte_mempool_free(dq->pool);
+    dq->pool = nullptr;
+  }
+  if (forget_queues) {
+    dev_.clear();
+    tx_.clear();
+  }
+}
+
+void DpdkIo::compile_filter(const IoConfig& config) {
+  if (config.rx_filter.empty()) return;
+  // libpcap compiles the same expression the pcap backend gives the kernel;
+  // here it runs in user space on each received frame.
+  pcap_t* dead = pcap_open_dead(DLT_EN10MB, static_cast<int>(snaplen_));
+  if (dead == nullptr) throw RuntimeFailure("cannot set up libpcap to compile the capture filter.");
+  int rc = pcap_compile(dead, &filter_, config.rx_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN);
+  std::string err = rc != 0 ? pcap_geterr(dead) : "";
+  pcap_close(dead);
+  if (rc != 0) {
+    throw RuntimeFailure("cannot compile the capture filter \"" + config.rx_filter + "\": " + err +
+                         ".");
+  }
+  have_filter_ = true;
+}
+
+size_t DpdkIo::send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept {
+  if (queue >= tx_.size() || closed_) return 0;
+  dpdk::ensure_dpdk_thread();
+  TxQueue& q = *tx_[queue];
+  if (queue == answer_queue_ && dev_[q.device_queue]->shared) return send_answers(frames, n);
+  size_t done = 0;
+  while (done < n) {
+    size_t chunk = std::min<size_t>(n - done, kTxChunk);
+    size_t sent = send_chunk(q, frames + done, chunk);
+    done += sent;
+    if (sent < chunk) break;
+  }
+  return done;
+}
+
+bool DpdkIo::try_acquire(DeviceQueue& dq) noexcept {
+  return !dq.shared || !dq.busy.exchange(true, std::memory_order_acquire);
+}
+
+// Takes a shared device queue's flag for a sending thread. The holder is
+// inside one burst, so spinning briefly beats sleeping; but a holder
+// preempted mid-burst would keep a spinner burning its whole time slice on a
+// busy machine, so after 100 us this gives up and the caller retries later
+// (the engine yields the CPU between tries).
+bool DpdkIo::acquire(DeviceQueue& dq) noexcept {
+  if (try_acquire(dq)) return true;
+  const int64_t until = monotonic_us() + 100;
+  for (unsigned spins = 1;; ++spins) {
+    rte_pause();
+    if (!dq.busy.load(std::memory_order_relaxed) && try_acquire(dq)) return true;
+    if ((spins & 63) == 0 && monotonic_us() > until) return false;
+  }
+}
+
+size_t DpdkIo::send_chunk(TxQueue& q, const TxFrame* frames, size_t n) noexcept {
+  DeviceQueue& dq = *dev_[q.device_queue];
+  if (!acquire(dq)) {
+    bump(q.queue_busy, 1);
+    return 0;
+  }
+  size_t sent = transmit(q, dq, frames, n);
+  if (dq.hosts_answers) send_deferred(dq);
+  release(dq);
+  return sent;
+}
+
+// The receiving thread's frames (RSTs) on a device queue other threads send
+// on too: sent now if the queue is free, deferred otherwise; never waited for.
+size_t DpdkIo::send_answers(const TxFrame* frames, size_t n) noexcept {
+  TxQueue& q = *tx_[answer_queue_];
+  DeviceQueue& dq = *dev_[q.device_queue];
+  size_t accepted = 0;
+  while (accepted < n && deferred_.push(frames[accepted].data, frames[accepted].len)) ++accepted;
+  if (accepted == 0 && n != 0 && frames[0].len > DeferredFrames::kSlotBytes) {
+    // Too long for a deferral slot: this one frame waits for the queue.
+    return send_chunk(q, frames, 1);
+  }
+  if (try_acquire(dq)) {
+    send_deferred(dq);
+    release(dq);
+  }
+  return accepted;
+}
+
+// Under the device queue's flag: one burst of deferred frames.
+void DpdkIo::send_deferred(DeviceQueue& dq) noexcept {
+  std::array<TxFrame, kTxChunk> frames;
+  size_t n = deferred_.peek(frames.data(), frames.size());
+  if (n == 0) return;
+  size_t sent = transmit(*tx_[answer_queue_], dq, frames.data(), n);
+  deferred_.pop(sent);
+}
+
+// Copies frames into mbufs and hands them to the device; the caller holds the
+// device queue. A frame that cannot be sent at all is consumed as an error,
+// but only once every frame before it went out: the return value is always
+// a prefix.
+size_t DpdkIo::transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size_t n) noexcept {
+  n = std::min<size_t>(n, kTxChunk);
+  const uint16_t room = static_cast<uint16_t>(rte_pktmbuf_data_room_size(dq.pool) -
+                                              RTE_PKTMBUF_HEADROOM);
+  size_t valid = 0;
+  while (valid < n && frames[valid].len != 0 && frames[valid].len <= room) ++valid;
+  if (valid == 0) {
+    bump(q.errors, 1);
+    return 1;
+  }
+  rte_mbuf* m[kTxChunk];
+  if (rte_pktmbuf_alloc_bulk(dq.pool, m, static_cast<unsigned>(valid)) != 0) {
+    bump(q.nombuf, 1);  // every mbuf is in flight: the device is behind, like a full ring
+    return 0;
+  }
+  for (size_t i = 0; i < valid; ++i) {
+    std::memcpy(rte_pktmbuf_mtod(m[i], uint8_t*), frames[i].data, frames[i].len);
+    m[i]->data_len = frames[i].len;
+    m[i]->pkt_len = frames[i].len;
+  }
+  uint16_t sent = rte_eth_tx_burst(port_, q.device_queue, m, static_cast<uint16_t>(valid));
+  uint64_t bytes = 0;
+  for (uint16_t i = 0; i < sent; ++i) bytes += frames[i].len;
+  if (sent < valid) {
+    rte_pktmbuf_free_bulk(m + sent, static_cast<unsigned>(valid - sent));
+    bump(q.queue_full, 1);
+  }
+  bump(q.packets, sent);
+  bump(q.bytes, bytes);
+  return sent;
+}
+
+size_t DpdkIo::poll_rx(RxFrame* out, size_t max) noexcept {
+  const uint16_t queues = static_cast<uint16_t>(dev_.size());
+  size_t got = 0;
+  for (uint16_t k = 0; k < queues && got < max; ++k) {
+    uint16_t qid = static_cast<uint16_t>((next_rx_queue_ + k) % queues);
+    got += rte_eth_rx_burst(port_, qid, rx_mbufs_.data() + got, static_cast<uint16_t>(max - got));
+  }
+  next_rx_queue_ = static_cast<uint16_t>((next_rx_queue_ + 1) % queues);
+  if (got == 0) return 0;
+
+  const int64_t now = wall_us();
+  size_t kept = 0;
+  uint64_t bytes = 0, filtered = 0, arp_replies = 0;
+  for (size_t i = 0; i < got; ++i) {
+    rte_mbuf* m = rx_mbufs_[i];
+    const uint8_t* data = rte_pktmbuf_mtod(m, const uint8_t*);
+    uint32_t len = m->data_len;  // our frames are small: the first segment holds the headers
+    if (kernel_blind_ && local_ip_ != 0 && is_arp_request_for(data, len, local_ip_)) {
+      std::array<uint8_t, kArpFrameLen> reply;
+      write_arp_reply(data, local_ip_, local_mac_, reply.data());
+      if (deferred_.push(reply.data(), kArpFrameLen)) ++arp_replies;
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    if (have_filter_) {
+      pcap_pkthdr h{};
+      h.caplen = std::min(len, snaplen_);
+      h.len = m->pkt_len;
+      if (pcap_offline_filter(&filter_, &h, data) == 0) {
+        rte_pktmbuf_free(m);
+        ++filtered;
+        continue;
+      }
+    }
+    uint32_t caplen = std::min(len, snaplen_);
+    out[kept] = RxFrame{data, caplen, now};
+    held_[n_held_++] = m;
+    bytes += caplen;
+    ++kept;
+  }
+  if (kept != 0) {
+    bump(rx_packets_, kept);
+    bump(rx_bytes_, bytes);
+  }
+  if (filtered != 0) bump(rx_filtered_, filtered);
+  if (arp_replies != 0) bump(arp_replies_, arp_replies);
+  return kept;
+}
+
+// The receiving thread's turn to send what it deferred, if the queue is free.
+void DpdkIo::flush_deferred() noexcept {
+  if (deferred_.pending() == 0) return;
+  DeviceQueue& dq = *dev_[tx_[answer_queue_]->device_queue];
+  if (!try_acquire(dq)) return;  // its holder sends them
+  send_deferred(dq);
+  release(dq);
+}
+
+size_t DpdkIo::recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept {
+  if (closed_ || max == 0) return 0;
+  dpdk::ensure_dpdk_thread();
+  if (n_held_ != 0) {
+    rte_pktmbuf_free_bulk(held_.data(), static_cast<unsigned>(n_held_));
+    n_held_ = 0;
+  }
+  max = std::min(max, rx_burst_);
+  size_t got = poll_rx(out, max);
+  if (got == 0 && timeout_ms > 0) {
+    // DPDK polls; the engine's RX thread must not spin a core the TX threads
+    // need (two cores here), so an idle poll sleeps a little longer each time,
+    // from 10 to 200 us: a reply waits at most that long.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    long nap_ns = 10'000;
+    while (got == 0 && std::chrono::steady_clock::now() < deadline) {
+      flush_deferred();
+      timespec ts{0, nap_ns};
+      nanosleep(&ts, nullptr);
+      nap_ns = std::min(nap_ns * 2, 200'000L);
+      got = poll_rx(out, max);
+    }
+  }
+  flush_deferred();
+  check_link();
+  return got;
+}
+
+void DpdkIo::check_link() noexcept {
+  if (link_fd_ < 0 || iface_.empty() || vdev_.empty()) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_link_check_) return;
+  next_link_check_ = now + kLinkCheckEvery;
+  ifreq ifr{};
+  std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", iface_.c_str());
+  if (::ioctl(link_fd_, SIOCGIFFLAGS, &ifr) != 0) {
+    record_failure(errno == ENODEV ? "the interface is gone" : std::strerror(errno));
+  } else if ((ifr.ifr_flags & IFF_UP) == 0) {
+    record_failure("the interface is down");
+  }
+}
+
+void DpdkIo::record_failure(const char* detail) noexcept {
+  int expected = kFailureNone;
+  if (!failure_state_.compare_exchange_strong(expected, kFailureWriting,
+                                              std::memory_order_acq_rel)) {
+    return;
+  }
+  std::snprintf(failure_, sizeof failure_, "DPDK on \"%s\" failed: %s.", iface_.c_str(), detail);
+  failure_state_.store(kFailureReady, std::memory_order_release);
+}
+
+IoStats DpdkIo::stats() const {
+  IoStats s;
+  uint64_t full = 0, nombuf = 0, busy = 0;
+  for (const auto& q : tx_) {
+    busy += read(q->queue_busy);
+    s.tx_packets += read(q->packets);
+    s.tx_bytes += read(q->bytes);
+    s.tx_errors += read(q->errors);
+    full += read(q->queue_full);
+    nombuf += read(q->nombuf);
+  }
+  s.rx_packets = read(rx_packets_);
+  s.rx_bytes = read(rx_bytes_);
+  rte_eth_stats e = final_;
+  if (!closed_ && port_ != RTE_MAX_ETHPORTS) rte_eth_stats_get(port_, &e);
+  s.rx_dropped = e.imissed;
+  s.rx_if_dropped = e.ierrors;
+  s.extra = {
+      {"dpdk_ipackets", e.ipackets},   {"dpdk_opackets", e.opackets},
+      {"dpdk_imissed", e.imissed},     {"dpdk_ierrors", e.ierrors},
+      {"dpdk_oerrors", e.oerrors},     {"dpdk_rx_nombuf", e.rx_nombuf},
+      {"tx_queue_full", full},         {"tx_nombuf", nombuf}, {"tx_queue_busy", busy},
+      {"rx_filtered", read(rx_filtered_)}, {"arp_replies", read(arp_replies_)},
+      {"dpdk_device_queues", dev_.size()},
+  };
+  if (!closed_) {
+    if (!xsk_fds_.empty()) {
+      xdp_statistics sum{};
+      for (int fd : xsk_fds_) {
+        xdp_statistics x{};
+        socklen_t len = sizeof x;
+        if (getsockopt(fd, SOL_XDP, XDP_STATISTICS, &x, &len) != 0) continue;
+        sum.rx_dropped += x.rx_dropped;
+        sum.rx_invalid_descs += x.rx_invalid_descs;
+        sum.tx_invalid_descs += x.tx_invalid_descs;
+        sum.rx_ring_full += x.rx_ring_full;
+        sum.rx_fill_ring_empty_descs += x.rx_fill_ring_empty_descs;
+      }
+      s.extra.push_back({"xsk_rx_dropped", sum.rx_dropped});
+      s.extra.push_back({"xsk_rx_ring_full", sum.rx_ring_full});
+      s.extra.push_back({"xsk_fill_ring_empty", sum.rx_fill_ring_empty_descs});
+      s.extra.push_back({"xsk_rx_invalid_descs", sum.rx_invalid_descs});
+      s.extra.push_back({"xsk_tx_invalid_descs", sum.tx_invalid_descs});
+    }
+    uint64_t avail = 0;
+    for (const auto& dq : dev_) avail += rte_mempool_avail_count(dq->pool);
+    s.extra.push_back({"mbufs_free", avail});
+  }
+  return s;
+}
+
+void DpdkIo::close() {
+  if (closed_) return;
+  if (port_ != RTE_MAX_ETHPORTS) {
+    if (n_held_ != 0) rte_pktmbuf_free_bulk(held_.data(), static_cast<unsigned>(n_held_));
+    n_held_ = 0;
+    rte_eth_stats_get(port_, &final_);
+  }
+  closed_ = true;
+  release_port(false);
+  if (have_filter_) pcap_freecode(&filter_);
+  have_filter_ = false;
+  xsk_fds_.clear();
+  if (link_fd_ >= 0) ::close(link_fd_);
+  link_fd_ = -1;
+  if (started_eal_) dpdk::stop_eal();
+  // The driver removes its XDP program when the port closes; make sure, since
+  // a program left behind cuts the interface off from the kernel.
+  if (xdp_prog_id_ != 0) {
+    auto x = xdp_attachment(ifindex_);
+    if (x && x->prog_id == xdp_prog_id_ && !detach_xdp(ifindex_)) {
+      std::cerr << "portsweep: cannot remove the XDP program from \"" << iface_
+                << "\"; run: ip link set dev " << iface_ << " xdp off\n";
+    }
+  }
+  if (wrote_owner_) remove_runtime_dir(kDpdkRuntimeRoot, pid_);
+}
+
+std::unique_ptr<PacketIo> open_dpdk_io(const IoConfig& config) {
+  return std::make_unique<DpdkIo>(config);
+}
+
+}  // namespace
+
+}  // namespace portsweep
+
+PORTSWEEP_REGISTER_IO_BACKEND(dpdk, "dpdk", &portsweep::open_dpdk_io)
