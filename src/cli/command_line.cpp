@@ -9,6 +9,7 @@
 
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
+#include "cli/service_options.hpp"
 #include "common/error.hpp"
 #include "portsweep_config.h"
 
@@ -79,7 +80,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       "EXAMPLES:\n"
       "  portsweep -sS -n -Pn -p 22,80,443 --rate 100000 -e eth0 198.19.0.0/16\n"
       "  portsweep -sL 10.0-3.0.1-254\n"
-      "  portsweep -sS -F --top-ports 100 -oA sweep 198.19.0.0/24");
+      "  portsweep -sS -F --top-ports 100 -oA sweep 198.19.0.0/24\n"
+      "  portsweep -sS -sV -p 21,22,80,443 -oX services.xml 198.19.0.0/24\n"
+      "  portsweep detect --from sweep.jsonl -oX services.xml   (-sV later, on saved results)");
 
   const char* tgt = "TARGET SPECIFICATION";
   app.add_option("targets", o.targets, "Hostnames, IP addresses, networks (CIDR) or nmap ranges")
@@ -100,6 +103,17 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->group(scan);
   app.add_flag("--skip-discovery", o.skip_discovery, "Treat all hosts as online")->group(scan);
   app.add_flag("-n", o.no_dns, "Never do DNS resolution")->group(scan);
+
+  const char* sv = "SERVICE/VERSION DETECTION";
+  app.add_option("--version-intensity", o.version_intensity,
+                 "Set from 0 (light) to 9 (try all probes)")
+      ->type_name("<0-9>")->transform(check_version_intensity)->group(sv);
+  app.add_flag("--version-light", o.version_light, "Limit to most likely probes (intensity 2)")->group(sv);
+  app.add_flag("--version-all", o.version_all, "Try every single probe (intensity 9)")->group(sv);
+  app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
+  app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
+  app.add_option("--max-parallelism", o.max_parallelism, "Ports version detection probes at once (default 4096)")
+      ->type_name("N")->check(CLI::Range(1, 65535).description(""))->group(sv);
 
   const char* ports = "PORT SPECIFICATION";
   app.add_option("--ports", o.ports, "Only scan these ports: -p22; -p1-65535; -p U:53,T:21-25,80")
@@ -136,6 +150,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   const char* io = "PACKET I/O";
   app.add_option("--io", o.io, "Packet I/O backend")
       ->check(CLI::IsMember({"pcap", "dpdk"}))->group(io);
+  app.add_option("--dpdk-args", o.dpdk_args,
+                 "EAL arguments for --io dpdk, e.g. \"-a 0000:01:00.0 -l 2\"")
+      ->type_name("ARGS")->group(io);
   app.add_option("-e", o.interface, "Use specified interface")->type_name("IFACE")->group(io);
   app.add_option("-S", o.source_ip, "Spoof source address")->type_name("ADDR")->group(io);
   app.add_option("-g,--source-port", o.source_port, "Use given source port number")
@@ -164,6 +181,14 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--resume", o.resume, "Resume an interrupted scan from its resume file")
       ->type_name("FILE")->group(outg);
 
+  const char* bench = "BENCHMARK";
+  app.add_flag("--bench-tx", o.bench_tx,
+               "Send SYNs to the targets at --rate (default: top speed) for --duration "
+               "seconds and report packets/s per TX queue")
+      ->group(bench);
+  app.add_option("--duration", o.duration, "Seconds --bench-tx runs (default 10)")
+      ->type_name("SECONDS")->check(CLI::Range(0.1, 86400.0).description(""))->group(bench);
+
   app.add_flag("-V,--version", o.version, "Print version number")->group("MISC");
   app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
 
@@ -179,6 +204,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       throw UsageError("--min-rate " + std::to_string(*o.min_rate) + " is above --max-rate " +
                        std::to_string(*o.max_rate));
     check_shard(o.shard);
+    if (!o.dpdk_args.empty() && o.io != "dpdk")
+      throw UsageError("--dpdk-args \"" + o.dpdk_args + "\" needs --io dpdk (the I/O is " + o.io + ")");
     check_source_ports(o.source_ports);
   } catch (const CLI::CallForHelp&) {
     out << app.help();

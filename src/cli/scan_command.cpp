@@ -13,7 +13,10 @@
 
 #include "cli/command_line.hpp"
 #include "cli/scan_plan.hpp"
+#include "cli/service_options.hpp"
 #include "common/error.hpp"
+#include "detect/service_probes.hpp"
+#include "detect/service_stage.hpp"
 #include "engine/resume_file.hpp"
 #include "engine/sweep.hpp"
 #include "io/scan_path.hpp"
@@ -121,12 +124,11 @@ SourcePorts choose_source_ports(const ScanOptions& o, std::mt19937_64& rng) {
 
 void print_summary(const SweepReport& r, std::ostream& err) {
   char line[512];
-  double pps = r.send_seconds > 0 ? static_cast<double>(r.probes_sent) / r.send_seconds : 0;
   std::snprintf(line, sizeof line,
-                "portsweep: sent %llu probes in %.2f s (%.0f pps), %llu RSTs; received %llu frames: "
+                "portsweep: sent %llu probes in %.2f s (rate held %.1f pps), %llu RSTs; received %llu frames: "
                 "%llu results, %llu rejected cookies, %llu duplicates, %llu undecodable; "
                 "capture dropped %llu (interface %llu); cooldown %.2f s, max RTT %.2f ms\n",
-                static_cast<unsigned long long>(r.probes_sent), r.send_seconds, pps,
+                static_cast<unsigned long long>(r.probes_sent), r.send_seconds, r.measured_pps,
                 static_cast<unsigned long long>(r.answers_sent),
                 static_cast<unsigned long long>(r.frames_received),
                 static_cast<unsigned long long>(r.results),
@@ -154,7 +156,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     o = *again.options;
   }
   if (o.udp_scan) throw UsageError("UDP scan (-sU) is not available yet: the stateless engine runs -sS only");
-  if (o.service_version) throw UsageError("service detection (-sV) is not available yet");
+
+  // Loaded before the sweep so a missing or broken probes file stops the
+  // scan before it sends anything.
+  std::optional<ServiceProbeDb> probe_db;
+  if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
 
   ScanScope scope = resolve_scope(o);
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
@@ -206,6 +212,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // Linux target answers, within the 64 MB a full-port /16 sweep may use.
   io_cfg.rx_snaplen = 192;
   io_cfg.rx_buffer_bytes = size_t{16} << 20;
+  io_cfg.local_ip = path.src_ip;  // a kernel-bypass backend answers ARP for it
+  if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
   auto io = open_packet_io(io_cfg);
 
   OutputSet outputs;
@@ -224,6 +232,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   info.debugging = o.debug;
   info.reason = o.reason;
   info.open_only = o.open_only;
+  info.version_scan = probe_db.has_value();
   const ServicesDb& services = scope.services;
   info.service_name = [&services](uint16_t port, Proto proto) {
     return services.name_of(port, proto).value_or(std::string_view{});
@@ -240,6 +249,17 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (io->failed()) err << "portsweep: packet I/O failed: " << io->failure_message() << "\n";
   io->close();
 
+  bool detection_interrupted = false;
+  if (probe_db && !report.interrupted) {
+    ServiceStageOptions stage;
+    stage.detect = detect_options_for(o);
+    stage.table_name = info.service_name;
+    if (stage.detect.trace) stage.trace = &err;
+    stage.progress = &err;
+    stage.stop = &g_interrupted;
+    detection_interrupted = run_service_stage(*probe_db, outputs, stage).interrupted;
+  }
+
   ScanSummary summary;
   summary.end_time_us = now_us();
   summary.hosts_total = cfg.targets.size();
@@ -248,6 +268,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   summary.bytes_sent = report.io.tx_bytes;
   summary.bytes_received = report.io.rx_bytes;
   if (report.interrupted) summary.error = "interrupted";
+  else if (detection_interrupted) summary.error = "interrupted during version detection";
   else if (io->failed()) summary.error = "packet I/O failed";
   outputs.end(summary);
   print_summary(report, err);

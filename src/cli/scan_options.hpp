@@ -33,6 +33,7 @@ struct ScanOptions {
 
   // How to send.
   std::string io = "pcap";
+  std::string dpdk_args;             // extra EAL arguments for --io dpdk
   std::string interface;
   std::string source_ip;
   std::optional<uint16_t> source_port;
@@ -48,6 +49,14 @@ struct ScanOptions {
   std::string shard;                   // "I/N", 1-based as in zmap
   int ttl = 64;
 
+  // Service/version detection (-sV).
+  std::optional<int> version_intensity;  // --version-intensity 0-9
+  bool version_light = false;            // --version-light: intensity 2
+  bool version_all = false;              // --version-all: intensity 9
+  bool version_trace = false;            // --version-trace: per-probe activity on stderr
+  bool all_ports = false;                // --allports: ignore the probes file's Exclude
+  std::optional<unsigned> max_parallelism;  // --max-parallelism: ports version-probed at once
+
   // Output.
   std::string output_normal, output_xml, output_grepable, output_json, output_all;
   bool reason = false;
@@ -56,6 +65,10 @@ struct ScanOptions {
   int debug = 0;
   std::string resume;
   bool iflist = false;
+  // --bench-tx: send prebuilt probe frames as fast as --rate allows for
+  // --duration seconds and report the rate, like a traffic generator.
+  bool bench_tx = false;
+  double duration = 10;
   bool version = false;
 
   // The command line as typed, for output headers and the resume file.

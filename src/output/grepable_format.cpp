@@ -1,5 +1,6 @@
 // nmap's grepable output (-oG): one "Status" and one "Ports" line per host,
 // tab-separated fields, '#' comment lines around them.
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "output/report_text.hpp"
 #include "output/scan_info.hpp"
 #include "output/scan_summary.hpp"
+#include "output/service_report.hpp"
 #include "output/time_text.hpp"
 
 namespace portsweep {
@@ -73,13 +75,21 @@ class GrepableFormat final : public OutputFormat {
     std::string s = prefix + "Status: Up\n" + prefix + "Ports: ";
     bool first = true;
     for (const KeptPort& p : r.listed) {
-      std::string_view service;
-      if (info_.service_name) service = info_.service_name(p.port, p.proto);
+      std::string service;
+      std::string version;
+      if (const ServiceReport* detected = r.service_of(p)) {
+        // '/' separates the fields, so nmap writes a tunnel as "ssl|http".
+        service = (detected->ssl_tunnel ? "ssl|" : "") + detected->name;
+        version = version_text(*detected);
+        std::replace(version.begin(), version.end(), '/', '|');
+      } else if (info_.service_name) {
+        service = info_.service_name(p.port, p.proto);
+      }
       if (!first) s += ", ";
       first = false;
       // port/state/protocol/owner/service/rpc info/version/
       s += std::to_string(p.port) + "/" + std::string(to_string(p.state)) + "/" +
-           std::string(to_string(p.proto)) + "//" + std::string(service) + "///";
+           std::string(to_string(p.proto)) + "//" + service + "//" + version + "/";
     }
     // nmap names the ignored state only when there is exactly one.
     if (r.hidden.size() == 1) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "output/service_report.hpp"
 #include "portsweep/result.hpp"
 
 namespace portsweep {
@@ -50,6 +51,11 @@ struct HostReport {
   uint64_t ports_scanned = 0;  // listed plus hidden, all protocols
   std::vector<KeptPort> listed;       // by protocol, then port
   std::vector<HiddenState> hidden;    // largest state first
+  // What version detection found, by protocol then port; empty without -sV.
+  std::vector<PortService> services;
+
+  // The service report of a listed port; nullptr when detection did not run on it.
+  const ServiceReport* service_of(const KeptPort& p) const;
 };
 
 }  // namespace portsweep

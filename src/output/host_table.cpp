@@ -36,6 +36,14 @@ void add_tally(std::vector<Tally>& tallies, Tally t) {
 
 }  // namespace
 
+const ServiceReport* HostReport::service_of(const KeptPort& p) const {
+  // `services` is sorted like `listed`: by protocol, then port.
+  auto it = std::lower_bound(services.begin(), services.end(), p, [](const PortService& s, const KeptPort& k) {
+    return std::tie(s.proto, s.port) < std::tie(k.proto, k.port);
+  });
+  return it != services.end() && it->port == p.port && it->proto == p.proto ? &it->service : nullptr;
+}
+
 ReportPolicy ReportPolicy::for_scan(const ScanInfo& info) {
   ReportPolicy p;
   p.listing_limit = 25u * static_cast<uint32_t>(1 + std::max(info.verbose, 0));
@@ -121,6 +129,21 @@ void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
   h.srtt_us = static_cast<uint32_t>((7ull * h.srtt_us + rtt_us) / 8);
 }
 
+bool HostTable::set_service(const ServiceResult& r) {
+  auto it = hosts_.find(r.ip);
+  if (it == hosts_.end()) return false;
+  std::vector<PortService>& services = it->second.services;
+  auto same = std::find_if(services.begin(), services.end(), [&](const PortService& s) {
+    return s.port == r.port && s.proto == r.proto;
+  });
+  if (same != services.end()) {
+    same->service = r.service;
+  } else {
+    services.push_back({r.port, r.proto, r.service});
+  }
+  return true;
+}
+
 const HostEntry* HostTable::find(uint32_t ip) const {
   auto it = hosts_.find(ip);
   return it == hosts_.end() ? nullptr : &it->second;
@@ -145,6 +168,10 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
   if (h.has_rtt) rep.rtt = RttEstimate{h.srtt_us, h.rttvar_us};
 
   std::vector<HostEntry::Count> counts = h.counts;
+  rep.services = h.services;
+  std::sort(rep.services.begin(), rep.services.end(), [](const PortService& a, const PortService& b) {
+    return std::tie(a.proto, a.port) < std::tie(b.proto, b.port);
+  });
   rep.listed = h.ports;
   std::stable_sort(rep.listed.begin(), rep.listed.end(), port_order);
   // A duplicated reply counted a port twice; count it once.

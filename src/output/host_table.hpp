@@ -54,6 +54,9 @@ struct HostEntry {
   uint8_t up_ttl = 0;
   uint8_t dropped_states = 0;   // bit (1 << state): that state's port list was given up
   bool has_rtt = false;
+  // Version detection's findings; kept apart from `ports` so a sweep's
+  // millions of KeptPorts stay small.
+  std::vector<PortService> services;
 
   uint32_t state_count(PortState s) const;
 };
@@ -68,6 +71,10 @@ class HostTable {
   void add(const PortResult& r);
   // One round-trip sample for a host that has answered; ignored otherwise.
   void add_rtt(uint32_t ip, uint32_t rtt_us);
+  // What version detection found on a port of a host that answered; a
+  // second report for the same port replaces the first. Ignored (false) for
+  // a host the table does not hold.
+  bool set_service(const ServiceResult& r);
 
   std::size_t hosts_up() const { return hosts_.size(); }
   const HostEntry* find(uint32_t ip) const;

@@ -13,6 +13,7 @@
 #include "output/report_text.hpp"
 #include "output/scan_info.hpp"
 #include "output/scan_summary.hpp"
+#include "output/service_report.hpp"
 #include "output/time_text.hpp"
 
 namespace portsweep {
@@ -66,6 +67,42 @@ class JsonFormat final : public OutputFormat {
       }
     }
     s += "}\n";
+    if (++pending_lines_ >= kBatchLines) flush();
+  }
+
+  // One record per detected service, written when detection finishes with
+  // the port: the port-state keys again, then nmap's <service> fields. The
+  // "method" key tells it from the port's earlier state record.
+  void on_service(const ServiceResult& r) override {
+    std::string& s = pending_;
+    s += "{\"ip\":\"" + ipv4_text(r.ip) + "\",\"proto\":\"" + std::string(to_string(r.proto)) +
+         "\",\"port\":" + std::to_string(r.port) + ",\"state\":\"open\"";
+    const ServiceReport& d = r.service;
+    auto field = [&s](const char* key, const std::string& value) {
+      if (value.empty()) return;
+      s += ",\"";
+      s += key;
+      s += "\":";
+      append_json_string(s, value);
+    };
+    field("service", d.name);
+    field("product", d.product);
+    field("version", d.version);
+    field("extrainfo", d.extrainfo);
+    field("hostname", d.hostname);
+    field("ostype", d.ostype);
+    field("devicetype", d.devicetype);
+    if (d.ssl_tunnel) s += ",\"tunnel\":\"ssl\"";
+    s += ",\"method\":\"" + std::string(to_string(d.method)) + "\",\"conf\":" + std::to_string(d.conf);
+    if (!d.cpe.empty()) {
+      s += ",\"cpe\":[";
+      for (std::size_t i = 0; i < d.cpe.size(); ++i) {
+        if (i > 0) s += ',';
+        append_json_string(s, d.cpe[i]);
+      }
+      s += ']';
+    }
+    s += ",\"time\":\"" + iso_utc_text(r.time_us) + "\"}\n";
     if (++pending_lines_ >= kBatchLines) flush();
   }
 

@@ -11,6 +11,7 @@
 #include "output/report_text.hpp"
 #include "output/scan_info.hpp"
 #include "output/scan_summary.hpp"
+#include "output/service_report.hpp"
 #include "output/time_text.hpp"
 
 namespace portsweep {
@@ -50,6 +51,7 @@ class NormalFormat final : public OutputFormat {
       out_.write(std::string(comment) + "Scan stopped early (" + summary.error +
                  "): the results are incomplete.\n");
     }
+    if (info_.version_scan) out_.write("Service detection performed.\n");
     if (interactive_) {
       out_.write("Portsweep done: " + counts + "\n");
       if (info_.verbose > 0) {
@@ -65,7 +67,10 @@ class NormalFormat final : public OutputFormat {
   }
 
  private:
-  std::string service_of(const KeptPort& p) const {
+  std::string service_of(const KeptPort& p, const ServiceReport* detected) const {
+    // A port version detection probed without confirming a name keeps the
+    // table's guess, marked with nmap's "?".
+    if (detected != nullptr) return service_column_text(*detected, detected->method == ServiceMethod::Table);
     std::string_view name;
     if (info_.service_name) name = info_.service_name(p.port, p.proto);
     return name.empty() ? std::string("unknown") : std::string(name);
@@ -99,18 +104,25 @@ class NormalFormat final : public OutputFormat {
     }
     if (!r.listed.empty()) {
       PortTable table;
-      if (info_.reason) {
-        table.add_row({"PORT", "STATE", "SERVICE", "REASON"});
-      } else {
-        table.add_row({"PORT", "STATE", "SERVICE"});
-      }
+      std::vector<std::string> header = {"PORT", "STATE", "SERVICE"};
+      if (info_.reason) header.push_back("REASON");
+      if (info_.version_scan) header.push_back("VERSION");
+      table.add_row(std::move(header));
       for (const KeptPort& p : r.listed) {
+        const ServiceReport* detected = r.service_of(p);
         std::vector<std::string> row = {std::to_string(p.port) + "/" + std::string(to_string(p.proto)),
-                                        std::string(to_string(p.state)), service_of(p)};
+                                        std::string(to_string(p.state)), service_of(p, detected)};
         if (info_.reason) row.push_back(reason_text(p.reason, p.ttl));
+        // An empty last cell is left out so the line has no trailing blanks.
+        if (detected != nullptr) {
+          std::string version = version_text(*detected);
+          if (!version.empty()) row.push_back(std::move(version));
+        }
         table.add_row(std::move(row));
       }
       s += table.render();
+      const std::string service_info = service_info_text(r.services);
+      if (!service_info.empty()) s += "Service Info: " + service_info + "\n";
     }
     s += "\n";
     out_.write(s);

@@ -3,6 +3,8 @@
 // destination and driven through one scan:
 //   begin(info)            once, before the first probe: headers go out now;
 //   on_result(r)           for every classified result, in arrival order;
+//   on_service(s)          with -sV, what version detection found on a port
+//                          (after that port's on_result);
 //   flush()                about every 100 ms, so a killed scan keeps its lines;
 //   end(hosts, summary)    once, also after an interrupt: per-host sections
 //                          and the trailer, leaving a complete file.
@@ -11,6 +13,7 @@
 
 namespace portsweep {
 
+struct ServiceResult;
 struct ScanInfo;
 struct ScanSummary;
 class HostTable;
@@ -22,6 +25,8 @@ class OutputFormat {
   virtual void begin(const ScanInfo& info) = 0;
   // Only streaming formats care; the others print from the HostTable at end().
   virtual void on_result(const PortResult& r) { (void)r; }
+  // Likewise: the host table keeps services for the formats that print at end().
+  virtual void on_service(const ServiceResult& s) { (void)s; }
   virtual void flush() {}
   virtual void end(const HostTable& hosts, const ScanSummary& summary) = 0;
 };

@@ -42,6 +42,12 @@ void OutputSet::on_results(std::span<const PortResult> batch) {
   }
 }
 
+void OutputSet::on_service(const ServiceResult& s) {
+  std::lock_guard lock(mutex_);
+  table_->set_service(s);
+  for (auto& w : writers_) w->on_service(s);
+}
+
 void OutputSet::on_rtt(uint32_t ip, uint32_t rtt_us) {
   std::lock_guard lock(mutex_);
   table_->add_rtt(ip, rtt_us);

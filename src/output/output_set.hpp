@@ -27,6 +27,8 @@ class OutputSet {
   void on_result(const PortResult& r);
   // A batch under one lock, for a receive loop that collects results.
   void on_results(std::span<const PortResult> batch);
+  // What version detection found on a port already reported open.
+  void on_service(const ServiceResult& s);
   // A round-trip sample for a host (shown as latency and XML <times>).
   void on_rtt(uint32_t ip, uint32_t rtt_us);
   void flush();

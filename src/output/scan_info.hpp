@@ -58,6 +58,7 @@ struct ScanInfo {
   int debugging = 0;            // -d count; only reported in XML
   bool reason = false;          // --reason: REASON column and "received ..." wording
   bool open_only = false;       // --open: list only ports that may be open
+  bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
   ServiceLookup service_name;   // optional; no lookup means every name is unknown
 };
 

@@ -11,6 +11,7 @@
 #include "output/report_text.hpp"
 #include "output/scan_info.hpp"
 #include "output/scan_summary.hpp"
+#include "output/service_report.hpp"
 #include "output/time_text.hpp"
 #include "output/xml_escape.hpp"
 
@@ -114,9 +115,13 @@ class XmlFormat final : public OutputFormat {
       s += "<port" + attr("protocol", to_string(p.proto)) + attr("portid", p.port) + "><state" +
            attr("state", to_string(p.state)) + attr("reason", to_string(p.reason)) +
            attr("reason_ttl", p.ttl) + "/>";
-      std::string_view service;
-      if (info_.service_name) service = info_.service_name(p.port, p.proto);
-      if (!service.empty()) s += "<service" + attr("name", service) + " method=\"table\" conf=\"3\"/>";
+      if (const ServiceReport* detected = r.service_of(p)) {
+        s += service_element(*detected);
+      } else {
+        std::string_view service;
+        if (info_.service_name) service = info_.service_name(p.port, p.proto);
+        if (!service.empty()) s += "<service" + attr("name", service) + " method=\"table\" conf=\"3\"/>";
+      }
       s += "</port>\n";
     }
     s += "</ports>\n";
@@ -128,6 +133,26 @@ class XmlFormat final : public OutputFormat {
     }
     s += "</host>\n";
     out_.write(s);
+  }
+
+  // nmap.dtd's <service>: attributes in nmap's order, then one <cpe> each.
+  static std::string service_element(const ServiceReport& d) {
+    std::string s = "<service" + attr("name", d.name.empty() ? std::string_view("unknown") : d.name);
+    auto optional_attr = [&s](std::string_view name, const std::string& value) {
+      if (!value.empty()) s += attr(name, value);
+    };
+    optional_attr("product", d.product);
+    optional_attr("version", d.version);
+    optional_attr("extrainfo", d.extrainfo);
+    optional_attr("hostname", d.hostname);
+    optional_attr("ostype", d.ostype);
+    optional_attr("devicetype", d.devicetype);
+    if (d.ssl_tunnel) s += attr("tunnel", "ssl");
+    s += attr("method", to_string(d.method)) + attr("conf", int64_t{d.conf});
+    if (d.cpe.empty()) return s + "/>";
+    s += ">";
+    for (const std::string& c : d.cpe) s += "<cpe>" + xml_escape(c) + "</cpe>";
+    return s + "</service>";
   }
 
   OutputFile out_;

@@ -1,0 +1,170 @@
+#include "cli/detect_command.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+
+#include "cli/help_formatter.hpp"
+#include "cli/nmap_args.hpp"
+#include "cli/service_options.hpp"
+#include "common/error.hpp"
+#include "detect/saved_scan.hpp"
+#include "detect/service_probes.hpp"
+#include "detect/service_stage.hpp"
+#include "output/format_registry.hpp"
+#include "output/output_set.hpp"
+#include "ports/services_db.hpp"
+
+namespace portsweep {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_detect_interrupt(int) { g_stop.store(true); }
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct DetectArgs {
+  std::string from;
+  ScanOptions scan;  // the options -sV shares with a scan: intensity, timing, outputs
+};
+
+// Either parsed arguments, or the exit status of help or a usage error.
+std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args, std::ostream& out,
+                                            std::ostream& err, int& status) {
+  DetectArgs d;
+  ScanOptions& o = d.scan;
+  CLI::App app{"portsweep detect: version detection (-sV) on the open ports of a saved scan", "portsweep detect"};
+  app.formatter(std::make_shared<NmapHelpFormatter>());
+  app.get_formatter()->column_width(30);
+  app.footer("EXAMPLE:\n  portsweep -sS -p 21,22,80,443 -oJ sweep.jsonl 198.19.0.0/24\n"
+             "  portsweep detect --from sweep.jsonl -oX services.xml");
+  app.add_option("--from", d.from, "Saved results: JSON lines (-oJ) or XML (-oX)")
+      ->type_name("FILE")->required();
+  const char* sv = "SERVICE/VERSION DETECTION";
+  app.add_option("--version-intensity", o.version_intensity, "Set from 0 (light) to 9 (try all probes)")
+      ->type_name("<0-9>")->transform(check_version_intensity)->group(sv);
+  app.add_flag("--version-light", o.version_light, "Limit to most likely probes (intensity 2)")->group(sv);
+  app.add_flag("--version-all", o.version_all, "Try every single probe (intensity 9)")->group(sv);
+  app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
+  app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
+  app.add_option("--max-parallelism", o.max_parallelism, "Ports probed at once (default 4096)")
+      ->type_name("N")->check(CLI::Range(1, 65535).description(""))->group(sv);
+  // -sV is implied; accepted so a scan's command line can be reused.
+  app.add_flag("--service-version", o.service_version, "Probe open ports (implied)")->group(sv);
+  app.add_option("--timing", o.timing, "Timing template (higher is faster)")
+      ->type_name("<0-5>")->check(CLI::Range(0, 5).description(""))->group("TIMING");
+  app.add_option("--datadir", o.datadir, "Read nmap-service-probes and nmap-services from DIR first")
+      ->type_name("DIR")->group("MISC");
+  const char* outg = "OUTPUT";
+  app.add_option("--output-normal", o.output_normal, "Normal output to FILE")->type_name("FILE")->group(outg);
+  app.add_option("--output-xml", o.output_xml, "XML output to FILE")->type_name("FILE")->group(outg);
+  app.add_option("--output-grepable", o.output_grepable, "Grepable output to FILE")->type_name("FILE")->group(outg);
+  app.add_option("--output-json", o.output_json, "JSON lines to FILE")->type_name("FILE")->group(outg);
+  app.add_option("--output-all", o.output_all, "Normal, XML and grepable output to BASE.*")
+      ->type_name("BASE")->group(outg);
+  app.add_flag("--verbose", o.verbose, "Increase verbosity level")->group(outg);
+  app.add_flag("--reason", o.reason, "Display the reason a port is in a particular state")->group(outg);
+  app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
+  app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
+
+  std::vector<std::string> normalised = normalise_nmap_args(args);
+  std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    status = 0;
+    return std::nullopt;
+  } catch (const CLI::ParseError& e) {
+    err << "portsweep detect: " << e.what() << "\nSee 'portsweep detect --help' for the options.\n";
+    status = 2;
+    return std::nullopt;
+  }
+  o.argv = args;
+  return d;
+}
+
+void add_outputs(const ScanOptions& o, OutputSet& outputs) {
+  bool stdout_taken = false;
+  auto add = [&](std::string_view format, const std::string& path) {
+    if (path.empty()) return;
+    stdout_taken = stdout_taken || path == "-";
+    outputs.add(make_writer(format, path));
+  };
+  add("normal", o.output_normal);
+  add("xml", o.output_xml);
+  add("grepable", o.output_grepable);
+  add("json", o.output_json);
+  if (!o.output_all.empty()) {
+    for (const FormatInfo* f : output_formats()) {
+      if (f->in_all) add(f->name, o.output_all + f->extension);
+    }
+  }
+  if (!stdout_taken) {
+    WriterOptions interactive;
+    interactive.interactive = true;
+    outputs.add(make_writer("normal", "-", interactive));
+  }
+}
+
+}  // namespace
+
+int run_detect_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  int status = 0;
+  std::optional<DetectArgs> parsed = parse_detect_args(args, out, err, status);
+  if (!parsed) return status;
+  const ScanOptions& o = parsed->scan;
+
+  const SavedScan saved = read_saved_scan(parsed->from);
+  const ServiceProbeDb db = ServiceProbeDb::load(o.datadir);
+  const ServicesDb services = ServicesDb::load(o.datadir);
+
+  OutputSet outputs;
+  add_outputs(o, outputs);
+  ScanInfo info;
+  info.args = "portsweep detect";
+  for (const std::string& a : args) info.args += " " + a;
+  info.start_time_us = now_us();
+  info.scans = saved.scans;
+  info.num_targets = saved.num_targets;
+  info.verbose = o.verbose;
+  info.reason = o.reason;
+  info.open_only = o.open_only;
+  info.version_scan = true;
+  info.service_name = [&services](uint16_t port, Proto proto) {
+    return services.name_of(port, proto).value_or(std::string_view{});
+  };
+  outputs.begin(info);
+  outputs.on_results(saved.results);
+
+  struct sigaction sa{};
+  sa.sa_handler = on_detect_interrupt;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  ServiceStageOptions stage;
+  stage.detect = detect_options_for(o);
+  stage.table_name = info.service_name;
+  if (stage.detect.trace) stage.trace = &err;
+  stage.progress = &err;
+  stage.stop = &g_stop;
+  const ServiceScanStats stats = run_service_stage(db, outputs, stage);
+
+  ScanSummary summary;
+  summary.hosts_total = saved.num_targets;
+  if (stats.interrupted) summary.error = "interrupted during version detection";
+  outputs.end(summary);
+  return stats.interrupted ? 130 : 0;
+}
+
+}  // namespace portsweep

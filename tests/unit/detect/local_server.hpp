@@ -1,0 +1,64 @@
+#pragma once
+// Small TCP servers on 127.0.0.1 for the detection tests: each accepts on an
+// ephemeral port and runs a handler per connection on its own thread. Every
+// connection's socket times out reads after a few seconds, so no handler can
+// hang a test.
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace portsweep::test {
+
+constexpr uint32_t kLoopback = 0x7f000001;
+
+class LocalServer {
+ public:
+  // Handler of one accepted connection; the server closes `fd` afterwards.
+  using Handler = std::function<void(int fd)>;
+
+  explicit LocalServer(Handler handler);
+  ~LocalServer();
+  LocalServer(const LocalServer&) = delete;
+  LocalServer& operator=(const LocalServer&) = delete;
+
+  uint16_t port() const { return port_; }
+  int connections() const { return accepted_.load(); }
+
+ private:
+  void accept_loop();
+
+  Handler handler_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> accepted_{0};
+  std::thread acceptor_;
+  std::mutex mutex_;
+  std::vector<std::thread> workers_;
+};
+
+// Reads until the peer closes or the read times out; returns what came.
+std::string drain(int fd);
+// Reads until `want` has arrived (or close/timeout); returns what came.
+std::string read_until(int fd, const std::string& want);
+void send_all(int fd, const std::string& data);
+
+// A self-signed certificate and key made with OpenSSL's API, and a server
+// context using them.
+class TestTlsServerContext {
+ public:
+  TestTlsServerContext();
+  ~TestTlsServerContext();
+  SSL_CTX* get() const { return ctx_; }
+
+ private:
+  SSL_CTX* ctx_ = nullptr;
+};
+
+}  // namespace portsweep::test

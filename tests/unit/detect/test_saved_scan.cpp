@@ -1,0 +1,194 @@
+// Saved results read back for `portsweep detect --from`: portsweep's own
+// JSON lines and XML round-trip, nmap's XML (with <extraports> port lists)
+// is understood, and bad input gets one line naming the file and line.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "detect/saved_scan.hpp"
+#include "output/format_registry.hpp"
+#include "output/host_table.hpp"
+#include "output/scan_summary.hpp"
+
+namespace portsweep::test {
+namespace {
+
+constexpr int64_t kStartUs = 1795287600LL * 1000000;
+
+std::vector<PortResult> sample() {
+  return {
+      {0xc6130001, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs + 100},
+      {0xc6130001, 8080, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs + 200},
+      {0xc6130002, 80, Proto::Tcp, PortState::Open, Reason::SynAck, 63, kStartUs + 300},
+      {0xc6130002, 443, Proto::Tcp, PortState::Filtered, Reason::AdminProhibited, 64, kStartUs + 400},
+  };
+}
+
+class SavedScanTest : public ::testing::Test {
+ protected:
+  SavedScanTest() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("portsweep-saved-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  ~SavedScanTest() override { std::filesystem::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Writes `results` through one of portsweep's writers.
+  std::string save(std::string_view format, const std::vector<PortResult>& results) {
+    const std::string p = path(std::string(format));
+    ScanInfo info;
+    info.args = "portsweep -sS -p 22,80,443,8080 198.19.0.1-2";
+    info.start_time_us = kStartUs;
+    info.scans.push_back({"syn", Proto::Tcp, "22,80,443,8080", 4, {}});
+    info.num_targets = 2;
+    HostTable table(ReportPolicy::for_scan(info));
+    {
+      auto w = make_writer(format, p);
+      w->begin(info);
+      for (const PortResult& r : results) {
+        table.add(r);
+        w->on_result(r);
+      }
+      ScanSummary summary;
+      summary.end_time_us = kStartUs + 1000000;
+      w->end(table, summary);
+    }
+    return p;
+  }
+
+  void write(const std::string& name, const std::string& text) { std::ofstream(path(name)) << text; }
+
+  std::filesystem::path dir_;
+};
+
+bool same(const PortResult& a, const PortResult& b) {
+  return a.ip == b.ip && a.port == b.port && a.proto == b.proto && a.state == b.state && a.reason == b.reason &&
+         a.ttl == b.ttl;
+}
+
+TEST_F(SavedScanTest, JsonLinesRoundTrip) {
+  SavedScan s = read_saved_scan(save("json", sample()));
+  ASSERT_EQ(s.results.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_TRUE(same(s.results[i], sample()[i])) << i;
+  EXPECT_EQ(s.results[0].time_us, kStartUs + 100);
+  EXPECT_EQ(s.start_time_us, kStartUs + 100);
+  EXPECT_EQ(s.num_targets, 2u);
+  ASSERT_EQ(s.scans.size(), 1u);
+  EXPECT_EQ(s.scans[0].services, "22,80,443,8080");
+  EXPECT_EQ(s.scans[0].num_services, 4u);
+}
+
+TEST_F(SavedScanTest, JsonLinesSkipEarlierServiceRecords) {
+  write("with-sv.jsonl",
+        "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\",\"port\":22,\"state\":\"open\",\"reason\":\"syn-ack\",\"ttl\":64}\n"
+        "\n"
+        "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\",\"port\":22,\"state\":\"open\",\"service\":\"ssh\","
+        "\"product\":\"Open\\\"SSH\",\"method\":\"probed\",\"conf\":10,\"cpe\":[\"cpe:/a:x\",\"cpe:/o:y\"]}\n");
+  SavedScan s = read_saved_scan(path("with-sv.jsonl"));
+  ASSERT_EQ(s.results.size(), 1u);
+  EXPECT_EQ(s.results[0].port, 22);
+}
+
+TEST_F(SavedScanTest, BadJsonLineNamesFileAndLine) {
+  write("bad.jsonl",
+        "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\",\"port\":22,\"state\":\"open\"}\n"
+        "{\"ip\":\"198.19.0.300\",\"proto\":\"tcp\",\"port\":22,\"state\":\"open\"}\n");
+  try {
+    read_saved_scan(path("bad.jsonl"));
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()), path("bad.jsonl") + ":2: invalid \"ip\" \"198.19.0.300\": expected an IPv4 address");
+  }
+  write("bad2.jsonl", "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\",\"state\":\"open\"}\n");
+  EXPECT_THROW(read_saved_scan(path("bad2.jsonl")), UsageError);
+  write("bad3.jsonl", "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\"\n");
+  EXPECT_THROW(read_saved_scan(path("bad3.jsonl")), UsageError);
+}
+
+TEST_F(SavedScanTest, XmlRoundTripKeepsListedPorts) {
+  SavedScan s = read_saved_scan(save("xml", sample()));
+  ASSERT_EQ(s.results.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_TRUE(same(s.results[i], sample()[i])) << i;
+  EXPECT_EQ(s.args, "portsweep -sS -p 22,80,443,8080 198.19.0.1-2");
+  EXPECT_EQ(s.start_time_us, kStartUs);
+  EXPECT_EQ(s.num_targets, 2u);
+  ASSERT_EQ(s.scans.size(), 1u);
+  EXPECT_EQ(s.scans[0].type, "syn");
+  EXPECT_EQ(s.scans[0].num_services, 4u);
+}
+
+TEST_F(SavedScanTest, NmapXmlWithExtraportsLists) {
+  write("nmap.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nmaprun>
+<?xml-stylesheet href="file:///usr/bin/../share/nmap/nmap.xsl" type="text/xsl"?>
+<!-- Nmap 7.93 scan initiated as: nmap -sS -p 21-25 198.19.0.1 -->
+<nmaprun scanner="nmap" args="nmap -sS -p 21-25 -&#45;reason 198.19.0.1 2001:db8:1::1" start="1795288180" version="7.93" xmloutputversion="1.05">
+<scaninfo type="syn" protocol="tcp" numservices="5" services="21-25"/>
+<host starttime="1795288180" endtime="1795288192"><status state="up" reason="user-set" reason_ttl="0"/>
+<address addr="198.19.0.1" addrtype="ipv4"/>
+<hostnames>
+</hostnames>
+<ports><extraports state="closed" count="3">
+<extrareasons reason="reset" count="3" proto="tcp" ports="23-25"/>
+</extraports>
+<port protocol="tcp" portid="21"><state state="open" reason="syn-ack" reason_ttl="64"/><service name="ftp" method="table" conf="3"/></port>
+<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="64"/></port>
+</ports>
+</host>
+<host><status state="up" reason="user-set" reason_ttl="0"/>
+<address addr="2001:db8:1::1" addrtype="ipv6"/>
+<ports><port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="64"/></port></ports>
+</host>
+<runstats><finished time="1795288192"/><hosts up="2" down="0" total="2"/></runstats>
+</nmaprun>
+)");
+  SavedScan s = read_saved_scan(path("nmap.xml"));
+  EXPECT_EQ(s.args, "nmap -sS -p 21-25 --reason 198.19.0.1 2001:db8:1::1");
+  ASSERT_EQ(s.results.size(), 5u);
+  EXPECT_EQ(s.results[0].port, 23);
+  EXPECT_EQ(s.results[0].state, PortState::Closed);
+  EXPECT_EQ(s.results[0].reason, Reason::Reset);
+  EXPECT_EQ(s.results[2].port, 25);
+  EXPECT_EQ(s.results[3].port, 21);
+  EXPECT_EQ(s.results[3].state, PortState::Open);
+  EXPECT_EQ(s.results[3].ttl, 64);
+  EXPECT_EQ(s.results[4].port, 22);
+  EXPECT_EQ(s.results[4].ip, 0xc6130001u);  // the IPv6 host is left out
+  EXPECT_EQ(s.num_targets, 2u);
+}
+
+TEST_F(SavedScanTest, UnreadableInput) {
+  EXPECT_THROW(read_saved_scan(path("missing")), RuntimeFailure);
+  write("empty", "\n\n");
+  EXPECT_THROW(read_saved_scan(path("empty")), UsageError);
+  write("text", "Nmap scan report for 198.19.0.1\n");
+  EXPECT_THROW(read_saved_scan(path("text")), UsageError);
+  write("notnmap.xml", "<html><body/></html>");
+  EXPECT_THROW(read_saved_scan(path("notnmap.xml")), UsageError);
+  write("broken.xml", "<nmaprun><host><address addr=198.19.0.1/></host></nmaprun>");
+  EXPECT_THROW(read_saved_scan(path("broken.xml")), UsageError);
+}
+
+TEST(SavedScanWords, NmapWordsParse) {
+  Reason r{};
+  EXPECT_TRUE(parse_reason("admin-prohibited", r));
+  EXPECT_EQ(r, Reason::AdminProhibited);
+  EXPECT_FALSE(parse_reason("conn-refused", r));
+  PortState st{};
+  EXPECT_TRUE(parse_port_state("open|filtered", st));
+  EXPECT_EQ(st, PortState::OpenFiltered);
+  Proto p{};
+  EXPECT_TRUE(parse_proto("udp", p));
+  EXPECT_FALSE(parse_proto("icmp", p));
+}
+
+}  // namespace
+}  // namespace portsweep::test

@@ -1,0 +1,188 @@
+// The engine against real sockets on 127.0.0.1: a banner server, a silent
+// one, one that closes at once (tcpwrapped), one that refuses, and a TLS
+// server with a certificate made in the test.
+#include <gtest/gtest.h>
+
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "detect/service_scanner.hpp"
+#include "detect/version_trace.hpp"
+#include "local_server.hpp"
+#include "test_db.hpp"
+
+namespace portsweep::test {
+namespace {
+
+using std::chrono::milliseconds;
+
+class ServiceScannerTest : public ::testing::Test {
+ protected:
+  ServiceOutcome scan_one(uint16_t port, DetectOptions options = {}) {
+    std::vector<ServiceOutcome> got = scan({{kLoopback, port, Proto::Tcp}}, options);
+    EXPECT_EQ(got.size(), 1u);
+    return got.empty() ? ServiceOutcome{} : got[0];
+  }
+
+  std::vector<ServiceOutcome> scan(const std::vector<ServiceTarget>& targets, DetectOptions options = {}) {
+    VersionTrace trace(trace_text);
+    ServiceScanner scanner(db, options, &trace);
+    std::vector<ServiceOutcome> got;
+    stats = scanner.run(targets, [&](const ServiceOutcome& o) { got.push_back(o); });
+    return got;
+  }
+
+  ServiceProbeDb db = test_db();
+  std::ostringstream trace_text;
+  ServiceScanStats stats;
+};
+
+TEST_F(ServiceScannerTest, BannerMatchesOnTheNullProbe) {
+  LocalServer server([](int fd) {
+    send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    drain(fd);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  ServiceOutcome o = scan_one(server.port());
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(o.verdict, ServiceVerdict::Matched) << trace_text.str();
+  ASSERT_TRUE(o.match);
+  EXPECT_EQ(o.match->service, "ssh");
+  EXPECT_EQ(o.match->product, "OpenSSH");
+  EXPECT_EQ(o.match->version, "9.2p1 Debian 2+deb12u3");
+  EXPECT_EQ(o.match->info, "protocol 2.0");
+  EXPECT_EQ(o.match->ostype, "Linux");
+  EXPECT_EQ(o.match->cpe, (std::vector<std::string>{"cpe:/a:openbsd:openssh:9.2p1", "cpe:/o:linux:linux_kernel"}));
+  EXPECT_FALSE(o.tls);
+  EXPECT_EQ(o.connections, 1u);
+  // A banner ends the port at once, not after the NULL probe's 600 ms wait.
+  EXPECT_LT(took, milliseconds(500));
+}
+
+TEST_F(ServiceScannerTest, SoftmatchNarrowsProbesAndKeepsItsHostname) {
+  LocalServer server([](int fd) {
+    send_all(fd, "220 labhost lab ftp ready\r\n");
+    const std::string got = read_until(fd, "\n");
+    if (got.rfind("HELP", 0) == 0) send_all(fd, "214 Help OK\r\n");
+    drain(fd);
+  });
+  ServiceOutcome o = scan_one(server.port());
+  ASSERT_EQ(o.verdict, ServiceVerdict::Matched) << trace_text.str();
+  EXPECT_EQ(o.match->service, "ftp");
+  EXPECT_EQ(o.match->product, "testftpd");
+  EXPECT_EQ(o.match->hostname, "labhost");  // from the NULL probe's softmatch
+  // TLSHello and GetRequest cannot name ftp, so after the banner's softmatch
+  // only Help is sent, on the NULL probe's connection, after the banner.
+  EXPECT_EQ(trace_text.str().find("sending probe TLSHello"), std::string::npos) << trace_text.str();
+  EXPECT_EQ(trace_text.str().find("sending probe GetRequest"), std::string::npos) << trace_text.str();
+  EXPECT_EQ(o.probes_sent, 2u);
+  EXPECT_EQ(o.connections, 1u);
+}
+
+TEST_F(ServiceScannerTest, SilentServerGetsEveryProbeAndNoMatch) {
+  LocalServer server([](int fd) { drain(fd); });
+  ServiceOutcome o = scan_one(server.port());
+  EXPECT_EQ(o.verdict, ServiceVerdict::NoMatch) << trace_text.str();
+  EXPECT_FALSE(o.match);
+  // NULL, then TLSHello on the NULL probe's connection, then GetRequest and
+  // Help on connections of their own.
+  EXPECT_EQ(o.probes_sent, 4u);
+  EXPECT_EQ(o.connections, 3u);
+  EXPECT_EQ(server.connections(), 3);
+}
+
+TEST_F(ServiceScannerTest, ImmediateCloseIsTcpWrapped) {
+  LocalServer server([](int) {});
+  ServiceOutcome o = scan_one(server.port());
+  EXPECT_EQ(o.verdict, ServiceVerdict::TcpWrapped) << trace_text.str();
+  EXPECT_EQ(o.connections, 1u);
+}
+
+TEST_F(ServiceScannerTest, CloseAfterTheTcpWrappedWindowIsNotTcpWrapped) {
+  LocalServer server([](int fd) {
+    // The NULL probe's tcpwrappedms is 400 in the test database.
+    std::this_thread::sleep_for(milliseconds(450));
+    (void)fd;
+  });
+  ServiceOutcome o = scan_one(server.port());
+  EXPECT_EQ(o.verdict, ServiceVerdict::NoMatch) << trace_text.str();
+}
+
+TEST_F(ServiceScannerTest, RefusedPortIsIncomplete) {
+  // Bind a port, then stop listening on it: connections are refused.
+  uint16_t port = 0;
+  { LocalServer gone([](int) {}); port = gone.port(); }
+  ServiceOutcome o = scan_one(port);
+  EXPECT_EQ(o.verdict, ServiceVerdict::Incomplete) << trace_text.str();
+}
+
+TEST_F(ServiceScannerTest, TlsIsDetectedAndTheProbesRunAgainInsideIt) {
+  TestTlsServerContext tls;
+  LocalServer server([&tls](int fd) {
+    SSL* ssl = SSL_new(tls.get());
+    SSL_set_fd(ssl, fd);
+    // A clear-text probe fails the handshake, and OpenSSL answers it with
+    // an alert record: what the TLSHello probe's match line looks for.
+    if (SSL_accept(ssl) == 1) {
+      char buf[1024];
+      std::string request;
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        const int n = SSL_read(ssl, buf, sizeof buf);
+        if (n <= 0) break;
+        request.append(buf, static_cast<std::size_t>(n));
+      }
+      if (request.rfind("GET / ", 0) == 0) {
+        const std::string reply = "HTTP/1.0 200 OK\r\nServer: nginx/1.22.1\r\n\r\nhello";
+        SSL_write(ssl, reply.data(), static_cast<int>(reply.size()));
+      }
+      SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+  });
+  ServiceOutcome o = scan_one(server.port());
+  ASSERT_EQ(o.verdict, ServiceVerdict::Matched) << trace_text.str();
+  EXPECT_TRUE(o.tls);
+  EXPECT_EQ(o.match->service, "http");
+  EXPECT_EQ(o.match->product, "nginx");
+  EXPECT_EQ(o.match->version, "1.22.1");
+  EXPECT_NE(trace_text.str().find("TLS detected by probe TLSHello"), std::string::npos) << trace_text.str();
+  EXPECT_NE(trace_text.str().find("sending probe GetRequest on the NULL probe's connection"), std::string::npos);
+}
+
+TEST_F(ServiceScannerTest, ManyPortsAtOnce) {
+  LocalServer ssh([](int fd) {
+    send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    drain(fd);
+  });
+  LocalServer wrapped([](int) {});
+  std::vector<ServiceTarget> targets;
+  // 200 ports to probe, more than the 64 allowed at once.
+  for (int i = 0; i < 100; ++i) {
+    targets.push_back({kLoopback, ssh.port(), Proto::Tcp});
+    targets.push_back({kLoopback, wrapped.port(), Proto::Tcp});
+  }
+  DetectOptions options;
+  options.max_parallel = 64;
+  std::vector<ServiceOutcome> got = scan(targets, options);
+  ASSERT_EQ(got.size(), targets.size());
+  EXPECT_EQ(stats.matched, 100u);
+  EXPECT_EQ(stats.tcpwrapped, 100u);
+  EXPECT_EQ(stats.parallel, 64u);
+}
+
+TEST_F(ServiceScannerTest, StopFlagEndsTheRunEarly) {
+  LocalServer server([](int fd) { drain(fd); });
+  std::atomic<bool> stop{true};
+  ServiceScanner scanner(db, {});
+  int reported = 0;
+  ServiceScanStats s = scanner.run(std::vector<ServiceTarget>{{kLoopback, server.port(), Proto::Tcp}},
+                                   [&](const ServiceOutcome&) { ++reported; }, &stop);
+  EXPECT_TRUE(s.interrupted);
+  EXPECT_EQ(reported, 0);
+}
+
+}  // namespace
+}  // namespace portsweep::test
