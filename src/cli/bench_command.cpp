@@ -55,16 +55,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   if (scope.targets.addresses.empty()) {
     throw UsageError("--bench-tx needs a target to address its frames to, e.g. 198.19.0.5.");
   }
-  ScanPathRequest req;
-  if (!o.interface.empty()) req.iface = o.interface;
-  if (!o.source_ip.empty()) {
-    auto ip = parse_target_spec(o.source_ip);
-    if (ip.ranges.size() != 1 || ip.ranges[0].first != ip.ranges[0].last)
-      throw UsageError("invalid -S \"" + o.source_ip + "\": expected one IPv4 address");
-    req.src_ip = ip.ranges[0].first;
-  }
-  req.first_target = scope.targets.addresses.at(0);
-  ScanPath path = resolve_scan_path(req);
+  ScanPath path = resolve_path(o, scope);
 
   std::random_device rd;
   std::mt19937_64 rng((uint64_t{rd()} << 32) ^ rd());
@@ -95,7 +86,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   auto io = open_packet_io(io_cfg);
 
   out << "bench-tx: " << bench.frames.size() << " SYN frames of " << bench.frames[0].size()
-      << " bytes from " << format_ipv4(path.src_ip) << " to " << format_ipv4(req.first_target)
+      << " bytes from " << format_ipv4(path.src_ip) << " to " << format_ipv4(scope.targets.addresses.at(0))
       << (scope.targets.addresses.size() > 1 ? "..." : "") << " via " << path.next_hop_mac.to_string()
       << " on " << path.iface << " (" << io->backend() << "), " << bench.threads
       << " TX queue" << (bench.threads == 1 ? "" : "s") << ", "

@@ -166,16 +166,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
 
-  ScanPathRequest req;
-  if (!o.interface.empty()) req.iface = o.interface;
-  if (!o.source_ip.empty()) {
-    auto ip = parse_target_spec(o.source_ip);
-    if (ip.ranges.size() != 1 || ip.ranges[0].first != ip.ranges[0].last)
-      throw UsageError("invalid -S \"" + o.source_ip + "\": expected one IPv4 address");
-    req.src_ip = ip.ranges[0].first;
-  }
-  req.first_target = scope.targets.addresses.at(0);
-  ScanPath path = resolve_scan_path(req);
+  ScanPath path = resolve_path(o, scope);
 
   std::random_device rd;
   std::mt19937_64 rng((uint64_t{rd()} << 32) ^ rd());

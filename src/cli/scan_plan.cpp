@@ -35,4 +35,17 @@ ScanScope resolve_scope(const ScanOptions& o) {
   return scope;
 }
 
+ScanPath resolve_path(const ScanOptions& o, const ScanScope& scope) {
+  ScanPathRequest req;
+  if (!o.interface.empty()) req.iface = o.interface;
+  if (!o.source_ip.empty()) {
+    auto ip = parse_target_spec(o.source_ip);
+    if (ip.ranges.size() != 1 || ip.ranges[0].first != ip.ranges[0].last)
+      throw UsageError("invalid -S \"" + o.source_ip + "\": expected one IPv4 address");
+    req.src_ip = ip.ranges[0].first;
+  }
+  req.first_target = scope.targets.addresses.at(0);
+  return resolve_scan_path(req);
+}
+
 }  // namespace portsweep

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/scan_options.hpp"
+#include "io/scan_path.hpp"
 #include "ports/port_set.hpp"
 #include "ports/services_db.hpp"
 #include "targets/target_input.hpp"
@@ -21,5 +22,10 @@ struct ScanScope {
 
 // Throws UsageError for bad targets or ports.
 ScanScope resolve_scope(const ScanOptions& options);
+
+// Interface, addresses and next hop for sending to the scope's first target,
+// honouring -e and -S. Throws UsageError for a bad -S, RuntimeFailure when
+// there is no route or no ARP answer.
+ScanPath resolve_path(const ScanOptions& options, const ScanScope& scope);
 
 }  // namespace portsweep
