@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include "common/data_file.hpp"
 #include "common/error.hpp"
 #include "detect/version_match_prefilter.hpp"
 #include "portsweep_config.h"
@@ -68,17 +69,7 @@ ServiceProbeDb ServiceProbeDb::load(const std::string& datadir, ServiceProbeLoad
 }
 
 ServiceProbeDb ServiceProbeDb::load_file(const std::string& path, ServiceProbeLoadOptions options) {
-  auto fail = [&path](int error) {
-    throw RuntimeFailure("cannot read service probes file \"" + path + "\": " + std::strerror(error));
-  };
-  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file) fail(errno);
-  std::string text;
-  char buffer[65536];
-  size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, got);
-  // A directory opens fine on Linux and only fails (EISDIR) on the read.
-  if (std::ferror(file.get())) fail(errno);
+  std::string text = read_data_file(path, "service probes");
   std::istringstream in(std::move(text));
   return parse(in, path, options);
 }

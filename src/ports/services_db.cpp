@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include "common/data_file.hpp"
 #include "common/error.hpp"
 #include "portsweep_config.h"
 
@@ -128,17 +129,7 @@ ServicesDb ServicesDb::load(const std::string& datadir) {
 }
 
 ServicesDb ServicesDb::load_file(const std::string& path) {
-  auto fail = [&path](int error) {
-    throw RuntimeFailure("cannot read services file \"" + path + "\": " + std::strerror(error));
-  };
-  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file) fail(errno);
-  std::string text;
-  char buffer[65536];
-  size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, got);
-  // A directory opens fine on Linux and only fails (EISDIR) on the read.
-  if (std::ferror(file.get())) fail(errno);
+  std::string text = read_data_file(path, "services");
   std::istringstream in(std::move(text));
   return parse(in, path);
 }
