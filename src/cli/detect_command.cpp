@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 
+#include "cli/output_options.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
 #include "cli/service_options.hpp"
@@ -92,29 +93,6 @@ std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args
   return d;
 }
 
-void add_outputs(const ScanOptions& o, OutputSet& outputs) {
-  bool stdout_taken = false;
-  auto add = [&](std::string_view format, const std::string& path) {
-    if (path.empty()) return;
-    stdout_taken = stdout_taken || path == "-";
-    outputs.add(make_writer(format, path));
-  };
-  add("normal", o.output_normal);
-  add("xml", o.output_xml);
-  add("grepable", o.output_grepable);
-  add("json", o.output_json);
-  if (!o.output_all.empty()) {
-    for (const FormatInfo* f : output_formats()) {
-      if (f->in_all) add(f->name, o.output_all + f->extension);
-    }
-  }
-  if (!stdout_taken) {
-    WriterOptions interactive;
-    interactive.interactive = true;
-    outputs.add(make_writer("normal", "-", interactive));
-  }
-}
-
 }  // namespace
 
 int run_detect_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -128,7 +106,7 @@ int run_detect_command(const std::vector<std::string>& args, std::ostream& out, 
   const ServicesDb services = ServicesDb::load(o.datadir);
 
   OutputSet outputs;
-  add_outputs(o, outputs);
+  add_outputs(o, outputs, false, err);
   ScanInfo info;
   info.args = "portsweep detect";
   for (const std::string& a : args) info.args += " " + a;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/command_line.hpp"
+#include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
@@ -64,42 +65,6 @@ double choose_rate(const ScanOptions& o) {
   double r = by_template[o.timing.value_or(3)];
   if (o.min_rate && *o.min_rate > r) r = *o.min_rate;
   return r;
-}
-
-// A resumed scan never writes over what the interrupted run wrote: an output
-// file that exists already gets a sibling "NAME.resumed-N.EXT".
-std::string fresh_path(const std::string& path, bool resuming) {
-  namespace fs = std::filesystem;
-  if (!resuming || path == "-" || !fs::exists(path)) return path;
-  fs::path p(path);
-  for (int n = 1;; ++n) {
-    fs::path candidate = p.parent_path() / (p.stem().string() + ".resumed-" + std::to_string(n) +
-                                            p.extension().string());
-    if (!fs::exists(candidate)) return candidate.string();
-  }
-}
-
-void add_outputs(const ScanOptions& o, bool resuming, OutputSet& outputs, std::ostream& err) {
-  bool stdout_taken = false;
-  auto add = [&](std::string_view format, const std::string& path) {
-    if (path.empty()) return;
-    std::string where = fresh_path(path, resuming);
-    if (where != path) err << "portsweep: " << path << " exists; this resumed run writes " << where << "\n";
-    stdout_taken = stdout_taken || where == "-";
-    outputs.add(make_writer(format, where));
-  };
-  add("normal", o.output_normal);
-  add("xml", o.output_xml);
-  add("grepable", o.output_grepable);
-  add("json", o.output_json);
-  if (!o.output_all.empty())
-    for (const FormatInfo* f : output_formats())
-      if (f->in_all) add(f->name, o.output_all + f->extension);
-  if (!stdout_taken) {
-    WriterOptions interactive;
-    interactive.interactive = true;
-    outputs.add(make_writer("normal", "-", interactive));
-  }
 }
 
 std::pair<uint32_t, uint32_t> parse_shard(const std::string& s) {
@@ -208,7 +173,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   auto io = open_packet_io(io_cfg);
 
   OutputSet outputs;
-  add_outputs(o, resume.has_value(), outputs, err);
+  add_outputs(o, outputs, resume.has_value(), err);
   ScanInfo info;
   info.args = join_args(o.argv);
   info.start_time_us = now_us();

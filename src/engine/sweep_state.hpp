@@ -2,7 +2,6 @@
 // What the TX threads, the RX thread and the sweep's driver share. Counters a
 // thread writes live in that thread's own cache line; nothing shared is
 // written in the hot loops except the answered set and the result ring.
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -42,12 +41,6 @@ struct SweepState {
   SweepState(const SweepConfig& c, PacketIo& i)
       : config(c), io(i), space(c.targets.size(), static_cast<uint32_t>(c.ports.size())),
         permutation(space.size(), c.seed), answered(space.size()), tx(c.tx_threads) {
-    uint64_t before = 0;
-    for (const Ipv4Range& r : c.targets.ranges()) {
-      range_firsts.push_back(r.first);
-      range_starts.push_back(before);
-      before += r.size();
-    }
     port_index.assign(65536, -1);
     for (size_t k = 0; k < c.ports.size(); ++k) port_index[c.ports[k]] = static_cast<int32_t>(k);
   }
@@ -56,19 +49,9 @@ struct SweepState {
   int64_t index_of(uint32_t ip, uint16_t port) const noexcept {
     int32_t p = port_index[port];
     if (p < 0) return -1;
-    int64_t a = address_index(ip);
-    if (a < 0) return -1;
-    return static_cast<int64_t>(space.index_of({static_cast<uint64_t>(a), static_cast<uint32_t>(p)}));
-  }
-
-  // Rank of an address among the targets: binary search over range starts.
-  int64_t address_index(uint32_t ip) const noexcept {
-    auto it = std::upper_bound(range_firsts.begin(), range_firsts.end(), ip);
-    if (it == range_firsts.begin()) return -1;
-    size_t k = static_cast<size_t>(it - range_firsts.begin()) - 1;
-    const Ipv4Range& r = config.targets.ranges()[k];
-    if (ip > r.last) return -1;
-    return static_cast<int64_t>(range_starts[k] + (ip - r.first));
+    auto a = config.targets.index_of(ip);
+    if (!a) return -1;
+    return static_cast<int64_t>(space.index_of({*a, static_cast<uint32_t>(p)}));
   }
 
   const SweepConfig& config;
@@ -78,8 +61,6 @@ struct SweepState {
   AnsweredSet answered;
   RttSampler rtt;
   ResultRing ring;
-  std::vector<uint32_t> range_firsts;
-  std::vector<uint64_t> range_starts;
   std::vector<int32_t> port_index;
   std::vector<TxCounters> tx;
   RxCounters rx;

@@ -34,8 +34,6 @@ void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t posit
   RateLimiter limiter(c.rate_pps > 0 ? c.rate_pps / c.tx_threads : 0, burst);
   const bool skip_answered = pass > 0 && s.answered.exact();
   const TargetSet& addresses = c.targets;
-  const bool one_range = addresses.ranges().size() == 1;
-  const uint32_t first = one_range ? addresses.ranges()[0].first : 0;
 
   counters.position.store(walker.position(), std::memory_order_relaxed);
   while (!s.stop_tx.load(std::memory_order_relaxed)) {
@@ -47,8 +45,7 @@ void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t posit
     while (n < grant && walker.next(index)) {
       if (skip_answered && s.answered.answered(index)) continue;
       ProbeCell cell = s.space.cell(index);
-      targets[n].ip = one_range ? first + static_cast<uint32_t>(cell.address)
-                                : addresses.at(cell.address);
+      targets[n].ip = addresses.at(cell.address);
       targets[n].port = c.ports[cell.port];
       if (n == 0) sampled = index;
       ++n;

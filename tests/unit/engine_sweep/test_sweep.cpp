@@ -97,8 +97,7 @@ struct SweepRun {
   std::map<std::pair<uint32_t, uint16_t>, PortResult> results;
 };
 
-SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& stop = std::atomic<bool>{false},
-          MockIo* io_out = nullptr) {
+SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& stop = std::atomic<bool>{false}) {
   MockIo io(c.tx_threads + 1);
   io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
   SweepRun run;
@@ -110,7 +109,6 @@ SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& st
     }
   };
   run.report = run_sweep(c, io, hooks, stop);
-  (void)io_out;
   return run;
 }
 
