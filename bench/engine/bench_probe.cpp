@@ -9,9 +9,9 @@
 
 #include "engine/probe_permutation.hpp"
 #include "engine/probe_space.hpp"
-#include "engine/siphash.hpp"
-#include "engine/syn_cookie.hpp"
-#include "probes/tcp_syn_probe.hpp"
+#include "packet/siphash.hpp"
+#include "packet/probe_cookie.hpp"
+#include "probes/tcp_probe.hpp"
 
 namespace portsweep {
 namespace {
@@ -40,7 +40,7 @@ void BM_ProbePipeline(benchmark::State& state) {
   const ProbeSpace space(65536, kPorts.size());
   const ProbePermutation perm(space.size(), 12345);
   PermutationWalker walker = perm.walker(perm.full());
-  TcpSynProbe probe(bench_config());
+  TcpProbe probe(bench_config());
   FrameRing ring;
   for (auto _ : state) {
     uint64_t index = 0;
@@ -63,7 +63,7 @@ void BM_ProbePipelineHugeSpace(benchmark::State& state) {
   const ProbeSpace space(uint64_t{1} << 32, 65536);
   const ProbePermutation perm(space.size(), 777);
   PermutationWalker walker = perm.walker(perm.segment(3, 8, 1, 2));
-  TcpSynProbe probe(bench_config());
+  TcpProbe probe(bench_config());
   FrameRing ring;
   for (auto _ : state) {
     uint64_t index = 0;
@@ -119,7 +119,7 @@ BENCHMARK(BM_CookieSipHash<2, 4>)->Name("BM_CookieSipHash24");
 BENCHMARK(BM_CookieSipHash<1, 3>)->Name("BM_CookieSipHash13");
 
 void BM_TemplatePatch(benchmark::State& state) {
-  const TcpSynProbe probe(bench_config());
+  const TcpProbe probe(bench_config());
   FrameRing ring;
   uint32_t ip = kBase;
   for (auto _ : state) {

@@ -7,11 +7,11 @@
 #include <cstring>
 #include <vector>
 
-#include "probes/checksum.hpp"
-#include "probes/packet_decoder.hpp"
-#include "probes/syn_classifier.hpp"
-#include "probes/tcp_syn_probe.hpp"
-#include "probes/wire.hpp"
+#include "packet/checksum.hpp"
+#include "packet/packet_decoder.hpp"
+#include "probes/tcp_classifier.hpp"
+#include "probes/tcp_probe.hpp"
+#include "packet/wire.hpp"
 
 namespace portsweep {
 namespace {
@@ -28,7 +28,7 @@ ProbeConfig reply_config() {
   return c;
 }
 
-// The reply a target would send to `syn` (a frame from TcpSynProbe).
+// The reply a target would send to `syn` (a frame from TcpProbe).
 std::vector<uint8_t> tcp_reply(const uint8_t* syn, uint8_t flags, uint32_t ack_delta) {
   std::vector<uint8_t> f(14 + 20 + 20);
   std::memcpy(f.data(), syn + 6, 6);
@@ -69,9 +69,9 @@ std::vector<uint8_t> icmp_reply(const uint8_t* syn, uint8_t code) {
 }
 
 std::vector<std::vector<uint8_t>> reply_mix() {
-  TcpSynProbe probe(reply_config());
+  TcpProbe probe(reply_config());
   std::vector<std::vector<uint8_t>> out;
-  uint8_t syn[TcpSynProbe::kFrameSize];
+  uint8_t syn[TcpProbe::kMaxFrameSize];
   for (uint32_t i = 0; i < 1024; ++i) {
     probe.write(syn, 0xc0a80000 + i, static_cast<uint16_t>(1 + i % 1000));
     switch (i % 8) {
@@ -87,7 +87,7 @@ std::vector<std::vector<uint8_t>> reply_mix() {
 void BM_DecodeClassify(benchmark::State& state) {
   const auto replies = reply_mix();
   const ProbeConfig c = reply_config();
-  const SynClassifier classifier(SynCookie(c.cookie_key), c.src_ip, c.src_ports);
+  const TcpClassifier classifier(ProbeCookie(c.cookie_key), c.src_ip, c.src_ports);
   size_t i = 0, results = 0;
   for (auto _ : state) {
     const auto& f = replies[i++ % replies.size()];
@@ -118,11 +118,11 @@ void BM_DecodeOnly(benchmark::State& state) {
 BENCHMARK(BM_DecodeOnly);
 
 void BM_RstBuild(benchmark::State& state) {
-  const TcpSynProbe probe(reply_config());
+  const TcpProbe probe(reply_config());
   const auto replies = reply_mix();
   DecodedPacket d;
   decode_ethernet(replies[0].data(), replies[0].size(), d);
-  uint8_t out[TcpSynProbe::kRstFrameSize];
+  uint8_t out[TcpProbe::kRstFrameSize];
   for (auto _ : state) {
     probe.write_rst(out, d);
     benchmark::DoNotOptimize(out);

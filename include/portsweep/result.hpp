@@ -2,12 +2,17 @@
 // What a scan produces: one record per (address, protocol, port). These types
 // are shared by the engine (which classifies replies), the output formats and
 // the follow-up detection stage.
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace portsweep {
 
 enum class Proto : uint8_t { Tcp, Udp, Sctp, Ip };
+
+// Proto has four values; several tables are indexed by it.
+inline constexpr std::size_t kProtoCount = 4;
+inline constexpr std::size_t proto_index(Proto p) { return static_cast<std::size_t>(p); }
 
 // nmap's six port states.
 enum class PortState : uint8_t { Open, Closed, Filtered, Unfiltered, OpenFiltered, ClosedFiltered };
@@ -26,6 +31,7 @@ enum class Reason : uint8_t {
   AdminProhibited,
   UdpResponse,
   EchoReply,
+  ProtoResponse,
 };
 
 struct PortResult {

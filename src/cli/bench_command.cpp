@@ -65,7 +65,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   probe.src_ip = path.src_ip;
   probe.ttl = static_cast<uint8_t>(o.ttl);
   probe.src_ports = {static_cast<uint16_t>(40000 + rng() % 16000), 4096};
-  probe.cookie_key = CookieKey{rng(), rng()};
+  probe.cookie_key = random_cookie_key();
 
   TxBenchConfig bench;
   bench.frames = build_frames(scope, probe);

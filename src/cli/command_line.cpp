@@ -9,6 +9,8 @@
 
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
+#include "probes/probe_module.hpp"
+#include "cli/scan_flags.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
 #include "portsweep_config.h"
@@ -95,8 +97,18 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("FILE")->group(tgt);
 
   const char* scan = "SCAN TECHNIQUES";
-  app.add_flag("--syn-scan", o.syn_scan, "TCP SYN scan (the default)")->group(scan);
-  app.add_flag("--udp-scan", o.udp_scan, "UDP scan")->group(scan);
+  // Every registered probe module is a scan type with its own flag.
+  for (const ProbeModule* m : probe_modules()) {
+    app.add_flag_callback(std::string(m->long_option),
+                          [&o, m] {
+                            if (std::find(o.scan_types.begin(), o.scan_types.end(), m->name) == o.scan_types.end())
+                              o.scan_types.emplace_back(m->name);
+                          },
+                          std::string(m->summary))
+        ->group(scan);
+  }
+  app.add_option("--scanflags", o.scan_flags, "Customize TCP scan flags: names (URGACKPSHRSTSYNFIN) or a number")
+      ->type_name("FLAGS")->group(scan);
   app.add_flag("--list-scan", o.list_scan, "List Scan: list targets to scan, send nothing")
       ->group(scan);
   app.add_flag("--service-version", o.service_version, "Probe open ports for service/version info")
@@ -204,6 +216,15 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       throw UsageError("--min-rate " + std::to_string(*o.min_rate) + " is above --max-rate " +
                        std::to_string(*o.max_rate));
     check_shard(o.shard);
+    // Each shard walks the permutation its seed defines; shards of different
+    // random seeds would overlap and leave gaps.
+    if (!o.shard.empty() && !o.seed)
+      throw UsageError("--shard " + o.shard + " needs --seed N, the same on every shard, so the shards split one "
+                       "probe order between them");
+    if (o.sequential_ports)
+      throw UsageError("-r (ports in order) is not supported: the stateless engine always spreads probes in a "
+                       "seeded random order");
+    if (!o.scan_flags.empty()) parse_scan_flags(o.scan_flags);  // validated here, applied by the scan
     if (!o.dpdk_args.empty() && o.io != "dpdk")
       throw UsageError("--dpdk-args \"" + o.dpdk_args + "\" needs --io dpdk (the I/O is " + o.io + ")");
     check_source_ports(o.source_ports);

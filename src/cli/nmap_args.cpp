@@ -2,17 +2,23 @@
 
 #include <cctype>
 
+#include "probes/probe_module.hpp"
+
 namespace portsweep {
 
 const std::vector<NmapAlias>& nmap_aliases() {
-  static const std::vector<NmapAlias> table = {
-      {"-sS", "--syn-scan", false},        {"-sU", "--udp-scan", false},
+  static const std::vector<NmapAlias> table = [] {
+    std::vector<NmapAlias> t = {
       {"-sL", "--list-scan", false},       {"-sV", "--service-version", false},
       {"-Pn", "--skip-discovery", false},  {"-iL", "--input-list", true},
       {"-oN", "--output-normal", true},    {"-oX", "--output-xml", true},
       {"-oG", "--output-grepable", true},  {"-oJ", "--output-json", true},
       {"-oA", "--output-all", true},
-  };
+    };
+    // Every scan type's flag comes from its probe module (-sS, -sA, -sU, ...).
+    for (const ProbeModule* m : probe_modules()) t.push_back({m->nmap_option, m->long_option, false});
+    return t;
+  }();
   return table;
 }
 

@@ -13,12 +13,14 @@
 
 #include "cli/command_line.hpp"
 #include "cli/output_options.hpp"
+#include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/service_stage.hpp"
 #include "engine/resume_file.hpp"
+#include "engine/scan_layout.hpp"
 #include "engine/sweep.hpp"
 #include "io/scan_path.hpp"
 #include "output/format_registry.hpp"
@@ -120,7 +122,6 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses");
     o = *again.options;
   }
-  if (o.udp_scan) throw UsageError("UDP scan (-sU) is not available yet: the stateless engine runs -sS only");
 
   // Loaded before the sweep so a missing or broken probes file stops the
   // scan before it sends anything.
@@ -137,13 +138,14 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::mt19937_64 rng((uint64_t{rd()} << 32) ^ rd());
   SweepConfig cfg;
   cfg.targets = scope.targets.addresses;
-  cfg.ports = scope.ports.ports(Proto::Tcp);
+  for (const ProbeModule* m : scope.modules) cfg.scans.push_back({std::string(m->name), scope.ports.ports(m->proto)});
   cfg.probe.src_mac = path.src_mac.bytes;
   cfg.probe.dst_mac = path.next_hop_mac.bytes;
   cfg.probe.src_ip = path.src_ip;
   cfg.probe.ttl = static_cast<uint8_t>(o.ttl);
   cfg.probe.src_ports = choose_source_ports(o, rng);
-  cfg.probe.cookie_key = resume ? resume->key : CookieKey{rng(), rng()};
+  cfg.probe.cookie_key = resume ? resume->key : random_cookie_key();
+  if (!o.scan_flags.empty()) cfg.probe.tcp_flags = parse_scan_flags(o.scan_flags);
   cfg.rate_pps = choose_rate(o);
   unsigned cores = std::max(2u, std::thread::hardware_concurrency());
   cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : cores - 1);
@@ -160,13 +162,20 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   IoConfig io_cfg;
   io_cfg.backend = o.io;
   io_cfg.iface = path.iface;
-  io_cfg.rx_filter = "(tcp or icmp) and dst host " + ipv4_text(path.src_ip);
+  // Every module's replies, to our address only.
+  std::string filter;
+  uint32_t snaplen = 0;
+  for (const ProbeModule* m : scope.modules) {
+    filter += (filter.empty() ? "(" : " or (") + std::string(m->rx_filter) + ")";
+    snaplen = std::max(snaplen, m->rx_snaplen);
+  }
+  io_cfg.rx_filter = "(" + filter + ") and dst host " + ipv4_text(path.src_ip);
   io_cfg.tx_queues = cfg.tx_threads + 1;  // the last queue carries the RX thread's RSTs
   // 192 bytes hold the deepest headers a classifier reads (Ethernet with two
   // VLAN tags, IP with options, an ICMP error quoting IP with options), and a
   // 16 MB ring then buffers ~60k replies, a third of a second at the rate a
   // Linux target answers, within the 64 MB a full-port /16 sweep may use.
-  io_cfg.rx_snaplen = 192;
+  io_cfg.rx_snaplen = std::max<uint32_t>(snaplen, 192);
   io_cfg.rx_buffer_bytes = size_t{16} << 20;
   io_cfg.local_ip = path.src_ip;  // a kernel-bypass backend answers ARP for it
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
@@ -177,12 +186,16 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   ScanInfo info;
   info.args = join_args(o.argv);
   info.start_time_us = now_us();
-  ScanKind kind;
-  kind.type = "syn";
-  kind.proto = Proto::Tcp;
-  kind.services = format_port_ranges(cfg.ports);
-  kind.num_services = static_cast<uint32_t>(cfg.ports.size());
-  info.scans.push_back(kind);
+  for (size_t k = 0; k < scope.modules.size(); ++k) {
+    const ProbeModule* m = scope.modules[k];
+    ScanKind kind;
+    kind.type = std::string(m->scan_type);
+    kind.proto = m->proto;
+    kind.services = format_port_ranges(cfg.scans[k].ports);
+    kind.num_services = static_cast<uint32_t>(cfg.scans[k].ports.size());
+    kind.no_response_state = m->no_response;
+    info.scans.push_back(kind);
+  }
   info.num_targets = cfg.targets.size();
   info.verbose = o.verbose;
   info.debugging = o.debug;
@@ -195,18 +208,42 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   };
   outputs.begin(info);
 
+  // A resumed run's outputs hold the whole scan: the first run's results
+  // first, then what this run adds.
+  std::vector<ProbeResult> delivered;
+  if (resume && !resume->results.empty()) {
+    const ScanLayout layout(cfg);
+    std::vector<PortResult> earlier;
+    earlier.reserve(resume->results.size());
+    for (const ProbeResult& r : resume->results) {
+      if (r.index >= layout.space().size())
+        throw UsageError("resume file \"" + given.resume + "\" holds a result for probe " + std::to_string(r.index) +
+                         ", outside this scan's " + std::to_string(layout.space().size()) + " probes");
+      earlier.push_back(layout.port_result(r));
+    }
+    outputs.on_results(earlier);
+    delivered = std::move(resume->results);
+  }
+
   install_interrupt_handler();
   SweepHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
+  // Kept (19 bytes a result in the resume file) so an interrupted run can
+  // hand them to the run that resumes it.
+  hooks.on_probe_results = [&](std::span<const ProbeResult> batch) {
+    delivered.insert(delivered.end(), batch.begin(), batch.end());
+  };
   hooks.on_tick = [&] { outputs.flush(); };
   hooks.progress = &err;
   hooks.progress_is_tty = isatty(STDERR_FILENO);
   SweepReport report = run_sweep(cfg, *io, hooks, g_interrupted);
   if (io->failed()) err << "portsweep: packet I/O failed: " << io->failure_message() << "\n";
-  io->close();
+  if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
 
+  // The I/O session stays open for the stages after the sweep; it is closed
+  // once, when the process is done with the network.
   bool detection_interrupted = false;
-  if (probe_db && !report.interrupted) {
+  if (probe_db && !report.stopped_early) {
     ServiceStageOptions stage;
     stage.detect = detect_options_for(o);
     stage.table_name = info.service_name;
@@ -223,13 +260,23 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   summary.packets_received = report.frames_received;
   summary.bytes_sent = report.io.tx_bytes;
   summary.bytes_received = report.io.rx_bytes;
+  // Ports that were never probed are not reported: until every probe has
+  // gone out once, an unanswered port says nothing.
+  if (!report.first_pass_complete) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
   if (report.interrupted) summary.error = "interrupted";
+  else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";
   else if (io->failed()) summary.error = "packet I/O failed";
-  outputs.end(summary);
+  io->close();
+  try {
+    outputs.end(summary);
+  } catch (const std::exception& e) {
+    err << "portsweep: writing the outputs failed: " << e.what() << "\n";
+    if (report.error.empty()) report.error = e.what();
+  }
   print_summary(report, err);
 
-  if (report.interrupted) {
+  if (report.stopped_early) {
     ResumeState st;
     st.args = o.argv;
     st.seed = cfg.seed;
@@ -237,11 +284,13 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     st.tx_threads = cfg.tx_threads;
     st.position = report.stopped_at;
     st.answered = report.answered;
+    st.results = std::move(delivered);
     write_resume_file(kResumePath, st);
-    err << "portsweep: interrupted; continue with: portsweep --resume " << kResumePath << "\n";
-    return 130;
+    err << "portsweep: " << (report.interrupted ? "interrupted" : "stopped") << "; continue with: portsweep --resume "
+        << kResumePath << "\n";
+    return report.interrupted ? 130 : 1;
   }
-  return io->failed() ? 1 : 0;
+  return io->failed() || !report.error.empty() ? 1 : 0;
 }
 
 }  // namespace portsweep

@@ -10,9 +10,10 @@
 namespace portsweep {
 
 struct ScanOptions {
-  // Scan types.
-  bool syn_scan = false;
-  bool udp_scan = false;
+  // Scan types: registered probe modules' names, in the order given (-sS,
+  // -sA, -sU, ... each add one); empty means -sS.
+  std::vector<std::string> scan_types;
+  std::string scan_flags;  // --scanflags: flag names ("SYNFIN") or a number
   bool list_scan = false;
   bool service_version = false;
   bool skip_discovery = false;

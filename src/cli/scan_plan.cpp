@@ -1,9 +1,31 @@
 #include "cli/scan_plan.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "ports/port_options.hpp"
 
 namespace portsweep {
+
+std::vector<const ProbeModule*> scan_modules(const ScanOptions& o) {
+  std::vector<const ProbeModule*> out;
+  for (const std::string& name : o.scan_types) {
+    const ProbeModule* m = find_probe_module(name);
+    if (m == nullptr) throw UsageError("unknown scan type \"" + name + "\"");
+    for (const ProbeModule* other : out) {
+      if (other->proto == m->proto)
+        throw UsageError("only one " + std::string(to_string(m->proto)) + " scan type may be given: " +
+                         std::string(other->nmap_option) + " and " + std::string(m->nmap_option) + " conflict");
+    }
+    out.push_back(m);
+  }
+  if (out.empty()) out.push_back(find_probe_module("tcp_syn"));
+  if (!o.scan_flags.empty() && std::none_of(out.begin(), out.end(), [](const ProbeModule* m) {
+        return m->proto == Proto::Tcp;
+      }))
+    throw UsageError("--scanflags sets TCP flags, but no TCP scan type is selected");
+  return out;
+}
 
 ScanScope resolve_scope(const ScanOptions& o) {
   ScanScope scope;
@@ -18,8 +40,8 @@ ScanScope resolve_scope(const ScanOptions& o) {
 
   if (o.list_scan) return scope;  // -sL sends nothing, so ports do not matter
 
-  if (o.syn_scan || !o.udp_scan) scope.protocols.push_back(Proto::Tcp);
-  if (o.udp_scan) scope.protocols.push_back(Proto::Udp);
+  scope.modules = scan_modules(o);
+  for (const ProbeModule* m : scope.modules) scope.protocols.push_back(m->proto);
   scope.services = ServicesDb::load(o.datadir);
   PortOptions p;
   p.spec = o.ports;
@@ -32,6 +54,11 @@ ScanScope resolve_scope(const ScanOptions& o) {
   scope.ports = resolve_ports(p, scope.protocols, scope.services, scope.warnings);
   if (scope.ports.empty())
     throw UsageError("the port specification selects no ports to scan");
+  for (const ProbeModule* m : scope.modules) {
+    if (scope.ports.ports(m->proto).empty())
+      throw UsageError("the port specification selects no " + std::string(to_string(m->proto)) + " ports for " +
+                       std::string(m->nmap_option) + " (a U: or T: prefix names the protocol a port is for)");
+  }
   return scope;
 }
 

@@ -8,6 +8,7 @@
 #include "io/scan_path.hpp"
 #include "ports/port_set.hpp"
 #include "ports/services_db.hpp"
+#include "probes/probe_module.hpp"
 #include "targets/target_input.hpp"
 
 namespace portsweep {
@@ -16,9 +17,14 @@ struct ScanScope {
   Targets targets;
   ServicesDb services;
   PortSet ports;
-  std::vector<Proto> protocols;
+  std::vector<const ProbeModule*> modules;  // the scan types, at most one per protocol
+  std::vector<Proto> protocols;             // theirs, in the same order
   std::vector<std::string> warnings;
 };
+
+// The probe modules the scan-type options select (-sS when none), checked:
+// at most one per protocol. Throws UsageError.
+std::vector<const ProbeModule*> scan_modules(const ScanOptions& options);
 
 // Throws UsageError for bad targets or ports.
 ScanScope resolve_scope(const ScanOptions& options);

@@ -38,6 +38,7 @@ std::string_view to_string(Reason r) {
     case Reason::AdminProhibited: return "admin-prohibited";
     case Reason::UdpResponse: return "udp-response";
     case Reason::EchoReply: return "echo-reply";
+    case Reason::ProtoResponse: return "proto-response";
   }
   return "?";
 }

@@ -30,14 +30,13 @@ class AnsweredSet {
   bool exact() const noexcept { return exact_; }
 
   // Marks the probe answered; true if it already was (a duplicate).
-  // `key` distinguishes replies in the cache mode: (address << 24 | proto << 16 | port).
-  bool mark(uint64_t index, uint64_t key) noexcept {
+  bool mark(uint64_t index) noexcept {
     if (exact_) {
       uint64_t bit = uint64_t{1} << (index & 63);
       return bits_[index >> 6].fetch_or(bit, std::memory_order_relaxed) & bit;
     }
-    uint64_t tagged = key + 1;  // 0 means empty
-    auto& slot = bits_[(key * 0x9E3779B97F4A7C15ull) >> 44];
+    uint64_t tagged = index + 1;  // 0 means empty
+    auto& slot = bits_[(index * 0x9E3779B97F4A7C15ull) >> 44];
     return slot.exchange(tagged, std::memory_order_relaxed) == tagged;
   }
 

@@ -1,23 +1,35 @@
 #pragma once
 // Single-producer single-consumer ring from the RX thread to the output stage.
 // The RX thread must never wait on file I/O or formatting, so it only copies a
-// 24-byte PortResult here; the sweep's main thread drains the ring every few
+// 24-byte ProbeResult here; the sweep's main thread drains the ring every few
 // milliseconds. 2^18 slots (6 MB) absorb over a second of replies at 175k/s.
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "portsweep/result.hpp"
 
 namespace portsweep {
 
+// What the engine learns from one reply: which probe it answers (its index
+// in the probe space; the address and port follow from the target set and
+// the port list) and what it says. No address family in sight.
+struct ProbeResult {
+  uint64_t index = 0;
+  int64_t time_us = 0;  // wall clock of the reply
+  PortState state = PortState::Filtered;
+  Reason reason = Reason::NoResponse;
+  uint8_t ttl = 0;
+};
+
 class ResultRing {
  public:
   explicit ResultRing(size_t capacity_pow2 = size_t{1} << 18)
-      : mask_(capacity_pow2 - 1), slots_(new PortResult[capacity_pow2]) {}
+      : mask_(capacity_pow2 - 1), slots_(new ProbeResult[capacity_pow2]) {}
 
   // RX side. False when full; the caller counts it and retries.
-  bool push(const PortResult& r) noexcept {
+  bool push(const ProbeResult& r) noexcept {
     size_t head = head_.load(std::memory_order_relaxed);
     if (head - tail_cache_ > mask_) {
       tail_cache_ = tail_.load(std::memory_order_acquire);
@@ -40,7 +52,7 @@ class ResultRing {
 
  private:
   const size_t mask_;
-  std::unique_ptr<PortResult[]> slots_;
+  std::unique_ptr<ProbeResult[]> slots_;
   alignas(64) std::atomic<size_t> head_{0};
   size_t tail_cache_ = 0;  // producer's last view of tail_
   alignas(64) std::atomic<size_t> tail_{0};

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "engine/answered_set.hpp"
 
 namespace portsweep {
 
@@ -26,14 +27,63 @@ void write_words(const std::string& path, const std::vector<uint64_t>& words) {
 }
 
 std::vector<uint64_t> read_words(const std::string& path, size_t count) {
-  std::vector<uint64_t> words(count);
   std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  // Checked before anything is allocated: a hostile count must not cost memory.
+  if (!in || static_cast<uint64_t>(in.tellg()) != uint64_t{count} * 8)
+    throw UsageError("resume sidecar \"" + path + "\" is missing or not " + std::to_string(count * 8) +
+                     " bytes long");
+  in.seekg(0);
+  std::vector<uint64_t> words(count);
   in.read(reinterpret_cast<char*>(words.data()), static_cast<std::streamsize>(count * sizeof(uint64_t)));
   if (!in || in.peek() != std::char_traits<char>::eof())
     throw UsageError("resume sidecar \"" + path + "\" is missing or not " + std::to_string(count * 8) +
                      " bytes long");
   return words;
 }
+// Results: index (LE64), time_us (LE64), state, reason, ttl: 19 bytes each.
+constexpr size_t kResultBytes = 19;
+std::string results_sidecar(const std::string& path) { return path + ".results"; }
+
+void write_results(const std::string& path, const std::vector<ProbeResult>& results) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  char rec[kResultBytes];
+  for (const ProbeResult& r : results) {
+    std::memcpy(rec, &r.index, 8);
+    std::memcpy(rec + 8, &r.time_us, 8);
+    rec[16] = static_cast<char>(r.state);
+    rec[17] = static_cast<char>(r.reason);
+    rec[18] = static_cast<char>(r.ttl);
+    out.write(rec, kResultBytes);
+  }
+  out.flush();
+  if (!out) throw RuntimeFailure("cannot write \"" + path + "\": " + std::strerror(errno));
+}
+
+std::vector<ProbeResult> read_results(const std::string& path, size_t count) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  if (!in || static_cast<uint64_t>(in.tellg()) != uint64_t{count} * kResultBytes)
+    throw UsageError("resume sidecar \"" + path + "\" is missing or not " + std::to_string(count * kResultBytes) +
+                     " bytes long");
+  in.seekg(0);
+  std::vector<ProbeResult> out(count);
+  char rec[kResultBytes];
+  for (ProbeResult& r : out) {
+    in.read(rec, kResultBytes);
+    std::memcpy(&r.index, rec, 8);
+    std::memcpy(&r.time_us, rec + 8, 8);
+    const auto state = static_cast<uint8_t>(rec[16]), reason = static_cast<uint8_t>(rec[17]);
+    if (state > static_cast<uint8_t>(PortState::ClosedFiltered) || reason > static_cast<uint8_t>(Reason::ProtoResponse))
+      throw UsageError("resume sidecar \"" + path + "\" holds a result with an unknown state or reason");
+    r.state = static_cast<PortState>(state);
+    r.reason = static_cast<Reason>(reason);
+    r.ttl = static_cast<uint8_t>(rec[18]);
+  }
+  if (!in) throw UsageError("cannot read resume sidecar \"" + path + "\"");
+  return out;
+}
+
 }  // namespace
 
 void write_resume_file(const std::string& path, const ResumeState& st) {
@@ -54,6 +104,10 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
       write_words(sidecar(tmp), st.answered);
       out << "answered " << st.answered.size() << "\n";
     }
+    if (!st.results.empty()) {
+      write_results(results_sidecar(tmp), st.results);
+      out << "results " << st.results.size() << "\n";
+    }
     for (const auto& a : st.args) {
       if (a.find('\n') != std::string::npos)
         throw RuntimeFailure("cannot store argument with a newline in the resume file");
@@ -64,6 +118,8 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
   }
   if (!st.answered.empty() && std::rename(sidecar(tmp).c_str(), sidecar(path).c_str()) != 0)
     throw RuntimeFailure("cannot rename \"" + sidecar(tmp) + "\": " + std::strerror(errno));
+  if (!st.results.empty() && std::rename(results_sidecar(tmp).c_str(), results_sidecar(path).c_str()) != 0)
+    throw RuntimeFailure("cannot rename \"" + results_sidecar(tmp) + "\": " + std::strerror(errno));
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     throw RuntimeFailure("cannot rename \"" + tmp + "\" to \"" + path + "\": " + std::strerror(errno));
 }
@@ -100,13 +156,20 @@ ResumeState read_resume_file(const std::string& path) {
         throw bad("expected \"key\" and 32 hex digits");
       have_key = true;
     } else if (word == "threads") {
-      if (!(v >> st.tx_threads) || st.tx_threads == 0) throw bad("expected \"threads N\" with N >= 1");
+      if (!(v >> st.tx_threads) || st.tx_threads == 0 || st.tx_threads > 64)
+        throw bad("expected \"threads N\" with N from 1 to 64");
     } else if (word == "pass") {
       if (!(v >> st.position.pass)) throw bad("expected \"pass N\"");
     } else if (word == "answered") {
       size_t words = 0;
-      if (!(v >> words) || words == 0) throw bad("expected \"answered WORDS\"");
+      if (!(v >> words) || words == 0 || words > AnsweredSet::kMaxExactBits / 64)
+        throw bad("expected \"answered WORDS\" with WORDS from 1 to " + std::to_string(AnsweredSet::kMaxExactBits / 64));
       st.answered = read_words(sidecar(path), words);
+    } else if (word == "results") {
+      size_t count = 0;
+      if (!(v >> count) || count > AnsweredSet::kMaxExactBits)
+        throw bad("expected \"results COUNT\" with COUNT up to " + std::to_string(AnsweredSet::kMaxExactBits));
+      st.results = read_results(results_sidecar(path), count);
     } else if (word == "position") {
       size_t t = 0;
       uint64_t p = 0;

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/result_ring.hpp"
 #include "engine/sweep_config.hpp"
-#include "engine/syn_cookie.hpp"
+#include "packet/probe_cookie.hpp"
 
 namespace portsweep {
 
@@ -19,6 +20,9 @@ struct ResumeState {
   unsigned tx_threads = 1;
   SweepPosition position;
   std::vector<uint64_t> answered;  // stored in the binary sidecar FILE.answered
+  // Every result the interrupted run delivered, so the resumed run's
+  // outputs hold the whole scan (sidecar FILE.results).
+  std::vector<ProbeResult> results;
 };
 
 // Writes atomically (temp file + rename) so a crash never leaves half a file.

@@ -1,22 +1,35 @@
-// The RX thread: receive a burst, decode, let the probe module check cookies
-// and classify, answer SYN-ACKs with a RST, drop duplicates, queue results.
+// The RX thread: receive a burst, decode, let each probe module of the sweep
+// check cookies and classify (one call per module per burst), answer
+// SYN-ACKs with a RST, drop duplicates, queue results by probe index.
 // Nothing here blocks on output: results go into a ring the driver drains.
+#include <exception>
 #include <thread>
 #include <vector>
 
 #include "engine/rate_limiter.hpp"
 #include "engine/sweep_state.hpp"
-#include "probes/packet_decoder.hpp"
+#include "packet/packet_decoder.hpp"
 
 namespace portsweep {
 
-void run_rx_thread(SweepState& s, unsigned answer_queue) {
+namespace {
+
+constexpr uint8_t kNobody = 0xff;
+
+void rx_loop(SweepState& s, unsigned answer_queue) {
   constexpr size_t kBurst = 256;
-  auto prober = find_probe_module(s.config.probe_module)->create(s.config.probe);
+  const size_t n_modules = s.layout.modules().size();
+  std::vector<std::unique_ptr<Prober>> probers;
+  size_t answer_cap = 0;
+  for (const ProbeModule* m : s.layout.modules()) {
+    probers.push_back(m->create(s.config.probe));
+    answer_cap = std::max(answer_cap, probers.back()->max_frame_size());
+  }
   std::vector<RxFrame> frames(kBurst);
   std::vector<DecodedPacket> decoded(kBurst);
   std::vector<ReplyOutcome> outcomes(kBurst);
-  const size_t answer_cap = prober->max_frame_size();
+  std::unique_ptr<bool[]> done(new bool[kBurst]);
+  std::vector<uint8_t> owner(kBurst);
   std::vector<uint8_t> answer_storage(answer_cap * kBurst);
   std::vector<TxFrame> answers(kBurst);
   RxCounters& rx = s.rx;
@@ -34,35 +47,45 @@ void run_rx_thread(SweepState& s, unsigned answer_queue) {
     }
     rx.undecodable.fetch_add(got - m, std::memory_order_relaxed);
     const int64_t now_us = frames[0].time_us;
-    prober->classify(std::span<const DecodedPacket>(decoded.data(), m), now_us, outcomes.data());
+    std::fill(done.get(), done.get() + m, false);
+    std::fill(owner.begin(), owner.begin() + static_cast<long>(m), kNobody);
+    for (size_t k = 0; k < n_modules; ++k) {
+      probers[k]->classify(std::span<const DecodedPacket>(decoded.data(), m), now_us, outcomes.data(), done.get());
+      if (n_modules > 1)
+        for (size_t j = 0; j < m; ++j)
+          if (done[j] && owner[j] == kNobody) owner[j] = static_cast<uint8_t>(k);
+    }
 
     size_t n_answers = 0;
     const int64_t now_ns = monotonic_ns();
     for (size_t j = 0; j < m; ++j) {
+      if (!done[j]) continue;
       ReplyOutcome& o = outcomes[j];
       if (o.verdict == ReplyVerdict::Rejected) {
         rx.rejected.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
       if (o.verdict != ReplyVerdict::Result) continue;
+      const size_t k = n_modules > 1 ? owner[j] : 0;
       // Answer every SYN-ACK, duplicates included: a retransmitted SYN-ACK
       // means our earlier RST was lost.
       if (o.needs_answer) {
         uint8_t* buf = answer_storage.data() + n_answers * answer_cap;
-        size_t len = prober->write_answer(decoded[j], buf);
+        size_t len = probers[k]->write_answer(decoded[j], buf);
         if (len) answers[n_answers++] = {buf, static_cast<uint16_t>(len)};
       }
       const PortResult& r = o.result;
-      int64_t index = s.index_of(r.ip, r.port);
+      int64_t index = s.layout.index_of(s.layout.modules()[k]->proto, r.ip, r.port);
       if (index < 0) continue;  // a valid cookie for something we did not probe: ignore
-      uint64_t key = (uint64_t{r.ip} << 24) | (uint64_t{static_cast<uint8_t>(r.proto)} << 16) | r.port;
-      if (s.answered.mark(static_cast<uint64_t>(index), key)) {
+      if (s.answered.mark(static_cast<uint64_t>(index))) {
         rx.duplicates.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
       s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
-      while (!s.ring.push(r)) {
+      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl};
+      while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
+        if (s.stop_rx.load(std::memory_order_relaxed)) return;
         std::this_thread::yield();
       }
       rx.results.fetch_add(1, std::memory_order_relaxed);
@@ -73,6 +96,18 @@ void run_rx_thread(SweepState& s, unsigned answer_queue) {
         sent += s.io.send_burst(answer_queue, answers.data() + sent, n_answers - sent);
       rx.answers.fetch_add(sent, std::memory_order_relaxed);
     }
+  }
+}
+
+}  // namespace
+
+void run_rx_thread(SweepState& s, unsigned answer_queue) noexcept {
+  try {
+    rx_loop(s, answer_queue);
+  } catch (const std::exception& e) {
+    s.fail(std::string("RX thread: ") + e.what());
+  } catch (...) {
+    s.fail("RX thread: unknown error");
   }
 }
 

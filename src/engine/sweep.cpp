@@ -82,43 +82,72 @@ class ProgressMeter {
 
 }  // namespace
 
+SweepState::SweepState(const SweepConfig& c, PacketIo& i)
+    : config(c), io(i), layout(c), permutation(layout.space().size(), c.seed),
+      answered(layout.space().size()), tx(c.tx_threads) {}
+
 SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
                       const std::atomic<bool>& interrupt) {
-  if (find_probe_module(config.probe_module) == nullptr)
-    throw UsageError("unknown probe module \"" + config.probe_module + "\"");
   if (config.tx_threads == 0 || config.tx_threads >= io.tx_queues())
     throw UsageError("the sweep needs " + std::to_string(config.tx_threads + 1) +
                      " TX queues (one per TX thread and one for RSTs); the I/O backend has " +
                      std::to_string(io.tx_queues()));
   SweepState s(config, io);
-  if (!config.start_answered.empty()) s.answered.restore(config.start_answered);
+  if (!config.start_answered.empty() && !s.answered.restore(config.start_answered))
+    throw UsageError("the resume file's answered map does not fit this scan's " + std::to_string(s.layout.space().size()) +
+                     " probes");
+  if (config.start_positions.size() > config.tx_threads)
+    throw UsageError("the resume point has " + std::to_string(config.start_positions.size()) +
+                     " thread positions; the scan has " + std::to_string(config.tx_threads) + " TX threads");
+  for (unsigned t = 0; t < config.start_positions.size(); ++t) {
+    const uint64_t len = s.permutation.segment(config.shard, config.shards, t, config.tx_threads).length();
+    if (config.start_positions[t] > len)
+      throw UsageError("the resume point of TX thread " + std::to_string(t) + " (" +
+                       std::to_string(config.start_positions[t]) + ") is past the end of its slice (" +
+                       std::to_string(len) + " probes)");
+  }
   SweepReport report;
-  report.probe_space = s.space.size();
+  report.probe_space = s.layout.space().size();
   report.exact_dedupe = s.answered.exact();
   const int64_t start_ns = monotonic_ns();
   const unsigned passes = static_cast<unsigned>(config.max_retries) + 1;
   ProgressMeter meter(hooks, s, passes);
 
   std::vector<PortResult> batch;
+  std::vector<ProbeResult> raw;
   int64_t last_tick = start_ns;
+  // Results leave the engine as probe indices; here, off the hot path, they
+  // become (address, protocol, port) for the outputs. A consumer that throws
+  // (a full disk) stops the sweep instead of tearing through its threads.
   auto service = [&] {
-    batch.clear();
-    s.ring.drain([&](const PortResult& r) { batch.push_back(r); });
-    if (!batch.empty() && hooks.on_results) hooks.on_results(batch);
-    if (hooks.on_tick && monotonic_ns() - last_tick > 100'000'000) {
-      hooks.on_tick();
-      last_tick = monotonic_ns();
+    if (s.failed.load()) return;
+    try {
+      batch.clear();
+      raw.clear();
+      s.ring.drain([&](const ProbeResult& r) {
+        batch.push_back(s.layout.port_result(r));
+        raw.push_back(r);
+      });
+      if (!batch.empty() && hooks.on_results) hooks.on_results(batch);
+      if (!raw.empty() && hooks.on_probe_results) hooks.on_probe_results(raw);
+      if (hooks.on_tick && monotonic_ns() - last_tick > 100'000'000) {
+        hooks.on_tick();
+        last_tick = monotonic_ns();
+      }
+    } catch (const std::exception& e) {
+      s.fail(e.what());
     }
   };
   auto wait_while_serving = [&](double seconds) {
     int64_t until = monotonic_ns() + static_cast<int64_t>(seconds * 1e9);
-    while (monotonic_ns() < until && !s.io.failed()) {
+    while (monotonic_ns() < until && !s.io.failed() && !s.failed.load()) {
       service();
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   };
 
   std::thread rx([&] { run_rx_thread(s, config.tx_threads); });
+  bool first_pass_done = config.start_pass > 0;
   unsigned pass = config.start_pass;
   for (; pass < passes; ++pass) {
     std::vector<std::thread> tx;
@@ -150,17 +179,19 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     }
     if (s.stop_tx.load()) {
       report.interrupted = interrupt.load();
+      report.stopped_early = true;
       report.stopped_at.pass = pass;
       for (auto& c : s.tx) report.stopped_at.positions.push_back(c.position.load());
       break;
     }
+    first_pass_done = true;
     if (pass + 1 < passes) wait_while_serving(adaptive_wait(s.rtt, 0.25, 3.0));
   }
   report.send_seconds = seconds_since(start_ns);
   meter.maybe_print(std::min(pass, passes - 1), true);
 
   double cooldown = config.wait_seconds ? *config.wait_seconds : adaptive_wait(s.rtt, 0.5, 8.0);
-  if (report.interrupted) cooldown = std::min(cooldown, 1.0);
+  if (report.stopped_early) cooldown = std::min(cooldown, 1.0);
   report.cooldown_s = cooldown;
   wait_while_serving(cooldown);
   s.stop_rx.store(true);
@@ -181,7 +212,16 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   report.max_rtt_ms = static_cast<double>(s.rtt.max_rtt_ns()) * 1e-6;
   report.elapsed_s = seconds_since(start_ns);
   report.io = io.stats();
-  if (report.interrupted) report.answered = s.answered.snapshot();  // after the cooldown's replies
+  report.first_pass_complete = first_pass_done;
+  for (auto& c : s.tx) {
+    report.send_calls += c.send_calls.load();
+    report.unsendable += c.unsendable.load();
+  }
+  if (s.failed.load()) {
+    std::lock_guard<std::mutex> lock(s.error_mutex);
+    report.error = s.error;
+  }
+  if (report.stopped_early) report.answered = s.answered.snapshot();  // after the cooldown's replies
   return report;
 }
 

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <span>
 
+#include "engine/result_ring.hpp"
 #include "engine/sweep_config.hpp"
 #include "portsweep/result.hpp"
 #include "io/packet_io.hpp"
@@ -18,13 +19,17 @@ using ResultConsumer = std::function<void(std::span<const PortResult>)>;
 
 struct SweepHooks {
   ResultConsumer on_results;            // called on the calling thread only
+  // The same results by probe index (for a resume file); optional.
+  std::function<void(std::span<const ProbeResult>)> on_probe_results;
   std::function<void()> on_tick;        // ~every 100 ms, e.g. to flush outputs
   std::ostream* progress = nullptr;     // progress lines; null for none
   bool progress_is_tty = false;
 };
 
 // Runs the sweep. `interrupt` is polled; when it becomes true the TX threads
-// stop at a burst boundary and the position is reported for resume.
+// stop at a burst boundary and the position is reported for resume. An
+// error inside a thread or a hook stops the sweep the same way and is
+// reported in SweepReport::error; only bad configuration throws.
 SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
                       const std::atomic<bool>& interrupt);
 

@@ -12,10 +12,16 @@
 
 namespace portsweep {
 
+// One scan type of the sweep and the ports (for -sO: protocol numbers) it
+// probes. `-sS -sU -p T:22,U:53` is two of these, permuted in one pass.
+struct ScanPart {
+  std::string module = "tcp_syn";  // a registered probe module's name
+  std::vector<uint16_t> ports;
+};
+
 struct SweepConfig {
   TargetSet targets;
-  std::vector<uint16_t> ports;
-  std::string probe_module = "tcp_syn";
+  std::vector<ScanPart> scans;
   ProbeConfig probe;
 
   double rate_pps = 0;       // <= 0: as fast as the I/O goes
@@ -41,6 +47,7 @@ struct SweepPosition {
 
 struct SweepReport {
   uint64_t probes_sent = 0;
+  uint64_t send_calls = 0;    // send_burst calls that took frames: probes / calls = frames per call
   uint64_t frames_received = 0;
   uint64_t results = 0;
   uint64_t rejected_cookies = 0;
@@ -49,6 +56,7 @@ struct SweepReport {
   uint64_t answers_sent = 0;  // RSTs for SYN-ACKs
   uint64_t ring_full_waits = 0;
   uint64_t rtt_samples = 0;
+  uint64_t unsendable = 0;    // probes skipped: their target has no next hop
   double max_rtt_ms = 0;
   double cooldown_s = 0;
   double elapsed_s = 0;
@@ -56,7 +64,13 @@ struct SweepReport {
   double measured_pps = 0;  // (probes - bursts' worth) / (last burst - first burst), pass 0
   uint64_t probe_space = 0;
   bool exact_dedupe = false;
-  bool interrupted = false;
+  bool interrupted = false;   // by the caller's interrupt flag (Ctrl-C)
+  bool stopped_early = false;  // interrupted, or a failure: stopped_at says where
+  // Every probe was sent at least once: an unanswered port is known to be
+  // unanswered. False after an interrupt or a failure inside the first pass,
+  // when some ports were never probed and must not be reported.
+  bool first_pass_complete = false;
+  std::string error;          // a thread or the output stage failed: why (the sweep stopped)
   SweepPosition stopped_at;
   std::vector<uint64_t> answered;  // exact answered map at the stop, for the resume file
   IoStats io;

@@ -1,11 +1,14 @@
 // A TX thread: walk the slice, build a burst, pace it, send it.
 //
 // Per probe: one permutation step (a Montgomery multiply, ~3 ns), the
-// index → (address, port) split (a multiply-shift division), the template
-// patch with the cookie (SipHash, ~10 ns) and incremental checksums. The
-// prober is called once per burst, so its virtual call is amortised; the rate
-// limiter reads the clock once per burst. See bench/engine for the figures.
+// index → (address, slot) split (a multiply-shift division), the template
+// patch with the cookie (SipHash, ~10 ns) and incremental checksums. Each
+// module's prober is called once per burst with its share of the burst (a
+// sweep of one scan type makes one call), so the virtual call is amortised;
+// the rate limiter reads the clock once per burst. bench/engine measures the
+// whole loop.
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -15,11 +18,18 @@
 
 namespace portsweep {
 
-void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
+namespace {
+
+void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   const SweepConfig& c = s.config;
   TxCounters& counters = s.tx[thread];
-  auto prober = find_probe_module(c.probe_module)->create(c.probe);
-  const size_t frame_cap = prober->max_frame_size();
+  const size_t n_modules = s.layout.modules().size();
+  std::vector<std::unique_ptr<Prober>> probers;
+  size_t frame_cap = 0;
+  for (const ProbeModule* m : s.layout.modules()) {
+    probers.push_back(m->create(c.probe));
+    frame_cap = std::max(frame_cap, probers.back()->max_frame_size());
+  }
   const uint32_t burst = c.burst;
 
   std::vector<uint8_t> storage(frame_cap * burst);
@@ -28,6 +38,11 @@ void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t posit
   std::vector<uint16_t> lengths(burst);
   std::vector<TxFrame> frames(burst);
   std::vector<ProbeTarget> targets(burst);
+  // A mixed sweep groups each burst by module: gathered[] in walk order,
+  // then targets[] laid out module by module.
+  std::vector<ProbeTarget> gathered(n_modules > 1 ? burst : 0);
+  std::vector<uint8_t> module_of(n_modules > 1 ? burst : 0);
+  std::vector<uint32_t> offset(n_modules + 1);
 
   CycleRange range = s.permutation.segment(c.shard, c.shards, thread, c.tx_threads);
   PermutationWalker walker = s.permutation.walker(range, position);
@@ -42,17 +57,36 @@ void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t posit
     uint32_t n = 0;
     uint64_t index = 0;
     uint64_t sampled = UINT64_MAX;
+    ProbeTarget* out = n_modules > 1 ? gathered.data() : targets.data();
     while (n < grant && walker.next(index)) {
       if (skip_answered && s.answered.answered(index)) continue;
-      ProbeCell cell = s.space.cell(index);
-      targets[n].ip = addresses.at(cell.address);
-      targets[n].port = c.ports[cell.port];
+      ProbeCell cell = s.layout.space().cell(index);
+      const ScanSlot slot = s.layout.slots()[cell.port];
+      out[n].ip = addresses.at(cell.address);
+      out[n].port = slot.port;
+      if (n_modules > 1) module_of[n] = slot.module;
       if (n == 0) sampled = index;
       ++n;
     }
     if (n == 0) break;  // slice done
-    prober->write_probes(std::span<const ProbeTarget>(targets.data(), n), frame_ptrs.data(),
-                         lengths.data());
+    if (n_modules == 1) {
+      probers[0]->write_probes(std::span<const ProbeTarget>(targets.data(), n), frame_ptrs.data(), lengths.data());
+    } else {
+      std::fill(offset.begin(), offset.end(), 0);
+      for (uint32_t k = 0; k < n; ++k) ++offset[module_of[k] + 1];
+      for (size_t m = 0; m < n_modules; ++m) offset[m + 1] += offset[m];
+      // offset[m] is where module m's probes start; filling advances it to
+      // where they end.
+      for (uint32_t k = 0; k < n; ++k) targets[offset[module_of[k]]++] = gathered[k];
+      uint32_t begin = 0;
+      for (size_t m = 0; m < n_modules; ++m) {
+        const uint32_t end = offset[m];
+        if (end > begin)
+          probers[m]->write_probes(std::span<const ProbeTarget>(targets.data() + begin, end - begin),
+                                   frame_ptrs.data() + begin, lengths.data() + begin);
+        begin = end;
+      }
+    }
     for (uint32_t k = 0; k < n; ++k) frames[k] = {frame_ptrs[k], lengths[k]};
     const int64_t sent_at = monotonic_ns();
     s.rtt.note_sent(sampled, sent_at);
@@ -61,19 +95,37 @@ void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t posit
     counters.last_send_ns.store(sent_at, std::memory_order_relaxed);
     // Back-pressure: a full queue takes part of a burst; retry the rest.
     size_t done = 0;
+    uint64_t calls = 0;
     while (done < n) {
-      done += s.io.send_burst(thread, frames.data() + done, n - done);
+      size_t took = s.io.send_burst(thread, frames.data() + done, n - done);
+      done += took;
+      calls += took != 0;
       if (done < n) {
         if (s.io.failed()) break;
         std::this_thread::yield();
       }
     }
     counters.sent.fetch_add(done, std::memory_order_relaxed);
+    counters.send_calls.fetch_add(calls, std::memory_order_relaxed);
     counters.last_burst.store(done, std::memory_order_relaxed);
     counters.position.store(walker.position(), std::memory_order_relaxed);
     if (s.io.failed()) break;
   }
-  counters.finished.store(true, std::memory_order_release);
+}
+
+}  // namespace
+
+void run_tx_thread(SweepState& s, unsigned thread, unsigned pass, uint64_t position) noexcept {
+  // An exception must not escape a thread (std::terminate): it stops the
+  // sweep, which then ends cleanly with a resume file and valid outputs.
+  try {
+    tx_loop(s, thread, pass, position);
+  } catch (const std::exception& e) {
+    s.fail(std::string("TX thread ") + std::to_string(thread) + ": " + e.what());
+  } catch (...) {
+    s.fail("TX thread " + std::to_string(thread) + ": unknown error");
+  }
+  s.tx[thread].finished.store(true, std::memory_order_release);
 }
 
 }  // namespace portsweep

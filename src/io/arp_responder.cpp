@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "probes/wire.hpp"
+#include "packet/wire.hpp"
 
 namespace portsweep {
 

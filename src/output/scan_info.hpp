@@ -16,10 +16,6 @@
 
 namespace portsweep {
 
-// Proto has four values; several tables are indexed by it.
-inline constexpr std::size_t kProtoCount = 4;
-inline constexpr std::size_t proto_index(Proto p) { return static_cast<std::size_t>(p); }
-
 // Ports scanned per host, indexed by proto_index().
 using PortsPerProto = std::array<uint32_t, kProtoCount>;
 

@@ -72,7 +72,7 @@ bool by_proto_port(const ServiceEntry& a, const ServiceEntry& b) {
   return a.proto != b.proto ? a.proto < b.proto : a.port < b.port;
 }
 
-size_t proto_index(Proto proto) {
+size_t port_table_index(Proto proto) {
   if (proto == Proto::Ip) throw std::invalid_argument("ServicesDb: Proto::Ip has no ports");
   return static_cast<size_t>(proto);
 }
@@ -155,7 +155,7 @@ ServicesDb ServicesDb::parse(std::istream& in, std::string source) {
   db.entries_.erase(std::unique(db.entries_.begin(), db.entries_.end(), duplicate), db.entries_.end());
 
   for (uint32_t i = 0; i < db.entries_.size(); ++i) {
-    db.by_frequency_[proto_index(db.entries_[i].proto)].push_back(i);
+    db.by_frequency_[port_table_index(db.entries_[i].proto)].push_back(i);
   }
   for (std::vector<uint32_t>& order : db.by_frequency_) {
     // Entries are already in port order, so a stable sort breaks ties by port.
@@ -185,7 +185,7 @@ std::vector<uint16_t> ServicesDb::ports_named(std::string_view pattern, Proto pr
 
 std::vector<uint16_t> ServicesDb::top_ports(Proto proto, size_t count, const PortFilter& allowed) const {
   std::vector<uint16_t> ports;
-  for (uint32_t i : by_frequency_[proto_index(proto)]) {
+  for (uint32_t i : by_frequency_[port_table_index(proto)]) {
     if (ports.size() >= count) break;
     if (!allowed || allowed(entries_[i].port)) ports.push_back(entries_[i].port);
   }
@@ -195,7 +195,7 @@ std::vector<uint16_t> ServicesDb::top_ports(Proto proto, size_t count, const Por
 std::vector<uint16_t> ServicesDb::ports_with_ratio(Proto proto, double min_frequency,
                                                    const PortFilter& allowed) const {
   std::vector<uint16_t> ports;
-  for (uint32_t i : by_frequency_[proto_index(proto)]) {
+  for (uint32_t i : by_frequency_[port_table_index(proto)]) {
     if (entries_[i].frequency < min_frequency) break;
     if (!allowed || allowed(entries_[i].port)) ports.push_back(entries_[i].port);
   }

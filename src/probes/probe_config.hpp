@@ -1,31 +1,31 @@
 #pragma once
 // What every probe of a scan shares, fixed before the first packet: link and
-// network addresses, header defaults and the cookie key.
+// network addresses, header defaults, the cookie key, and the per-scan
+// choices a module reads (--scanflags, the UDP payloads).
 #include <array>
 #include <cstdint>
+#include <optional>
 
-#include "engine/syn_cookie.hpp"
+#include "packet/probe_cookie.hpp"
 
 namespace portsweep {
 
 using MacAddress = std::array<uint8_t, 6>;
-
-// The source ports probes go out from: [base, base + count), count in
-// [1, 65536]; wraps past 65535 back to 0 is not allowed.
-struct SourcePorts {
-  uint16_t base = 40000;
-  uint32_t count = 1;
-  bool contains(uint16_t port) const noexcept { return static_cast<uint16_t>(port - base) < count; }
-};
+class UdpPayloadDb;
 
 struct ProbeConfig {
   MacAddress src_mac{};
-  MacAddress dst_mac{};  // the gateway's (or the on-link target's) MAC
+  MacAddress dst_mac{};  // the gateway's (or a single on-link target's) MAC
   uint32_t src_ip = 0;   // host byte order
   SourcePorts src_ports{};
   uint8_t ttl = 64;
-  uint16_t tcp_window = 1024;  // nmap's SYN scan default
-  uint16_t tcp_mss = 1460;     // sent as the only TCP option, like nmap
+  uint16_t tcp_window = 1024;  // nmap's raw-scan default
+  uint16_t tcp_mss = 1460;     // sent as the only TCP option of a SYN, like nmap
+  // --scanflags: TCP flags to send instead of the module's own; the module's
+  // rules still read the replies (nmap: the base scan type decides).
+  std::optional<uint8_t> tcp_flags;
+  // -sU payloads by destination port; null: every datagram is empty.
+  const UdpPayloadDb* udp_payloads = nullptr;
   CookieKey cookie_key{};
 };
 

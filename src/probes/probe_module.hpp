@@ -1,21 +1,22 @@
 #pragma once
-// The probe-module contract. A probe type (tcp_syn, later udp, icmp_echo, ...)
-// is one file that defines a ProbeModule: its name, what it scans, and a
-// factory for a Prober, the per-thread object that writes probe frames and
-// classifies replies. probe_registry.cpp lists every module.
+// The probe-module contract. A scan type (-sS, -sA, -sU, ...) is one file that
+// defines a ProbeModule — everything the engine, the command line and the
+// outputs need to know about it — and registers it; nothing else changes when
+// one is added. The per-thread object that writes probes and reads replies is
+// a Prober.
 //
 // The hot calls take whole batches, so the one virtual call is paid per
-// batch (tens to hundreds of frames), never per packet. A TX loop that wants
-// no indirection at all can also use the concrete class directly (e.g.
-// TcpSynProbe + SynClassifier), which is what the Prober wraps.
+// batch (tens to hundreds of frames), never per packet; BatchProber below
+// instantiates the per-packet loops for a module's concrete probe and
+// classifier types, so they inline.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
 
+#include "packet/packet_decoder.hpp"
 #include "portsweep/result.hpp"
-#include "probes/packet_decoder.hpp"
 #include "probes/probe_config.hpp"
 #include "probes/reply_verdict.hpp"
 
@@ -23,7 +24,7 @@ namespace portsweep {
 
 struct ProbeTarget {
   uint32_t ip = 0;  // host byte order
-  uint16_t port = 0;
+  uint16_t port = 0;  // the destination port; the protocol number for -sO
 };
 
 struct ReplyOutcome {
@@ -44,29 +45,84 @@ class Prober {
   virtual void write_probes(std::span<const ProbeTarget> targets, uint8_t* const* frames,
                             uint16_t* lengths) noexcept = 0;
 
-  // outcomes[i] for replies[i]; every Result gets time_us = now_us.
-  virtual void classify(std::span<const DecodedPacket> replies, int64_t now_us,
-                        ReplyOutcome* outcomes) const noexcept = 0;
+  // outcomes[i] for replies[i]; every Result gets time_us = now_us. Leaves
+  // outcomes[i] untouched where done[i] is set (another module of the same
+  // sweep already took that reply), and sets done[i] where it takes one.
+  virtual void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
+                        bool* done) const noexcept = 0;
 
   // The frame answering `reply` when its outcome has needs_answer; returns
   // its length (0 when there is nothing to send).
   virtual size_t write_answer(const DecodedPacket& reply, uint8_t* frame) const noexcept = 0;
 };
 
+// Address families a module can probe.
+inline constexpr uint8_t kFamilyV4 = 1;
+inline constexpr uint8_t kFamilyV6 = 2;
+
 struct ProbeModule {
-  std::string_view name;     // as given on the command line, e.g. "tcp_syn"
-  std::string_view summary;  // one line for --help
-  Proto proto;
-  std::unique_ptr<Prober> (*create)(const ProbeConfig& config);
+  std::string_view name;         // the registry's name, e.g. "tcp_syn"
+  std::string_view nmap_option;  // "-sS"
+  std::string_view long_option;  // "--syn-scan", what -sS is normalised to
+  std::string_view scan_type;    // nmap's XML <scaninfo type=...>: "syn"
+  std::string_view summary;      // one line for --help
+  Proto proto = Proto::Tcp;      // what its results' "port" belongs to (Ip: -sO's protocol numbers)
+  uint8_t families = kFamilyV4;
+  bool port_based = true;        // false: one probe per address (discovery probes)
+  PortState no_response = PortState::Filtered;  // the state of a probe nothing answered
+  // The replies it reads, as a BPF expression without the "dst host" part
+  // (the engine adds it); the DPDK path applies it in software.
+  std::string_view rx_filter;
+  // Bytes of a reply its classifier may read; the capture keeps at least this.
+  uint32_t rx_snaplen = 192;
+  std::unique_ptr<Prober> (*create)(const ProbeConfig& config) = nullptr;
 };
 
 // Every registered module, in a stable order.
 std::span<const ProbeModule* const> probe_modules() noexcept;
 
-// The module called `name`, or nullptr.
+// The module called `name` (or whose nmap option or long option is `name`), or nullptr.
 const ProbeModule* find_probe_module(std::string_view name) noexcept;
 // Called once per module from its file's static initialiser.
 int register_probe_module(const ProbeModule* module) noexcept;
+
+// A Prober from a module's concrete types, so the per-packet loops below are
+// compiled for them (no virtual call inside). Probe needs
+//   size_t frame_capacity() const; size_t write(uint8_t*, uint32_t ip, uint16_t port);
+//   size_t write_answer(const DecodedPacket&, uint8_t*) const;
+// and Classifier
+//   ReplyVerdict classify(const DecodedPacket&, int64_t, PortResult&, bool& answer) const.
+template <class Probe, class Classifier>
+class BatchProber final : public Prober {
+ public:
+  BatchProber(Probe probe, Classifier classifier) : probe_(std::move(probe)), classifier_(std::move(classifier)) {}
+
+  size_t max_frame_size() const noexcept override { return probe_.frame_capacity(); }
+
+  void write_probes(std::span<const ProbeTarget> targets, uint8_t* const* frames,
+                    uint16_t* lengths) noexcept override {
+    for (size_t i = 0; i < targets.size(); ++i)
+      lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, targets[i].port));
+  }
+
+  void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
+                bool* done) const noexcept override {
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (done[i]) continue;
+      ReplyOutcome& o = outcomes[i];
+      o.verdict = classifier_.classify(replies[i], now_us, o.result, o.needs_answer);
+      done[i] = o.verdict != ReplyVerdict::Ignored;
+    }
+  }
+
+  size_t write_answer(const DecodedPacket& reply, uint8_t* frame) const noexcept override {
+    return probe_.write_answer(reply, frame);
+  }
+
+ private:
+  Probe probe_;
+  Classifier classifier_;
+};
 
 }  // namespace portsweep
 

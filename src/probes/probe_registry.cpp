@@ -23,7 +23,7 @@ std::span<const ProbeModule* const> probe_modules() noexcept { return modules();
 
 const ProbeModule* find_probe_module(std::string_view name) noexcept {
   for (const ProbeModule* m : modules()) {
-    if (m->name == name) return m;
+    if (m->name == name || m->nmap_option == name || m->long_option == name) return m;
   }
   return nullptr;
 }

@@ -50,7 +50,7 @@ TEST(CommandLine, ParsesAnNmapStyleScan) {
                   "-oA", "sweep", "198.19.0.0/16", "--reason"});
   ASSERT_TRUE(p.result.options) << p.err;
   const ScanOptions& o = *p.result.options;
-  EXPECT_TRUE(o.syn_scan);
+  EXPECT_EQ(o.scan_types, std::vector<std::string>{"tcp_syn"});
   EXPECT_TRUE(o.no_dns);
   EXPECT_TRUE(o.skip_discovery);
   EXPECT_EQ(o.ports, "21,22");

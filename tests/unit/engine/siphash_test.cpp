@@ -1,4 +1,4 @@
-#include "engine/siphash.hpp"
+#include "packet/siphash.hpp"
 
 #include <gtest/gtest.h>
 

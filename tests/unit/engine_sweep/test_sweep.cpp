@@ -82,7 +82,7 @@ struct Target {
 SweepConfig config() {
   SweepConfig c;
   c.targets = TargetSet({{kNet, kNet + 255}});
-  c.ports = kPorts;
+  c.scans = {{"tcp_syn", kPorts}};
   c.probe.src_ip = kScanner;
   c.probe.src_ports = {40000, 16};
   c.probe.cookie_key = {0x1111, 0x2222};

@@ -1,4 +1,4 @@
-#include "probes/packet_decoder.hpp"
+#include "packet/packet_decoder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -178,16 +178,25 @@ TEST(PacketDecoder, EchoReplyHasNoQuote) {
   EXPECT_EQ(d.payload_len, 1);
 }
 
-// Every truncation of a valid frame fails cleanly, except truncations that
-// only drop Ethernet padding (the IP datagram is still whole).
-TEST(PacketDecoder, EveryTruncationIsRejected) {
+// A frame cut short by the capture decodes exactly when every header a
+// classifier reads is there (IP, TCP with its options, or ICMP and the
+// quoted IP header), and says it was truncated; shorter cuts fail cleanly.
+TEST(PacketDecoder, TruncatedCapturesDecodeFromTheirHeaders) {
   for (const Bytes& f : {kSynAck, kRstPadded, kIcmpPortUnreach, vlan_tagged(kSynAck, 5)}) {
     const bool tagged = f[12] == 0x81;
     const size_t ip_off = tagged ? 18 : 14;
+    const size_t ihl = size_t{f[ip_off] & 0x0fu} * 4;
     const size_t datagram_end = ip_off + testing::get16(f.data() + ip_off + 2);
+    const uint8_t proto = f[ip_off + 9];
+    const size_t headers_end = proto == 6 ? ip_off + ihl + (f[ip_off + ihl + 12] >> 4) * 4u
+                                          : ip_off + ihl + 8 + 20;  // ICMP header + quoted IP header
     for (size_t len = 0; len <= f.size(); ++len) {
       DecodedPacket d;
-      EXPECT_EQ(decode(f, len, d), len >= datagram_end) << "length " << len;
+      const bool ok = decode(f, len, d);
+      EXPECT_EQ(ok, len >= headers_end) << "length " << len;
+      if (ok) {
+        EXPECT_EQ(d.truncated, len < datagram_end) << "length " << len;
+      }
     }
   }
 }
@@ -203,29 +212,39 @@ TEST(PacketDecoder, MalformedHeadersRejected) {
   EXPECT_TRUE(rejects(with(kSynAck, 14, 0x40)));  // IHL 0
   EXPECT_TRUE(rejects(with(kSynAck, 14, 0x65)));  // IPv6 version nibble
   EXPECT_TRUE(rejects(with(kSynAck, 14, 0x4f)));  // IHL 15 = 60 bytes > total length
-  EXPECT_TRUE(rejects(with(kSynAck, 17, 0x3d)));  // total length 61 > captured 60
+  EXPECT_FALSE(rejects(with(kSynAck, 17, 0x3d)));  // total length 61 > captured 60: truncated, still read
   EXPECT_TRUE(rejects(with(kSynAck, 17, 0x13)));  // total length 19 < header
   EXPECT_TRUE(rejects(with(kSynAck, 20, 0x20)));  // more-fragments
   EXPECT_TRUE(rejects(with(kSynAck, 21, 0x01)));  // fragment offset 8
   EXPECT_TRUE(rejects(with(kSynAck, 46, 0x40)));  // TCP data offset 4 < 5
   EXPECT_TRUE(rejects(with(kSynAck, 46, 0xb0)));  // data offset 44 > 40 bytes present
-  EXPECT_TRUE(rejects(with(kSynAck, 23, 0x2f)));  // GRE: not a protocol we read
+  EXPECT_FALSE(rejects(with(kSynAck, 23, 0x2f)));  // GRE: only its IP fields are read (-sO)
   EXPECT_TRUE(rejects(with(kSynAck, 13, 0x06)));  // ARP ethertype
   EXPECT_TRUE(rejects(with(kIcmpPortUnreach, 42, 0x44)));  // quoted IHL 4
-  EXPECT_TRUE(rejects(with(kIcmpPortUnreach, 42, 0x46)));  // quoted IHL 6: needs 32 bytes, 28 present
+  EXPECT_TRUE(rejects(with(kIcmpPortUnreach, 42, 0x48)));  // quoted IHL 8: 32 bytes, 28 present
   EXPECT_TRUE(rejects(with(kIcmpPortUnreach, 49, 0x05)));  // quoted datagram is a later fragment
   EXPECT_FALSE(rejects(with(kIcmpPortUnreach, 34, 0x08)));  // type 8 (echo): not an error, no quote needed
 }
 
 TEST(PacketDecoder, IcmpErrorWithTruncatedQuote) {
-  // Quote cut to the IP header + 4 bytes: ports but no sequence number.
-  Bytes quote(kIcmpPortUnreach.begin() + 42, kIcmpPortUnreach.end() - 4);
+  // A quote shorter than an IP header is unreadable; past it, the quote says
+  // how many L4 bytes it kept (a bare-IP probe of -sO has none), and fields
+  // it did not keep read as zero.
+  Bytes quote(kIcmpPortUnreach.begin() + 42, kIcmpPortUnreach.end());
   for (size_t keep = 0; keep <= quote.size(); ++keep) {
     const Bytes q(quote.begin(), quote.begin() + static_cast<ptrdiff_t>(keep));
     const Bytes f = testing::concat(testing::ethernet(),
                                     testing::ipv4(0xac100001, 0x0a000001, 1, testing::icmp_error(3, 1, q)));
     DecodedPacket d;
-    EXPECT_FALSE(decode(f, f.size(), d)) << keep;
+    const bool ok = decode(f, f.size(), d);
+    EXPECT_EQ(ok, keep >= 20) << keep;
+    if (!ok) continue;
+    EXPECT_EQ(d.quote.l4_len, std::min<size_t>(keep - 20, 8)) << keep;
+    if (keep < 24) {
+      EXPECT_EQ(d.quote.src_port, 0) << keep;
+    } else {
+      EXPECT_NE(d.quote.src_port, 0) << keep;
+    }
   }
 }
 

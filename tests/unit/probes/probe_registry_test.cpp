@@ -17,12 +17,14 @@ TEST(ProbeRegistry, FindsTcpSyn) {
   EXPECT_EQ(m->name, "tcp_syn");
   EXPECT_EQ(m->proto, Proto::Tcp);
   EXPECT_EQ(find_probe_module("nope"), nullptr);
+  EXPECT_EQ(find_probe_module("-sS"), m);
+  EXPECT_EQ(find_probe_module("--syn-scan"), m);
   bool listed = false;
   for (const ProbeModule* p : probe_modules()) listed |= p == m;
   EXPECT_TRUE(listed);
 }
 
-TEST(ProbeRegistry, TcpSynProberRoundTrip) {
+TEST(ProbeRegistry, TcpProberRoundTrip) {
   ProbeConfig c;
   c.src_ip = 0x0a000001;
   c.src_ports = {50000, 2};
@@ -54,7 +56,9 @@ TEST(ProbeRegistry, TcpSynProberRoundTrip) {
     ASSERT_TRUE(decode_ethernet(replies[i].data(), replies[i].size(), decoded[i]));
   }
   std::vector<ReplyOutcome> out(replies.size());
-  prober->classify(decoded, 42, out.data());
+  bool done[3] = {false, false, false};
+  prober->classify(decoded, 42, out.data(), done);
+  EXPECT_TRUE(done[0] && done[1] && done[2]);
   EXPECT_EQ(out[0].verdict, ReplyVerdict::Result);
   EXPECT_EQ(out[0].result.state, PortState::Open);
   EXPECT_TRUE(out[0].needs_answer);

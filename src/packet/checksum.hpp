@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "probes/wire.hpp"
+#include "packet/wire.hpp"
 
 namespace portsweep {
 

@@ -1,4 +1,4 @@
-#include "probes/tcp_syn_probe.hpp"
+#include "probes/tcp_probe.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <random>
 
-#include "probes/packet_decoder.hpp"
+#include "packet/packet_decoder.hpp"
 #include "test_frames.hpp"
 
 namespace portsweep {
@@ -49,12 +49,12 @@ void expect_static_fields(const uint8_t* f, const ProbeConfig& c) {
   EXPECT_TRUE(std::equal(mss, mss + 4, tcp + 20));
 }
 
-TEST(TcpSynProbe, ThousandsOfRandomProbesHaveCorrectFieldsAndChecksums) {
+TEST(TcpProbe, ThousandsOfRandomProbesHaveCorrectFieldsAndChecksums) {
   const ProbeConfig c = config();
-  TcpSynProbe probe(c);
-  const SynCookie cookie(c.cookie_key);
+  TcpProbe probe(c);
+  const ProbeCookie cookie(c.cookie_key);
   std::mt19937_64 rng(7);
-  std::array<uint8_t, TcpSynProbe::kFrameSize + 8> buf{};
+  std::array<uint8_t, TcpProbe::kMaxFrameSize + 8> buf{};
   for (int i = 0; i < 20000; ++i) {
     // Mix random addresses with the extremes that stress end-around carries.
     uint32_t dst = static_cast<uint32_t>(rng());
@@ -62,8 +62,8 @@ TEST(TcpSynProbe, ThousandsOfRandomProbesHaveCorrectFieldsAndChecksums) {
     if (i % 11 == 0) dst = 0;
     const auto dport = static_cast<uint16_t>(i % 13 == 0 ? 65535 : rng());
     buf.fill(0xee);
-    ASSERT_EQ(probe.write(buf.data(), dst, dport), TcpSynProbe::kFrameSize);
-    EXPECT_EQ(buf[TcpSynProbe::kFrameSize], 0xee);  // nothing written past the frame
+    ASSERT_EQ(probe.write(buf.data(), dst, dport), TcpProbe::kMaxFrameSize);
+    EXPECT_EQ(buf[TcpProbe::kMaxFrameSize], 0xee);  // nothing written past the frame
     if (i < 50) expect_static_fields(buf.data(), c);
 
     const uint8_t* ip = buf.data() + 14;
@@ -75,16 +75,16 @@ TEST(TcpSynProbe, ThousandsOfRandomProbesHaveCorrectFieldsAndChecksums) {
     ASSERT_EQ(sport, 40000 + i % 16);  // cycles through the range
     ASSERT_EQ(get16(tcp + 2), dport);
     const uint64_t h = cookie.hash(c.src_ip, dst, sport, dport);
-    ASSERT_EQ(get32(tcp + 4), SynCookie::seq_of(h));
-    ASSERT_EQ(get16(ip + 4), SynCookie::ip_id_of(h));
+    ASSERT_EQ(get32(tcp + 4), ProbeCookie::seq_of(h));
+    ASSERT_EQ(get16(ip + 4), ProbeCookie::ip_id_of(h));
   }
 }
 
-TEST(TcpSynProbe, WriteFieldsPatchesExactValues) {
+TEST(TcpProbe, WriteFieldsPatchesExactValues) {
   const ProbeConfig c = config();
-  const TcpSynProbe probe(c);
+  const TcpProbe probe(c);
   std::mt19937_64 rng(99);
-  uint8_t buf[TcpSynProbe::kFrameSize];
+  uint8_t buf[TcpProbe::kMaxFrameSize];
   for (int i = 0; i < 20000; ++i) {
     const auto dst = static_cast<uint32_t>(rng());
     const auto sport = static_cast<uint16_t>(rng());
@@ -102,10 +102,10 @@ TEST(TcpSynProbe, WriteFieldsPatchesExactValues) {
   }
 }
 
-TEST(TcpSynProbe, ProbeDecodesAsWhatWasSent) {
+TEST(TcpProbe, ProbeDecodesAsWhatWasSent) {
   const ProbeConfig c = config();
-  TcpSynProbe probe(c);
-  uint8_t buf[TcpSynProbe::kFrameSize];
+  TcpProbe probe(c);
+  uint8_t buf[TcpProbe::kMaxFrameSize];
   probe.write(buf, 0xc0a80105, 443);
   DecodedPacket d;
   ASSERT_TRUE(decode_ethernet(buf, sizeof buf, d));
@@ -119,15 +119,15 @@ TEST(TcpSynProbe, ProbeDecodesAsWhatWasSent) {
   EXPECT_EQ(d.ttl, 57);
 }
 
-TEST(TcpSynProbe, RstAnswersSynAck) {
+TEST(TcpProbe, RstAnswersSynAck) {
   const ProbeConfig c = config();
-  const TcpSynProbe probe(c);
+  const TcpProbe probe(c);
   // The SYN-ACK a target would send back.
   const Bytes synack = concat(ethernet(), ipv4(0xc0a80105, c.src_ip, 6, tcp(22, 40003, 0x11111111, 0x22222222, 0x12)));
   DecodedPacket d;
   ASSERT_TRUE(decode_ethernet(synack.data(), synack.size(), d));
-  uint8_t rst[TcpSynProbe::kRstFrameSize + 4];
-  ASSERT_EQ(probe.write_rst(rst, d), TcpSynProbe::kRstFrameSize);
+  uint8_t rst[TcpProbe::kRstFrameSize + 4];
+  ASSERT_EQ(probe.write_rst(rst, d), TcpProbe::kRstFrameSize);
   EXPECT_TRUE(std::equal(c.dst_mac.begin(), c.dst_mac.end(), rst));
   const uint8_t* ip = rst + 14;
   const uint8_t* t = rst + 34;

@@ -19,8 +19,10 @@ namespace portsweep {
 struct QuotedDatagram {
   uint32_t src_ip = 0;  // host byte order
   uint32_t dst_ip = 0;
+  uint16_t ip_id = 0;
   uint8_t proto = 0;
-  uint16_t src_port = 0;  // TCP/UDP: L4 bytes 0-1 and 2-3
+  uint8_t l4_len = 0;     // L4 bytes quoted, up to 8 (a header-only probe quotes none)
+  uint16_t src_port = 0;  // TCP/UDP: L4 bytes 0-1 and 2-3 (0 when not quoted)
   uint16_t dst_port = 0;
   uint32_t seq = 0;       // TCP: sequence number (L4 bytes 4-7); other protocols: those raw bytes
 };
@@ -68,9 +70,11 @@ struct DecodedPacket {
   QuotedDatagram quote{};
 
   // L4 payload (TCP data, UDP data, ICMP data after the 8-byte header),
-  // bounded by the IP total length, never by trailing Ethernet padding.
+  // bounded by the IP total length, never by trailing Ethernet padding, and
+  // by what was captured.
   const uint8_t* payload = nullptr;
   uint16_t payload_len = 0;
+  bool truncated = false;  // the capture ended before the IP total length
 };
 
 // Ethernet II frame, with up to two VLAN tags (802.1Q / 802.1ad).

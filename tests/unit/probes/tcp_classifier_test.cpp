@@ -1,10 +1,10 @@
-#include "probes/syn_classifier.hpp"
+#include "probes/tcp_classifier.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
-#include "probes/tcp_syn_probe.hpp"
+#include "probes/tcp_probe.hpp"
 #include "test_frames.hpp"
 
 namespace portsweep {
@@ -16,9 +16,9 @@ constexpr uint32_t kUs = 0x0a000001;
 constexpr uint32_t kTarget = 0xc0a80105;
 constexpr uint32_t kRouter = 0xac100001;
 
-class SynClassifierTest : public ::testing::Test {
+class TcpClassifierTest : public ::testing::Test {
  protected:
-  SynClassifierTest() : probe_(make_config()), classifier_(probe_.cookie(), kUs, SourcePorts{40000, 4}) {}
+  TcpClassifierTest() : probe_(make_config()), classifier_(probe_.cookie(), kUs, SourcePorts{40000, 4}) {}
 
   static ProbeConfig make_config() {
     ProbeConfig c;
@@ -30,7 +30,7 @@ class SynClassifierTest : public ::testing::Test {
 
   // Sends a SYN to kTarget:port and returns its bytes (58).
   Bytes syn(uint16_t port) {
-    Bytes b(TcpSynProbe::kFrameSize);
+    Bytes b(TcpProbe::kMaxFrameSize);
     probe_.write(b.data(), kTarget, port);
     return b;
   }
@@ -55,13 +55,13 @@ class SynClassifierTest : public ::testing::Test {
     return concat(ethernet(), ipv4(kRouter, kUs, 1, icmp_error(type, code, quote), 240));
   }
 
-  TcpSynProbe probe_;
-  SynClassifier classifier_;
+  TcpProbe probe_;
+  TcpClassifier classifier_;
   PortResult result_;
   bool send_rst_ = false;
 };
 
-TEST_F(SynClassifierTest, SynAckIsOpenAndNeedsRst) {
+TEST_F(TcpClassifierTest, SynAckIsOpenAndNeedsRst) {
   const Bytes s = syn(443);
   ASSERT_EQ(classify(tcp_reply(s, 0x12)), ReplyVerdict::Result);
   EXPECT_EQ(result_.ip, kTarget);
@@ -77,7 +77,7 @@ TEST_F(SynClassifierTest, SynAckIsOpenAndNeedsRst) {
   EXPECT_EQ(result_.state, PortState::Open);
 }
 
-TEST_F(SynClassifierTest, RstIsClosed) {
+TEST_F(TcpClassifierTest, RstIsClosed) {
   const Bytes s = syn(23);
   ASSERT_EQ(classify(tcp_reply(s, 0x14)), ReplyVerdict::Result);
   EXPECT_EQ(result_.state, PortState::Closed);
@@ -86,7 +86,7 @@ TEST_F(SynClassifierTest, RstIsClosed) {
   EXPECT_FALSE(send_rst_);
 }
 
-TEST_F(SynClassifierTest, IcmpUnreachablesAreFiltered) {
+TEST_F(TcpClassifierTest, IcmpUnreachablesAreFiltered) {
   const struct {
     uint8_t code;
     Reason reason;
@@ -105,13 +105,13 @@ TEST_F(SynClassifierTest, IcmpUnreachablesAreFiltered) {
   }
 }
 
-TEST_F(SynClassifierTest, OtherIcmpIgnored) {
+TEST_F(TcpClassifierTest, OtherIcmpIgnored) {
   const Bytes s = syn(80);
   EXPECT_EQ(classify(icmp_reply(s, 4)), ReplyVerdict::Ignored);      // fragmentation needed
   EXPECT_EQ(classify(icmp_reply(s, 0, 11)), ReplyVerdict::Ignored);  // time exceeded
 }
 
-TEST_F(SynClassifierTest, WrongCookieRejected) {
+TEST_F(TcpClassifierTest, WrongCookieRejected) {
   const Bytes s = syn(80);
   EXPECT_EQ(classify(tcp_reply(s, 0x12, 0)), ReplyVerdict::Rejected);  // ack == seq
   EXPECT_EQ(classify(tcp_reply(s, 0x14, 2)), ReplyVerdict::Rejected);
@@ -119,14 +119,14 @@ TEST_F(SynClassifierTest, WrongCookieRejected) {
   forged[41] ^= 1;  // our quoted seq altered
   EXPECT_EQ(classify(icmp_reply(forged, 3)), ReplyVerdict::Rejected);
   // Another scan's key.
-  const SynClassifier other(SynCookie(CookieKey{9, 9}), kUs, SourcePorts{40000, 4});
+  const TcpClassifier other(ProbeCookie(CookieKey{9, 9}), kUs, SourcePorts{40000, 4});
   DecodedPacket d;
   const Bytes r = tcp_reply(s, 0x12);
   ASSERT_TRUE(decode_ethernet(r.data(), r.size(), d));
   EXPECT_EQ(other.classify(d, 0, result_, send_rst_), ReplyVerdict::Rejected);
 }
 
-TEST_F(SynClassifierTest, NotForUsIgnored) {
+TEST_F(TcpClassifierTest, NotForUsIgnored) {
   const Bytes s = syn(80);
   Bytes r = tcp_reply(s, 0x12);
   r[33] = 0x02;  // destination 10.0.0.2

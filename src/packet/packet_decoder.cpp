@@ -1,6 +1,8 @@
-#include "probes/packet_decoder.hpp"
+#include "packet/packet_decoder.hpp"
 
-#include "probes/wire.hpp"
+#include <algorithm>
+
+#include "packet/wire.hpp"
 
 namespace portsweep {
 
@@ -21,20 +23,24 @@ bool is_icmp_error(uint8_t type) noexcept {
   }
 }
 
-// The quote: an IP header (with its own options) plus at least 8 L4 bytes.
-// Its total-length field describes the original datagram, not the quote, so
-// it is not checked against what is here.
+// The quote: an IP header (with its own options) plus up to 8 L4 bytes (RFC
+// 792 asks for 8; a probe that was a bare IP header has none to quote). Its
+// total-length field describes the original datagram, not the quote, so it
+// is not checked against what is here.
 bool decode_quote(const uint8_t* p, size_t len, QuotedDatagram& q) noexcept {
   if (len < kIpv4MinHeader || (p[0] >> 4) != 4) return false;
   const size_t ihl = size_t{p[0] & 0x0fu} * 4;
-  if (ihl < kIpv4MinHeader || ihl + 8 > len) return false;
+  if (ihl < kIpv4MinHeader || ihl > len) return false;
   if ((load_be16(p + 6) & 0x1fff) != 0) return false;  // a later fragment has no L4 header
   q.proto = p[9];
+  q.ip_id = load_be16(p + 4);
   q.src_ip = load_be32(p + 12);
   q.dst_ip = load_be32(p + 16);
-  q.src_port = load_be16(p + ihl);
-  q.dst_port = load_be16(p + ihl + 2);
-  q.seq = load_be32(p + ihl + 4);
+  const size_t l4 = std::min<size_t>(len - ihl, load_be16(p + 2) > ihl ? load_be16(p + 2) - ihl : 0);
+  q.l4_len = static_cast<uint8_t>(std::min<size_t>(l4, 8));
+  q.src_port = q.l4_len >= 4 ? load_be16(p + ihl) : 0;
+  q.dst_port = q.l4_len >= 4 ? load_be16(p + ihl + 2) : 0;
+  q.seq = q.l4_len >= 8 ? load_be32(p + ihl + 4) : 0;
   return true;
 }
 
@@ -42,7 +48,11 @@ bool parse_ipv4(const uint8_t* p, size_t len, DecodedPacket& out) noexcept {
   if (len < kIpv4MinHeader || (p[0] >> 4) != 4) return false;
   const size_t ihl = size_t{p[0] & 0x0fu} * 4;
   const size_t total = load_be16(p + 2);
-  if (ihl < kIpv4MinHeader || total < ihl || total > len) return false;
+  if (ihl < kIpv4MinHeader || total < ihl || ihl > len) return false;
+  // A capture cut short still holds the headers a classifier reads; each
+  // header below is checked against what was captured.
+  out.truncated = total > len;
+  const size_t have = out.truncated ? len : total;
   // Fragments: a reply to a 44-byte probe is never legitimately fragmented;
   // the first fragment's L4 header could be read, but reassembly is not
   // worth it for a scanner and a later fragment has no L4 header at all.
@@ -56,7 +66,8 @@ bool parse_ipv4(const uint8_t* p, size_t len, DecodedPacket& out) noexcept {
   out.has_quote = false;
 
   const uint8_t* l4 = p + ihl;
-  const size_t l4_len = total - ihl;  // the IP total length bounds everything below
+  const size_t l4_len = have - ihl;  // the IP total length (or the capture) bounds everything below
+  const size_t l4_total = total - ihl;
 
   switch (out.ip_proto) {
     case kIpProtoTcp: {
@@ -77,11 +88,11 @@ bool parse_ipv4(const uint8_t* p, size_t len, DecodedPacket& out) noexcept {
     case kIpProtoUdp: {
       if (l4_len < kUdpHeader) return false;
       const size_t udp_len = load_be16(l4 + 4);
-      if (udp_len < kUdpHeader || udp_len > l4_len) return false;
+      if (udp_len < kUdpHeader || udp_len > l4_total) return false;
       out.src_port = load_be16(l4);
       out.dst_port = load_be16(l4 + 2);
       out.payload = l4 + kUdpHeader;
-      out.payload_len = static_cast<uint16_t>(udp_len - kUdpHeader);
+      out.payload_len = static_cast<uint16_t>(std::min(udp_len, l4_len) - kUdpHeader);
       return true;
     }
     case kIpProtoIcmp: {
@@ -99,7 +110,11 @@ bool parse_ipv4(const uint8_t* p, size_t len, DecodedPacket& out) noexcept {
       return true;
     }
     default:
-      return false;
+      // Another protocol (-sO probes any of them): the IP fields are all a
+      // classifier reads.
+      out.payload = l4;
+      out.payload_len = static_cast<uint16_t>(l4_len);
+      return true;
   }
 }
 

@@ -1,0 +1,52 @@
+#include "engine/scan_layout.hpp"
+
+#include <string>
+
+#include "common/error.hpp"
+
+namespace portsweep {
+
+namespace {
+
+std::vector<const ProbeModule*> resolve_modules(const SweepConfig& c) {
+  std::vector<const ProbeModule*> out;
+  std::array<bool, kProtoCount> taken{};
+  if (c.scans.empty()) throw UsageError("the sweep has no scan type");
+  if (c.scans.size() > kProtoCount) throw UsageError("a sweep runs at most one scan type per protocol");
+  for (const ScanPart& part : c.scans) {
+    const ProbeModule* m = find_probe_module(part.module);
+    if (m == nullptr) throw UsageError("unknown probe module \"" + part.module + "\"");
+    // Replies are matched to probes by (protocol, port): two TCP scan types
+    // in one sweep could not tell whose RST a reply is (nmap refuses too).
+    if (taken[proto_index(m->proto)])
+      throw UsageError("only one " + std::string(to_string(m->proto)) + " scan type per scan (" +
+                       std::string(m->nmap_option) + " conflicts with another)");
+    taken[proto_index(m->proto)] = true;
+    if (part.ports.empty())
+      throw UsageError(std::string(m->nmap_option) + " has no " +
+                       (m->proto == Proto::Ip ? "protocols" : "ports") + " to scan");
+    out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<ScanSlot> flatten_slots(const SweepConfig& c) {
+  std::vector<ScanSlot> slots;
+  for (size_t m = 0; m < c.scans.size(); ++m)
+    for (uint16_t port : c.scans[m].ports) slots.push_back({port, static_cast<uint8_t>(m)});
+  return slots;
+}
+
+}  // namespace
+
+ScanLayout::ScanLayout(const SweepConfig& c)
+    : targets_(&c.targets), modules_(resolve_modules(c)), slots_(flatten_slots(c)),
+      space_(c.targets.size(), static_cast<uint32_t>(slots_.size())) {
+  for (size_t k = 0; k < slots_.size(); ++k) {
+    std::vector<int32_t>& column = slot_of_[proto_index(modules_[slots_[k].module]->proto)];
+    if (column.empty()) column.assign(65536, -1);
+    column[slots_[k].port] = static_cast<int32_t>(k);
+  }
+}
+
+}  // namespace portsweep

@@ -1,0 +1,60 @@
+#pragma once
+// The probe space's two axes as a scan defines them: addresses (the target
+// set) times slots, where a slot is one (scan type, port) pair — so
+// `-sS -sU -p T:22,80,U:53` has three slots and one permutation covers both
+// protocols. Maps a probe index to what it probes and back; shared by the
+// engine's loops and by whoever turns results into reports.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "engine/probe_space.hpp"
+#include "engine/result_ring.hpp"
+#include "engine/sweep_config.hpp"
+#include "portsweep/result.hpp"
+#include "probes/probe_module.hpp"
+
+namespace portsweep {
+
+struct ScanSlot {
+  uint16_t port = 0;   // or the protocol number, for -sO
+  uint8_t module = 0;  // index into ScanLayout::modules
+};
+
+class ScanLayout {
+ public:
+  // Throws UsageError for an unknown module, two modules of one protocol,
+  // a module without ports, or a space the permutation cannot hold.
+  explicit ScanLayout(const SweepConfig& config);
+
+  const std::vector<const ProbeModule*>& modules() const noexcept { return modules_; }
+  const std::vector<ScanSlot>& slots() const noexcept { return slots_; }
+  const ProbeSpace& space() const noexcept { return space_; }
+
+  // Probe index of (protocol, address, port), or -1 if that was never probed.
+  int64_t index_of(Proto proto, uint32_t ip, uint16_t port) const noexcept {
+    const std::vector<int32_t>& column = slot_of_[proto_index(proto)];
+    if (column.empty()) return -1;
+    int32_t p = column[port];
+    if (p < 0) return -1;
+    auto a = targets_->index_of(ip);
+    if (!a) return -1;
+    return static_cast<int64_t>(space_.index_of({*a, static_cast<uint32_t>(p)}));
+  }
+
+  // The result as the outputs take it: address, protocol and port.
+  PortResult port_result(const ProbeResult& r) const noexcept {
+    const ProbeCell cell = space_.cell(r.index);
+    const ScanSlot slot = slots_[cell.port];
+    return {targets_->at(cell.address), slot.port, modules_[slot.module]->proto, r.state, r.reason, r.ttl, r.time_us};
+  }
+
+ private:
+  const TargetSet* targets_;
+  std::vector<const ProbeModule*> modules_;
+  std::vector<ScanSlot> slots_;
+  std::array<std::vector<int32_t>, kProtoCount> slot_of_;  // per protocol: port -> slot, -1 if unprobed
+  ProbeSpace space_;
+};
+
+}  // namespace portsweep

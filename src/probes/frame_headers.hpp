@@ -1,0 +1,32 @@
+#pragma once
+// The Ethernet and IPv4 headers every probe template starts with.
+#include <cstdint>
+#include <cstring>
+
+#include "packet/wire.hpp"
+#include "probes/probe_config.hpp"
+
+namespace portsweep {
+
+inline void write_ethernet_header(uint8_t* f, const MacAddress& dst, const MacAddress& src) noexcept {
+  std::memcpy(f, dst.data(), 6);
+  std::memcpy(f + 6, src.data(), 6);
+  wire::store_be16(f + 12, wire::kEtherTypeIpv4);
+}
+
+// IPv4 header without options; id, destination and checksum left zero for
+// the per-probe patch. No DF, like nmap's raw probes.
+inline void write_ipv4_header(uint8_t* ip, const ProbeConfig& c, uint8_t proto, uint16_t total_len) noexcept {
+  ip[0] = 0x45;
+  ip[1] = 0;
+  wire::store_be16(ip + 2, total_len);
+  wire::store_be16(ip + 4, 0);
+  wire::store_be16(ip + 6, 0);
+  ip[8] = c.ttl;
+  ip[9] = proto;
+  wire::store_be16(ip + 10, 0);
+  wire::store_be32(ip + 12, c.src_ip);
+  wire::store_be32(ip + 16, 0);
+}
+
+}  // namespace portsweep
