@@ -46,6 +46,24 @@ TEST(RateLimiter, FallingBehindDoesNotBurstTheBacklog) {
   EXPECT_LE(rl.acquire(100'000), 32u);
 }
 
+// At 100 kpps a 64-frame burst is due every 640 us, inside the 1 ms batch
+// window: every grant is a whole burst, so each send call carries 64 frames.
+TEST(RateLimiter, ReleasesWholeBurstsWithinTheBatchWindow) {
+  RateLimiter rl(100'000, 64);
+  EXPECT_EQ(rl.batch(), 64u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(rl.acquire(64), 64u);
+  // At 10 kpps a burst would take 6.4 ms: the window releases 10 at a time.
+  RateLimiter slow(10'000, 64);
+  EXPECT_EQ(slow.batch(), 10u);
+  for (int i = 0; i < 20; ++i) {
+    const uint32_t n = slow.acquire(64);
+    EXPECT_GE(n, 10u);
+    EXPECT_LE(n, 64u);
+  }
+  // Fewer asked than the batch: granted as soon as that many are due.
+  EXPECT_LE(rl.acquire(5), 5u);
+}
+
 TEST(RateLimiter, UnlimitedGrantsEverything) {
   RateLimiter rl(0, 32);
   EXPECT_EQ(rl.acquire(1000), 1000u);

@@ -1,0 +1,26 @@
+// -sU, the UDP scan: a datagram per port, with a protocol payload where
+// nmap-payloads has one so the service answers. A UDP reply -> open, ICMP
+// port unreachable -> closed, other unreachables -> filtered, silence ->
+// open|filtered.
+#include "probes/probe_module.hpp"
+#include "probes/udp_probe.hpp"
+
+namespace portsweep {
+namespace {
+
+std::unique_ptr<Prober> create(const ProbeConfig& c) {
+  UdpProbe probe(c);
+  UdpClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
+  return std::make_unique<BatchProber<UdpProbe, UdpClassifier>>(std::move(probe), classifier);
+}
+
+}  // namespace
+
+const ProbeModule kUdpScan{
+    .name = "udp", .nmap_option = "-sU", .long_option = "--udp-scan", .scan_type = "udp",
+    .summary = "UDP scan, with nmap-payloads' protocol payloads", .proto = Proto::Udp,
+    .no_response = PortState::OpenFiltered, .rx_filter = "udp or icmp", .create = &create};
+
+}  // namespace portsweep
+
+PORTSWEEP_REGISTER_PROBE_MODULE(udp, portsweep::kUdpScan)
