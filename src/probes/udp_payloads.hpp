@@ -41,7 +41,7 @@ struct UdpPayload {
 
 class UdpPayloadDb {
  public:
-  // nmap's own limit, from the file's header (its retry counter picks the payload).
+  // nmap's own limit, stated in the file's header (nmap sends them all at once).
   static constexpr size_t kMaxPayloadsPerPort = 255;
   // The largest payload that fits one unfragmented datagram on a 1500-byte
   // Ethernet MTU over IPv6: 1500 - 40 (IPv6) - 8 (UDP). nmap sets none; the
