@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "../probes/test_frames.hpp"
+#include "common/error.hpp"
 #include "engine/sweep.hpp"
 #include "io/mock_io.hpp"
 
@@ -40,6 +41,7 @@ struct Target {
   void respond(std::span<const uint8_t> f, MockIo& io) {
     std::lock_guard<std::mutex> lock(mutex);
     const uint8_t* ip = f.data() + 14;
+    if (ip[9] == 17) return respond_udp(f, io);
     const uint8_t* tcph = ip + 20;
     uint32_t dst = get32(ip + 16);
     uint16_t sport = get16(tcph), dport = get16(tcph + 2);
@@ -71,7 +73,30 @@ struct Target {
       io.queue_reply(forged);
     }
   }
+  // UDP: 53 answers (open), every other port is closed by ICMP port
+  // unreachable; dead hosts are silent.
+  void respond_udp(std::span<const uint8_t> f, MockIo& io) {
+    const uint8_t* ip = f.data() + 14;
+    const uint8_t* udph = ip + 20;
+    const uint32_t dst = get32(ip + 16);
+    const uint16_t sport = get16(udph), dport = get16(udph + 2);
+    udp_probes[{dst, dport}]++;
+    if ((dst & 0xF) == 0) return;
+    if (dport == 53) {
+      Bytes reply;
+      put16(reply, dport);
+      put16(reply, sport);
+      put16(reply, 12);
+      put16(reply, 0);
+      put32(reply, 0xdeadbeef);
+      io.queue_reply(concat(ethernet(), ipv4(dst, kScanner, 17, reply)));
+    } else {
+      Bytes quote(ip, ip + 28);
+      io.queue_reply(concat(ethernet(), ipv4(dst, kScanner, 1, icmp_error(3, 3, quote))));
+    }
+  }
   std::mutex mutex;
+  std::map<std::pair<uint32_t, uint16_t>, int> udp_probes;
   std::map<std::pair<uint32_t, uint16_t>, int> probes;
   std::set<std::pair<uint32_t, uint16_t>> rsts;
   bool drop_first = false;
@@ -94,7 +119,8 @@ SweepConfig config() {
 
 struct SweepRun {
   SweepReport report;
-  std::map<std::pair<uint32_t, uint16_t>, PortResult> results;
+  std::map<std::pair<uint32_t, uint16_t>, PortResult> results;      // TCP
+  std::map<std::pair<uint32_t, uint16_t>, PortResult> udp_results;
 };
 
 SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& stop = std::atomic<bool>{false}) {
@@ -104,7 +130,8 @@ SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& st
   SweepHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {
-      bool fresh = run.results.emplace(std::pair{r.ip, r.port}, r).second;
+      auto& into = r.proto == Proto::Udp ? run.udp_results : run.results;
+      bool fresh = into.emplace(std::pair{r.ip, r.port}, r).second;
       EXPECT_TRUE(fresh) << "result delivered twice";
     }
   };
@@ -196,6 +223,7 @@ TEST(Sweep, InterruptedThenResumedCoversEverythingOnce) {
   stopper.join();
   ASSERT_TRUE(first.report.interrupted);
   ASSERT_LT(first.report.probes_sent, 1024u);
+  EXPECT_FALSE(first.report.first_pass_complete);  // unanswered ports must not be reported
   ASSERT_EQ(first.report.stopped_at.positions.size(), c.tx_threads);
 
   SweepConfig resumed = c;
@@ -223,6 +251,67 @@ TEST(Sweep, DuplicatesAreSuppressedAndForgeriesRejected) {
   for (auto& [k, r] : run.results) tcp_answers += r.reason != Reason::AdminProhibited;
   EXPECT_EQ(run.report.duplicates, tcp_answers);
   EXPECT_EQ(run.report.rejected_cookies, tcp_answers);
+}
+
+// -sS -sU -p T:22,80,443,8080,U:53,161: one permutation over both
+// protocols, each reply read by its own module.
+TEST(Sweep, TcpAndUdpInOnePass) {
+  Target target;
+  SweepConfig c = config();
+  c.scans = {{"tcp_syn", kPorts}, {"udp", {53, 161}}};
+  SweepRun run = sweep(c, target);
+  expect_exact(run);
+  EXPECT_EQ(run.report.probes_sent, 256u * 6);
+  EXPECT_EQ(target.udp_probes.size(), 512u);
+  size_t live = 0;
+  for (uint32_t ip = kNet; ip <= kNet + 255; ++ip) {
+    if ((ip & 0xF) == 0) {
+      EXPECT_FALSE(run.udp_results.count({ip, 53}));
+      continue;
+    }
+    ++live;
+    auto dns = run.udp_results.find({ip, 53});
+    ASSERT_NE(dns, run.udp_results.end()) << std::hex << ip;
+    EXPECT_EQ(dns->second.state, PortState::Open);
+    EXPECT_EQ(dns->second.reason, Reason::UdpResponse);
+    auto snmp = run.udp_results.find({ip, 161});
+    ASSERT_NE(snmp, run.udp_results.end());
+    EXPECT_EQ(snmp->second.state, PortState::Closed);
+    EXPECT_EQ(snmp->second.reason, Reason::PortUnreach);
+  }
+  EXPECT_EQ(run.udp_results.size(), 2 * live);
+  EXPECT_TRUE(run.report.first_pass_complete);
+}
+
+// A consumer that fails (a full disk under -oJ) stops the sweep cleanly:
+// threads joined, the error reported, a position to resume from.
+TEST(Sweep, AFailingConsumerStopsTheSweepWithoutAborting) {
+  Target target;
+  SweepConfig c = config();
+  c.rate_pps = 4000;
+  MockIo io(c.tx_threads + 1);
+  io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
+  SweepHooks hooks;
+  hooks.on_results = [](std::span<const PortResult>) { throw std::runtime_error("No space left on device"); };
+  const SweepReport r = run_sweep(c, io, hooks, std::atomic<bool>{false});
+  EXPECT_EQ(r.error, "No space left on device");
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_FALSE(r.first_pass_complete);
+  EXPECT_LT(r.probes_sent, 1024u);
+  EXPECT_EQ(r.stopped_at.positions.size(), c.tx_threads);
+}
+
+TEST(Sweep, AResumePointPastItsSliceIsRefusedBeforeSending) {
+  Target target;
+  SweepConfig c = config();
+  c.start_positions = {0, uint64_t{1} << 40};
+  MockIo io(c.tx_threads + 1);
+  EXPECT_THROW(run_sweep(c, io, SweepHooks{}, std::atomic<bool>{false}), UsageError);
+  EXPECT_EQ(io.sent_count(), 0u);
+  c.start_positions = {0};
+  c.scans = {{"tcp_syn", kPorts}, {"tcp_ack", {1}}};  // two TCP scan types cannot share replies
+  EXPECT_THROW(run_sweep(c, io, SweepHooks{}, std::atomic<bool>{false}), UsageError);
 }
 
 TEST(Sweep, ExcludedAddressesNeverGetAPacket) {
