@@ -1,6 +1,9 @@
 #include "cli/scan_command.hpp"
 
+#include <netdb.h>
 #include <unistd.h>
+
+#include <array>
 
 #include <atomic>
 #include <chrono>
@@ -90,6 +93,20 @@ SourcePorts choose_source_ports(const ScanOptions& o, std::mt19937_64& rng) {
   return {static_cast<uint16_t>(40000 + rng() % 16000), 4096};
 }
 
+// IP protocol names for -sO reports, from the system's protocols database
+// (/etc/protocols), read once before the scan.
+std::array<std::string, 256> ip_protocol_names() {
+  std::array<std::string, 256> names;
+  for (int p = 0; p < 256; ++p) {
+    protoent entry{};
+    protoent* found = nullptr;
+    char buf[1024];
+    if (getprotobynumber_r(p, &entry, buf, sizeof buf, &found) == 0 && found != nullptr)
+      names[static_cast<size_t>(p)] = found->p_name;  // "icmp", as nmap-protocols spells it
+  }
+  return names;
+}
+
 void print_summary(const SweepReport& r, std::ostream& err) {
   char line[512];
   std::snprintf(line, sizeof line,
@@ -139,7 +156,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::mt19937_64 rng((uint64_t{rd()} << 32) ^ rd());
   SweepConfig cfg;
   cfg.targets = scope.targets.addresses;
-  for (const ProbeModule* m : scope.modules) cfg.scans.push_back({std::string(m->name), scope.ports.ports(m->proto)});
+  for (const ProbeModule* m : scope.modules)
+    cfg.scans.push_back({std::string(m->name), m->proto == Proto::Ip ? scope.ip_protocols : scope.ports.ports(m->proto)});
   cfg.probe.src_mac = path.src_mac.bytes;
   cfg.probe.dst_mac = path.next_hop_mac.bytes;
   cfg.probe.src_ip = path.src_ip;
@@ -215,7 +233,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   info.open_only = o.open_only;
   info.version_scan = probe_db.has_value();
   const ServicesDb& services = scope.services;
-  info.service_name = [&services](uint16_t port, Proto proto) {
+  const std::array<std::string, 256> protocol_names = ip_protocol_names();
+  info.service_name = [&services, &protocol_names](uint16_t port, Proto proto) {
+    if (proto == Proto::Ip) return port < 256 ? std::string_view(protocol_names[port]) : std::string_view();
     return services.name_of(port, proto).value_or(std::string_view{});
   };
   outputs.begin(info);

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "ports/port_options.hpp"
+#include "ports/port_spec.hpp"
 
 namespace portsweep {
 
@@ -43,6 +44,22 @@ ScanScope resolve_scope(const ScanOptions& o) {
   scope.modules = scan_modules(o);
   for (const ProbeModule* m : scope.modules) scope.protocols.push_back(m->proto);
   scope.services = ServicesDb::load(o.datadir);
+  const bool protocol_scan = std::any_of(scope.modules.begin(), scope.modules.end(),
+                                         [](const ProbeModule* m) { return m->proto == Proto::Ip; });
+  if (protocol_scan) {
+    // -sO's -p names IP protocols, not ports: it cannot share one list with
+    // a port scan of the same command.
+    if (scope.modules.size() > 1)
+      throw UsageError("-sO scans IP protocols and reads -p as protocol numbers: run it without port scan types");
+    if (o.fast || o.top_ports || o.port_ratio || o.exclude_ports)
+      throw UsageError("-sO takes its protocol numbers from -p only (-F, --top-ports, --port-ratio and "
+                       "--exclude-ports select ports)");
+    const PortSpec spec = parse_port_spec(o.ports.value_or("0-255"), "-p", {Proto::Tcp}, scope.services);
+    scope.ip_protocols = spec.ports(Proto::Tcp);
+    if (scope.ip_protocols.empty() || scope.ip_protocols.back() > 255)
+      throw UsageError("invalid -p \"" + o.ports.value_or("") + "\" for -sO: IP protocol numbers are 0-255");
+    return scope;
+  }
   PortOptions p;
   p.spec = o.ports;
   p.exclude_spec = o.exclude_ports;

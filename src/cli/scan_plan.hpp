@@ -17,6 +17,7 @@ struct ScanScope {
   Targets targets;
   ServicesDb services;
   PortSet ports;
+  std::vector<uint16_t> ip_protocols;       // -sO: the protocol numbers to probe
   std::vector<const ProbeModule*> modules;  // the scan types, at most one per protocol
   std::vector<Proto> protocols;             // theirs, in the same order
   std::vector<std::string> warnings;

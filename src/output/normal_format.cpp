@@ -93,9 +93,10 @@ class NormalFormat final : public OutputFormat {
         for (const ReasonTally& t : h.reasons) {
           if (!first) s += ", ";
           first = false;
-          // nmap says "ports" even for one.
+          // nmap says "ports" even for one; -sO's are "n/a protocols".
           s += std::to_string(t.count) + " " + std::string(to_string(h.state)) + " " +
-               std::string(to_string(t.proto)) + " ports (" + std::string(to_string(t.reason)) + ")";
+               (t.proto == Proto::Ip ? std::string("n/a protocols") : std::string(to_string(t.proto)) + " ports") +
+               " (" + std::string(to_string(t.reason)) + ")";
         }
       }
       s += "\n";
@@ -104,13 +105,15 @@ class NormalFormat final : public OutputFormat {
     }
     if (!r.listed.empty()) {
       PortTable table;
-      std::vector<std::string> header = {"PORT", "STATE", "SERVICE"};
+      const bool protocols = r.listed.front().proto == Proto::Ip;
+      std::vector<std::string> header = {protocols ? "PROTOCOL" : "PORT", "STATE", "SERVICE"};
       if (info_.reason) header.push_back("REASON");
       if (info_.version_scan) header.push_back("VERSION");
       table.add_row(std::move(header));
       for (const KeptPort& p : r.listed) {
         const ServiceReport* detected = r.service_of(p);
-        std::vector<std::string> row = {std::to_string(p.port) + "/" + std::string(to_string(p.proto)),
+        std::vector<std::string> row = {p.proto == Proto::Ip ? std::to_string(p.port)
+                                                             : std::to_string(p.port) + "/" + std::string(to_string(p.proto)),
                                         std::string(to_string(p.state)), service_of(p, detected)};
         if (info_.reason) row.push_back(reason_text(p.reason, p.ttl));
         // An empty last cell is left out so the line has no trailing blanks.
