@@ -69,8 +69,6 @@ ScanScope resolve_scope(const ScanOptions& o) {
   p.sequential = o.sequential_ports;
   p.datadir = o.datadir;
   scope.ports = resolve_ports(p, scope.protocols, scope.services, scope.warnings);
-  if (scope.ports.empty())
-    throw UsageError("the port specification selects no ports to scan");
   for (const ProbeModule* m : scope.modules) {
     if (scope.ports.ports(m->proto).empty())
       throw UsageError("the port specification selects no " + std::string(to_string(m->proto)) + " ports for " +

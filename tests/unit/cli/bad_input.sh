@@ -29,6 +29,18 @@ expect 'no targets' -sL
 expect '"10.0.0.5-1"' -sL 10.0.0.5-1
 expect 'exclusion "999.1.1.1"' -sL 198.19.0.0/24 --exclude 999.1.1.1
 expect '"/nonexistent/resume"' --resume /nonexistent/resume
+# Scan types and their options (the generic engine issue).
+expect 'needs --seed' -sS --shard 1/2 198.19.0.1
+expect '-r (ports in order) is not supported' -r 198.19.0.1
+expect '"SYNFOO"' -sS --scanflags SYNFOO 198.19.0.1
+expect '"300"' -sS --scanflags 300 198.19.0.1
+expect 'only one tcp scan type may be given' -sS -sA 198.19.0.1
+expect 'no TCP scan type' -sU --scanflags SYN 198.19.0.1
+expect 'run it without port scan types' -sO -sS 198.19.0.1
+expect 'IP protocol numbers are 0-255' -sO -p 1-300 198.19.0.1
+expect '-F, --top-ports' -sO -F 198.19.0.1
+expect 'no udp ports for -sU' -sU -p T:80 198.19.0.1
+expect 'no tcp ports for -sS' -sS -p U:53 198.19.0.1
 # -sL prints every target, with the exclusions taken out
 out=$("$BIN" -sL -n 198.19.0.0/30 --exclude 198.19.0.2)
 [[ $(grep -c '^Nmap scan report for' <<< "$out") == 3 && $out != *198.19.0.2* ]] \
