@@ -110,10 +110,12 @@ std::array<std::string, 256> ip_protocol_names() {
 void print_summary(const SweepReport& r, std::ostream& err) {
   char line[512];
   std::snprintf(line, sizeof line,
-                "portsweep: sent %llu probes in %.2f s (rate held %.1f pps), %llu RSTs; received %llu frames: "
+                "portsweep: sent %llu probes in %.2f s (rate held %.1f pps, %.1f frames per send call), %llu RSTs; "
+                "received %llu frames: "
                 "%llu results, %llu rejected cookies, %llu duplicates, %llu undecodable; "
                 "capture dropped %llu (interface %llu); cooldown %.2f s, max RTT %.2f ms\n",
                 static_cast<unsigned long long>(r.probes_sent), r.send_seconds, r.measured_pps,
+                r.send_calls ? static_cast<double>(r.probes_sent) / static_cast<double>(r.send_calls) : 0.0,
                 static_cast<unsigned long long>(r.answers_sent),
                 static_cast<unsigned long long>(r.frames_received),
                 static_cast<unsigned long long>(r.results),
@@ -123,6 +125,8 @@ void print_summary(const SweepReport& r, std::ostream& err) {
                 static_cast<unsigned long long>(r.io.rx_dropped),
                 static_cast<unsigned long long>(r.io.rx_if_dropped), r.cooldown_s, r.max_rtt_ms);
   err << line;
+  if (r.unsendable)
+    err << "portsweep: " << r.unsendable << " probes not sent: their targets have no next hop\n";
   for (const auto& c : r.io.extra) err << "portsweep:   " << c.name << " " << c.value << "\n";
 }
 

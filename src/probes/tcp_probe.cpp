@@ -35,6 +35,15 @@ TcpProbe::TcpProbe(const ProbeConfig& config, uint8_t flags) noexcept
   ip_sum_ = ones_sum(f + kIpOff, kIpv4MinHeader);
   // Pseudo-header with a zero destination: the real one is added per probe.
   tcp_sum_ = ones_sum(tcp, tcp_len, pseudo_header_sum(config_.src_ip, 0, kIpProtoTcp, static_cast<uint16_t>(tcp_len)));
+
+  // The RST after a SYN-ACK: 20-byte TCP header, RST only, window 0.
+  uint8_t* r = rst_template_.data();
+  write_ethernet_header(r, config_.dst_mac, config_.src_mac);
+  write_ipv4_header(r + kIpOff, config_, kIpProtoTcp, kRstFrameSize - kIpOff);
+  r[kTcpOff + 12] = 5 << 4;
+  r[kTcpOff + 13] = kTcpRst;
+  rst_ip_sum_ = ones_sum(r + kIpOff, kIpv4MinHeader);
+  rst_tcp_sum_ = ones_sum(r + kTcpOff, kTcpMinHeader, pseudo_header_sum(config_.src_ip, 0, kIpProtoTcp, kTcpMinHeader));
 }
 
 void TcpProbe::write_fields(uint8_t* out, uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, uint32_t seq,
@@ -59,23 +68,21 @@ void TcpProbe::write_fields(uint8_t* out, uint32_t dst_ip, uint16_t src_port, ui
 }
 
 size_t TcpProbe::write_rst(uint8_t* out, const DecodedPacket& reply) const noexcept {
-  write_ethernet_header(out, config_.dst_mac, config_.src_mac);
+  std::memcpy(out, rst_template_.data(), kRstFrameSize);
+  const uint32_t dst = reply.src_ip;
+  const uint64_t dst_words = uint64_t{dst >> 16} + (dst & 0xffff);
+  const uint64_t seq_words = uint64_t{reply.ack >> 16} + (reply.ack & 0xffff);
+  const auto ip_id = static_cast<uint16_t>(reply.ack >> 16);  // any value will do; avoid a constant
   uint8_t* ip = out + kIpOff;
-  write_ipv4_header(ip, config_, kIpProtoTcp, kRstFrameSize - kIpOff);
-  store_be32(ip + 12, reply.dst_ip);  // the address the SYN-ACK came to (ours)
-  store_be32(ip + 16, reply.src_ip);
-  store_be16(ip + 4, static_cast<uint16_t>(reply.ack >> 16));  // any value will do; avoid a constant
-  store_be16(ip + 10, internet_checksum(ip, kIpv4MinHeader));
-
+  store_be16(ip + 4, ip_id);
+  store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(rst_ip_sum_ + dst_words + ip_id)));
+  store_be32(ip + 16, dst);
   uint8_t* tcp = out + kTcpOff;
-  std::memset(tcp, 0, kTcpMinHeader);
   store_be16(tcp, reply.dst_port);
   store_be16(tcp + 2, reply.src_port);
   store_be32(tcp + 4, reply.ack);
-  tcp[12] = 5 << 4;
-  tcp[13] = kTcpRst;
-  const uint64_t pseudo = pseudo_header_sum(reply.dst_ip, reply.src_ip, kIpProtoTcp, kTcpMinHeader);
-  store_be16(tcp + 16, internet_checksum(tcp, kTcpMinHeader, pseudo));
+  store_be16(tcp + 16, static_cast<uint16_t>(
+                           ~ones_fold(rst_tcp_sum_ + dst_words + reply.dst_port + reply.src_port + seq_words)));
   return kRstFrameSize;
 }
 

@@ -52,9 +52,11 @@ class TcpProbe {
   void write_fields(uint8_t* out, uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, uint32_t seq,
                     uint16_t ip_id) const noexcept;
 
-  // A RST answering a SYN-ACK (`reply`, already validated): same 4-tuple as
-  // our SYN, seq = the reply's ack, so the target tears down its half-open
-  // connection at once instead of retransmitting. Returns kRstFrameSize.
+  // A RST answering a SYN-ACK (`reply`, already validated as addressed to
+  // us): same 4-tuple as our SYN, seq = the reply's ack, so the target tears
+  // down its half-open connection at once instead of retransmitting. From
+  // its own prebuilt template, checksums patched incrementally like a
+  // probe's. Returns kRstFrameSize.
   size_t write_rst(uint8_t* out, const DecodedPacket& reply) const noexcept;
 
   size_t write_answer(const DecodedPacket& reply, uint8_t* out) const noexcept { return write_rst(out, reply); }
@@ -75,6 +77,9 @@ class TcpProbe {
   std::array<uint8_t, kMaxFrameSize> template_{};
   uint64_t ip_sum_ = 0;   // one's complement sum of the template's IP header
   uint64_t tcp_sum_ = 0;  // ... of its TCP pseudo-header and segment
+  std::array<uint8_t, kRstFrameSize> rst_template_{};
+  uint64_t rst_ip_sum_ = 0;
+  uint64_t rst_tcp_sum_ = 0;
   uint32_t port_cursor_ = 0;
 };
 
