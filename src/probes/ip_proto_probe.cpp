@@ -107,7 +107,7 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
       if (q.ip_id != ProbeCookie::flow_ip_id_of(flow_from(q.dst_ip, q.proto))) return ReplyVerdict::Rejected;
       PortState state = PortState::Filtered;
       if (reason == Reason::ProtoUnreach) state = PortState::Closed;
-      if (reason == Reason::PortUnreach && (q.proto == kIpProtoTcp || q.proto == kIpProtoUdp)) state = PortState::Open;
+      if (reason == Reason::PortUnreach) state = PortState::Open;  // the protocol is there (nmap, for any protocol)
       out = {q.dst_ip, q.proto, Proto::Ip, state, reason, r.ttl, time_us};
       return ReplyVerdict::Result;
     }

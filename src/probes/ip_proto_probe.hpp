@@ -56,8 +56,8 @@ class IpProtoProbe {
 
 // -sO's reading of replies (nmap's): an answer in the probed protocol (echo
 // reply, a TCP RST, a UDP datagram, any datagram of another protocol) ->
-// open; ICMP protocol unreachable -> closed; port unreachable to our TCP or
-// UDP probe -> open (the protocol is there, the port is not); other
+// open; ICMP protocol unreachable -> closed; port unreachable -> open (the
+// protocol is there; nmap reads it so for every protocol); other
 // unreachables -> filtered; silence -> open|filtered.
 class IpProtoClassifier {
  public:
