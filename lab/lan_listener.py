@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A LAN host's services, for scripts/lab: listen on the given TCP ports
 (accept, then close at once) and UDP ports (echo every datagram back, an
-empty one as one byte), on every address, until killed.
+empty one as one byte), on every address, until killed.  Once every socket
+is bound, READY_FILE (if given) is created.
 
-usage: lan_listener.py TCP_PORTS UDP_PORTS   (comma-separated, '-' for none)
+usage: lan_listener.py TCP_PORTS UDP_PORTS [READY_FILE]
+       (ports comma-separated, '-' for none)
 """
 
 import selectors
@@ -16,7 +18,7 @@ def ports(arg):
 
 
 def main(argv):
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         raise SystemExit(__doc__.split("\n\n")[1])
     sel = selectors.DefaultSelector()
     for port in ports(argv[0]):
@@ -31,6 +33,8 @@ def main(argv):
         s.bind(("0.0.0.0", port))
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ, "udp")
+    if len(argv) == 3:
+        open(argv[2], "w").close()
     while True:
         for key, _ in sel.select():
             s = key.fileobj

@@ -106,6 +106,15 @@ OVERRIDE_SHARES = {
 }
 # What each protocol's override sets are called in the ruleset.
 OVERRIDE_ACTIONS = {p: tuple(a for a, _ in s) for p, s in OVERRIDE_SHARES.items()}
+# The same as cumulative bounds, and their total (a draw at or above it
+# means no override, the common case).
+_OVERRIDE_BOUNDS = {}
+for _p, _shares in OVERRIDE_SHARES.items():
+    _acc, _bounds = 0, []
+    for _a, _n in _shares:
+        _acc += _n
+        _bounds.append((_acc, _a))
+    _OVERRIDE_BOUNDS[_p] = (_acc, tuple(_bounds))
 
 # Probabilities, in per mille of a hashed draw.
 LIVE_PERMILLE = 250
@@ -294,14 +303,15 @@ class Host:
             return
         self.firewalled = _draw(h, _SALT_FW) < FIREWALLED_PERMILLE
         for proto, ports in LAB_PORTS.items():
-            shares = OVERRIDE_SHARES[proto]
+            total, bounds = _OVERRIDE_BOUNDS[proto]
             for port in ports:
                 r = _draw(h, _SALT_OVR, proto, port)
-                for act, share in shares:
-                    if r < share:
+                if r >= total:
+                    continue
+                for bound, act in bounds:
+                    if r < bound:
                         self.overrides[(proto, port)] = act
                         break
-                    r -= share
         self.window = frozenset(
             port for port in LAB_PORTS["tcp"]
             if _draw(h, _SALT_WINDOW, "tcp", port) < RST_WINDOW_PERMILLE)
