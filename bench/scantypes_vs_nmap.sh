@@ -4,7 +4,9 @@
 # (`scripts/lab truth --scan TYPE`) and against each other.
 #
 #   sudo bench/scantypes_vs_nmap.sh [TARGET] [TYPE…]
-#       TARGET  a /24 (or any range) of the lab   (default 198.19.0.0/24)
+#       TARGET  a /24 (or any range) of the lab   (default 198.19.0.0/24;
+#               198.18.1.0/24 is the on-link LAN: portsweep gets -e ps-scan1,
+#               and both --exclude 198.18.1.1, the scanner itself)
 #       TYPE    sS sA sW sM sN sF sX sU sO          (default: all of them)
 #   env: PORTSWEEP_BIN (default build/portsweep), RATE (default 3000 pps),
 #        SHOW=N prints up to N differing lines of each kind.
@@ -28,6 +30,12 @@ TARGET=${1:-198.19.0.0/24}
 shift || true
 TYPES=("$@")
 ((${#TYPES[@]})) || TYPES=(sS sA sW sM sN sF sX sU sO)
+IFACE=ps-scan0
+EXTRA=()
+if [[ $TARGET == 198.18.1.* ]]; then
+    IFACE=ps-scan1
+    EXTRA=(--exclude 198.18.1.1)
+fi
 [[ $EUID -eq 0 ]] || { echo "bench/scantypes_vs_nmap.sh: run as root (the lab needs namespaces)" >&2; exit 1; }
 [[ -x $BIN ]] || echo "bench/scantypes_vs_nmap.sh: no portsweep at $BIN: its columns will read unsupported" >&2
 
@@ -50,7 +58,7 @@ rows=()
 notes=()
 for t in "${TYPES[@]}"; do
     ports=$(ports_of "$t")
-    flags=(-n -Pn "-$t" -T4 --max-retries 1 --min-rate "$RATE" -p "$ports")
+    flags=(-n -Pn "-$t" -T4 --max-retries 1 --min-rate "$RATE" -p "$ports" "${EXTRA[@]}")
     "$LAB" truth --scan "$t" --targets "$TARGET" "$ports" >"$work/$t.truth"
 
     t0=$EPOCHREALTIME
@@ -60,7 +68,7 @@ for t in "${TYPES[@]}"; do
     ps_s=unsupported
     ps_json=()
     t0=$EPOCHREALTIME
-    if [[ -x $BIN ]] && "$LAB" exec "$BIN" "${flags[@]}" -e ps-scan0 -oJ "$work/$t.jsonl" "$TARGET" \
+    if [[ -x $BIN ]] && "$LAB" exec "$BIN" "${flags[@]}" -e "$IFACE" -oJ "$work/$t.jsonl" "$TARGET" \
         >"$work/$t.ps.out" 2>"$work/$t.ps.err"; then
         ps_s=$(seconds "$t0" "$EPOCHREALTIME")
         ps_json=("$work/$t.jsonl")
