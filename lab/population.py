@@ -5,7 +5,9 @@ The lab's target namespace answers for every address of 198.19.0.0/16 (a
 `local` route), so which hosts look alive and which ports look open, closed or
 filtered is decided entirely by an nftables ruleset.  This module both
 generates that ruleset (`nft`) and prints what a correct scanner must report
-(`truth`), so the two can never drift apart.
+(`truth`), so the two can never drift apart.  It also defines the small
+on-link LAN (198.18.1.0/24, one namespace per host behind a bridge) that
+scripts/lab builds next to the class-B (`lan`).
 
 Everything is a pure function of the host index h (the low 16 bits of the
 address) and the port, through a fixed integer hash: no random state, no seed
@@ -14,28 +16,37 @@ files, identical on every machine and every run.
 Rules (percentages are per mille of the hashed draw, see the constants):
   * a host is LIVE with 25 % probability; every packet to a dead host is
     silently dropped (ICMP echo included);
-  * a live host is FIREWALLED with 10 % probability: it drops every port
-    that is not explicitly open there (22/tcp always, every other service
-    port with 50 % probability);
-  * each (live host, lab port) gets an override with 18 % probability:
-    6 % CLOSED by a forged TCP reset (UDP: ICMP port unreachable),
-    6 % FILTERED by a silent drop, 6 % FILTERED by ICMP admin-prohibited
-    (type 3 code 13).  Overrides win over the firewalled-host default;
+  * a live host is FIREWALLED with 10 % probability: it drops every packet
+    that is not for a port explicitly open there (22/tcp always, every other
+    service port with 50 % probability), any IP protocol included;
+  * each (live host, lab port) gets an override with 24 % (TCP) / 23 % (UDP)
+    probability: 6 % CLOSED by a forged TCP reset (UDP: ICMP port
+    unreachable), 6 % FILTERED by a silent drop, 6 % FILTERED by ICMP
+    admin-prohibited (type 3 code 13), and 1 % each FILTERED by ICMP
+    net-unreachable (0), host-unreachable (1), protocol-unreachable (2),
+    port-unreachable (3, TCP only: for UDP that is the reset), net-prohibited
+    (9) and host-prohibited (10).  Overrides win over the firewalled-host
+    default;
+  * each (live host, lab TCP port) answers its resets with a non-zero TCP
+    window with 5 % probability (an nftables rewrite of the outgoing RST; a
+    Linux RST always has window 0), which nmap's window scan calls open;
+  * each (live host, lab IP protocol) gets an override with 18 %
+    probability: 6 % dropped, 6 % admin-prohibited, 1 % each net-/host-
+    unreachable, port-unreachable, net-/host-prohibited;
   * anything else is left to the kernel: open if a lab service listens on
-    the port, closed otherwise (TCP reset / ICMP port unreachable).
+    the port, closed otherwise (TCP reset / ICMP port unreachable); IP
+    protocols the kernel does not handle get ICMP protocol unreachable.
   * a few KNOWN hosts are pinned (see KNOWN below) so tests can rely on them.
 
 IPv6 (2001:db8:1::/64) is not part of the population: every address there is
 live and behaves like an unfiltered host.
 
-States and reasons are nmap's words, exactly what `nmap -Pn` reports:
-  tcp: open/syn-ack, closed/reset, filtered/no-response,
-       filtered/admin-prohibited
-  udp: open/udp-response, closed/port-unreach, open|filtered/no-response,
-       filtered/admin-prohibited
-A dead host is reported like nmap -Pn reports it: tcp filtered/no-response,
-udp open|filtered/no-response (`truth --live` lists the live hosts, and
-`--live-only` leaves the dead ones out).
+What a target sends back to each probe follows from the rules and from what
+the Linux kernel does (see `Host.response`); the state and reason a scan type
+makes of that are nmap's (see `verdict`), in nmap's words, exactly what
+`nmap -Pn --reason` reports.  `truth --scan TYPE` prints them for one of
+sS (default for TCP ports), sA, sW, sM, sN, sF, sX, sU (default for UDP
+ports) and sO.
 """
 
 import argparse
@@ -53,34 +64,104 @@ UDP_SERVICES = {53: "dnsmasq"}
 LISTENING = {"tcp": frozenset(TCP_SERVICES), "udp": frozenset(UDP_SERVICES)}
 
 # Ports that get per-host overrides.  Ports outside these lists only follow
-# the host-wide rules (dead / firewalled / kernel default).
+# the host-wide rules (dead / firewalled / kernel default).  "ip" holds the
+# IP protocol numbers with per-host overrides (never 1, 6 or 17: an override
+# there would change every TCP / UDP / ICMP answer of the host).
 LAB_PORTS = {
     "tcp": (21, 22, 25, 53, 80, 110, 443, 6379, 8080, 8443),
     "udp": (53, 123, 161),
+    "ip": (2, 4, 41, 47, 50, 51, 103, 132, 136),
 }
+
+# Actions, i.e. what the ruleset does with a packet to (host, proto, port).
+ACCEPT, RESET, DROP, ADMIN = "accept", "reset", "drop", "admin"
+NETUNREACH, HOSTUNREACH, PROTOUNREACH, PORTUNREACH = (
+    "netunreach", "hostunreach", "protounreach", "portunreach")
+NETPROHIB, HOSTPROHIB = "netprohib", "hostprohib"
+
+# The ICMP destination-unreachable rejects: nftables' name of the type, the
+# ICMP code, and nmap's reason for it.
+ICMP_REJECTS = {
+    NETUNREACH: ("net-unreachable", 0, "net-unreach"),
+    HOSTUNREACH: ("host-unreachable", 1, "host-unreach"),
+    PROTOUNREACH: ("prot-unreachable", 2, "proto-unreach"),
+    PORTUNREACH: ("port-unreachable", 3, "port-unreach"),
+    NETPROHIB: ("net-prohibited", 9, "net-prohibited"),
+    HOSTPROHIB: ("host-prohibited", 10, "host-prohibited"),
+    ADMIN: ("admin-prohibited", 13, "admin-prohibited"),
+}
+
+# Override shares, in per mille of one hashed draw per (host, proto, port),
+# taken in this order.  The first three are the lab's original shares and
+# stay first, so the hosts and ports they picked never move.
+OVERRIDE_SHARES = {
+    "tcp": ((RESET, 60), (DROP, 60), (ADMIN, 60), (NETUNREACH, 10),
+            (HOSTUNREACH, 10), (PROTOUNREACH, 10), (PORTUNREACH, 10),
+            (NETPROHIB, 10), (HOSTPROHIB, 10)),
+    "udp": ((RESET, 60), (DROP, 60), (ADMIN, 60), (NETUNREACH, 10),
+            (HOSTUNREACH, 10), (PROTOUNREACH, 10), (NETPROHIB, 10),
+            (HOSTPROHIB, 10)),
+    "ip": ((DROP, 60), (ADMIN, 60), (NETUNREACH, 10), (HOSTUNREACH, 10),
+           (PORTUNREACH, 10), (NETPROHIB, 10), (HOSTPROHIB, 10)),
+}
+# What each protocol's override sets are called in the ruleset.
+OVERRIDE_ACTIONS = {p: tuple(a for a, _ in s) for p, s in OVERRIDE_SHARES.items()}
+# The same as cumulative bounds, and their total (a draw at or above it
+# means no override, the common case).
+_OVERRIDE_BOUNDS = {}
+for _p, _shares in OVERRIDE_SHARES.items():
+    _acc, _bounds = 0, []
+    for _a, _n in _shares:
+        _acc += _n
+        _bounds.append((_acc, _a))
+    _OVERRIDE_BOUNDS[_p] = (_acc, tuple(_bounds))
 
 # Probabilities, in per mille of a hashed draw.
 LIVE_PERMILLE = 250
 FIREWALLED_PERMILLE = 100
-RESET_PERMILLE = 60
-DROP_PERMILLE = 60
-ADMIN_PERMILLE = 60
 FW_OPEN_PERMILLE = 500
+RST_WINDOW_PERMILLE = 50
 FW_ALWAYS_OPEN = (("tcp", 22),)
+# The window the rewritten resets carry (any non-zero value reads "open").
+RST_WINDOW = 8192
 
-# Actions, i.e. what the ruleset does with a packet to (host, proto, port).
-ACCEPT, RESET, DROP, ADMIN = "accept", "reset", "drop", "admin"
+# IP protocols, for the protocol scan (-sO).  Linux handles ICMP, IGMP (2),
+# TCP, UDP, PIM (103, with multicast routing) and UDP-Lite (136) itself; to
+# nmap's bare probes of IGMP, PIM and UDP-Lite it says nothing.  Every other
+# protocol gets the kernel's ICMP protocol unreachable -- except that a
+# loadable module (ipip, sit, gre, esp4, ah4, ipcomp, sctp, dccp, l2tp_ip,
+# mpls) would claim some of them on a distribution kernel; the ruleset answers
+# those itself with the same ICMP message, so the lab doesn't depend on which
+# modules the host has loaded.
+KERNEL_SILENT_PROTOCOLS = frozenset((2, 103, 136))
+KERNEL_OPTIONAL_PROTOCOLS = (4, 33, 41, 47, 50, 51, 108, 115, 132, 137)
+# nmap's -sO probes of TCP and UDP: an ACK to port 80 and an empty datagram
+# to port 40125 (DEFAULT_TCP_PROBE_PORT / DEFAULT_UDP_PROBE_PORT in nmap.h).
+# Whatever the host does with those two ports decides the protocol's state.
+IPSCAN_TCP_PORT = 80
+IPSCAN_UDP_PORT = 40125
 
-# Pinned hosts (index = low 16 bits).  Keep this documented in the report and
-# in the tests: they rely on these.
+# Pinned hosts (index = low 16 bits).  Keep this documented in lab/README.md
+# and in the tests: they rely on these.
 #   198.19.0.1  live, not firewalled, no overrides: every service open
 #   198.19.0.2  live, not firewalled, no overrides
 #   198.19.0.3  live, firewalled, only 22/tcp and 80/tcp open
-#   198.19.0.4  live, not firewalled, one override of each kind:
+#   198.19.0.4  live, not firewalled, one override of each original kind:
 #               22/tcp closed(reset), 80/tcp filtered(drop),
 #               443/tcp filtered(admin), 53/udp open|filtered(drop),
 #               161/udp filtered(admin), 6379/tcp closed(reset)
 #   198.19.0.5  dead
+#   198.19.0.10 every ICMP reject on TCP: 21 net-unreach, 22 host-unreach,
+#               25 proto-unreach, 53 port-unreach, 80 net-prohibited,
+#               110 host-prohibited, 443 admin-prohibited; on UDP:
+#               53 net-unreach, 123 host-prohibited, 161 proto-unreach
+#   198.19.0.12 resets with a window (-sW open) on 22 (listening), 25 and
+#               8080 (closed) and 110 (forged reset); 443/tcp dropped
+#   198.19.0.13 IP protocols: 2 admin-prohibited, 4 dropped, 47
+#               host-prohibited, 50 net-unreach, 51 net-prohibited,
+#               103 port-unreach, 132 host-unreach
+#   198.19.0.14 UDP: 53 host-unreach, 123 net-prohibited, 161 admin;
+#               80/tcp admin-prohibited (so -sO says 6 filtered)
 #   198.19.1.1  live, not firewalled, no overrides
 #   198.19.255.254 live, not firewalled, no overrides
 KNOWN = {
@@ -92,13 +173,30 @@ KNOWN = {
         ("tcp", 22): RESET, ("tcp", 80): DROP, ("tcp", 443): ADMIN,
         ("tcp", 6379): RESET, ("udp", 53): DROP, ("udp", 161): ADMIN}),
     0x0005: dict(live=False),
+    0x000A: dict(live=True, firewalled=False, overrides={
+        ("tcp", 21): NETUNREACH, ("tcp", 22): HOSTUNREACH,
+        ("tcp", 25): PROTOUNREACH, ("tcp", 53): PORTUNREACH,
+        ("tcp", 80): NETPROHIB, ("tcp", 110): HOSTPROHIB, ("tcp", 443): ADMIN,
+        ("udp", 53): NETUNREACH, ("udp", 123): HOSTPROHIB,
+        ("udp", 161): PROTOUNREACH}),
+    0x000C: dict(live=True, firewalled=False,
+                 overrides={("tcp", 110): RESET, ("tcp", 443): DROP},
+                 window={22, 25, 110, 8080}),
+    0x000D: dict(live=True, firewalled=False, overrides={
+        ("ip", 2): ADMIN, ("ip", 4): DROP, ("ip", 47): HOSTPROHIB,
+        ("ip", 50): NETUNREACH, ("ip", 51): NETPROHIB,
+        ("ip", 103): PORTUNREACH, ("ip", 132): HOSTUNREACH}),
+    0x000E: dict(live=True, firewalled=False, overrides={
+        ("udp", 53): HOSTUNREACH, ("udp", 123): NETPROHIB,
+        ("udp", 161): ADMIN, ("tcp", 80): ADMIN}),
     0x0101: dict(live=True, firewalled=False, overrides={}),
     0xFFFE: dict(live=True, firewalled=False, overrides={}),
 }
 
 # Salts that make each decision an independent draw.
 _SALT_LIVE, _SALT_FW, _SALT_OVR, _SALT_FWOPEN = 0x1111, 0x2222, 0x3333, 0x4444
-_PROTO_NUM = {"tcp": 6, "udp": 17}
+_SALT_WINDOW = 0x5555
+_PROTO_NUM = {"tcp": 6, "udp": 17, "ip": 0}
 
 
 def _mix32(x):
@@ -113,7 +211,7 @@ def _draw(h, salt, proto="tcp", port=0):
     """A deterministic draw in [0, 1000) for one decision about one host.
 
     Equal to _mix32(_mix32(key) ^ (port * 0x9E3779B1)) % 1000, inlined
-    because it runs ~300k times per ruleset."""
+    because it runs ~400k times per ruleset."""
     x = (h | (_PROTO_NUM[proto] << 16) | (salt << 24)) & 0xFFFFFFFF
     x = ((x ^ (x >> 16)) * 0x7FEB352D) & 0xFFFFFFFF
     x = ((x ^ (x >> 15)) * 0x846CA68B) & 0xFFFFFFFF
@@ -128,8 +226,61 @@ def _addr(h):
     return f"198.19.{h >> 8}.{h & 255}"
 
 
+# ------------------------------------------------------- scans and replies
+
+# What each scan type sends: a SYN; a segment with ACK set (-sA and -sW send
+# a bare ACK, -sM a FIN/ACK); one with neither SYN nor ACK (-sN none, -sF FIN,
+# -sX FIN/PSH/URG); a UDP datagram; one packet of each IP protocol.
+PROBE = {"sS": "syn", "sA": "ack", "sW": "ack", "sM": "ack", "sN": "bare",
+         "sF": "bare", "sX": "bare", "sU": "udp", "sO": "ip"}
+SCANS = tuple(PROBE)
+TCP_SCANS = tuple(s for s, p in PROBE.items() if p in ("syn", "ack", "bare"))
+# The protocol column of each scan type's truth lines.
+SCAN_PROTO = {s: ("udp" if s == "sU" else "ip" if s == "sO" else "tcp")
+              for s in SCANS}
+
+# What a target sends back (Host.response): one of these, an ICMP reject
+# action (ICMP_REJECTS) or None for nothing at all.
+SYNACK, RST, RST_WIN, UDP_REPLY, ECHO_REPLY = (
+    "syn-ack", "rst", "rst-window", "udp-reply", "echo-reply")
+
+_OPEN_FILTERED = ("open|filtered", "no-response")
+_FILTERED = ("filtered", "no-response")
+# nmap's reading of each reply, per scan type (ICMP rejects: see verdict()).
+_VERDICT = {
+    "sS": {SYNACK: ("open", "syn-ack"), RST: ("closed", "reset"),
+           RST_WIN: ("closed", "reset"), None: _FILTERED},
+    "sA": {RST: ("unfiltered", "reset"), RST_WIN: ("unfiltered", "reset"),
+           None: _FILTERED},
+    "sW": {RST: ("closed", "reset"), RST_WIN: ("open", "reset"), None: _FILTERED},
+    "sU": {UDP_REPLY: ("open", "udp-response"), None: _OPEN_FILTERED},
+    "sO": {ECHO_REPLY: ("open", "echo-reply"), RST: ("open", "proto-response"),
+           RST_WIN: ("open", "proto-response"), UDP_REPLY: ("open", "proto-response"),
+           None: _OPEN_FILTERED},
+}
+for _s in ("sM", "sN", "sF", "sX"):
+    _VERDICT[_s] = {RST: ("closed", "reset"), RST_WIN: ("closed", "reset"),
+                    None: _OPEN_FILTERED}
+
+
+def verdict(scan, reply):
+    """(state, reason) nmap gives a port or protocol after this reply."""
+    if reply in ICMP_REJECTS:
+        reason = ICMP_REJECTS[reply][2]
+        if scan == "sU" and reply == PORTUNREACH:
+            return ("closed", reason)
+        if scan == "sO" and reply == PROTOUNREACH:
+            return ("closed", reason)
+        if scan == "sO" and reply == PORTUNREACH:
+            return ("open", reason)  # the protocol is there, the port not
+        return ("filtered", reason)
+    return _VERDICT[scan][reply]
+
+
 class Host:
-    __slots__ = ("h", "live", "firewalled", "overrides", "fw_open")
+    __slots__ = ("h", "live", "firewalled", "overrides", "fw_open", "window")
+
+    listening = LISTENING
 
     def __init__(self, h):
         self.h = h
@@ -141,23 +292,29 @@ class Host:
         self.firewalled = False
         self.overrides = {}
         self.fw_open = frozenset()
+        self.window = frozenset()
         if not self.live:
             return
         if pinned is not None:
             self.firewalled = pinned["firewalled"]
             self.overrides = dict(pinned["overrides"])
             self.fw_open = frozenset(pinned.get("fw_open", ()))
+            self.window = frozenset(pinned.get("window", ()))
             return
         self.firewalled = _draw(h, _SALT_FW) < FIREWALLED_PERMILLE
         for proto, ports in LAB_PORTS.items():
+            total, bounds = _OVERRIDE_BOUNDS[proto]
             for port in ports:
                 r = _draw(h, _SALT_OVR, proto, port)
-                if r < RESET_PERMILLE:
-                    self.overrides[(proto, port)] = RESET
-                elif r < RESET_PERMILLE + DROP_PERMILLE:
-                    self.overrides[(proto, port)] = DROP
-                elif r < RESET_PERMILLE + DROP_PERMILLE + ADMIN_PERMILLE:
-                    self.overrides[(proto, port)] = ADMIN
+                if r >= total:
+                    continue
+                for bound, act in bounds:
+                    if r < bound:
+                        self.overrides[(proto, port)] = act
+                        break
+        self.window = frozenset(
+            port for port in LAB_PORTS["tcp"]
+            if _draw(h, _SALT_WINDOW, "tcp", port) < RST_WINDOW_PERMILLE)
         if self.firewalled:
             opened = set(FW_ALWAYS_OPEN)
             for proto, ports in LISTENING.items():
@@ -171,7 +328,8 @@ class Host:
         return _addr(self.h)
 
     def action(self, proto, port):
-        """What the target's ruleset does with a packet to this port."""
+        """What the target's ruleset does with a packet to this port (or,
+        proto "ip", to this IP protocol)."""
         if not self.live:
             return DROP
         act = self.overrides.get((proto, port))
@@ -181,103 +339,228 @@ class Host:
             return DROP
         return ACCEPT
 
+    def response(self, scan, port):
+        """What the host sends back to the probe `scan` sends to `port` (to
+        IP protocol `port` for sO): SYNACK, RST, RST_WIN, UDP_REPLY,
+        ECHO_REPLY, an ICMP reject action, or None."""
+        probe = PROBE[scan]
+        if probe == "ip":
+            return self._ip_response(port)
+        proto = "udp" if probe == "udp" else "tcp"
+        act = self.action(proto, port)
+        if act == DROP:
+            return None
+        if act in ICMP_REJECTS:
+            return act
+        if proto == "udp":
+            if act == ACCEPT and port in self.listening["udp"]:
+                return UDP_REPLY
+            return PORTUNREACH  # the kernel's, or the ruleset's "reset"
+        # Linux: a listening socket answers a SYN with a SYN-ACK, anything
+        # with ACK set with a reset, and ignores a segment with neither; with
+        # no socket, every segment but a reset gets a reset.  The ruleset's
+        # forged reset answers every segment.  A reset has window 0 unless
+        # the ruleset rewrites it.
+        if act == ACCEPT and port in self.listening["tcp"]:
+            if probe == "syn":
+                return SYNACK
+            if probe == "bare":
+                return None
+        return RST_WIN if port in self.window else RST
+
+    def _ip_response(self, proto):
+        if not self.live:
+            return None
+        if proto == 1:  # an echo request; firewalled hosts drop it
+            return None if self.firewalled else ECHO_REPLY
+        if proto == 6:
+            return self.response("sA", IPSCAN_TCP_PORT)
+        if proto == 17:
+            return self.response("sU", IPSCAN_UDP_PORT)
+        act = self.action("ip", proto)
+        if act == DROP:
+            return None
+        if act != ACCEPT:
+            return act
+        if proto in KERNEL_SILENT_PROTOCOLS:
+            return None
+        return PROTOUNREACH
+
+    def verdict(self, scan, port):
+        """(state, reason) `nmap -Pn -<scan>` reports for this port."""
+        return verdict(scan, self.response(scan, port))
+
     def state(self, proto, port):
         """(state, reason) as `nmap -Pn -sS` / `-sU` reports them."""
-        act = self.action(proto, port)
-        if act == ACCEPT:
-            act = None if port in LISTENING[proto] else RESET
-        return _STATE[proto][act]
-
-
-_STATE = {
-    "tcp": {None: ("open", "syn-ack"), RESET: ("closed", "reset"),
-            DROP: ("filtered", "no-response"),
-            ADMIN: ("filtered", "admin-prohibited")},
-    "udp": {None: ("open", "udp-response"), RESET: ("closed", "port-unreach"),
-            DROP: ("open|filtered", "no-response"),
-            ADMIN: ("filtered", "admin-prohibited")},
-}
+        return self.verdict("sS" if proto == "tcp" else "sU", port)
 
 
 def all_hosts():
     return [Host(h) for h in range(1 << 16)]
 
 
+# ------------------------------------------------------------ the LAN
+
+# An on-link segment for the scanner: ps-scan1 (198.18.1.1/24) and one
+# namespace per host, joined by a bridge.  Every host is a plain Linux kernel
+# with no firewall (ICMP rate limits lifted), listening where the table says
+# (lab/lan_listener.py: TCP accepts and closes, UDP echoes); every other
+# address of the /24 is unused and never answers ARP.
+LAN_NETWORK = ipaddress.IPv4Network("198.18.1.0/24")
+LAN_BASE = int(LAN_NETWORK.network_address)
+LAN_SCANNER = 1  # 198.18.1.1 is the scanner itself: not a target, no truth
+LAN_HOSTS = {
+    # index: (TCP listeners, UDP listeners)
+    10: ((22, 80), (7,)),
+    11: ((22, 443), ()),
+    12: ((80, 8080), ()),
+    13: ((21, 22, 25), ()),
+    20: ((22,), (7,)),
+    21: ((443, 8443), ()),
+    100: ((80, 443), (7,)),
+    254: ((22, 80, 8080), ()),
+}
+
+
+def lan_mac(i):
+    return f"02:50:53:01:00:{i:02x}"
+
+
+class LanHost(Host):
+    """A LAN address: a plain Linux host if LAN_HOSTS has it, else nobody."""
+    __slots__ = ("listening",)
+
+    def __init__(self, i):  # pylint: disable=super-init-not-called
+        self.h = i
+        self.live = i in LAN_HOSTS
+        self.firewalled = False
+        self.overrides = {}
+        self.fw_open = frozenset()
+        self.window = frozenset()
+        tcp, udp = LAN_HOSTS.get(i, ((), ()))
+        self.listening = {"tcp": frozenset(tcp), "udp": frozenset(udp)}
+
+    @property
+    def addr(self):
+        return f"198.18.1.{self.h}"
+
+
+def host_at(a):
+    """The Host (population or LAN) of integer IPv4 address a."""
+    if BASE <= a < BASE + NETWORK.num_addresses:
+        return Host(a - BASE)
+    return LanHost(a - LAN_BASE)
+
+
 # ---------------------------------------------------------------- parsing
 
-def parse_ports(spec):
-    """nmap-style port list: '21,22,80', '1-1024', 'T:21-25,U:53'.
+def parse_ports(spec, bare="tcp"):
+    """nmap-style port list: '21,22,80', '1-1024', 'T:21-25,U:53', 'P:1,6'.
 
-    A T:/U: prefix applies to its item and every following item until the
-    next prefix (as in nmap); items before any prefix are TCP.  Returns
-    {'tcp': sorted list, 'udp': sorted list}.
+    A T:/U:/P: prefix (P: IP protocols, for -sO) applies to its item and
+    every following item until the next prefix (as in nmap); items before
+    any prefix are `bare` (TCP, or IP protocols for a protocol scan alone).
+    Returns {'tcp': sorted list, 'udp': sorted list, 'ip': sorted list}.
     """
-    out = {"tcp": set(), "udp": set()}
-    proto = "tcp"
+    out = {"tcp": set(), "udp": set(), "ip": set()}
+    proto = bare
     for item in spec.split(","):
         item = item.strip()
         if not item:
             continue
         if len(item) > 1 and item[1] == ":":
             prefix = item[0].upper()
-            if prefix not in "TU":
+            if prefix not in "TUP":
                 raise ValueError(f"unsupported protocol prefix in {item!r}")
-            proto = "tcp" if prefix == "T" else "udp"
+            proto = {"T": "tcp", "U": "udp", "P": "ip"}[prefix]
             item = item[2:]
+        top = 255 if proto == "ip" else 65535
         if "-" in item:
             lo, hi = item.split("-", 1)
-            lo = int(lo) if lo else 1
-            hi = int(hi) if hi else 65535
+            lo = int(lo) if lo else (0 if proto == "ip" else 1)
+            hi = int(hi) if hi else top
         else:
             lo = hi = int(item)
-        if not (0 <= lo <= hi <= 65535):
-            raise ValueError(f"bad port range {item!r}")
+        if not (0 <= lo <= hi <= top):
+            raise ValueError(f"bad {'protocol' if proto == 'ip' else 'port'} "
+                             f"range {item!r} (0-{top})")
         out[proto].update(range(lo, hi + 1))
     return {p: sorted(v) for p, v in out.items()}
 
 
+def parse_scans(spec):
+    """'sS', 'sA,sU', 'sO' ... -> list of scan types, TCP first.  nmap allows
+    one TCP scan type at a time, plus -sU and -sO."""
+    scans = []
+    for item in spec.split(","):
+        item = item.strip().lstrip("-")
+        if item not in PROBE:
+            raise ValueError(f"unknown scan type {item!r} (one of {', '.join(SCANS)})")
+        if item not in scans:
+            scans.append(item)
+    if sum(s in TCP_SCANS for s in scans) > 1:
+        raise ValueError(f"one TCP scan type at a time, not {spec!r}")
+    return sorted(scans, key=SCANS.index)
+
+
 def parse_targets(spec):
-    """Comma-separated addresses / CIDRs inside 198.19.0.0/16 -> sorted h list."""
-    hs = set()
+    """Comma-separated addresses / CIDRs inside 198.19.0.0/16 or the LAN
+    198.18.1.0/24 -> sorted list of integer addresses.  The scanner's own
+    LAN address is left out (it has no truth)."""
+    addrs = set()
+    scanner = LAN_BASE + LAN_SCANNER
     for item in spec.split(","):
         item = item.strip()
         if not item:
             continue
         net = ipaddress.IPv4Network(item, strict=False)
-        if not net.subnet_of(NETWORK):
-            raise ValueError(f"{item} is outside the lab network {NETWORK}")
-        first = int(net.network_address) - BASE
-        hs.update(range(first, first + net.num_addresses))
-    return sorted(hs)
+        if not (net.subnet_of(NETWORK) or net.subnet_of(LAN_NETWORK)):
+            raise ValueError(f"{item} is outside the lab networks {NETWORK} "
+                             f"and {LAN_NETWORK}")
+        if net.num_addresses == 1 and int(net.network_address) == scanner:
+            raise ValueError(f"{item} is the scanner's own address (ps-scan1): "
+                             "no truth for it")
+        first = int(net.network_address)
+        addrs.update(range(first, first + net.num_addresses))
+    addrs.discard(scanner)
+    return sorted(addrs)
 
 
 # --------------------------------------------------------------- commands
 
 def cmd_truth(args):
-    hs = parse_targets(args.targets)
+    addrs = parse_targets(args.targets)
     out = sys.stdout
     pick = {"live": lambda x: x.live, "dead": lambda x: not x.live,
             "firewalled": lambda x: x.firewalled}.get(args.hosts)
     if pick is not None:
-        out.write("".join(f"{_addr(h)}\n" for h in hs if pick(Host(h))))
+        out.write("".join(f"{x.addr}\n" for x in map(host_at, addrs) if pick(x)))
         return 0
     if args.ports is None:
         raise ValueError("truth needs a port list (or --live/--dead/--firewalled)")
-    ports = parse_ports(args.ports)
-    items = [(proto, port) for proto in ("tcp", "udp") for port in ports[proto]]
-    dead_tail = [f" {proto} {port} {' '.join(_STATE[proto][DROP])}\n"
-                 for proto, port in items]
+    if args.scan is None:
+        scans = ["sS", "sU"]  # TCP ports as -sS, UDP ports as -sU
+        ports = parse_ports(args.ports)
+        if ports["ip"]:
+            raise ValueError("P: (IP protocols) needs --scan sO")
+    else:
+        scans = parse_scans(args.scan)
+        ports = parse_ports(args.ports, bare="ip" if scans == ["sO"] else "tcp")
+    items = [(scan, SCAN_PROTO[scan], port) for scan in scans
+             for port in ports[SCAN_PROTO[scan]]]
+    dead_tail = [f" {proto} {port} {' '.join(verdict(scan, None))}\n"
+                 for scan, proto, port in items]
     chunk = []
-    for h in hs:
-        host = Host(h)
-        addr = _addr(h)
+    for a in addrs:
+        host = host_at(a)
+        addr = host.addr
         if not host.live:
             if args.live_only:
                 continue
             chunk.extend(addr + tail for tail in dead_tail)
         else:
-            for proto, port in items:
-                st, why = host.state(proto, port)
+            for scan, proto, port in items:
+                st, why = host.verdict(scan, port)
                 chunk.append(f"{addr} {proto} {port} {st} {why}\n")
         if len(chunk) > 65536:
             out.write("".join(chunk))
@@ -293,28 +576,55 @@ def _elements(items):
     return "\t\telements = {\n\t\t\t" + ",\n\t\t\t".join(items) + "\n\t\t}\n"
 
 
+def _set_name(proto, act):
+    return f"{proto}_{act}"
+
+
+def _reject(proto, act):
+    """The nftables statement that carries out override `act`."""
+    if act == DROP:
+        return "drop"
+    if act == RESET:
+        return ("reject with tcp reset" if proto == "tcp"
+                else "reject with icmp type port-unreachable")
+    return f"reject with icmp type {ICMP_REJECTS[act][0]}"
+
+
+def kernel_optional_rule():
+    """The rule that answers the module-claimable IP protocols as a kernel
+    without those modules does (see KERNEL_OPTIONAL_PROTOCOLS)."""
+    protos = ", ".join(map(str, KERNEL_OPTIONAL_PROTOCOLS))
+    return f"ip protocol {{ {protos} }} reject with icmp type prot-unreachable"
+
+
 def cmd_nft(args):
     everyone = all_hosts()
     hosts = [h for h in everyone if h.live]
-    sets = {f"{p}_{a}": [] for p in ("tcp", "udp") for a in (RESET, DROP, ADMIN)}
+    sets = {_set_name(p, a): [] for p, acts in OVERRIDE_ACTIONS.items() for a in acts}
     fw_open = {"tcp": [], "udp": []}
     firewalled = []
+    window = []
     for host in hosts:
         for (proto, port), act in sorted(host.overrides.items()):
-            sets[f"{proto}_{act}"].append(f"{host.addr} . {port}")
+            sets[_set_name(proto, act)].append(f"{host.addr} . {port}")
         if host.firewalled:
             firewalled.append(host.addr)
             for proto, port in sorted(host.fw_open):
                 fw_open[proto].append(f"{host.addr} . {port}")
+        window.extend(f"{host.addr} . {port}" for port in sorted(host.window))
 
     def addr_set(name, elems):
         return (f"\tset {name} {{\n\t\ttype ipv4_addr\n"
                 f"{_elements(elems)}\t}}\n")
 
-    def pair_set(name, elems):
-        return (f"\tset {name} {{\n\t\ttype ipv4_addr . inet_service\n"
+    def pair_set(name, elems, key="inet_service"):
+        return (f"\tset {name} {{\n\t\ttype ipv4_addr . {key}\n"
                 f"{_elements(elems)}\t}}\n")
 
+    match = {"tcp": "ip daddr . tcp dport", "udp": "ip daddr . udp dport",
+             "ip": "ip daddr . ip protocol"}
+    rules = "".join(f"\t\t{match[p]} @{_set_name(p, a)} {_reject(p, a)}\n"
+                    for p, acts in OVERRIDE_ACTIONS.items() for a in acts)
     w = sys.stdout.write
     w("# Generated by lab/population.py nft -- do not edit.\n")
     w("".join(f"# population: {line}\n" for line in summary_lines(everyone)))
@@ -322,9 +632,10 @@ def cmd_nft(args):
     w(addr_set("live", (h.addr for h in hosts)))
     w(addr_set("firewalled", firewalled))
     for name, elems in sets.items():
-        w(pair_set(name, elems))
+        w(pair_set(name, elems, "inet_proto" if name.startswith("ip_") else "inet_service"))
     for proto, elems in fw_open.items():
         w(pair_set(f"{proto}_fw_open", elems))
+    w(pair_set("tcp_rst_window", window))
     # Stateless on purpose: no conntrack, so a 300k pps SYN sweep can't fill a
     # connection table, and every packet gets the same verdict as the truth.
     w(f"""\tchain input {{
@@ -335,36 +646,64 @@ def cmd_nft(args):
 \t\tmeta nfproto != ipv4 accept
 \t\tip daddr != {NETWORK} accept
 \t\tip daddr != @live drop
-\t\tip daddr . tcp dport @tcp_reset reject with tcp reset
-\t\tip daddr . tcp dport @tcp_drop drop
-\t\tip daddr . tcp dport @tcp_admin reject with icmp type admin-prohibited
-\t\tip daddr . udp dport @udp_reset reject with icmp type port-unreachable
-\t\tip daddr . udp dport @udp_drop drop
-\t\tip daddr . udp dport @udp_admin reject with icmp type admin-prohibited
-\t\tip daddr @firewalled jump firewalled
+{rules}\t\tip daddr @firewalled jump firewalled
+\t\t{kernel_optional_rule()}
 \t}}
 \tchain firewalled {{
 \t\tip daddr . tcp dport @tcp_fw_open accept
 \t\tip daddr . udp dport @udp_fw_open accept
 \t\tdrop
 \t}}
+\t# A Linux reset always has window 0; these get one, so a window scan
+\t# (-sW) calls them open.  After the TCP DNS plumbing's output chain
+\t# (priority filter), which gives port 53's resets their port back.
+\tchain output {{
+\t\ttype filter hook output priority filter + 10; policy accept;
+\t\tmeta nfproto != ipv4 accept
+\t\tip saddr != {NETWORK} accept
+\t\ttcp flags & rst == rst ip saddr . tcp sport @tcp_rst_window tcp window set {RST_WINDOW}
+\t}}
 }}
 """)
+    return 0
+
+
+def cmd_nft_lan(_args):
+    """The ruleset of one LAN host: nothing but the kernel-optional protocols."""
+    print("# Generated by lab/population.py nft-lan -- do not edit.")
+    print("table ip portsweep_lan {\n\tchain input {\n"
+          "\t\ttype filter hook input priority filter; policy accept;\n"
+          f"\t\t{kernel_optional_rule()}\n\t}}\n}}")
+    return 0
+
+
+def cmd_lan(_args):
+    """One line per LAN host for scripts/lab: INDEX ADDR MAC TCP UDP
+    (port lists comma-separated, '-' when empty)."""
+    for i, (tcp, udp) in sorted(LAN_HOSTS.items()):
+        print(i, f"198.18.1.{i}", lan_mac(i), ",".join(map(str, tcp)) or "-",
+              ",".join(map(str, udp)) or "-")
     return 0
 
 
 def summary_lines(hosts):
     live = [h for h in hosts if h.live]
     fw = [h for h in live if h.firewalled]
-    counts = {RESET: 0, DROP: 0, ADMIN: 0}
+    counts = {p: dict.fromkeys(acts, 0) for p, acts in OVERRIDE_ACTIONS.items()}
     for host in live:
-        for act in host.overrides.values():
-            counts[act] += 1
-    pairs = len(live) * sum(len(p) for p in LAB_PORTS.values())
+        for (proto, _), act in host.overrides.items():
+            counts[proto][act] += 1
+    window = sum(len(h.window) for h in live)
+
+    def line(proto, what):
+        pairs = len(live) * len(LAB_PORTS[proto])
+        return (f"{what} overrides over {pairs} live pairs: " +
+                " ".join(f"{a} {n}" for a, n in counts[proto].items()))
     return [f"hosts {len(hosts)} live {len(live)} dead {len(hosts) - len(live)} "
             f"firewalled {len(fw)}",
-            f"lab-port overrides over {pairs} live (host,port) pairs: "
-            f"reset {counts[RESET]} drop {counts[DROP]} admin {counts[ADMIN]}"]
+            line("tcp", "tcp lab-port"), line("udp", "udp lab-port"),
+            line("ip", "ip-protocol"),
+            f"tcp resets with a window: {window} (host, lab port) pairs"]
 
 
 def cmd_summary(_args):
@@ -377,7 +716,11 @@ def main(argv=None):
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("truth", help="expected state of every (addr, proto, port)")
     t.add_argument("--targets", default=str(NETWORK),
-                   help="comma-separated addresses/CIDRs (default: the /16)")
+                   help="comma-separated addresses/CIDRs in the class-B or the "
+                   "LAN (default: the class-B)")
+    t.add_argument("--scan", metavar="TYPE[,TYPE]",
+                   help=f"nmap scan type(s): {', '.join(SCANS)} (default: TCP "
+                   "ports as sS, UDP ports as sU)")
     t.add_argument("--live", dest="hosts", action="store_const", const="live",
                    help="print only the addresses of the live hosts")
     t.add_argument("--dead", dest="hosts", action="store_const", const="dead",
@@ -387,14 +730,17 @@ def main(argv=None):
                    help="print only the addresses of the firewalled hosts")
     t.add_argument("--live-only", action="store_true",
                    help="omit the lines of dead hosts")
-    t.add_argument("ports", nargs="?", help="nmap-style: 21,22 1-1024 T:21,U:53")
+    t.add_argument("ports", nargs="?",
+                   help="nmap-style: 21,22 1-1024 T:21,U:53 (sO: protocols, P:)")
     n = sub.add_parser("nft", help="print the target namespace's nftables ruleset")
     n.add_argument("--iface", default="ps-tgt0")
+    sub.add_parser("nft-lan", help="print a LAN host's nftables ruleset")
+    sub.add_parser("lan", help="the LAN hosts, for scripts/lab")
     sub.add_parser("summary", help="population counts")
     args = ap.parse_args(argv)
     try:
-        return {"truth": cmd_truth, "nft": cmd_nft,
-                "summary": cmd_summary}[args.cmd](args)
+        return {"truth": cmd_truth, "nft": cmd_nft, "nft-lan": cmd_nft_lan,
+                "lan": cmd_lan, "summary": cmd_summary}[args.cmd](args)
     except ValueError as e:
         print(f"population.py: {e}", file=sys.stderr)
         return 2

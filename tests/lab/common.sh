@@ -36,11 +36,14 @@ alive() {
     [[ -n $state && $state != Z ]]
 }
 
+# The namespaces the lab makes (scripts/lab's lab_namespaces).
+LAB_NS_RE='^(ps-scan|ps-target|ps-lan|ps-lan-h[0-9]+)$'
+
 # Every process inside the lab's namespaces (to check they die with `down`).
 lab_pids() {
     local ns
-    for ns in ps-target ps-scan; do
-        [[ -e /run/netns/$ns ]] && ip netns pids "$ns"
+    for ns in $(ip netns list | awk '{ print $1 }' | grep -E "$LAB_NS_RE"); do
+        ip netns pids "$ns"
     done
     return 0
 }
@@ -48,7 +51,7 @@ lab_pids() {
 # After `down`: no ps-* namespace, none of the given PIDs alive, no run dir.
 assert_clean() {
     local pid left
-    left=$(ip netns list | grep -E '^ps-(scan|target)\b' || true)
+    left=$(ip netns list | awk '{ print $1 }' | grep -E "$LAB_NS_RE" || true)
     [[ -z $left ]] || fail "namespaces left after down: $left"
     for pid in "$@"; do
         ! alive "$pid" || fail "process $pid survived down: $(ps -o args= -p "$pid")"

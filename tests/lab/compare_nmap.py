@@ -1,32 +1,62 @@
 #!/usr/bin/env python3
 """Compare nmap's XML report (-oX) with the lab's truth, port by port.
 
-usage: compare_nmap.py TRUTH_FILE NMAP_XML [--require-states]
+usage: compare_nmap.py TRUTH_FILE NMAP_XML [--scan TYPE] [--require-states]
 
-TRUTH_FILE holds `scripts/lab truth` lines (ADDR PROTO PORT STATE REASON).
+TRUTH_FILE holds `scripts/lab truth` lines (ADDR PROTO PORT STATE REASON),
+for the scan type(s) nmap ran: TYPE is one of sS sA sW sM sN sF sX sU sO or
+a comma list such as sS,sU (default: sS for TCP lines, sU for UDP lines).
 Every (addr, proto, port) of the truth must be reported by nmap with the same
 state and reason; ports nmap folded into "Ignored State" (<extraports>) are
 expanded from their <extrareasons ports="…">; a host nmap does not report at
-all counts as all-filtered / no-response, i.e. must be dead in the truth.
-Anything nmap reports beyond the truth is a mismatch too.
+all counts as silent (each scan type's no-response state), i.e. must be dead
+in the truth.  Anything nmap reports beyond the truth is a mismatch too.
+
+One allowance, for nmap's protocol scan (-sO) only: nmap takes any ICMP
+message from a host as proof that ICMP (protocol 1) is open if its ICMP probe
+is still waiting, and gives it the reason of whatever packet it read last
+(an ICMP error's, or "unknown-response" when that was the reset of the TCP
+probe).  So protocol 1 may read "open <any reason>" instead of "open
+echo-reply", and on a host that drops echo requests but sends ICMP errors,
+"open|filtered" and "open <any reason>" are both right.  Such lines are
+counted, not failed.
 
 --require-states also fails unless the truth itself exercises every
-state/reason of each scanned protocol, so that a degenerate population (say,
-everything filtered) cannot pass silently.
+state/reason the lab's model can produce for each scan type, so that a
+degenerate population (say, everything filtered) cannot pass silently.
 """
 
 import collections
+import os
 import sys
 import xml.etree.ElementTree as ET
 
-# How nmap -Pn reports a port it never heard back from.
-SILENT = {"tcp": ("filtered", "no-response"), "udp": ("open|filtered", "no-response")}
-ALL_STATES = {
-    "tcp": {("open", "syn-ack"), ("closed", "reset"), ("filtered", "no-response"),
-            ("filtered", "admin-prohibited")},
-    "udp": {("open", "udp-response"), ("closed", "port-unreach"),
-            ("open|filtered", "no-response"), ("filtered", "admin-prohibited")},
-}
+SRC = os.environ.get("PORTSWEEP_SOURCE_ROOT") or os.path.join(
+    os.path.dirname(os.path.realpath(__file__)), "..", "..")
+sys.path.insert(0, os.path.join(SRC, "lab"))
+sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
+import population as pop  # noqa: E402
+
+ICMP_REASONS = {r for _, _, r in pop.ICMP_REJECTS.values()}
+
+
+def possible_verdicts(scan):
+    """Every (state, reason) the lab's model can give for this scan type."""
+    replies = [pop.SYNACK, pop.RST, pop.RST_WIN, pop.UDP_REPLY, pop.ECHO_REPLY,
+               None, *pop.ICMP_REJECTS]
+    if scan == "sS":
+        replies.remove(pop.RST_WIN)  # the same verdict as RST
+    if scan == "sO":
+        replies.remove(pop.UDP_REPLY)  # nothing listens on nmap's UDP port
+    out = set()
+    for r in replies:
+        try:
+            out.add(pop.verdict(scan, r))
+        except KeyError:  # this scan can't get this reply (an ACK scan, a SYN-ACK)
+            pass
+    if scan == "sU":
+        out.discard(("filtered", "port-unreach"))  # never sent for UDP
+    return out
 
 
 def expand(ranges):
@@ -63,29 +93,54 @@ def read_nmap(path):
             for why in extra.iter("extrareasons"):
                 if why.get("ports") is None or why.get("proto") is None:
                     raise SystemExit("nmap too old: <extrareasons> lacks ports=")
+                proto = why.get("proto")
+                if proto == "n/a":  # what nmap writes for IP protocols
+                    proto = "ip"
                 for p in expand(why.get("ports")):
-                    seen[(addr, why.get("proto"), p)] = (extra.get("state"),
-                                                         why.get("reason"))
+                    seen[(addr, proto, p)] = (extra.get("state"), why.get("reason"))
     return hosts, seen
 
 
 def main(argv):
     require = "--require-states" in argv
-    args = [a for a in argv if not a.startswith("--")]
+    scans = None
+    args = []
+    it = iter(argv)
+    for a in it:
+        if a == "--scan":
+            scans = pop.parse_scans(next(it))
+        elif not a.startswith("--"):
+            args.append(a)
     if len(args) != 2:
         raise SystemExit(__doc__.split("\n\n")[1])
     truth = read_truth(args[0])
     hosts, seen = read_nmap(args[1])
+    scan_of = {"tcp": "sS", "udp": "sU", "ip": "sO"}
+    for s in scans or ():
+        scan_of[pop.SCAN_PROTO[s]] = s
+
+    # Per host, the ICMP reasons the truth says it sends (for the -sO
+    # allowance on protocol 1).
+    icmp_sent = collections.defaultdict(set)
+    for (addr, _, _), (_, reason) in truth.items():
+        if reason in ICMP_REASONS:
+            icmp_sent[addr].add(reason)
 
     bad = []
+    allowed = 0
     for key, want in sorted(truth.items(), key=lambda kv: _sort_key(kv[0])):
-        addr, proto, _ = key
+        addr, proto, port = key
         got = seen.pop(key, None)
         if got is None and addr not in hosts:
-            got = SILENT[proto]  # host not reported at all: nothing answered
-        if got != want:
-            bad.append(f"{' '.join(map(str, key))}: truth {' '.join(want)}, "
-                       f"nmap {' '.join(got) if got else 'nothing'}")
+            got = pop.verdict(scan_of[proto], None)  # host not reported: silent
+        if got == want:
+            continue
+        if (proto == "ip" and port == 1 and got is not None and got[0] == "open"
+                and (want == ("open", "echo-reply") or icmp_sent[addr])):
+            allowed += 1  # the -sO allowance (see above)
+            continue
+        bad.append(f"{' '.join(map(str, key))}: truth {' '.join(want)}, "
+                   f"nmap {' '.join(got) if got else 'nothing'}")
     for key, got in sorted(seen.items(), key=lambda kv: _sort_key(kv[0])):
         bad.append(f"{' '.join(map(str, key))}: not in truth, nmap {' '.join(got)}")
 
@@ -93,11 +148,15 @@ def main(argv):
     print(f"compared {len(truth)} (addr, proto, port) results:")
     for (proto, state, reason), n in sorted(tally.items()):
         print(f"    {proto} {state:14} {reason:17} {n}")
+    if allowed:
+        print(f"    ({allowed} ICMP protocol line(s) read from another ICMP message, "
+              "as nmap -sO does)")
     if require:
-        for proto in {k[1] for k in truth}:
-            missing = ALL_STATES[proto] - {(s, r) for p, s, r in tally if p == proto}
-            for state, reason in sorted(missing):
-                bad.append(f"truth never exercises {proto} {state} {reason}")
+        for proto in sorted({k[1] for k in truth}):
+            have = {(s, r) for p, s, r in tally if p == proto}
+            for state, reason in sorted(possible_verdicts(scan_of[proto]) - have):
+                bad.append(f"truth never exercises {scan_of[proto]} {proto} "
+                           f"{state} {reason}")
     if bad:
         print(f"{len(bad)} MISMATCHES:")
         print("\n".join("    " + b for b in bad))

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks of lab/population.py that need no root and no lab: port syntax,
-the pinned hosts, the proportions, determinism, and that the generated
-nftables ruleset encodes the same decisions as the truth."""
+the pinned hosts, each scan type's reading of them, the proportions,
+determinism, the LAN, and that the generated nftables ruleset encodes the
+same decisions as the truth."""
 
 import collections
 import contextlib
@@ -33,12 +34,15 @@ def run(*argv):
 
 
 # Port syntax (nmap's subset).
-check(pop.parse_ports("21,22,80") == {"tcp": [21, 22, 80], "udp": []}, "plain list is TCP")
+check(pop.parse_ports("21,22,80") == {"tcp": [21, 22, 80], "udp": [], "ip": []},
+      "plain list is TCP")
 check(pop.parse_ports("T:21-23,80,U:53,161")
-      == {"tcp": [21, 22, 23, 80], "udp": [53, 161]}, "T:/U: prefixes carry over")
+      == {"tcp": [21, 22, 23, 80], "udp": [53, 161], "ip": []}, "T:/U: prefixes carry over")
 check(len(pop.parse_ports("1-1024")["tcp"]) == 1024, "ranges")
 check(pop.parse_ports("U:-3")["udp"] == [1, 2, 3], "open-ended range")
-for bad in ("70000", "S:80", "5-3"):
+check(pop.parse_ports("0-3,17", bare="ip")["ip"] == [0, 1, 2, 3, 17]
+      and pop.parse_ports("T:80,P:-")["ip"] == list(range(256)), "IP protocols")
+for bad in ("70000", "S:80", "5-3", "P:256"):
     try:
         pop.parse_ports(bad)
         check(False, f"rejects {bad!r}")
@@ -49,7 +53,25 @@ try:
     check(False, "rejects targets outside the /16")
 except ValueError:
     check(True, "rejects targets outside the /16")
-check(pop.parse_targets("198.19.0.0/30,198.19.0.2") == [0, 1, 2, 3], "target list")
+B = pop.BASE
+check(pop.parse_targets("198.19.0.0/30,198.19.0.2") == [B, B + 1, B + 2, B + 3],
+      "target list")
+check(pop.parse_targets("198.18.1.0/30") == [pop.LAN_BASE, pop.LAN_BASE + 2, pop.LAN_BASE + 3],
+      "LAN targets, the scanner's own address left out")
+for bad in ("198.18.1.1", "198.18.0.0/24"):
+    try:
+        pop.parse_targets(bad)
+        check(False, f"rejects target {bad}")
+    except ValueError:
+        check(True, f"rejects target {bad}")
+check(pop.parse_scans("sU,-sA") == ["sA", "sU"] and pop.parse_scans("sO") == ["sO"],
+      "scan type lists")
+for bad in ("sS,sA", "sZ"):
+    try:
+        pop.parse_scans(bad)
+        check(False, f"rejects scan list {bad}")
+    except ValueError:
+        check(True, f"rejects scan list {bad}")
 
 # Pinned hosts.
 h1, h3, h4, h5 = (pop.Host(i) for i in (1, 3, 4, 5))
@@ -67,16 +89,69 @@ check(h4.state("tcp", 22) == ("closed", "reset")
 check(not h5.live and h5.state("tcp", 22) == ("filtered", "no-response")
       and h5.state("udp", 53) == ("open|filtered", "no-response"), "198.19.0.5 dead")
 
+# Each scan type's reading of the pinned hosts (nmap's words).
+h10, h12, h13, h14 = (pop.Host(i) for i in (10, 12, 13, 14))
+
+
+def verdicts(host, scan, ports):
+    return [" ".join(host.verdict(scan, p)) for p in ports]
+
+
+check(verdicts(h1, "sA", (22, 8080)) == ["unfiltered reset"] * 2
+      and verdicts(h4, "sA", (80, 443)) == ["filtered no-response", "filtered admin-prohibited"],
+      "-sA: every reset is unfiltered, drops and rejects filtered")
+check(verdicts(h1, "sW", (22, 8080)) == ["closed reset"] * 2
+      and verdicts(h12, "sW", (22, 25, 110, 8080, 21)) == ["open reset"] * 4 + ["closed reset"]
+      and h12.verdict("sS", 25) == ("closed", "reset"), "-sW: open only where the reset has a window")
+check(verdicts(h1, "sM", (22, 8080)) == ["closed reset"] * 2
+      and h4.verdict("sM", 80) == ("open|filtered", "no-response"), "-sM: Linux resets FIN/ACK")
+for scan in ("sN", "sF", "sX"):
+    check(verdicts(h1, scan, (22, 53, 8080)) == ["open|filtered no-response"] * 2 + ["closed reset"]
+          and h4.verdict(scan, 22) == ("closed", "reset")
+          and h4.verdict(scan, 443) == ("filtered", "admin-prohibited"),
+          f"-{scan}: listening ports silent, closed ones reset")
+check(verdicts(h10, "sS", (21, 22, 25, 53, 80, 110, 443))
+      == ["filtered net-unreach", "filtered host-unreach", "filtered proto-unreach",
+          "filtered port-unreach", "filtered net-prohibited", "filtered host-prohibited",
+          "filtered admin-prohibited"], "198.19.0.10: every ICMP reject on TCP")
+check(verdicts(h10, "sU", (53, 123, 161)) + verdicts(h14, "sU", (53, 123, 161))
+      == ["filtered net-unreach", "filtered host-prohibited", "filtered proto-unreach",
+          "filtered host-unreach", "filtered net-prohibited", "filtered admin-prohibited"],
+      "198.19.0.10 and .14: ICMP rejects on UDP")
+check(verdicts(h1, "sO", (0, 1, 2, 6, 17, 47, 103, 136, 255))
+      == ["closed proto-unreach", "open echo-reply", "open|filtered no-response",
+          "open proto-response", "open port-unreach", "closed proto-unreach",
+          "open|filtered no-response", "open|filtered no-response", "closed proto-unreach"],
+      "-sO of a plain host")
+check(verdicts(h13, "sO", (2, 4, 47, 50, 51, 103, 132))
+      == ["filtered admin-prohibited", "open|filtered no-response", "filtered host-prohibited",
+          "filtered net-unreach", "filtered net-prohibited", "open port-unreach",
+          "filtered host-unreach"], "198.19.0.13: IP protocol overrides")
+check(verdicts(h3, "sO", (1, 6, 17, 47)) == ["open|filtered no-response", "open proto-response"]
+      + ["open|filtered no-response"] * 2
+      and h14.verdict("sO", 6) == ("filtered", "admin-prohibited")
+      and h4.verdict("sO", 6) == ("open|filtered", "no-response"),
+      "-sO: TCP and UDP follow nmap's probe ports (80/tcp ACK, 40125/udp)")
+check(all(h5.verdict(s, 22) == pop.verdict(s, None) for s in pop.SCANS)
+      and pop.verdict("sX", None) == ("open|filtered", "no-response")
+      and pop.verdict("sA", None) == ("filtered", "no-response"), "dead host: silence")
+
 # Proportions and determinism.
 hosts = pop.all_hosts()
 live = [h for h in hosts if h.live]
 fw = [h for h in live if h.firewalled]
 check(0.23 < len(live) / len(hosts) < 0.27, f"~25% live ({len(live)})")
 check(0.08 < len(fw) / len(live) < 0.12, f"~10% of live firewalled ({len(fw)})")
-acts = collections.Counter(a for h in live for a in h.overrides.values())
-pairs = len(live) * sum(len(p) for p in pop.LAB_PORTS.values())
-for act in (pop.RESET, pop.DROP, pop.ADMIN):
-    check(0.05 < acts[act] / pairs < 0.07, f"~6% {act} overrides ({acts[act]})")
+acts = collections.Counter((pr, a) for h in live for (pr, _), a in h.overrides.items())
+for proto, shares in pop.OVERRIDE_SHARES.items():
+    pairs = len(live) * len(pop.LAB_PORTS[proto])
+    for act, share in shares:
+        n = acts[(proto, act)]
+        check(0.8 < n / pairs / (share / 1000) < 1.2,
+              f"~{share / 10:g}% {proto} {act} overrides ({n})")
+window = sum(len(h.window) for h in live)
+check(0.04 < window / (len(live) * len(pop.LAB_PORTS["tcp"])) < 0.06,
+      f"~5% resets with a window ({window})")
 open_svc = sum(h.state("tcp", p)[0] == "open" for h in live for p in pop.TCP_SERVICES)
 check(open_svc / (len(live) * len(pop.TCP_SERVICES)) > 0.7, "most service ports open")
 check([pop.Host(i).live for i in range(4096)] == [h.live for h in hosts[:4096]],
@@ -94,6 +169,33 @@ check(out.split() == ["198.19.0.1", "198.19.0.2", "198.19.0.3", "198.19.0.4",
                       "198.19.0.10", "198.19.0.12", "198.19.0.13", "198.19.0.14"],
       "truth --live")
 
+rc, out = run("truth", "--scan", "sO", "--targets", "198.19.0.13", "0-255")
+lines = out.splitlines()
+check(rc == 0 and len(lines) == 256 and lines[2] == "198.19.0.13 ip 2 filtered admin-prohibited",
+      "truth --scan sO prints protocols")
+rc, out = run("truth", "--scan", "sS", "--targets", "198.19.0.4", "T:22,U:53")
+check(out == "198.19.0.4 tcp 22 closed reset\n", "--scan sS leaves UDP ports out")
+rc, out = run("truth", "--scan", "sA,sU", "--targets", "198.19.0.4", "T:22,U:53")
+check(out == "198.19.0.4 tcp 22 unfiltered reset\n198.19.0.4 udp 53 open|filtered no-response\n",
+      "--scan sA,sU")
+rc, _ = run("truth", "--scan", "sS,sW", "22")
+check(rc == 2, "two TCP scan types refused")
+
+# The LAN.
+rc, out = run("truth", "--live", "--targets", "198.18.1.0/24")
+check(out.split() == [f"198.18.1.{i}" for i in sorted(pop.LAN_HOSTS)], "LAN --live")
+rc, out = run("truth", "--targets", "198.18.1.10,198.18.1.2", "T:22,23,U:7,8")
+check(out.splitlines() == ["198.18.1.2 tcp 22 filtered no-response",
+                           "198.18.1.2 tcp 23 filtered no-response",
+                           "198.18.1.2 udp 7 open|filtered no-response",
+                           "198.18.1.2 udp 8 open|filtered no-response",
+                           "198.18.1.10 tcp 22 open syn-ack", "198.18.1.10 tcp 23 closed reset",
+                           "198.18.1.10 udp 7 open udp-response",
+                           "198.18.1.10 udp 8 closed port-unreach"], "LAN truth")
+rc, out = run("lan")
+check(rc == 0 and "10 198.18.1.10 02:50:53:01:00:0a 22,80 7" in out.splitlines()
+      and "11 198.18.1.11 02:50:53:01:00:0b 22,443 -" in out.splitlines(), "lan table")
+
 # The ruleset encodes the same decisions.
 rc, nft = run("nft")
 check(rc == 0, "nft generates")
@@ -106,11 +208,15 @@ def elements(name):
 
 check(len(elements("live")) == len(live), "live set == live hosts")
 check(len(elements("firewalled")) == len(fw), "firewalled set == firewalled hosts")
-for proto in ("tcp", "udp"):
-    for act in (pop.RESET, pop.DROP, pop.ADMIN):
+for proto, acts_ in pop.OVERRIDE_ACTIONS.items():
+    for act in acts_:
         want = {f"{h.addr} . {p}" for h in live for (pr, p), a in h.overrides.items()
                 if pr == proto and a == act}
         check(elements(f"{proto}_{act}") == want, f"set {proto}_{act} == truth")
+        rule = f"@{proto}_{act} {pop._reject(proto, act)}"
+        check(rule in nft, f"rule {rule}")
+check(elements("tcp_rst_window") == {f"{h.addr} . {p}" for h in live for p in h.window},
+      "set tcp_rst_window == truth")
 check("198.19.0.3 . 22" in elements("tcp_fw_open")
       and "198.19.0.3 . 21" not in elements("tcp_fw_open"), "fw_open of 198.19.0.3")
 
