@@ -198,7 +198,13 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   rx.join();
   service();
   meter.finish();
-  if (hooks.on_tick) hooks.on_tick();
+  if (hooks.on_tick && !s.failed.load()) {
+    try {
+      hooks.on_tick();
+    } catch (const std::exception& e) {
+      s.fail(e.what());
+    }
+  }
 
   for (auto& c : s.tx) report.probes_sent += c.sent.load();
   report.frames_received = s.rx.frames.load();

@@ -43,3 +43,15 @@ repeated=$(sed -n 's/.*repeated across files \([0-9]*\).*/\1/p' compare.txt)
 (( repeated * 100 <= first )) || fail "$repeated results were found by both runs: the resume re-sent answered probes"
 grep -q "done: 65536 IP addresses" resumed.out || fail "the resumed run's report does not cover the whole scan"
 echo "ok   the resumed run's output equals the truth; $repeated results repeated"
+
+# A full disk inside a running scan (-oJ /dev/full) stops it cleanly: a clear
+# line, exit 1, the other outputs closed and valid, a resume file written.
+mkdir full && cd full
+rc=0
+"$LAB" exec "$BIN" -sS -n -Pn -p "$ports" --rate 50000 -e ps-scan0 -oJ /dev/full -oX full.xml 198.19.0.0/16 \
+  > full.out 2> full.err || rc=$?
+[[ $rc == 1 ]] || { cat full.err; fail "a scan writing to a full disk exited $rc, expected 1"; }
+grep -q "the scan stopped: .*/dev/full.*No space left on device" full.err || { cat full.err; fail "no clear line about the full disk"; }
+xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd full.xml || fail "the XML of the stopped scan is not valid"
+[[ -s portsweep.resume ]] || fail "the stopped scan wrote no resume file"
+echo "ok   a full disk stops the scan cleanly: exit 1, valid XML, a resume file"
