@@ -1,0 +1,104 @@
+#pragma once
+// PacketIo backends for the loop benchmarks: the cheapest sink and source a
+// loop can be given, so a benchmark measures the engine's loop and not the
+// backend (MockIo takes a mutex and copies every frame into a vector).
+//
+//   NullIo    send_burst counts frames and bytes and copies nothing;
+//             recv_burst returns 0 at once. No locks, no allocation.
+//   ReplayIo  a NullIo whose recv_burst hands out a prebuilt array of reply
+//             frames, one burst at a time, then sets a stop flag (the RX
+//             loop's stop_rx) and returns 0, so run_rx_thread returns once
+//             the array has been read. rewind() replays it.
+//
+// Each queue's counters have one writer (the thread driving that queue) and
+// sit in their own cache line; stats() may read them from anywhere.
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/packet_io.hpp"
+
+namespace portsweep::bench {
+
+class NullIo : public PacketIo {
+ public:
+  explicit NullIo(unsigned tx_queues) : queues_(tx_queues) {}
+
+  std::string_view backend() const noexcept override { return "null"; }
+  unsigned tx_queues() const noexcept override { return static_cast<unsigned>(queues_.size()); }
+
+  size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept override {
+    Queue& q = queues_[queue];
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; ++i) bytes += frames[i].len;
+    // One writer per queue: a plain load and store, no locked instruction.
+    q.frames.store(q.frames.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    q.bytes.store(q.bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
+    q.calls.store(q.calls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return n;
+  }
+
+  size_t recv_burst(RxFrame*, size_t, int) noexcept override { return 0; }
+
+  IoStats stats() const override {
+    IoStats s;
+    for (const Queue& q : queues_) {
+      s.tx_packets += q.frames.load(std::memory_order_relaxed);
+      s.tx_bytes += q.bytes.load(std::memory_order_relaxed);
+    }
+    return s;
+  }
+
+  bool failed() const noexcept override { return false; }
+  std::string failure_message() const override { return {}; }
+  void close() override {}
+
+  uint64_t frames(unsigned queue) const noexcept { return queues_[queue].frames.load(std::memory_order_relaxed); }
+  uint64_t calls(unsigned queue) const noexcept { return queues_[queue].calls.load(std::memory_order_relaxed); }
+
+ private:
+  struct alignas(64) Queue {
+    std::atomic<uint64_t> frames{0};
+    std::atomic<uint64_t> bytes{0};
+    std::atomic<uint64_t> calls{0};
+  };
+  std::vector<Queue> queues_;
+};
+
+class ReplayIo final : public NullIo {
+ public:
+  // `frames` point into memory the caller keeps alive.
+  ReplayIo(unsigned tx_queues, std::vector<RxFrame> frames, size_t rx_burst = IoConfig{}.rx_burst)
+      : NullIo(tx_queues), frames_(std::move(frames)), rx_burst_(rx_burst) {}
+
+  // Starts the replay over; `done` is set when the last frame has been read.
+  void rewind(std::atomic<bool>* done) noexcept {
+    next_ = 0;
+    done_ = done;
+  }
+
+  size_t recv_burst(RxFrame* out, size_t max, int) noexcept override {
+    const size_t n = std::min({max, rx_burst_, frames_.size() - next_});
+    if (n == 0) {
+      if (done_) done_->store(true, std::memory_order_relaxed);
+      return 0;
+    }
+    std::memcpy(out, frames_.data() + next_, n * sizeof(RxFrame));
+    next_ += n;
+    return n;
+  }
+
+  size_t size() const noexcept { return frames_.size(); }
+
+ private:
+  std::vector<RxFrame> frames_;
+  size_t rx_burst_;
+  size_t next_ = 0;
+  std::atomic<bool>* done_ = nullptr;
+};
+
+}  // namespace portsweep::bench
