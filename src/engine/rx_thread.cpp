@@ -57,12 +57,19 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
     }
 
     size_t n_answers = 0;
+    uint64_t rejected = 0, duplicates = 0, results = 0;
+    // Counters once per burst: each is a locked add on a shared line.
+    const auto count = [&] {
+      if (rejected) rx.rejected.fetch_add(rejected, std::memory_order_relaxed);
+      if (duplicates) rx.duplicates.fetch_add(duplicates, std::memory_order_relaxed);
+      rx.results.fetch_add(results, std::memory_order_relaxed);
+    };
     const int64_t now_ns = monotonic_ns();
     for (size_t j = 0; j < m; ++j) {
       if (!done[j]) continue;
       ReplyOutcome& o = outcomes[j];
       if (o.verdict == ReplyVerdict::Rejected) {
-        rx.rejected.fetch_add(1, std::memory_order_relaxed);
+        ++rejected;
         continue;
       }
       if (o.verdict != ReplyVerdict::Result) continue;
@@ -78,18 +85,19 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       int64_t index = s.layout.index_of(s.layout.modules()[k]->proto, r.ip, r.port);
       if (index < 0) continue;  // a valid cookie for something we did not probe: ignore
       if (s.answered.mark(static_cast<uint64_t>(index))) {
-        rx.duplicates.fetch_add(1, std::memory_order_relaxed);
+        ++duplicates;
         continue;
       }
       s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
       const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl};
       while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
-        if (s.stop_rx.load(std::memory_order_relaxed)) return;
+        if (s.stop_rx.load(std::memory_order_relaxed)) return count();
         std::this_thread::yield();
       }
-      rx.results.fetch_add(1, std::memory_order_relaxed);
+      ++results;
     }
+    count();
     if (n_answers) {
       size_t sent = 0;
       for (int tries = 0; sent < n_answers && tries < 64; ++tries)
