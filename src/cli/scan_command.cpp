@@ -277,8 +277,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
 
   // The I/O session stays open for the stages after the sweep; it is closed
-  // once, when the process is done with the network.
+  // once, when the process is done with the network. -sV talks through the
+  // kernel's own sockets, though, and a kernel-bypass backend (DPDK over
+  // AF_XDP) keeps the interface's traffic from the kernel while it is open:
+  // it lets go before -sV runs.
   bool detection_interrupted = false;
+  if (probe_db && !report.stopped_early && io->backend() == "dpdk") io->close();
   if (probe_db && !report.stopped_early) {
     ServiceStageOptions stage;
     stage.detect = detect_options_for(o);
