@@ -208,6 +208,14 @@ Route parse_route(const nlmsghdr* m, uint32_t* table) {
 
 }  // namespace
 
+bool Neighbour::is_fresh() const noexcept {
+  return mac && (state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP)) != 0;
+}
+
+bool Neighbour::is_unconfirmed() const noexcept {
+  return mac && (state & (NUD_STALE | NUD_DELAY | NUD_PROBE)) != 0;
+}
+
 std::vector<Link> dump_links() {
   return dump<ifinfomsg, Link>(RTM_GETLINK, AF_UNSPEC, "interface list",
                                [](const nlmsghdr* m, std::vector<Link>& out) {
@@ -255,6 +263,12 @@ std::vector<Ipv4Address> dump_ipv4_addresses() {
 }
 
 std::vector<Route> dump_ipv4_routes() {
+  auto routes = dump_ipv4_lookup_routes();
+  std::erase_if(routes, [](const Route& r) { return r.table != RT_TABLE_MAIN; });
+  return routes;
+}
+
+std::vector<Route> dump_ipv4_lookup_routes() {
   return dump<rtmsg, Route>(RTM_GETROUTE, AF_INET, "routing table",
                             [](const nlmsghdr* m, std::vector<Route>& out) {
     if (m->nlmsg_type != RTM_NEWROUTE) return;
@@ -262,7 +276,8 @@ std::vector<Route> dump_ipv4_routes() {
     if (rt->rtm_family != AF_INET || (rt->rtm_flags & RTM_F_CLONED) != 0) return;
     uint32_t table = 0;
     Route r = parse_route(m, &table);
-    if (table == RT_TABLE_MAIN) out.push_back(r);
+    r.table = table;
+    if (table == RT_TABLE_MAIN || table == RT_TABLE_LOCAL) out.push_back(r);
   });
 }
 
@@ -297,11 +312,18 @@ std::optional<Route> lookup_route(uint32_t dst, int oif) {
 std::optional<Neighbour> find_neighbour(int ifindex, uint32_t ip) {
   // A dump rather than a single get: RTM_GETNEIGH for one entry needs newer
   // kernels, and neighbour tables are small.
-  auto all = dump<ndmsg, Neighbour>(RTM_GETNEIGH, AF_INET, "neighbour table",
-                                    [&](const nlmsghdr* m, std::vector<Neighbour>& out) {
+  for (auto& n : dump_neighbours(ifindex)) {
+    if (n.address == ip) return std::move(n);
+  }
+  return std::nullopt;
+}
+
+std::vector<Neighbour> dump_neighbours(int ifindex) {
+  return dump<ndmsg, Neighbour>(RTM_GETNEIGH, AF_INET, "neighbour table",
+                                [&](const nlmsghdr* m, std::vector<Neighbour>& out) {
     if (m->nlmsg_type != RTM_NEWNEIGH) return;
     const auto* nd = reinterpret_cast<const ndmsg*>(NLMSG_DATA(m));
-    if (nd->ndm_family != AF_INET || nd->ndm_ifindex != ifindex) return;
+    if (nd->ndm_family != AF_INET || (ifindex != 0 && nd->ndm_ifindex != ifindex)) return;
     Neighbour n;
     n.ifindex = nd->ndm_ifindex;
     n.state = nd->ndm_state;
@@ -315,10 +337,8 @@ std::optional<Neighbour> find_neighbour(int ifindex, uint32_t ip) {
         default: break;
       }
     });
-    if (has_dst && n.address == ip) out.push_back(std::move(n));
+    if (has_dst) out.push_back(std::move(n));
   });
-  if (all.empty()) return std::nullopt;
-  return all.front();
 }
 
 }  // namespace portsweep::netlink

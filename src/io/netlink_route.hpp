@@ -36,6 +36,7 @@ struct Route {
   uint32_t prefsrc = 0;  // 0: kernel did not name one
   uint32_t metric = 0;
   uint8_t type = 0;      // RTN_*
+  uint32_t table = 0;    // RT_TABLE_* (RT_TABLE_MAIN, RT_TABLE_LOCAL, ...)
 };
 
 struct Neighbour {
@@ -43,12 +44,25 @@ struct Neighbour {
   uint32_t address = 0;
   std::optional<MacAddr> mac;
   uint16_t state = 0;    // NUD_*
+
+  // The kernel vouches for the MAC right now (REACHABLE, PERMANENT, NOARP).
+  // A STALE entry's MAC may be out of date (the kernel would re-check it
+  // before its own next use), and a scanner bypasses the kernel, so it
+  // checks such an entry itself.
+  bool is_fresh() const noexcept;
+  // STALE, DELAY or PROBE: heard from recently but not confirmed; worth
+  // using only when the address does not answer ARP now.
+  bool is_unconfirmed() const noexcept;
 };
 
 std::vector<Link> dump_links();
 std::vector<Ipv4Address> dump_ipv4_addresses();
 // IPv4 routes of the main table, as `ip route` shows them.
 std::vector<Route> dump_ipv4_routes();
+// IPv4 routes of the local and main tables, the two the kernel's default
+// rules consult (local first, for our own and broadcast addresses), each
+// tagged with its table: what a scan needs to route every target in one dump.
+std::vector<Route> dump_ipv4_lookup_routes();
 
 // Asks the kernel which route it would use to reach dst (like `ip route get`),
 // optionally forced out of interface oif, in which case a destination without
@@ -57,5 +71,7 @@ std::optional<Route> lookup_route(uint32_t dst, int oif = 0);
 
 // The neighbour table entry for ip on ifindex, whatever its state.
 std::optional<Neighbour> find_neighbour(int ifindex, uint32_t ip);
+// Every IPv4 neighbour table entry on ifindex (0: on every interface), in one dump.
+std::vector<Neighbour> dump_neighbours(int ifindex);
 
 }  // namespace portsweep::netlink

@@ -1,7 +1,5 @@
 #include "io/scan_path.hpp"
 
-#include <linux/neighbour.h>
-
 #include "common/error.hpp"
 #include "io/arp_resolver.hpp"
 #include "io/interface_info.hpp"
@@ -21,49 +19,69 @@ std::string interface_names() {
   return names;
 }
 
-InterfaceInfo interface_by_name(const std::string& name) {
-  if (auto info = find_interface(name)) return std::move(*info);
-  throw RuntimeFailure("there is no interface named \"" + name + "\"; the interfaces are: " +
-                       interface_names() + ".");
-}
-
-// Entries the kernel vouches for right now. A STALE entry's MAC may be out of
-// date (the kernel would re-check it before its own next use), and we bypass
-// the kernel, so we check it ourselves.
-bool is_fresh(uint16_t state) {
-  return (state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP)) != 0;
-}
-
-bool is_usable_if_unconfirmed(uint16_t state) {
-  return (state & (NUD_STALE | NUD_DELAY | NUD_PROBE)) != 0;
-}
 
 MacAddr next_hop_mac(const InterfaceInfo& iface, uint32_t src_ip, uint32_t next_hop) {
   if (!iface.uses_arp) return MacAddr{};
   auto entry = netlink::find_neighbour(iface.index, next_hop);
-  if (entry && entry->mac && is_fresh(entry->state)) return *entry->mac;
+  if (entry && entry->is_fresh()) return *entry->mac;
   ArpQuery query{iface.name, iface.index, iface.mac.value_or(MacAddr{}), src_ip, next_hop};
   const auto timeout = std::chrono::seconds(1);
   const unsigned attempts = 3;
   if (auto mac = try_arp_resolve(query, timeout, attempts)) return *mac;
   // The host did not answer our ARP just now, but the kernel heard from it
   // recently: better to use that than to give up (ARP replies get rate-limited).
-  if (entry && entry->mac && is_usable_if_unconfirmed(entry->state)) return *entry->mac;
+  if (entry && entry->is_unconfirmed()) return *entry->mac;
   throw no_arp_reply(query, timeout, attempts);
 }
 
 }  // namespace
 
+InterfaceInfo usable_interface(const std::string& name) {
+  auto info = find_interface(name);
+  if (!info) {
+    throw RuntimeFailure("there is no interface named \"" + name + "\"; the interfaces are: " +
+                         interface_names() + ".");
+  }
+  if (!info->up) {
+    throw RuntimeFailure("interface \"" + info->name +
+                         "\" is down; bring it up or pick another with -e.");
+  }
+  return std::move(*info);
+}
+
+ScanPath interface_path(const InterfaceInfo& iface, std::optional<uint32_t> src_ip,
+                        uint32_t preferred_src) {
+  ScanPath path;
+  path.iface = iface.name;
+  path.ifindex = iface.index;
+  path.mtu = iface.mtu;
+  if (iface.uses_arp && !iface.mac) {
+    throw RuntimeFailure("interface \"" + iface.name +
+                         "\" has no MAC address; give another with -e.");
+  }
+  if (!iface.loopback && !iface.is_ethernet()) {
+    throw RuntimeFailure("interface \"" + iface.name +
+                         "\" is not an Ethernet interface; portsweep writes Ethernet frames, "
+                         "so give another with -e.");
+  }
+  path.src_mac = iface.mac.value_or(MacAddr{});
+
+  if (src_ip) {
+    path.src_ip = *src_ip;
+  } else if (preferred_src != 0) {
+    path.src_ip = preferred_src;
+  } else if (!iface.ipv4.empty()) {
+    path.src_ip = iface.ipv4.front().address;
+  } else {
+    throw RuntimeFailure("interface \"" + iface.name + "\" has no IPv4 address: give -S ADDR.");
+  }
+  return path;
+}
+
 ScanPath resolve_scan_path(const ScanPathRequest& request) {
   const uint32_t target = request.first_target;
   std::optional<InterfaceInfo> iface;
-  if (request.iface) {
-    iface = interface_by_name(*request.iface);
-    if (!iface->up) {
-      throw RuntimeFailure("interface \"" + iface->name +
-                           "\" is down; bring it up or pick another with -e.");
-    }
-  }
+  if (request.iface) iface = usable_interface(*request.iface);
 
   // With -e the kernel is asked for a route out of that interface; it treats
   // a target it has no route for there as on-link, which is what -e means.
@@ -83,31 +101,7 @@ ScanPath resolve_scan_path(const ScanPathRequest& request) {
     }
   }
 
-  ScanPath path;
-  path.iface = iface->name;
-  path.ifindex = iface->index;
-  path.mtu = iface->mtu;
-  if (iface->uses_arp && !iface->mac) {
-    throw RuntimeFailure("interface \"" + iface->name +
-                         "\" has no MAC address; give another with -e.");
-  }
-  if (!iface->loopback && !iface->is_ethernet()) {
-    throw RuntimeFailure("interface \"" + iface->name +
-                         "\" is not an Ethernet interface; portsweep writes Ethernet frames, "
-                         "so give another with -e.");
-  }
-  path.src_mac = iface->mac.value_or(MacAddr{});
-
-  if (request.src_ip) {
-    path.src_ip = *request.src_ip;
-  } else if (route->prefsrc != 0) {
-    path.src_ip = route->prefsrc;
-  } else if (!iface->ipv4.empty()) {
-    path.src_ip = iface->ipv4.front().address;
-  } else {
-    throw RuntimeFailure("interface \"" + iface->name + "\" has no IPv4 address: give -S ADDR.");
-  }
-
+  ScanPath path = interface_path(*iface, request.src_ip, route->prefsrc);
   path.via_gateway = route->gateway != 0;
   path.next_hop_ip = path.via_gateway ? route->gateway : target;
   path.next_hop_mac = next_hop_mac(*iface, path.src_ip, path.next_hop_ip);

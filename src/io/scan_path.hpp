@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "io/interface_info.hpp"
 #include "io/mac_addr.hpp"
 
 namespace portsweep {
@@ -31,5 +32,17 @@ struct ScanPathRequest {
 // e.g. "no route to 198.19.0.1: give -e IFACE." or
 // "no ARP reply from 198.18.0.2 on ps-scan0 ...".
 ScanPath resolve_scan_path(const ScanPathRequest& request);
+
+// The two halves of resolve_scan_path that do not depend on a next hop, for
+// resolvers that find next hops their own way (io/next_hop_plan.hpp).
+//
+// The interface named by -e: it must exist and be up.
+InterfaceInfo usable_interface(const std::string& name);
+// Checks that iface can carry the scan's frames (Ethernet or loopback, a MAC
+// where ARP is used) and fills iface, ifindex, src_mac, mtu and src_ip: src_ip
+// (-S) if given, else preferred_src if not 0, else the interface's first
+// address. Leaves the next-hop fields alone.
+ScanPath interface_path(const InterfaceInfo& iface, std::optional<uint32_t> src_ip,
+                        uint32_t preferred_src);
 
 }  // namespace portsweep
