@@ -77,17 +77,36 @@ ScanScope resolve_scope(const ScanOptions& o) {
   return scope;
 }
 
+namespace {
+
+std::optional<uint32_t> source_ip(const ScanOptions& o) {
+  if (o.source_ip.empty()) return std::nullopt;
+  auto ip = parse_target_spec(o.source_ip);
+  if (ip.ranges.size() != 1 || ip.ranges[0].first != ip.ranges[0].last)
+    throw UsageError("invalid -S \"" + o.source_ip + "\": expected one IPv4 address");
+  return ip.ranges[0].first;
+}
+
+}  // namespace
+
 ScanPath resolve_path(const ScanOptions& o, const ScanScope& scope) {
   ScanPathRequest req;
   if (!o.interface.empty()) req.iface = o.interface;
-  if (!o.source_ip.empty()) {
-    auto ip = parse_target_spec(o.source_ip);
-    if (ip.ranges.size() != 1 || ip.ranges[0].first != ip.ranges[0].last)
-      throw UsageError("invalid -S \"" + o.source_ip + "\": expected one IPv4 address");
-    req.src_ip = ip.ranges[0].first;
-  }
+  req.src_ip = source_ip(o);
   req.first_target = scope.targets.addresses.at(0);
   return resolve_scan_path(req);
+}
+
+NextHopRequest next_hop_request(const ScanOptions& o, const ScanScope& scope) {
+  NextHopRequest req;
+  req.targets = &scope.targets.addresses;
+  if (!o.interface.empty()) req.iface = o.interface;
+  req.src_ip = source_ip(o);
+  // ARP requests are packets too: a slow scan asks slowly.
+  for (const auto& limit : {o.rate, o.max_rate}) {
+    if (limit && *limit > 0 && *limit < req.arp.rate_pps) req.arp.rate_pps = *limit;
+  }
+  return req;
 }
 
 }  // namespace portsweep

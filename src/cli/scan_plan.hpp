@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/scan_options.hpp"
+#include "io/next_hop_plan.hpp"
 #include "io/scan_path.hpp"
 #include "ports/port_set.hpp"
 #include "ports/services_db.hpp"
@@ -34,5 +35,11 @@ ScanScope resolve_scope(const ScanOptions& options);
 // honouring -e and -S. Throws UsageError for a bad -S, RuntimeFailure when
 // there is no route or no ARP answer.
 ScanPath resolve_path(const ScanOptions& options, const ScanScope& scope);
+
+// What resolve_next_hops() needs to find every target's next hop: the
+// scope's targets (the request points into `scope`, which must outlive it),
+// -e, -S, and ARP paced no faster than --rate or --max-rate allow. Throws
+// UsageError for a bad -S.
+NextHopRequest next_hop_request(const ScanOptions& options, const ScanScope& scope);
 
 }  // namespace portsweep
