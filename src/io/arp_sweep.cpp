@@ -235,7 +235,10 @@ namespace {
 class ArpSocket {
  public:
   ArpSocket(const std::string& iface, int ifindex) : iface_(iface) {
-    fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP));
+    // Protocol 0 here and ETH_P_ARP at bind: a socket opened with a protocol
+    // starts receiving from every interface at once, and moving it to one
+    // interface then waits for an RCU grace period (milliseconds).
+    fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd_ < 0) {
       const int err = errno;
       throw RuntimeFailure("cannot open a packet socket on " + iface + " to send ARP: " +

@@ -278,6 +278,7 @@ NextHopPlan resolve_next_hops(const NextHopRequest& request) {
 
   std::vector<FoundMac> found;
   ArpSweepStats arp_stats;
+  double arp_ms = 0;
   if (iface->uses_arp) {
     std::vector<uint32_t> gateways, wanted;
     for (const auto& s : segments) {
@@ -319,7 +320,9 @@ NextHopPlan resolve_next_hops(const NextHopRequest& request) {
 
     const SweepClock clock = SweepClock::now();
     ArpSweep sweep(std::move(ask), path.src_mac, path.src_ip, request.arp, clock.steady_ns);
+    const auto arp_start = Clock::now();
     run_arp_sweep(sweep, iface->name, iface->index);
+    arp_ms = micros_since(arp_start) / 1000;
     for (const auto& e : sweep.entries()) {
       if (e.answered) {
         found.push_back({e.ip, e.mac, OnLinkHost::Source::ArpReply,
@@ -349,6 +352,7 @@ NextHopPlan resolve_next_hops(const NextHopRequest& request) {
   plan.counts_.arp = arp_stats;
   plan.counts_.arp_requests_per_address = 1 + request.arp.retries;
   plan.counts_.route_split_us = split_us;
+  plan.counts_.arp_ms = arp_ms;
   plan.counts_.total_ms = micros_since(start) / 1000;
   return plan;
 }

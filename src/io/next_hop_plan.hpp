@@ -86,7 +86,8 @@ struct NextHopCounts {
   unsigned gateways = 0;            // distinct gateways used
   ArpSweepStats arp;                // the sweep's requests, answers and ignored frames
   unsigned arp_requests_per_address = 0;
-  double route_split_us = 0;        // dumping nothing: the split alone
+  double route_split_us = 0;        // the split alone, dumps not included
+  double arp_ms = 0;                // the ARP sweep, socket set-up included
   double total_ms = 0;              // the whole resolve, dumps and ARP included
 };
 
