@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Next hops per target, resolved in the lab's scanner namespace by
+# portsweep-next-hops (io/next_hop_plan.hpp):
+#   198.19.0.0/16  routed through 198.18.0.2: one segment, one MAC, no ARP per address
+#   198.18.0.0/24  on-link: .2 answers ARP, .1 is ours, .0 and .255 are never
+#                  asked, every other address is asked 3 times and stays silent
+#   198.20.0.1     inside 198.18.0.0/15 but without a route in the lab: unroutable
+# A packet socket in ps-target records every ARP request that reaches the
+# target side, so "never asked" is checked on the wire, and nmap's ARP ping
+# of the /24 must find the same hosts.
+# shellcheck source=tests/lab/common.sh
+source "$(dirname "$(readlink -f "$0")")/common.sh"
+
+TOOL=${PORTSWEEP_NEXT_HOPS:-$SRC/build/tests/lab/portsweep-next-hops}
+if [[ ! -x $TOOL ]]; then
+    echo "SKIP: no portsweep-next-hops at $TOOL"
+    exit 77
+fi
+if [[ -x /usr/bin/python3 ]]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+GW_MAC=02:50:53:00:00:02
+
+"$LAB" up
+
+# Every ARP message on the target's side of the veth: "who-has ADDR tell
+# SENDER", and the target's answers with their bytes.
+"$LAB" exec true # the namespaces exist
+ip netns exec ps-target "$PYTHON" -u - "$work/capture.ready" >"$work/arp.log" <<'PY' &
+import socket, struct, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+s.bind(("ps-tgt0", 0))
+open(sys.argv[1], "w").close()
+while True:
+    f = s.recv(2048)
+    if len(f) < 42 or f[12:14] != b"\x08\x06":
+        continue
+    op, = struct.unpack("!H", f[20:22])
+    if op == 1:
+        print("who-has", socket.inet_ntoa(f[38:42]), "tell", socket.inet_ntoa(f[28:32]))
+    elif op == 2:
+        print("reply", socket.inet_ntoa(f[28:32]), "to", socket.inet_ntoa(f[38:42]), f.hex())
+PY
+capture_pid=$!
+for _ in $(seq 100); do [[ -e $work/capture.ready ]] && break; sleep 0.05; done
+[[ -e $work/capture.ready ]] || fail "the ARP capture in ps-target did not start"
+
+# Runs the tool in the scanner namespace with a cold neighbour table, so every
+# MAC comes from our own ARP sweep.
+resolve() {
+    ip -n ps-scan neigh flush dev ps-scan0
+    resolve_warm "$@"
+}
+# The same, with the neighbour table as it is.
+resolve_warm() {
+    local out=$1
+    shift
+    "$LAB" exec "$TOOL" "$@" >"$work/$out" 2>"$work/$out.err" ||
+        fail "portsweep-next-hops $* failed: $(cat "$work/$out.err")"
+    grep -v '^host .* silent$' "$work/$out" | sed "s/^/   $out: /"
+}
+expect_line() { # FILE LINE
+    grep -qxF -- "$2" "$work/$1" ||
+        fail "$1: no line \"$2\"; the ${2%% *} lines: $(grep -F -- "${2%% *} " "$work/$1" | head -5)"
+}
+expect_count() { # FILE PATTERN N
+    local n
+    n=$(grep -cE -- "$2" "$work/$1" || true)
+    [[ $n -eq $3 ]] || fail "$1: $n lines match /$2/, expected $3"
+}
+
+echo "== the routed class B: one segment, one MAC"
+resolve routed --repeat 20 --mac-of 198.19.0.0 --mac-of 198.19.255.255 198.19.0.0/16
+expect_line routed "plan uniform segments 1 lookup_bytes $(grep -oE 'lookup_bytes [0-9]+' "$work/routed" | cut -d' ' -f2)"
+expect_line routed "segment first 198.19.0.0 index 0 count 65536 gateway 198.18.0.2"
+expect_line routed "mac-of 198.19.0.0 $GW_MAC"
+expect_line routed "mac-of 198.19.255.255 $GW_MAC"
+expect_line routed "interface ps-scan0 src 198.18.0.1 mac 02:50:53:00:00:01"
+expect_count routed '^warning ' 0
+bytes=$(grep -oE 'lookup_bytes [0-9]+' "$work/routed" | cut -d' ' -f2)
+((bytes < 64)) || fail "a routed /16 holds $bytes bytes of lookup"
+echo "ok   198.19.0.0/16: one segment through 198.18.0.2 ($GW_MAC), $bytes bytes of lookup"
+
+echo "== the on-link /24"
+resolve onlink --hosts --mac-of 198.18.0.2 --mac-of 198.18.0.3 --mac-of 198.18.0.255 198.18.0.0/24
+expect_line onlink "counts targets 256 via_gateway 0 on_link 255 answered 1 known 0 silent 252 not_asked 2 unroutable 1 gateways 0"
+grep -qE "^host 198\.18\.0\.2 $GW_MAC arp-response latency_us [0-9]+ reply_time_us [0-9]+$" "$work/onlink" ||
+    fail "198.18.0.2 is not reported up by arp-response"
+expect_line onlink "host 198.18.0.0 not-asked"
+expect_line onlink "host 198.18.0.255 not-asked"
+expect_count onlink '^host 198\.18\.0\.[0-9]+ silent$' 252
+expect_line onlink "segment first 198.18.0.1 index 1 count 1 unroutable local-address"
+expect_line onlink "mac-of 198.18.0.2 $GW_MAC"
+expect_line onlink "mac-of 198.18.0.3 none"
+expect_line onlink "mac-of 198.18.0.255 none"
+expect_line onlink "warning 252 on-link targets on ps-scan0 did not answer ARP (3 requests each) and are skipped (e.g. 198.18.0.3)."
+grep -qE '^arp requests 757 replies 1 .* timed_out 0$' "$work/onlink" ||
+    fail "expected 253 addresses asked, .2 once and 252 three times: $(grep '^arp ' "$work/onlink")"
+echo "ok   198.18.0.0/24: .2 answered, 252 silent after 3 requests, .0 and .255 not asked, .1 is ours"
+
+echo "== a target without a route"
+resolve mixed -e ps-scan0 --mac-of 198.20.0.1 --mac-of 198.19.7.7 --mac-of 198.18.0.2 \
+    198.18.0.0/24 198.19.0.0/16 198.20.0.1
+expect_line mixed "segment first 198.20.0.1 index 65792 count 1 unroutable no-route"
+expect_line mixed "mac-of 198.20.0.1 none"
+expect_line mixed "mac-of 198.19.7.7 $GW_MAC"
+expect_line mixed "mac-of 198.18.0.2 $GW_MAC"
+expect_line mixed "counts targets 65793 via_gateway 65536 on_link 255 answered 1 known 0 silent 252 not_asked 2 unroutable 2 gateways 1"
+expect_line mixed "warning 2 targets cannot be sent to from ps-scan0 and are skipped (198.18.0.1 is one of this host's own addresses)."
+if "$LAB" exec "$TOOL" 198.20.0.1 >/dev/null 2>"$work/none.err"; then
+    fail "a scan of only 198.20.0.1 was not refused"
+fi
+grep -qxF "portsweep-next-hops: cannot send to any target: 198.20.0.1 has no route." "$work/none.err" ||
+    fail "unexpected refusal: $(cat "$work/none.err")"
+echo "ok   198.20.0.1: unroutable, and alone it is refused in one line"
+
+echo "== limits and the kernel's neighbour table"
+rc=0
+"$LAB" exec "$TOOL" --max-on-link 100 198.18.0.0/24 >/dev/null 2>"$work/big.err" || rc=$?
+[[ $rc -eq 2 ]] || fail "an on-link set over the limit exited $rc, not 2"
+grep -qxF "portsweep-next-hops: 255 targets are on-link on ps-scan0 (first 198.18.0.0), each needing its own ARP answer; portsweep resolves at most 100 at once: scan the link in parts." "$work/big.err" ||
+    fail "unexpected message: $(cat "$work/big.err")"
+# A fresh kernel entry is taken as is, without asking: give nobody's address
+# .5 a permanent entry with a made-up MAC, which no ARP answer could produce.
+ip -n ps-scan neigh flush dev ps-scan0
+ip -n ps-scan neigh replace 198.18.0.5 lladdr 02:50:53:00:00:55 nud permanent dev ps-scan0
+resolve_warm known --hosts 198.18.0.0/28
+ip -n ps-scan neigh del 198.18.0.5 dev ps-scan0
+expect_line known "host 198.18.0.5 02:50:53:00:00:55 neighbour-table"
+expect_line known "counts targets 16 via_gateway 0 on_link 15 answered 1 known 1 silent 11 not_asked 2 unroutable 1 gateways 0"
+echo "ok   over the on-link limit: refused before sending; a fresh kernel entry is used as is"
+
+echo "== nmap's ARP ping of the /24 finds the same hosts"
+"$LAB" exec nmap -sn -PR -n -e ps-scan0 -oX "$work/nmap.xml" 198.18.0.0/24 >/dev/null
+"$PYTHON" - "$work/nmap.xml" "$work/onlink" <<'PY'
+import sys, xml.etree.ElementTree as ET
+nmap = {h.find("address[@addrtype='ipv4']").get("addr")
+        for h in ET.parse(sys.argv[1]).getroot().iter("host")
+        if h.find("status").get("reason") == "arp-response"}
+ours = {line.split()[1] for line in open(sys.argv[2]) if line.startswith("host ") and "arp-response" in line}
+print(f"   nmap arp-response: {sorted(nmap)}; ours: {sorted(ours)}")
+sys.exit(0 if nmap == ours else 1)
+PY
+echo "ok   same hosts up by arp-response as nmap"
+
+echo "== what reached the target side"
+kill "$capture_pid"
+wait "$capture_pid" 2>/dev/null || true
+ours=$(grep -c ' tell 198\.18\.0\.1$' "$work/arp.log" || true)
+echo "   $ours ARP requests from 198.18.0.1 seen in ps-target"
+if grep -E 'who-has 198\.18\.0\.(0|255) ' "$work/arp.log"; then
+    fail "the network or broadcast address was asked"
+fi
+if grep -E 'who-has 198\.(19|20)\.' "$work/arp.log"; then
+    fail "a routed or unroutable target was asked"
+fi
+# .3 was silent in the onlink, mixed and /28 runs (3 requests each), plus
+# whatever nmap sent; .5 was asked in the first two only.
+n=$(grep -c 'who-has 198\.18\.0\.3 tell 198\.18\.0\.1$' "$work/arp.log" || true)
+((n >= 9)) || fail "198.18.0.3 was asked $n times, expected at least 9"
+n5=$(grep -c 'who-has 198\.18\.0\.5 tell 198\.18\.0\.1$' "$work/arp.log" || true)
+((n5 < n)) || fail "198.18.0.5 was asked $n5 times, as often as .3 ($n): its fresh entry was not used"
+echo "ok   .0 and .255 never asked, nothing outside the /24 asked, silent addresses asked 3 times a run"
+
+mapfile -t pids < <(lab_pids)
+"$LAB" down
+assert_clean "${pids[@]}"
