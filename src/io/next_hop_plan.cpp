@@ -224,11 +224,14 @@ NextHopPlan resolve_next_hops(const NextHopRequest& request) {
 
   const auto split_start = Clock::now();
   auto segments = split_by_route(routes, targets, iface ? iface->index : 0);
-  auto first_routable = [&] {
-    return std::find_if(segments.begin(), segments.end(),
-                        [](const RouteSegment& s) { return s.kind != HopKind::Unroutable; });
+  // Our own addresses are reached through loopback: sendable when the scan
+  // goes out of it (-e lo, or a first target that is local).
+  auto first_sendable = [&](bool local_too) {
+    return std::find_if(segments.begin(), segments.end(), [&](const RouteSegment& s) {
+      return s.kind != HopKind::Unroutable || (local_too && s.why == Unroutable::LocalAddress);
+    });
   };
-  auto first = first_routable();
+  auto first = first_sendable(!iface || iface->loopback);
   if (first == segments.end()) {
     const RouteSegment& s = segments.front();
     throw RuntimeFailure("cannot send to any target: " +
@@ -236,19 +239,37 @@ NextHopPlan resolve_next_hops(const NextHopRequest& request) {
                          (targets.size() > 1 ? ", and so have the others." : "."));
   }
   // Without -e the scan leaves through the interface of the first target it
-  // can route; targets routed through other interfaces are skipped.
-  const int ifindex = iface ? iface->index : first->oif;
-  restrict_to_interface(segments, ifindex);
-  const double split_us = micros_since(split_start);
+  // can send to (loopback for a local one); targets routed through other
+  // interfaces are skipped.
   if (!iface) {
-    iface = find_interface(ifindex);
-    if (!iface) {
-      throw RuntimeFailure("the route to " + format_ipv4(first->first_address) +
-                           " uses interface index " + std::to_string(ifindex) +
-                           ", which has gone away; give -e IFACE.");
+    if (first->kind == HopKind::Unroutable) {  // a local address
+      for (auto& i : list_interfaces()) {
+        if (i.loopback && i.up) {
+          iface = std::move(i);
+          break;
+        }
+      }
+      if (!iface) {
+        throw RuntimeFailure(format_ipv4(first->first_address) +
+                             " is one of this host's own addresses, and there is no loopback "
+                             "interface up to reach it through.");
+      }
+    } else {
+      iface = find_interface(first->oif);
+      if (!iface) {
+        throw RuntimeFailure("the route to " + format_ipv4(first->first_address) +
+                             " uses interface index " + std::to_string(first->oif) +
+                             ", which has gone away; give -e IFACE.");
+      }
     }
   }
-  first = first_routable();
+  if (iface->loopback) reach_local_addresses(segments, iface->index);
+  restrict_to_interface(segments, iface->index);
+  const double split_us = micros_since(split_start);
+  first = first_sendable(false);
+  if (first == segments.end()) {
+    throw RuntimeFailure("cannot send to any target through " + iface->name + ".");
+  }
 
   // The source: -S, else the route's preferred source, else the interface's
   // address on the next hop's subnet, else its first address.

@@ -121,10 +121,10 @@ RouteSegment decide(const netlink::Route* r) {
         s.prefix_len = r->dst_len;
       }
       break;
-    case RTN_LOCAL: s.why = Unroutable::LocalAddress; break;
+    case RTN_LOCAL: s.why = Unroutable::LocalAddress; break;  // prefsrc: the address itself
     default: s.why = Unroutable::RejectRoute; break;  // unreachable, blackhole, prohibit, throw, ...
   }
-  if (s.kind == HopKind::Unroutable) s.prefsrc = 0;
+  if (s.kind == HopKind::Unroutable && s.why != Unroutable::LocalAddress) s.prefsrc = 0;
   return s;
 }
 
@@ -193,6 +193,18 @@ void restrict_to_interface(std::vector<RouteSegment>& segments, int ifindex) {
     append(out, s);
   }
   segments = std::move(out);
+}
+
+void reach_local_addresses(std::vector<RouteSegment>& segments, int loopback_ifindex) {
+  for (RouteSegment& s : segments) {
+    if (s.kind == HopKind::Unroutable && s.why == Unroutable::LocalAddress) {
+      s.kind = HopKind::OnLink;
+      s.why = Unroutable::None;
+      s.oif = loopback_ifindex;
+      s.prefix = s.first_address;
+      s.prefix_len = 32;  // no network or broadcast address to skip
+    }
+  }
 }
 
 bool is_network_or_broadcast(uint32_t address, uint32_t prefix, uint8_t prefix_len) noexcept {

@@ -34,7 +34,7 @@ enum class Unroutable : uint8_t {
   NoRoute,         // no route matches (with -e: none through that interface)
   RejectRoute,     // unreachable, blackhole, prohibit or throw route
   OtherInterface,  // the route leaves through an interface the scan does not use
-  LocalAddress,    // one of our own addresses (local table)
+  LocalAddress,    // one of our own addresses (local table), unless the scan uses loopback
   Multipath,       // an ECMP route, whose next hops are not followed
 };
 
@@ -49,7 +49,8 @@ struct RouteSegment {
   uint32_t gateway = 0;      // Gateway
   uint32_t prefix = 0;       // OnLink: the link's prefix (its network and
   uint8_t prefix_len = 0;    // broadcast addresses are never asked by ARP)
-  uint32_t prefsrc = 0;      // the route's preferred source, 0 if none
+  uint32_t prefsrc = 0;      // the route's preferred source, 0 if none (or unroutable,
+                             // but for LocalAddress)
 
   bool same_hop(const RouteSegment& o) const noexcept {
     return kind == o.kind && why == o.why && oif == o.oif && gateway == o.gateway &&
@@ -68,6 +69,11 @@ std::vector<RouteSegment> split_by_route(std::span<const netlink::Route> routes,
 // Marks Gateway and OnLink segments leaving through any other interface than
 // ifindex as Unroutable(OtherInterface), merging neighbours that become equal.
 void restrict_to_interface(std::vector<RouteSegment>& segments, int ifindex);
+
+// For a scan out of the loopback interface: our own addresses are reached
+// through it, as the kernel reaches them, so LocalAddress segments become
+// OnLink on loopback_ifindex (a link without ARP).
+void reach_local_addresses(std::vector<RouteSegment>& segments, int loopback_ifindex);
 
 // True for the network and broadcast addresses of an on-link prefix, which
 // are never asked by ARP (prefixes longer than /30 have neither).

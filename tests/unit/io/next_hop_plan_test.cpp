@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "io/interface_info.hpp"
 #include "targets/ipv4.hpp"
 
 namespace portsweep {
@@ -222,6 +223,28 @@ TEST(NextHopPlan, AnOnLinkSlashSixteenStaysSmallAndFast) {
   const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(hits, 64u * 32767);
   std::printf("mac_for, on-link /16 in scrambled order: %.1f ns a call\n", ns / (64.0 * 65536));
+}
+
+// resolve_next_hops itself on this namespace's loopback: no ARP, no root.
+TEST(ResolveNextHops, LocalhostGoesOutLoopbackWithTheZeroMac) {
+  auto lo = find_interface("lo");
+  if (!lo || !lo->up) GTEST_SKIP() << "lo is down in this namespace";
+  const TargetSet t({{ip("127.0.0.1"), ip("127.0.0.2")}});
+  NextHopRequest request;
+  request.targets = &t;
+  const NextHopPlan p = resolve_next_hops(request);
+  EXPECT_EQ(p.path().iface, "lo");
+  EXPECT_EQ(p.path().src_ip, ip("127.0.0.1"));
+  EXPECT_EQ(p.kind(), NextHopPlan::Kind::Uniform);
+  ASSERT_NE(p.mac_for(1), nullptr);
+  EXPECT_TRUE(p.mac_for(1)->is_zero());
+  EXPECT_EQ(p.counts().arp.requests_sent, 0u);
+
+  request.iface = "lo";
+  request.src_ip = ip("127.0.0.2");
+  EXPECT_EQ(resolve_next_hops(request).path().src_ip, ip("127.0.0.2")) << "-S is kept";
+  request.iface = "pio-nosuch0";
+  EXPECT_THROW(resolve_next_hops(request), RuntimeFailure);
 }
 
 }  // namespace

@@ -236,6 +236,25 @@ TEST(RouteSplit, LocalTableComesFirst) {
   EXPECT_EQ(segment_of(segs, t, "198.18.0.255").kind, HopKind::OnLink);
 }
 
+TEST(RouteSplit, OwnAddressesAreReachedThroughLoopback) {
+  auto lo_route = local("127.0.0.0/8");
+  lo_route.prefsrc = ip("127.0.0.1");
+  const std::vector<netlink::Route> routes{lo_route, via("0.0.0.0/0", "192.0.2.1")};
+  const auto t = targets({{"127.0.0.1", "127.0.0.9"}, {"203.0.113.5", "203.0.113.5"}});
+  auto segs = split_by_route(routes, t);
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[0].why, Unroutable::LocalAddress);
+  EXPECT_EQ(segs[0].prefsrc, ip("127.0.0.1")) << "kept: a local target's natural source";
+  reach_local_addresses(segs, 1);
+  restrict_to_interface(segs, 1);
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[0].kind, HopKind::OnLink);
+  EXPECT_EQ(segs[0].oif, 1);
+  EXPECT_EQ(segs[0].count, 9u);
+  EXPECT_FALSE(is_network_or_broadcast(ip("127.0.0.1"), segs[0].prefix, segs[0].prefix_len));
+  EXPECT_EQ(segs[1].why, Unroutable::OtherInterface);
+}
+
 TEST(RouteSplit, AnotherInterfaceIsUnroutableOnceTheScanPicksOne) {
   const std::vector<netlink::Route> routes{via("0.0.0.0/0", "192.0.2.1", kEth0),
                                            on_link("10.9.0.0/16", kEth1),
