@@ -225,13 +225,15 @@ NextHopPlan resolve_next_hops(const NextHopRequest& request) {
   const auto split_start = Clock::now();
   auto segments = split_by_route(routes, targets, iface ? iface->index : 0);
   // Our own addresses are reached through loopback: sendable when the scan
-  // goes out of it (-e lo, or a first target that is local).
+  // goes out of it (-e lo, or no -e and nothing but local targets to send to;
+  // scanning 192.168.1.1-254 from .1 must still go out of the LAN's interface).
   auto first_sendable = [&](bool local_too) {
     return std::find_if(segments.begin(), segments.end(), [&](const RouteSegment& s) {
       return s.kind != HopKind::Unroutable || (local_too && s.why == Unroutable::LocalAddress);
     });
   };
-  auto first = first_sendable(!iface || iface->loopback);
+  auto first = first_sendable(iface && iface->loopback);
+  if (first == segments.end() && !iface) first = first_sendable(true);
   if (first == segments.end()) {
     const RouteSegment& s = segments.front();
     throw RuntimeFailure("cannot send to any target: " +
@@ -239,8 +241,8 @@ NextHopPlan resolve_next_hops(const NextHopRequest& request) {
                          (targets.size() > 1 ? ", and so have the others." : "."));
   }
   // Without -e the scan leaves through the interface of the first target it
-  // can send to (loopback for a local one); targets routed through other
-  // interfaces are skipped.
+  // can route (else loopback); targets routed through other interfaces are
+  // skipped.
   if (!iface) {
     if (first->kind == HopKind::Unroutable) {  // a local address
       for (auto& i : list_interfaces()) {

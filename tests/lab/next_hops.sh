@@ -156,7 +156,12 @@ if "$LAB" exec "$TOOL" -e ps-scan1 198.19.0.0/16 >/dev/null 2>"$work/wrongif.err
 fi
 grep -qxF "portsweep-next-hops: cannot send to any target: 198.19.0.0 has no route through ps-scan1, and so have the others." "$work/wrongif.err" ||
     fail "unexpected refusal: $(cat "$work/wrongif.err")"
-echo "ok   a target routed through the other interface is skipped; -e on the wrong one is refused"
+# Our own address first must not take the scan to loopback.
+resolve selffirst 198.18.0.1-3
+expect_line selffirst "interface ps-scan0 src 198.18.0.1 mac 02:50:53:00:00:01"
+expect_line selffirst "segment first 198.18.0.1 index 0 count 1 unroutable local-address"
+expect_line selffirst "counts targets 3 via_gateway 0 on_link 2 answered 1 known 0 silent 1 not_asked 0 unroutable 1 gateways 0"
+echo "ok   a target routed through the other interface is skipped; -e on the wrong one is refused; our own address first changes nothing"
 
 echo "== nmap's ARP ping of the /24 finds the same hosts"
 # The wire checks below are about our requests only: nmap asks .0 and .255.
@@ -187,10 +192,11 @@ fi
 if grep -E 'who-has 198\.(19|20)\.' "$work/arp.ours"; then
     fail "a routed or unroutable target was asked"
 fi
-# .3 was silent in the onlink, mixed and /28 runs, 3 requests each; .5 was
-# asked in the first two only (the /28 run had its fresh kernel entry).
+# .3 was silent in the onlink, mixed, /28 and selffirst runs, 3 requests
+# each; .5 was asked in the first two only (the /28 run had its fresh kernel
+# entry).
 n=$(grep -c 'who-has 198\.18\.0\.3 tell 198\.18\.0\.1$' "$work/arp.ours" || true)
-((n == 9)) || fail "198.18.0.3 was asked $n times, expected 9"
+((n == 12)) || fail "198.18.0.3 was asked $n times, expected 12"
 n5=$(grep -c 'who-has 198\.18\.0\.5 tell 198\.18\.0\.1$' "$work/arp.ours" || true)
 ((n5 == 6)) || fail "198.18.0.5 was asked $n5 times, expected 6: its fresh entry was not used"
 # One captured answer of the target, for the record (and the unit tests).
