@@ -9,15 +9,14 @@
 // from one neighbour-table dump and one paced ARP sweep (io/arp_sweep.hpp),
 // and packs the answer for the TX loop:
 //
-// - one next hop for every target (the routed case): mac_for() returns one
-//   stored pointer, no search, whatever the number of targets;
+// - one next hop for every target (the routed case): mac_for() returns the
+//   address of one stored MAC, no search, whatever the number of targets;
 // - otherwise a binary search over the segments (a handful; one per route
 //   the targets straddle), then for an on-link segment one 4-byte slot per
 //   target into a table of the distinct MACs found: 256 KB for a /16.
 //
 // It opens its own AF_PACKET socket and must run before the packet I/O is
 // opened (a kernel-bypass backend takes the interface from the kernel).
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -98,8 +97,10 @@ class NextHopPlan {
   // The destination MAC for the target at `target_index` (as in
   // TargetSet::at(); must be < the number of targets), or nullptr when the
   // scan cannot send to it (unroutable, or on-link and silent to ARP).
+  // The pointer stays valid while the plan lives and is not assigned to.
   // Uniform: ~1 ns, no memory touched beyond the plan. Segmented: a binary
-  // search over segments() and, on-link, one slot load: ~10-20 ns.
+  // search over the segments and, on-link, one slot load: 6 ns measured for
+  // an on-link /16 probed in scrambled order.
   const MacAddr* mac_for(uint64_t target_index) const noexcept {
     if (kind_ == Kind::Uniform) return uniform_sendable_ ? &uniform_mac_ : nullptr;
     return segmented_mac_for(target_index);
