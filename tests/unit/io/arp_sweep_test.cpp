@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "targets/ipv4.hpp"
@@ -201,6 +202,41 @@ TEST(ArpSweep, OnlyAnswersToOurQuestionsCount) {
   EXPECT_EQ(st.ignored_other, 3u);
   EXPECT_EQ(st.duplicate_replies, 1u);
   EXPECT_EQ(st.conflicting_replies, 1u);
+}
+
+// The lab target's answer to "who has 198.18.0.2, tell 198.18.0.1", as
+// captured on its veth by the lab-next-hops test (42 bytes: veth does not pad).
+std::vector<uint8_t> captured_reply() {
+  const char* hex =
+      "025053000001025053000002080600010800060400020250530000"
+      "02c6120002025053000001c6120001";
+  std::vector<uint8_t> f;
+  for (const char* p = hex; p[0] != 0 && p[1] != 0; p += 2) {
+    f.push_back(static_cast<uint8_t>(std::stoi(std::string(p, 2), nullptr, 16)));
+  }
+  return f;
+}
+
+TEST(ArpSweep, MatchesAReplyCapturedInTheLab) {
+  const auto f = captured_reply();
+  ASSERT_EQ(f.size(), 42u);
+  const uint32_t target = ip("198.18.0.2");
+
+  ArpSweep asked({target}, kOurMac, kOurIp, options(1000, 2, 250), 0);
+  EXPECT_EQ(*asked.next_request(0), target);
+  EXPECT_TRUE(asked.on_frame(f.data(), f.size(), 100'000));
+  EXPECT_EQ(asked.find(target)->mac, kPeerMac);
+  EXPECT_TRUE(asked.done(100'000));
+
+  ArpSweep not_yet({target}, kOurMac, kOurIp, options(1000, 2, 250), 0);
+  EXPECT_FALSE(not_yet.on_frame(f.data(), f.size(), 0));
+  EXPECT_EQ(not_yet.stats().ignored_unsolicited, 1u);
+
+  // Asking from another address (-S): that answer was to someone else.
+  ArpSweep spoofed({target}, kOurMac, ip("198.18.0.9"), options(1000, 2, 250), 0);
+  spoofed.next_request(0);
+  EXPECT_FALSE(spoofed.on_frame(f.data(), f.size(), 100'000));
+  EXPECT_EQ(spoofed.stats().ignored_not_for_us, 1u);
 }
 
 }  // namespace
