@@ -130,7 +130,12 @@ ip -n ps-scan neigh del 198.18.0.5 dev ps-scan0
 expect_line known "host 198.18.0.5 02:50:53:00:00:55 neighbour-table"
 # .15 is no broadcast address: the link is a /24, only the targets a /28.
 expect_line known "counts targets 16 via_gateway 0 on_link 15 answered 1 known 1 silent 12 not_asked 1 unroutable 1 gateways 0"
-echo "ok   over the on-link limit: refused before sending; a fresh kernel entry is used as is"
+# The usual routed case: the kernel knows its gateway. No ARP, no packet socket.
+ip -n ps-scan neigh replace 198.18.0.2 lladdr "$GW_MAC" nud reachable dev ps-scan0
+resolve_warm routedwarm --repeat 20 --mac-of 198.19.0.0 198.19.0.0/16
+expect_line routedwarm "mac-of 198.19.0.0 $GW_MAC"
+grep -qE '^arp requests 0 replies 0 ' "$work/routedwarm" || fail "the fresh gateway entry was asked again"
+echo "ok   over the on-link limit: refused before sending; a fresh kernel entry is used as is, for a host or the gateway"
 
 echo "== the LAN: 198.18.1.0/24 behind ps-scan1, several hosts"
 ip -n ps-scan neigh flush dev ps-scan1
