@@ -25,6 +25,7 @@
 #include "engine/resume_file.hpp"
 #include "engine/scan_layout.hpp"
 #include "engine/sweep.hpp"
+#include "io/next_hop_plan.hpp"
 #include "io/scan_path.hpp"
 #include "output/format_registry.hpp"
 #include "output/output_set.hpp"
@@ -154,7 +155,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
 
-  ScanPath path = resolve_path(o, scope);
+  // Every target's next hop (the gateway's MAC, or its own when on-link),
+  // resolved before the packet I/O opens: a kernel-bypass backend takes the
+  // interface from the kernel.
+  const NextHopPlan next_hops = resolve_next_hops(next_hop_request(o, scope));
+  for (const auto& w : next_hops.warnings()) err << "WARNING: " << w << "\n";
+  const ScanPath& path = next_hops.path();
 
   std::random_device rd;
   std::mt19937_64 rng((uint64_t{rd()} << 32) ^ rd());
@@ -163,7 +169,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   for (const ProbeModule* m : scope.modules)
     cfg.scans.push_back({std::string(m->name), m->proto == Proto::Ip ? scope.ip_protocols : scope.ports.ports(m->proto)});
   cfg.probe.src_mac = path.src_mac.bytes;
-  cfg.probe.dst_mac = path.next_hop_mac.bytes;
+  // One next hop for every target (the routed case) is part of the
+  // template; otherwise the TX loop writes each probe's own.
+  if (next_hops.kind() == NextHopPlan::Kind::Uniform && next_hops.mac_for(0) != nullptr)
+    cfg.probe.dst_mac = next_hops.mac_for(0)->bytes;
+  else
+    cfg.next_hops = &next_hops;
   cfg.probe.src_ip = path.src_ip;
   cfg.probe.ttl = static_cast<uint8_t>(o.ttl);
   cfg.probe.src_ports = choose_source_ports(o, rng);

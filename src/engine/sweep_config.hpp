@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "io/next_hop_plan.hpp"
 #include "io/packet_io.hpp"
 #include "probes/probe_config.hpp"
 #include "targets/target_set.hpp"
@@ -23,6 +24,9 @@ struct SweepConfig {
   TargetSet targets;
   std::vector<ScanPart> scans;
   ProbeConfig probe;
+  // Per-target destination MACs (on-link targets, several routes); null when
+  // probe.dst_mac serves every target. A target it has no MAC for is skipped.
+  const NextHopPlan* next_hops = nullptr;
 
   double rate_pps = 0;       // <= 0: as fast as the I/O goes
   unsigned tx_threads = 1;

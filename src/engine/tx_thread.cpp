@@ -8,6 +8,7 @@
 // the rate limiter reads the clock once per burst. bench/engine measures the
 // whole loop.
 #include <algorithm>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <thread>
@@ -49,6 +50,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   RateLimiter limiter(c.rate_pps > 0 ? c.rate_pps / c.tx_threads : 0, burst);
   const bool skip_answered = pass > 0 && s.answered.exact();
   const TargetSet& addresses = c.targets;
+  const NextHopPlan* next_hops = c.next_hops;
 
   counters.position.store(walker.position(), std::memory_order_relaxed);
   while (!s.stop_tx.load(std::memory_order_relaxed)) {
@@ -58,17 +60,27 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     uint64_t index = 0;
     uint64_t sampled = UINT64_MAX;
     ProbeTarget* out = n_modules > 1 ? gathered.data() : targets.data();
+    uint64_t unsendable = 0;
     while (n < grant && walker.next(index)) {
       if (skip_answered && s.answered.answered(index)) continue;
       ProbeCell cell = s.layout.space().cell(index);
       const ScanSlot slot = s.layout.slots()[cell.port];
+      if (next_hops != nullptr) {
+        const MacAddr* mac = next_hops->mac_for(cell.address);
+        if (mac == nullptr) {  // unroutable, or on-link and silent to ARP
+          ++unsendable;
+          continue;
+        }
+        out[n].dst_mac = mac->bytes.data();
+      }
       out[n].ip = addresses.at(cell.address);
       out[n].port = slot.port;
       if (n_modules > 1) module_of[n] = slot.module;
       if (n == 0) sampled = index;
       ++n;
     }
-    if (n == 0) break;  // slice done
+    if (unsendable) counters.unsendable.fetch_add(unsendable, std::memory_order_relaxed);
+    if (n == 0) break;  // slice done (unsendable targets are walked past, not counted)
     if (n_modules == 1) {
       probers[0]->write_probes(std::span<const ProbeTarget>(targets.data(), n), frame_ptrs.data(), lengths.data());
     } else {
@@ -88,6 +100,8 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
       }
     }
     for (uint32_t k = 0; k < n; ++k) frames[k] = {frame_ptrs[k], lengths[k]};
+    if (next_hops != nullptr)
+      for (uint32_t k = 0; k < n; ++k) std::memcpy(frame_ptrs[k], targets[k].dst_mac, 6);
     const int64_t sent_at = monotonic_ns();
     s.rtt.note_sent(sampled, sent_at);
     if (counters.first_send_ns.load(std::memory_order_relaxed) == 0)

@@ -25,6 +25,10 @@ namespace portsweep {
 struct ProbeTarget {
   uint32_t ip = 0;  // host byte order
   uint16_t port = 0;  // the destination port; the protocol number for -sO
+  // The engine's: this target's own next-hop MAC (6 bytes), written over the
+  // frame's Ethernet destination after the module wrote it; null when the
+  // template's serves. Modules ignore it.
+  const uint8_t* dst_mac = nullptr;
 };
 
 struct ReplyOutcome {
