@@ -280,6 +280,25 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   hooks.on_probe_results = [&](std::span<const ProbeResult> batch) {
     delivered.insert(delivered.end(), batch.begin(), batch.end());
   };
+  // Checkpoints while the scan runs (atomically: temp file and rename), so a
+  // SIGKILL or a power cut still leaves a resume file; removed when the scan
+  // completes. A scan shorter than one interval never writes one.
+  const auto resume_state = [&](const SweepPosition& at, std::vector<uint64_t> answered) {
+    ResumeState st;
+    st.args = o.argv;
+    st.seed = cfg.seed;
+    st.key = cfg.probe.cookie_key;
+    st.tx_threads = cfg.tx_threads;
+    st.position = at;
+    st.answered = std::move(answered);
+    st.results = delivered;
+    return st;
+  };
+  bool checkpointed = false;
+  hooks.on_checkpoint = [&](const SweepPosition& at, std::vector<uint64_t>&& answered) {
+    write_resume_file(kResumePath, resume_state(at, std::move(answered)));
+    checkpointed = true;
+  };
   hooks.on_tick = [&] { outputs.flush(); };
   hooks.progress = &err;
   hooks.progress_is_tty = isatty(STDERR_FILENO);
@@ -328,18 +347,16 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   print_summary(report, err);
 
   if (report.stopped_early) {
-    ResumeState st;
-    st.args = o.argv;
-    st.seed = cfg.seed;
-    st.key = cfg.probe.cookie_key;
-    st.tx_threads = cfg.tx_threads;
-    st.position = report.stopped_at;
-    st.answered = report.answered;
-    st.results = std::move(delivered);
-    write_resume_file(kResumePath, st);
+    write_resume_file(kResumePath, resume_state(report.stopped_at, std::move(report.answered)));
     err << "portsweep: " << (report.interrupted ? "interrupted" : "stopped") << "; continue with: portsweep --resume "
         << kResumePath << "\n";
     return report.interrupted ? 130 : 1;
+  }
+  if (checkpointed) remove_resume_file(kResumePath);
+  // A resumed scan that completed has used up its resume file.
+  if (!given.resume.empty() && io->failed() == false && report.error.empty()) {
+    remove_resume_file(given.resume);
+    err << "portsweep: the scan is complete; removed " << given.resume << "\n";
   }
   return io->failed() || !report.error.empty() ? 1 : 0;
 }

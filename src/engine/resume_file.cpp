@@ -124,6 +124,12 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
     throw RuntimeFailure("cannot rename \"" + tmp + "\" to \"" + path + "\": " + std::strerror(errno));
 }
 
+void remove_resume_file(const std::string& path) noexcept {
+  std::remove(sidecar(path).c_str());
+  std::remove(results_sidecar(path).c_str());
+  std::remove(path.c_str());
+}
+
 ResumeState read_resume_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw UsageError("cannot read resume file \"" + path + "\": " + std::strerror(errno));

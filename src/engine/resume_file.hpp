@@ -29,5 +29,7 @@ struct ResumeState {
 void write_resume_file(const std::string& path, const ResumeState& state);
 // Throws UsageError naming the file and the line that is wrong.
 ResumeState read_resume_file(const std::string& path);
+// Removes the file and its sidecars (a completed scan's last checkpoint).
+void remove_resume_file(const std::string& path) noexcept;
 
 }  // namespace portsweep

@@ -138,17 +138,35 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       s.fail(e.what());
     }
   };
+  unsigned pass = config.start_pass;
+  SweepPosition lagged{config.start_pass, config.start_positions};
+  lagged.positions.resize(config.tx_threads, 0);
+  int64_t last_checkpoint = start_ns;
+  auto checkpoint = [&] {
+    if (!hooks.on_checkpoint || s.failed.load() ||
+        monotonic_ns() - last_checkpoint < static_cast<int64_t>(hooks.checkpoint_seconds * 1e9))
+      return;
+    SweepPosition now{std::min(pass, passes - 1), {}};
+    for (auto& c : s.tx) now.positions.push_back(c.position.load(std::memory_order_relaxed));
+    try {
+      hooks.on_checkpoint(lagged, s.answered.snapshot());
+    } catch (const std::exception& e) {
+      s.fail(std::string("checkpoint: ") + e.what());
+    }
+    lagged = std::move(now);
+    last_checkpoint = monotonic_ns();
+  };
   auto wait_while_serving = [&](double seconds) {
     int64_t until = monotonic_ns() + static_cast<int64_t>(seconds * 1e9);
     while (monotonic_ns() < until && !s.io.failed() && !s.failed.load()) {
       service();
+      checkpoint();
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   };
 
   std::thread rx([&] { run_rx_thread(s, config.tx_threads); });
   bool first_pass_done = config.start_pass > 0;
-  unsigned pass = config.start_pass;
   for (; pass < passes; ++pass) {
     std::vector<std::thread> tx;
     for (unsigned t = 0; t < config.tx_threads; ++t) {
@@ -159,6 +177,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     }
     for (;;) {
       service();
+      checkpoint();
       meter.maybe_print(pass);
       if (interrupt.load() || s.io.failed()) s.stop_tx.store(true);
       bool all = true;
