@@ -1,5 +1,7 @@
 #include "common/data_file.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -22,6 +24,18 @@ std::string read_data_file(const std::string& path, const std::string& what) {
   // A directory opens fine on Linux and only fails (EISDIR) on the read.
   if (std::ferror(file.get())) fail(errno);
   return text;
+}
+
+std::string first_data_file(const std::vector<std::string>& paths, const std::string& what) {
+  for (const std::string& path : paths) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 && (errno == ENOENT || errno == ENOTDIR)) continue;
+    return path;
+  }
+  std::string tried;
+  for (const std::string& path : paths) tried += (tried.empty() ? "" : ", ") + path;
+  throw RuntimeFailure("no " + what + " file found (looked for " + tried +
+                       "); install nmap's data files or pass --datadir");
 }
 
 }  // namespace portsweep

@@ -56,16 +56,7 @@ std::vector<std::string> ServiceProbeDb::search_path(const std::string& datadir)
 }
 
 ServiceProbeDb ServiceProbeDb::load(const std::string& datadir, ServiceProbeLoadOptions options) {
-  std::vector<std::string> paths = search_path(datadir);
-  for (const std::string& path : paths) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0 && (errno == ENOENT || errno == ENOTDIR)) continue;
-    return load_file(path, options);
-  }
-  std::string tried;
-  for (const std::string& path : paths) tried += (tried.empty() ? "" : ", ") + path;
-  throw RuntimeFailure("no service probes file found (looked for " + tried +
-                       "); install nmap's data files or pass --datadir");
+  return load_file(first_data_file(search_path(datadir), "service probes"), options);
 }
 
 ServiceProbeDb ServiceProbeDb::load_file(const std::string& path, ServiceProbeLoadOptions options) {

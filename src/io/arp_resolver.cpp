@@ -1,4 +1,5 @@
 #include "io/arp_resolver.hpp"
+#include "packet/wire.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -26,43 +27,34 @@ constexpr size_t kMinFrame = 60;
 constexpr uint16_t kArpRequest = 1;
 constexpr uint16_t kArpReply = 2;
 
-void put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void put32(uint8_t* p, uint32_t v) {
-  put16(p, static_cast<uint16_t>(v >> 16));
-  put16(p + 2, static_cast<uint16_t>(v));
-}
-uint16_t get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t get32(const uint8_t* p) { return uint32_t{get16(p)} << 16 | get16(p + 2); }
+using wire::load_be16, wire::load_be32, wire::store_be16, wire::store_be32;
 
 std::array<uint8_t, kMinFrame> build_request(const ArpQuery& q) {
   std::array<uint8_t, kMinFrame> f{};
   std::memset(f.data(), 0xff, 6);  // broadcast
   std::memcpy(f.data() + 6, q.src_mac.bytes.data(), 6);
-  put16(f.data() + 12, ETH_P_ARP);
+  store_be16(f.data() + 12, ETH_P_ARP);
   uint8_t* a = f.data() + kEthHeader;
-  put16(a + 0, 1);          // hardware: Ethernet
-  put16(a + 2, ETH_P_IP);   // protocol: IPv4
+  store_be16(a + 0, 1);          // hardware: Ethernet
+  store_be16(a + 2, ETH_P_IP);   // protocol: IPv4
   a[4] = 6;
   a[5] = 4;
-  put16(a + 6, kArpRequest);
+  store_be16(a + 6, kArpRequest);
   std::memcpy(a + 8, q.src_mac.bytes.data(), 6);
-  put32(a + 14, q.src_ip);
+  store_be32(a + 14, q.src_ip);
   // target hardware address stays zero: that is what we ask for
-  put32(a + 24, q.target_ip);
+  store_be32(a + 24, q.target_ip);
   return f;
 }
 
 // The sender MAC if this frame is an ARP message from target_ip. A request
 // from the target tells its MAC just as well as a reply.
 std::optional<MacAddr> sender_if_target(const uint8_t* f, size_t len, uint32_t target_ip) {
-  if (len < kEthHeader + kArpBody || get16(f + 12) != ETH_P_ARP) return std::nullopt;
+  if (len < kEthHeader + kArpBody || load_be16(f + 12) != ETH_P_ARP) return std::nullopt;
   const uint8_t* a = f + kEthHeader;
-  if (get16(a) != 1 || get16(a + 2) != ETH_P_IP || a[4] != 6 || a[5] != 4) return std::nullopt;
-  uint16_t op = get16(a + 6);
-  if ((op != kArpReply && op != kArpRequest) || get32(a + 14) != target_ip) return std::nullopt;
+  if (load_be16(a) != 1 || load_be16(a + 2) != ETH_P_IP || a[4] != 6 || a[5] != 4) return std::nullopt;
+  uint16_t op = load_be16(a + 6);
+  if ((op != kArpReply && op != kArpRequest) || load_be32(a + 14) != target_ip) return std::nullopt;
   MacAddr mac;
   std::memcpy(mac.bytes.data(), a + 8, 6);
   if (mac.is_zero()) return std::nullopt;

@@ -1,4 +1,5 @@
 #include "io/arp_sweep.hpp"
+#include "packet/wire.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -28,16 +29,7 @@ constexpr uint16_t kOpReply = 2;
 // to catch up, rather than the whole backlog in one burst.
 constexpr int64_t kMaxBurst = 8;
 
-void put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void put32(uint8_t* p, uint32_t v) {
-  put16(p, static_cast<uint16_t>(v >> 16));
-  put16(p + 2, static_cast<uint16_t>(v));
-}
-uint16_t get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t get32(const uint8_t* p) { return uint32_t{get16(p)} << 16 | get16(p + 2); }
+using wire::load_be16, wire::load_be32, wire::store_be16, wire::store_be32;
 
 int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -154,18 +146,18 @@ bool ArpSweep::done(int64_t now_ns) noexcept {
 }
 
 bool ArpSweep::on_frame(const uint8_t* f, size_t len, int64_t now_ns) noexcept {
-  if (len < kEthHeader + kArpBody || get16(f + 12) != ETH_P_ARP) {
+  if (len < kEthHeader + kArpBody || load_be16(f + 12) != ETH_P_ARP) {
     ++stats_.ignored_other;
     return false;
   }
   const uint8_t* a = f + kEthHeader;
-  if (get16(a) != 1 || get16(a + 2) != ETH_P_IP || a[4] != 6 || a[5] != 4) {
+  if (load_be16(a) != 1 || load_be16(a + 2) != ETH_P_IP || a[4] != 6 || a[5] != 4) {
     ++stats_.ignored_other;
     return false;
   }
-  const uint16_t op = get16(a + 6);
-  const uint32_t sender_ip = get32(a + 14);
-  const uint32_t target_ip = get32(a + 24);
+  const uint16_t op = load_be16(a + 6);
+  const uint32_t sender_ip = load_be32(a + 14);
+  const uint32_t target_ip = load_be32(a + 24);
   if (op != kOpReply) {
     ++stats_.ignored_requests;
     return false;
@@ -209,17 +201,17 @@ void ArpSweep::write_request(uint32_t ip, uint8_t* f) const noexcept {
   std::memset(f, 0, kRequestLen);
   std::memset(f, 0xff, 6);  // broadcast
   std::memcpy(f + 6, src_mac_.bytes.data(), 6);
-  put16(f + 12, ETH_P_ARP);
+  store_be16(f + 12, ETH_P_ARP);
   uint8_t* a = f + kEthHeader;
-  put16(a + 0, 1);         // hardware: Ethernet
-  put16(a + 2, ETH_P_IP);  // protocol: IPv4
+  store_be16(a + 0, 1);         // hardware: Ethernet
+  store_be16(a + 2, ETH_P_IP);  // protocol: IPv4
   a[4] = 6;
   a[5] = 4;
-  put16(a + 6, kOpRequest);
+  store_be16(a + 6, kOpRequest);
   std::memcpy(a + 8, src_mac_.bytes.data(), 6);
-  put32(a + 14, src_ip_);
+  store_be32(a + 14, src_ip_);
   // the target hardware address stays zero: that is the question
-  put32(a + 24, ip);
+  store_be32(a + 24, ip);
 }
 
 SweepClock SweepClock::now() {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "packet/checksum.hpp"
 #include "packet/wire.hpp"
 #include "probes/probe_config.hpp"
 
@@ -27,6 +28,18 @@ inline void write_ipv4_header(uint8_t* ip, const ProbeConfig& c, uint8_t proto, 
   wire::store_be16(ip + 10, 0);
   wire::store_be32(ip + 12, c.src_ip);
   wire::store_be32(ip + 16, 0);
+}
+
+// The sum of an IPv4 address's two 16-bit words, for the incremental
+// checksums: it enters both the IP header and the TCP/UDP pseudo-header.
+inline uint64_t address_words(uint32_t ip) noexcept { return uint64_t{ip >> 16} + (ip & 0xffff); }
+
+// A probe's own IPv4 fields over its template's header: id, destination,
+// and the checksum from the template's sum (zero in those fields) plus them.
+inline void patch_ipv4_header(uint8_t* ip, uint64_t template_sum, uint32_t dst_ip, uint16_t ip_id) noexcept {
+  wire::store_be16(ip + 4, ip_id);
+  wire::store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(template_sum + address_words(dst_ip) + ip_id)));
+  wire::store_be32(ip + 16, dst_ip);
 }
 
 }  // namespace portsweep

@@ -52,11 +52,8 @@ size_t IpProtoProbe::write(uint8_t* out, uint32_t dst_ip, uint16_t protocol) noe
   const uint64_t flow = cookie_.flow_hash(config_.src_ip, dst_ip, 0, proto);
   const uint16_t ip_id = ProbeCookie::flow_ip_id_of(flow);
   std::memcpy(out, t.frame.data(), t.len);
-  const uint64_t dst_words = uint64_t{dst_ip >> 16} + (dst_ip & 0xffff);
-  uint8_t* ip = out + kIpOff;
-  store_be16(ip + 4, ip_id);
-  store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(t.ip_sum + dst_words + ip_id)));
-  store_be32(ip + 16, dst_ip);
+  patch_ipv4_header(out + kIpOff, t.ip_sum, dst_ip, ip_id);
+  const uint64_t dst_words = address_words(dst_ip);
   uint8_t* p = out + kL4Off;
   if (proto == kIpProtoIcmp) {
     const uint16_t id = ProbeCookie::flow_tag_of(flow);

@@ -49,16 +49,10 @@ TcpProbe::TcpProbe(const ProbeConfig& config, uint8_t flags) noexcept
 void TcpProbe::write_fields(uint8_t* out, uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, uint32_t seq,
                             uint16_t ip_id) const noexcept {
   std::memcpy(out, template_.data(), kMaxFrameSize);
-  const uint64_t dst_words = uint64_t{dst_ip >> 16} + (dst_ip & 0xffff);
   const uint64_t seq_words = uint64_t{seq >> 16} + (seq & 0xffff);
-  const uint64_t ip_sum = ip_sum_ + dst_words + ip_id;
-  const uint64_t tcp_sum = tcp_sum_ + dst_words + src_port + dst_port + seq_words +
+  const uint64_t tcp_sum = tcp_sum_ + address_words(dst_ip) + src_port + dst_port + seq_words +
                            (ack_carries_cookie_ ? seq_words : 0);
-
-  uint8_t* ip = out + kIpOff;
-  store_be16(ip + 4, ip_id);
-  store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(ip_sum)));
-  store_be32(ip + 16, dst_ip);
+  patch_ipv4_header(out + kIpOff, ip_sum_, dst_ip, ip_id);
   uint8_t* tcp = out + kTcpOff;
   store_be16(tcp, src_port);
   store_be16(tcp + 2, dst_port);
@@ -70,13 +64,10 @@ void TcpProbe::write_fields(uint8_t* out, uint32_t dst_ip, uint16_t src_port, ui
 size_t TcpProbe::write_rst(uint8_t* out, const DecodedPacket& reply) const noexcept {
   std::memcpy(out, rst_template_.data(), kRstFrameSize);
   const uint32_t dst = reply.src_ip;
-  const uint64_t dst_words = uint64_t{dst >> 16} + (dst & 0xffff);
+  const uint64_t dst_words = address_words(dst);
   const uint64_t seq_words = uint64_t{reply.ack >> 16} + (reply.ack & 0xffff);
-  const auto ip_id = static_cast<uint16_t>(reply.ack >> 16);  // any value will do; avoid a constant
-  uint8_t* ip = out + kIpOff;
-  store_be16(ip + 4, ip_id);
-  store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(rst_ip_sum_ + dst_words + ip_id)));
-  store_be32(ip + 16, dst);
+  // Any IP id will do; one from the reply avoids a constant.
+  patch_ipv4_header(out + kIpOff, rst_ip_sum_, dst, static_cast<uint16_t>(reply.ack >> 16));
   uint8_t* tcp = out + kTcpOff;
   store_be16(tcp, reply.dst_port);
   store_be16(tcp + 2, reply.src_port);

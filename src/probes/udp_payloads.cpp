@@ -362,16 +362,7 @@ std::vector<std::string> UdpPayloadDb::search_path(const std::optional<std::stri
 }
 
 UdpPayloadDb UdpPayloadDb::load(const std::optional<std::string>& datadir) {
-  std::vector<std::string> paths = search_path(datadir);
-  for (const std::string& path : paths) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0 && (errno == ENOENT || errno == ENOTDIR)) continue;
-    return load_file(path);
-  }
-  std::string tried;
-  for (const std::string& path : paths) tried += (tried.empty() ? "" : ", ") + path;
-  throw RuntimeFailure("no UDP payloads file found (looked for " + tried +
-                       "); install nmap's data files or pass --datadir");
+  return load_file(first_data_file(search_path(datadir), "UDP payloads"));
 }
 
 UdpPayloadDb UdpPayloadDb::load_file(const std::string& path) {

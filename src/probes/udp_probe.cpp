@@ -57,15 +57,11 @@ size_t UdpProbe::write(uint8_t* out, uint32_t dst_ip, uint16_t dst_port) noexcep
   const uint16_t sport = ProbeCookie::source_port_of(flow, config_.src_ports);
   const uint16_t ip_id = ProbeCookie::flow_ip_id_of(flow);
   std::memcpy(out, t.frame.data(), t.frame.size());
-  const uint64_t dst_words = uint64_t{dst_ip >> 16} + (dst_ip & 0xffff);
-  uint8_t* ip = out + kIpOff;
-  store_be16(ip + 4, ip_id);
-  store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(t.ip_sum + dst_words + ip_id)));
-  store_be32(ip + 16, dst_ip);
+  patch_ipv4_header(out + kIpOff, t.ip_sum, dst_ip, ip_id);
   uint8_t* udp = out + kUdpOff;
   store_be16(udp, sport);
   store_be16(udp + 2, dst_port);
-  uint16_t sum = static_cast<uint16_t>(~ones_fold(t.udp_sum + dst_words + sport + dst_port));
+  uint16_t sum = static_cast<uint16_t>(~ones_fold(t.udp_sum + address_words(dst_ip) + sport + dst_port));
   store_be16(udp + 6, sum == 0 ? 0xffff : sum);  // 0 would mean "no checksum" (RFC 768)
   return t.frame.size();
 }
