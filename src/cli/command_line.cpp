@@ -149,8 +149,12 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("PPS")->group(perf);
   app.add_option("--min-rate", o.min_rate, "Send no slower than PPS")->type_name("PPS")->group(perf);
   app.add_option("--max-rate", o.max_rate, "Send no faster than PPS")->type_name("PPS")->group(perf);
-  app.add_option("--max-retries", o.max_retries, "Retransmissions of an unanswered probe")
+  app.add_option("--max-retries", o.max_retries,
+                 "Retry passes (default 1); a retry resends an unanswered probe only to an address that "
+                 "answered some probe, since most silent addresses are dead")
       ->type_name("N")->check(CLI::Range(0, 50).description(""))->group(perf);
+  app.add_flag("--retry-silent", o.retry_silent, "Retries also go to addresses that answered nothing")
+      ->group(perf);
   app.add_option("--wait", o.wait_seconds, "Seconds to wait for replies after the last probe")
       ->type_name("SECONDS")->check(CLI::Range(0.0, 3600.0).description(""))->group(perf);
   app.add_option("--tx-threads", o.tx_threads, "Transmit threads (default: follow the cores)")

@@ -197,6 +197,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::tie(cfg.shard, cfg.shards) = parse_shard(o.shard);
   cfg.seed = resume ? resume->seed : (o.seed ? *o.seed : rng());
   cfg.max_retries = o.max_retries.value_or(1);
+  cfg.retry_silent = o.retry_silent;
   cfg.wait_seconds = o.wait_seconds;
   if (resume) {
     cfg.start_pass = resume->position.pass;

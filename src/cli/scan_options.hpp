@@ -43,6 +43,7 @@ struct ScanOptions {
   std::optional<double> min_rate;
   std::optional<double> max_rate;
   std::optional<int> max_retries;
+  bool retry_silent = false;           // retries also to addresses that answered nothing
   std::optional<double> wait_seconds;  // cooldown after the last probe
   std::optional<int> timing;           // -T0..5
   unsigned tx_threads = 0;             // 0: follow the cores

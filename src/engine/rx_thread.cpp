@@ -89,6 +89,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         continue;
       }
       s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
+      s.responsive.mark(s.layout.space().cell(static_cast<uint64_t>(index)).address);
       const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl};
       while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);

@@ -2,8 +2,9 @@
 //
 // Passes: pass 0 sends every probe once. Each of --max-retries further passes
 // walks the same slices again and, when the answered set is exact, resends
-// only the probes still unanswered; between passes it waits one retry gap so
-// late replies are not mistaken for losses. After the last pass comes the
+// only the probes still unanswered, and of those only the ones whose address
+// answered something (ResponsiveHosts; --retry-silent: all of them); between
+// passes it waits one retry gap so late replies are not mistaken for losses. After the last pass comes the
 // cooldown (--wait, or by default 8 × the largest RTT sampled, within
 // 0.5-10 s), then unanswered probes count as filtered.
 //
@@ -84,7 +85,7 @@ class ProgressMeter {
 
 SweepState::SweepState(const SweepConfig& c, PacketIo& i)
     : config(c), io(i), layout(c), permutation(layout.space().size(), c.seed),
-      answered(layout.space().size()), tx(c.tx_threads) {}
+      answered(layout.space().size()), responsive(c.targets.size()), tx(c.tx_threads) {}
 
 SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
                       const std::atomic<bool>& interrupt) {

@@ -35,6 +35,8 @@ struct SweepConfig {
   uint32_t shards = 1;
   uint64_t seed = 0;
   int max_retries = 0;
+  // Retry passes also resend to addresses that answered nothing so far.
+  bool retry_silent = false;
   std::optional<double> wait_seconds;  // cooldown; unset = adaptive
 
   // Resume point: the pass and each TX thread's position within it.

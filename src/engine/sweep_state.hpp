@@ -13,6 +13,7 @@
 #include "engine/answered_set.hpp"
 #include "engine/probe_permutation.hpp"
 #include "engine/scan_layout.hpp"
+#include "engine/responsive_hosts.hpp"
 #include "engine/result_ring.hpp"
 #include "engine/rtt_sampler.hpp"
 #include "engine/sweep_config.hpp"
@@ -61,6 +62,7 @@ struct SweepState {
   ScanLayout layout;
   ProbePermutation permutation;
   AnsweredSet answered;
+  ResponsiveHosts responsive;
   RttSampler rtt;
   ResultRing ring;
   std::vector<TxCounters> tx;

@@ -53,6 +53,7 @@ struct Target {
     }
     probes[{dst, dport}]++;
     if (drop_first && probes[{dst, dport}] == 1) return;
+    if (dport == drop_first_port && probes[{dst, dport}] == 1) return;
     Bytes reply;
     switch (truth(dst, dport)) {
       case Answer::Open: reply = tcp(dport, sport, 777, seq + 1, 0x12); break;
@@ -100,6 +101,7 @@ struct Target {
   std::map<std::pair<uint32_t, uint16_t>, int> probes;
   std::set<std::pair<uint32_t, uint16_t>> rsts;
   bool drop_first = false;
+  uint16_t drop_first_port = 0;
   bool duplicate = false;
   bool forge = false;
 };
@@ -186,6 +188,7 @@ TEST(Sweep, RetryPassResendsOnlyUnansweredProbes) {
   target.drop_first = true;  // every first probe is lost
   SweepConfig c = config();
   c.max_retries = 1;
+  c.retry_silent = true;     // no address answered pass 0: retry them all
   SweepRun run = sweep(c, target);
   expect_exact(run);
   // Pass 0 sends 1024; pass 1 resends exactly those still unanswered, which
@@ -196,6 +199,32 @@ TEST(Sweep, RetryPassResendsOnlyUnansweredProbes) {
   SweepRun second = sweep(c, lossless);
   size_t answered = second.results.size();
   EXPECT_EQ(second.report.probes_sent, 1024u + (1024u - answered));
+}
+
+// By default a retry goes only to addresses that answered something: a live
+// host that lost one reply gets it resent; a dead address gets nothing more.
+TEST(Sweep, RetriesGoOnlyToAddressesThatAnswered) {
+  Target target;
+  target.drop_first_port = 22;  // every first probe to port 22 is lost
+  SweepConfig c = config();
+  c.max_retries = 1;
+  SweepRun run = sweep(c, target);
+  expect_exact(run);
+  size_t resent_to_live = 0, resent_to_dead = 0;
+  for (auto& [k, n] : target.probes) {
+    if (n < 2) continue;
+    if ((k.first & 0xF) == 0) ++resent_to_dead;
+    else ++resent_to_live;
+  }
+  EXPECT_EQ(resent_to_dead, 0u);
+  EXPECT_GT(resent_to_live, 0u);
+  // Every live address answered on some port, so each unanswered probe to it
+  // went again; the dead addresses' 16 x 4 probes did not.
+  size_t unanswered_live = 0;
+  for (uint32_t ip = kNet; ip <= kNet + 255; ++ip)
+    for (uint16_t port : kPorts)
+      if ((ip & 0xF) != 0 && (truth(ip, port) == Answer::Silent || port == 22)) ++unanswered_live;
+  EXPECT_EQ(run.report.probes_sent, 1024u + unanswered_live);
 }
 
 TEST(Sweep, ShardsTogetherProbeEverythingOnce) {
