@@ -256,31 +256,41 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   };
   outputs.begin(info);
 
-  // A resumed run's outputs hold the whole scan: the first run's results
-  // first, then what this run adds.
-  std::vector<ProbeResult> delivered;
-  if (resume && !resume->results.empty()) {
+  // Every result also goes to the result log beside the resume file, so an
+  // interrupted run can hand them to the run that resumes it without keeping
+  // them in memory. A resumed run's outputs hold the whole scan: the earlier
+  // results first (copied into this run's log), then what this run adds.
+  // Without a writable log the scan still runs, but cannot be resumed.
+  std::optional<ResultLog> log;
+  if (!resume && std::filesystem::exists(kResumePath))
+    err << "WARNING: " << kResumePath << " of an earlier scan is replaced by this scan's\n";
+  try {
+    log.emplace(resume ? std::string(kResumePath) + ".new" : std::string(kResumePath));
+  } catch (const RuntimeFailure& e) {
+    err << "WARNING: " << e.what() << "; this scan cannot be resumed if it stops\n";
+  }
+  if (resume && resume->results != 0) {
     const ScanLayout layout(cfg);
     std::vector<PortResult> earlier;
-    earlier.reserve(resume->results.size());
-    for (const ProbeResult& r : resume->results) {
-      if (r.index >= layout.space().size())
-        throw UsageError("resume file \"" + given.resume + "\" holds a result for probe " + std::to_string(r.index) +
-                         ", outside this scan's " + std::to_string(layout.space().size()) + " probes");
-      earlier.push_back(layout.port_result(r));
-    }
-    outputs.on_results(earlier);
-    delivered = std::move(resume->results);
+    read_result_log(given.resume, resume->results, [&](std::span<const ProbeResult> chunk) {
+      earlier.clear();
+      for (const ProbeResult& r : chunk) {
+        if (r.index >= layout.space().size())
+          throw UsageError("resume file \"" + given.resume + "\" holds a result for probe " +
+                           std::to_string(r.index) + ", outside this scan's " +
+                           std::to_string(layout.space().size()) + " probes");
+        earlier.push_back(layout.port_result(r));
+      }
+      outputs.on_results(earlier);
+      if (log) log->append(chunk);
+    });
   }
+  if (resume && log) log->move_to(kResumePath);
 
   install_interrupt_handler();
   SweepHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
-  // Kept (19 bytes a result in the resume file) so an interrupted run can
-  // hand them to the run that resumes it.
-  hooks.on_probe_results = [&](std::span<const ProbeResult> batch) {
-    delivered.insert(delivered.end(), batch.begin(), batch.end());
-  };
+  if (log) hooks.on_probe_results = [&](std::span<const ProbeResult> batch) { log->append(batch); };
   // Checkpoints while the scan runs (atomically: temp file and rename), so a
   // SIGKILL or a power cut still leaves a resume file; removed when the scan
   // completes. A scan shorter than one interval never writes one.
@@ -292,14 +302,15 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     st.tx_threads = cfg.tx_threads;
     st.position = at;
     st.answered = std::move(answered);
-    st.results = delivered;
+    log->flush();
+    st.results = log->count();
     return st;
   };
-  bool checkpointed = false;
-  hooks.on_checkpoint = [&](const SweepPosition& at, std::vector<uint64_t>&& answered) {
-    write_resume_file(kResumePath, resume_state(at, std::move(answered)));
-    checkpointed = true;
-  };
+  if (log) {
+    hooks.on_checkpoint = [&](const SweepPosition& at, std::vector<uint64_t>&& answered) {
+      write_resume_file(kResumePath, resume_state(at, std::move(answered)));
+    };
+  }
   hooks.on_tick = [&] { outputs.flush(); };
   hooks.progress = &err;
   hooks.progress_is_tty = isatty(STDERR_FILENO);
@@ -348,12 +359,18 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   print_summary(report, err);
 
   if (report.stopped_early) {
+    if (!log) {
+      err << "portsweep: " << (report.interrupted ? "interrupted" : "stopped") << "; no resume file could be written\n";
+      return report.interrupted ? 130 : 1;
+    }
     write_resume_file(kResumePath, resume_state(report.stopped_at, std::move(report.answered)));
     err << "portsweep: " << (report.interrupted ? "interrupted" : "stopped") << "; continue with: portsweep --resume "
         << kResumePath << "\n";
     return report.interrupted ? 130 : 1;
   }
-  if (checkpointed) remove_resume_file(kResumePath);
+  // Complete: the log (and any checkpoint) has served its purpose.
+  log.reset();
+  remove_resume_file(kResumePath);
   // A resumed scan that completed has used up its resume file.
   if (!given.resume.empty() && io->failed() == false && report.error.empty()) {
     remove_resume_file(given.resume);

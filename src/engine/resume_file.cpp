@@ -1,10 +1,13 @@
 #include "engine/resume_file.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "common/error.hpp"
@@ -41,47 +44,14 @@ std::vector<uint64_t> read_words(const std::string& path, size_t count) {
                      " bytes long");
   return words;
 }
-// Results: index (LE64), time_us (LE64), state, reason, ttl: 19 bytes each.
-constexpr size_t kResultBytes = 19;
 std::string results_sidecar(const std::string& path) { return path + ".results"; }
 
-void write_results(const std::string& path, const std::vector<ProbeResult>& results) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  char rec[kResultBytes];
-  for (const ProbeResult& r : results) {
-    std::memcpy(rec, &r.index, 8);
-    std::memcpy(rec + 8, &r.time_us, 8);
-    rec[16] = static_cast<char>(r.state);
-    rec[17] = static_cast<char>(r.reason);
-    rec[18] = static_cast<char>(r.ttl);
-    out.write(rec, kResultBytes);
-  }
-  out.flush();
-  if (!out) throw RuntimeFailure("cannot write \"" + path + "\": " + std::strerror(errno));
-}
-
-std::vector<ProbeResult> read_results(const std::string& path, size_t count) {
-  std::ifstream in(path, std::ios::binary);
-  in.seekg(0, std::ios::end);
-  if (!in || static_cast<uint64_t>(in.tellg()) != uint64_t{count} * kResultBytes)
-    throw UsageError("resume sidecar \"" + path + "\" is missing or not " + std::to_string(count * kResultBytes) +
-                     " bytes long");
-  in.seekg(0);
-  std::vector<ProbeResult> out(count);
-  char rec[kResultBytes];
-  for (ProbeResult& r : out) {
-    in.read(rec, kResultBytes);
-    std::memcpy(&r.index, rec, 8);
-    std::memcpy(&r.time_us, rec + 8, 8);
-    const auto state = static_cast<uint8_t>(rec[16]), reason = static_cast<uint8_t>(rec[17]);
-    if (state > static_cast<uint8_t>(PortState::ClosedFiltered) || reason > static_cast<uint8_t>(Reason::ProtoResponse))
-      throw UsageError("resume sidecar \"" + path + "\" holds a result with an unknown state or reason");
-    r.state = static_cast<PortState>(state);
-    r.reason = static_cast<Reason>(reason);
-    r.ttl = static_cast<uint8_t>(rec[18]);
-  }
-  if (!in) throw UsageError("cannot read resume sidecar \"" + path + "\"");
-  return out;
+void encode(const ProbeResult& r, char* rec) {
+  std::memcpy(rec, &r.index, 8);
+  std::memcpy(rec + 8, &r.time_us, 8);
+  rec[16] = static_cast<char>(r.state);
+  rec[17] = static_cast<char>(r.reason);
+  rec[18] = static_cast<char>(r.ttl);
 }
 
 }  // namespace
@@ -104,10 +74,7 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
       write_words(sidecar(tmp), st.answered);
       out << "answered " << st.answered.size() << "\n";
     }
-    if (!st.results.empty()) {
-      write_results(results_sidecar(tmp), st.results);
-      out << "results " << st.results.size() << "\n";
-    }
+    if (st.results != 0) out << "results " << st.results << "\n";
     for (const auto& a : st.args) {
       if (a.find('\n') != std::string::npos)
         throw RuntimeFailure("cannot store argument with a newline in the resume file");
@@ -118,10 +85,71 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
   }
   if (!st.answered.empty() && std::rename(sidecar(tmp).c_str(), sidecar(path).c_str()) != 0)
     throw RuntimeFailure("cannot rename \"" + sidecar(tmp) + "\": " + std::strerror(errno));
-  if (!st.results.empty() && std::rename(results_sidecar(tmp).c_str(), results_sidecar(path).c_str()) != 0)
-    throw RuntimeFailure("cannot rename \"" + results_sidecar(tmp) + "\": " + std::strerror(errno));
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     throw RuntimeFailure("cannot rename \"" + tmp + "\" to \"" + path + "\": " + std::strerror(errno));
+}
+
+ResultLog::ResultLog(const std::string& resume_path)
+    : path_(results_sidecar(resume_path)), file_(std::fopen(path_.c_str(), "wb")) {
+  if (file_ == nullptr)
+    throw RuntimeFailure("cannot write the result log \"" + path_ + "\": " + std::strerror(errno));
+  std::setvbuf(file_, nullptr, _IOFBF, size_t{1} << 20);
+}
+
+ResultLog::~ResultLog() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void ResultLog::append(std::span<const ProbeResult> results) {
+  char rec[kRecordBytes];
+  for (const ProbeResult& r : results) {
+    encode(r, rec);
+    if (std::fwrite(rec, kRecordBytes, 1, file_) != 1)
+      throw RuntimeFailure("cannot write the result log \"" + path_ + "\": " + std::strerror(errno));
+  }
+  count_ += results.size();
+}
+
+void ResultLog::flush() {
+  if (std::fflush(file_) != 0)
+    throw RuntimeFailure("cannot write the result log \"" + path_ + "\": " + std::strerror(errno));
+}
+
+void ResultLog::move_to(const std::string& resume_path) {
+  const std::string target = results_sidecar(resume_path);
+  if (std::rename(path_.c_str(), target.c_str()) != 0)
+    throw RuntimeFailure("cannot rename \"" + path_ + "\" to \"" + target + "\": " + std::strerror(errno));
+  path_ = target;
+}
+
+void read_result_log(const std::string& resume_path, uint64_t count,
+                     const std::function<void(std::span<const ProbeResult>)>& fn) {
+  const std::string path = results_sidecar(resume_path);
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> in(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!in) throw UsageError("cannot read the result log \"" + path + "\": " + std::strerror(errno));
+  std::vector<ProbeResult> chunk;
+  chunk.reserve(4096);
+  char rec[ResultLog::kRecordBytes];
+  for (uint64_t i = 0; i < count; ++i) {
+    if (std::fread(rec, ResultLog::kRecordBytes, 1, in.get()) != 1)
+      throw UsageError("the result log \"" + path + "\" ends after " + std::to_string(i) + " of its " +
+                       std::to_string(count) + " results");
+    ProbeResult r;
+    std::memcpy(&r.index, rec, 8);
+    std::memcpy(&r.time_us, rec + 8, 8);
+    const auto state = static_cast<uint8_t>(rec[16]), reason = static_cast<uint8_t>(rec[17]);
+    if (state > static_cast<uint8_t>(PortState::ClosedFiltered) || reason > static_cast<uint8_t>(Reason::ProtoResponse))
+      throw UsageError("the result log \"" + path + "\" holds a result with an unknown state or reason");
+    r.state = static_cast<PortState>(state);
+    r.reason = static_cast<Reason>(reason);
+    r.ttl = static_cast<uint8_t>(rec[18]);
+    chunk.push_back(r);
+    if (chunk.size() == chunk.capacity()) {
+      fn(chunk);
+      chunk.clear();
+    }
+  }
+  if (!chunk.empty()) fn(chunk);
 }
 
 void remove_resume_file(const std::string& path) noexcept {
@@ -172,10 +200,15 @@ ResumeState read_resume_file(const std::string& path) {
         throw bad("expected \"answered WORDS\" with WORDS from 1 to " + std::to_string(AnsweredSet::kMaxExactBits / 64));
       st.answered = read_words(sidecar(path), words);
     } else if (word == "results") {
-      size_t count = 0;
-      if (!(v >> count) || count > AnsweredSet::kMaxExactBits)
-        throw bad("expected \"results COUNT\" with COUNT up to " + std::to_string(AnsweredSet::kMaxExactBits));
-      st.results = read_results(results_sidecar(path), count);
+      uint64_t count = 0;
+      if (!(v >> count) || count == 0) throw bad("expected \"results COUNT\"");
+      // Checked against the log's size here; read later, in chunks.
+      struct stat info {};
+      if (::stat(results_sidecar(path).c_str(), &info) != 0 ||
+          static_cast<uint64_t>(info.st_size) / ResultLog::kRecordBytes < count)
+        throw UsageError("resume file \"" + path + "\" counts " + std::to_string(count) + " results, but \"" +
+                         results_sidecar(path) + "\" is missing or holds fewer");
+      st.results = count;
     } else if (word == "position") {
       size_t t = 0;
       uint64_t p = 0;

@@ -4,6 +4,9 @@
 // that shaped the slices) and where each TX thread stopped. Re-running the
 // same command line with these values walks the same permutation, so the
 // union of the interrupted and the resumed run is exactly one full scan.
+#include <cstdio>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,15 +23,47 @@ struct ResumeState {
   unsigned tx_threads = 1;
   SweepPosition position;
   std::vector<uint64_t> answered;  // stored in the binary sidecar FILE.answered
-  // Every result the interrupted run delivered, so the resumed run's
-  // outputs hold the whole scan (sidecar FILE.results).
-  std::vector<ProbeResult> results;
+  // How many results of the result log (FILE.results) the run had
+  // delivered at this point, so the resumed run's outputs hold the whole scan.
+  uint64_t results = 0;
 };
 
 // Writes atomically (temp file + rename) so a crash never leaves half a file.
 void write_resume_file(const std::string& path, const ResumeState& state);
 // Throws UsageError naming the file and the line that is wrong.
 ResumeState read_resume_file(const std::string& path);
+// The results a scan has delivered, appended to FILE.results as they come
+// (19 bytes each), so memory does not grow with them and a resume file can
+// name how many were in at its checkpoint: records after that count (written
+// after the checkpoint by a run that died) are ignored.
+class ResultLog {
+ public:
+  static constexpr size_t kRecordBytes = 19;  // index, time_us (LE64 each), state, reason, ttl
+
+  // Creates (truncates) RESUME_PATH.results. Throws RuntimeFailure.
+  explicit ResultLog(const std::string& resume_path);
+  ~ResultLog();
+  ResultLog(const ResultLog&) = delete;
+  ResultLog& operator=(const ResultLog&) = delete;
+
+  void append(std::span<const ProbeResult> results);
+  // Makes count() records durable enough for a resume file that names them.
+  void flush();
+  uint64_t count() const noexcept { return count_; }
+  // Renames the log to RESUME_PATH.results (it stays open for appending).
+  void move_to(const std::string& resume_path);
+
+ private:
+  std::string path_;
+  std::FILE* file_;
+  uint64_t count_ = 0;
+};
+
+// Hands the first `count` results of RESUME_PATH.results to `fn`, a few
+// thousand at a time. Throws UsageError for a short or corrupt log.
+void read_result_log(const std::string& resume_path, uint64_t count,
+                     const std::function<void(std::span<const ProbeResult>)>& fn);
+
 // Removes the file and its sidecars (a completed scan's last checkpoint).
 void remove_resume_file(const std::string& path) noexcept;
 
