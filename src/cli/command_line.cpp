@@ -13,6 +13,7 @@
 #include "cli/scan_flags.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 #include "portsweep_config.h"
 
 namespace portsweep {
@@ -232,10 +233,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     out << app.help();
     return {std::nullopt, 0};
   } catch (const CLI::ParseError& e) {
-    err << "portsweep: " << e.what() << "\nSee 'portsweep --help' for the options.\n";
+    print_message_line(err, "portsweep: ", std::string(e.what()) + " (see 'portsweep --help' for the options)");
     return {std::nullopt, 2};
   } catch (const UsageError& e) {
-    err << "portsweep: " << e.what() << "\n";
+    print_message_line(err, "portsweep: ", e.what());
     return {std::nullopt, 2};
   }
   return {std::move(o), 0};

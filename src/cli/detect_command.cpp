@@ -11,6 +11,7 @@
 #include "cli/nmap_args.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 #include "detect/saved_scan.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/service_stage.hpp"
@@ -85,7 +86,8 @@ std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args
     status = 0;
     return std::nullopt;
   } catch (const CLI::ParseError& e) {
-    err << "portsweep detect: " << e.what() << "\nSee 'portsweep detect --help' for the options.\n";
+    print_message_line(err, "portsweep detect: ",
+                       std::string(e.what()) + " (see 'portsweep detect --help' for the options)");
     status = 2;
     return std::nullopt;
   }
