@@ -9,6 +9,7 @@
 #include "cli/output_options.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
+#include "cli/option_numbers.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
@@ -58,7 +59,7 @@ std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args
   app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
   app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
   app.add_option("--max-parallelism", o.max_parallelism, "Ports probed at once (default 4096)")
-      ->type_name("N")->check(CLI::Range(1, 65535).description(""))->group(sv);
+      ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
   // -sV is implied; accepted so a scan's command line can be reused.
   app.add_flag("--service-version", o.service_version, "Probe open ports (implied)")->group(sv);
   app.add_option("--timing", o.timing, "Timing template (higher is faster)")
