@@ -139,10 +139,14 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::optional<ResumeState> resume;
   if (!given.resume.empty()) {
     resume = read_resume_file(given.resume);
-    std::ostringstream discard;
-    ParsedCommandLine again = parse_command_line(resume->args, discard, err);
-    if (!again.options)
-      throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses");
+    std::ostringstream discard, why;
+    ParsedCommandLine again = parse_command_line(resume->args, discard, why);
+    if (!again.options) {
+      std::string reason = why.str();  // "portsweep: ...\n": one sentence, folded into this one
+      if (reason.rfind("portsweep: ", 0) == 0) reason.erase(0, 11);
+      while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+      throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses: " + reason);
+    }
     o = *again.options;
   }
 

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "common/error.hpp"
 
 namespace portsweep {
@@ -31,6 +33,9 @@ bool parse_port_state(std::string_view s, PortState& out) { return from_string(s
 bool parse_reason(std::string_view s, Reason& out) { return from_string(s, out, 12); }
 
 SavedScan read_saved_scan(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    throw UsageError("saved results \"" + path + "\" is a directory; expected JSON lines (-oJ) or XML (-oX)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
   std::stringstream text;

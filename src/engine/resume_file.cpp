@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "common/error.hpp"
 #include "engine/answered_set.hpp"
 
@@ -14,6 +16,9 @@ namespace portsweep {
 
 namespace {
 constexpr const char* kMagic = "portsweep-resume 1";
+// The command line, a few numbers and one position per thread; 16 MB holds
+// any command line Linux can pass (its argument space is 2 MB by default).
+constexpr uint64_t kMaxResumeBytes = uint64_t{16} << 20;
 
 // The answered map is raw little-endian words: 48 KB for a /16 x 6 ports,
 // at most 16 MB (the exact map's limit). Text would triple that for nothing.
@@ -131,6 +136,17 @@ void remove_resume_file(const std::string& path) noexcept {
 }
 
 ResumeState read_resume_file(const std::string& path) {
+  // Checked before reading: a directory opens (and reads as empty) on Linux,
+  // and the text of a real resume file is small (the bulk is in the sidecars).
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0)
+    throw UsageError("cannot read resume file \"" + path + "\": " + std::strerror(errno));
+  if (S_ISDIR(info.st_mode))
+    throw UsageError("resume file \"" + path + "\" is a directory; expected the file an interrupted scan wrote (" +
+                     "portsweep.resume)");
+  if (S_ISREG(info.st_mode) && static_cast<uint64_t>(info.st_size) > kMaxResumeBytes)
+    throw UsageError("resume file \"" + path + "\" is " + std::to_string(info.st_size) +
+                     " bytes long; a portsweep resume file is at most " + std::to_string(kMaxResumeBytes) + " bytes");
   std::ifstream in(path);
   if (!in) throw UsageError("cannot read resume file \"" + path + "\": " + std::strerror(errno));
   ResumeState st;
@@ -143,7 +159,11 @@ ResumeState read_resume_file(const std::string& path) {
   while (std::getline(in, line)) {
     ++lineno;
     if (lineno == 1) {
-      if (line != kMagic) throw bad("not a portsweep resume file (expected \"" + std::string(kMagic) + "\")");
+      // Quoted (and so cut short and escaped when printed), since any file
+      // may be given here: "what is this?" is answered by its first line.
+      if (line != kMagic)
+        throw bad("not a portsweep resume file: its first line is \"" + line.substr(0, 100) + "\"; expected \"" +
+                  std::string(kMagic) + "\"");
       magic = true;
       continue;
     }

@@ -1,0 +1,86 @@
+// The resume file read back: a round trip, and the files that are not one
+// (a directory, another file's text, a binary) each named for what they are.
+#include "engine/resume_file.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.hpp"
+
+namespace portsweep {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+class ResumeFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("portsweep_resume_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& bytes) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  }
+  fs::path dir_;
+};
+
+TEST_F(ResumeFileTest, RoundTrip) {
+  ResumeState st;
+  st.args = {"-sS", "-p", "80", "198.19.0.0/24"};
+  st.seed = 42;
+  st.key = {0x0102030405060708ull, 0x1112131415161718ull};
+  st.tx_threads = 2;
+  st.position.pass = 1;
+  st.position.positions = {10, 20};
+  const std::string path = (dir_ / "portsweep.resume").string();
+  write_resume_file(path, st);
+  const ResumeState back = read_resume_file(path);
+  EXPECT_EQ(back.args, st.args);
+  EXPECT_EQ(back.seed, 42u);
+  EXPECT_EQ(back.key.k0, st.key.k0);
+  EXPECT_EQ(back.key.k1, st.key.k1);
+  EXPECT_EQ(back.position.positions, st.position.positions);
+}
+
+TEST_F(ResumeFileTest, ADirectoryIsNamedAsOne) {
+  const std::string path = dir_.string();
+  EXPECT_THAT([&] { read_resume_file(path); },
+              ThrowsMessage<UsageError>("resume file \"" + path +
+                                        "\" is a directory; expected the file an interrupted scan wrote "
+                                        "(portsweep.resume)"));
+}
+
+TEST_F(ResumeFileTest, AnotherFileIsNamedByItsFirstLine) {
+  const std::string text = write("notes.txt", "hello world\nportsweep-resume 1\n");
+  EXPECT_THAT([&] { read_resume_file(text); },
+              ThrowsMessage<UsageError>("resume file \"" + text +
+                                        "\" line 1: not a portsweep resume file: its first line is \"hello world\"; "
+                                        "expected \"portsweep-resume 1\""));
+  // The first line is quoted as it is (the printer escapes it) and cut short.
+  const std::string binary = write("image.png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(5000, 'x'));
+  EXPECT_THAT([&] { read_resume_file(binary); },
+              ThrowsMessage<UsageError>(HasSubstr("its first line is \"\x89PNG\r\"")));
+  const std::string long_line = write("long.txt", std::string(5000, 'y') + "\n");
+  EXPECT_THAT([&] { read_resume_file(long_line); },
+              ThrowsMessage<UsageError>(HasSubstr("\"" + std::string(100, 'y') + "\"; expected")));
+}
+
+TEST_F(ResumeFileTest, EmptyAndMissingFiles) {
+  const std::string empty = write("empty", "");
+  EXPECT_THAT([&] { read_resume_file(empty); }, ThrowsMessage<UsageError>("resume file \"" + empty + "\" is empty"));
+  EXPECT_THAT([&] { read_resume_file((dir_ / "none").string()); },
+              ThrowsMessage<UsageError>(HasSubstr("No such file or directory")));
+}
+
+}  // namespace
+}  // namespace portsweep
