@@ -159,6 +159,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
 
+  // Opened (not yet emptied) before any interface is: a bad output stops
+  // the scan before anything is set up, and an existing file loses nothing.
+  OutputSet outputs;
+  add_outputs(o, outputs, resume.has_value(), err);
+
   // Every target's next hop (the gateway's MAC, or its own when on-link),
   // resolved before the packet I/O opens: a kernel-bypass backend takes the
   // interface from the kernel.
@@ -230,8 +235,6 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
   auto io = open_packet_io(io_cfg);
 
-  OutputSet outputs;
-  add_outputs(o, outputs, resume.has_value(), err);
   ScanInfo info;
   info.args = join_args(o.argv);
   info.start_time_us = now_us();
