@@ -124,7 +124,7 @@ int run_detect_command(const std::vector<std::string>& args, std::ostream& out, 
     return services.name_of(port, proto).value_or(std::string_view{});
   };
   outputs.begin(info);
-  outputs.on_results(saved.results);
+  for_each_result_batch(saved, [&outputs](std::span<const PortResult> batch) { outputs.on_results(batch); });
 
   struct sigaction sa{};
   sa.sa_handler = on_detect_interrupt;
