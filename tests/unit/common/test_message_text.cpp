@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "common/error.hpp"
 #include "common/message_text.hpp"
 
 namespace portsweep {
@@ -49,6 +50,16 @@ TEST(PrintableText, LongMessagesKeepStartAndEnd) {
   EXPECT_THAT(text, StartsWith("start word"));
   EXPECT_THAT(text, EndsWith("word end"));
   EXPECT_THAT(text, HasSubstr(" ... "));
+}
+
+// what() is a C string: a NUL from a binary file must not end the message
+// before what was expected.
+TEST(ErrorMessages, KeepWhatFollowsANul) {
+  const UsageError e(std::string("invalid target \"a\0b\": expected an address", 41));
+  EXPECT_STREQ(e.what(), "invalid target \"a\\x00b\": expected an address");
+  EXPECT_EQ(printable_text(e.what()), "invalid target \"a\\x00b\": expected an address");
+  const RuntimeFailure f(std::string("x\0y", 3));
+  EXPECT_STREQ(f.what(), "x\\x00y");
 }
 
 TEST(PrintableText, PrintsOneLine) {
