@@ -217,7 +217,8 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
   auto state_of = [&](const std::string& s) {
     PortState st;
     if (!parse_port_state(s, st)) {
-      throw UsageError(source + ": unknown port state \"" + s + "\" in the XML report; expected one of nmap's");
+      reader.refuse("unknown port state \"" + s + "\"; expected one of nmap's (open, closed, filtered, unfiltered, "
+                    "open|filtered, closed|filtered)");
     }
     return st;
   };
