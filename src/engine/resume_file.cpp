@@ -185,7 +185,8 @@ ResumeState read_resume_file(const std::string& path) {
       if (!(v >> st.tx_threads) || st.tx_threads == 0 || st.tx_threads > 64)
         throw bad("expected \"threads N\" with N from 1 to 64");
     } else if (word == "pass") {
-      if (!(v >> st.position.pass)) throw bad("expected \"pass N\"");
+      // A pass is the first send or one of at most 50 retries (--max-retries).
+      if (!(v >> st.position.pass) || st.position.pass > 50) throw bad("expected \"pass N\" with N from 0 to 50");
     } else if (word == "answered") {
       size_t words = 0;
       if (!(v >> words) || words == 0 || words > AnsweredSet::kMaxExactBits / 64)

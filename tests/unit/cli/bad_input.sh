@@ -34,6 +34,7 @@ printf 'portsweep-resume 1\nseed 99999999999999999999999\n' > resume-bigseed
 printf 'portsweep-resume 1\nseed 1\nkey 0123\n' > resume-shortkey
 printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 0\n' > resume-threads
 printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nfrobnicate 3\n' > resume-unknown
+printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\npass -1\n' > resume-pass
 printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 1\nposition 0 5\nanswered 4\n' \
   > resume-nosidecar
 printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 1\nposition 0 5\narg -sS\narg --frobnicate\n' \

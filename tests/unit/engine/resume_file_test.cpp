@@ -75,6 +75,17 @@ TEST_F(ResumeFileTest, AnotherFileIsNamedByItsFirstLine) {
               ThrowsMessage<UsageError>(HasSubstr("\"" + std::string(100, 'y') + "\"; expected")));
 }
 
+TEST_F(ResumeFileTest, NumbersAreBounded) {
+  const std::string head = "portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\n";
+  const std::string pass = write("pass", head + "pass 4294967295\n");
+  EXPECT_THAT([&] { read_resume_file(pass); },
+              ThrowsMessage<UsageError>("resume file \"" + pass + "\" line 4: expected \"pass N\" with N from 0 to 50"));
+  const std::string threads = write("threads", head + "threads 65\n");
+  EXPECT_THAT([&] { read_resume_file(threads); }, ThrowsMessage<UsageError>(HasSubstr("with N from 1 to 64")));
+  const std::string seed = write("seed", "portsweep-resume 1\nseed 99999999999999999999999\n");
+  EXPECT_THAT([&] { read_resume_file(seed); }, ThrowsMessage<UsageError>(HasSubstr("expected \"seed NUMBER\"")));
+}
+
 TEST_F(ResumeFileTest, EmptyAndMissingFiles) {
   const std::string empty = write("empty", "");
   EXPECT_THAT([&] { read_resume_file(empty); }, ThrowsMessage<UsageError>("resume file \"" + empty + "\" is empty"));
