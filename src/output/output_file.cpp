@@ -29,6 +29,9 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   created_ = fd >= 0;
   if (fd < 0 && errno == EEXIST) fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  // A symbolic link to a file not yet there: created through the link, as
+  // fopen would (not removed again: the name that was made is the target's).
+  if (fd < 0 && errno == ENOENT) fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
   if (fd < 0) cannot_open(path_, errno);
   struct stat info {};
   if (::fstat(fd, &info) != 0) {

@@ -73,6 +73,15 @@ TEST_F(OutputFileTest, ACreatedFileThatNeverStartedIsRemoved) {
   EXPECT_TRUE(fs::exists(p));
 }
 
+TEST_F(OutputFileTest, ALinkToAFileNotYetThereIsFollowed) {
+  fs::create_symlink(dir_ / "target.xml", dir_ / "link.xml");
+  {
+    OutputFile f((dir_ / "link.xml").string());
+    f.write("through the link");
+  }
+  EXPECT_EQ(slurp(dir_ / "target.xml"), "through the link");
+}
+
 TEST_F(OutputFileTest, DevicesAreWrittenAsTheyAre) {
   OutputFile f("/dev/null");
   f.write("x");
