@@ -5,14 +5,15 @@
 #include <tbb/version.h>
 
 #include <memory>
-#include <sstream>
 
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
+#include "cli/option_numbers.hpp"
 #include "probes/probe_module.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 #include "portsweep_config.h"
 
 namespace portsweep {
@@ -28,28 +29,28 @@ int timing_level(const std::string& v) {
                    "\": expected 0-5 or paranoid, sneaky, polite, normal, aggressive, insane");
 }
 
-void check_positive(const std::optional<double>& v, const char* name) {
-  if (v && !(*v > 0))
-    throw UsageError(std::string("invalid ") + name + " \"" + std::to_string(*v) +
-                     "\": expected a rate above 0 packets per second");
+// "A/B" or "A-B" of plain whole numbers, as the scan reads them back with
+// sscanf: nothing else (no spaces, signs or extra text) may pass here.
+std::optional<std::pair<uint64_t, uint64_t>> number_pair(std::string_view s, char sep) {
+  const size_t at = s.find(sep);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::optional<uint64_t> a = whole_number(s.substr(0, at)), b = whole_number(s.substr(at + 1));
+  if (!a || !b) return std::nullopt;
+  return std::pair{*a, *b};
 }
 
 // --shard I/N, counted from 1 so "--shard 1/1" is the whole scan.
 void check_shard(const std::string& s) {
   if (s.empty()) return;
-  unsigned i = 0, n = 0;
-  char slash = 0, extra = 0;
-  std::istringstream in(s);
-  if (!(in >> i >> slash >> n) || slash != '/' || (in >> extra) || i < 1 || n < 1 || i > n)
-    throw UsageError("invalid --shard \"" + s + "\": expected I/N with 1 <= I <= N, e.g. 2/4");
+  const auto v = number_pair(s, '/');
+  if (!v || v->first < 1 || v->second > 65535 || v->first > v->second)
+    throw UsageError("invalid --shard \"" + s + "\": expected I/N with 1 <= I <= N <= 65535, e.g. 2/4");
 }
 
 void check_source_ports(const std::string& s) {
   if (s.empty()) return;
-  unsigned a = 0, b = 0;
-  char dash = 0, extra = 0;
-  std::istringstream in(s);
-  if (!(in >> a >> dash >> b) || dash != '-' || (in >> extra) || a < 1 || b > 65535 || a > b)
+  const auto v = number_pair(s, '-');
+  if (!v || v->first < 1 || v->second > 65535 || v->first > v->second)
     throw UsageError("invalid --source-ports \"" + s +
                      "\": expected a range FIRST-LAST within 1-65535, e.g. 40000-60000");
 }
@@ -125,7 +126,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
   app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
   app.add_option("--max-parallelism", o.max_parallelism, "Ports version detection probes at once (default 4096)")
-      ->type_name("N")->check(CLI::Range(1, 65535).description(""))->group(sv);
+      ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
 
   const char* ports = "PORT SPECIFICATION";
   app.add_option("--ports", o.ports, "Only scan these ports: -p22; -p1-65535; -p U:53,T:21-25,80")
@@ -146,20 +147,23 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("<0-5>")->check(CLI::Range(0, 5).description(""))->group(perf)
       ->transform([](const std::string& v) { return std::to_string(timing_level(v)); });
   app.add_option("--rate", o.rate, "Send exactly this many packets per second")
-      ->type_name("PPS")->group(perf);
-  app.add_option("--min-rate", o.min_rate, "Send no slower than PPS")->type_name("PPS")->group(perf);
-  app.add_option("--max-rate", o.max_rate, "Send no faster than PPS")->type_name("PPS")->group(perf);
+      ->type_name("PPS")->transform(rate_in("--rate"))->group(perf);
+  app.add_option("--min-rate", o.min_rate, "Send no slower than PPS")
+      ->type_name("PPS")->transform(rate_in("--min-rate"))->group(perf);
+  app.add_option("--max-rate", o.max_rate, "Send no faster than PPS")
+      ->type_name("PPS")->transform(rate_in("--max-rate"))->group(perf);
   app.add_option("--max-retries", o.max_retries,
                  "Retry passes (default 1); a retry resends an unanswered probe only to an address that "
                  "answered some probe, since most silent addresses are dead")
-      ->type_name("N")->check(CLI::Range(0, 50).description(""))->group(perf);
+      ->type_name("N")->transform(whole_in("--max-retries", 0, 50))->group(perf);
   app.add_flag("--retry-silent", o.retry_silent, "Retries also go to addresses that answered nothing")
       ->group(perf);
   app.add_option("--wait", o.wait_seconds, "Seconds to wait for replies after the last probe")
-      ->type_name("SECONDS")->check(CLI::Range(0.0, 3600.0).description(""))->group(perf);
+      ->type_name("SECONDS")->transform(real_in("--wait", 0, 3600, "a time", "seconds"))->group(perf);
   app.add_option("--tx-threads", o.tx_threads, "Transmit threads (default: follow the cores)")
-      ->type_name("N")->check(CLI::Range(1, 64).description(""))->group(perf);
-  app.add_option("--seed", o.seed, "Seed of the probe order and cookies")->group(perf);
+      ->type_name("N")->transform(whole_in("--tx-threads", 1, 64))->group(perf);
+  app.add_option("--seed", o.seed, "Seed of the probe order and cookies")
+      ->type_name("N")->transform(whole_in("--seed", 0, UINT64_MAX))->group(perf);
   app.add_option("--shard", o.shard, "Scan only shard I of N (1-based)")
       ->type_name("I/N")->group(perf);
 
@@ -172,11 +176,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("-e", o.interface, "Use specified interface")->type_name("IFACE")->group(io);
   app.add_option("-S", o.source_ip, "Spoof source address")->type_name("ADDR")->group(io);
   app.add_option("-g,--source-port", o.source_port, "Use given source port number")
-      ->type_name("PORT")->group(io);
+      ->type_name("PORT")->transform(whole_in("-g", 0, 65535))->group(io);
   app.add_option("--source-ports", o.source_ports, "Source port range for probes")
       ->type_name("FIRST-LAST")->group(io);
   app.add_option("--ttl", o.ttl, "Set IP time-to-live field")
-      ->check(CLI::Range(1, 255).description(""))->group(io);
+      ->transform(whole_in("--ttl", 1, 255))->group(io);
   app.add_flag("--iflist", o.iflist, "Print host interfaces and routes")->group(io);
 
   const char* outg = "OUTPUT";
@@ -203,22 +207,19 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
                "seconds and report packets/s per TX queue")
       ->group(bench);
   app.add_option("--duration", o.duration, "Seconds --bench-tx runs (default 10)")
-      ->type_name("SECONDS")->check(CLI::Range(0.1, 86400.0).description(""))->group(bench);
+      ->type_name("SECONDS")->transform(real_in("--duration", 0.1, 86400, "a time", "seconds"))->group(bench);
 
   app.add_flag("-V,--version", o.version, "Print version number")->group("MISC");
   app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
 
-  std::vector<std::string> normalised = normalise_nmap_args(args);
-  std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
   try {
+    std::vector<std::string> normalised = normalise_nmap_args(args);
+    std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
     app.parse(reversed);
     o.exclude.erase(std::remove(o.exclude.begin(), o.exclude.end(), ""), o.exclude.end());
-    check_positive(o.rate, "--rate");
-    check_positive(o.min_rate, "--min-rate");
-    check_positive(o.max_rate, "--max-rate");
     if (o.min_rate && o.max_rate && *o.min_rate > *o.max_rate)
-      throw UsageError("--min-rate " + std::to_string(*o.min_rate) + " is above --max-rate " +
-                       std::to_string(*o.max_rate));
+      throw UsageError("--min-rate " + number_text(*o.min_rate) + " is above --max-rate " +
+                       number_text(*o.max_rate) + ": expected the minimum at or below the maximum");
     check_shard(o.shard);
     // Each shard walks the permutation its seed defines; shards of different
     // random seeds would overlap and leave gaps.
@@ -236,10 +237,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     out << app.help();
     return {std::nullopt, 0};
   } catch (const CLI::ParseError& e) {
-    err << "portsweep: " << e.what() << "\nSee 'portsweep --help' for the options.\n";
+    print_message_line(err, "portsweep: ", std::string(e.what()) + " (see 'portsweep --help' for the options)");
     return {std::nullopt, 2};
   } catch (const UsageError& e) {
-    err << "portsweep: " << e.what() << "\n";
+    print_message_line(err, "portsweep: ", e.what());
     return {std::nullopt, 2};
   }
   return {std::move(o), 0};

@@ -9,8 +9,10 @@
 #include "cli/output_options.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
+#include "cli/option_numbers.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 #include "detect/saved_scan.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/service_stage.hpp"
@@ -57,7 +59,7 @@ std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args
   app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
   app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
   app.add_option("--max-parallelism", o.max_parallelism, "Ports probed at once (default 4096)")
-      ->type_name("N")->check(CLI::Range(1, 65535).description(""))->group(sv);
+      ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
   // -sV is implied; accepted so a scan's command line can be reused.
   app.add_flag("--service-version", o.service_version, "Probe open ports (implied)")->group(sv);
   app.add_option("--timing", o.timing, "Timing template (higher is faster)")
@@ -85,7 +87,8 @@ std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args
     status = 0;
     return std::nullopt;
   } catch (const CLI::ParseError& e) {
-    err << "portsweep detect: " << e.what() << "\nSee 'portsweep detect --help' for the options.\n";
+    print_message_line(err, "portsweep detect: ",
+                       std::string(e.what()) + " (see 'portsweep detect --help' for the options)");
     status = 2;
     return std::nullopt;
   }
@@ -121,7 +124,7 @@ int run_detect_command(const std::vector<std::string>& args, std::ostream& out, 
     return services.name_of(port, proto).value_or(std::string_view{});
   };
   outputs.begin(info);
-  outputs.on_results(saved.results);
+  for_each_result_batch(saved, [&outputs](std::span<const PortResult> batch) { outputs.on_results(batch); });
 
   struct sigaction sa{};
   sa.sa_handler = on_detect_interrupt;

@@ -9,6 +9,7 @@
 #include "cli/scan_command.hpp"
 #include "io/iflist.hpp"
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 
 int main(int argc, char** argv) {
   using namespace portsweep;
@@ -34,10 +35,10 @@ int main(int argc, char** argv) {
     if (o.list_scan) return run_list_scan(o, std::cout);
     return run_scan(o, std::cout, std::cerr);
   } catch (const UsageError& e) {
-    std::cerr << "portsweep: " << e.what() << "\n";
+    print_message_line(std::cerr, "portsweep: ", e.what());
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "portsweep: " << e.what() << "\n";
+    print_message_line(std::cerr, "portsweep: ", e.what());
     return 1;
   }
 }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/error.hpp"
 #include "probes/probe_module.hpp"
 
 namespace portsweep {
@@ -41,15 +42,27 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-// "-vvv" or "-v3" -> that many --verbose flags; same for -d.
+// "-vvv" or "-v3" -> that many --verbose flags; same for -d. nmap's levels
+// stop mattering long before 10, and each level is one token here, so a
+// larger count is refused rather than expanded.
+constexpr int kMaxLevel = 10;
+
 std::optional<int> repeat_count(std::string_view tok, char letter) {
   if (tok.size() < 2 || tok[0] != '-' || tok[1] != letter) return std::nullopt;
   std::string_view rest = tok.substr(2);
   if (rest.empty()) return 1;
-  if (all_digits(rest)) return std::stoi(std::string(rest));
-  for (char c : rest)
-    if (c != letter) return std::nullopt;
-  return static_cast<int>(rest.size()) + 1;
+  const bool digits = all_digits(rest);
+  if (!digits && rest.find_first_not_of(letter) != std::string_view::npos) return std::nullopt;
+  // Digits: at most two of them can be in range, so longer text never overflows.
+  const int level = digits ? (rest.size() > 2 ? kMaxLevel + 1 : std::stoi(std::string(rest)))
+                           : static_cast<int>(rest.size()) + 1;
+  if (level > kMaxLevel) {
+    const char* what = letter == 'v' ? "verbosity" : "debugging";
+    throw UsageError("invalid " + std::string(tok) + ": " + what + " levels go from 0 to " +
+                     std::to_string(kMaxLevel) + " (-" + letter + ", -" + letter + letter + ", ... or -" + letter +
+                     "N)");
+  }
+  return level;
 }
 
 }  // namespace

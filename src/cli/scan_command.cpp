@@ -139,10 +139,14 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::optional<ResumeState> resume;
   if (!given.resume.empty()) {
     resume = read_resume_file(given.resume);
-    std::ostringstream discard;
-    ParsedCommandLine again = parse_command_line(resume->args, discard, err);
-    if (!again.options)
-      throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses");
+    std::ostringstream discard, why;
+    ParsedCommandLine again = parse_command_line(resume->args, discard, why);
+    if (!again.options) {
+      std::string reason = why.str();  // "portsweep: ...\n": one sentence, folded into this one
+      if (reason.rfind("portsweep: ", 0) == 0) reason.erase(0, 11);
+      while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+      throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses: " + reason);
+    }
     o = *again.options;
   }
 
@@ -154,6 +158,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   ScanScope scope = resolve_scope(o);
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
+
+  // Opened (not yet emptied) before any interface is: a bad output stops
+  // the scan before anything is set up, and an existing file loses nothing.
+  OutputSet outputs;
+  add_outputs(o, outputs, resume.has_value(), err);
 
   // Every target's next hop (the gateway's MAC, or its own when on-link),
   // resolved before the packet I/O opens: a kernel-bypass backend takes the
@@ -227,8 +236,6 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
   auto io = open_packet_io(io_cfg);
 
-  OutputSet outputs;
-  add_outputs(o, outputs, resume.has_value(), err);
   ScanInfo info;
   info.args = join_args(o.argv);
   info.start_time_us = now_us();

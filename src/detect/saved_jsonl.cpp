@@ -2,9 +2,9 @@
 // are strings and numbers (a service record's "cpe" is an array, skipped),
 // so a small reader for exactly that shape is enough.
 #include <algorithm>
-#include <cstdio>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -90,7 +90,12 @@ class FlatJsonReader {
         case 'u': {
           if (pos_ + 4 > s_.size()) return false;
           unsigned code = 0;
-          if (std::sscanf(std::string(s_.substr(pos_, 4)).c_str(), "%4x", &code) != 1) return false;
+          for (std::size_t i = pos_; i < pos_ + 4; ++i) {  // exactly four hex digits
+            const char h = s_[i];
+            const int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (v < 0) return false;
+            code = code * 16 + static_cast<unsigned>(v);
+          }
           pos_ += 4;
           // Only control characters are written escaped; keep them as bytes.
           out += static_cast<char>(code & 0xff);
@@ -122,26 +127,47 @@ class FlatJsonReader {
   std::size_t pos_ = 0;
 };
 
-// "2026-11-21T19:00:00.123456Z" -> microseconds since the epoch; 0 if unreadable.
-int64_t parse_iso_utc(const std::string& s) {
-  std::tm tm{};
-  int frac_digits_start = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &frac_digits_start) != 6) {
-    return 0;
+// "2026-11-21T19:00:00.123456Z" (as -oJ writes it; the fraction may be
+// shorter or absent) -> microseconds since the epoch; nullopt unless it is
+// exactly that form with a year from 1970 to 9999 and fields in range.
+std::optional<int64_t> parse_iso_utc(std::string_view s) {
+  auto digits = [&](std::size_t at, std::size_t n, int lo, int hi) -> std::optional<int> {
+    if (at + n > s.size()) return std::nullopt;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v = v * 10 + (s[i] - '0');
+    }
+    if (v < lo || v > hi) return std::nullopt;
+    return v;
+  };
+  auto at = [&](std::size_t i, char c) { return i < s.size() && s[i] == c; };
+  const auto year = digits(0, 4, 1970, 9999), month = digits(5, 2, 1, 12), day = digits(8, 2, 1, 31);
+  const auto hour = digits(11, 2, 0, 23), minute = digits(14, 2, 0, 59), second = digits(17, 2, 0, 60);
+  if (!year || !month || !day || !hour || !minute || !second || !at(4, '-') || !at(7, '-') || !at(10, 'T') ||
+      !at(13, ':') || !at(16, ':')) {
+    return std::nullopt;
   }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  int64_t us = static_cast<int64_t>(timegm(&tm)) * 1000000;
-  if (static_cast<std::size_t>(frac_digits_start) < s.size() && s[static_cast<std::size_t>(frac_digits_start)] == '.') {
+  std::size_t i = 19;
+  int64_t frac_us = 0;
+  if (at(i, '.')) {
     int64_t scale = 100000;
-    for (std::size_t i = static_cast<std::size_t>(frac_digits_start) + 1; i < s.size() && scale > 0; ++i) {
-      if (s[i] < '0' || s[i] > '9') break;
-      us += (s[i] - '0') * scale;
+    std::size_t start = ++i;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      frac_us += (s[i] - '0') * scale;
       scale /= 10;
     }
+    if (i == start || i - start > 9) return std::nullopt;
   }
-  return us;
+  if (!at(i, 'Z') || i + 1 != s.size()) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = *year - 1900;
+  tm.tm_mon = *month - 1;
+  tm.tm_mday = *day;
+  tm.tm_hour = *hour;
+  tm.tm_min = *minute;
+  tm.tm_sec = *second;
+  return static_cast<int64_t>(timegm(&tm)) * 1000000 + frac_us;  // year 9999 is 2.5e17 us: far inside int64_t
 }
 
 bool parse_uint(const std::string& s, unsigned max, unsigned& out) {
@@ -152,12 +178,12 @@ bool parse_uint(const std::string& s, unsigned max, unsigned& out) {
 
 }  // namespace
 
-SavedScan parse_saved_jsonl(std::istream& in, const std::string& source) {
+SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::size_t lines_before) {
   SavedScan scan;
   std::map<Proto, std::set<uint16_t>> ports;
   std::unordered_set<uint32_t> hosts;
   std::string line;
-  std::size_t lineno = 0;
+  std::size_t lineno = lines_before;
   auto fail = [&](const std::string& what) {
     throw UsageError(source + ":" + std::to_string(lineno) + ": " + what);
   };
@@ -192,7 +218,14 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source) {
       if (!parse_uint(it->second, 255, ttl)) fail("invalid \"ttl\" " + it->second + ": expected 0-255");
       r.ttl = static_cast<uint8_t>(ttl);
     }
-    if (auto it = obj.values.find("time"); it != obj.values.end()) r.time_us = parse_iso_utc(it->second);
+    if (auto it = obj.values.find("time"); it != obj.values.end()) {
+      const std::optional<int64_t> us = parse_iso_utc(it->second);
+      if (!us) {
+        fail("invalid \"time\" \"" + it->second +
+             "\": expected a UTC time as -oJ writes it, 1970 to 9999, like 2026-11-21T19:00:00.000000Z");
+      }
+      r.time_us = *us;
+    }
     if (scan.start_time_us == 0 || (r.time_us != 0 && r.time_us < scan.start_time_us)) scan.start_time_us = r.time_us;
     ports[r.proto].insert(r.port);
     hosts.insert(r.ip);

@@ -1,9 +1,12 @@
 #include "detect/saved_scan.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <iterator>
+
+#include <sys/stat.h>
 
 #include "common/error.hpp"
 
@@ -30,23 +33,56 @@ bool parse_proto(std::string_view s, Proto& out) { return from_string(s, out, 4)
 bool parse_port_state(std::string_view s, PortState& out) { return from_string(s, out, 6); }
 bool parse_reason(std::string_view s, Reason& out) { return from_string(s, out, 12); }
 
+uint64_t SavedScan::result_count() const {
+  uint64_t n = results.size();
+  for (const PortRun& r : runs) n += uint64_t{r.last} - r.first + 1;
+  return n;
+}
+
+void for_each_result_batch(const SavedScan& scan, const std::function<void(std::span<const PortResult>)>& fn) {
+  for (std::size_t i = 0; i < scan.results.size(); i += kResultBatch)
+    fn(std::span(scan.results).subspan(i, std::min(kResultBatch, scan.results.size() - i)));
+  std::vector<PortResult> batch;
+  batch.reserve(kResultBatch);
+  for (const PortRun& run : scan.runs) {
+    PortResult r = run.result;
+    for (uint32_t port = run.first; port <= run.last; ++port) {
+      r.port = static_cast<uint16_t>(port);
+      batch.push_back(r);
+      if (batch.size() == kResultBatch) {
+        fn(batch);
+        batch.clear();
+      }
+    }
+  }
+  if (!batch.empty()) fn(batch);
+}
+
 SavedScan read_saved_scan(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    throw UsageError("saved results \"" + path + "\" is a directory; expected JSON lines (-oJ) or XML (-oX)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
-  std::stringstream text;
-  text << in.rdbuf();
+  // The first character tells the format; JSON lines are then read line by
+  // line from the file, XML (which the reader walks as one text) whole.
+  std::size_t lines = 0;
+  for (int c = in.peek(); c == ' ' || c == '\t' || c == '\r' || c == '\n'; c = in.peek()) lines += in.get() == '\n';
+  const int first = in.peek();
   if (in.bad()) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
-  const std::string s = text.str();
-  const std::size_t first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
+  if (first == std::char_traits<char>::eof()) {
     throw UsageError("saved results \"" + path + "\" are empty; expected JSON lines (-oJ) or XML (-oX)");
   }
-  if (s[first] == '<') return parse_saved_xml(s, path);
-  if (s[first] == '{') {
-    std::istringstream lines(s);
-    return parse_saved_jsonl(lines, path);
+  if (first == '{') {
+    SavedScan scan = parse_saved_jsonl(in, path, lines);
+    if (in.bad()) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
+    return scan;
   }
-  throw UsageError("saved results \"" + path + "\" are neither JSON lines (-oJ) nor XML (-oX)");
+  if (first != '<') throw UsageError("saved results \"" + path + "\" are neither JSON lines (-oJ) nor XML (-oX)");
+  std::string text(lines, '\n');  // keeps the line numbers of errors
+  text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
+  return parse_saved_xml(text, path);
 }
 
 }  // namespace portsweep

@@ -2,10 +2,12 @@
 // carries its data in attributes, so the reader walks the tags in order
 // (comments, the prolog and text between tags are skipped) instead of
 // building a document tree.
-#include <cstdio>
+#include <charconv>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "detect/saved_scan.hpp"
@@ -59,6 +61,27 @@ std::string xml_unescape(std::string_view s) {
 class TagReader {
  public:
   TagReader(std::string_view text, const std::string& source) : s_(text), source_(source) {}
+
+  // "FILE:LINE: what", LINE being the one where the last tag read ends.
+  [[noreturn]] void refuse(const std::string& what) const {
+    throw UsageError(source_ + ":" + std::to_string(line()) + ": " + what);
+  }
+
+  // The attribute `key` of `tag` as a whole number from 0 to `max`; 0 when
+  // the attribute is absent. Anything else (a sign, text, a number past
+  // `max`) is refused with `expected` before it can overflow anything.
+  uint64_t number(const Tag& tag, std::string_view key, uint64_t max, std::string_view expected) const {
+    const std::string text = tag.get(key);
+    if (text.empty()) return 0;
+    uint64_t value = 0;
+    const bool digits = text.find_first_not_of("0123456789") == std::string::npos;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (!digits || error != std::errc() || end != text.data() + text.size() || value > max) {
+      refuse(std::string(key) + "=\"" + text + "\" of <" + tag.name + "> is not a whole number from 0 to " +
+             std::to_string(max) + "; expected " + std::string(expected));
+    }
+    return value;
+  }
 
   // The next start or end tag; false at the end of the text.
   bool next(Tag& tag) {
@@ -143,24 +166,33 @@ class TagReader {
   std::size_t pos_ = 0;
 };
 
-long long number(const std::string& s) { return s.empty() ? 0 : std::atoll(s.c_str()); }
+constexpr std::string_view kSeconds = "seconds since 1970, up to the year 9999";
 
-// "21-25,80" -> each port; pieces that do not parse are skipped.
-template <typename Fn>
-void for_each_port(const std::string& list, Fn fn) {
+std::optional<uint16_t> port_number(std::string_view text) {
+  uint16_t value = 0;
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// "21-25,80" -> the ranges {21,25} and {80,80}; nullopt if any piece is not
+// a port or a FIRST-LAST range of ports.
+std::optional<std::vector<std::pair<uint16_t, uint16_t>>> port_ranges(std::string_view list) {
+  std::vector<std::pair<uint16_t, uint16_t>> out;
   std::size_t pos = 0;
-  while (pos < list.size()) {
+  while (pos <= list.size()) {
     std::size_t comma = list.find(',', pos);
-    if (comma == std::string::npos) comma = list.size();
-    const std::string piece = list.substr(pos, comma - pos);
-    unsigned lo = 0, hi = 0;
-    if (std::sscanf(piece.c_str(), "%u-%u", &lo, &hi) == 2 && lo <= hi && hi <= 65535) {
-      for (unsigned p = lo; p <= hi; ++p) fn(static_cast<uint16_t>(p));
-    } else if (std::sscanf(piece.c_str(), "%u", &lo) == 1 && lo <= 65535) {
-      fn(static_cast<uint16_t>(lo));
-    }
+    if (comma == std::string_view::npos) comma = list.size();
+    const std::string_view piece = list.substr(pos, comma - pos);
+    const std::size_t dash = piece.find('-');
+    const std::optional<uint16_t> lo = port_number(piece.substr(0, dash));
+    const std::optional<uint16_t> hi = dash == std::string_view::npos ? lo : port_number(piece.substr(dash + 1));
+    if (!lo || !hi || *lo > *hi) return std::nullopt;
+    out.emplace_back(*lo, *hi);
     pos = comma + 1;
   }
+  return out;
 }
 
 }  // namespace
@@ -185,7 +217,8 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
   auto state_of = [&](const std::string& s) {
     PortState st;
     if (!parse_port_state(s, st)) {
-      throw UsageError(source + ": unknown port state \"" + s + "\" in the XML report; expected one of nmap's");
+      reader.refuse("unknown port state \"" + s + "\"; expected one of nmap's (open, closed, filtered, unfiltered, "
+                    "open|filtered, closed|filtered)");
     }
     return st;
   };
@@ -201,18 +234,20 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
     if (tag.name == "nmaprun") {
       seen_root = true;
       scan.args = tag.get("args");
-      scan.start_time_us = number(tag.get("start")) * 1000000;
+      scan.start_time_us = static_cast<int64_t>(reader.number(tag, "start", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
     } else if (tag.name == "scaninfo") {
       ScanKind k;
       k.type = tag.get("type");
+      const auto services = reader.number(tag, "numservices", 65536, "the number of ports scanned, at most 65536");
       if (!parse_proto(tag.get("protocol"), k.proto)) continue;
       k.services = tag.get("services");
-      k.num_services = static_cast<uint32_t>(number(tag.get("numservices")));
+      k.num_services = static_cast<uint32_t>(services);
       scan.scans.push_back(k);
     } else if (tag.name == "host") {
       in_host = true;
       host_ipv4 = false;
-      host_time_us = number(tag.get("starttime")) * 1000000;
+      host_time_us = static_cast<int64_t>(reader.number(tag, "starttime", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
+      reader.number(tag, "endtime", kMaxSavedTimeSeconds, kSeconds);  // unused, but a file saying it is checked
     } else if (tag.name == "/host") {
       in_host = false;
       hosts_seen += host_ipv4;
@@ -221,15 +256,17 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
       host_ipv4 = addr.has_value();
       ip = addr.value_or(0);
     } else if (in_host && host_ipv4 && tag.name == "port") {
-      unsigned portid = 0;
-      in_port = parse_proto(tag.get("protocol"), port.proto) &&
-                std::sscanf(tag.get("portid").c_str(), "%u", &portid) == 1 && portid <= 65535;
+      const std::optional<uint16_t> portid = port_number(tag.get("portid"));
+      if (!portid) {
+        reader.refuse("portid=\"" + tag.get("portid") + "\" of <port> is not a port number; expected 0-65535");
+      }
+      in_port = parse_proto(tag.get("protocol"), port.proto);
       port.ip = ip;
-      port.port = static_cast<uint16_t>(portid);
+      port.port = *portid;
     } else if (in_port && tag.name == "state") {
       port.state = state_of(tag.get("state"));
       port.reason = reason_of(tag.get("reason"), port.state);
-      port.ttl = static_cast<uint8_t>(number(tag.get("reason_ttl")));
+      port.ttl = static_cast<uint8_t>(reader.number(tag, "reason_ttl", 255, "a TTL from 0 to 255"));
       port.time_us = host_time_us;
       scan.results.push_back(port);
       in_port = false;
@@ -238,6 +275,12 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
     } else if (in_host && host_ipv4 && tag.name == "extraports") {
       in_extra = true;
       extra_state = state_of(tag.get("state"));
+      // nmap lists every open port as a <port>; an open range here would
+      // ask for a version probe of each of its ports.
+      if (extra_state == PortState::Open) {
+        reader.refuse("<extraports state=\"open\"> folds open ports into a count; expected open ports listed one "
+                      "by one as <port> elements, as nmap writes them");
+      }
     } else if (tag.name == "/extraports") {
       in_extra = false;
     } else if (in_extra && tag.name == "extrareasons") {
@@ -249,14 +292,19 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
       r.reason = reason_of(tag.get("reason"), extra_state);
       r.time_us = host_time_us;
       if (!parse_proto(tag.get("proto"), r.proto)) r.proto = Proto::Tcp;
+      const std::string list = tag.get("ports");
+      std::optional<std::vector<std::pair<uint16_t, uint16_t>>> ranges;
+      if (list.empty()) ranges.emplace();  // nmap before 7.9x gives only the count
+      else ranges = port_ranges(list);
+      if (!ranges) {
+        reader.refuse("ports=\"" + list + "\" of <extrareasons> is not a list of ports; expected ports and "
+                      "FIRST-LAST ranges from 0 to 65535, as in 21-25,80");
+      }
       // Unanswered ports are not results: the report counts them anyway.
       if (r.reason == Reason::NoResponse) continue;
-      for_each_port(tag.get("ports"), [&](uint16_t p) {
-        r.port = p;
-        scan.results.push_back(r);
-      });
+      for (const auto& [first, last] : *ranges) scan.runs.push_back({r, first, last});
     } else if (tag.name == "hosts") {
-      scan.num_targets = static_cast<uint64_t>(number(tag.get("total")));
+      scan.num_targets = reader.number(tag, "total", uint64_t{1} << 32, "the number of addresses scanned, at most 2^32");
     }
   }
   if (!seen_root) throw UsageError(source + ": no <nmaprun> element; expected an nmap XML report (-oX)");

@@ -73,20 +73,11 @@ struct ServiceProbe {
   bool lists_port(uint16_t port, bool tls) const { return (tls ? sslports : ports).contains(port); }
 };
 
-// A pattern PCRE2 would not compile: kept out of matching, counted, reported.
-struct RegexFailure {
-  size_t line = 0;
-  std::string probe;
-  std::string service;
-  std::string message;
-};
-
 struct ServiceProbeStats {
   size_t probes = 0;
   size_t matches = 0;         // hard match lines
   size_t softmatches = 0;
   size_t jitted = 0;          // expressions running as JIT code
-  std::vector<RegexFailure> regex_failures;
   std::chrono::microseconds parse_time{0};    // reading and checking the text
   std::chrono::microseconds compile_time{0};  // PCRE2 compile + JIT of every expression, and the index
   size_t first_byte_indexed = 0;  // lines FirstByteIndex can skip by the first byte

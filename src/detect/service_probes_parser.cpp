@@ -208,7 +208,6 @@ class ServiceProbeParser {
     }
     resolve_fallbacks();
     auto parsed = std::chrono::steady_clock::now();
-    compile_all();
     if (options_.first_byte_index) {
       for (const ServiceProbe& p : db_.probes_) {
         db_.indexes_.emplace_back(p.matches);
@@ -217,8 +216,8 @@ class ServiceProbeParser {
     }
     auto compiled = std::chrono::steady_clock::now();
     auto us = [](auto d) { return std::chrono::duration_cast<std::chrono::microseconds>(d); };
-    db_.stats_.parse_time = us(parsed - started);
-    db_.stats_.compile_time = us(compiled - parsed);
+    db_.stats_.parse_time = us(parsed - started - regex_time_);
+    db_.stats_.compile_time = us(regex_time_ + (compiled - parsed));
     if (options_.prefilter && ProbePrefilter::available()) {
       build_prefilters();
       db_.stats_.prefilter_time = us(std::chrono::steady_clock::now() - compiled);
@@ -319,6 +318,17 @@ class ServiceProbeParser {
       }
     }
     version_fields(c, m);
+    // Compiled as its line is read, as nmap does: a pattern PCRE2 rejects
+    // would never match, so the file is refused at that line rather than
+    // loaded with a service silently missing.
+    const auto started = std::chrono::steady_clock::now();
+    m.compile(options_.jit);
+    regex_time_ += std::chrono::steady_clock::now() - started;
+    if (!m.usable()) {
+      throw LineError(std::string(keyword) + " " + m.service + ": regular expression \"" + m.pattern +
+                      "\" does not compile: " + m.regex().error() + "; expected an expression PCRE2 accepts");
+    }
+    if (m.regex().jitted()) ++db_.stats_.jitted;
     (soft ? db_.stats_.softmatches : db_.stats_.matches)++;
     p.matches.push_back(std::move(m));
   }
@@ -459,19 +469,6 @@ class ServiceProbeParser {
     }
   }
 
-  void compile_all() {
-    for (ServiceProbe& p : db_.probes_) {
-      for (VersionMatch& m : p.matches) {
-        m.compile(options_.jit);
-        if (!m.usable()) {
-          db_.stats_.regex_failures.push_back({m.line, p.name, m.service, m.regex().error()});
-        } else if (m.regex().jitted()) {
-          ++db_.stats_.jitted;
-        }
-      }
-    }
-  }
-
   void build_prefilters() {
     db_.prefilters_.resize(db_.probes_.size());
     for (size_t i = 0; i < db_.probes_.size(); ++i) {
@@ -500,6 +497,7 @@ class ServiceProbeParser {
   bool seen_exclude_ = false;
   std::unordered_set<std::string> probe_names_;
   std::vector<PendingFallback> pending_fallbacks_;
+  std::chrono::steady_clock::duration regex_time_{};  // PCRE2 compile + JIT, line by line
 };
 
 ServiceProbeDb ServiceProbeDb::parse(std::istream& in, std::string source_name, ServiceProbeLoadOptions options) {

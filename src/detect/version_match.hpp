@@ -52,8 +52,8 @@ class CompiledRegex {
   ~CompiledRegex();
 
   // Compiles `pattern` (Perl syntax, bytes not UTF-8). Never throws for a bad
-  // pattern: the result is !ok() and error() says why, so a file with a few
-  // expressions PCRE2 rejects still loads.
+  // pattern: the result is !ok() and error() says why (the probes file
+  // reader then refuses the file at that line).
   static CompiledRegex compile(std::string_view pattern, bool caseless, bool dotall, bool jit);
 
   bool ok() const;
@@ -104,7 +104,8 @@ class VersionMatch {
   // Compiles the pattern now (load time) unless it already is.
   void compile(bool jit = true);
   bool compiled() const { return compiled_; }
-  // False when PCRE2 rejected the pattern; such a line never matches.
+  // False when PCRE2 rejected the pattern (a loaded database has none; such
+  // a line would never match).
   bool usable() const { return regex_.ok(); }
   const CompiledRegex& regex() const { return regex_; }
 

@@ -10,6 +10,8 @@
 #include <memory>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "common/error.hpp"
 #include "engine/answered_set.hpp"
 
@@ -17,6 +19,9 @@ namespace portsweep {
 
 namespace {
 constexpr const char* kMagic = "portsweep-resume 1";
+// The command line, a few numbers and one position per thread; 16 MB holds
+// any command line Linux can pass (its argument space is 2 MB by default).
+constexpr uint64_t kMaxResumeBytes = uint64_t{16} << 20;
 
 // The answered map is raw little-endian words: 48 KB for a /16 x 6 ports,
 // at most 16 MB (the exact map's limit). Text would triple that for nothing.
@@ -159,6 +164,17 @@ void remove_resume_file(const std::string& path) noexcept {
 }
 
 ResumeState read_resume_file(const std::string& path) {
+  // Checked before reading: a directory opens (and reads as empty) on Linux,
+  // and the text of a real resume file is small (the bulk is in the sidecars).
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0)
+    throw UsageError("cannot read resume file \"" + path + "\": " + std::strerror(errno));
+  if (S_ISDIR(info.st_mode))
+    throw UsageError("resume file \"" + path + "\" is a directory; expected the file an interrupted scan wrote (" +
+                     "portsweep.resume)");
+  if (S_ISREG(info.st_mode) && static_cast<uint64_t>(info.st_size) > kMaxResumeBytes)
+    throw UsageError("resume file \"" + path + "\" is " + std::to_string(info.st_size) +
+                     " bytes long; a portsweep resume file is at most " + std::to_string(kMaxResumeBytes) + " bytes");
   std::ifstream in(path);
   if (!in) throw UsageError("cannot read resume file \"" + path + "\": " + std::strerror(errno));
   ResumeState st;
@@ -171,7 +187,11 @@ ResumeState read_resume_file(const std::string& path) {
   while (std::getline(in, line)) {
     ++lineno;
     if (lineno == 1) {
-      if (line != kMagic) throw bad("not a portsweep resume file (expected \"" + std::string(kMagic) + "\")");
+      // Quoted (and so cut short and escaped when printed), since any file
+      // may be given here: "what is this?" is answered by its first line.
+      if (line != kMagic)
+        throw bad("not a portsweep resume file: its first line is \"" + line.substr(0, 100) + "\"; expected \"" +
+                  std::string(kMagic) + "\"");
       magic = true;
       continue;
     }
@@ -193,7 +213,8 @@ ResumeState read_resume_file(const std::string& path) {
       if (!(v >> st.tx_threads) || st.tx_threads == 0 || st.tx_threads > 64)
         throw bad("expected \"threads N\" with N from 1 to 64");
     } else if (word == "pass") {
-      if (!(v >> st.position.pass)) throw bad("expected \"pass N\"");
+      // A pass is the first send or one of at most 50 retries (--max-retries).
+      if (!(v >> st.position.pass) || st.position.pass > 50) throw bad("expected \"pass N\" with N from 0 to 50");
     } else if (word == "answered") {
       size_t words = 0;
       if (!(v >> words) || words == 0 || words > AnsweredSet::kMaxExactBits / 64)

@@ -50,7 +50,10 @@ class JsonFormat final : public OutputFormat {
 
   ~JsonFormat() override { out_.write(pending_); }
 
-  void begin(const ScanInfo& info) override { info_ = info; }
+  void begin(const ScanInfo& info) override {
+    info_ = info;
+    out_.start();  // no header to write, but an earlier scan's lines go now
+  }
 
   void on_result(const PortResult& r) override {
     if (info_.open_only && !may_be_open(r.state)) return;

@@ -1,5 +1,9 @@
 #include "output/output_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -7,16 +11,41 @@
 
 namespace portsweep {
 
+namespace {
+
+[[noreturn]] void cannot_open(const std::string& path, int err) {
+  throw RuntimeFailure("cannot open output file \"" + path + "\" for writing: " + std::strerror(err));
+}
+
+}  // namespace
+
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   if (path_ == "-") {
     file_ = stdout;
+    started_ = true;
     return;
   }
-  file_ = std::fopen(path_.c_str(), "w");
+  // O_EXCL first, to know whether the file is ours to remove again.
+  int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  created_ = fd >= 0;
+  if (fd < 0 && errno == EEXIST) fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  // A symbolic link to a file not yet there: created through the link, as
+  // fopen would (not removed again: the name that was made is the target's).
+  if (fd < 0 && errno == ENOENT) fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) cannot_open(path_, errno);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const int err = errno;
+    ::close(fd);
+    cannot_open(path_, err);
+  }
+  regular_ = S_ISREG(info.st_mode);
+  file_ = ::fdopen(fd, "w");  // "w" does not truncate a descriptor that is already open
   if (file_ == nullptr) {
     const int err = errno;
-    throw RuntimeFailure("Cannot open output file " + path_ + " for writing: " + std::strerror(err) +
-                         ".");
+    ::close(fd);
+    if (created_) ::unlink(path_.c_str());
+    cannot_open(path_, err);
   }
 }
 
@@ -27,24 +56,34 @@ OutputFile::~OutputFile() {
     std::fflush(file_);
   } else if (file_ != nullptr) {
     std::fclose(file_);
+    if (created_ && !started_) ::unlink(path_.c_str());
   }
+}
+
+void OutputFile::start() {
+  if (started_) return;
+  started_ = true;
+  if (regular_ && ::ftruncate(::fileno(file_), 0) != 0 && write_errno_ == 0) write_errno_ = errno;
 }
 
 void OutputFile::write(std::string_view text) {
   if (text.empty()) return;
+  start();
   if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() && write_errno_ == 0) {
     write_errno_ = errno != 0 ? errno : EIO;
   }
 }
 
 void OutputFile::flush() {
+  start();
   if (std::fflush(file_) != 0 && write_errno_ == 0) write_errno_ = errno != 0 ? errno : EIO;
   if (write_errno_ != 0) fail(write_errno_);
 }
 
 void OutputFile::fail(int err) const {
-  throw RuntimeFailure("Cannot write output file " + (path_ == "-" ? std::string("(standard output)") : path_) +
-                       ": " + std::strerror(err) + ".");
+  throw RuntimeFailure("cannot write output file " +
+                       (path_ == "-" ? std::string("(standard output)") : "\"" + path_ + "\"") + ": " +
+                       std::strerror(err));
 }
 
 }  // namespace portsweep

@@ -100,7 +100,16 @@ Targets resolve_targets(const TargetOptions& options, const HostResolver& resolv
   std::vector<NamedAddress> names;
   add_specs(options.specs, "target", resolve, included, &names);
   if (options.input_file) {
-    add_specs(read_spec_file(*options.input_file, "-iL"), "target", resolve, included, &names);
+    std::vector<std::string> words = read_spec_file(*options.input_file, "-iL");
+    // Said here, before exclusions, so an empty list is not reported as
+    // "every target is excluded".
+    if (words.empty() && options.specs.empty()) {
+      const std::string what =
+          *options.input_file == "-" ? "standard input" : "target file \"" + *options.input_file + "\"";
+      throw UsageError(what + " given to -iL holds no targets (only blank lines and comments); expected addresses, "
+                              "networks or ranges, one or more a line");
+    }
+    add_specs(words, "target", resolve, included, &names);
   }
 
   std::vector<Ipv4Range> excluded;

@@ -31,7 +31,8 @@ struct Targets {
 
 // Order does not matter: the result is a sorted set. Excluding everything
 // yields an empty set; deciding whether that is an error is the caller's job.
-// Throws UsageError naming the first bad specification or unreadable file.
+// Throws UsageError naming the first bad specification or unreadable file,
+// or an -iL file with no targets when no other target is given.
 Targets resolve_targets(const TargetOptions& options, const HostResolver& resolve = resolve_hostname);
 
 // Words of a target file: separated by any whitespace, '#' to the end of the

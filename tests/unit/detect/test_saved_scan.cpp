@@ -1,6 +1,7 @@
 // Saved results read back for `portsweep detect --from`: portsweep's own
 // JSON lines and XML round-trip, nmap's XML (with <extraports> port lists)
 // is understood, and bad input gets one line naming the file and line.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -152,17 +153,127 @@ TEST_F(SavedScanTest, NmapXmlWithExtraportsLists) {
 )");
   SavedScan s = read_saved_scan(path("nmap.xml"));
   EXPECT_EQ(s.args, "nmap -sS -p 21-25 --reason 198.19.0.1 2001:db8:1::1");
-  ASSERT_EQ(s.results.size(), 5u);
-  EXPECT_EQ(s.results[0].port, 23);
-  EXPECT_EQ(s.results[0].state, PortState::Closed);
-  EXPECT_EQ(s.results[0].reason, Reason::Reset);
-  EXPECT_EQ(s.results[2].port, 25);
-  EXPECT_EQ(s.results[3].port, 21);
-  EXPECT_EQ(s.results[3].state, PortState::Open);
-  EXPECT_EQ(s.results[3].ttl, 64);
-  EXPECT_EQ(s.results[4].port, 22);
-  EXPECT_EQ(s.results[4].ip, 0xc6130001u);  // the IPv6 host is left out
+  ASSERT_EQ(s.results.size(), 2u);
+  EXPECT_EQ(s.results[0].port, 21);
+  EXPECT_EQ(s.results[0].state, PortState::Open);
+  EXPECT_EQ(s.results[0].ttl, 64);
+  EXPECT_EQ(s.results[1].port, 22);
+  EXPECT_EQ(s.results[1].ip, 0xc6130001u);  // the IPv6 host is left out
+  ASSERT_EQ(s.runs.size(), 1u);             // <extrareasons ports="23-25">
+  EXPECT_EQ(s.runs[0].first, 23);
+  EXPECT_EQ(s.runs[0].last, 25);
+  EXPECT_EQ(s.runs[0].result.state, PortState::Closed);
+  EXPECT_EQ(s.runs[0].result.reason, Reason::Reset);
+  EXPECT_EQ(s.result_count(), 5u);
+  std::vector<uint16_t> ports;
+  for_each_result_batch(s, [&](std::span<const PortResult> batch) {
+    for (const PortResult& r : batch) ports.push_back(r.port);
+  });
+  EXPECT_EQ(ports, (std::vector<uint16_t>{21, 22, 23, 24, 25}));
   EXPECT_EQ(s.num_targets, 2u);
+}
+
+// 200 hosts whose every port is listed as one closed range: a few dozen KB
+// that, expanded, were 13 million results (400 MB). The reader keeps one run
+// per range and hands the ports on a batch at a time.
+TEST_F(SavedScanTest, PortRangesStayRangesUntilFed) {
+  std::string xml = "<?xml version=\"1.0\"?>\n<nmaprun start=\"1795288180\">\n";
+  for (int i = 0; i < 200; ++i) {
+    xml += "<host><address addr=\"198.19.0." + std::to_string(i + 1) +
+           "\" addrtype=\"ipv4\"/><ports><extraports state=\"closed\"><extrareasons reason=\"reset\" "
+           "proto=\"tcp\" ports=\"1-65535\"/></extraports></ports></host>\n";
+  }
+  xml += "</nmaprun>\n";
+  write("big.xml", xml);
+  SavedScan s = read_saved_scan(path("big.xml"));
+  EXPECT_TRUE(s.results.empty());
+  EXPECT_EQ(s.runs.size(), 200u);
+  EXPECT_EQ(s.result_count(), 200u * 65535u);
+  uint64_t count = 0;
+  std::size_t largest = 0;
+  uint32_t last_ip = 0;
+  uint16_t last_port = 0;
+  for_each_result_batch(s, [&](std::span<const PortResult> batch) {
+    count += batch.size();
+    largest = std::max(largest, batch.size());
+    last_ip = batch.back().ip;
+    last_port = batch.back().port;
+  });
+  EXPECT_EQ(count, 200u * 65535u);
+  EXPECT_LE(largest, kResultBatch);
+  EXPECT_EQ(last_ip, 0xc61300c8u);
+  EXPECT_EQ(last_port, 65535);
+}
+
+// Every number a saved scan gives is bounded before it is used: times fit
+// int64_t microseconds, counts their fields, ports and TTLs their ranges.
+TEST_F(SavedScanTest, NumbersOutOfRangeNameFileLineAndAttribute) {
+  const std::string head = "<?xml version=\"1.0\"?>\n<nmaprun start=\"1\">\n";
+  const std::string host = "<host><address addr=\"198.19.0.1\" addrtype=\"ipv4\"/>\n";
+  struct Bad {
+    std::string xml;
+    std::string message;
+  } cases[] = {
+      {"<?xml version=\"1.0\"?>\n<nmaprun start=\"99999999999999999999\">\n</nmaprun>\n",
+       ":2: start=\"99999999999999999999\" of <nmaprun> is not a whole number from 0 to 253402300799; expected "
+       "seconds since 1970, up to the year 9999"},
+      {"<nmaprun start=\"9223372036854775807\"></nmaprun>", ":1: start=\"9223372036854775807\" of <nmaprun>"},
+      {"<nmaprun start=\"-1\"></nmaprun>", ":1: start=\"-1\" of <nmaprun>"},
+      {"<nmaprun start=\"12x\"></nmaprun>", ":1: start=\"12x\" of <nmaprun>"},
+      {head + "<host starttime=\"-9223372036854775808\">\n</host></nmaprun>", ":3: starttime=\"-9223372036854775808\" of <host>"},
+      {head + "<host starttime=\"1\" endtime=\"18446744073709551616\">\n</host></nmaprun>",
+       ":3: endtime=\"18446744073709551616\" of <host>"},
+      {head + "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"4294967297\" services=\"1\"/>\n</nmaprun>",
+       ":3: numservices=\"4294967297\" of <scaninfo> is not a whole number from 0 to 65536"},
+      {head + host + "<ports><port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" "
+                     "reason_ttl=\"300\"/></port></ports>\n</host></nmaprun>",
+       ":4: reason_ttl=\"300\" of <state> is not a whole number from 0 to 255; expected a TTL from 0 to 255"},
+      {head + host + "<ports><port protocol=\"tcp\" portid=\"70000\"></port></ports>\n</host></nmaprun>",
+       ":4: portid=\"70000\" of <port> is not a port number; expected 0-65535"},
+      {head + host + "<ports><extraports state=\"closed\"><extrareasons reason=\"reset\" ports=\"1-99999\"/>\n",
+       ":4: ports=\"1-99999\" of <extrareasons> is not a list of ports"},
+      {head + host + "<ports><extraports state=\"closed\"><extrareasons reason=\"reset\" ports=\"9-2\"/>\n",
+       ":4: ports=\"9-2\" of <extrareasons>"},
+      {head + host + "<ports><extraports state=\"closed\"><extrareasons reason=\"reset\" ports=\"1,,2\"/>\n",
+       ":4: ports=\"1,,2\" of <extrareasons>"},
+      {head + host + "<ports><extraports state=\"open\">\n", ":4: <extraports state=\"open\"> folds open ports"},
+      {head + "<runstats><hosts total=\"-5\"/></runstats>\n</nmaprun>", ":3: total=\"-5\" of <hosts>"},
+  };
+  int n = 0;
+  for (const Bad& bad : cases) {
+    const std::string name = "bad" + std::to_string(n++) + ".xml";
+    write(name, bad.xml);
+    try {
+      read_saved_scan(path(name));
+      ADD_FAILURE() << "accepted: " << bad.xml;
+    } catch (const UsageError& e) {
+      EXPECT_THAT(std::string(e.what()), ::testing::StartsWith(path(name) + bad.message)) << bad.xml;
+    }
+  }
+  // The largest values accepted.
+  write("max.xml", "<nmaprun start=\"253402300799\"><runstats><hosts total=\"4294967296\"/></runstats></nmaprun>");
+  SavedScan s = read_saved_scan(path("max.xml"));
+  EXPECT_EQ(s.start_time_us, 253402300799LL * 1000000);
+  EXPECT_EQ(s.num_targets, uint64_t{1} << 32);
+}
+
+TEST_F(SavedScanTest, JsonTimesMustBeReadable) {
+  const std::string line = "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\",\"port\":22,\"state\":\"open\",\"time\":\"";
+  for (const char* time : {"99999-01-01T00:00:00Z", "yesterday", "2026-13-01T00:00:00Z", "1969-12-31T23:59:59Z",
+                           "2026-11-21T19:00:00", "2026-11-21T19:00:00.Z", "2026-11-21 19:00:00Z", ""}) {
+    write("t.jsonl", "\n" + line + time + "\"}\n");
+    try {
+      read_saved_scan(path("t.jsonl"));
+      ADD_FAILURE() << "accepted " << time;
+    } catch (const UsageError& e) {
+      EXPECT_THAT(std::string(e.what()),
+                  ::testing::StartsWith(path("t.jsonl") + ":2: invalid \"time\" \"" + time + "\": expected a UTC time"));
+    }
+  }
+  write("ok.jsonl", line + "9999-12-31T23:59:59.999999Z\"}\n");
+  EXPECT_EQ(read_saved_scan(path("ok.jsonl")).results.at(0).time_us, 253402300799LL * 1000000 + 999999);
+  write("ok2.jsonl", line + "2026-11-21T19:00:00Z\"}\n");
+  EXPECT_EQ(read_saved_scan(path("ok2.jsonl")).results.at(0).time_us, 1795287600LL * 1000000);
 }
 
 TEST_F(SavedScanTest, UnreadableInput) {

@@ -61,10 +61,8 @@ TEST(InstalledFile, CountsEveryDirective) {
 
 TEST(InstalledFile, EveryExpressionCompilesAndJits) {
   REQUIRE_INSTALLED_PROBES();
+  // A pattern PCRE2 rejected would have refused the file (the load throws).
   const ServiceProbeStats& s = installed_db().stats();
-  for (const RegexFailure& f : s.regex_failures) {
-    ADD_FAILURE() << "line " << f.line << " (" << f.probe << ", " << f.service << "): " << f.message;
-  }
   EXPECT_EQ(s.jitted, s.matches + s.softmatches);
 }
 

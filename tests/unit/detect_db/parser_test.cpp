@@ -123,18 +123,22 @@ TEST(Parser, PatternFlags) {
   EXPECT_EQ(db.match(p, "X\nY")->service, "c");
 }
 
-// A pattern PCRE2 rejects is counted and skipped, not fatal.
-TEST(Parser, RejectedPatternIsCountedNotFatal) {
-  ServiceProbeDb db = parse_text(
-      "Probe TCP NULL q||\n"
-      "match broken m|^(unclosed|\n"
-      "match fine m|^ok|\n");
-  ASSERT_EQ(db.stats().regex_failures.size(), 1u);
-  EXPECT_EQ(db.stats().regex_failures[0].line, 2u);
-  EXPECT_EQ(db.stats().regex_failures[0].service, "broken");
-  EXPECT_THAT(db.stats().regex_failures[0].message, HasSubstr("offset"));
-  EXPECT_FALSE(db.null_probe()->matches[0].usable());
-  EXPECT_EQ(db.match(*db.null_probe(), "ok")->service, "fine");
+// A pattern PCRE2 rejects refuses the whole file at its line, as nmap does:
+// loading the rest would leave that service silently unidentifiable.
+TEST(Parser, RejectedPatternRefusesTheFile) {
+  try {
+    parse_text(
+        "Probe TCP NULL q||\n"
+        "match fine m|^ok|\n"
+        "match broken m|^(unclosed|\n"
+        "match fine2 m|^ok2|\n",
+        "nmap-service-probes");
+    FAIL() << "a file with a pattern PCRE2 rejects was loaded";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "nmap-service-probes:3: match broken: regular expression \"^(unclosed\" does not compile: missing "
+              "closing parenthesis at offset 10; expected an expression PCRE2 accepts");
+  }
 }
 
 TEST(Parser, JitCanBeTurnedOff) {
@@ -184,6 +188,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"Probe TCP X q||\nmatch ftp m/220/x\n", 2, "unknown pattern flag 'x'; expected i or s"},
         BadInput{"Probe TCP X q||\nmatch ftp m/220/ z/foo/\n", 2, "expected p/ v/ i/ h/ o/ d/ or cpe:/"},
         BadInput{"Probe TCP X q||\nmatch ftp m/220/ p/foo\n", 2, "p/ field has no closing '/'"},
+        BadInput{"Probe TCP X q||\nmatch ftp m/2[20/\n", 2, "match ftp: regular expression \"2[20\" does not compile: "
+                 "missing terminating ] for character class at offset 4"},
+        BadInput{"Probe TCP X q||\nmatch a m/a/\nsoftmatch ftp m/(?<=a+)b/\n", 3, "softmatch ftp: regular expression"},
+        BadInput{"Probe TCP X q||\nmatch ftp m/a{2,1}/\n", 2, "numbers out of order in {} quantifier"},
+        BadInput{"Probe TCP X q||\nmatch ftp m/\\/\n", 2, "\\ at end of pattern"},
+        // The first bad line is named, even when a later one is bad too.
+        BadInput{"Probe TCP X q||\nmatch ftp m/(/\nmatchh x\n", 2, "does not compile"},
         BadInput{"Probe TCP X q||\nmatch ftp m/220/ p/a/ p/b/\n", 2, "p/ field given twice"},
         BadInput{"Probe TCP X q||\nmatch ftp m/220/ p/a/b\n", 2, "expected a space before the next field"},
         BadInput{"Probe TCP X q||\nmatch ftp m/(2)20/ v/$P(1/\n", 2, "expected ')'"},

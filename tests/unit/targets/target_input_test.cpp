@@ -156,6 +156,34 @@ TEST(ResolveTargetsErrors, InputFileIsADirectory) {
               ThrowsMessage<UsageError>(HasSubstr("given to -iL: Is a directory")));
 }
 
+// An -iL list with nothing in it is said to be empty, not "every target is
+// excluded" (which is what the empty set would say later).
+TEST(ResolveTargetsErrors, InputFileWithoutTargets) {
+  TempFile empty("empty.txt", "");
+  TempFile comments("comments.txt", "# nothing yet\n\n   \t\n# still nothing\n");
+  for (const TempFile* file : {&empty, &comments}) {
+    TargetOptions options;
+    options.input_file = file->path();
+    options.excludes = {"10.0.0.1"};
+    EXPECT_THAT([&] { resolve_targets(options, fake_dns); },
+                ThrowsMessage<UsageError>("target file \"" + file->path() +
+                                          "\" given to -iL holds no targets (only blank lines and comments); "
+                                          "expected addresses, networks or ranges, one or more a line"));
+  }
+  std::istringstream fake_stdin("\n# none\n");
+  std::streambuf* saved = std::cin.rdbuf(fake_stdin.rdbuf());
+  TargetOptions from_stdin;
+  from_stdin.input_file = "-";
+  EXPECT_THAT([&] { resolve_targets(from_stdin, fake_dns); },
+              ThrowsMessage<UsageError>(HasSubstr("standard input given to -iL holds no targets")));
+  std::cin.rdbuf(saved);
+  // Other targets on the command line make an empty list harmless.
+  TargetOptions with_specs;
+  with_specs.input_file = empty.path();
+  with_specs.specs = {"10.0.0.1"};
+  EXPECT_EQ(resolve_targets(with_specs, fake_dns).addresses.size(), 1u);
+}
+
 TEST(ResolveTargetsErrors, MissingExcludeFile) {
   TargetOptions options;
   options.specs = {"10.0.0.1"};
