@@ -41,6 +41,13 @@ expect 'IP protocol numbers are 0-255' -sO -p 1-300 198.19.0.1
 expect '-F, --top-ports' -sO -F 198.19.0.1
 expect 'no udp ports for -sU' -sU -p T:80 198.19.0.1
 expect 'no tcp ports for -sS' -sS -p U:53 198.19.0.1
+# -sT (the connect scan issue).
+expect 'only one tcp scan type may be given: -sS and -sT conflict' -sS -sT 198.19.0.1
+expect '-sT runs on the kernel'"'"'s sockets and cannot share a scan with -sU' -sT -sU 198.19.0.1
+expect '--scanflags sets raw TCP flags' -sT --scanflags SYN 198.19.0.1
+expect 'contradict' --privileged --unprivileged 198.19.0.1
+expect 'needs root or CAP_NET_RAW' -sA --unprivileged 198.19.0.1
+expect 'no tcp ports for -sT' -sT -p U:53 198.19.0.1
 # -sL prints every target, with the exclusions taken out
 out=$("$BIN" -sL -n 198.19.0.0/30 --exclude 198.19.0.2)
 [[ $(grep -c '^Nmap scan report for' <<< "$out") == 3 && $out != *198.19.0.2* ]] \
