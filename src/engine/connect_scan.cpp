@@ -63,6 +63,9 @@ int64_t wall_us() {
 // Descriptors kept free for the process's own files (outputs, the epoll set, stdio).
 constexpr uint64_t kReservedFds = 64;
 
+// Connects started per pass of the loop, at most.
+constexpr unsigned kLaunchRound = 1024;
+
 struct Probe {
   uint32_t ip;
   uint16_t port;
@@ -119,8 +122,11 @@ class ConnectLoop {
       // Sleep until an answer, the next timeout, the next paced launch or the tick.
       int64_t wake = next_tick;
       if (!deadlines_.empty()) wake = std::min(wake, slots_[deadlines_.front().slot].started_ns + timeout_ns());
-      if (can_launch() && interval_ns_ > 0) wake = std::min(wake, static_cast<int64_t>(next_send_ns_));
-      if (backoff_until_ns_ > now) wake = std::min(wake, backoff_until_ns_);
+      if (can_launch()) {
+        // Room for more: right away, or when the pace or a backoff allows.
+        const int64_t at = interval_ns_ > 0 ? static_cast<int64_t>(next_send_ns_) : now;
+        wake = std::min(wake, std::max(at, backoff_until_ns_));
+      }
       const int wait_ms = wake <= now ? 0 : static_cast<int>(std::min<int64_t>((wake - now + 999'999) / 1'000'000, 100));
       const int n = ::epoll_wait(epfd_, events.data(), static_cast<int>(events.size()), wait_ms);
       for (int i = 0; i < n; ++i) finish(events[static_cast<size_t>(i)].data.u64);
@@ -167,7 +173,9 @@ class ConnectLoop {
     const double now_d = static_cast<double>(now);
     // A pace that fell behind (a slow loop) catches up by at most 64 connects.
     if (interval_ns_ > 0 && next_send_ns_ < now_d - 64 * interval_ns_) next_send_ns_ = now_d - 64 * interval_ns_;
-    while (can_launch()) {
+    // At most a round's worth per call, so connects that fail at once (no
+    // route) still let the loop deliver results, tick and see an interrupt.
+    for (unsigned round = 0; round < kLaunchRound && can_launch(); ++round) {
       if (interval_ns_ > 0 && next_send_ns_ > now_d) return;
       Probe p;
       if (!retries_.empty()) {

@@ -35,14 +35,15 @@ left=$(ip netns exec ps-target ss -Htn state established dst 198.18.0.1 | wc -l)
 echo "ok   every open connection reset (target: none established; lab's kernel-RST drops: unchanged)"
 
 # Unprivileged: user nobody, no capabilities: portsweep says so and uses -sT.
-cp "$BIN" "$work/portsweep"
-chmod 755 "$work" "$work/portsweep"
+mkdir "$work/nobody"
+cp "$BIN" "$work/nobody/portsweep"
+chmod 755 "$work" && chmod 1777 "$work/nobody"
 "$LAB" exec setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --bounding-set=-all \
-  "$work/portsweep" -n -Pn -p "$ports" -oJ /dev/stdout "$net" > "$work/nobody.jsonl" 2> "$work/nobody.err" \
+  "$work/nobody/portsweep" -n -Pn -p "$ports" -oJ "$work/nobody/out.jsonl" "$net" > /dev/null 2> "$work/nobody.err" \
   || { cat "$work/nobody.err"; fail "unprivileged run exited non-zero"; }
 [[ $(grep -c "falling back to a connect scan (-sT)" "$work/nobody.err") == 1 ]] \
   || fail "unprivileged run: no fallback line: $(head -n 3 "$work/nobody.err")"
-python3 "$SRC/tests/lab/connect_compare.py" "$work/truth" "$work/nobody.jsonl" | sed 's/^/unprivileged: /' \
+python3 "$SRC/tests/lab/connect_compare.py" "$work/truth" "$work/nobody/out.jsonl" | sed 's/^/unprivileged: /' \
   || fail "the unprivileged run differs from the truth"
 
 # nmap's own connect scan, port by port.
