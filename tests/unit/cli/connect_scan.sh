@@ -34,7 +34,8 @@ grep -q "$open/open/tcp" "$work/s.gnmap" && grep -q "$closed/closed/tcp" "$work/
 grep -Eq "^$open/tcp +open .*syn-ack" "$work/s.nmap" && grep -Eq "^$closed/tcp +closed .*conn-refused" "$work/s.nmap" \
   || fail "normal output: $(cat "$work/s.nmap")"
 grep -q "connect scan: 2 connects for 2 probes" "$work/err" || fail "no summary line: $(cat "$work/err")"
-"$BIN" --help | grep -q -- "-sT" || fail "--help does not list -sT"
+help=$("$BIN" --help)
+[[ $help == *"-sT "*"connect"* ]] || fail "--help does not list -sT"
 
 # --unprivileged: the default scan becomes -sT, said in one line.
 "$BIN" --unprivileged -n -Pn -p "$open,$closed" -oJ "$work/u.jsonl" 127.0.0.1 > /dev/null 2> "$work/uerr" \
