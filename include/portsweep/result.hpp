@@ -32,7 +32,12 @@ enum class Reason : uint8_t {
   UdpResponse,
   EchoReply,
   ProtoResponse,
+  ConnRefused,  // -sT: the kernel's connect() was refused (a RST, or ICMP port unreachable)
 };
+
+// Reason's values are 0 .. kReasonCount - 1 (readers of saved results and
+// resume files check against it).
+inline constexpr std::size_t kReasonCount = 14;
 
 struct PortResult {
   uint32_t ip = 0;        // IPv4, host byte order

@@ -116,6 +116,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->group(scan);
   app.add_flag("--skip-discovery", o.skip_discovery, "Treat all hosts as online")->group(scan);
   app.add_flag("-n", o.no_dns, "Never do DNS resolution")->group(scan);
+  app.add_flag("--privileged", o.privileged, "Assume raw packets may be sent (no -sT fallback)")->group(scan);
+  app.add_flag("--unprivileged", o.unprivileged, "Assume no raw-packet privilege: the default scan becomes -sT")
+      ->group(scan);
 
   const char* sv = "SERVICE/VERSION DETECTION";
   app.add_option("--version-intensity", o.version_intensity,
@@ -125,7 +128,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("--version-all", o.version_all, "Try every single probe (intensity 9)")->group(sv);
   app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
   app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
-  app.add_option("--max-parallelism", o.max_parallelism, "Ports version detection probes at once (default 4096)")
+  app.add_option("--max-parallelism", o.max_parallelism,
+                 "Connections at once: -sT's connects (default 4000) and -sV's ports (default 4096)")
       ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
 
   const char* ports = "PORT SPECIFICATION";

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/command_line.hpp"
+#include "cli/connect_scan_command.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
@@ -148,6 +149,15 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses: " + reason);
     }
     o = *again.options;
+  }
+
+  // -sT, or the fallback to it without raw-packet privilege: the kernel's
+  // connect() does the scan instead of the sweep.
+  const EngineChoice engine = choose_scan_engine(o);
+  if (engine.connect_scan) {
+    if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
+    install_interrupt_handler();
+    return run_connect_scan_command(o, engine, err, g_interrupted);
   }
 
   // Loaded before the sweep so a missing or broken probes file stops the

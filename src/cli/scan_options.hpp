@@ -18,6 +18,10 @@ struct ScanOptions {
   bool service_version = false;
   bool skip_discovery = false;
   bool no_dns = false;
+  // nmap's: assume the process may (or may not) send raw packets, instead of
+  // asking the kernel; without that privilege the default scan is -sT.
+  bool privileged = false;
+  bool unprivileged = false;
 
   // What to scan.
   std::vector<std::string> targets;
@@ -57,7 +61,7 @@ struct ScanOptions {
   bool version_all = false;              // --version-all: intensity 9
   bool version_trace = false;            // --version-trace: per-probe activity on stderr
   bool all_ports = false;                // --allports: ignore the probes file's Exclude
-  std::optional<unsigned> max_parallelism;  // --max-parallelism: ports version-probed at once
+  std::optional<unsigned> max_parallelism;  // --max-parallelism: -sT's connects / ports version-probed at once
 
   // Output.
   std::string output_normal, output_xml, output_grepable, output_json, output_all;

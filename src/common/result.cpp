@@ -24,6 +24,8 @@ std::string_view to_string(PortState s) {
   return "?";
 }
 
+static_assert(static_cast<std::size_t>(Reason::ConnRefused) + 1 == kReasonCount, "kReasonCount follows the last Reason");
+
 std::string_view to_string(Reason r) {
   switch (r) {
     case Reason::SynAck: return "syn-ack";
@@ -39,6 +41,7 @@ std::string_view to_string(Reason r) {
     case Reason::UdpResponse: return "udp-response";
     case Reason::EchoReply: return "echo-reply";
     case Reason::ProtoResponse: return "proto-response";
+    case Reason::ConnRefused: return "conn-refused";
   }
   return "?";
 }

@@ -31,7 +31,7 @@ bool from_string(std::string_view s, Enum& out, int count) {
 
 bool parse_proto(std::string_view s, Proto& out) { return from_string(s, out, 4); }
 bool parse_port_state(std::string_view s, PortState& out) { return from_string(s, out, 6); }
-bool parse_reason(std::string_view s, Reason& out) { return from_string(s, out, 12); }
+bool parse_reason(std::string_view s, Reason& out) { return from_string(s, out, static_cast<int>(kReasonCount)); }
 
 uint64_t SavedScan::result_count() const {
   uint64_t n = results.size();

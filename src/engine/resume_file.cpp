@@ -143,7 +143,7 @@ void read_result_log(const std::string& resume_path, uint64_t count,
     std::memcpy(&r.index, rec, 8);
     std::memcpy(&r.time_us, rec + 8, 8);
     const auto state = static_cast<uint8_t>(rec[16]), reason = static_cast<uint8_t>(rec[17]);
-    if (state > static_cast<uint8_t>(PortState::ClosedFiltered) || reason > static_cast<uint8_t>(Reason::ProtoResponse))
+    if (state > static_cast<uint8_t>(PortState::ClosedFiltered) || reason >= kReasonCount)
       throw UsageError("the result log \"" + path + "\" holds a result with an unknown state or reason");
     r.state = static_cast<PortState>(state);
     r.reason = static_cast<Reason>(reason);

@@ -80,6 +80,10 @@ struct ProbeModule {
   // Bytes of a reply its classifier may read; the capture keeps at least this.
   uint32_t rx_snaplen = 192;
   std::unique_ptr<Prober> (*create)(const ProbeConfig& config) = nullptr;
+  // False for a scan the kernel's sockets carry out (-sT): the command line
+  // runs its own engine (engine/connect_scan) instead of the sweep, opens no
+  // packet I/O, and its create() refuses.
+  bool raw_packets = true;
 };
 
 // Every registered module, in a stable order.

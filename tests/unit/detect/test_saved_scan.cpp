@@ -292,7 +292,11 @@ TEST(SavedScanWords, NmapWordsParse) {
   Reason r{};
   EXPECT_TRUE(parse_reason("admin-prohibited", r));
   EXPECT_EQ(r, Reason::AdminProhibited);
-  EXPECT_FALSE(parse_reason("conn-refused", r));
+  EXPECT_TRUE(parse_reason("conn-refused", r));  // -sT's closed ports
+  EXPECT_EQ(r, Reason::ConnRefused);
+  EXPECT_TRUE(parse_reason("proto-response", r));  // the last before it
+  EXPECT_EQ(r, Reason::ProtoResponse);
+  EXPECT_FALSE(parse_reason("syn-ack-ack", r));
   PortState st{};
   EXPECT_TRUE(parse_port_state("open|filtered", st));
   EXPECT_EQ(st, PortState::OpenFiltered);

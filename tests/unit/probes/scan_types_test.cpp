@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "probes/probe_module.hpp"
 #include "test_frames.hpp"
 
@@ -176,11 +177,26 @@ TEST(ScanTypes, EveryModuleDeclaresItselfFully) {
     EXPECT_EQ(m->long_option.substr(0, 2), "--") << m->name;
     EXPECT_FALSE(m->scan_type.empty()) << m->name;
     EXPECT_FALSE(m->summary.empty()) << m->name;
-    EXPECT_FALSE(m->rx_filter.empty()) << m->name;
+    EXPECT_EQ(m->rx_filter.empty(), !m->raw_packets) << m->name;  // -sT reads no packets
     EXPECT_GE(m->rx_snaplen, 96u) << m->name;
     EXPECT_NE(m->create, nullptr) << m->name;
     EXPECT_EQ(find_probe_module(m->nmap_option), m);
   }
+}
+
+// -sT is a scan type of the registry (its options, --help, XML type), but
+// the kernel's sockets carry it out: it makes no packet prober.
+TEST(ScanTypes, ConnectScanIsRegisteredButMakesNoProber) {
+  const ProbeModule* m = find_probe_module("-sT");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->name, "tcp_connect");
+  EXPECT_EQ(m->long_option, "--connect-scan");
+  EXPECT_EQ(m->scan_type, "connect");
+  EXPECT_EQ(m->proto, Proto::Tcp);
+  EXPECT_FALSE(m->raw_packets);
+  EXPECT_THROW(m->create(ProbeConfig{}), RuntimeFailure);
+  for (const ProbeModule* other : probe_modules())
+    EXPECT_EQ(other->raw_packets, other != m) << other->name;
 }
 
 }  // namespace

@@ -1,0 +1,176 @@
+#include "cli/connect_scan_command.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "cli/output_options.hpp"
+#include "cli/scan_plan.hpp"
+#include "cli/service_options.hpp"
+#include "common/error.hpp"
+#include "detect/service_probes.hpp"
+#include "detect/service_stage.hpp"
+#include "engine/connect_scan.hpp"
+#include "output/output_set.hpp"
+#include "ports/port_set.hpp"
+
+namespace portsweep {
+
+namespace {
+
+constexpr int kCapNetRaw = 13;  // linux/capability.h
+
+int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Connects in flight when --max-parallelism does not say: the kernel handles
+// this many half-open sockets easily, and it stays within the common hard
+// RLIMIT_NOFILE of 4096 once the process's own files are set aside.
+constexpr unsigned kDefaultParallel = 4000;
+
+}  // namespace
+
+bool has_raw_socket_privilege() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapEff:", 0) != 0) continue;
+    const unsigned long long caps = std::strtoull(line.c_str() + 7, nullptr, 16);
+    return (caps >> kCapNetRaw) & 1;
+  }
+  return false;
+}
+
+EngineChoice choose_scan_engine(ScanOptions& o) {
+  if (o.privileged && o.unprivileged) throw UsageError("--privileged and --unprivileged contradict each other");
+  EngineChoice choice;
+  if (o.list_scan) return choice;  // -sL sends nothing
+  if (o.scan_types.empty()) {
+    if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege())) {
+      o.scan_types = {"tcp_connect"};
+      choice.connect_scan = true;
+      choice.fallback_note = o.unprivileged
+          ? "portsweep: --unprivileged: using a connect scan (-sT) instead of -sS"
+          : "portsweep: no raw-socket privilege (root or CAP_NET_RAW): falling back to a connect scan (-sT)";
+    }
+    return choice;
+  }
+  const std::vector<const ProbeModule*> modules = scan_modules(o);  // -sS -sT conflict here
+  const auto kernel = std::find_if(modules.begin(), modules.end(), [](const ProbeModule* m) { return !m->raw_packets; });
+  if (kernel != modules.end()) {
+    if (modules.size() > 1) {
+      const ProbeModule* other = modules[kernel == modules.begin() ? 1 : 0];
+      throw UsageError("-sT runs on the kernel's sockets and cannot share a scan with " +
+                       std::string(other->nmap_option) + ", which sends raw packets: run them separately");
+    }
+    if (!o.scan_flags.empty()) throw UsageError("--scanflags sets raw TCP flags: -sT's connects use the kernel's");
+    choice.connect_scan = true;
+    return choice;
+  }
+  if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege()))
+    throw UsageError(std::string(modules.front()->nmap_option) +
+                     " sends raw packets, which needs root or CAP_NET_RAW" +
+                     (o.unprivileged ? " (--unprivileged says there is none)" : "") +
+                     ": use -sT, or --privileged to try anyway");
+  return choice;
+}
+
+int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, std::ostream& err,
+                             const std::atomic<bool>& interrupted) {
+  std::optional<ServiceProbeDb> probe_db;
+  if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
+  const ScanScope scope = resolve_scope(o);
+  for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
+  if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
+  if (!choice.fallback_note.empty()) err << choice.fallback_note << "\n";
+
+  ConnectScanConfig cfg;
+  cfg.targets = &scope.targets.addresses;
+  cfg.ports = scope.ports.ports(Proto::Tcp);
+  // Paced only when asked: the bound on sockets in flight paces it otherwise.
+  cfg.rate = o.rate ? *o.rate : o.max_rate ? *o.max_rate : 0;
+  cfg.max_parallel = o.max_parallelism.value_or(kDefaultParallel);
+  cfg.max_retries = o.max_retries.value_or(1);
+
+  OutputSet outputs;
+  add_outputs(o, outputs, false, err);
+  ScanInfo info;
+  info.args = "portsweep";
+  for (const auto& a : o.argv) info.args += " " + a;
+  info.start_time_us = wall_us();
+  const ProbeModule* module = scope.modules.front();
+  ScanKind kind;
+  kind.type = std::string(module->scan_type);
+  kind.proto = Proto::Tcp;
+  kind.services = format_port_ranges(cfg.ports);
+  kind.num_services = static_cast<uint32_t>(cfg.ports.size());
+  kind.no_response_state = module->no_response;
+  info.scans.push_back(kind);
+  info.num_targets = scope.targets.addresses.size();
+  info.verbose = o.verbose;
+  info.debugging = o.debug;
+  info.reason = o.reason;
+  info.open_only = o.open_only;
+  info.version_scan = probe_db.has_value();
+  const ServicesDb& services = scope.services;
+  info.service_name = [&services](uint16_t port, Proto proto) {
+    return services.name_of(port, proto).value_or(std::string_view{});
+  };
+  outputs.begin(info);
+
+  ConnectScanHooks hooks;
+  hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
+  hooks.on_rtt = [&](uint32_t ip, uint32_t rtt_us) { outputs.on_rtt(ip, rtt_us); };
+  hooks.on_tick = [&] { outputs.flush(); };
+  hooks.progress = &err;
+  const ConnectScanReport report = run_connect_scan(cfg, hooks, interrupted);
+  if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
+  const bool stopped = report.interrupted || !report.error.empty();
+
+  bool detection_interrupted = false;
+  if (probe_db && !stopped) {
+    ServiceStageOptions stage;
+    stage.detect = detect_options_for(o);
+    stage.table_name = info.service_name;
+    if (stage.detect.trace) stage.trace = &err;
+    stage.progress = &err;
+    stage.stop = &interrupted;
+    detection_interrupted = run_service_stage(*probe_db, outputs, stage).interrupted;
+  }
+
+  ScanSummary summary;
+  summary.end_time_us = wall_us();
+  summary.hosts_total = scope.targets.addresses.size();
+  summary.packets_sent = report.connects;
+  // A stopped scan did not try every port: an unanswered one says nothing.
+  if (report.finished < report.probes) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  if (report.interrupted) summary.error = "interrupted";
+  else if (!report.error.empty()) summary.error = report.error;
+  else if (detection_interrupted) summary.error = "interrupted during version detection";
+  int status = stopped ? (report.interrupted ? 130 : 1) : 0;
+  try {
+    outputs.end(summary);
+  } catch (const std::exception& e) {
+    err << "portsweep: writing the outputs failed: " << e.what() << "\n";
+    status = 1;
+  }
+  char line[400];
+  std::snprintf(line, sizeof line,
+                "portsweep: connect scan: %llu connects for %llu probes in %.2f s: %llu open, %llu closed, "
+                "%llu filtered by an error, %llu timeouts; at most %u in flight (bound %u)\n",
+                static_cast<unsigned long long>(report.connects), static_cast<unsigned long long>(report.probes),
+                report.seconds, static_cast<unsigned long long>(report.open),
+                static_cast<unsigned long long>(report.closed), static_cast<unsigned long long>(report.filtered),
+                static_cast<unsigned long long>(report.timeouts), report.peak_in_flight, report.parallel_limit);
+  err << line;
+  if (report.interrupted)
+    err << "portsweep: interrupted; a connect scan (-sT) cannot be resumed: run it again\n";
+  return status;
+}
+
+}  // namespace portsweep
