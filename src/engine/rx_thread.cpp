@@ -43,7 +43,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
     rx.frames.fetch_add(got, std::memory_order_relaxed);
     size_t m = 0;
     for (size_t i = 0; i < got; ++i) {
-      if (decode_ethernet(frames[i].data, frames[i].len, decoded[m])) ++m;
+      if (decode_ethernet(frames[i].data, frames[i].len, decoded[m]) == DecodeStatus::Ok) ++m;
     }
     rx.undecodable.fetch_add(got - m, std::memory_order_relaxed);
     const int64_t now_us = frames[0].time_us;
