@@ -114,7 +114,7 @@ void print_summary(const SweepReport& r, std::ostream& err) {
   std::snprintf(line, sizeof line,
                 "portsweep: sent %llu probes in %.2f s (rate held %.1f pps, %.1f frames per send call), %llu RSTs; "
                 "received %llu frames: "
-                "%llu results, %llu rejected cookies, %llu duplicates, %llu undecodable; "
+                "%llu results, %llu rejected cookies, %llu duplicates, %llu undecodable, %llu bad checksums; "
                 "capture dropped %llu (interface %llu); cooldown %.2f s, max RTT %.2f ms\n",
                 static_cast<unsigned long long>(r.probes_sent), r.send_seconds, r.measured_pps,
                 r.send_calls ? static_cast<double>(r.probes_sent) / static_cast<double>(r.send_calls) : 0.0,
@@ -124,11 +124,15 @@ void print_summary(const SweepReport& r, std::ostream& err) {
                 static_cast<unsigned long long>(r.rejected_cookies),
                 static_cast<unsigned long long>(r.duplicates),
                 static_cast<unsigned long long>(r.undecodable),
+                static_cast<unsigned long long>(r.bad_checksums),
                 static_cast<unsigned long long>(r.io.rx_dropped),
                 static_cast<unsigned long long>(r.io.rx_if_dropped), r.cooldown_s, r.max_rtt_ms);
   err << line;
   if (r.unsendable)
     err << "portsweep: " << r.unsendable << " probes not sent: their targets have no next hop\n";
+  if (r.checksums_cut_short || r.checksums_offloaded)
+    err << "portsweep: L4 checksums not checkable: " << r.checksums_cut_short << " frames cut short by the capture, "
+        << r.checksums_offloaded << " left to checksum offload by a sender on this host\n";
   for (const auto& c : r.io.extra) err << "portsweep:   " << c.name << " " << c.value << "\n";
 }
 

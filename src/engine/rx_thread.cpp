@@ -42,10 +42,22 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
     }
     rx.frames.fetch_add(got, std::memory_order_relaxed);
     size_t m = 0;
+    uint64_t bad_checksums = 0, cut_short = 0, offloaded = 0;
     for (size_t i = 0; i < got; ++i) {
-      if (decode_ethernet(frames[i].data, frames[i].len, decoded[m])) ++m;
+      const DecodeStatus st =
+          decode_ethernet(frames[i].data, frames[i].len, decoded[m], {.wire_len = frames[i].wire_len});
+      if (st == DecodeStatus::Ok) {
+        cut_short += decoded[m].l4_checksum == L4Checksum::CutShort;
+        offloaded += decoded[m].l4_checksum == L4Checksum::Offloaded;
+        ++m;
+      } else {
+        bad_checksums += st == DecodeStatus::BadChecksum;
+      }
     }
-    rx.undecodable.fetch_add(got - m, std::memory_order_relaxed);
+    rx.undecodable.fetch_add(got - m - bad_checksums, std::memory_order_relaxed);
+    if (bad_checksums) rx.bad_checksums.fetch_add(bad_checksums, std::memory_order_relaxed);
+    if (cut_short) rx.cut_short.fetch_add(cut_short, std::memory_order_relaxed);
+    if (offloaded) rx.offloaded.fetch_add(offloaded, std::memory_order_relaxed);
     const int64_t now_us = frames[0].time_us;
     std::fill(done.get(), done.get() + m, false);
     std::fill(owner.begin(), owner.begin() + static_cast<long>(m), kNobody);

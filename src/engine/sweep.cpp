@@ -232,6 +232,9 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   report.rejected_cookies = s.rx.rejected.load();
   report.duplicates = s.rx.duplicates.load();
   report.undecodable = s.rx.undecodable.load();
+  report.bad_checksums = s.rx.bad_checksums.load();
+  report.checksums_cut_short = s.rx.cut_short.load();
+  report.checksums_offloaded = s.rx.offloaded.load();
   report.answers_sent = s.rx.answers.load();
   report.ring_full_waits = s.rx.ring_full.load();
   report.rtt_samples = s.rtt.samples();

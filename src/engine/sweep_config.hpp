@@ -59,6 +59,9 @@ struct SweepReport {
   uint64_t rejected_cookies = 0;
   uint64_t duplicates = 0;
   uint64_t undecodable = 0;
+  uint64_t bad_checksums = 0;       // dropped: IP or L4 checksum wrong
+  uint64_t checksums_cut_short = 0;  // read unchecked: the capture cut the segment short
+  uint64_t checksums_offloaded = 0;  // read unchecked: a local sender left the checksum to offload
   uint64_t answers_sent = 0;  // RSTs for SYN-ACKs
   uint64_t ring_full_waits = 0;
   uint64_t rtt_samples = 0;

@@ -39,6 +39,11 @@ struct alignas(64) RxCounters {
   std::atomic<uint64_t> rejected{0};
   std::atomic<uint64_t> duplicates{0};
   std::atomic<uint64_t> undecodable{0};
+  std::atomic<uint64_t> bad_checksums{0};  // dropped: the IP or L4 checksum was wrong
+  // Decoded (and read) without their L4 checksum checked: the capture cut
+  // them short, or a local sender left the checksum to offload.
+  std::atomic<uint64_t> cut_short{0};
+  std::atomic<uint64_t> offloaded{0};
   std::atomic<uint64_t> answers{0};
   std::atomic<uint64_t> ring_full{0};
 };

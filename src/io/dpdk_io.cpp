@@ -700,7 +700,7 @@ size_t DpdkIo::poll_rx(RxFrame* out, size_t max) noexcept {
       }
     }
     uint32_t caplen = std::min(len, snaplen_);
-    out[kept] = RxFrame{data, caplen, now};
+    out[kept] = RxFrame{data, caplen, now, m->pkt_len};
     held_[n_held_++] = m;
     bytes += caplen;
     ++kept;

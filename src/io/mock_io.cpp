@@ -62,7 +62,7 @@ size_t MockIo::recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept {
     pending_.pop_front();
     Reply& r = delivered_.back();
     out[i] = RxFrame{r.bytes.data(), static_cast<uint32_t>(r.bytes.size()),
-                     r.time_us != 0 ? r.time_us : wall_clock_us()};
+                     r.time_us != 0 ? r.time_us : wall_clock_us(), static_cast<uint32_t>(r.bytes.size())};
     counters_.rx_packets += 1;
     counters_.rx_bytes += r.bytes.size();
   }

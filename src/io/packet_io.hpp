@@ -27,6 +27,10 @@ struct RxFrame {
   const uint8_t* data = nullptr;
   uint32_t len = 0;      // bytes captured (at most IoConfig::rx_snaplen)
   int64_t time_us = 0;   // arrival time, microseconds since the epoch
+  // The frame's length on the wire, before the capture cut it to `len`; 0
+  // when the backend cannot tell. Tells a frame the snaplen cut short (its
+  // checksum cannot be checked) from one shorter than its headers say.
+  uint32_t wire_len = 0;
 };
 
 // A backend-specific counter shown in the scan summary ("tx_busy", ...).

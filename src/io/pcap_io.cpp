@@ -339,7 +339,8 @@ void PcapIo::on_packet(u_char* user, const pcap_pkthdr* header, const u_char* by
   std::memcpy(dst, bytes, len);
   cur->out[cur->count] = RxFrame{
       dst, len,
-      static_cast<int64_t>(header->ts.tv_sec) * 1000000 + static_cast<int64_t>(header->ts.tv_usec)};
+      static_cast<int64_t>(header->ts.tv_sec) * 1000000 + static_cast<int64_t>(header->ts.tv_usec),
+      header->len};
   cur->count += 1;
   cur->bytes += len;
 }

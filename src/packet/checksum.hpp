@@ -6,6 +6,7 @@
 // special case where the template holds zeros in the changing fields).
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "packet/wire.hpp"
 
@@ -37,5 +38,60 @@ inline uint16_t internet_checksum(const uint8_t* p, size_t len, uint64_t sum = 0
 inline uint64_t pseudo_header_sum(uint32_t src_ip, uint32_t dst_ip, uint8_t proto, uint16_t l4_len) noexcept {
   return uint64_t{src_ip >> 16} + (src_ip & 0xffff) + (dst_ip >> 16) + (dst_ip & 0xffff) + proto + l4_len;
 }
+
+// --- Verifying a received checksum ------------------------------------------
+// A receiver only asks whether the sum over a header (or a segment and its
+// pseudo-header), checksum field included, folds to 0xffff. RFC 1071's sum
+// is byte-order independent (§2(B): summing host-order words gives the
+// byte-swapped sum, and 0xffff swapped is 0xffff), so the bytes are summed as
+// they lie in memory, 8 at a time, with no byte swaps: the 20-byte IP header
+// is 3 loads, a 20-byte TCP header and its pseudo-header 5.
+
+// Sum of [p, p+len) as host-order 16-bit words (an odd last byte padded with
+// a zero byte after it, as RFC 1071 prescribes).
+inline uint64_t ones_sum_raw(const uint8_t* p, size_t len, uint64_t sum = 0) noexcept {
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    sum += (w & 0xffffffff) + (w >> 32);
+  }
+  if (i + 4 <= len) {
+    uint32_t w;
+    std::memcpy(&w, p + i, 4);
+    sum += w;
+    i += 4;
+  }
+  if (i + 2 <= len) {
+    uint16_t w;
+    std::memcpy(&w, p + i, 2);
+    sum += w;
+    i += 2;
+  }
+  if (i < len) {
+    const uint8_t last[2] = {p[i], 0};
+    uint16_t w;
+    std::memcpy(&w, last, 2);
+    sum += w;
+  }
+  return sum;
+}
+
+// What a host-order load of the big-endian 16-bit value `v` reads.
+inline uint16_t raw16(uint16_t v) noexcept {
+  uint16_t w;
+  const uint8_t be[2] = {static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+  std::memcpy(&w, be, 2);
+  return w;
+}
+
+// The TCP/UDP pseudo-header in the same host-order terms, its addresses read
+// from an IPv4 header's bytes 12-19.
+inline uint64_t pseudo_header_sum_raw(const uint8_t* ip_header, uint8_t proto, uint16_t l4_len) noexcept {
+  return ones_sum_raw(ip_header + 12, 8, uint64_t{raw16(proto)} + raw16(l4_len));
+}
+
+// True when a raw sum over data that includes its checksum field is right.
+inline bool ones_sum_verifies(uint64_t raw_sum) noexcept { return ones_fold(raw_sum) == 0xffff; }
 
 }  // namespace portsweep

@@ -54,6 +54,24 @@ struct Target {
     probes[{dst, dport}]++;
     if (drop_first && probes[{dst, dport}] == 1) return;
     if (dport == drop_first_port && probes[{dst, dport}] == 1) return;
+    if (damage && truth(dst, dport) != Answer::Silent) {
+      // Ahead of the real answer, right-cookie replies that say otherwise
+      // but were damaged on the way: a SYN-ACK or RST whose TCP checksum is
+      // off, one whose IP header checksum is, and one shorter on the wire
+      // than its IP header says.
+      const uint8_t lie = truth(dst, dport) == Answer::Open ? 0x14 : 0x12;
+      Bytes bad_l4 = concat(ethernet(), ipv4(dst, kScanner, 6, tcp(dport, sport, 5, seq + 1, lie)));
+      bad_l4[14 + 20 + 16] ^= 0x01;
+      Bytes bad_ip = concat(ethernet(), ipv4(dst, kScanner, 6, tcp(dport, sport, 5, seq + 1, lie)));
+      bad_ip[14 + 10] ^= 0x80;
+      Bytes cut = concat(ethernet(), ipv4(dst, kScanner, 6, tcp(dport, sport, 5, seq + 1, lie)));
+      cut.resize(cut.size() - 4);
+      io.queue_reply(bad_l4);
+      io.queue_reply(bad_ip);
+      io.queue_reply(cut);
+      damaged += 2;
+      broken += 1;
+    }
     Bytes reply;
     switch (truth(dst, dport)) {
       case Answer::Open: reply = tcp(dport, sport, 777, seq + 1, 0x12); break;
@@ -104,6 +122,9 @@ struct Target {
   uint16_t drop_first_port = 0;
   bool duplicate = false;
   bool forge = false;
+  bool damage = false;
+  size_t damaged = 0;  // right-cookie replies with a wrong checksum sent
+  size_t broken = 0;   // right-cookie replies cut short on the wire sent
 };
 
 SweepConfig config() {
@@ -280,6 +301,21 @@ TEST(Sweep, DuplicatesAreSuppressedAndForgeriesRejected) {
   for (auto& [k, r] : run.results) tcp_answers += r.reason != Reason::AdminProhibited;
   EXPECT_EQ(run.report.duplicates, tcp_answers);
   EXPECT_EQ(run.report.rejected_cookies, tcp_answers);
+}
+
+// Replies damaged in transit carry the right cookie and say the opposite
+// state; arriving first, they would win. They are dropped and counted by
+// cause, and the result is still exactly the truth.
+TEST(Sweep, DamagedRepliesAreDroppedAndCounted) {
+  Target target;
+  target.damage = true;
+  SweepRun run = sweep(config(), target);
+  expect_exact(run);
+  ASSERT_GT(target.damaged, 0u);
+  EXPECT_EQ(run.report.bad_checksums, target.damaged);
+  EXPECT_EQ(run.report.undecodable, target.broken);
+  EXPECT_EQ(run.report.rejected_cookies, 0u);
+  EXPECT_EQ(run.report.checksums_cut_short + run.report.checksums_offloaded, 0u);
 }
 
 // -sS -sU -p T:22,80,443,8080,U:53,161: one permutation over both

@@ -39,7 +39,7 @@ class IpProtoTest : public ::testing::Test {
 
   ReplyOutcome classify(const Bytes& frame) {
     DecodedPacket d;
-    EXPECT_TRUE(decode_ethernet(frame.data(), frame.size(), d));
+    EXPECT_EQ(decode_ethernet(frame.data(), frame.size(), d), DecodeStatus::Ok);
     ReplyOutcome o;
     o.verdict = classifier_.classify(d, 3, o.result, o.needs_answer);
     return o;

@@ -53,7 +53,7 @@ TEST(ProbeRegistry, TcpProberRoundTrip) {
   }
   std::vector<DecodedPacket> decoded(replies.size());
   for (size_t i = 0; i < replies.size(); ++i) {
-    ASSERT_TRUE(decode_ethernet(replies[i].data(), replies[i].size(), decoded[i]));
+    ASSERT_EQ(decode_ethernet(replies[i].data(), replies[i].size(), decoded[i]), DecodeStatus::Ok);
   }
   std::vector<ReplyOutcome> out(replies.size());
   bool done[3] = {false, false, false};

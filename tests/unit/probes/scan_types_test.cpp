@@ -51,7 +51,7 @@ Sent send(Prober& p, uint16_t port) {
 
 ReplyOutcome classify(Prober& p, const Bytes& frame) {
   DecodedPacket d;
-  EXPECT_TRUE(decode_ethernet(frame.data(), frame.size(), d));
+  EXPECT_EQ(decode_ethernet(frame.data(), frame.size(), d), DecodeStatus::Ok);
   ReplyOutcome o;
   bool done = false;
   p.classify({&d, 1}, 5, &o, &done);

@@ -37,7 +37,7 @@ class TcpClassifierTest : public ::testing::Test {
 
   ReplyVerdict classify(const Bytes& frame) {
     DecodedPacket d;
-    EXPECT_TRUE(decode_ethernet(frame.data(), frame.size(), d));
+    EXPECT_EQ(decode_ethernet(frame.data(), frame.size(), d), DecodeStatus::Ok);
     result_ = PortResult{};
     return classifier_.classify(d, 1700000000123456, result_, send_rst_);
   }
@@ -122,7 +122,7 @@ TEST_F(TcpClassifierTest, WrongCookieRejected) {
   const TcpClassifier other(ProbeCookie(CookieKey{9, 9}), kUs, SourcePorts{40000, 4});
   DecodedPacket d;
   const Bytes r = tcp_reply(s, 0x12);
-  ASSERT_TRUE(decode_ethernet(r.data(), r.size(), d));
+  ASSERT_EQ(decode_ethernet(r.data(), r.size(), d), DecodeStatus::Ok);
   EXPECT_EQ(other.classify(d, 0, result_, send_rst_), ReplyVerdict::Rejected);
 }
 
@@ -130,7 +130,7 @@ TEST_F(TcpClassifierTest, NotForUsIgnored) {
   const Bytes s = syn(80);
   Bytes r = tcp_reply(s, 0x12);
   r[33] = 0x02;  // destination 10.0.0.2
-  EXPECT_EQ(classify(r), ReplyVerdict::Ignored);
+  EXPECT_EQ(classify(refill_checksums(r)), ReplyVerdict::Ignored);
   const Bytes outside = concat(ethernet(), ipv4(kTarget, kUs, 6, tcp(80, 39999, 0, 1, 0x12)));
   EXPECT_EQ(classify(outside), ReplyVerdict::Ignored);  // port outside our source range
   const Bytes ack_only = tcp_reply(s, 0x10);
@@ -139,7 +139,7 @@ TEST_F(TcpClassifierTest, NotForUsIgnored) {
   EXPECT_EQ(classify(udp), ReplyVerdict::Ignored);
   Bytes someone_elses = icmp_reply(s, 3);
   someone_elses[14 + 20 + 8 + 15] = 0x09;  // the quoted source is 10.0.0.9, not us
-  EXPECT_EQ(classify(someone_elses), ReplyVerdict::Ignored);
+  EXPECT_EQ(classify(refill_checksums(someone_elses)), ReplyVerdict::Ignored);
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ TEST(TcpProbe, ProbeDecodesAsWhatWasSent) {
   uint8_t buf[TcpProbe::kMaxFrameSize];
   probe.write(buf, 0xc0a80105, 443);
   DecodedPacket d;
-  ASSERT_TRUE(decode_ethernet(buf, sizeof buf, d));
+  ASSERT_EQ(decode_ethernet(buf, sizeof buf, d), DecodeStatus::Ok);
   EXPECT_EQ(d.src_ip, c.src_ip);
   EXPECT_EQ(d.dst_ip, 0xc0a80105u);
   EXPECT_EQ(d.dst_port, 443);
@@ -125,7 +125,7 @@ TEST(TcpProbe, RstAnswersSynAck) {
   // The SYN-ACK a target would send back.
   const Bytes synack = concat(ethernet(), ipv4(0xc0a80105, c.src_ip, 6, tcp(22, 40003, 0x11111111, 0x22222222, 0x12)));
   DecodedPacket d;
-  ASSERT_TRUE(decode_ethernet(synack.data(), synack.size(), d));
+  ASSERT_EQ(decode_ethernet(synack.data(), synack.size(), d), DecodeStatus::Ok);
   uint8_t rst[TcpProbe::kRstFrameSize + 4];
   ASSERT_EQ(probe.write_rst(rst, d), TcpProbe::kRstFrameSize);
   EXPECT_TRUE(std::equal(c.dst_mac.begin(), c.dst_mac.end(), rst));
