@@ -26,9 +26,15 @@ bool from_string(std::string_view s, Enum& out, int count) {
 
 }  // namespace
 
-bool parse_proto(std::string_view s, Proto& out) { return from_string(s, out, 4); }
-bool parse_port_state(std::string_view s, PortState& out) { return from_string(s, out, 6); }
-bool parse_reason(std::string_view s, Reason& out) { return from_string(s, out, 12); }
+// Counted from each enum's last value, so a value added at the end is read
+// back too (a literal count once left out "proto-response", -sO's reason).
+bool parse_proto(std::string_view s, Proto& out) { return from_string(s, out, static_cast<int>(kProtoCount)); }
+bool parse_port_state(std::string_view s, PortState& out) {
+  return from_string(s, out, static_cast<int>(PortState::ClosedFiltered) + 1);
+}
+bool parse_reason(std::string_view s, Reason& out) {
+  return from_string(s, out, static_cast<int>(Reason::ProtoResponse) + 1);
+}
 
 SavedScan read_saved_scan(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

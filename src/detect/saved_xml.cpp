@@ -4,6 +4,7 @@
 // building a document tree.
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -143,7 +144,22 @@ class TagReader {
   std::size_t pos_ = 0;
 };
 
-long long number(const std::string& s) { return s.empty() ? 0 : std::atoll(s.c_str()); }
+// strtoll rather than atoll: a number too large saturates instead of being
+// undefined behaviour.
+long long number(const std::string& s) { return s.empty() ? 0 : std::strtoll(s.c_str(), nullptr, 10); }
+
+// An attribute in seconds since the epoch ("start", "starttime"), as
+// microseconds; 0 when absent. One that does not fit in 64-bit microseconds
+// (about 292,000 years) is not a time nmap wrote.
+int64_t epoch_us(const Tag& tag, std::string_view attr, const std::string& source) {
+  const long long seconds = number(tag.get(attr));
+  constexpr long long kMax = std::numeric_limits<int64_t>::max() / 1000000;
+  if (seconds > kMax || seconds < -kMax) {
+    throw UsageError(source + ": <" + tag.name + "> " + std::string(attr) + "=\"" + tag.get(attr) +
+                     "\" is out of range in the XML report; expected seconds since the epoch");
+  }
+  return seconds * 1000000;
+}
 
 // "21-25,80" -> each port; pieces that do not parse are skipped.
 template <typename Fn>
@@ -201,7 +217,7 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
     if (tag.name == "nmaprun") {
       seen_root = true;
       scan.args = tag.get("args");
-      scan.start_time_us = number(tag.get("start")) * 1000000;
+      scan.start_time_us = epoch_us(tag, "start", source);
     } else if (tag.name == "scaninfo") {
       ScanKind k;
       k.type = tag.get("type");
@@ -212,7 +228,7 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
     } else if (tag.name == "host") {
       in_host = true;
       host_ipv4 = false;
-      host_time_us = number(tag.get("starttime")) * 1000000;
+      host_time_us = epoch_us(tag, "starttime", source);
     } else if (tag.name == "/host") {
       in_host = false;
       hosts_seen += host_ipv4;
@@ -222,8 +238,10 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
       ip = addr.value_or(0);
     } else if (in_host && host_ipv4 && tag.name == "port") {
       unsigned portid = 0;
+      // A protocol scan's "port" is a protocol number.
       in_port = parse_proto(tag.get("protocol"), port.proto) &&
-                std::sscanf(tag.get("portid").c_str(), "%u", &portid) == 1 && portid <= 65535;
+                std::sscanf(tag.get("portid").c_str(), "%u", &portid) == 1 &&
+                portid <= (port.proto == Proto::Ip ? 255u : 65535u);
       port.ip = ip;
       port.port = static_cast<uint16_t>(portid);
     } else if (in_port && tag.name == "state") {
@@ -252,6 +270,7 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
       // Unanswered ports are not results: the report counts them anyway.
       if (r.reason == Reason::NoResponse) continue;
       for_each_port(tag.get("ports"), [&](uint16_t p) {
+        if (r.proto == Proto::Ip && p > 255) return;
         r.port = p;
         scan.results.push_back(r);
       });
