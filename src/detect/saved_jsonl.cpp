@@ -204,8 +204,17 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     const std::optional<uint32_t> addr = parse_ipv4(get("ip"));
     if (!addr) fail("invalid \"ip\" \"" + get("ip") + "\": expected an IPv4 address");
     r.ip = *addr;
-    if (!parse_proto(get("proto"), r.proto)) fail("invalid \"proto\" \"" + get("proto") + "\": expected tcp or udp");
-    if (!parse_uint(get("port"), 65535, port)) fail("invalid \"port\" " + get("port") + ": expected 0-65535");
+    if (!parse_proto(get("proto"), r.proto)) {
+      fail("invalid \"proto\" \"" + get("proto") + "\": expected tcp, udp, sctp or ip");
+    }
+    // -sO's results are "ip" with the protocol number as their port.
+    if (r.proto == Proto::Ip) {
+      if (!parse_uint(get("port"), 255, port)) {
+        fail("invalid \"port\" " + get("port") + " of an \"ip\" result: expected a protocol number 0-255");
+      }
+    } else if (!parse_uint(get("port"), 65535, port)) {
+      fail("invalid \"port\" " + get("port") + ": expected 0-65535");
+    }
     r.port = static_cast<uint16_t>(port);
     if (!parse_port_state(get("state"), r.state)) {
       fail("invalid \"state\" \"" + get("state") + "\": expected one of nmap's port states");
@@ -235,7 +244,8 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
   // somewhere: every host's other ports then count as unanswered, as they were.
   for (const auto& [proto, set] : ports) {
     ScanKind k;
-    k.type = proto == Proto::Udp ? "udp" : "syn";
+    // The file does not say which TCP scan it was; -sS is the default.
+    k.type = proto == Proto::Udp ? "udp" : proto == Proto::Sctp ? "sctpinit" : proto == Proto::Ip ? "ipproto" : "syn";
     k.proto = proto;
     const std::vector<uint16_t> list(set.begin(), set.end());
     k.services = format_port_ranges(list);

@@ -4,6 +4,7 @@
 // building a document tree.
 #include <charconv>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -261,6 +262,9 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
         reader.refuse("portid=\"" + tag.get("portid") + "\" of <port> is not a port number; expected 0-65535");
       }
       in_port = parse_proto(tag.get("protocol"), port.proto);
+      // A protocol scan's "port" is a protocol number.
+      if (in_port && port.proto == Proto::Ip && *portid > 255)
+        reader.refuse("portid=\"" + tag.get("portid") + "\" of an ip <port> is not a protocol number; expected 0-255");
       port.ip = ip;
       port.port = *portid;
     } else if (in_port && tag.name == "state") {

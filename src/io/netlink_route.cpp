@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -29,6 +30,19 @@ constexpr int kDumpAttempts = 3;
 class DumpInterrupted {};
 
 std::string errno_text(int err) { return std::strerror(err); }
+
+// NLMSG_OK and NLMSG_NEXT over an unsigned byte count: the kernel's macros
+// compare an int with the u32 nlmsg_len (an error under clang's
+// -Wsign-compare), and NLMSG_NEXT can step past the end of the datagram when
+// its last message is not padded to 4 bytes.
+bool message_fits(const nlmsghdr* m, size_t left) {
+  return left >= sizeof(nlmsghdr) && m->nlmsg_len >= sizeof(nlmsghdr) && m->nlmsg_len <= left;
+}
+const nlmsghdr* next_message(const nlmsghdr* m, size_t& left) {
+  const size_t step = std::min<size_t>(NLMSG_ALIGN(m->nlmsg_len), left);
+  left -= step;
+  return reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const char*>(m) + step);
+}
 
 // A request: header, fixed family message, then attributes.
 struct Request {
@@ -108,9 +122,9 @@ class Socket {
                              " bytes.");
       }
       bool more = false;
-      int len = static_cast<int>(n);
-      for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer_.data()); NLMSG_OK(m, len);
-           m = NLMSG_NEXT(m, len)) {
+      size_t left = static_cast<size_t>(n);
+      for (auto* m = reinterpret_cast<const nlmsghdr*>(buffer_.data()); message_fits(m, left);
+           m = next_message(m, left)) {
         if (m->nlmsg_seq != seq_) continue;  // a late answer to an earlier request
         if ((m->nlmsg_flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
         if (m->nlmsg_type == NLMSG_DONE) {

@@ -288,6 +288,61 @@ TEST_F(SavedScanTest, UnreadableInput) {
   EXPECT_THROW(read_saved_scan(path("broken.xml")), UsageError);
 }
 
+// Inputs tests/fuzz found (fuzz_saved_jsonl, fuzz_saved_xml), reduced.
+TEST_F(SavedScanTest, ProtocolScanResultsRoundTrip) {
+  // -sO's reason was left out of the words read back, so its results did
+  // not read at all.
+  const std::vector<PortResult> results = {
+      {0xc6130001, 47, Proto::Ip, PortState::Open, Reason::ProtoResponse, 64, kStartUs + 100},
+      {0xc6130001, 1, Proto::Ip, PortState::Open, Reason::EchoReply, 64, kStartUs + 200},
+  };
+  SavedScan s = read_saved_scan(save("json", results));
+  ASSERT_EQ(s.results.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(same(s.results[i], results[i])) << i;
+  ASSERT_EQ(s.scans.size(), 1u);
+  EXPECT_EQ(s.scans[0].type, "ipproto");
+  EXPECT_EQ(s.scans[0].proto, Proto::Ip);
+}
+
+TEST(SavedScanFuzzFound, JsonProtocolNumberAbove255IsRefused) {
+  std::istringstream in("{\"ip\":\"1.2.3.4\",\"proto\":\"ip\",\"port\":300,\"state\":\"open\"}\n");
+  try {
+    parse_saved_jsonl(in, "x.jsonl");
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "x.jsonl:1: invalid \"port\" 300 of an \"ip\" result: expected a protocol number 0-255");
+  }
+}
+
+TEST(SavedScanFuzzFound, XmlProtocolNumberAbove255IsRefused) {
+  EXPECT_THAT([] {
+    parse_saved_xml(R"(<nmaprun><host><address addr="198.19.0.1" addrtype="ipv4"/>
+<ports><port protocol="ip" portid="300"><state state="open" reason="proto-response"/></port></ports></host></nmaprun>)",
+                    "x.xml");
+  }, ::testing::ThrowsMessage<UsageError>(::testing::HasSubstr("is not a protocol number; expected 0-255")));
+  const SavedScan s = parse_saved_xml(R"(<nmaprun><host><address addr="198.19.0.1" addrtype="ipv4"/>
+<ports><port protocol="ip" portid="47"><state state="open" reason="proto-response"/></port></ports></host></nmaprun>)",
+                                      "x.xml");
+  ASSERT_EQ(s.results.size(), 1u);
+  EXPECT_EQ(s.results[0].port, 47);
+  EXPECT_EQ(s.results[0].reason, Reason::ProtoResponse);
+}
+
+TEST(SavedScanFuzzFound, XmlStartTimeOutOfRangeIsAnError) {
+  // Multiplying it into microseconds overflowed (undefined behaviour).
+  try {
+    parse_saved_xml(R"(<nmaprun start="17952881806666666666666666666666"></nmaprun>)", "x.xml");
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "x.xml:1: start=\"17952881806666666666666666666666\" of <nmaprun> is not a whole number from 0 to "
+              "253402300799; expected seconds since 1970, up to the year 9999");
+  }
+  EXPECT_THROW(parse_saved_xml(R"(<nmaprun><host starttime="-9999999999999999"></host></nmaprun>)", "x.xml"),
+               UsageError);
+}
+
 TEST(SavedScanWords, NmapWordsParse) {
   Reason r{};
   EXPECT_TRUE(parse_reason("admin-prohibited", r));

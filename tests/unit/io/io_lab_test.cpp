@@ -82,8 +82,8 @@ class IoLab : public ::testing::Test {
     const char* steps[] = {
         "ip netns add pio-a",
         "ip netns add pio-b",
-        "ip -n pio-a link add pio-a0 address 02:00:c6:12:07:01 type veth"
-        " peer name pio-b0 address 02:00:c6:12:07:02 netns pio-b",
+        ("ip -n pio-a link add pio-a0 address 02:00:c6:12:07:01 type veth"
+         " peer name pio-b0 address 02:00:c6:12:07:02 netns pio-b"),
         "ip -n pio-a addr add 198.18.7.1/24 dev pio-a0",
         "ip -n pio-b addr add 198.18.7.2/24 dev pio-b0",
         // Hand-built frames carry full checksums and captured replies should
