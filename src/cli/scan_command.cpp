@@ -173,6 +173,16 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
 
+  // -sU's protocol payloads (nmap-payloads, else the project's own file),
+  // loaded before anything (ARP included) is sent, so a broken file stops
+  // the scan first.
+  std::optional<UdpPayloadDb> payloads;
+  if (std::any_of(scope.modules.begin(), scope.modules.end(), [](const ProbeModule* m) { return m->proto == Proto::Udp; })) {
+    payloads = UdpPayloadDb::load(o.datadir.empty() ? std::nullopt : std::optional<std::string>(o.datadir));
+    if (o.verbose > 0)
+      err << "portsweep: UDP payloads for " << payloads->port_count() << " ports from " << payloads->origin() << "\n";
+  }
+
   // Opened (not yet emptied) before any interface is: a bad output stops
   // the scan before anything is set up, and an existing file loses nothing.
   OutputSet outputs;
@@ -203,17 +213,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   cfg.probe.src_ports = choose_source_ports(o, rng);
   cfg.probe.cookie_key = resume ? resume->key : random_cookie_key();
   if (!o.scan_flags.empty()) cfg.probe.tcp_flags = parse_scan_flags(o.scan_flags);
-  // -sU's protocol payloads (nmap-payloads, else the project's own file);
-  // loaded before anything is sent so a broken file stops the scan first.
-  std::optional<UdpPayloadDb> payloads;
-  for (const ProbeModule* m : scope.modules) {
-    if (m->proto == Proto::Udp && !payloads) {
-      payloads = UdpPayloadDb::load(o.datadir.empty() ? std::nullopt : std::optional<std::string>(o.datadir));
-      cfg.probe.udp_payloads = &*payloads;
-      if (o.verbose > 0)
-        err << "portsweep: UDP payloads for " << payloads->port_count() << " ports from " << payloads->origin() << "\n";
-    }
-  }
+  if (payloads) cfg.probe.udp_payloads = &*payloads;
   cfg.rate_pps = choose_rate(o);
   unsigned cores = std::max(2u, std::thread::hardware_concurrency());
   cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : cores - 1);

@@ -75,6 +75,8 @@ printf 'Probe TCP NULL q||\nmatch ok m|^ok|\nsoftmatch x m/(?<=a+)b/\n' > dd-pro
 : > dd-probes-empty/nmap-service-probes
 printf 'Probe TCP NULL q||\nmatchh ssh m|^SSH|\n' > dd-probes-directive/nmap-service-probes
 mkdir dd-probes-dir/nmap-service-probes
+mkdir dd-payloads
+printf 'udp 53 "\\q"\n' > dd-payloads/nmap-payloads
 }
 fresh_fixtures() { cd "$top" && rm -rf "$work" && mkdir "$work" && cd "$work" && make_fixtures; }
 fresh_fixtures || exit 1
