@@ -31,7 +31,7 @@ flood_sweep() {
   gen=$!
   for _ in $(seq 50); do [[ -e $work/$name.ready ]] && break; sleep 0.1; done
   [[ -e $work/$name.ready ]] || fail "$name: the flood generator did not start"
-  "$LAB" exec timeout 60 "$BIN" "$@" -n -Pn --rate 100000 --wait 3 -e ps-scan0 -oJ "$work/$name.jsonl" \
+  "$LAB" exec timeout 60 "$BIN" "$@" -n -Pn --rate "${rate:-100000}" --wait 3 -e ps-scan0 -oJ "$work/$name.jsonl" \
     198.19.0.0/16 > "$work/$name.out" 2> "$work/$name.err" \
     || { tail -n 5 "$work/$name.err"; fail "$name: portsweep exited non-zero under the flood"; }
   wait "$gen" || fail "$name: the flood generator failed"
@@ -83,5 +83,8 @@ PY
 
 SECONDS=0
 flood_sweep sS sS "T:$tcp_ports" -sS -p "$tcp_ports"
-flood_sweep sU sU "U:$udp_ports" -sU -p "$udp_ports"
+# The lab's one dnsmasq answers every DNS query of the class-B; with the
+# generator's Python on the same two cores it falls behind (and drops) above
+# ~30k queries/s, which is the lab's limit, not the scanner's.
+rate=30000 flood_sweep sU sU "U:$udp_ports" -sU -p "$udp_ports"
 echo "ok   both sweeps under the flood in $SECONDS s"
