@@ -97,7 +97,7 @@ Bytes vlan_tagged(const Bytes& frame, uint16_t vid) {
 std::map<std::string, Bytes> replies_to(const Bytes& probe) {
   DecodedPacket p;
   std::map<std::string, Bytes> out;
-  if (!decode_ethernet(probe.data(), probe.size(), p)) return out;
+  if (decode_ethernet(probe.data(), probe.size(), p) != DecodeStatus::Ok) return out;
   const auto frame = [&](uint8_t proto, const Bytes& l4) { return concat(ethernet(), ipv4(p.dst_ip, p.src_ip, proto, l4, 57)); };
   const Bytes quote(probe.begin() + 14, probe.begin() + static_cast<long>(std::min<size_t>(probe.size(), 14 + 28)));
   const auto unreachable = [&](uint8_t code) {
@@ -172,10 +172,13 @@ void frame_seeds() {
   options[0] = 0x46;  // IHL 6: four option bytes after the header
   options.insert(options.begin() + 20, {1, 1, 1, 0});
   options[3] = static_cast<uint8_t>(options[3] + 4);
-  seed("packet_decoder", "ip-options", concat(ethernet(), options));
+  seed("packet_decoder", "ip-options", refill_checksums(concat(ethernet(), options)));
   Bytes fragment = syn_ack;
   fragment[14 + 6] = 0x20;  // more fragments
-  seed("packet_decoder", "fragment", fragment);
+  seed("packet_decoder", "fragment", refill_checksums(fragment));
+  Bytes damaged = syn_ack;
+  damaged[14 + 20 + 13] ^= 0x04;  // a flag flipped in transit: the TCP checksum no longer holds
+  seed("packet_decoder", "bad-checksum", damaged);
   seed("packet_decoder", "arp", concat(ethernet(0x0806), Bytes(28, 0)));
 }
 

@@ -22,7 +22,10 @@ std::vector<FuzzProber> make_fuzz_probers() {
   flagged.tcp_flags = 0x11;  // FIN+ACK
   std::vector<FuzzProber> out;
   for (const ProbeConfig* c : {&plain, &flagged}) {
-    for (const ProbeModule* m : probe_modules()) out.push_back({m, m->create(*c)});
+    for (const ProbeModule* m : probe_modules()) {
+      // -sT is the kernel's connect(): no probes, no classifier.
+      if (m->raw_packets && m->create != nullptr) out.push_back({m, m->create(*c)});
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The scans the classifier target (and its seed generator) runs: every
-// registered probe module under two fixed configurations, so a reply built
+// registered probe module that sends raw packets (all but -sT), under two
+// fixed configurations, so a reply built
 // for one of their probes carries a valid cookie from one run to the next.
 // One source port per configuration keeps the probes deterministic (a TCP
 // prober cycles through its range), so a saved crash replays.

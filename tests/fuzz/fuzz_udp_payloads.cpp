@@ -31,7 +31,8 @@ void check_port(const UdpPayloadDb& db, uint16_t port, UdpProbe& probe, std::vec
   const size_t len = probe.write(frame.data(), 0xc6130105, port);
   check(len <= frame.size(), "a probe longer than frame_capacity()");
   DecodedPacket d;
-  check(decode_ethernet(frame.data(), len, d), "a UDP probe that does not decode");
+  check(decode_ethernet(frame.data(), len, d) == DecodeStatus::Ok,
+        "a UDP probe that does not decode with its checksums verified");
   check(d.ip_proto == 17 && d.dst_port == port, "a UDP probe to the wrong port");
   const auto first = list.empty() ? std::span<const uint8_t>() : list[0].bytes;
   check(std::equal(first.begin(), first.end(), d.payload, d.payload + d.payload_len),

@@ -12,8 +12,7 @@ inline void check_saved_scan(const SavedScan& s) {
     check(static_cast<unsigned>(r.proto) < kProtoCount, "a result with an unknown protocol");
     check(static_cast<unsigned>(r.state) <= static_cast<unsigned>(PortState::ClosedFiltered),
           "a result with an unknown state");
-    check(static_cast<unsigned>(r.reason) <= static_cast<unsigned>(Reason::ProtoResponse),
-          "a result with an unknown reason");
+    check(static_cast<size_t>(r.reason) < kReasonCount, "a result with an unknown reason");
     if (r.proto == Proto::Ip) check(r.port <= 255, "a protocol number above 255");
   }
   for (const ScanKind& k : s.scans) check(static_cast<unsigned>(k.proto) < kProtoCount, "a scan of an unknown protocol");

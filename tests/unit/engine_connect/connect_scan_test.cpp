@@ -160,7 +160,8 @@ TEST(ConnectScan, ManyTargetsAndPortsAtOnceWithinTheBound) {
   ASSERT_EQ(s.results.size(), 254u * 32);
   size_t n_open = 0;
   for (const auto& [key, r] : s.results) {
-    const auto port = key.second;  // clang 14 cannot capture a structured binding
+    // A copy: clang 14 cannot capture a structured binding (C++20 allows it).
+    const auto port = key.second;
     const bool is_open = std::any_of(open.begin(), open.end(), [&](auto& p) { return p->port() == port; });
     EXPECT_EQ(r.state, is_open ? PortState::Open : PortState::Closed) << key.first << ":" << key.second;
     n_open += is_open;
