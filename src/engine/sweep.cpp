@@ -13,6 +13,7 @@
 #include "engine/sweep.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -97,6 +98,14 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   if (!config.start_answered.empty() && !s.answered.restore(config.start_answered))
     throw UsageError("the resume file's answered map does not fit this scan's " + std::to_string(s.layout.space().size()) +
                      " probes");
+  // An address that answered before the interruption is as responsive as one
+  // that answers now: the resumed run's retry passes must reach it too.
+  for (size_t w = 0; w < config.start_answered.size(); ++w) {
+    for (uint64_t bits = config.start_answered[w]; bits != 0; bits &= bits - 1) {
+      const uint64_t index = w * 64 + static_cast<uint64_t>(std::countr_zero(bits));
+      s.responsive.mark(s.layout.space().cell(index).address);
+    }
+  }
   if (config.start_positions.size() > config.tx_threads)
     throw UsageError("the resume point has " + std::to_string(config.start_positions.size()) +
                      " thread positions; the scan has " + std::to_string(config.tx_threads) + " TX threads");

@@ -248,6 +248,23 @@ TEST(Sweep, RetriesGoOnlyToAddressesThatAnswered) {
   EXPECT_EQ(run.report.probes_sent, 1024u + unanswered_live);
 }
 
+// A run resumed into its retry pass knows which addresses answered before
+// the interruption (from the answered map) and retries exactly their
+// unanswered probes.
+TEST(Sweep, AResumedRetryPassReachesAddressesThatAnsweredBefore) {
+  Target target;
+  SweepConfig c = config();
+  c.max_retries = 1;
+  c.start_pass = 1;
+  c.start_positions = {0, 0};
+  c.start_answered.assign(1024 / 64, 0);
+  const uint64_t answered = 1 * 256 + 1;  // port slot 1 (80) of address index 1 (10.0.0.1)
+  c.start_answered[answered / 64] |= uint64_t{1} << (answered % 64);
+  sweep(c, target);
+  ASSERT_EQ(target.probes.size(), 3u);  // 10.0.0.1's other three ports, nothing else
+  for (auto& [k, n] : target.probes) EXPECT_EQ(k.first, kNet + 1);
+}
+
 TEST(Sweep, ShardsTogetherProbeEverythingOnce) {
   Target target;
   for (uint32_t shard = 0; shard < 3; ++shard) {
