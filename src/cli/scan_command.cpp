@@ -23,6 +23,7 @@
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/service_stage.hpp"
+#include "engine/answered_set.hpp"
 #include "engine/resume_file.hpp"
 #include "engine/scan_layout.hpp"
 #include "engine/sweep.hpp"
@@ -225,7 +226,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (resume) {
     cfg.start_pass = resume->position.pass;
     cfg.start_positions = resume->position.positions;
-    cfg.start_answered = resume->answered;
+    cfg.start_answered = resume->answered;  // replaced below by the result log's, when it has one
   }
 
   IoConfig io_cfg;
@@ -292,6 +293,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   }
   if (resume && resume->results != 0) {
     const ScanLayout layout(cfg);
+    // The answered map a resumed run deduplicates against is what the log
+    // holds: exactly what was delivered. (A checkpoint's moment also had
+    // replies marked answered whose results were still on their way to the
+    // outputs; trusting those would lose them.)
+    std::vector<uint64_t> answered;
+    if (layout.space().size() <= AnsweredSet::kMaxExactBits) answered.assign((layout.space().size() + 63) / 64, 0);
     std::vector<PortResult> earlier;
     read_result_log(given.resume, resume->results, [&](std::span<const ProbeResult> chunk) {
       earlier.clear();
@@ -301,10 +308,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
                            std::to_string(r.index) + ", outside this scan's " +
                            std::to_string(layout.space().size()) + " probes");
         earlier.push_back(layout.port_result(r));
+        if (!answered.empty()) answered[r.index / 64] |= uint64_t{1} << (r.index % 64);
       }
       outputs.on_results(earlier);
       if (log) log->append(chunk);
     });
+    cfg.start_answered = std::move(answered);
   }
   if (resume && log) log->move_to(kResumePath);
 
@@ -328,8 +337,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     return st;
   };
   if (log) {
-    hooks.on_checkpoint = [&](const SweepPosition& at, std::vector<uint64_t>&& answered) {
-      write_resume_file(kResumePath, resume_state(at, std::move(answered)));
+    hooks.on_checkpoint = [&](const SweepPosition& at) {
+      write_resume_file(kResumePath, resume_state(at, {}));
     };
   }
   hooks.on_tick = [&] { outputs.flush(); };

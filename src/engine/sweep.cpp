@@ -159,7 +159,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     SweepPosition now{std::min(pass, passes - 1), {}};
     for (auto& c : s.tx) now.positions.push_back(c.position.load(std::memory_order_relaxed));
     try {
-      hooks.on_checkpoint(lagged, s.answered.snapshot());
+      hooks.on_checkpoint(lagged);
     } catch (const std::exception& e) {
       s.fail(std::string("checkpoint: ") + e.what());
     }

@@ -25,11 +25,13 @@ struct SweepHooks {
   std::function<void()> on_tick;        // ~every 100 ms, e.g. to flush outputs
   std::ostream* progress = nullptr;     // progress lines; null for none
   // Every checkpoint_seconds: where a run that died right now (SIGKILL, power
-  // loss) could resume, and the answered map to resume with. The position is
-  // the one seen a whole interval earlier, so every probe before it has had
-  // its reply delivered by now; the probes after it are sent again and their
-  // replies deduplicated against the map. Called on the calling thread.
-  std::function<void(const SweepPosition&, std::vector<uint64_t>&& answered)> on_checkpoint;
+  // loss) could resume. The position is the one seen a whole interval
+  // earlier, so every probe before it has had its reply delivered (through
+  // on_results) by now; the probes after it are sent again. What a resumed
+  // run deduplicates against must be what was delivered (a result log), not
+  // the engine's answered map, which also holds results still in the ring.
+  // Called on the calling thread.
+  std::function<void(const SweepPosition&)> on_checkpoint;
   double checkpoint_seconds = 5;
   bool progress_is_tty = false;
 };
