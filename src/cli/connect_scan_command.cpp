@@ -1,7 +1,6 @@
 #include "cli/connect_scan_command.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -9,10 +8,9 @@
 
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
-#include "cli/service_options.hpp"
+#include "cli/scan_report.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
-#include "detect/service_stage.hpp"
 #include "engine/connect_scan.hpp"
 #include "output/output_set.hpp"
 #include "ports/port_set.hpp"
@@ -22,11 +20,6 @@ namespace portsweep {
 namespace {
 
 constexpr int kCapNetRaw = 13;  // linux/capability.h
-
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Connects in flight when --max-parallelism does not say: the kernel handles
 // this many half-open sockets easily, and it stays within the common hard
@@ -99,28 +92,10 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
 
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
-  ScanInfo info;
-  info.args = "portsweep";
-  for (const auto& a : o.argv) info.args += " " + a;
-  info.start_time_us = wall_us();
-  const ProbeModule* module = scope.modules.front();
-  ScanKind kind;
-  kind.type = std::string(module->scan_type);
-  kind.proto = Proto::Tcp;
-  kind.services = format_port_ranges(cfg.ports);
-  kind.num_services = static_cast<uint32_t>(cfg.ports.size());
-  kind.no_response_state = module->no_response;
-  info.scans.push_back(kind);
+  ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
+  info.scans.push_back(scan_kind_for(*scope.modules.front(), cfg.ports));
   info.num_targets = scope.targets.addresses.size();
-  info.verbose = o.verbose;
-  info.debugging = o.debug;
-  info.reason = o.reason;
-  info.open_only = o.open_only;
   info.version_scan = probe_db.has_value();
-  const ServicesDb& services = scope.services;
-  info.service_name = [&services](uint16_t port, Proto proto) {
-    return services.name_of(port, proto).value_or(std::string_view{});
-  };
   outputs.begin(info);
 
   ConnectScanHooks hooks;
@@ -133,18 +108,10 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   const bool stopped = report.interrupted || !report.error.empty();
 
   bool detection_interrupted = false;
-  if (probe_db && !stopped) {
-    ServiceStageOptions stage;
-    stage.detect = detect_options_for(o);
-    stage.table_name = info.service_name;
-    if (stage.detect.trace) stage.trace = &err;
-    stage.progress = &err;
-    stage.stop = &interrupted;
-    detection_interrupted = run_service_stage(*probe_db, outputs, stage).interrupted;
-  }
+  if (probe_db && !stopped) detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, interrupted);
 
   ScanSummary summary;
-  summary.end_time_us = wall_us();
+  summary.end_time_us = wall_clock_us();
   summary.hosts_total = scope.targets.addresses.size();
   summary.packets_sent = report.connects;
   // A stopped scan did not try every port: an unanswered one says nothing.

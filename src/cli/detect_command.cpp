@@ -3,19 +3,18 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
-#include <chrono>
 #include <csignal>
 
 #include "cli/output_options.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
 #include "cli/option_numbers.hpp"
+#include "cli/scan_report.hpp"
 #include "cli/service_options.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
 #include "detect/saved_scan.hpp"
 #include "detect/service_probes.hpp"
-#include "detect/service_stage.hpp"
 #include "output/format_registry.hpp"
 #include "output/output_set.hpp"
 #include "ports/services_db.hpp"
@@ -27,12 +26,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 extern "C" void on_detect_interrupt(int) { g_stop.store(true); }
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct DetectArgs {
   std::string from;
@@ -110,19 +103,10 @@ int run_detect_command(const std::vector<std::string>& args, std::ostream& out, 
 
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
-  ScanInfo info;
-  info.args = "portsweep detect";
-  for (const std::string& a : args) info.args += " " + a;
-  info.start_time_us = now_us();
+  ScanInfo info = scan_info_for(o, "portsweep detect", args, services);
   info.scans = saved.scans;
   info.num_targets = saved.num_targets;
-  info.verbose = o.verbose;
-  info.reason = o.reason;
-  info.open_only = o.open_only;
   info.version_scan = true;
-  info.service_name = [&services](uint16_t port, Proto proto) {
-    return services.name_of(port, proto).value_or(std::string_view{});
-  };
   outputs.begin(info);
   for_each_result_batch(saved, [&outputs](std::span<const PortResult> batch) { outputs.on_results(batch); });
 
@@ -133,19 +117,13 @@ int run_detect_command(const std::vector<std::string>& args, std::ostream& out, 
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
-  ServiceStageOptions stage;
-  stage.detect = detect_options_for(o);
-  stage.table_name = info.service_name;
-  if (stage.detect.trace) stage.trace = &err;
-  stage.progress = &err;
-  stage.stop = &g_stop;
-  const ServiceScanStats stats = run_service_stage(db, outputs, stage);
+  const bool interrupted = run_version_detection(o, db, outputs, info, err, g_stop);
 
   ScanSummary summary;
   summary.hosts_total = saved.num_targets;
-  if (stats.interrupted) summary.error = "interrupted during version detection";
+  if (interrupted) summary.error = "interrupted during version detection";
   outputs.end(summary);
-  return stats.interrupted ? 130 : 0;
+  return interrupted ? 130 : 0;
 }
 
 }  // namespace portsweep

@@ -1,12 +1,9 @@
 #include "cli/scan_command.hpp"
 
-#include <netdb.h>
 #include <unistd.h>
 
-#include <array>
 
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -19,10 +16,9 @@
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
-#include "cli/service_options.hpp"
+#include "cli/scan_report.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
-#include "detect/service_stage.hpp"
 #include "engine/answered_set.hpp"
 #include "engine/resume_file.hpp"
 #include "engine/scan_layout.hpp"
@@ -55,17 +51,6 @@ void install_interrupt_handler() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string join_args(const std::vector<std::string>& args) {
-  std::string s = "portsweep";
-  for (const auto& a : args) s += " " + a;
-  return s;
-}
-
 // nmap's -T templates set the pace when --rate, --max-rate and --min-rate don't.
 double choose_rate(const ScanOptions& o) {
   if (o.rate) return *o.rate;
@@ -94,20 +79,6 @@ SourcePorts choose_source_ports(const ScanOptions& o, std::mt19937_64& rng) {
   // 4-tuples, inside the range the kernel hands out least (it counts down
   // from 60999 only under load).
   return {static_cast<uint16_t>(40000 + rng() % 16000), 4096};
-}
-
-// IP protocol names for -sO reports, from the system's protocols database
-// (/etc/protocols), read once before the scan.
-std::array<std::string, 256> ip_protocol_names() {
-  std::array<std::string, 256> names;
-  for (int p = 0; p < 256; ++p) {
-    protoent entry{};
-    protoent* found = nullptr;
-    char buf[1024];
-    if (getprotobynumber_r(p, &entry, buf, sizeof buf, &found) == 0 && found != nullptr)
-      names[static_cast<size_t>(p)] = found->p_name;  // "icmp", as nmap-protocols spells it
-  }
-  return names;
 }
 
 void print_summary(const SweepReport& r, std::ostream& err) {
@@ -251,31 +222,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
   auto io = open_packet_io(io_cfg);
 
-  ScanInfo info;
-  info.args = join_args(o.argv);
-  info.start_time_us = now_us();
-  for (size_t k = 0; k < scope.modules.size(); ++k) {
-    const ProbeModule* m = scope.modules[k];
-    ScanKind kind;
-    kind.type = std::string(m->scan_type);
-    kind.proto = m->proto;
-    kind.services = format_port_ranges(cfg.scans[k].ports);
-    kind.num_services = static_cast<uint32_t>(cfg.scans[k].ports.size());
-    kind.no_response_state = m->no_response;
-    info.scans.push_back(kind);
-  }
+  ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
+  for (size_t k = 0; k < scope.modules.size(); ++k) info.scans.push_back(scan_kind_for(*scope.modules[k], cfg.scans[k].ports));
   info.num_targets = cfg.targets.size();
-  info.verbose = o.verbose;
-  info.debugging = o.debug;
-  info.reason = o.reason;
-  info.open_only = o.open_only;
   info.version_scan = probe_db.has_value();
-  const ServicesDb& services = scope.services;
-  const std::array<std::string, 256> protocol_names = ip_protocol_names();
-  info.service_name = [&services, &protocol_names](uint16_t port, Proto proto) {
-    if (proto == Proto::Ip) return port < 256 ? std::string_view(protocol_names[port]) : std::string_view();
-    return services.name_of(port, proto).value_or(std::string_view{});
-  };
   outputs.begin(info);
 
   // Every result also goes to the result log beside the resume file, so an
@@ -355,18 +305,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // it lets go before -sV runs.
   bool detection_interrupted = false;
   if (probe_db && !report.stopped_early && io->backend() == "dpdk") io->close();
-  if (probe_db && !report.stopped_early) {
-    ServiceStageOptions stage;
-    stage.detect = detect_options_for(o);
-    stage.table_name = info.service_name;
-    if (stage.detect.trace) stage.trace = &err;
-    stage.progress = &err;
-    stage.stop = &g_interrupted;
-    detection_interrupted = run_service_stage(*probe_db, outputs, stage).interrupted;
-  }
+  if (probe_db && !report.stopped_early)
+    detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, g_interrupted);
 
   ScanSummary summary;
-  summary.end_time_us = now_us();
+  summary.end_time_us = wall_clock_us();
   summary.hosts_total = cfg.targets.size();
   summary.packets_sent = report.probes_sent + report.answers_sent;
   summary.packets_received = report.frames_received;

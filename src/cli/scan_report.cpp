@@ -1,0 +1,83 @@
+#include "cli/scan_report.hpp"
+
+#include <netdb.h>
+
+#include <array>
+#include <chrono>
+
+#include "cli/service_options.hpp"
+#include "detect/service_stage.hpp"
+#include "ports/port_set.hpp"
+
+namespace portsweep {
+
+namespace {
+
+// IP protocol names ("icmp", as nmap-protocols spells them too), read from
+// /etc/protocols once, on first use.
+const std::array<std::string, 256>& ip_protocol_names() {
+  static const std::array<std::string, 256> names = [] {
+    std::array<std::string, 256> n;
+    for (int p = 0; p < 256; ++p) {
+      protoent entry{};
+      protoent* found = nullptr;
+      char buf[1024];
+      if (getprotobynumber_r(p, &entry, buf, sizeof buf, &found) == 0 && found != nullptr)
+        n[static_cast<size_t>(p)] = found->p_name;
+    }
+    return n;
+  }();
+  return names;
+}
+
+}  // namespace
+
+int64_t wall_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ServiceLookup service_names(const ServicesDb& services) {
+  const std::array<std::string, 256>& protocols = ip_protocol_names();
+  return [&services, &protocols](uint16_t port, Proto proto) {
+    if (proto == Proto::Ip) return port < 256 ? std::string_view(protocols[port]) : std::string_view();
+    return services.name_of(port, proto).value_or(std::string_view{});
+  };
+}
+
+ScanKind scan_kind_for(const ProbeModule& m, const std::vector<uint16_t>& ports) {
+  ScanKind kind;
+  kind.type = std::string(m.scan_type);
+  kind.proto = m.proto;
+  kind.services = format_port_ranges(ports);
+  kind.num_services = static_cast<uint32_t>(ports.size());
+  kind.no_response_state = m.no_response;
+  return kind;
+}
+
+ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const std::vector<std::string>& args,
+                       const ServicesDb& services) {
+  ScanInfo info;
+  info.args = command;
+  for (const std::string& a : args) info.args += " " + a;
+  info.start_time_us = wall_clock_us();
+  info.verbose = o.verbose;
+  info.debugging = o.debug;
+  info.reason = o.reason;
+  info.open_only = o.open_only;
+  info.service_name = service_names(services);
+  return info;
+}
+
+bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
+                           std::ostream& err, const std::atomic<bool>& stop) {
+  ServiceStageOptions stage;
+  stage.detect = detect_options_for(o);
+  stage.table_name = info.service_name;
+  if (stage.detect.trace) stage.trace = &err;
+  stage.progress = &err;
+  stage.stop = &stop;
+  return run_service_stage(db, outputs, stage).interrupted;
+}
+
+}  // namespace portsweep
