@@ -33,11 +33,16 @@ enum class Reason : uint8_t {
   EchoReply,
   ProtoResponse,
   ConnRefused,  // -sT: the kernel's connect() was refused (a RST, or ICMP port unreachable)
+  // Why a host is up (host discovery, nmap's words).
+  TimestampReply,    // ICMP timestamp reply (-PP)
+  AddressmaskReply,  // ICMP address mask reply (-PM)
+  ArpResponse,       // on-link: the host answered ARP (-PR)
+  UserSet,           // -Pn: taken to be up, nothing asked
 };
 
 // Reason's values are 0 .. kReasonCount - 1 (readers of saved results and
 // resume files check against it).
-inline constexpr std::size_t kReasonCount = 14;
+inline constexpr std::size_t kReasonCount = 18;
 
 struct PortResult {
   uint32_t ip = 0;        // IPv4, host byte order
@@ -47,6 +52,19 @@ struct PortResult {
   Reason reason = Reason::NoResponse;
   uint8_t ttl = 0;        // TTL of the reply; 0 when there was none
   int64_t time_us = 0;    // wall-clock time of the reply, microseconds since the epoch
+  // Round trip of this probe when the reply carries the send time back (an
+  // echo's payload, a timestamp's originate field); 0 when it does not.
+  uint32_t rtt_us = 0;
+};
+
+// A host host discovery found up (or -Pn took to be): why, and the round
+// trip when the answer measured one.
+struct HostUp {
+  uint32_t ip = 0;       // IPv4, host byte order
+  Reason reason = Reason::UserSet;
+  uint8_t ttl = 0;       // of the answer; 0 for ARP and -Pn
+  int64_t time_us = 0;   // wall clock of the answer
+  uint32_t rtt_us = 0;   // 0: not measured
 };
 
 std::string_view to_string(Proto p);

@@ -24,7 +24,7 @@ std::string_view to_string(PortState s) {
   return "?";
 }
 
-static_assert(static_cast<std::size_t>(Reason::ConnRefused) + 1 == kReasonCount, "kReasonCount follows the last Reason");
+static_assert(static_cast<std::size_t>(Reason::UserSet) + 1 == kReasonCount, "kReasonCount follows the last Reason");
 
 std::string_view to_string(Reason r) {
   switch (r) {
@@ -42,6 +42,10 @@ std::string_view to_string(Reason r) {
     case Reason::EchoReply: return "echo-reply";
     case Reason::ProtoResponse: return "proto-response";
     case Reason::ConnRefused: return "conn-refused";
+    case Reason::TimestampReply: return "timestamp-reply";
+    case Reason::AddressmaskReply: return "addressmask-reply";
+    case Reason::ArpResponse: return "arp-response";
+    case Reason::UserSet: return "user-set";
   }
   return "?";
 }

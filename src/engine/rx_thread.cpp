@@ -60,6 +60,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
     if (offloaded) rx.offloaded.fetch_add(offloaded, std::memory_order_relaxed);
     const int64_t now_us = frames[0].time_us;
     std::fill(done.get(), done.get() + m, false);
+    for (size_t j = 0; j < m; ++j) outcomes[j].verdict = ReplyVerdict::Ignored;
     std::fill(owner.begin(), owner.begin() + static_cast<long>(m), kNobody);
     for (size_t k = 0; k < n_modules; ++k) {
       probers[k]->classify(std::span<const DecodedPacket>(decoded.data(), m), now_us, outcomes.data(), done.get());
@@ -78,13 +79,11 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
     };
     const int64_t now_ns = monotonic_ns();
     for (size_t j = 0; j < m; ++j) {
-      if (!done[j]) continue;
       ReplyOutcome& o = outcomes[j];
-      if (o.verdict == ReplyVerdict::Rejected) {
-        ++rejected;
+      if (!done[j]) {  // no module took it: a cookie none of them made, or not a reply at all
+        rejected += o.verdict == ReplyVerdict::Rejected;
         continue;
       }
-      if (o.verdict != ReplyVerdict::Result) continue;
       const size_t k = n_modules > 1 ? owner[j] : 0;
       // Answer every SYN-ACK, duplicates included: a retransmitted SYN-ACK
       // means our earlier RST was lost.
@@ -94,7 +93,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         if (len) answers[n_answers++] = {buf, static_cast<uint16_t>(len)};
       }
       const PortResult& r = o.result;
-      int64_t index = s.layout.index_of(s.layout.modules()[k]->proto, r.ip, r.port);
+      int64_t index = s.layout.index_of(k, r.ip, r.port);
       if (index < 0) continue;  // a valid cookie for something we did not probe: ignore
       if (s.answered.mark(static_cast<uint64_t>(index))) {
         ++duplicates;
@@ -102,7 +101,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       }
       s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
       s.responsive.mark(s.layout.space().cell(static_cast<uint64_t>(index)).address);
-      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl};
+      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us};
       while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
         if (s.stop_rx.load(std::memory_order_relaxed)) return count();

@@ -12,16 +12,19 @@ std::vector<const ProbeModule*> resolve_modules(const SweepConfig& c) {
   std::vector<const ProbeModule*> out;
   std::array<bool, kProtoCount> taken{};
   if (c.scans.empty()) throw UsageError("the sweep has no scan type");
-  if (c.scans.size() > kProtoCount) throw UsageError("a sweep runs at most one scan type per protocol");
+  // A module index must fit ScanSlot::module; discovery takes a handful.
+  if (c.scans.size() > 16) throw UsageError("a sweep runs at most 16 probe types");
   for (const ScanPart& part : c.scans) {
     const ProbeModule* m = find_probe_module(part.module);
     if (m == nullptr) throw UsageError("unknown probe module \"" + part.module + "\"");
-    // Replies are matched to probes by (protocol, port): two TCP scan types
-    // in one sweep could not tell whose RST a reply is (nmap refuses too).
-    if (taken[proto_index(m->proto)])
+    // Two TCP scan types in one sweep could not tell whose RST a reply is
+    // (nmap refuses too). Discovery probes of one protocol can: each reply
+    // carries the cookie of the probe type it answers, and all they ask is
+    // whether the host is up.
+    if (!m->host_discovery && taken[proto_index(m->proto)])
       throw UsageError("only one " + std::string(to_string(m->proto)) + " scan type per scan (" +
                        std::string(m->nmap_option) + " conflicts with another)");
-    taken[proto_index(m->proto)] = true;
+    if (!m->host_discovery) taken[proto_index(m->proto)] = true;
     if (part.ports.empty())
       throw UsageError(std::string(m->nmap_option) + " has no " +
                        (m->proto == Proto::Ip ? "protocols" : "ports") + " to scan");
@@ -42,11 +45,8 @@ std::vector<ScanSlot> flatten_slots(const SweepConfig& c) {
 ScanLayout::ScanLayout(const SweepConfig& c)
     : targets_(&c.targets), modules_(resolve_modules(c)), slots_(flatten_slots(c)),
       space_(c.targets.size(), static_cast<uint32_t>(slots_.size())) {
-  for (size_t k = 0; k < slots_.size(); ++k) {
-    std::vector<int32_t>& column = slot_of_[proto_index(modules_[slots_[k].module]->proto)];
-    if (column.empty()) column.assign(65536, -1);
-    column[slots_[k].port] = static_cast<int32_t>(k);
-  }
+  slot_of_.assign(modules_.size(), std::vector<int32_t>(65536, -1));
+  for (size_t k = 0; k < slots_.size(); ++k) slot_of_[slots_[k].module][slots_[k].port] = static_cast<int32_t>(k);
 }
 
 }  // namespace portsweep

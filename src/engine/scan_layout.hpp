@@ -31,10 +31,10 @@ class ScanLayout {
   const std::vector<ScanSlot>& slots() const noexcept { return slots_; }
   const ProbeSpace& space() const noexcept { return space_; }
 
-  // Probe index of (protocol, address, port), or -1 if that was never probed.
-  int64_t index_of(Proto proto, uint32_t ip, uint16_t port) const noexcept {
-    const std::vector<int32_t>& column = slot_of_[proto_index(proto)];
-    if (column.empty()) return -1;
+  // Probe index of (module, address, port), or -1 if that module never
+  // probed it.
+  int64_t index_of(size_t module, uint32_t ip, uint16_t port) const noexcept {
+    const std::vector<int32_t>& column = slot_of_[module];
     int32_t p = column[port];
     if (p < 0) return -1;
     auto a = targets_->index_of(ip);
@@ -46,14 +46,15 @@ class ScanLayout {
   PortResult port_result(const ProbeResult& r) const noexcept {
     const ProbeCell cell = space_.cell(r.index);
     const ScanSlot slot = slots_[cell.port];
-    return {targets_->at(cell.address), slot.port, modules_[slot.module]->proto, r.state, r.reason, r.ttl, r.time_us};
+    return {targets_->at(cell.address), slot.port, modules_[slot.module]->proto, r.state, r.reason, r.ttl, r.time_us,
+            r.rtt_us};
   }
 
  private:
   const TargetSet* targets_;
   std::vector<const ProbeModule*> modules_;
   std::vector<ScanSlot> slots_;
-  std::array<std::vector<int32_t>, kProtoCount> slot_of_;  // per protocol: port -> slot, -1 if unprobed
+  std::vector<std::vector<int32_t>> slot_of_;  // per module: port -> slot, -1 if unprobed
   ProbeSpace space_;
 };
 

@@ -52,6 +52,9 @@ class Prober {
   // outcomes[i] for replies[i]; every Result gets time_us = now_us. Leaves
   // outcomes[i] untouched where done[i] is set (another module of the same
   // sweep already took that reply), and sets done[i] where it takes one.
+  // A reply whose cookie does not match this module's probes is marked
+  // Rejected but left to the next module (not done): two discovery probes of
+  // one protocol (-PS and -PA) each reject the other's answers.
   virtual void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
                         bool* done) const noexcept = 0;
 
@@ -84,6 +87,11 @@ struct ProbeModule {
   // runs its own engine (engine/connect_scan) instead of the sweep, opens no
   // packet I/O, and its create() refuses.
   bool raw_packets = true;
+  // A host-discovery probe (-PE, -PS, ...): its answers say a host is up.
+  // Not a scan type of the command line (the -P options select it), and
+  // several of one protocol may share a sweep: replies go to the module
+  // whose cookie they carry.
+  bool host_discovery = false;
 };
 
 // Every registered module, in a stable order.
@@ -118,8 +126,15 @@ class BatchProber final : public Prober {
     for (size_t i = 0; i < replies.size(); ++i) {
       if (done[i]) continue;
       ReplyOutcome& o = outcomes[i];
-      o.verdict = classifier_.classify(replies[i], now_us, o.result, o.needs_answer);
-      done[i] = o.verdict != ReplyVerdict::Ignored;
+      bool answer = false;
+      const ReplyVerdict v = classifier_.classify(replies[i], now_us, o.result, answer);
+      if (v == ReplyVerdict::Result) {
+        o.verdict = v;
+        o.needs_answer = answer;
+        done[i] = true;
+      } else if (v == ReplyVerdict::Rejected) {
+        o.verdict = v;
+      }
     }
   }
 

@@ -58,7 +58,10 @@ TEST(ProbeRegistry, TcpProberRoundTrip) {
   std::vector<ReplyOutcome> out(replies.size());
   bool done[3] = {false, false, false};
   prober->classify(decoded, 42, out.data(), done);
-  EXPECT_TRUE(done[0] && done[1] && done[2]);
+  // The forged one is rejected but left to the next module of the sweep.
+  EXPECT_TRUE(done[0] && done[1]);
+  EXPECT_FALSE(done[2]);
+  EXPECT_EQ(out[2].verdict, ReplyVerdict::Rejected);
   EXPECT_EQ(out[0].verdict, ReplyVerdict::Result);
   EXPECT_EQ(out[0].result.state, PortState::Open);
   EXPECT_TRUE(out[0].needs_answer);

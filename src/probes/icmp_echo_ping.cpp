@@ -1,0 +1,20 @@
+// -PE: host discovery by ICMP echo request. Any reply of the
+// matching type carrying the probe's cookie says the host is up.
+#include "probes/icmp_ping_probe.hpp"
+#include "probes/probe_module.hpp"
+
+namespace portsweep {
+namespace {
+
+std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_icmp_ping_prober(c, IcmpPing::Echo); }
+
+}  // namespace
+
+const ProbeModule kIcmpEchoPing{
+    .name = "icmp_echo_ping", .nmap_option = "-PE", .long_option = "--icmp-echo-ping", .scan_type = "ping",
+    .summary = "Host discovery: ICMP echo request", .proto = Proto::Ip, .port_based = false,
+    .rx_filter = "icmp", .create = &create, .host_discovery = true};
+
+}  // namespace portsweep
+
+PORTSWEEP_REGISTER_PROBE_MODULE(icmp_echo_ping, portsweep::kIcmpEchoPing)

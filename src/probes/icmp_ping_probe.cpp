@@ -1,0 +1,159 @@
+#include "probes/icmp_ping_probe.hpp"
+
+#include <cstring>
+
+#include "packet/checksum.hpp"
+#include "packet/wire.hpp"
+#include "probes/frame_headers.hpp"
+
+namespace portsweep {
+
+using namespace wire;
+
+namespace {
+
+// Request and reply types (RFC 792, RFC 950), and the bytes after the
+// 8-byte header each request carries.
+struct IcmpPingShape {
+  uint8_t request;
+  uint8_t reply;
+  uint8_t body;
+  Reason reason;
+};
+
+constexpr IcmpPingShape shape_of(IcmpPing kind) {
+  switch (kind) {
+    case IcmpPing::Echo: return {8, 0, 8, Reason::EchoReply};  // body: the send time
+    case IcmpPing::Timestamp: return {13, 14, 12, Reason::TimestampReply};  // originate, receive, transmit
+    case IcmpPing::AddressMask: return {17, 18, 4, Reason::AddressmaskReply};  // the mask, 0 in a request
+  }
+  return {8, 0, 8, Reason::EchoReply};
+}
+
+void store_be64(uint8_t* p, uint64_t v) noexcept {
+  store_be32(p, static_cast<uint32_t>(v >> 32));
+  store_be32(p + 4, static_cast<uint32_t>(v));
+}
+
+uint64_t load_be64(const uint8_t* p) noexcept { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
+
+// A round trip from the reply's time and the time the request carried; 0
+// (none) when the difference is not a plausible one — a host that rewrote
+// the field, or a clock step.
+uint32_t round_trip(int64_t reply_us, int64_t sent_us) noexcept {
+  const int64_t d = reply_us - sent_us;
+  return d >= 0 && d < 60'000'000 ? static_cast<uint32_t>(d == 0 ? 1 : d) : 0;
+}
+
+}  // namespace
+
+IcmpPingProbe::IcmpPingProbe(const ProbeConfig& config, IcmpPing kind)
+    : config_(config), cookie_(config.cookie_key), kind_(kind), request_type_(shape_of(kind).request) {
+  const IcmpPingShape sh = shape_of(kind);
+  len_ = static_cast<uint16_t>(kL4Off + kIcmpHeader + sh.body);
+  uint8_t* f = frame_.data();
+  write_ethernet_header(f, config_.dst_mac, config_.src_mac);
+  write_ipv4_header(f + kIpOff, config_, kIpProtoIcmp, static_cast<uint16_t>(len_ - kIpOff));
+  f[kL4Off] = sh.request;
+  ip_sum_ = ones_sum(f + kIpOff, kIpv4MinHeader);
+  icmp_sum_ = ones_sum(f + kL4Off, kIcmpHeader + sh.body);
+}
+
+size_t IcmpPingProbe::write(uint8_t* out, uint32_t dst_ip, int64_t now_us) noexcept {
+  const uint64_t flow = icmp_ping_flow(cookie_, config_.src_ip, dst_ip, request_type_);
+  const uint16_t id = ProbeCookie::flow_tag_of(flow);
+  const uint16_t seq = ProbeCookie::flow_ip_id_of(flow);
+  std::memcpy(out, frame_.data(), len_);
+  patch_ipv4_header(out + kIpOff, ip_sum_, dst_ip, seq);
+  uint8_t* p = out + kL4Off;
+  store_be16(p + 4, id);
+  store_be16(p + 6, seq);
+  uint64_t sum = icmp_sum_ + id + seq;
+  const auto now = static_cast<uint64_t>(now_us);
+  if (kind_ == IcmpPing::Echo) {
+    store_be64(p + 8, now);
+    sum += (now >> 48) + ((now >> 32) & 0xffff) + ((now >> 16) & 0xffff) + (now & 0xffff);
+  } else if (kind_ == IcmpPing::Timestamp) {
+    const auto originate = static_cast<uint32_t>(now);
+    store_be32(p + 8, originate);
+    sum += (originate >> 16) + (originate & 0xffff);
+  }
+  store_be16(p + 2, static_cast<uint16_t>(~ones_fold(sum)));
+  return len_;
+}
+
+IcmpPingClassifier::IcmpPingClassifier(const ProbeCookie& cookie, uint32_t src_ip, IcmpPing kind) noexcept
+    : cookie_(cookie), src_ip_(src_ip), kind_(kind), request_type_(shape_of(kind).request),
+      reply_type_(shape_of(kind).reply), reason_(shape_of(kind).reason) {}
+
+ReplyVerdict IcmpPingClassifier::classify(const DecodedPacket& r, int64_t time_us, PortResult& out) const noexcept {
+  if (r.dst_ip != src_ip_ || r.ip_proto != kIpProtoIcmp || r.icmp_type != reply_type_) return ReplyVerdict::Ignored;
+  const uint64_t flow = icmp_ping_flow(cookie_, src_ip_, r.src_ip, request_type_);
+  if (r.icmp_id != ProbeCookie::flow_tag_of(flow) || r.icmp_seq != ProbeCookie::flow_ip_id_of(flow))
+    return ReplyVerdict::Rejected;
+  uint32_t rtt = 0;
+  if (kind_ == IcmpPing::Echo && r.payload_len >= 8) {
+    rtt = round_trip(time_us, static_cast<int64_t>(load_be64(r.payload)));
+  } else if (kind_ == IcmpPing::Timestamp && r.payload_len >= 4) {
+    // 32 bits of microseconds wrap every 71 minutes: the difference is taken
+    // modulo 2^32.
+    rtt = round_trip(static_cast<uint32_t>(static_cast<uint32_t>(time_us) - load_be32(r.payload)), 0);
+  }
+  out = {r.src_ip, 0, Proto::Ip, PortState::Open, reason_, r.ttl, time_us, rtt};
+  return ReplyVerdict::Result;
+}
+
+}  // namespace portsweep
+
+#include <chrono>
+
+#include "probes/probe_module.hpp"
+
+namespace portsweep {
+namespace {
+
+class IcmpPingProber final : public Prober {
+ public:
+  IcmpPingProber(const ProbeConfig& config, IcmpPing kind)
+      : probe_(config, kind), classifier_(probe_.cookie(), config.src_ip, kind) {}
+
+  size_t max_frame_size() const noexcept override { return probe_.frame_capacity(); }
+
+  void write_probes(std::span<const ProbeTarget> targets, uint8_t* const* frames, uint16_t* lengths) noexcept override {
+    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (size_t i = 0; i < targets.size(); ++i)
+      lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, now_us));
+  }
+
+  void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
+                bool* done) const noexcept override {
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (done[i]) continue;
+      ReplyOutcome& o = outcomes[i];
+      const ReplyVerdict v = classifier_.classify(replies[i], now_us, o.result);
+      if (v == ReplyVerdict::Result) {
+        o.verdict = v;
+        o.needs_answer = false;
+        done[i] = true;
+      } else if (v == ReplyVerdict::Rejected) {
+        o.verdict = v;
+      }
+    }
+  }
+
+  size_t write_answer(const DecodedPacket&, uint8_t*) const noexcept override { return 0; }
+
+ private:
+  IcmpPingProbe probe_;
+  IcmpPingClassifier classifier_;
+};
+
+}  // namespace
+
+std::unique_ptr<Prober> make_icmp_ping_prober(const ProbeConfig& config, IcmpPing kind) {
+  return std::make_unique<IcmpPingProber>(config, kind);
+}
+
+}  // namespace portsweep
