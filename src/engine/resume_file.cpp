@@ -26,6 +26,51 @@ constexpr uint64_t kMaxResumeBytes = uint64_t{16} << 20;
 // The answered map is raw little-endian words: 48 KB for a /16 x 6 ports,
 // at most 16 MB (the exact map's limit). Text would triple that for nothing.
 std::string sidecar(const std::string& path) { return path + ".answered"; }
+// The hosts discovery found up: ip (LE32), time_us (LE64), rtt_us (LE32),
+// reason, ttl; 18 bytes each, 300 KB for a /16's 16k live hosts.
+std::string hosts_sidecar(const std::string& path) { return path + ".hosts"; }
+constexpr size_t kHostRecordBytes = 18;
+constexpr uint64_t kMaxHosts = uint64_t{1} << 32;  // every IPv4 address once
+
+void write_hosts(const std::string& path, const std::vector<HostUp>& hosts) {
+  std::string bytes(hosts.size() * kHostRecordBytes, '\0');
+  char* rec = bytes.data();
+  for (const HostUp& h : hosts) {
+    std::memcpy(rec, &h.ip, 4);
+    std::memcpy(rec + 4, &h.time_us, 8);
+    std::memcpy(rec + 12, &h.rtt_us, 4);
+    rec[16] = static_cast<char>(h.reason);
+    rec[17] = static_cast<char>(h.ttl);
+    rec += kHostRecordBytes;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw RuntimeFailure("cannot write \"" + path + "\": " + std::strerror(errno));
+}
+
+std::vector<HostUp> read_hosts(const std::string& path, uint64_t count) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  // Checked before anything is allocated: a hostile count must not cost memory.
+  if (!in || static_cast<uint64_t>(in.tellg()) != count * kHostRecordBytes)
+    throw UsageError("resume sidecar \"" + path + "\" is missing or not " + std::to_string(count * kHostRecordBytes) +
+                     " bytes long");
+  in.seekg(0);
+  std::vector<HostUp> hosts(count);
+  char rec[kHostRecordBytes];
+  for (HostUp& h : hosts) {
+    if (!in.read(rec, kHostRecordBytes)) throw UsageError("resume sidecar \"" + path + "\" could not be read");
+    std::memcpy(&h.ip, rec, 4);
+    std::memcpy(&h.time_us, rec + 4, 8);
+    std::memcpy(&h.rtt_us, rec + 12, 4);
+    if (static_cast<uint8_t>(rec[16]) >= kReasonCount)
+      throw UsageError("resume sidecar \"" + path + "\" holds a host with an unknown reason " +
+                       std::to_string(static_cast<uint8_t>(rec[16])));
+    h.reason = static_cast<Reason>(rec[16]);
+    h.ttl = static_cast<uint8_t>(rec[17]);
+  }
+  return hosts;
+}
 
 void write_words(const std::string& path, const std::vector<uint64_t>& words) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -79,6 +124,10 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
       write_words(sidecar(tmp), st.answered);
       out << "answered " << st.answered.size() << "\n";
     }
+    if (!st.up_hosts.empty()) {
+      write_hosts(hosts_sidecar(tmp), st.up_hosts);
+      out << "hosts " << st.up_hosts.size() << "\n";
+    }
     if (st.results != 0) out << "results " << st.results << "\n";
     for (const auto& a : st.args) {
       if (a.find('\n') != std::string::npos)
@@ -90,6 +139,8 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
   }
   if (!st.answered.empty() && std::rename(sidecar(tmp).c_str(), sidecar(path).c_str()) != 0)
     throw RuntimeFailure("cannot rename \"" + sidecar(tmp) + "\": " + std::strerror(errno));
+  if (!st.up_hosts.empty() && std::rename(hosts_sidecar(tmp).c_str(), hosts_sidecar(path).c_str()) != 0)
+    throw RuntimeFailure("cannot rename \"" + hosts_sidecar(tmp) + "\": " + std::strerror(errno));
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     throw RuntimeFailure("cannot rename \"" + tmp + "\" to \"" + path + "\": " + std::strerror(errno));
 }
@@ -159,6 +210,7 @@ void read_result_log(const std::string& resume_path, uint64_t count,
 
 void remove_resume_file(const std::string& path) noexcept {
   std::remove(sidecar(path).c_str());
+  std::remove(hosts_sidecar(path).c_str());
   std::remove(results_sidecar(path).c_str());
   std::remove(path.c_str());
 }
@@ -220,6 +272,12 @@ ResumeState read_resume_file(const std::string& path) {
       if (!(v >> words) || words == 0 || words > AnsweredSet::kMaxExactBits / 64)
         throw bad("expected \"answered WORDS\" with WORDS from 1 to " + std::to_string(AnsweredSet::kMaxExactBits / 64));
       st.answered = read_words(sidecar(path), words);
+    } else if (word == "hosts") {
+      // Each host is checked against the scan's targets when the scan is set up.
+      uint64_t count = 0;
+      if (!(v >> count) || count == 0 || count > kMaxHosts)
+        throw bad("expected \"hosts COUNT\" with COUNT from 1 to " + std::to_string(kMaxHosts));
+      st.up_hosts = read_hosts(hosts_sidecar(path), count);
     } else if (word == "results") {
       uint64_t count = 0;
       if (!(v >> count) || count == 0) throw bad("expected \"results COUNT\"");

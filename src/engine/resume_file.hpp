@@ -13,6 +13,7 @@
 #include "engine/result_ring.hpp"
 #include "engine/sweep_config.hpp"
 #include "packet/probe_cookie.hpp"
+#include "portsweep/result.hpp"
 
 namespace portsweep {
 
@@ -23,6 +24,11 @@ struct ResumeState {
   unsigned tx_threads = 1;
   SweepPosition position;
   std::vector<uint64_t> answered;  // stored in the binary sidecar FILE.answered
+  // The hosts discovery found up, with why, in the sidecar FILE.hosts (18
+  // bytes each): the resumed port sweep probes exactly those and reports
+  // them as the interrupted run would have. Empty when the scan ran no
+  // discovery.
+  std::vector<HostUp> up_hosts;
   // How many results of the result log (FILE.results) the run had
   // delivered at this point, so the resumed run's outputs hold the whole scan.
   uint64_t results = 0;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/host_bitmap.hpp"
 #include "io/next_hop_plan.hpp"
 #include "io/packet_io.hpp"
 #include "probes/probe_config.hpp"
@@ -27,6 +28,14 @@ struct SweepConfig {
   // Per-target destination MACs (on-link targets, several routes); null when
   // probe.dst_mac serves every target. A target it has no MAC for is skipped.
   const NextHopPlan* next_hops = nullptr;
+  // Only these targets are probed (host discovery's live hosts for a port
+  // sweep, the hosts ARP did not already find for discovery); null: all.
+  // Retry passes then resend to every one of them, answered or not: they
+  // are known to be there.
+  const HostBitmap* only_hosts = nullptr;
+  // Host discovery's retries: a retry pass resends only to addresses that
+  // have answered nothing yet (one answer is all discovery asks of a host).
+  bool retry_only_silent_hosts = false;
 
   double rate_pps = 0;       // <= 0: as fast as the I/O goes
   unsigned tx_threads = 1;

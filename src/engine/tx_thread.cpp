@@ -49,7 +49,10 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   PermutationWalker walker = s.permutation.walker(range, position);
   RateLimiter limiter(c.rate_pps > 0 ? c.rate_pps / c.tx_threads : 0, burst);
   const bool skip_answered = pass > 0 && s.answered.exact();
-  const bool skip_silent = pass > 0 && !c.retry_silent && s.responsive.enabled();
+  const bool skip_silent = pass > 0 && !c.retry_silent && s.responsive.enabled() && c.only_hosts == nullptr &&
+                           !c.retry_only_silent_hosts;
+  const bool skip_up = pass > 0 && c.retry_only_silent_hosts && s.responsive.enabled();
+  const HostBitmap* only_hosts = c.only_hosts;
   const TargetSet& addresses = c.targets;
   const NextHopPlan* next_hops = c.next_hops;
 
@@ -65,7 +68,9 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     while (n < grant && walker.next(index)) {
       if (skip_answered && s.answered.answered(index)) continue;
       ProbeCell cell = s.layout.space().cell(index);
+      if (only_hosts != nullptr && !only_hosts->test(cell.address)) continue;
       if (skip_silent && !s.responsive.answered(cell.address)) continue;
+      if (skip_up && s.responsive.answered(cell.address)) continue;
       const ScanSlot slot = s.layout.slots()[cell.port];
       if (next_hops != nullptr) {
         const MacAddr* mac = next_hops->mac_for(cell.address);
