@@ -72,7 +72,12 @@ class GrepableFormat final : public OutputFormat {
 
   void write_host(const HostReport& r) {
     const std::string prefix = "Host: " + ipv4_text(r.ip) + " ()\t";
-    std::string s = prefix + "Status: Up\n" + prefix + "Ports: ";
+    std::string s = prefix + "Status: Up\n";
+    if (!info_.port_scan) {  // a ping scan (-sn): no Ports line
+      out_.write(s);
+      return;
+    }
+    s += prefix + "Ports: ";
     bool first = true;
     for (const KeptPort& p : r.listed) {
       std::string service;

@@ -113,6 +113,17 @@ void HostTable::add(const PortResult& r) {
   h.ports.push_back(kept);
 }
 
+void HostTable::add_host(const HostUp& up) {
+  auto [it, fresh] = hosts_.try_emplace(up.ip);
+  HostEntry& h = it->second;
+  if (fresh) {
+    h.first_us = h.last_us = up.time_us;
+    h.up_reason = up.reason;
+    h.up_ttl = up.ttl;
+  }
+  if (up.rtt_us != 0) add_rtt(up.ip, up.rtt_us);
+}
+
 void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
   auto it = hosts_.find(ip);
   if (it == hosts_.end()) return;

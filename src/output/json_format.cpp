@@ -73,6 +73,18 @@ class JsonFormat final : public OutputFormat {
     if (++pending_lines_ >= kBatchLines) flush();
   }
 
+  // A host found up by discovery: one record with its status, before its
+  // ports' records. -Pn's hosts (taken to be up, nothing asked) get none.
+  void on_host_up(const HostUp& h) override {
+    if (h.reason == Reason::UserSet) return;
+    std::string& s = pending_;
+    s += "{\"ip\":\"" + ipv4_text(h.ip) + "\",\"status\":\"up\",\"reason\":\"" + std::string(to_string(h.reason)) +
+         "\",\"ttl\":" + std::to_string(h.ttl) + ",\"time\":\"" + iso_utc_text(h.time_us) + "\"";
+    if (h.rtt_us != 0) s += ",\"rtt_us\":" + std::to_string(h.rtt_us);
+    s += "}\n";
+    if (++pending_lines_ >= kBatchLines) flush();
+  }
+
   // One record per detected service, written when detection finishes with
   // the port: the port-state keys again, then nmap's <service> fields. The
   // "method" key tells it from the port's earlier state record.

@@ -82,6 +82,11 @@ class NormalFormat final : public OutputFormat {
     if (info_.reason) s += ", received " + reason_text(r.up_reason, r.up_ttl);
     if (r.rtt) s += " (" + latency_text(r.rtt->srtt_us) + " latency)";
     s += ".\n";
+    // A ping scan (-sn) probed no ports: the host's status is all there is.
+    if (!info_.port_scan) {
+      out_.write(s + "\n");
+      return;
+    }
     if (r.listed.empty()) {
       s += "All " + std::to_string(r.ports_scanned) + " scanned ports on " + ip +
            " are in ignored states.\n";

@@ -2,6 +2,8 @@
 // The interface every output format implements. A writer is made for one
 // destination and driven through one scan:
 //   begin(info)            once, before the first probe: headers go out now;
+//   on_host_up(h)          for every host discovery found up (or -Pn
+//                          declared up), before that host's results;
 //   on_result(r)           for every classified result, in arrival order;
 //   on_service(s)          with -sV, what version detection found on a port
 //                          (after that port's on_result);
@@ -25,6 +27,7 @@ class OutputFormat {
   virtual void begin(const ScanInfo& info) = 0;
   // Only streaming formats care; the others print from the HostTable at end().
   virtual void on_result(const PortResult& r) { (void)r; }
+  virtual void on_host_up(const HostUp& h) { (void)h; }
   // Likewise: the host table keeps services for the formats that print at end().
   virtual void on_service(const ServiceResult& s) { (void)s; }
   virtual void flush() {}

@@ -42,6 +42,12 @@ void OutputSet::on_results(std::span<const PortResult> batch) {
   }
 }
 
+void OutputSet::on_host_up(const HostUp& h) {
+  std::lock_guard lock(mutex_);
+  table_->add_host(h);
+  for (auto& w : writers_) w->on_host_up(h);
+}
+
 void OutputSet::on_service(const ServiceResult& s) {
   std::lock_guard lock(mutex_);
   table_->set_service(s);

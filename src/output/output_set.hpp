@@ -25,6 +25,9 @@ class OutputSet {
   // writes every header. A zero start time is taken as now.
   void begin(const ScanInfo& info);
   void on_result(const PortResult& r);
+  // A host found up before (or without) any port result: it is reported
+  // even when none of its ports answers.
+  void on_host_up(const HostUp& h);
   // A batch under one lock, for a receive loop that collects results.
   void on_results(std::span<const PortResult> batch);
   // What version detection found on a port already reported open.

@@ -55,6 +55,7 @@ struct ScanInfo {
   bool reason = false;          // --reason: REASON column and "received ..." wording
   bool open_only = false;       // --open: list only ports that may be open
   bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
+  bool port_scan = true;        // false for a ping scan (-sn): hosts' status only, no ports
   ServiceLookup service_name;   // optional; no lookup means every name is unknown
 };
 

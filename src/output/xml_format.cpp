@@ -68,6 +68,15 @@ class XmlFormat final : public OutputFormat {
 
   void flush() override { out_.flush(); }
 
+  // nmap's <hosthint>: a host discovery found up, written as it is found,
+  // before the port scan reaches it (a killed scan's XML still names it).
+  void on_host_up(const HostUp& h) override {
+    if (h.reason == Reason::UserSet || !info_.port_scan) return;
+    out_.write("<hosthint><status state=\"up\"" + attr("reason", to_string(h.reason)) +
+               attr("reason_ttl", h.ttl) + "/>\n<address" + attr("addr", ipv4_text(h.ip)) +
+               " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n</hosthint>\n");
+  }
+
   void end(const HostTable& hosts, const ScanSummary& summary) override {
     hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r); });
 
@@ -101,7 +110,20 @@ class XmlFormat final : public OutputFormat {
                     attr("endtime", epoch_seconds(r.last_us)) + "><status state=\"up\"" +
                     attr("reason", to_string(r.up_reason)) + attr("reason_ttl", r.up_ttl) + "/>\n";
     s += "<address" + attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n";
-    s += "<ports>";
+    // A ping scan (-sn) probed no ports: nmap writes no <ports> then.
+    if (info_.port_scan) s += ports_element(r);
+    if (r.rtt) {
+      const uint64_t timeout =
+          std::max<uint64_t>(kMinTimeoutUs, uint64_t{r.rtt->srtt_us} + 4ull * r.rtt->rttvar_us);
+      s += "<times" + attr("srtt", r.rtt->srtt_us) + attr("rttvar", r.rtt->rttvar_us) +
+           attr("to", static_cast<int64_t>(timeout)) + "/>\n";
+    }
+    s += "</host>\n";
+    out_.write(s);
+  }
+
+  std::string ports_element(const HostReport& r) const {
+    std::string s = "<ports>";
     for (const HiddenState& h : r.hidden) {
       s += "<extraports" + attr("state", to_string(h.state)) + attr("count", h.count) + ">\n";
       // The ports of a hidden state are not kept, so "ports" (optional) is left out.
@@ -125,14 +147,7 @@ class XmlFormat final : public OutputFormat {
       s += "</port>\n";
     }
     s += "</ports>\n";
-    if (r.rtt) {
-      const uint64_t timeout =
-          std::max<uint64_t>(kMinTimeoutUs, uint64_t{r.rtt->srtt_us} + 4ull * r.rtt->rttvar_us);
-      s += "<times" + attr("srtt", r.rtt->srtt_us) + attr("rttvar", r.rtt->rttvar_us) +
-           attr("to", static_cast<int64_t>(timeout)) + "/>\n";
-    }
-    s += "</host>\n";
-    out_.write(s);
+    return s;
   }
 
   // nmap.dtd's <service>: attributes in nmap's order, then one <cpe> each.
