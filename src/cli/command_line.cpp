@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "cli/discovery_plan.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
 #include "cli/option_numbers.hpp"
@@ -100,6 +101,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   const char* scan = "SCAN TECHNIQUES";
   // Every registered probe module is a scan type with its own flag.
   for (const ProbeModule* m : probe_modules()) {
+    if (m->host_discovery) continue;  // the -P options below select those
     app.add_flag_callback(std::string(m->long_option),
                           [&o, m] {
                             if (std::find(o.scan_types.begin(), o.scan_types.end(), m->name) == o.scan_types.end())
@@ -114,7 +116,25 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->group(scan);
   app.add_flag("--service-version", o.service_version, "Probe open ports for service/version info")
       ->group(scan);
-  app.add_flag("--skip-discovery", o.skip_discovery, "Treat all hosts as online")->group(scan);
+  const char* disc = "HOST DISCOVERY";
+  app.add_flag("--skip-discovery", o.skip_discovery, "Treat all hosts as online: skip host discovery")->group(disc);
+  app.add_flag("--ping-scan", o.ping_scan, "Ping scan: find the hosts that are up, scan no ports")->group(disc);
+  const auto ping_list = [&](const char* name, std::vector<std::string>& into, const char* what) {
+    app.add_option(name, into, what)->allow_extra_args(false)->type_name("[PORTLIST]")->group(disc);
+  };
+  ping_list("--tcp-syn-ping", o.syn_ping, "TCP SYN discovery to the given ports (default 80)");
+  ping_list("--tcp-ack-ping", o.ack_ping, "TCP ACK discovery to the given ports (default 80)");
+  ping_list("--udp-ping", o.udp_ping, "UDP discovery to the given ports (default 40125)");
+  ping_list("--sctp-init-ping", o.sctp_ping, "SCTP INIT discovery (not supported: no SCTP probes yet)");
+  app.add_option("--ip-protocol-ping", o.proto_ping, "IP protocol ping (default protocols 1,2,4)")
+      ->allow_extra_args(false)->type_name("[PROTOCOLS]")->group(disc);
+  app.add_flag("--icmp-echo-ping", o.echo_ping, "ICMP echo request discovery")->group(disc);
+  app.add_flag("--icmp-timestamp-ping", o.timestamp_ping, "ICMP timestamp request discovery")->group(disc);
+  app.add_flag("--icmp-netmask-ping", o.netmask_ping, "ICMP address mask request discovery")->group(disc);
+  app.add_flag("--arp-ping", o.arp_ping, "ARP discovery of on-link targets (the default for them)")->group(disc);
+  app.add_flag("--disable-arp-ping", o.disable_arp_ping,
+               "On-link targets get the IP discovery probes too: an ARP answer alone does not make them up")
+      ->group(disc);
   app.add_flag("-n", o.no_dns, "Never do DNS resolution")->group(scan);
   app.add_flag("--privileged", o.privileged, "Assume raw packets may be sent (no -sT fallback)")->group(scan);
   app.add_flag("--unprivileged", o.unprivileged, "Assume no raw-packet privilege: the default scan becomes -sT")
@@ -237,6 +257,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     if (!o.dpdk_args.empty() && o.io != "dpdk")
       throw UsageError("--dpdk-args \"" + o.dpdk_args + "\" needs --io dpdk (the I/O is " + o.io + ")");
     check_source_ports(o.source_ports);
+    if (o.list_scan && (o.ping_scan || any_probe_option(o)))
+      throw UsageError("-sL sends nothing: -sn and the -P probe options have nothing to do");
   } catch (const CLI::CallForHelp&) {
     out << app.help();
     return {std::nullopt, 0};

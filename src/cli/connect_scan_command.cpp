@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "cli/discovery_plan.hpp"
+#include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
@@ -43,6 +45,10 @@ EngineChoice choose_scan_engine(ScanOptions& o) {
   if (o.privileged && o.unprivileged) throw UsageError("--privileged and --unprivileged contradict each other");
   EngineChoice choice;
   if (o.list_scan) return choice;  // -sL sends nothing
+  if ((o.ping_scan || any_probe_option(o)) && o.scan_types.empty() && (o.unprivileged || (!o.privileged && !has_raw_socket_privilege())))
+    throw UsageError(std::string(o.ping_scan ? "-sn" : "host discovery with the -P probe options") +
+                     " sends raw packets, which needs root or CAP_NET_RAW" +
+                     (o.unprivileged ? " (--unprivileged says there is none)" : "") + ": use -Pn, or --privileged");
   if (o.scan_types.empty()) {
     if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege())) {
       o.scan_types = {"tcp_connect"};
@@ -78,6 +84,11 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
   const ScanScope scope = resolve_scope(o);
+  // The connect scan runs no discovery probes of its own (they are raw
+  // packets): a host is listed when a port answers, or with -Pn, always.
+  const DiscoveryPlan discovery = plan_discovery(o, scope.services);
+  if (discovery.discover && any_probe_option(o))
+    throw UsageError("-sT runs no host discovery: the -P probe options need a raw scan (-sS) or -Pn instead");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   if (!choice.fallback_note.empty()) err << choice.fallback_note << "\n";
@@ -97,6 +108,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   info.num_targets = scope.targets.addresses.size();
   info.version_scan = probe_db.has_value();
   outputs.begin(info);
+  if (o.skip_discovery) declare_targets_up(scope.targets.addresses, nullptr, outputs, err);
 
   ConnectScanHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };

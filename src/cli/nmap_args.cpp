@@ -15,9 +15,13 @@ const std::vector<NmapAlias>& nmap_aliases() {
       {"-oN", "--output-normal", true},    {"-oX", "--output-xml", true},
       {"-oG", "--output-grepable", true},  {"-oJ", "--output-json", true},
       {"-oA", "--output-all", true},
+      {"-sn", "--ping-scan", false},       {"-PE", "--icmp-echo-ping", false},
+      {"-PP", "--icmp-timestamp-ping", false}, {"-PM", "--icmp-netmask-ping", false},
+      {"-PR", "--arp-ping", false},
     };
     // Every scan type's flag comes from its probe module (-sS, -sA, -sU, ...).
-    for (const ProbeModule* m : probe_modules()) t.push_back({m->nmap_option, m->long_option, false});
+    for (const ProbeModule* m : probe_modules())
+      if (!m->host_discovery) t.push_back({m->nmap_option, m->long_option, false});
     return t;
   }();
   return table;
@@ -27,7 +31,9 @@ std::optional<std::string_view> nmap_spelling(std::string_view long_name) {
   for (const auto& a : nmap_aliases())
     if (a.name == long_name) return a.nmap;
   static const std::vector<std::pair<std::string_view, std::string_view>> patterned = {
-      {"--ports", "-p"}, {"--timing", "-T"}, {"--verbose", "-v"}, {"--debug", "-d"}};
+      {"--ports", "-p"}, {"--timing", "-T"}, {"--verbose", "-v"}, {"--debug", "-d"},
+      {"--tcp-syn-ping", "-PS"}, {"--tcp-ack-ping", "-PA"}, {"--udp-ping", "-PU"},
+      {"--sctp-init-ping", "-PY"}, {"--ip-protocol-ping", "-PO"}};
   for (const auto& [name, nmap] : patterned)
     if (name == long_name) return nmap;
   return std::nullopt;
@@ -99,6 +105,22 @@ std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& arg
     if (tok[1] == 'p') {
       out.push_back("--ports=" + tok.substr(2));
       continue;
+    }
+    // -PS22,80 (ports glued on, as nmap takes them). A bare -PS becomes
+    // "default": an empty value would let the parser take the next word.
+    if (tok[1] == 'P' && tok.size() >= 3) {
+      static constexpr std::pair<char, const char*> kPings[] = {{'S', "--tcp-syn-ping"}, {'A', "--tcp-ack-ping"},
+                                                               {'U', "--udp-ping"},     {'Y', "--sctp-init-ping"},
+                                                               {'O', "--ip-protocol-ping"}};
+      bool mapped = false;
+      for (const auto& [letter, name] : kPings) {
+        if (tok[2] == letter) {
+          out.push_back(std::string(name) + "=" + (tok.size() > 3 ? tok.substr(3) : std::string(kDefaultPingPorts)));
+          mapped = true;
+          break;
+        }
+      }
+      if (mapped) continue;
     }
     if (tok[1] == 'T' && tok.size() > 2) {
       out.push_back("--timing=" + tok.substr(2));

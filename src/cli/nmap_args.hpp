@@ -24,6 +24,10 @@ std::optional<std::string_view> nmap_spelling(std::string_view long_name);
 
 // Rewrites argv (without argv[0]) into the long-option form CLI11 parses.
 // Throws UsageError for a -v/-d level above 10 ("-v99999999999").
+// The value a bare -PS (-PA, -PU, -PO) is normalised to: the probe's
+// default ports.
+inline constexpr std::string_view kDefaultPingPorts = "default";
+
 std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& args);
 
 }  // namespace portsweep

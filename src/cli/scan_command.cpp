@@ -13,6 +13,8 @@
 
 #include "cli/command_line.hpp"
 #include "cli/connect_scan_command.hpp"
+#include "cli/discovery_plan.hpp"
+#include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
@@ -144,12 +146,19 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   ScanScope scope = resolve_scope(o);
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
+  const DiscoveryPlan discovery = plan_discovery(o, scope.services);
+  // -sn: no port scan, so no port scan type either (resolve_scope's -sS
+  // default stays unused).
+  if (!discovery.port_scan) scope.modules.clear();
 
   // -sU's protocol payloads (nmap-payloads, else the project's own file),
   // loaded before anything (ARP included) is sent, so a broken file stops
   // the scan first.
   std::optional<UdpPayloadDb> payloads;
-  if (std::any_of(scope.modules.begin(), scope.modules.end(), [](const ProbeModule* m) { return m->proto == Proto::Udp; })) {
+  const bool udp_pings = std::any_of(discovery.probes.begin(), discovery.probes.end(),
+                                     [](const ScanPart& p) { return p.module == "udp_ping"; });
+  if (udp_pings ||
+      std::any_of(scope.modules.begin(), scope.modules.end(), [](const ProbeModule* m) { return m->proto == Proto::Udp; })) {
     payloads = UdpPayloadDb::load(o.datadir.empty() ? std::nullopt : std::optional<std::string>(o.datadir));
     if (o.verbose > 0)
       err << "portsweep: UDP payloads for " << payloads->port_count() << " ports from " << payloads->origin() << "\n";
@@ -203,10 +212,13 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   IoConfig io_cfg;
   io_cfg.backend = o.io;
   io_cfg.iface = path.iface;
-  // Every module's replies, to our address only.
+  // Every module's replies (discovery's too), to our address only.
   std::string filter;
   uint32_t snaplen = 0;
-  for (const ProbeModule* m : scope.modules) {
+  std::vector<const ProbeModule*> listening = scope.modules;
+  if (discovery.discover && !(resume && !resume->up_hosts.empty()))
+    for (const ScanPart& p : discovery.probes) listening.push_back(find_probe_module(p.module));
+  for (const ProbeModule* m : listening) {
     filter += (filter.empty() ? "(" : " or (") + std::string(m->rx_filter) + ")";
     snaplen = std::max(snaplen, m->rx_snaplen);
   }
@@ -226,6 +238,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   for (size_t k = 0; k < scope.modules.size(); ++k) info.scans.push_back(scan_kind_for(*scope.modules[k], cfg.scans[k].ports));
   info.num_targets = cfg.targets.size();
   info.version_scan = probe_db.has_value();
+  info.port_scan = discovery.port_scan;
   outputs.begin(info);
 
   // Every result also goes to the result log beside the resume file, so an
@@ -234,6 +247,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // results first (copied into this run's log), then what this run adds.
   // Without a writable log the scan still runs, but cannot be resumed.
   std::optional<ResultLog> log;
+  std::vector<HostUp> up_hosts;  // discovery's, for the resume file
   if (!resume && std::filesystem::exists(kResumePath))
     err << "WARNING: " << kResumePath << " of an earlier scan is replaced by this scan's\n";
   try {
@@ -282,6 +296,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     st.tx_threads = cfg.tx_threads;
     st.position = at;
     st.answered = std::move(answered);
+    st.up_hosts = up_hosts;
     log->flush();
     st.results = log->count();
     return st;
@@ -294,7 +309,54 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   hooks.on_tick = [&] { outputs.flush(); };
   hooks.progress = &err;
   hooks.progress_is_tty = isatty(STDERR_FILENO);
-  SweepReport report = run_sweep(cfg, *io, hooks, g_interrupted);
+
+  // Who is up: discovery (or a resumed scan's record of it), or -Pn's
+  // "everyone". A discovering scan's port sweep probes only the hosts found.
+  HostBitmap up;
+  SweepReport report;
+  bool sweep_ports = discovery.port_scan;
+  if (resume && !resume->up_hosts.empty()) {
+    up = up_hosts_bitmap(cfg.targets, resume->up_hosts, given.resume);
+    up_hosts = resume->up_hosts;
+    for (const HostUp& h : up_hosts) outputs.on_host_up(h);
+    cfg.only_hosts = &up;
+  } else if (discovery.discover) {
+    DiscoveryOutcome found = discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted);
+    up = std::move(found.up);
+    up_hosts = std::move(found.hosts);
+    report = found.report;
+    const auto by_arp = std::count_if(up_hosts.begin(), up_hosts.end(),
+                                      [](const HostUp& h) { return h.reason == Reason::ArpResponse; });
+    char line[160];
+    std::snprintf(line, sizeof line, "portsweep: host discovery: %zu of %llu hosts up", up_hosts.size(),
+                  static_cast<unsigned long long>(cfg.targets.size()));
+    err << line;
+    if (by_arp) err << " (" << by_arp << " by ARP)";
+    if (found.ran_sweep) {
+      std::snprintf(line, sizeof line, "; %llu probes in %.2f s",
+                    static_cast<unsigned long long>(found.report.probes_sent), found.report.elapsed_s);
+      err << line;
+    }
+    err << "\n";
+    if (found.report.stopped_early) {
+      // Nothing of the port sweep was sent: a resume would only repeat the
+      // discovery, so none is written.
+      sweep_ports = false;
+      log.reset();
+      remove_resume_file(kResumePath);
+      err << "portsweep: " << (found.report.interrupted ? "interrupted" : "stopped")
+          << " during host discovery; nothing to resume: run the scan again\n";
+    } else if (up.count() == 0 && sweep_ports) {
+      sweep_ports = false;
+      report.first_pass_complete = true;
+      err << "portsweep: no host is up; if they are, but block the discovery probes, try -Pn\n";
+    }
+    cfg.only_hosts = &up;
+  } else {
+    declare_targets_up(cfg.targets, cfg.next_hops, outputs, err);  // -Pn
+  }
+  if (sweep_ports) report = run_sweep(cfg, *io, hooks, g_interrupted);
+  else if (!discovery.port_scan && !report.stopped_early) report.first_pass_complete = true;
   if (io->failed()) err << "portsweep: packet I/O failed: " << io->failure_message() << "\n";
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
 
@@ -332,6 +394,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   print_summary(report, err);
 
   if (report.stopped_early) {
+    if (!sweep_ports && discovery.discover) return report.interrupted ? 130 : 1;  // said above: nothing to resume
     if (!log) {
       err << "portsweep: " << (report.interrupted ? "interrupted" : "stopped") << "; no resume file could be written\n";
       return report.interrupted ? 130 : 1;

@@ -16,7 +16,16 @@ struct ScanOptions {
   std::string scan_flags;  // --scanflags: flag names ("SYNFIN") or a number
   bool list_scan = false;
   bool service_version = false;
-  bool skip_discovery = false;
+  bool skip_discovery = false;           // -Pn: every target is up, no discovery
+  bool ping_scan = false;                // -sn: discovery only, no port scan
+  // Discovery probes, nmap's -P options; each list entry is one option as
+  // given ("" when it named no ports: the probe's default).
+  std::vector<std::string> syn_ping, ack_ping, udp_ping, sctp_ping, proto_ping;  // -PS -PA -PU -PY -PO
+  bool echo_ping = false;       // -PE
+  bool timestamp_ping = false;  // -PP
+  bool netmask_ping = false;    // -PM
+  bool arp_ping = false;        // -PR
+  bool disable_arp_ping = false;
   bool no_dns = false;
   // nmap's: assume the process may (or may not) send raw packets, instead of
   // asking the kernel; without that privilege the default scan is -sT.

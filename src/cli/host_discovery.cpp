@@ -1,0 +1,85 @@
+#include "cli/host_discovery.hpp"
+
+#include <chrono>
+
+#include "common/error.hpp"
+#include "output/report_text.hpp"
+
+namespace portsweep {
+
+DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const NextHopPlan& next_hops,
+                                PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
+                                const std::atomic<bool>& interrupt) {
+  const TargetSet& targets = base.targets;
+  DiscoveryOutcome out{HostBitmap(targets.size()), {}, {}, false};
+  // Targets still to be asked: all but the on-link ones ARP found (nmap
+  // sends those no IP probe).
+  HostBitmap to_probe(targets.size());
+  to_probe.set_all();
+  if (plan.arp) {
+    for (const OnLinkHost& h : next_hops.on_link_hosts()) {
+      if (h.source != OnLinkHost::Source::ArpReply) continue;
+      const HostUp up{h.address, Reason::ArpResponse, 0, h.reply_time_us, h.latency_us};
+      out.up.set(h.target_index);
+      to_probe.clear(h.target_index);
+      out.hosts.push_back(up);
+      outputs.on_host_up(up);
+    }
+  }
+  if (plan.probes.empty() || to_probe.count() == 0) return out;
+
+  SweepConfig cfg = base;
+  cfg.scans = plan.probes;
+  cfg.only_hosts = &to_probe;
+  cfg.retry_only_silent_hosts = true;
+  cfg.retry_silent = false;
+  cfg.start_pass = 0;
+  cfg.start_positions.clear();
+  cfg.start_answered.clear();
+  SweepHooks h;
+  h.progress = hooks.progress;
+  h.progress_is_tty = hooks.progress_is_tty;
+  h.on_tick = hooks.on_tick;
+  h.on_results = [&](std::span<const PortResult> batch) {
+    for (const PortResult& r : batch) {
+      if (!says_host_up(r)) continue;
+      const auto index = targets.index_of(r.ip);
+      if (!index || out.up.test(*index)) continue;  // a second answer from a host already up
+      out.up.set(*index);
+      const HostUp up{r.ip, r.reason, r.ttl, r.time_us, r.rtt_us};
+      out.hosts.push_back(up);
+      outputs.on_host_up(up);
+    }
+  };
+  out.report = run_sweep(cfg, io, h, interrupt);
+  out.ran_sweep = true;
+  return out;
+}
+
+void declare_targets_up(const TargetSet& targets, const NextHopPlan* sendable, OutputSet& outputs, std::ostream& err) {
+  // As nmap does; but every listed host costs the host table ~150 bytes.
+  if (targets.size() > kMaxListedUnansweredHosts) {
+    err << "WARNING: -Pn with " << targets.size() << " targets: only the hosts that answer are listed (every target "
+        << "is listed up to " << kMaxListedUnansweredHosts << ")\n";
+    return;
+  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (uint64_t i = 0; i < targets.size(); ++i)
+    if (sendable == nullptr || sendable->mac_for(i) != nullptr)
+      outputs.on_host_up({targets.at(i), Reason::UserSet, 0, now, 0});
+}
+
+HostBitmap up_hosts_bitmap(const TargetSet& targets, const std::vector<HostUp>& hosts, const std::string& origin) {
+  HostBitmap up(targets.size());
+  for (const HostUp& h : hosts) {
+    const auto index = targets.index_of(h.ip);
+    if (!index)
+      throw UsageError("resume file \"" + origin + "\" names " + ipv4_text(h.ip) + " as up, which is not a target of its scan");
+    up.set(*index);
+  }
+  return up;
+}
+
+}  // namespace portsweep

@@ -1,0 +1,49 @@
+#pragma once
+// Host discovery before the port sweep: which targets are up.
+//
+// On-link targets that answered the next-hop plan's ARP sweep are up
+// already (nmap's -PR). Every other target gets the plan's IP probes in one
+// stateless sweep — the same engine, permutation and cookies as the port
+// sweep, with several probe types of one protocol side by side — whose
+// retry pass goes only to addresses that have answered nothing yet. Each
+// host is reported to the outputs the moment its first answer arrives
+// (XML <hosthint>, a JSON line), with that answer's reason and, where the
+// probe carries its send time back (ICMP echo and timestamp), its round
+// trip.
+#include <atomic>
+#include <ostream>
+#include <vector>
+
+#include "cli/discovery_plan.hpp"
+#include "engine/host_bitmap.hpp"
+#include "engine/sweep.hpp"
+#include "io/next_hop_plan.hpp"
+#include "output/output_set.hpp"
+
+namespace portsweep {
+
+struct DiscoveryOutcome {
+  HostBitmap up;              // by target index
+  std::vector<HostUp> hosts;  // the same hosts, in the order found
+  SweepReport report;         // of the IP probes' sweep (empty when none ran)
+  bool ran_sweep = false;
+};
+
+// `base` is the port sweep's configuration (targets, addresses, rate,
+// threads, retries, next hops); its scans are replaced by the plan's probes.
+DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const NextHopPlan& next_hops,
+                                PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
+                                const std::atomic<bool>& interrupt);
+
+// -Pn: every target is up (reason user-set), answered or not, except those
+// `sendable` refuses (on-link and silent to ARP: nothing reaches them).
+// Past kMaxListedUnansweredHosts targets only the hosts that answer are
+// listed, and a warning says so.
+inline constexpr uint64_t kMaxListedUnansweredHosts = uint64_t{1} << 18;
+void declare_targets_up(const TargetSet& targets, const NextHopPlan* sendable, OutputSet& outputs, std::ostream& err);
+
+// The bitmap of `hosts` (a resume file's) over `targets`; throws UsageError
+// naming `origin` for an address that is not a target.
+HostBitmap up_hosts_bitmap(const TargetSet& targets, const std::vector<HostUp>& hosts, const std::string& origin);
+
+}  // namespace portsweep
