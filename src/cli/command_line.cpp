@@ -86,7 +86,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       "  portsweep -sL 10.0-3.0.1-254\n"
       "  portsweep -sS -F --top-ports 100 -oA sweep 198.19.0.0/24\n"
       "  portsweep -sS -sV -p 21,22,80,443 -oX services.xml 198.19.0.0/24\n"
-      "  portsweep detect --from sweep.jsonl -oX services.xml   (-sV later, on saved results)");
+      "  portsweep detect --from sweep.jsonl -oX services.xml   (-sV later, on saved results)\n"
+      "  portsweep report --from sweep.jsonl -oX sweep.xml      (saved results in other formats)");
 
   const char* tgt = "TARGET SPECIFICATION";
   app.add_option("targets", o.targets, "Hostnames, IP addresses, networks (CIDR) or nmap ranges")

@@ -6,6 +6,7 @@
 #include "cli/command_line.hpp"
 #include "cli/detect_command.hpp"
 #include "cli/list_scan.hpp"
+#include "cli/report_command.hpp"
 #include "cli/scan_command.hpp"
 #include "io/iflist.hpp"
 #include "common/error.hpp"
@@ -15,10 +16,13 @@ int main(int argc, char** argv) {
   using namespace portsweep;
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    // `portsweep detect …` is version detection on saved results; anything
-    // else is nmap's command line.
+    // `portsweep detect …` is version detection on saved results, `portsweep
+    // report …` writes them again; anything else is nmap's command line.
     if (!args.empty() && args[0] == "detect") {
       return run_detect_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    }
+    if (!args.empty() && args[0] == "report") {
+      return run_report_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
     }
     ParsedCommandLine parsed = parse_command_line(args, std::cout, std::cerr);
     if (!parsed.options) return parsed.exit_status;

@@ -1,7 +1,7 @@
 #pragma once
 // Queries to the kernel's routing subsystem over rtnetlink (NETLINK_ROUTE):
 // links, IPv4 addresses, routes and the neighbour (ARP) table of the network
-// namespace the calling thread is in. Plain sockets and linux headers only.
+// namespace the calling thread is in, through libmnl (netlink_request.hpp).
 // Each call opens its own socket: these run a few times per scan, not per packet.
 #include <cstdint>
 #include <optional>

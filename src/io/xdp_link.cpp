@@ -1,98 +1,59 @@
 #include "io/xdp_link.hpp"
 
+#include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+
+#include "io/netlink_attributes.hpp"
+#include "io/netlink_request.hpp"
 
 namespace portsweep {
 
 namespace {
 
-struct NetlinkFd {
-  int fd = -1;
-  NetlinkFd() {
-    fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    if (fd < 0) return;
-    timeval tv{2, 0};  // the kernel answers at once; this only guards a hang
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~NetlinkFd() {
-    if (fd >= 0) ::close(fd);
-  }
-  NetlinkFd(const NetlinkFd&) = delete;
-  NetlinkFd& operator=(const NetlinkFd&) = delete;
-};
+// Room for RTM_SETLINK's headers and its IFLA_XDP nest of two attributes.
+constexpr size_t kRequestBuffer = 256;
 
-struct LinkRequest {
-  alignas(NLMSG_ALIGNTO) char buf[256] = {};
-  nlmsghdr* h() { return reinterpret_cast<nlmsghdr*>(buf); }
-
-  LinkRequest(uint16_t type, uint16_t flags, int ifindex) {
-    h()->nlmsg_len = NLMSG_LENGTH(sizeof(ifinfomsg));
-    h()->nlmsg_type = type;
-    h()->nlmsg_flags = flags;
-    auto* ifi = reinterpret_cast<ifinfomsg*>(NLMSG_DATA(h()));
-    ifi->ifi_family = AF_UNSPEC;
-    ifi->ifi_index = ifindex;
-  }
-
-  rtattr* add(uint16_t type, const void* data, size_t len) {
-    auto* rta = reinterpret_cast<rtattr*>(buf + NLMSG_ALIGN(h()->nlmsg_len));
-    rta->rta_type = type;
-    rta->rta_len = static_cast<unsigned short>(RTA_LENGTH(len));
-    if (len != 0) std::memcpy(RTA_DATA(rta), data, len);
-    h()->nlmsg_len = NLMSG_ALIGN(h()->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-    return rta;
-  }
-  void end_nest(rtattr* nest) {
-    nest->rta_len = static_cast<unsigned short>(buf + h()->nlmsg_len - reinterpret_cast<char*>(nest));
-  }
-};
-
-// Sends the request and returns the reply's length in `reply` (0 on failure,
-// errno set). An ACK-only request gets back an NLMSG_ERROR with error 0.
-ssize_t transact(LinkRequest& req, char* reply, size_t cap) {
-  NetlinkFd nl;
-  if (nl.fd < 0) return -1;
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  if (::sendto(nl.fd, req.buf, req.h()->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel),
-               sizeof kernel) < 0) {
-    return -1;
-  }
-  return ::recv(nl.fd, reply, cap, 0);
+// Starts an RTM_*LINK request about `ifindex` in `buf`.
+nlmsghdr* link_request(char* buf, uint16_t type, int ifindex) {
+  nlmsghdr* h = mnl_nlmsg_put_header(buf);
+  h->nlmsg_type = type;
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(h, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = ifindex;
+  return h;
 }
 
 }  // namespace
 
 std::optional<XdpAttachment> xdp_attachment(int ifindex) {
-  LinkRequest req(RTM_GETLINK, NLM_F_REQUEST, ifindex);
-  alignas(NLMSG_ALIGNTO) char reply[16384];
-  ssize_t n = transact(req, reply, sizeof reply);
-  if (n <= 0) return std::nullopt;
-  auto* h = reinterpret_cast<nlmsghdr*>(reply);
-  if (!NLMSG_OK(h, static_cast<unsigned>(n)) || h->nlmsg_type != RTM_NEWLINK) return std::nullopt;
-  auto* ifi = reinterpret_cast<ifinfomsg*>(NLMSG_DATA(h));
-  int len = static_cast<int>(IFLA_PAYLOAD(h));
-  for (rtattr* a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-    if ((a->rta_type & NLA_TYPE_MASK) != IFLA_XDP) continue;
-    XdpAttachment x;
-    int inner = static_cast<int>(RTA_PAYLOAD(a));
-    for (rtattr* b = reinterpret_cast<rtattr*>(RTA_DATA(a)); RTA_OK(b, inner);
-         b = RTA_NEXT(b, inner)) {
-      if (b->rta_type == IFLA_XDP_ATTACHED) x.mode = *reinterpret_cast<uint8_t*>(RTA_DATA(b));
-      if (b->rta_type == IFLA_XDP_PROG_ID) std::memcpy(&x.prog_id, RTA_DATA(b), 4);
+  alignas(nlmsghdr) char buf[kRequestBuffer] = {};
+  nlmsghdr* request = link_request(buf, RTM_GETLINK, ifindex);
+  netlink::AttributeTable link({{IFLA_XDP, MNL_TYPE_NESTED}});
+  netlink::AttributeTable xdp({{IFLA_XDP_ATTACHED, MNL_TYPE_U8}, {IFLA_XDP_PROG_ID, MNL_TYPE_U32}});
+  std::optional<XdpAttachment> found;
+  const netlink::RequestResult r = netlink::run_request(*request, [&](const nlmsghdr& m) {
+    if (m.nlmsg_type != RTM_NEWLINK) return MNL_CB_OK;
+    if (netlink::family_header<ifinfomsg>(m) == nullptr || link.parse(m, sizeof(ifinfomsg)) != MNL_CB_OK) {
+      return MNL_CB_ERROR;
     }
-    if (x.mode == XDP_ATTACHED_NONE) return std::nullopt;
-    return x;
+    const nlattr* nest = link.get(IFLA_XDP);
+    if (nest == nullptr) return MNL_CB_OK;
+    if (xdp.parse_nested(*nest) != MNL_CB_OK) return MNL_CB_ERROR;
+    XdpAttachment x;
+    if (const nlattr* a = xdp.get(IFLA_XDP_ATTACHED)) x.mode = mnl_attr_get_u8(a);
+    if (const nlattr* a = xdp.get(IFLA_XDP_PROG_ID)) x.prog_id = mnl_attr_get_u32(a);
+    if (x.mode != XDP_ATTACHED_NONE) found = x;
+    return MNL_CB_OK;
+  });
+  if (!r.ok()) {
+    errno = r.error;
+    return std::nullopt;
   }
-  return std::nullopt;
+  return found;
 }
 
 bool detach_xdp(int ifindex) {
@@ -105,15 +66,20 @@ bool detach_xdp(int ifindex) {
     if (current->mode == XDP_ATTACHED_DRV && mode != XDP_FLAGS_DRV_MODE) continue;
     if (current->mode == XDP_ATTACHED_SKB && mode != XDP_FLAGS_SKB_MODE) continue;
     if (current->mode == XDP_ATTACHED_HW && mode != XDP_FLAGS_HW_MODE) continue;
-    LinkRequest req(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
-    rtattr* nest = req.add(IFLA_XDP | NLA_F_NESTED, nullptr, 0);
-    int32_t fd = -1;
-    req.add(IFLA_XDP_FD, &fd, sizeof fd);
-    req.add(IFLA_XDP_FLAGS, &mode, sizeof mode);
-    req.end_nest(nest);
-    alignas(NLMSG_ALIGNTO) char reply[1024];
-    ssize_t n = transact(req, reply, sizeof reply);
-    if (n <= 0) return false;
+    alignas(nlmsghdr) char buf[kRequestBuffer] = {};
+    nlmsghdr* request = link_request(buf, RTM_SETLINK, ifindex);
+    nlattr* nest = mnl_attr_nest_start(request, IFLA_XDP);
+    const int32_t no_program = -1;
+    mnl_attr_put(request, IFLA_XDP_FD, sizeof no_program, &no_program);
+    mnl_attr_put_u32(request, IFLA_XDP_FLAGS, mode);
+    mnl_attr_nest_end(request, nest);
+    const netlink::RequestResult r = netlink::run_request(*request, [](const nlmsghdr&) { return MNL_CB_OK; });
+    // The kernel may refuse a mode the program is not attached in; whether
+    // it is gone is decided by asking again below.
+    if (!r.ok() && r.outcome != netlink::Outcome::Refused) {
+      errno = r.error;
+      return false;
+    }
   }
   if (xdp_attachment(ifindex)) {
     errno = EBUSY;

@@ -39,7 +39,7 @@ printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthread
   > resume-nosidecar
 printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 1\nposition 0 5\narg -sS\narg --frobnicate\n' \
   > resume-badargs
-# Saved scans for `portsweep detect --from`.
+# Saved scans for `portsweep detect --from` and `portsweep report --from`.
 xml_head='<?xml version="1.0"?>\n'
 printf "$xml_head"'<nmaprun start="99999999999999999999" args="x">\n</nmaprun>\n' > saved-start.xml
 printf "$xml_head"'<nmaprun start="9223372036854775807">\n</nmaprun>\n' > saved-start-max.xml
@@ -66,6 +66,11 @@ printf '{"ip":"198.19.0.1\x1b[31m","proto":"tcp","port":22,"state":"open"}\n' > 
 printf '\n  \n' > saved-blank.jsonl
 printf 'ip,port\n198.19.0.1,22\n' > saved.csv
 printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open"}\n' > saved-good.jsonl
+# JSON lines of a scan killed mid-line (SIGKILL), for `portsweep report --from`.
+printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open"}\n{"ip":"198.19.0.2","pro' > saved-cut.jsonl
+printf '{"ip":"198.19.0.1","proto":"tcp","po' > saved-cut-only.jsonl
+printf '{"ip":"300.19.0.1","proto":"tcp","port":22,"state":"open"}\n{"ip":"198.19.0.2","pro' > saved-bad-then-cut.jsonl
+printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open"}\n{"ip":"300.19.0.2","proto":"tcp","port":22,"state":"open"}' > saved-bad-last.jsonl
 # --datadir folders holding one broken data file each.
 mkdir dd-services dd-services-empty dd-probes-regex dd-probes-lookbehind dd-probes-empty dd-probes-directive dd-probes-dir
 mkdir dd-services/nmap-services
