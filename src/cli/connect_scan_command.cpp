@@ -108,7 +108,6 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   info.num_targets = scope.targets.addresses.size();
   info.version_scan = probe_db.has_value();
   outputs.begin(info);
-  if (o.skip_discovery) declare_targets_up(scope.targets.addresses, nullptr, outputs, err);
 
   ConnectScanHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
@@ -121,6 +120,10 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
 
   bool detection_interrupted = false;
   if (probe_db && !stopped) detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, interrupted);
+
+  // -Pn: every target is up once every port of it was tried.
+  if (o.skip_discovery && report.finished == report.probes)
+    declare_targets_up(scope.targets.addresses, nullptr, outputs, err);
 
   ScanSummary summary;
   summary.end_time_us = wall_clock_us();

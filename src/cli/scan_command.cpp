@@ -352,8 +352,6 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       err << "portsweep: no host is up; if they are, but block the discovery probes, try -Pn\n";
     }
     cfg.only_hosts = &up;
-  } else {
-    declare_targets_up(cfg.targets, cfg.next_hops, outputs, err);  // -Pn
   }
   if (sweep_ports) report = run_sweep(cfg, *io, hooks, g_interrupted);
   else if (!discovery.port_scan && !report.stopped_early) report.first_pass_complete = true;
@@ -369,6 +367,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (probe_db && !report.stopped_early && io->backend() == "dpdk") io->close();
   if (probe_db && !report.stopped_early)
     detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, g_interrupted);
+
+  // -Pn: every target is up, answered or not (nmap's "user-set"), once every
+  // one has been probed; an interrupted scan lists only the hosts that answered.
+  if (!discovery.discover && report.first_pass_complete) declare_targets_up(cfg.targets, cfg.next_hops, outputs, err);
 
   ScanSummary summary;
   summary.end_time_us = wall_clock_us();

@@ -116,8 +116,10 @@ void HostTable::add(const PortResult& r) {
 void HostTable::add_host(const HostUp& up) {
   auto [it, fresh] = hosts_.try_emplace(up.ip);
   HostEntry& h = it->second;
-  if (fresh) {
-    h.first_us = h.last_us = up.time_us;
+  if (fresh) h.first_us = h.last_us = up.time_us;
+  // -Pn's "user-set" is why every host is up, answered or not (nmap says so
+  // for all of them); discovery's reason is set before any port result.
+  if (fresh || up.reason == Reason::UserSet) {
     h.up_reason = up.reason;
     h.up_ttl = up.ttl;
   }

@@ -70,8 +70,8 @@ class HostTable {
   // should come once; a repeated open port is listed once all the same.
   void add(const PortResult& r);
   // A host found up by discovery (or -Pn): its entry exists from now on,
-  // with discovery's reason as the reason it is up. Later port results do
-  // not change that reason.
+  // with discovery's reason as the reason it is up (later port results do
+  // not change it). -Pn's user-set replaces the reason of a host already held.
   void add_host(const HostUp& h);
   // One round-trip sample for a host that has answered; ignored otherwise.
   void add_rtt(uint32_t ip, uint32_t rtt_us);
