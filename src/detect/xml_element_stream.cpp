@@ -55,6 +55,16 @@ struct ErrorRecord {
     if (r->failed && !r->generic) return;
     r->message = one_line(e->message);
     r->line = e->line;
+    // Reading a stream, libxml2 says "Extra content at the end of the
+    // document" of a file that stops early; its context knows better.
+    if (e->code == XML_ERR_DOCUMENT_END && e->ctxt != nullptr) {
+      const auto* ctxt = static_cast<const xmlParserCtxt*>(e->ctxt);
+      if (ctxt->nameNr > 0 && ctxt->name != nullptr) {
+        r->message = "the file ends before <" + std::string(reinterpret_cast<const char*>(ctxt->name)) + "> is closed";
+      } else if (ctxt->instate != XML_PARSER_EPILOG) {
+        r->message = "the file ends before its root element";
+      }
+    }
     r->generic = !r->failed && r->message == "attributes construct error";
     r->failed = true;
   }
@@ -180,14 +190,12 @@ bool XmlElementStream::next(Element& element) {
     switch (xmlTextReaderNodeType(r)) {
       case XML_READER_TYPE_DOCUMENT_TYPE: {
         // nmap's DOCTYPE is a bare name. Declared entities could expand
-        // (nested, or from a file) far past the file's own size: refused
-        // before any reference to one is read.
+        // (nested, or from a file) far past the file's own size: refused at
+        // the root element, whose line libxml2 knows (a DOCTYPE's it does
+        // not), before any attribute is read.
         const xmlNodePtr dtd = xmlTextReaderCurrentNode(r);
         for (xmlNodePtr child = dtd != nullptr ? dtd->children : nullptr; child != nullptr; child = child->next) {
-          if (child->type == XML_ENTITY_DECL) {
-            refuse("the DOCTYPE declares entities; expected one that declares none, as nmap's reports "
-                   "(<!DOCTYPE nmaprun>)");
-          }
+          entities_declared_ = entities_declared_ || child->type == XML_ENTITY_DECL;
         }
         continue;
       }
@@ -195,6 +203,10 @@ bool XmlElementStream::next(Element& element) {
       case XML_READER_TYPE_END_ELEMENT: {
         const xmlChar* name = xmlTextReaderConstName(r);
         current_ = name != nullptr ? reinterpret_cast<const char*>(name) : "";
+        if (entities_declared_) {
+          refuse("the DOCTYPE before <" + current_ + "> declares entities; expected one that declares none, as "
+                 "nmap's reports (<!DOCTYPE nmaprun>)");
+        }
         const bool end = xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT;
         pending_end_ = !end && xmlTextReaderIsEmptyElement(r) == 1;
         element = {current_, end};

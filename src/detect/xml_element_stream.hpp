@@ -55,6 +55,7 @@ class XmlElementStream {
   std::size_t lines_before_;
   std::string current_;       // the name of the element next() gave last
   bool pending_end_ = false;  // the element just started was empty: its end comes next
+  bool entities_declared_ = false;
 };
 
 }  // namespace portsweep
