@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -163,7 +164,7 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
   SavedScan scan;
   std::map<Proto, std::set<uint16_t>> ports;
   std::unordered_set<uint32_t> hosts;
-  std::vector<char> buffer(kMaxLine + 1);
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kMaxLine + 1);  // not cleared: getline writes it
   std::string line;
   std::size_t lineno = lines_before;
   auto fail = [&](const std::string& what) {
@@ -172,7 +173,7 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
   for (;;) {
     // At most kMaxLine bytes and the newline; failbit without eofbit means
     // the line goes on past that.
-    in.getline(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    in.getline(buffer.get(), static_cast<std::streamsize>(kMaxLine + 1));
     const auto got = static_cast<std::size_t>(in.gcount());
     if (in.bad() || (got == 0 && in.eof())) break;
     ++lineno;
@@ -180,7 +181,7 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
       fail("a line longer than " + std::to_string(kMaxLine) +
            " bytes; expected one JSON object per line, as -oJ writes them");
     }
-    line.assign(buffer.data(), in.eof() ? got : got - 1);  // without the newline
+    line.assign(buffer.get(), in.eof() ? got : got - 1);  // without the newline
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     repair_utf8(line);
     const Json obj = Json::parse(line, nullptr, false);
