@@ -155,7 +155,10 @@ std::optional<int64_t> parse_iso_utc(std::string_view s) {
   tm.tm_hour = *hour;
   tm.tm_min = *minute;
   tm.tm_sec = *second;
-  return static_cast<int64_t>(timegm(&tm)) * 1000000 + frac_us;  // year 9999 is 2.5e17 us: far inside int64_t
+  // A leap second on 9999-12-31 would be the year 10000: past the bound.
+  const int64_t seconds = timegm(&tm);
+  if (seconds > kMaxSavedTimeSeconds) return std::nullopt;
+  return seconds * 1000000 + frac_us;  // year 9999 is 2.5e17 us: far inside int64_t
 }
 
 }  // namespace

@@ -129,6 +129,15 @@ TEST(SavedJsonl, LinesAreBoundedAtOneMebibyte) {
               StartsWith("x.jsonl:1: a JSON array, not an object"));
 }
 
+TEST(SavedJsonl, TimesStayWithinTheYear9999) {
+  const std::string line = R"({"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open","time":")";
+  EXPECT_EQ(parse(line + "9999-12-31T23:59:59.999999Z\"}").results.at(0).time_us,
+            kMaxSavedTimeSeconds * 1000000 + 999999);
+  // A leap second there would be 10000-01-01T00:00:00.
+  EXPECT_THAT(refusal(line + "9999-12-31T23:59:60Z\"}"),
+              StartsWith("x.jsonl:1: invalid \"time\" \"9999-12-31T23:59:60Z\": expected a UTC time"));
+}
+
 TEST(SavedJsonl, LineNumbersCountTheLinesBefore) {
   std::istringstream in("\n" + kLine + "\n{\n");
   EXPECT_THAT([&] { parse_saved_jsonl(in, "x.jsonl", 3); },
