@@ -1,131 +1,119 @@
-// Reads -oJ's JSON lines back. The records are flat objects whose values
-// are strings and numbers (a service record's "cpe" is an array, skipped),
-// so a small reader for exactly that shape is enough.
+// Reads -oJ's JSON lines back: one object per line, parsed with
+// nlohmann-json (exceptions off: a line that does not parse is discarded and
+// reported, never thrown through). Lines are read with a bound, so a file
+// without newlines cannot make the reader hold more than kMaxLine bytes, and
+// every value is checked for its type and range before it is used.
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "detect/saved_scan.hpp"
-#include "targets/ipv4.hpp"
 #include "ports/port_set.hpp"
+#include "targets/ipv4.hpp"
 
 namespace portsweep {
 
 namespace {
 
-struct FlatObject {
-  std::map<std::string, std::string, std::less<>> values;  // strings unescaped, numbers as written
-};
+using Json = nlohmann::json;
 
-class FlatJsonReader {
+// -oJ's lines are a few hundred bytes; a service record with long version
+// strings a few KB.
+constexpr std::size_t kMaxLine = std::size_t{1} << 20;
+
+// Length of the well-formed UTF-8 sequence at s[i], 0 if there is none.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = b(i);
+  if (lead < 0x80) return 1;
+  const std::size_t len = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  uint32_t cp = lead & (len == 2 ? 0x1fu : len == 3 ? 0x0fu : 0x07u);
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((b(i + k) & 0xc0u) != 0x80u) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3fu);
+  }
+  const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+  return overlong || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ? 0 : len;
+}
+
+// -sV's service records copy banner text as the server sent it (nmap's $1),
+// which need not be UTF-8, so -oJ can write bytes JSON does not allow; those
+// records are skipped anyway. Each such byte becomes U+FFFD so the line still
+// parses; a line that is valid UTF-8 is left alone.
+void repair_utf8(std::string& line) {
+  std::size_t i = 0;
+  while (i < line.size()) {
+    const std::size_t n = utf8_length(line, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == line.size()) return;
+  std::string out(line, 0, i);
+  while (i < line.size()) {
+    const std::size_t n = utf8_length(line, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+    } else {
+      out.append(line, i, n);
+      i += n;
+    }
+  }
+  line = std::move(out);
+}
+
+// Only runs for a line that did not parse: where and why, from nlohmann's
+// parse error ("... column 30: syntax error while parsing object - ...").
+class ParseErrorOnly final : public nlohmann::json_sax<Json> {
  public:
-  explicit FlatJsonReader(std::string_view s) : s_(s) {}
+  std::string why;
 
-  // Empty on success, else what was wrong.
-  std::string read(FlatObject& out) {
-    ws();
-    if (!eat('{')) return "expected '{'";
-    ws();
-    if (eat('}')) return {};
-    for (;;) {
-      ws();
-      std::string key;
-      if (!string(key)) return "expected a quoted key";
-      ws();
-      if (!eat(':')) return "expected ':' after \"" + key + "\"";
-      ws();
-      std::string value;
-      if (peek() == '"') {
-        if (!string(value)) return "unterminated string for \"" + key + "\"";
-      } else if (peek() == '[' || peek() == '{') {
-        if (!skip_nested()) return "unterminated array or object for \"" + key + "\"";
-      } else {
-        while (pos_ < s_.size() && std::string_view(",} \t\r").find(s_[pos_]) == std::string_view::npos) {
-          value += s_[pos_++];
-        }
-        if (value.empty()) return "expected a value for \"" + key + "\"";
-      }
-      out.values[key] = std::move(value);
-      ws();
-      if (eat('}')) break;
-      if (!eat(',')) return "expected ',' or '}' after \"" + key + "\"";
-    }
-    ws();
-    return pos_ == s_.size() ? std::string() : "unexpected text after the object";
-  }
-
- private:
-  char peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
-  bool eat(char c) {
-    if (peek() != c) return false;
-    ++pos_;
-    return true;
-  }
-  void ws() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\r')) ++pos_;
-  }
-
-  bool string(std::string& out) {
-    if (!eat('"')) return false;
-    while (pos_ < s_.size()) {
-      const char c = s_[pos_++];
-      if (c == '"') return true;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (pos_ >= s_.size()) return false;
-      const char e = s_[pos_++];
-      switch (e) {
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'u': {
-          if (pos_ + 4 > s_.size()) return false;
-          unsigned code = 0;
-          for (std::size_t i = pos_; i < pos_ + 4; ++i) {  // exactly four hex digits
-            const char h = s_[i];
-            const int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-            if (v < 0) return false;
-            code = code * 16 + static_cast<unsigned>(v);
-          }
-          pos_ += 4;
-          // Only control characters are written escaped; keep them as bytes.
-          out += static_cast<char>(code & 0xff);
-          break;
-        }
-        default: out += e;
-      }
-    }
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    const std::string_view what = e.what();
+    if (const std::size_t at = what.find("column "); at != std::string_view::npos) why = what.substr(at);
+    else if (const std::size_t end = what.find("] "); end != std::string_view::npos) why = what.substr(end + 2);
+    else why = what;
     return false;
   }
-
-  bool skip_nested() {
-    int depth = 0;
-    while (pos_ < s_.size()) {
-      const char c = peek();
-      if (c == '"') {
-        std::string ignored;
-        if (!string(ignored)) return false;
-        continue;
-      }
-      ++pos_;
-      if (c == '[' || c == '{') ++depth;
-      if ((c == ']' || c == '}') && --depth == 0) return true;
-    }
-    return false;
-  }
-
-  std::string_view s_;
-  std::size_t pos_ = 0;
 };
+
+std::string why_not_json(const std::string& line) {
+  ParseErrorOnly sax;
+  Json::sax_parse(line, &sax);
+  return sax.why.empty() ? "not JSON" : sax.why;
+}
+
+// A value as a message quotes it: a string in quotes, as it is (the message
+// is made printable where it is printed), a number or literal as JSON writes
+// it, an array or object by its kind.
+std::string quoted(const Json& v) {
+  if (v.is_string()) return "\"" + v.get_ref<const std::string&>() + "\"";
+  if (v.is_array()) return "(an array)";
+  if (v.is_object()) return "(an object)";
+  return v.dump();
+}
 
 // "2026-11-21T19:00:00.123456Z" (as -oJ writes it; the fraction may be
 // shorter or absent) -> microseconds since the epoch; nullopt unless it is
@@ -167,13 +155,10 @@ std::optional<int64_t> parse_iso_utc(std::string_view s) {
   tm.tm_hour = *hour;
   tm.tm_min = *minute;
   tm.tm_sec = *second;
-  return static_cast<int64_t>(timegm(&tm)) * 1000000 + frac_us;  // year 9999 is 2.5e17 us: far inside int64_t
-}
-
-bool parse_uint(const std::string& s, unsigned max, unsigned& out) {
-  if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-  out = static_cast<unsigned>(std::stoul(s));
-  return out <= max;
+  // A leap second on 9999-12-31 would be the year 10000: past the bound.
+  const int64_t seconds = timegm(&tm);
+  if (seconds > kMaxSavedTimeSeconds) return std::nullopt;
+  return seconds * 1000000 + frac_us;  // year 9999 is 2.5e17 us: far inside int64_t
 }
 
 }  // namespace
@@ -182,57 +167,81 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
   SavedScan scan;
   std::map<Proto, std::set<uint16_t>> ports;
   std::unordered_set<uint32_t> hosts;
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kMaxLine + 1);  // not cleared: getline writes it
   std::string line;
   std::size_t lineno = lines_before;
   auto fail = [&](const std::string& what) {
     throw UsageError(source + ":" + std::to_string(lineno) + ": " + what);
   };
-  while (std::getline(in, line)) {
+  for (;;) {
+    // At most kMaxLine bytes and the newline; failbit without eofbit means
+    // the line goes on past that.
+    in.getline(buffer.get(), static_cast<std::streamsize>(kMaxLine + 1));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (in.bad() || (got == 0 && in.eof())) break;
     ++lineno;
+    if (in.fail() && !in.eof()) {
+      fail("a line longer than " + std::to_string(kMaxLine) +
+           " bytes; expected one JSON object per line, as -oJ writes them");
+    }
+    line.assign(buffer.get(), in.eof() ? got : got - 1);  // without the newline
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    FlatObject obj;
-    if (std::string why = FlatJsonReader(line).read(obj); !why.empty()) fail(why + " in a JSON line");
+    repair_utf8(line);
+    const Json obj = Json::parse(line, nullptr, false);
+    if (obj.is_discarded()) {
+      fail("invalid JSON at " + why_not_json(line) + "; expected one object per line, as -oJ writes them");
+    }
+    if (!obj.is_object()) {
+      fail(std::string("a JSON ") + obj.type_name() + ", not an object; expected one object per line, as -oJ writes them");
+    }
     // A service record of an earlier -sV: the port's state record is there too.
-    if (obj.values.count("method") != 0) continue;
-    auto get = [&](const char* key) -> const std::string& {
-      auto it = obj.values.find(key);
-      if (it == obj.values.end()) fail(std::string("missing \"") + key + "\"; expected ip, proto, port and state");
-      return it->second;
+    if (obj.contains("method")) continue;
+    auto field = [&](const char* key) -> const Json& {
+      auto it = obj.find(key);
+      if (it == obj.end()) fail(std::string("missing \"") + key + "\"; expected ip, proto, port and state");
+      return *it;
+    };
+    // The string `key` holds; `expected` says what it should be otherwise.
+    auto text = [&](const Json& v, const char* key, const std::string& expected) -> const std::string& {
+      if (!v.is_string()) fail(std::string("invalid \"") + key + "\" " + quoted(v) + ": expected " + expected);
+      return v.get_ref<const std::string&>();
+    };
+    // A whole number from 0 to `max`; anything else (negative, a fraction, a
+    // number past uint64_t that JSON reads as a float) is refused.
+    auto whole = [&](const Json& v, const char* key, uint64_t max, const std::string& expected) {
+      if (!v.is_number_unsigned() || v.get<uint64_t>() > max) {
+        fail(std::string("invalid \"") + key + "\" " + quoted(v) + expected);
+      }
+      return v.get<uint64_t>();
     };
     PortResult r;
-    unsigned port = 0;
-    const std::optional<uint32_t> addr = parse_ipv4(get("ip"));
-    if (!addr) fail("invalid \"ip\" \"" + get("ip") + "\": expected an IPv4 address");
+    const std::string& ip = text(field("ip"), "ip", "an IPv4 address");
+    const std::optional<uint32_t> addr = parse_ipv4(ip);
+    if (!addr) fail("invalid \"ip\" \"" + ip + "\": expected an IPv4 address");
     r.ip = *addr;
-    if (!parse_proto(get("proto"), r.proto)) {
-      fail("invalid \"proto\" \"" + get("proto") + "\": expected tcp, udp, sctp or ip");
-    }
+    const std::string& proto = text(field("proto"), "proto", "tcp, udp, sctp or ip");
+    if (!parse_proto(proto, r.proto)) fail("invalid \"proto\" \"" + proto + "\": expected tcp, udp, sctp or ip");
     // -sO's results are "ip" with the protocol number as their port.
+    const Json& port = field("port");
     if (r.proto == Proto::Ip) {
-      if (!parse_uint(get("port"), 255, port)) {
-        fail("invalid \"port\" " + get("port") + " of an \"ip\" result: expected a protocol number 0-255");
-      }
-    } else if (!parse_uint(get("port"), 65535, port)) {
-      fail("invalid \"port\" " + get("port") + ": expected 0-65535");
+      r.port = static_cast<uint16_t>(whole(port, "port", 255, " of an \"ip\" result: expected a protocol number 0-255"));
+    } else {
+      r.port = static_cast<uint16_t>(whole(port, "port", 65535, ": expected 0-65535"));
     }
-    r.port = static_cast<uint16_t>(port);
-    if (!parse_port_state(get("state"), r.state)) {
-      fail("invalid \"state\" \"" + get("state") + "\": expected one of nmap's port states");
+    const std::string& state = text(field("state"), "state", "one of nmap's port states");
+    if (!parse_port_state(state, r.state)) {
+      fail("invalid \"state\" \"" + state + "\": expected one of nmap's port states");
     }
-    if (auto it = obj.values.find("reason"); it != obj.values.end() && !parse_reason(it->second, r.reason)) {
-      fail("invalid \"reason\" \"" + it->second + "\": expected one of nmap's reasons");
+    if (auto it = obj.find("reason"); it != obj.end()) {
+      const std::string& reason = text(*it, "reason", "one of nmap's reasons");
+      if (!parse_reason(reason, r.reason)) fail("invalid \"reason\" \"" + reason + "\": expected one of nmap's reasons");
     }
-    if (auto it = obj.values.find("ttl"); it != obj.values.end()) {
-      unsigned ttl = 0;
-      if (!parse_uint(it->second, 255, ttl)) fail("invalid \"ttl\" " + it->second + ": expected 0-255");
-      r.ttl = static_cast<uint8_t>(ttl);
-    }
-    if (auto it = obj.values.find("time"); it != obj.values.end()) {
-      const std::optional<int64_t> us = parse_iso_utc(it->second);
-      if (!us) {
-        fail("invalid \"time\" \"" + it->second +
-             "\": expected a UTC time as -oJ writes it, 1970 to 9999, like 2026-11-21T19:00:00.000000Z");
-      }
+    if (auto it = obj.find("ttl"); it != obj.end()) r.ttl = static_cast<uint8_t>(whole(*it, "ttl", 255, ": expected 0-255"));
+    if (auto it = obj.find("time"); it != obj.end()) {
+      const std::string kExpected = "a UTC time as -oJ writes it, 1970 to 9999, like 2026-11-21T19:00:00.000000Z";
+      const std::string& time = text(*it, "time", kExpected);
+      const std::optional<int64_t> us = parse_iso_utc(time);
+      if (!us) fail("invalid \"time\" \"" + time + "\": expected " + kExpected);
       r.time_us = *us;
     }
     if (scan.start_time_us == 0 || (r.time_us != 0 && r.time_us < scan.start_time_us)) scan.start_time_us = r.time_us;

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 #include <sys/stat.h>
 
@@ -64,8 +63,8 @@ SavedScan read_saved_scan(const std::string& path) {
     throw UsageError("saved results \"" + path + "\" is a directory; expected JSON lines (-oJ) or XML (-oX)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
-  // The first character tells the format; JSON lines are then read line by
-  // line from the file, XML (which the reader walks as one text) whole.
+  // The first character tells the format; either reader then streams the
+  // rest of the file from there.
   std::size_t lines = 0;
   for (int c = in.peek(); c == ' ' || c == '\t' || c == '\r' || c == '\n'; c = in.peek()) lines += in.get() == '\n';
   const int first = in.peek();
@@ -73,16 +72,12 @@ SavedScan read_saved_scan(const std::string& path) {
   if (first == std::char_traits<char>::eof()) {
     throw UsageError("saved results \"" + path + "\" are empty; expected JSON lines (-oJ) or XML (-oX)");
   }
-  if (first == '{') {
-    SavedScan scan = parse_saved_jsonl(in, path, lines);
-    if (in.bad()) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
-    return scan;
+  if (first != '{' && first != '<') {
+    throw UsageError("saved results \"" + path + "\" are neither JSON lines (-oJ) nor XML (-oX)");
   }
-  if (first != '<') throw UsageError("saved results \"" + path + "\" are neither JSON lines (-oJ) nor XML (-oX)");
-  std::string text(lines, '\n');  // keeps the line numbers of errors
-  text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  SavedScan scan = first == '{' ? parse_saved_jsonl(in, path, lines) : parse_saved_xml(in, path, lines);
   if (in.bad()) throw RuntimeFailure("cannot read saved results \"" + path + "\": " + std::strerror(errno));
-  return parse_saved_xml(text, path);
+  return scan;
 }
 
 }  // namespace portsweep

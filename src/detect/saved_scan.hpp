@@ -61,9 +61,11 @@ SavedScan read_saved_scan(const std::string& path);
 // errors).
 SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::size_t lines_before = 0);
 
-// nmap's XML: <scaninfo>, and per <host> its IPv4 <address> and <port>
-// states; <extraports> whose <extrareasons> list their ports become runs
-// (IPv6 hosts are skipped: portsweep scans IPv4).
+// nmap's XML, streamed from `in`: <scaninfo>, and per <host> its IPv4
+// <address> and <port> states; <extraports> whose <extrareasons> list their
+// ports become runs (IPv6 hosts are skipped: portsweep scans IPv4).
+// `lines_before` as for parse_saved_jsonl. The text overload reads a copy.
+SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size_t lines_before = 0);
 SavedScan parse_saved_xml(std::string_view text, const std::string& source);
 
 // nmap's words back into the enums ("syn-ack" -> Reason::SynAck); false

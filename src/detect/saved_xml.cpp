@@ -1,171 +1,46 @@
-// Reads an nmap XML report back. Only a handful of elements matter and each
-// carries its data in attributes, so the reader walks the tags in order
-// (comments, the prolog and text between tags are skipped) instead of
-// building a document tree.
+// Reads an nmap XML report back: portsweep's -oX or nmap's own. Only a
+// handful of elements matter and each carries its data in attributes, so the
+// report is read as a stream of elements (XmlElementStream, libxml2's
+// streaming reader) and no document tree is built. Every value taken from the
+// file is bounded before it is used: numbers against their fields' ranges,
+// kept text against a length, and port ranges stay ranges (PortRun).
 #include <charconv>
-#include <cstdlib>
 #include <limits>
-#include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
 #include "detect/saved_scan.hpp"
+#include "detect/xml_element_stream.hpp"
 #include "targets/ipv4.hpp"
 
 namespace portsweep {
 
 namespace {
 
-struct Tag {
-  std::string name;  // "port"; "/port" for a closing tag
-  std::map<std::string, std::string, std::less<>> attrs;
+// The longest command line (args) and port list (services) kept: nmap writes
+// both from its own command line, which Linux caps at 2 MB in all.
+constexpr std::size_t kMaxKeptText = std::size_t{2} << 20;
 
-  std::string get(std::string_view key) const {
-    auto it = attrs.find(key);
-    return it == attrs.end() ? std::string() : it->second;
+// The attribute `key` of the current element `tag` as a whole number from 0
+// to `max`; 0 when the attribute is absent. Anything else (a sign, text, a
+// number past `max`) is refused with `expected` before it can overflow
+// anything.
+uint64_t number(const XmlElementStream& xml, std::string_view tag, std::string_view key, uint64_t max,
+                std::string_view expected) {
+  const std::string text = xml.attribute(key);
+  if (text.empty()) return 0;
+  uint64_t value = 0;
+  const bool digits = text.find_first_not_of("0123456789") == std::string::npos;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!digits || error != std::errc() || end != text.data() + text.size() || value > max) {
+    xml.refuse(std::string(key) + "=\"" + text + "\" of <" + std::string(tag) + "> is not a whole number from 0 to " +
+               std::to_string(max) + "; expected " + std::string(expected));
   }
-};
-
-std::string xml_unescape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out += s[i];
-      continue;
-    }
-    const std::size_t end = s.find(';', i);
-    if (end == std::string_view::npos) {
-      out += s[i];
-      continue;
-    }
-    const std::string_view ent = s.substr(i + 1, end - i - 1);
-    if (ent == "amp") out += '&';
-    else if (ent == "lt") out += '<';
-    else if (ent == "gt") out += '>';
-    else if (ent == "quot") out += '"';
-    else if (ent == "apos") out += '\'';
-    else if (!ent.empty() && ent[0] == '#') {
-      const bool hex = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X');
-      const long code = std::strtol(std::string(ent.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10);
-      out += static_cast<char>(code & 0xff);  // nmap escapes only ASCII this way
-    } else {
-      out.append(s.substr(i, end - i + 1));
-    }
-    i = end;
-  }
-  return out;
+  return value;
 }
-
-class TagReader {
- public:
-  TagReader(std::string_view text, const std::string& source) : s_(text), source_(source) {}
-
-  // "FILE:LINE: what", LINE being the one where the last tag read ends.
-  [[noreturn]] void refuse(const std::string& what) const {
-    throw UsageError(source_ + ":" + std::to_string(line()) + ": " + what);
-  }
-
-  // The attribute `key` of `tag` as a whole number from 0 to `max`; 0 when
-  // the attribute is absent. Anything else (a sign, text, a number past
-  // `max`) is refused with `expected` before it can overflow anything.
-  uint64_t number(const Tag& tag, std::string_view key, uint64_t max, std::string_view expected) const {
-    const std::string text = tag.get(key);
-    if (text.empty()) return 0;
-    uint64_t value = 0;
-    const bool digits = text.find_first_not_of("0123456789") == std::string::npos;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (!digits || error != std::errc() || end != text.data() + text.size() || value > max) {
-      refuse(std::string(key) + "=\"" + text + "\" of <" + tag.name + "> is not a whole number from 0 to " +
-             std::to_string(max) + "; expected " + std::string(expected));
-    }
-    return value;
-  }
-
-  // The next start or end tag; false at the end of the text.
-  bool next(Tag& tag) {
-    for (;;) {
-      const std::size_t lt = s_.find('<', pos_);
-      if (lt == std::string_view::npos) return false;
-      pos_ = lt;
-      if (s_.compare(pos_, 4, "<!--") == 0) {
-        skip_past("-->");
-        continue;
-      }
-      if (s_.compare(pos_, 2, "<?") == 0) {
-        skip_past("?>");
-        continue;
-      }
-      if (s_.compare(pos_, 2, "<!") == 0) {
-        skip_past(">");
-        continue;
-      }
-      return read_tag(tag);
-    }
-  }
-
- private:
-  std::size_t line() const {
-    std::size_t n = 1;
-    for (std::size_t i = 0; i < pos_ && i < s_.size(); ++i) n += s_[i] == '\n';
-    return n;
-  }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw UsageError(source_ + ":" + std::to_string(line()) + ": " + what + " in the XML report");
-  }
-  void skip_past(std::string_view end) {
-    const std::size_t e = s_.find(end, pos_);
-    if (e == std::string_view::npos) fail("unterminated markup");
-    pos_ = e + end.size();
-  }
-  static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-  bool read_tag(Tag& tag) {
-    tag = Tag{};
-    ++pos_;  // '<'
-    std::size_t start = pos_;
-    while (pos_ < s_.size() && !is_space(s_[pos_]) && s_[pos_] != '>' && s_[pos_] != '/') ++pos_;
-    if (pos_ < s_.size() && s_[pos_] == '/' && pos_ == start) {  // "</name>"
-      ++pos_;
-      while (pos_ < s_.size() && !is_space(s_[pos_]) && s_[pos_] != '>') ++pos_;
-    }
-    tag.name = std::string(s_.substr(start, pos_ - start));
-    if (tag.name.empty()) fail("a tag without a name");
-    for (;;) {
-      while (pos_ < s_.size() && is_space(s_[pos_])) ++pos_;
-      if (pos_ >= s_.size()) fail("unterminated <" + tag.name + ">");
-      if (s_[pos_] == '>') {
-        ++pos_;
-        return true;
-      }
-      if (s_[pos_] == '/') {
-        ++pos_;
-        continue;
-      }
-      start = pos_;
-      while (pos_ < s_.size() && s_[pos_] != '=' && !is_space(s_[pos_]) && s_[pos_] != '>') ++pos_;
-      const std::string key(s_.substr(start, pos_ - start));
-      while (pos_ < s_.size() && is_space(s_[pos_])) ++pos_;
-      if (pos_ >= s_.size() || s_[pos_] != '=') fail("attribute \"" + key + "\" of <" + tag.name + "> has no value");
-      ++pos_;
-      while (pos_ < s_.size() && is_space(s_[pos_])) ++pos_;
-      if (pos_ >= s_.size() || (s_[pos_] != '"' && s_[pos_] != '\'')) {
-        fail("attribute \"" + key + "\" of <" + tag.name + "> is not quoted");
-      }
-      const char quote = s_[pos_++];
-      const std::size_t end = s_.find(quote, pos_);
-      if (end == std::string_view::npos) fail("unterminated attribute \"" + key + "\"");
-      tag.attrs[key] = xml_unescape(s_.substr(pos_, end - pos_));
-      pos_ = end + 1;
-    }
-  }
-
-  std::string_view s_;
-  const std::string& source_;
-  std::size_t pos_ = 0;
-};
 
 constexpr std::string_view kSeconds = "seconds since 1970, up to the year 9999";
 
@@ -198,10 +73,10 @@ std::optional<std::vector<std::pair<uint16_t, uint16_t>>> port_ranges(std::strin
 
 }  // namespace
 
-SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
+SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size_t lines_before) {
   SavedScan scan;
-  TagReader reader(text, source);
-  Tag tag;
+  XmlElementStream xml(in, source, lines_before);
+  XmlElementStream::Element element;
   bool seen_root = false;
   bool in_host = false;
   bool host_ipv4 = false;
@@ -218,8 +93,8 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
   auto state_of = [&](const std::string& s) {
     PortState st;
     if (!parse_port_state(s, st)) {
-      reader.refuse("unknown port state \"" + s + "\"; expected one of nmap's (open, closed, filtered, unfiltered, "
-                    "open|filtered, closed|filtered)");
+      xml.refuse("unknown port state \"" + s + "\"; expected one of nmap's (open, closed, filtered, unfiltered, "
+                 "open|filtered, closed|filtered)");
     }
     return st;
   };
@@ -231,89 +106,102 @@ SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
     return st == PortState::Open ? Reason::SynAck : st == PortState::Closed ? Reason::Reset : Reason::NoResponse;
   };
 
-  while (reader.next(tag)) {
-    if (tag.name == "nmaprun") {
+  while (xml.next(element)) {
+    const std::string_view tag = element.name;
+    if (element.end) {
+      if (tag == "host") {
+        in_host = false;
+        hosts_seen += host_ipv4;
+      } else if (tag == "port") {
+        in_port = false;
+      } else if (tag == "extraports") {
+        in_extra = false;
+      }
+      continue;
+    }
+    if (!seen_root) {
+      // The first element is the document's root.
+      if (tag != "nmaprun") {
+        xml.refuse("the root element is <" + std::string(tag) + ">, not <nmaprun>; expected an nmap XML report (-oX)");
+      }
       seen_root = true;
-      scan.args = tag.get("args");
-      scan.start_time_us = static_cast<int64_t>(reader.number(tag, "start", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
-    } else if (tag.name == "scaninfo") {
+      scan.args = xml.attribute("args", kMaxKeptText);
+      scan.start_time_us = static_cast<int64_t>(number(xml, tag, "start", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
+    } else if (tag == "scaninfo") {
       ScanKind k;
-      k.type = tag.get("type");
-      const auto services = reader.number(tag, "numservices", 65536, "the number of ports scanned, at most 65536");
-      if (!parse_proto(tag.get("protocol"), k.proto)) continue;
-      k.services = tag.get("services");
+      k.type = xml.attribute("type");
+      const auto services = number(xml, tag, "numservices", 65536, "the number of ports scanned, at most 65536");
+      if (!parse_proto(xml.attribute("protocol"), k.proto)) continue;
+      k.services = xml.attribute("services", kMaxKeptText);
       k.num_services = static_cast<uint32_t>(services);
       scan.scans.push_back(k);
-    } else if (tag.name == "host") {
+    } else if (tag == "host") {
       in_host = true;
       host_ipv4 = false;
-      host_time_us = static_cast<int64_t>(reader.number(tag, "starttime", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
-      reader.number(tag, "endtime", kMaxSavedTimeSeconds, kSeconds);  // unused, but a file saying it is checked
-    } else if (tag.name == "/host") {
-      in_host = false;
-      hosts_seen += host_ipv4;
-    } else if (in_host && tag.name == "address" && tag.get("addrtype") == "ipv4") {
-      const std::optional<uint32_t> addr = parse_ipv4(tag.get("addr"));
+      host_time_us = static_cast<int64_t>(number(xml, tag, "starttime", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
+      number(xml, tag, "endtime", kMaxSavedTimeSeconds, kSeconds);  // unused, but a file saying it is checked
+    } else if (in_host && tag == "address" && xml.attribute("addrtype") == "ipv4") {
+      const std::optional<uint32_t> addr = parse_ipv4(xml.attribute("addr"));
       host_ipv4 = addr.has_value();
       ip = addr.value_or(0);
-    } else if (in_host && host_ipv4 && tag.name == "port") {
-      const std::optional<uint16_t> portid = port_number(tag.get("portid"));
-      if (!portid) {
-        reader.refuse("portid=\"" + tag.get("portid") + "\" of <port> is not a port number; expected 0-65535");
-      }
-      in_port = parse_proto(tag.get("protocol"), port.proto);
+    } else if (in_host && host_ipv4 && tag == "port") {
+      const std::string id = xml.attribute("portid");
+      const std::optional<uint16_t> portid = port_number(id);
+      if (!portid) xml.refuse("portid=\"" + id + "\" of <port> is not a port number; expected 0-65535");
+      in_port = parse_proto(xml.attribute("protocol"), port.proto);
       // A protocol scan's "port" is a protocol number.
       if (in_port && port.proto == Proto::Ip && *portid > 255)
-        reader.refuse("portid=\"" + tag.get("portid") + "\" of an ip <port> is not a protocol number; expected 0-255");
+        xml.refuse("portid=\"" + id + "\" of an ip <port> is not a protocol number; expected 0-255");
       port.ip = ip;
       port.port = *portid;
-    } else if (in_port && tag.name == "state") {
-      port.state = state_of(tag.get("state"));
-      port.reason = reason_of(tag.get("reason"), port.state);
-      port.ttl = static_cast<uint8_t>(reader.number(tag, "reason_ttl", 255, "a TTL from 0 to 255"));
+    } else if (in_port && tag == "state") {
+      port.state = state_of(xml.attribute("state"));
+      port.reason = reason_of(xml.attribute("reason"), port.state);
+      port.ttl = static_cast<uint8_t>(number(xml, tag, "reason_ttl", 255, "a TTL from 0 to 255"));
       port.time_us = host_time_us;
       scan.results.push_back(port);
       in_port = false;
-    } else if (tag.name == "/port") {
-      in_port = false;
-    } else if (in_host && host_ipv4 && tag.name == "extraports") {
+    } else if (in_host && host_ipv4 && tag == "extraports") {
       in_extra = true;
-      extra_state = state_of(tag.get("state"));
+      extra_state = state_of(xml.attribute("state"));
       // nmap lists every open port as a <port>; an open range here would
       // ask for a version probe of each of its ports.
       if (extra_state == PortState::Open) {
-        reader.refuse("<extraports state=\"open\"> folds open ports into a count; expected open ports listed one "
-                      "by one as <port> elements, as nmap writes them");
+        xml.refuse("<extraports state=\"open\"> folds open ports into a count; expected open ports listed one "
+                   "by one as <port> elements, as nmap writes them");
       }
-    } else if (tag.name == "/extraports") {
-      in_extra = false;
-    } else if (in_extra && tag.name == "extrareasons") {
+    } else if (in_extra && tag == "extrareasons") {
       // nmap 7.9x lists the ports; without the list they stay counted as the
       // scan's unanswered ports, which is all that can be said of them.
       PortResult r;
       r.ip = ip;
       r.state = extra_state;
-      r.reason = reason_of(tag.get("reason"), extra_state);
+      r.reason = reason_of(xml.attribute("reason"), extra_state);
       r.time_us = host_time_us;
-      if (!parse_proto(tag.get("proto"), r.proto)) r.proto = Proto::Tcp;
-      const std::string list = tag.get("ports");
+      if (!parse_proto(xml.attribute("proto"), r.proto)) r.proto = Proto::Tcp;
+      const std::string list = xml.attribute("ports", kMaxKeptText);
       std::optional<std::vector<std::pair<uint16_t, uint16_t>>> ranges;
       if (list.empty()) ranges.emplace();  // nmap before 7.9x gives only the count
       else ranges = port_ranges(list);
       if (!ranges) {
-        reader.refuse("ports=\"" + list + "\" of <extrareasons> is not a list of ports; expected ports and "
-                      "FIRST-LAST ranges from 0 to 65535, as in 21-25,80");
+        xml.refuse("ports=\"" + list + "\" of <extrareasons> is not a list of ports; expected ports and "
+                   "FIRST-LAST ranges from 0 to 65535, as in 21-25,80");
       }
       // Unanswered ports are not results: the report counts them anyway.
       if (r.reason == Reason::NoResponse) continue;
       for (const auto& [first, last] : *ranges) scan.runs.push_back({r, first, last});
-    } else if (tag.name == "hosts") {
-      scan.num_targets = reader.number(tag, "total", uint64_t{1} << 32, "the number of addresses scanned, at most 2^32");
+    } else if (tag == "hosts") {
+      scan.num_targets = number(xml, tag, "total", uint64_t{1} << 32, "the number of addresses scanned, at most 2^32");
     }
   }
   if (!seen_root) throw UsageError(source + ": no <nmaprun> element; expected an nmap XML report (-oX)");
   if (scan.num_targets == 0) scan.num_targets = hosts_seen;
   return scan;
+}
+
+SavedScan parse_saved_xml(std::string_view text, const std::string& source) {
+  std::istringstream in{std::string(text)};
+  return parse_saved_xml(in, source);
 }
 
 }  // namespace portsweep

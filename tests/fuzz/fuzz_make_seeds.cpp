@@ -262,6 +262,48 @@ void saved_seeds() {
 <runstats><finished time="1795288192"/><hosts up="2" down="0" total="2"/></runstats>
 </nmaprun>
 )");
+  // What else nmap's reports hold and the reader passes over: the stylesheet
+  // PI, comments, entities and character references, service and script
+  // elements, CDATA (as in tests/unit/detect/test_saved_xml.cpp).
+  seed("saved_xml", "nmap-scripts", R"nmap(<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nmaprun>
+<?xml-stylesheet href="file:///usr/bin/../share/nmap/nmap.xsl" type="text/xsl"?>
+<!-- Nmap 7.93 scan initiated Sat Nov 21 19:00:00 2026 as: nmap -sS -sV -&#45;reason -p 21,22,80 198.19.0.5 -->
+<nmaprun scanner="nmap" args="nmap -sS -sV -&#45;reason -&#45;script-args &apos;x=&#x41;&amp;&quot;&lt;&#66;&gt;&quot;&apos; 198.19.0.5" start="1795287600" version="7.93" xmloutputversion="1.05">
+<scaninfo type="syn" protocol="tcp" numservices="3" services="21-22,80"/>
+<hosthint><status state="up" reason="unknown-response" reason_ttl="0"/>
+<address addr="198.19.0.5" addrtype="ipv4"/>
+</hosthint>
+<host starttime="1795287600" endtime="1795287612"><status state="up" reason="echo-reply" reason_ttl="63"/>
+<address addr="198.19.0.5" addrtype="ipv4"/>
+<address addr="02:00:C6:13:00:05" addrtype="mac"/>
+<hostnames><hostname name="tom&amp;jerry.example.test" type="PTR"/></hostnames>
+<ports><port protocol="tcp" portid="21"><state state="closed" reason="reset" reason_ttl="63"/></port>
+<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63"/><service name="ssh" product="OpenSSH" method="probed" conf="10"><cpe>cpe:/a:openbsd:openssh:9.2p1</cpe></service><script id="ssh-hostkey" output="&#xa;  256 3e:1f (ECDSA)"><table><elem key="bits">256</elem></table></script></port>
+<port protocol="tcp" portid="80"><state state="open" reason="syn-ack" reason_ttl="63"/><script id="http-title" output="Tom &amp; Jerry"><elem key="title"><![CDATA[Tom & Jerry's <page> ]]></elem></script></port>
+</ports>
+</host>
+<runstats><finished time="1795287612" exit="success"/><hosts up="1" down="0" total="1"/></runstats>
+</nmaprun>
+)nmap");
+  // A DOCTYPE with an internal subset that declares no entity (read), and
+  // one that does (refused): material for the fuzzer's DTD mutations.
+  seed("saved_xml", "doctype-subset", R"(<?xml version="1.0"?>
+<!DOCTYPE nmaprun [
+<!ELEMENT nmaprun ANY>
+<!ATTLIST nmaprun start CDATA "1">
+]>
+<nmaprun start="1795287600"><host><address addr="198.19.0.1" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="22"><state state="open" reason="syn-ack"/></port></ports></host></nmaprun>
+)");
+  seed("saved_xml", "doctype-entities", R"(<?xml version="1.0"?>
+<!DOCTYPE nmaprun [<!ENTITY a "b"><!ENTITY c "&a;&a;">]>
+<nmaprun args="&c;"/>
+)");
+  // JSON's escapes, and banner bytes that are not UTF-8 in a service record.
+  seed("saved_jsonl", "escapes", "{\"ip\":\"198.19.0.\\u0031\",\"proto\":\"tcp\",\"port\":22,\"state\":\"open\"}\n"
+       "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\",\"port\":22,\"state\":\"open\",\"product\":\"a\\\"\xff\xc3\","
+       "\"method\":\"probed\",\"cpe\":[\"x\",{\"y\":[1,2.5,-3,true,null]}]}\n");
 }
 
 // ---- text syntaxes ---------------------------------------------------------

@@ -62,7 +62,9 @@ printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open","ttl":-1}\n' >
 printf '{"ip":"300.19.0.1","proto":"tcp","port":22,"state":"open"}\n' > saved-ip.jsonl
 printf '{"ip":"198.19.0.1","proto":"tcp","port":22}\n' > saved-nostate.jsonl
 printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open"}\n{"ip":\n' > saved-broken.jsonl
-printf '{"ip":"198.19.0.1\x1b[31m","proto":"tcp","port":22,"state":"open"}\n' > saved-escape.jsonl
+# An escape byte written as JSON's \u001b reaches the value; a raw one is not JSON.
+printf '{"ip":"198.19.0.1\\u001b[31m","proto":"tcp","port":22,"state":"open"}\n' > saved-escape.jsonl
+printf '{"ip":"198.19.0.1\x1b[31m","proto":"tcp","port":22,"state":"open"}\n' > saved-raw-escape.jsonl
 printf '\n  \n' > saved-blank.jsonl
 printf 'ip,port\n198.19.0.1,22\n' > saved.csv
 printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open"}\n' > saved-good.jsonl

@@ -1,0 +1,148 @@
+// The JSON-lines reader of `portsweep detect --from`: -oJ's own lines with
+// everything a later -sV adds (service records with arrays, escapes, bytes
+// that are not UTF-8), and malformed lines, each one UsageError naming the
+// line and what was expected: text that is not JSON, JSON that is not an
+// object, values of the wrong type or range, a line past the length bound.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "common/error.hpp"
+#include "detect/saved_scan.hpp"
+
+namespace portsweep::test {
+namespace {
+
+using ::testing::StartsWith;
+
+SavedScan parse(const std::string& text) {
+  std::istringstream in(text);
+  return parse_saved_jsonl(in, "x.jsonl");
+}
+
+// The message parse() refuses `text` with; "" when it reads.
+std::string refusal(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kLine =
+    R"({"ip":"198.19.0.5","proto":"tcp","port":22,"state":"open","reason":"syn-ack","ttl":63,"time":"2026-11-21T19:00:00.000100Z"})";
+
+TEST(SavedJsonl, ReadsWhatOJWrites) {
+  const std::string text =
+      kLine + "\n" +
+      R"({"ip":"198.19.0.5","proto":"tcp","port":80,"state":"closed","reason":"reset","ttl":63,"time":"2026-11-21T19:00:00.000200Z","service":"http"})"
+      "\r\n"  // CRLF, as a file passed through Windows
+      "\n   \n"
+      // An earlier -sV's record: escapes, an array, and banner bytes that are
+      // not UTF-8 (copied raw by nmap's $1). Skipped, not refused.
+      R"({"ip":"198.19.0.5","proto":"tcp","port":22,"state":"open","service":"ssh","product":"Open\"SSH\u00e9 )"
+      "\xff\xfe\xc3"
+      R"(","version":"9.2p1","method":"probed","conf":10,"cpe":["cpe:/a:openbsd:openssh:9.2p1","cpe:/o:linux"],"time":"2026-11-21T19:00:01Z"})"
+      "\n"
+      // JSON's own escapes in a value that matters, and keys in another order.
+      R"({"state":"open|filtered","port":53,"proto":"udp","ip":"198.19.0.\u0036"})";  // no final newline
+  const SavedScan s = parse(text);
+  ASSERT_EQ(s.results.size(), 3u);
+  EXPECT_EQ(s.results[0].ip, 0xc6130005u);
+  EXPECT_EQ(s.results[0].port, 22);
+  EXPECT_EQ(s.results[0].ttl, 63);
+  EXPECT_EQ(s.results[0].reason, Reason::SynAck);
+  EXPECT_EQ(s.results[0].time_us, 1795287600LL * 1000000 + 100);
+  EXPECT_EQ(s.results[1].state, PortState::Closed);
+  EXPECT_EQ(s.results[2].ip, 0xc6130006u);
+  EXPECT_EQ(s.results[2].proto, Proto::Udp);
+  EXPECT_EQ(s.results[2].state, PortState::OpenFiltered);
+  EXPECT_EQ(s.start_time_us, 1795287600LL * 1000000 + 100);
+  EXPECT_EQ(s.num_targets, 2u);
+  ASSERT_EQ(s.scans.size(), 2u);
+  EXPECT_EQ(s.scans[0].services, "22,80");
+  EXPECT_EQ(s.scans[1].type, "udp");
+}
+
+TEST(SavedJsonl, MalformedLinesNameTheLineAndWhatWasExpected) {
+  struct Bad {
+    std::string line;
+    std::string message;
+  } cases[] = {
+      {R"({"ip":"198.19.0.1","proto":"tcp")",
+       "x.jsonl:2: invalid JSON at column 33: syntax error while parsing object - unexpected end of input; expected "
+       "'}'; expected one object per line, as -oJ writes them"},
+      {kLine + " x", "x.jsonl:2: invalid JSON at column "},
+      {kLine + kLine, "x.jsonl:2: invalid JSON at column "},
+      {"{\"ip\":\"198.19.0.1\x1b\"}", "x.jsonl:2: invalid JSON at column 18: syntax error while parsing value - invalid "
+                                      "string: control character U+001B (ESC) must be escaped"},
+      {R"({"port":1e400})", "x.jsonl:2: invalid JSON at number overflow parsing '1e400'"},
+      {R"([{"ip":"198.19.0.1"}])", "x.jsonl:2: a JSON array, not an object; expected one object per line"},
+      {"42", "x.jsonl:2: a JSON number, not an object"},
+      {R"({"proto":"tcp","port":22,"state":"open"})", "x.jsonl:2: missing \"ip\"; expected ip, proto, port and state"},
+      {R"({"ip":198,"proto":"tcp","port":22,"state":"open"})", "x.jsonl:2: invalid \"ip\" 198: expected an IPv4 address"},
+      {R"({"ip":"198.19.0.1","proto":["tcp"],"port":22,"state":"open"})",
+       "x.jsonl:2: invalid \"proto\" (an array): expected tcp, udp, sctp or ip"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":"22","state":"open"})",
+       "x.jsonl:2: invalid \"port\" \"22\": expected 0-65535"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":22.5,"state":"open"})", "x.jsonl:2: invalid \"port\" 22.5: expected 0-65535"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":-22,"state":"open"})", "x.jsonl:2: invalid \"port\" -22: expected 0-65535"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":65536,"state":"open"})", "x.jsonl:2: invalid \"port\" 65536: expected 0-65535"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":18446744073709551616,"state":"open"})",
+       "x.jsonl:2: invalid \"port\" 1.8446744073709552e+19: expected 0-65535"},
+      {R"({"ip":"198.19.0.1","proto":"ip","port":256,"state":"open"})",
+       "x.jsonl:2: invalid \"port\" 256 of an \"ip\" result: expected a protocol number 0-255"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":22,"state":null})", "x.jsonl:2: invalid \"state\" null: expected one of nmap's port states"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open","reason":"because"})",
+       "x.jsonl:2: invalid \"reason\" \"because\": expected one of nmap's reasons"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open","ttl":true})", "x.jsonl:2: invalid \"ttl\" true: expected 0-255"},
+      {R"({"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open","time":1795287600})",
+       "x.jsonl:2: invalid \"time\" 1795287600: expected a UTC time as -oJ writes it"},
+  };
+  for (const Bad& bad : cases) {
+    const std::string message = refusal(kLine + "\n" + bad.line + "\n" + kLine + "\n");
+    EXPECT_THAT(message, StartsWith(bad.message)) << bad.line;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
+TEST(SavedJsonl, EveryTruncationOfALineIsOneClearError) {
+  for (std::size_t cut = 1; cut < kLine.size(); ++cut) {
+    EXPECT_THAT(refusal(kLine.substr(0, cut)), StartsWith("x.jsonl:1: ")) << cut;
+  }
+}
+
+TEST(SavedJsonl, LinesAreBoundedAtOneMebibyte) {
+  // A line of exactly the bound reads (spaces after the object are JSON's);
+  // one byte more is refused without reading on to a newline.
+  const std::size_t bound = std::size_t{1} << 20;
+  const std::string full = kLine + std::string(bound - kLine.size(), ' ');
+  EXPECT_EQ(parse(full + "\n" + kLine + "\n").results.size(), 2u);
+  EXPECT_EQ(parse(full).results.size(), 1u);
+  EXPECT_EQ(refusal(kLine + "\n" + full + " \n"),
+            "x.jsonl:2: a line longer than 1048576 bytes; expected one JSON object per line, as -oJ writes them");
+  EXPECT_THAT(refusal("{\"ip\":\"" + std::string(3 * bound, 'a')), StartsWith("x.jsonl:1: a line longer than"));
+  // Deep nesting within the bound neither recurses nor refuses differently.
+  EXPECT_THAT(refusal(std::string(bound / 2, '[') + std::string(bound / 2, ']')),
+              StartsWith("x.jsonl:1: a JSON array, not an object"));
+}
+
+TEST(SavedJsonl, TimesStayWithinTheYear9999) {
+  const std::string line = R"({"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open","time":")";
+  EXPECT_EQ(parse(line + "9999-12-31T23:59:59.999999Z\"}").results.at(0).time_us,
+            kMaxSavedTimeSeconds * 1000000 + 999999);
+  // A leap second there would be 10000-01-01T00:00:00.
+  EXPECT_THAT(refusal(line + "9999-12-31T23:59:60Z\"}"),
+              StartsWith("x.jsonl:1: invalid \"time\" \"9999-12-31T23:59:60Z\": expected a UTC time"));
+}
+
+TEST(SavedJsonl, LineNumbersCountTheLinesBefore) {
+  std::istringstream in("\n" + kLine + "\n{\n");
+  EXPECT_THAT([&] { parse_saved_jsonl(in, "x.jsonl", 3); },
+              ::testing::ThrowsMessage<UsageError>(StartsWith("x.jsonl:6: invalid JSON at column 2")));
+}
+
+}  // namespace
+}  // namespace portsweep::test
