@@ -108,6 +108,7 @@ int run_detect_command(const std::vector<std::string>& args, std::ostream& out, 
   info.num_targets = saved.num_targets;
   info.version_scan = true;
   outputs.begin(info);
+  for (const HostUp& h : saved.hosts) outputs.on_host_up(h);
   for_each_result_batch(saved, [&outputs](std::span<const PortResult> batch) { outputs.on_results(batch); });
 
   struct sigaction sa{};

@@ -104,8 +104,14 @@ int run_report_command(const std::vector<std::string>& args, std::ostream& out, 
   // The report is of the saved scan, so it keeps that scan's time when the
   // file says it (JSON lines: their first result's).
   if (saved.start_time_us != 0) info.start_time_us = saved.start_time_us;
+  // A ping scan's file (-sn) holds hosts and no port at all.
+  info.port_scan = !saved.scans.empty() || saved.hosts.empty();
   outputs.begin(info);
   int64_t last_result_us = 0;
+  for (const HostUp& h : saved.hosts) {
+    outputs.on_host_up(h);
+    last_result_us = std::max(last_result_us, h.time_us);
+  }
   for_each_result_batch(saved, [&](std::span<const PortResult> batch) {
     outputs.on_results(batch);
     for (const PortResult& r : batch) last_result_us = std::max(last_result_us, r.time_us);

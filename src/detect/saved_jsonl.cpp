@@ -196,9 +196,12 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     }
     // A service record of an earlier -sV: the port's state record is there too.
     if (obj.contains("method")) continue;
+    const bool host_status = obj.contains("status") && !obj.contains("port");
     auto field = [&](const char* key) -> const Json& {
       auto it = obj.find(key);
-      if (it == obj.end()) fail(std::string("missing \"") + key + "\"; expected ip, proto, port and state");
+      if (it == obj.end())
+        fail(std::string("missing \"") + key + "\"; expected " +
+             (host_status ? "ip, status and reason in a host's status record" : "ip, proto, port and state"));
       return *it;
     };
     // The string `key` holds; `expected` says what it should be otherwise.
@@ -219,6 +222,29 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     const std::optional<uint32_t> addr = parse_ipv4(ip);
     if (!addr) fail("invalid \"ip\" \"" + ip + "\": expected an IPv4 address");
     r.ip = *addr;
+    const auto time_of = [&](const Json& v) {
+      const std::string kExpected = "a UTC time as -oJ writes it, 1970 to 9999, like 2026-11-21T19:00:00.000000Z";
+      const std::string& time = text(v, "time", kExpected);
+      const std::optional<int64_t> us = parse_iso_utc(time);
+      if (!us) fail("invalid \"time\" \"" + time + "\": expected " + kExpected);
+      return *us;
+    };
+    if (host_status) {  // host discovery's record: {"ip":..,"status":"up","reason":..,"ttl":..,"time":..,"rtt_us":..}
+      HostUp h;
+      h.ip = r.ip;
+      const std::string& status = text(field("status"), "status", "\"up\"");
+      if (status != "up") fail("invalid \"status\" \"" + status + "\": expected \"up\" (only hosts found up are written)");
+      const std::string& reason = text(field("reason"), "reason", "one of nmap's reasons");
+      if (!parse_reason(reason, h.reason)) fail("invalid \"reason\" \"" + reason + "\": expected one of nmap's reasons");
+      if (auto it = obj.find("ttl"); it != obj.end()) h.ttl = static_cast<uint8_t>(whole(*it, "ttl", 255, ": expected 0-255"));
+      if (auto it = obj.find("time"); it != obj.end()) h.time_us = time_of(*it);
+      if (auto it = obj.find("rtt_us"); it != obj.end())
+        h.rtt_us = static_cast<uint32_t>(whole(*it, "rtt_us", 60'000'000, ": expected microseconds, at most 60000000"));
+      if (scan.start_time_us == 0 || (h.time_us != 0 && h.time_us < scan.start_time_us)) scan.start_time_us = h.time_us;
+      hosts.insert(h.ip);
+      scan.hosts.push_back(h);
+      continue;
+    }
     const std::string& proto = text(field("proto"), "proto", "tcp, udp, sctp or ip");
     if (!parse_proto(proto, r.proto)) fail("invalid \"proto\" \"" + proto + "\": expected tcp, udp, sctp or ip");
     // -sO's results are "ip" with the protocol number as their port.
@@ -237,13 +263,7 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
       if (!parse_reason(reason, r.reason)) fail("invalid \"reason\" \"" + reason + "\": expected one of nmap's reasons");
     }
     if (auto it = obj.find("ttl"); it != obj.end()) r.ttl = static_cast<uint8_t>(whole(*it, "ttl", 255, ": expected 0-255"));
-    if (auto it = obj.find("time"); it != obj.end()) {
-      const std::string kExpected = "a UTC time as -oJ writes it, 1970 to 9999, like 2026-11-21T19:00:00.000000Z";
-      const std::string& time = text(*it, "time", kExpected);
-      const std::optional<int64_t> us = parse_iso_utc(time);
-      if (!us) fail("invalid \"time\" \"" + time + "\": expected " + kExpected);
-      r.time_us = *us;
-    }
+    if (auto it = obj.find("time"); it != obj.end()) r.time_us = time_of(*it);
     if (scan.start_time_us == 0 || (r.time_us != 0 && r.time_us < scan.start_time_us)) scan.start_time_us = r.time_us;
     ports[r.proto].insert(r.port);
     hosts.insert(r.ip);

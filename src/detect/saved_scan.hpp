@@ -33,6 +33,10 @@ struct SavedScan {
   uint64_t num_targets = 0;     // addresses scanned, or the hosts seen when unknown
   std::vector<PortResult> results;  // ports the file lists one by one
   std::vector<PortRun> runs;        // ports it lists as ranges
+  // Hosts the file says are up, with why (host discovery's answer, or -Pn's
+  // user-set): JSON status lines, XML <host><status>. A host that is up
+  // with no port listed (a ping scan's) is known only from these.
+  std::vector<HostUp> hosts;
 
   // results plus every port of every run.
   uint64_t result_count() const;

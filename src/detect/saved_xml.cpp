@@ -83,6 +83,8 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
   uint32_t ip = 0;
   int64_t host_time_us = 0;
   uint64_t hosts_seen = 0;
+  HostUp status;  // the <host>'s <status>, and its <times>
+  bool status_up = false;
   // The <port> being read: its <state> child completes it.
   PortResult port;
   bool in_port = false;
@@ -112,6 +114,11 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
       if (tag == "host") {
         in_host = false;
         hosts_seen += host_ipv4;
+        if (host_ipv4 && status_up) {
+          status.ip = ip;
+          status.time_us = host_time_us;
+          scan.hosts.push_back(status);
+        }
       } else if (tag == "port") {
         in_port = false;
       } else if (tag == "extraports") {
@@ -140,6 +147,17 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
       host_ipv4 = false;
       host_time_us = static_cast<int64_t>(number(xml, tag, "starttime", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
       number(xml, tag, "endtime", kMaxSavedTimeSeconds, kSeconds);  // unused, but a file saying it is checked
+      status = HostUp{};
+      status_up = false;
+    } else if (in_host && tag == "status") {
+      status_up = xml.attribute("state") == "up";
+      // nmap's reasons portsweep has no name for ("localhost-response")
+      // still say the host is up: user-set is the closest.
+      if (!parse_reason(xml.attribute("reason"), status.reason)) status.reason = Reason::UserSet;
+      status.ttl = static_cast<uint8_t>(number(xml, tag, "reason_ttl", 255, "a TTL from 0 to 255"));
+    } else if (in_host && tag == "times") {
+      // srtt in microseconds; a minute bounds any round trip worth keeping.
+      status.rtt_us = static_cast<uint32_t>(number(xml, tag, "srtt", 60'000'000, "a round trip in microseconds, at most 60000000"));
     } else if (in_host && tag == "address" && xml.attribute("addrtype") == "ipv4") {
       const std::optional<uint32_t> addr = parse_ipv4(xml.attribute("addr"));
       host_ipv4 = addr.has_value();

@@ -34,6 +34,25 @@ std::string refusal(const std::string& text) {
 const std::string kLine =
     R"({"ip":"198.19.0.5","proto":"tcp","port":22,"state":"open","reason":"syn-ack","ttl":63,"time":"2026-11-21T19:00:00.000100Z"})";
 
+// Host discovery's records: one per host found up, before its ports.
+TEST(SavedJsonl, ReadsHostStatusRecords) {
+  const SavedScan s = parse(
+      R"({"ip":"198.19.0.7","status":"up","reason":"echo-reply","ttl":64,"time":"2026-11-21T19:00:00.000050Z","rtt_us":120})"
+      "\n" + kLine + "\n");
+  ASSERT_EQ(s.hosts.size(), 1u);
+  EXPECT_EQ(s.hosts[0].ip, 0xc6130007u);
+  EXPECT_EQ(s.hosts[0].reason, Reason::EchoReply);
+  EXPECT_EQ(s.hosts[0].ttl, 64);
+  EXPECT_EQ(s.hosts[0].rtt_us, 120u);
+  EXPECT_EQ(s.results.size(), 1u);
+  EXPECT_EQ(s.num_targets, 2u);
+  EXPECT_THAT(refusal(R"({"ip":"198.19.0.7","status":"down","reason":"no-response"})"),
+              StartsWith("x.jsonl:1: invalid \"status\" \"down\""));
+  EXPECT_THAT(refusal(R"({"ip":"198.19.0.7","status":"up"})"), StartsWith("x.jsonl:1: missing \"reason\""));
+  EXPECT_THAT(refusal(R"({"ip":"198.19.0.7","status":"up","reason":"echo-reply","rtt_us":-1})"),
+              StartsWith("x.jsonl:1: invalid \"rtt_us\""));
+}
+
 TEST(SavedJsonl, ReadsWhatOJWrites) {
   const std::string text =
       kLine + "\n" +

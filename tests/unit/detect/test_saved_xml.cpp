@@ -118,6 +118,30 @@ TEST(SavedXml, ReadsNmapsOwnReport) {
   EXPECT_TRUE(s.runs.empty());  // the unanswered 443 is counted, not a result
 }
 
+// Every host the report says is up is kept with its status: a ping scan's
+// hosts have nothing else.
+TEST(SavedXml, KeepsEachHostsStatusAndRoundTrip) {
+  const SavedScan s = parse_saved_xml(kNmapReport, "nmap.xml");
+  ASSERT_EQ(s.hosts.size(), 1u);
+  EXPECT_EQ(s.hosts[0].ip, 0xc6130005u);
+  EXPECT_EQ(s.hosts[0].rtt_us, 412u);
+  EXPECT_EQ(s.hosts[0].time_us, kStartUs);
+  const SavedScan ping = parse_saved_xml(
+      "<nmaprun start=\"1795287600\"><host><status state=\"up\" reason=\"timestamp-reply\" reason_ttl=\"63\"/>"
+      "<address addr=\"198.19.0.9\" addrtype=\"ipv4\"/></host>"
+      "<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>"
+      "<address addr=\"198.19.0.10\" addrtype=\"ipv4\"/></host></nmaprun>",
+      "ping.xml");
+  ASSERT_EQ(ping.hosts.size(), 1u);
+  EXPECT_EQ(ping.hosts[0].ip, 0xc6130009u);
+  EXPECT_EQ(ping.hosts[0].reason, Reason::TimestampReply);
+  EXPECT_EQ(ping.hosts[0].ttl, 63);
+  EXPECT_TRUE(ping.results.empty());
+  EXPECT_NE(refusal("<nmaprun><host><status state=\"up\" reason=\"echo-reply\" reason_ttl=\"64\"/>"
+                    "<times srtt=\"99999999999\" rttvar=\"0\" to=\"0\"/></host></nmaprun>"),
+            "");
+}
+
 TEST(SavedXml, ReadsTheReportFromAFileAfterBlankLines) {
   // read_saved_scan skips the blank lines, then streams the rest; the lines
   // it skipped still count in a message.
