@@ -222,6 +222,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("--debug", o.debug, "Increase debugging level")->group(outg);
   app.add_flag("--reason", o.reason, "Display the reason a port is in a particular state")
       ->group(outg);
+  app.add_flag("--packet-trace", o.packet_trace,
+               "Show every packet sent and received (the sweeps' raw packets; not -sT's or -sV's connections)")
+      ->group(outg);
   app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
   app.add_option("--resume", o.resume, "Resume an interrupted scan from its resume file")
       ->type_name("FILE")->group(outg);

@@ -22,6 +22,7 @@
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "engine/answered_set.hpp"
+#include "engine/packet_tracer.hpp"
 #include "engine/resume_file.hpp"
 #include "engine/scan_layout.hpp"
 #include "engine/sweep.hpp"
@@ -203,6 +204,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   cfg.max_retries = o.max_retries.value_or(1);
   cfg.retry_silent = o.retry_silent;
   cfg.wait_seconds = o.wait_seconds;
+  std::optional<PacketTracer> tracer;
+  if (o.packet_trace) cfg.trace = &tracer.emplace(err);
   if (resume) {
     cfg.start_pass = resume->position.pass;
     cfg.start_positions = resume->position.positions;

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/packet_tracer.hpp"
 #include "engine/rate_limiter.hpp"
 #include "engine/sweep_state.hpp"
 #include "packet/packet_decoder.hpp"
@@ -41,6 +42,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       continue;
     }
     rx.frames.fetch_add(got, std::memory_order_relaxed);
+    if (s.config.trace != nullptr) s.config.trace->received(frames.data(), got);
     size_t m = 0;
     uint64_t bad_checksums = 0, cut_short = 0, offloaded = 0;
     for (size_t i = 0; i < got; ++i) {
@@ -110,6 +112,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       ++results;
     }
     count();
+    if (n_answers && s.config.trace != nullptr) s.config.trace->sent(answers.data(), n_answers);
     if (n_answers) {
       size_t sent = 0;
       for (int tries = 0; sent < n_answers && tries < 64; ++tries)

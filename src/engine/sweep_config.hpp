@@ -14,6 +14,8 @@
 
 namespace portsweep {
 
+class PacketTracer;
+
 // One scan type of the sweep and the ports (for -sO: protocol numbers) it
 // probes. `-sS -sU -p T:22,U:53` is two of these, permuted in one pass.
 struct ScanPart {
@@ -36,6 +38,8 @@ struct SweepConfig {
   // Host discovery's retries: a retry pass resends only to addresses that
   // have answered nothing yet (one answer is all discovery asks of a host).
   bool retry_only_silent_hosts = false;
+  // --packet-trace: every frame sent and received, one line each; null: off.
+  PacketTracer* trace = nullptr;
 
   double rate_pps = 0;       // <= 0: as fast as the I/O goes
   unsigned tx_threads = 1;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/packet_tracer.hpp"
 #include "engine/rate_limiter.hpp"
 #include "engine/sweep_state.hpp"
 
@@ -109,6 +110,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     for (uint32_t k = 0; k < n; ++k) frames[k] = {frame_ptrs[k], lengths[k]};
     if (next_hops != nullptr)
       for (uint32_t k = 0; k < n; ++k) std::memcpy(frame_ptrs[k], targets[k].dst_mac, 6);
+    if (c.trace != nullptr) c.trace->sent(frames.data(), n);
     const int64_t sent_at = monotonic_ns();
     s.rtt.note_sent(sampled, sent_at);
     if (counters.first_send_ns.load(std::memory_order_relaxed) == 0)
