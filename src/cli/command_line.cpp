@@ -102,7 +102,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   const char* scan = "SCAN TECHNIQUES";
   // Every registered probe module is a scan type with its own flag.
   for (const ProbeModule* m : probe_modules()) {
-    if (m->host_discovery) continue;  // the -P options below select those
+    if (!m->is_scan_type()) continue;  // the -P options and --traceroute select those
     app.add_flag_callback(std::string(m->long_option),
                           [&o, m] {
                             if (std::find(o.scan_types.begin(), o.scan_types.end(), m->name) == o.scan_types.end())
@@ -222,6 +222,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("--debug", o.debug, "Increase debugging level")->group(outg);
   app.add_flag("--reason", o.reason, "Display the reason a port is in a particular state")
       ->group(outg);
+  app.add_flag("--traceroute", o.traceroute, "Trace hop path to each host up (ICMP echo requests, every TTL at once)")
+      ->group(disc);
   app.add_flag("--packet-trace", o.packet_trace,
                "Show every packet sent and received (the sweeps' raw packets; not -sT's or -sV's connections)")
       ->group(outg);

@@ -87,6 +87,8 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   // The connect scan runs no discovery probes of its own (they are raw
   // packets): a host is listed when a port answers, or with -Pn, always.
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
+  if (o.traceroute)
+    throw UsageError("--traceroute sends raw packets (ICMP with each TTL), and -sT sends none: use -sS");
   if (o.packet_trace)
     throw UsageError("--packet-trace shows raw packets, and -sT sends none (its connects are the kernel's): use -sS");
   if (discovery.discover && any_probe_option(o))

@@ -19,6 +19,7 @@
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
+#include "cli/traceroute_stage.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "engine/answered_set.hpp"
@@ -219,6 +220,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::string filter;
   uint32_t snaplen = 0;
   std::vector<const ProbeModule*> listening = scope.modules;
+  if (o.traceroute) listening.push_back(find_probe_module("icmp_traceroute"));
   if (discovery.discover && !(resume && !resume->up_hosts.empty()))
     for (const ScanPart& p : discovery.probes) listening.push_back(find_probe_module(p.module));
   for (const ProbeModule* m : listening) {
@@ -286,7 +288,18 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
 
   install_interrupt_handler();
   SweepHooks hooks;
-  hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
+  // --traceroute traces the hosts that answered, as far as their replies'
+  // TTLs say they are.
+  HostBitmap answered_hosts(o.traceroute ? cfg.targets.size() : 0);
+  uint8_t trace_ttls = 0;
+  hooks.on_results = [&](std::span<const PortResult> batch) {
+    outputs.on_results(batch);
+    if (!o.traceroute) return;
+    for (const PortResult& r : batch) {
+      if (const auto index = cfg.targets.index_of(r.ip)) answered_hosts.set(*index);
+      trace_ttls = std::max(trace_ttls, hops_from_ttl(r.ttl));
+    }
+  };
   if (log) hooks.on_probe_results = [&](std::span<const ProbeResult> batch) { log->append(batch); };
   // Checkpoints while the scan runs (atomically: temp file and rename), so a
   // SIGKILL or a power cut still leaves a resume file; removed when the scan
@@ -357,6 +370,21 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     cfg.only_hosts = &up;
   }
   if (sweep_ports) report = run_sweep(cfg, *io, hooks, g_interrupted);
+
+  if (o.traceroute && !report.stopped_early && !g_interrupted.load()) {
+    // Discovery's hosts, or (-Pn) those that answered a probe.
+    const HostBitmap& to_trace = discovery.discover ? up : answered_hosts;
+    for (const HostUp& h : up_hosts) trace_ttls = std::max(trace_ttls, hops_from_ttl(h.ttl));
+    const uint8_t ttls = trace_ttls ? static_cast<uint8_t>(std::min<int>(trace_ttls + 1, kDefaultTraceTtls)) : kDefaultTraceTtls;
+    if (to_trace.count() != 0) {
+      const SweepReport traced = trace_routes(cfg, to_trace, ttls, *io, outputs, hooks, g_interrupted);
+      char line[160];
+      std::snprintf(line, sizeof line, "portsweep: traceroute: %llu hosts, TTL 1-%u, %llu probes in %.2f s\n",
+                    static_cast<unsigned long long>(to_trace.count()), static_cast<unsigned>(ttls),
+                    static_cast<unsigned long long>(traced.probes_sent), traced.elapsed_s);
+      err << line;
+    }
+  }
   else if (!discovery.port_scan && !report.stopped_early) report.first_pass_complete = true;
   if (io->failed()) err << "portsweep: packet I/O failed: " << io->failure_message() << "\n";
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";

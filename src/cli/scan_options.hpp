@@ -75,7 +75,8 @@ struct ScanOptions {
   // Output.
   std::string output_normal, output_xml, output_grepable, output_json, output_all;
   bool reason = false;
-  bool packet_trace = false;  // --packet-trace: every packet of the sweeps on stderr
+  bool packet_trace = false;
+  bool traceroute = false;    // --traceroute: the hops to every host up  // --packet-trace: every packet of the sweeps on stderr
   bool open_only = false;
   int verbose = 0;
   int debug = 0;

@@ -196,6 +196,8 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     }
     // A service record of an earlier -sV: the port's state record is there too.
     if (obj.contains("method")) continue;
+    // A --traceroute record: the route to a host, nothing about its ports.
+    if (obj.contains("trace")) continue;
     const bool host_status = obj.contains("status") && !obj.contains("port");
     auto field = [&](const char* key) -> const Json& {
       auto it = obj.find(key);

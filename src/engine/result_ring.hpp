@@ -21,9 +21,10 @@ struct ProbeResult {
   PortState state = PortState::Filtered;
   Reason reason = Reason::NoResponse;
   uint8_t ttl = 0;
-  uint32_t rtt_us = 0;  // PortResult::rtt_us; fits the padding, so still 24 bytes
+  uint32_t rtt_us = 0;   // PortResult::rtt_us
+  uint32_t from_ip = 0;  // PortResult::from_ip (a traceroute hop)
 };
-static_assert(sizeof(ProbeResult) == 24, "the ring's slot stays 24 bytes");
+static_assert(sizeof(ProbeResult) == 32, "the ring's slot: half a cache line");
 
 class ResultRing {
  public:

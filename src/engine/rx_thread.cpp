@@ -103,7 +103,8 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       }
       s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
       s.responsive.mark(s.layout.space().cell(static_cast<uint64_t>(index)).address);
-      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us};
+      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us,
+                                 r.from_ip};
       while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
         if (s.stop_rx.load(std::memory_order_relaxed)) return count();

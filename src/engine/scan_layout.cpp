@@ -21,10 +21,10 @@ std::vector<const ProbeModule*> resolve_modules(const SweepConfig& c) {
     // (nmap refuses too). Discovery probes of one protocol can: each reply
     // carries the cookie of the probe type it answers, and all they ask is
     // whether the host is up.
-    if (!m->host_discovery && taken[proto_index(m->proto)])
+    if (m->is_scan_type() && taken[proto_index(m->proto)])
       throw UsageError("only one " + std::string(to_string(m->proto)) + " scan type per scan (" +
                        std::string(m->nmap_option) + " conflicts with another)");
-    if (!m->host_discovery) taken[proto_index(m->proto)] = true;
+    if (m->is_scan_type()) taken[proto_index(m->proto)] = true;
     if (part.ports.empty())
       throw UsageError(std::string(m->nmap_option) + " has no " +
                        (m->proto == Proto::Ip ? "protocols" : "ports") + " to scan");

@@ -47,7 +47,7 @@ class ScanLayout {
     const ProbeCell cell = space_.cell(r.index);
     const ScanSlot slot = slots_[cell.port];
     return {targets_->at(cell.address), slot.port, modules_[slot.module]->proto, r.state, r.reason, r.ttl, r.time_us,
-            r.rtt_us};
+            r.rtt_us, r.from_ip};
   }
 
  private:

@@ -35,6 +35,13 @@ struct HiddenState {
   std::vector<ReasonTally> reasons;
 };
 
+// One hop of a host's traceroute; a TTL nobody answered has no hop.
+struct TraceHop {
+  uint8_t ttl = 0;
+  uint32_t ip = 0;       // who answered at this TTL (the host itself at the last)
+  uint32_t rtt_us = 0;   // 0: not measured
+};
+
 // Smoothed round-trip time, as nmap's <times> element reports it.
 struct RttEstimate {
   uint32_t srtt_us = 0;
@@ -53,6 +60,8 @@ struct HostReport {
   std::vector<HiddenState> hidden;    // largest state first
   // What version detection found, by protocol then port; empty without -sV.
   std::vector<PortService> services;
+  // --traceroute's hops by TTL, the host last; empty when not traced.
+  std::vector<TraceHop> trace;
 
   // The service report of a listed port; nullptr when detection did not run on it.
   const ServiceReport* service_of(const KeptPort& p) const;

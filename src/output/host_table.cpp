@@ -126,6 +126,11 @@ void HostTable::add_host(const HostUp& up) {
   if (up.rtt_us != 0) add_rtt(up.ip, up.rtt_us);
 }
 
+void HostTable::set_trace(uint32_t ip, std::vector<TraceHop> hops) {
+  auto it = hosts_.find(ip);
+  if (it != hosts_.end()) it->second.trace = std::move(hops);
+}
+
 void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
   auto it = hosts_.find(ip);
   if (it == hosts_.end()) return;
@@ -182,6 +187,7 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
 
   std::vector<HostEntry::Count> counts = h.counts;
   rep.services = h.services;
+  rep.trace = h.trace;
   std::sort(rep.services.begin(), rep.services.end(), [](const PortService& a, const PortService& b) {
     return std::tie(a.proto, a.port) < std::tie(b.proto, b.port);
   });

@@ -57,6 +57,7 @@ struct HostEntry {
   // Version detection's findings; kept apart from `ports` so a sweep's
   // millions of KeptPorts stay small.
   std::vector<PortService> services;
+  std::vector<TraceHop> trace;  // --traceroute's, by TTL
 
   uint32_t state_count(PortState s) const;
 };
@@ -73,6 +74,9 @@ class HostTable {
   // with discovery's reason as the reason it is up (later port results do
   // not change it). -Pn's user-set replaces the reason of a host already held.
   void add_host(const HostUp& h);
+  // The route --traceroute found to a host the table holds (ignored
+  // otherwise): hops by TTL, the host itself last.
+  void set_trace(uint32_t ip, std::vector<TraceHop> hops);
   // One round-trip sample for a host that has answered; ignored otherwise.
   void add_rtt(uint32_t ip, uint32_t rtt_us);
   // What version detection found on a port of a host that answered; a

@@ -85,6 +85,20 @@ class JsonFormat final : public OutputFormat {
     if (++pending_lines_ >= kBatchLines) flush();
   }
 
+  // --traceroute's route to a host: one record, its hops by TTL.
+  void on_trace(uint32_t ip, const std::vector<TraceHop>& hops) override {
+    std::string& s = pending_;
+    s += "{\"ip\":\"" + ipv4_text(ip) + "\",\"trace\":[";
+    for (size_t i = 0; i < hops.size(); ++i) {
+      if (i) s += ',';
+      s += "{\"ttl\":" + std::to_string(hops[i].ttl) + ",\"ip\":\"" + ipv4_text(hops[i].ip) + "\"";
+      if (hops[i].rtt_us) s += ",\"rtt_us\":" + std::to_string(hops[i].rtt_us);
+      s += "}";
+    }
+    s += "]}\n";
+    if (++pending_lines_ >= kBatchLines) flush();
+  }
+
   // One record per detected service, written when detection finishes with
   // the port: the port-state keys again, then nmap's <service> fields. The
   // "method" key tells it from the port's earlier state record.

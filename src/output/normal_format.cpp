@@ -76,6 +76,25 @@ class NormalFormat final : public OutputFormat {
     return name.empty() ? std::string("unknown") : std::string(name);
   }
 
+  // nmap's TRACEROUTE table: a TTL nobody answered is "...".
+  static std::string trace_text(const std::vector<TraceHop>& hops) {
+    std::string s = "\nTRACEROUTE (using proto 1/icmp)\nHOP RTT      ADDRESS\n";
+    unsigned next = 1;
+    char line[96];
+    for (const TraceHop& h : hops) {
+      for (; next < h.ttl; ++next) {
+        std::snprintf(line, sizeof line, "%-3u ...\n", next);
+        s += line;
+      }
+      char rtt[32] = "--";
+      if (h.rtt_us) std::snprintf(rtt, sizeof rtt, "%.2f ms", h.rtt_us / 1000.0);
+      std::snprintf(line, sizeof line, "%-3u %-8s %s\n", static_cast<unsigned>(h.ttl), rtt, ipv4_text(h.ip).c_str());
+      s += line;
+      next = h.ttl + 1u;
+    }
+    return s;
+  }
+
   void write_host(const HostReport& r) {
     const std::string ip = ipv4_text(r.ip);
     std::string s = "Nmap scan report for " + ip + "\nHost is up";
@@ -84,7 +103,7 @@ class NormalFormat final : public OutputFormat {
     s += ".\n";
     // A ping scan (-sn) probed no ports: the host's status is all there is.
     if (!info_.port_scan) {
-      out_.write(s + "\n");
+      out_.write(s + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");
       return;
     }
     if (r.listed.empty()) {
@@ -132,6 +151,7 @@ class NormalFormat final : public OutputFormat {
       const std::string service_info = service_info_text(r.services);
       if (!service_info.empty()) s += "Service Info: " + service_info + "\n";
     }
+    if (!r.trace.empty()) s += trace_text(r.trace);
     s += "\n";
     out_.write(s);
   }

@@ -11,6 +11,9 @@
 //   end(hosts, summary)    once, also after an interrupt: per-host sections
 //                          and the trailer, leaving a complete file.
 // Writers flush on end() and on destruction, so written data is never lost.
+#include <vector>
+
+#include "output/host_report.hpp"
 #include "portsweep/result.hpp"
 
 namespace portsweep {
@@ -28,6 +31,12 @@ class OutputFormat {
   // Only streaming formats care; the others print from the HostTable at end().
   virtual void on_result(const PortResult& r) { (void)r; }
   virtual void on_host_up(const HostUp& h) { (void)h; }
+  // --traceroute's route to a host, once it is known (the table keeps it
+  // for the formats that print at end()).
+  virtual void on_trace(uint32_t ip, const std::vector<TraceHop>& hops) {
+    (void)ip;
+    (void)hops;
+  }
   // Likewise: the host table keeps services for the formats that print at end().
   virtual void on_service(const ServiceResult& s) { (void)s; }
   virtual void flush() {}

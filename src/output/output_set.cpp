@@ -48,6 +48,12 @@ void OutputSet::on_host_up(const HostUp& h) {
   for (auto& w : writers_) w->on_host_up(h);
 }
 
+void OutputSet::on_trace(uint32_t ip, std::vector<TraceHop> hops) {
+  std::lock_guard lock(mutex_);
+  for (auto& w : writers_) w->on_trace(ip, hops);
+  table_->set_trace(ip, std::move(hops));
+}
+
 void OutputSet::on_service(const ServiceResult& s) {
   std::lock_guard lock(mutex_);
   table_->set_service(s);

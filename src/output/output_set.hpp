@@ -28,6 +28,8 @@ class OutputSet {
   // A host found up before (or without) any port result: it is reported
   // even when none of its ports answers.
   void on_host_up(const HostUp& h);
+  // --traceroute's route to a host already reported up.
+  void on_trace(uint32_t ip, std::vector<TraceHop> hops);
   // A batch under one lock, for a receive loop that collects results.
   void on_results(std::span<const PortResult> batch);
   // What version detection found on a port already reported open.

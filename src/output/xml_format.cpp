@@ -112,6 +112,19 @@ class XmlFormat final : public OutputFormat {
     s += "<address" + attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n";
     // A ping scan (-sn) probed no ports: nmap writes no <ports> then.
     if (info_.port_scan) s += ports_element(r);
+    if (!r.trace.empty()) {
+      s += "<trace proto=\"icmp\">\n";
+      for (const TraceHop& h : r.trace) {
+        s += "<hop" + attr("ttl", h.ttl) + attr("ipaddr", ipv4_text(h.ip));
+        if (h.rtt_us) {
+          char ms[32];
+          std::snprintf(ms, sizeof ms, "%.2f", h.rtt_us / 1000.0);
+          s += attr("rtt", ms);
+        }
+        s += "/>\n";
+      }
+      s += "</trace>\n";
+    }
     if (r.rtt) {
       const uint64_t timeout =
           std::max<uint64_t>(kMinTimeoutUs, uint64_t{r.rtt->srtt_us} + 4ull * r.rtt->rttvar_us);

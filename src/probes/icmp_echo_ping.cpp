@@ -13,7 +13,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_icmp_ping_pro
 const ProbeModule kIcmpEchoPing{
     .name = "icmp_echo_ping", .nmap_option = "-PE", .long_option = "--icmp-echo-ping", .scan_type = "ping",
     .summary = "Host discovery: ICMP echo request", .proto = Proto::Ip, .port_based = false,
-    .rx_filter = "icmp", .create = &create, .host_discovery = true};
+    .rx_filter = "icmp", .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep
 

@@ -13,7 +13,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_icmp_ping_pro
 const ProbeModule kIcmpNetmaskPing{
     .name = "icmp_netmask_ping", .nmap_option = "-PM", .long_option = "--icmp-netmask-ping", .scan_type = "ping",
     .summary = "Host discovery: ICMP address mask request", .proto = Proto::Ip, .port_based = false,
-    .rx_filter = "icmp", .create = &create, .host_discovery = true};
+    .rx_filter = "icmp", .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep
 

@@ -13,7 +13,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_icmp_ping_pro
 const ProbeModule kIcmpTimestampPing{
     .name = "icmp_timestamp_ping", .nmap_option = "-PP", .long_option = "--icmp-timestamp-ping", .scan_type = "ping",
     .summary = "Host discovery: ICMP timestamp request", .proto = Proto::Ip, .port_based = false,
-    .rx_filter = "icmp", .create = &create, .host_discovery = true};
+    .rx_filter = "icmp", .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep
 

@@ -18,7 +18,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) {
 const ProbeModule kIpProtoPing{
     .name = "ip_proto_ping", .nmap_option = "-PO", .long_option = "--ip-protocol-ping", .scan_type = "ping",
     .summary = "Host discovery: IP protocol probes", .proto = Proto::Ip, .port_based = true,
-    .no_response = PortState::OpenFiltered, .rx_filter = "ip", .create = &create, .host_discovery = true};
+    .no_response = PortState::OpenFiltered, .rx_filter = "ip", .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep
 

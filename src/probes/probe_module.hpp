@@ -67,6 +67,12 @@ class Prober {
 inline constexpr uint8_t kFamilyV4 = 1;
 inline constexpr uint8_t kFamilyV6 = 2;
 
+enum class ProbeRole : uint8_t {
+  ScanType,       // -sS, -sU, ...: a port's state
+  HostDiscovery,  // -PE, -PS, ...: whether a host is up
+  Traceroute,     // --traceroute: the hops to a host
+};
+
 struct ProbeModule {
   std::string_view name;         // the registry's name, e.g. "tcp_syn"
   std::string_view nmap_option;  // "-sS"
@@ -87,11 +93,12 @@ struct ProbeModule {
   // runs its own engine (engine/connect_scan) instead of the sweep, opens no
   // packet I/O, and its create() refuses.
   bool raw_packets = true;
-  // A host-discovery probe (-PE, -PS, ...): its answers say a host is up.
-  // Not a scan type of the command line (the -P options select it), and
-  // several of one protocol may share a sweep: replies go to the module
-  // whose cookie they carry.
-  bool host_discovery = false;
+  // What the module is for. Only scan types are options of their own; the
+  // -P options select discovery probes and --traceroute its probe. Several
+  // modules of one protocol may share a sweep unless they are scan types:
+  // replies go to the module whose cookie they carry.
+  ProbeRole role = ProbeRole::ScanType;
+  bool is_scan_type() const noexcept { return role == ProbeRole::ScanType; }
 };
 
 // Every registered module, in a stable order.

@@ -19,7 +19,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) {
 const ProbeModule kUdpPing{
     .name = "udp_ping", .nmap_option = "-PU", .long_option = "--udp-ping", .scan_type = "ping",
     .summary = "Host discovery: UDP to the given ports", .proto = Proto::Udp, .port_based = true,
-    .no_response = PortState::OpenFiltered, .rx_filter = "udp or icmp", .create = &create, .host_discovery = true};
+    .no_response = PortState::OpenFiltered, .rx_filter = "udp or icmp", .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep
 

@@ -130,9 +130,9 @@ TEST(DiscoveryModules, AreRegisteredAsDiscoveryNotAsScanTypes) {
   for (const char* option : {"-PE", "-PP", "-PM", "-PS", "-PA", "-PU", "-PO"}) {
     const ProbeModule* m = find_probe_module(option);
     ASSERT_NE(m, nullptr) << option;
-    EXPECT_TRUE(m->host_discovery) << option;
+    EXPECT_EQ(m->role, ProbeRole::HostDiscovery) << option;
   }
-  EXPECT_FALSE(find_probe_module("-sS")->host_discovery);
+  EXPECT_TRUE(find_probe_module("-sS")->is_scan_type());
 }
 
 TEST(DiscoveryModules, SeveralOfOneProtocolShareASweepButScanTypesDoNot) {

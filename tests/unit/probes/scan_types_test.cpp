@@ -173,8 +173,10 @@ TEST(ScanTypes, ScanFlagsChangeWhatIsSentNotHowItIsRead) {
 TEST(ScanTypes, EveryModuleDeclaresItselfFully) {
   for (const ProbeModule* m : probe_modules()) {
     EXPECT_FALSE(m->name.empty());
-    // Scan types are -s options; discovery probes nmap's -P ones.
-    EXPECT_EQ(m->nmap_option.substr(0, 2), m->host_discovery ? "-P" : "-s") << m->name;
+    // Scan types are -s options; discovery probes nmap's -P ones; the
+    // traceroute probe is --traceroute's.
+    const std::string_view prefix = m->role == ProbeRole::ScanType ? "-s" : m->role == ProbeRole::HostDiscovery ? "-P" : "--";
+    EXPECT_EQ(m->nmap_option.substr(0, 2), prefix) << m->name;
     EXPECT_EQ(m->long_option.substr(0, 2), "--") << m->name;
     EXPECT_FALSE(m->scan_type.empty()) << m->name;
     EXPECT_FALSE(m->summary.empty()) << m->name;

@@ -1,0 +1,51 @@
+#include "cli/traceroute_stage.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
+
+#include "probes/trace_probe.hpp"
+
+namespace portsweep {
+
+uint8_t hops_from_ttl(uint8_t ttl) noexcept {
+  if (ttl == 0) return 0;
+  for (unsigned initial : {32u, 64u, 128u, 255u})
+    if (ttl <= initial) return static_cast<uint8_t>(initial - ttl + 1);
+  return 0;
+}
+
+SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8_t max_ttl, PacketIo& io,
+                         OutputSet& outputs, const SweepHooks& hooks, const std::atomic<bool>& interrupt) {
+  max_ttl = std::clamp<uint8_t>(max_ttl, 1, static_cast<uint8_t>(kMaxTraceTtl));
+  SweepConfig cfg = base;
+  cfg.scans = {{"icmp_traceroute", {}}};
+  for (uint16_t t = 1; t <= max_ttl; ++t) cfg.scans[0].ports.push_back(t);
+  cfg.only_hosts = &hosts;
+  cfg.retry_only_silent_hosts = false;
+  cfg.retry_silent = true;
+  cfg.start_pass = 0;
+  cfg.start_positions.clear();
+  cfg.start_answered.clear();
+
+  std::unordered_map<uint32_t, std::vector<TraceHop>> routes;
+  SweepHooks h;
+  h.progress = hooks.progress;
+  h.progress_is_tty = hooks.progress_is_tty;
+  h.on_tick = hooks.on_tick;
+  h.on_results = [&](std::span<const PortResult> batch) {
+    for (const PortResult& r : batch) routes[r.ip].push_back({static_cast<uint8_t>(r.port), r.from_ip, r.rtt_us});
+  };
+  const SweepReport report = run_sweep(cfg, io, h, interrupt);
+  if (report.stopped_early) return report;  // a partial route would mislead
+  for (auto& [target, hops] : routes) {
+    std::sort(hops.begin(), hops.end(), [](const TraceHop& a, const TraceHop& b) { return a.ttl < b.ttl; });
+    // Every TTL past the host's distance is answered by the host too.
+    const auto reached = std::find_if(hops.begin(), hops.end(), [&](const TraceHop& x) { return x.ip == target; });
+    if (reached != hops.end()) hops.erase(reached + 1, hops.end());
+    outputs.on_trace(target, std::move(hops));
+  }
+  return report;
+}
+
+}  // namespace portsweep

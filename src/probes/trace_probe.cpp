@@ -1,0 +1,138 @@
+#include "probes/trace_probe.hpp"
+
+#include <chrono>
+#include <cstring>
+
+#include "packet/checksum.hpp"
+#include "packet/wire.hpp"
+#include "probes/frame_headers.hpp"
+#include "probes/icmp_unreachable.hpp"
+#include "probes/probe_module.hpp"
+
+namespace portsweep {
+
+using namespace wire;
+
+namespace {
+
+constexpr uint8_t kEchoRequest = 8, kEchoReply = 0, kTimeExceeded = 11, kUnreachable = 3;
+
+uint64_t trace_flow(const ProbeCookie& c, uint32_t src, uint32_t dst, uint8_t ttl) noexcept {
+  return c.flow_hash(src, dst, kIpProtoIcmp, static_cast<uint16_t>(0x100 + ttl));
+}
+
+uint64_t load_be64(const uint8_t* p) noexcept { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
+
+uint32_t round_trip(int64_t reply_us, int64_t sent_us) noexcept {
+  const int64_t d = reply_us - sent_us;
+  return d >= 0 && d < 60'000'000 ? static_cast<uint32_t>(d == 0 ? 1 : d) : 0;
+}
+
+}  // namespace
+
+TraceProbe::TraceProbe(const ProbeConfig& config) : config_(config), cookie_(config.cookie_key) {
+  len_ = static_cast<uint16_t>(kL4Off + 8 + kBody);
+  uint8_t* f = frame_.data();
+  write_ethernet_header(f, config_.dst_mac, config_.src_mac);
+  write_ipv4_header(f + kIpOff, config_, kIpProtoIcmp, static_cast<uint16_t>(len_ - kIpOff));
+  f[kL4Off] = kEchoRequest;
+}
+
+size_t TraceProbe::write(uint8_t* out, uint32_t dst_ip, uint8_t ttl, int64_t now_us) noexcept {
+  std::memcpy(out, frame_.data(), len_);
+  uint8_t* ip = out + kIpOff;
+  ip[8] = ttl;
+  store_be16(ip + 4, ttl);  // the ip id: what a hop's error quotes
+  store_be32(ip + 16, dst_ip);
+  store_be16(ip + 10, 0);
+  store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(ones_sum(ip, kIpv4MinHeader))));
+  const uint64_t flow = trace_flow(cookie_, config_.src_ip, dst_ip, ttl);
+  uint8_t* p = out + kL4Off;
+  store_be16(p + 4, ProbeCookie::flow_tag_of(flow));
+  store_be16(p + 6, ProbeCookie::flow_ip_id_of(flow));
+  const auto now = static_cast<uint64_t>(now_us);
+  store_be32(p + 8, static_cast<uint32_t>(now >> 32));
+  store_be32(p + 12, static_cast<uint32_t>(now));
+  p[16] = ttl;
+  store_be16(p + 2, 0);
+  store_be16(p + 2, static_cast<uint16_t>(~ones_fold(ones_sum(p, 8 + kBody))));
+  return len_;
+}
+
+ReplyVerdict TraceClassifier::classify(const DecodedPacket& r, int64_t time_us, PortResult& out) const noexcept {
+  if (r.dst_ip != src_ip_ || r.ip_proto != kIpProtoIcmp) return ReplyVerdict::Ignored;
+  if (r.icmp_type == kEchoReply) {
+    if (r.payload_len < TraceProbe::kBody) return ReplyVerdict::Ignored;  // another module's echo
+    const uint8_t ttl = r.payload[8];
+    if (ttl == 0 || ttl > kMaxTraceTtl) return ReplyVerdict::Ignored;
+    const uint64_t flow = trace_flow(cookie_, src_ip_, r.src_ip, ttl);
+    if (r.icmp_id != ProbeCookie::flow_tag_of(flow) || r.icmp_seq != ProbeCookie::flow_ip_id_of(flow))
+      return ReplyVerdict::Rejected;
+    out = {r.src_ip, ttl, Proto::Ip, PortState::Open, Reason::EchoReply, r.ttl, time_us,
+           round_trip(time_us, static_cast<int64_t>(load_be64(r.payload))), r.src_ip};
+    return ReplyVerdict::Result;
+  }
+  if (!r.has_quote || (r.icmp_type != kTimeExceeded && r.icmp_type != kUnreachable)) return ReplyVerdict::Ignored;
+  const QuotedDatagram& q = r.quote;
+  if (q.src_ip != src_ip_ || q.proto != kIpProtoIcmp || q.l4_len < 8 || q.ip_id == 0 || q.ip_id > kMaxTraceTtl)
+    return ReplyVerdict::Ignored;
+  const auto ttl = static_cast<uint8_t>(q.ip_id);
+  // Quoted ICMP bytes 4-7: our echo's id and sequence number.
+  const uint64_t flow = trace_flow(cookie_, src_ip_, q.dst_ip, ttl);
+  if (q.seq != ((uint32_t{ProbeCookie::flow_tag_of(flow)} << 16) | ProbeCookie::flow_ip_id_of(flow)))
+    return ReplyVerdict::Rejected;
+  Reason reason = Reason::TimeExceeded;
+  if (r.icmp_type == kUnreachable && !icmp_unreachable_reason(r.icmp_code, reason)) return ReplyVerdict::Ignored;
+  // The send time, when the hop quoted our payload too.
+  uint32_t rtt = 0;
+  const size_t ihl = r.payload_len > 0 ? size_t{r.payload[0] & 0x0fu} * 4 : 0;
+  if (ihl >= kIpv4MinHeader && r.payload_len >= ihl + 8 + TraceProbe::kBody)
+    rtt = round_trip(time_us, static_cast<int64_t>(load_be64(r.payload + ihl + 8)));
+  out = {q.dst_ip, ttl, Proto::Ip, PortState::Open, reason, r.ttl, time_us, rtt, r.src_ip};
+  return ReplyVerdict::Result;
+}
+
+namespace {
+
+class TraceProber final : public Prober {
+ public:
+  explicit TraceProber(const ProbeConfig& config) : probe_(config), classifier_(probe_.cookie(), config.src_ip) {}
+
+  size_t max_frame_size() const noexcept override { return probe_.frame_capacity(); }
+
+  void write_probes(std::span<const ProbeTarget> targets, uint8_t* const* frames, uint16_t* lengths) noexcept override {
+    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (size_t i = 0; i < targets.size(); ++i)
+      lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, static_cast<uint8_t>(targets[i].port), now_us));
+  }
+
+  void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
+                bool* done) const noexcept override {
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (done[i]) continue;
+      ReplyOutcome& o = outcomes[i];
+      const ReplyVerdict v = classifier_.classify(replies[i], now_us, o.result);
+      if (v == ReplyVerdict::Result) {
+        o.verdict = v;
+        o.needs_answer = false;
+        done[i] = true;
+      } else if (v == ReplyVerdict::Rejected) {
+        o.verdict = v;
+      }
+    }
+  }
+
+  size_t write_answer(const DecodedPacket&, uint8_t*) const noexcept override { return 0; }
+
+ private:
+  TraceProbe probe_;
+  TraceClassifier classifier_;
+};
+
+}  // namespace
+
+std::unique_ptr<Prober> make_trace_prober(const ProbeConfig& config) { return std::make_unique<TraceProber>(config); }
+
+}  // namespace portsweep
