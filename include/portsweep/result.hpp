@@ -38,11 +38,12 @@ enum class Reason : uint8_t {
   AddressmaskReply,  // ICMP address mask reply (-PM)
   ArpResponse,       // on-link: the host answered ARP (-PR)
   UserSet,           // -Pn: taken to be up, nothing asked
+  TimeExceeded,      // --traceroute: a hop's ICMP time exceeded
 };
 
 // Reason's values are 0 .. kReasonCount - 1 (readers of saved results and
 // resume files check against it).
-inline constexpr std::size_t kReasonCount = 18;
+inline constexpr std::size_t kReasonCount = 19;
 
 struct PortResult {
   uint32_t ip = 0;        // IPv4, host byte order
@@ -55,6 +56,9 @@ struct PortResult {
   // Round trip of this probe when the reply carries the send time back (an
   // echo's payload, a timestamp's originate field); 0 when it does not.
   uint32_t rtt_us = 0;
+  // Who sent the reply, when not the target itself: a traceroute hop (the
+  // target's address is `ip`). 0 otherwise.
+  uint32_t from_ip = 0;
 };
 
 // A host host discovery found up (or -Pn took to be): why, and the round
