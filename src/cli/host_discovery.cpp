@@ -28,19 +28,10 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   }
   if (plan.probes.empty() || to_probe.count() == 0) return out;
 
-  SweepConfig cfg = base;
-  cfg.scans = plan.probes;
-  cfg.only_hosts = &to_probe;
+  SweepConfig cfg = stage_sweep_config(base, plan.probes, &to_probe);
   cfg.retry_only_silent_hosts = true;
   cfg.retry_silent = false;
-  cfg.start_pass = 0;
-  cfg.start_positions.clear();
-  cfg.start_answered.clear();
-  SweepHooks h;
-  h.progress = hooks.progress;
-  h.progress_is_tty = hooks.progress_is_tty;
-  h.on_tick = hooks.on_tick;
-  h.on_results = [&](std::span<const PortResult> batch) {
+  const SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {
       if (!says_host_up(r)) continue;
       const auto index = targets.index_of(r.ip);
@@ -50,7 +41,7 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
       out.hosts.push_back(up);
       outputs.on_host_up(up);
     }
-  };
+  });
   out.report = run_sweep(cfg, io, h, interrupt);
   out.ran_sweep = true;
   return out;

@@ -18,24 +18,16 @@ uint8_t hops_from_ttl(uint8_t ttl) noexcept {
 SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8_t max_ttl, PacketIo& io,
                          OutputSet& outputs, const SweepHooks& hooks, const std::atomic<bool>& interrupt) {
   max_ttl = std::clamp<uint8_t>(max_ttl, 1, static_cast<uint8_t>(kMaxTraceTtl));
-  SweepConfig cfg = base;
-  cfg.scans = {{"icmp_traceroute", {}}};
-  for (uint16_t t = 1; t <= max_ttl; ++t) cfg.scans[0].ports.push_back(t);
-  cfg.only_hosts = &hosts;
+  std::vector<uint16_t> ttls;
+  for (uint16_t t = 1; t <= max_ttl; ++t) ttls.push_back(t);
+  SweepConfig cfg = stage_sweep_config(base, {{"icmp_traceroute", std::move(ttls)}}, &hosts);
   cfg.retry_only_silent_hosts = false;
-  cfg.retry_silent = true;
-  cfg.start_pass = 0;
-  cfg.start_positions.clear();
-  cfg.start_answered.clear();
+  cfg.retry_silent = true;  // every host traced is up: a silent TTL is worth a second probe
 
   std::unordered_map<uint32_t, std::vector<TraceHop>> routes;
-  SweepHooks h;
-  h.progress = hooks.progress;
-  h.progress_is_tty = hooks.progress_is_tty;
-  h.on_tick = hooks.on_tick;
-  h.on_results = [&](std::span<const PortResult> batch) {
+  const SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) routes[r.ip].push_back({static_cast<uint8_t>(r.port), r.from_ip, r.rtt_us});
-  };
+  });
   const SweepReport report = run_sweep(cfg, io, h, interrupt);
   if (report.stopped_early) return report;  // a partial route would mislead
   for (auto& [target, hops] : routes) {

@@ -88,6 +88,25 @@ SweepState::SweepState(const SweepConfig& c, PacketIo& i)
     : config(c), io(i), layout(c), permutation(layout.space().size(), c.seed),
       answered(layout.space().size()), responsive(c.targets.size()), tx(c.tx_threads) {}
 
+SweepConfig stage_sweep_config(const SweepConfig& scan, std::vector<ScanPart> probes, const HostBitmap* hosts) {
+  SweepConfig cfg = scan;
+  cfg.scans = std::move(probes);
+  cfg.only_hosts = hosts;
+  cfg.start_pass = 0;
+  cfg.start_positions.clear();
+  cfg.start_answered.clear();
+  return cfg;
+}
+
+SweepHooks stage_sweep_hooks(const SweepHooks& scan, ResultConsumer on_results) {
+  SweepHooks h;
+  h.on_results = std::move(on_results);
+  h.on_tick = scan.on_tick;
+  h.progress = scan.progress;
+  h.progress_is_tty = scan.progress_is_tty;
+  return h;
+}
+
 SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
                       const std::atomic<bool>& interrupt) {
   if (config.tx_threads == 0 || config.tx_threads >= io.tx_queues())

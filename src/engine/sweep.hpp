@@ -36,6 +36,13 @@ struct SweepHooks {
   bool progress_is_tty = false;
 };
 
+// A further sweep of a scan (host discovery before it, traceroute after):
+// the scan's targets, addresses, pace, retries and next hops, other probes,
+// only `hosts` (null: all), from the start. Its progress and ticks go where
+// the scan's do, its results to `on_results`.
+SweepConfig stage_sweep_config(const SweepConfig& scan, std::vector<ScanPart> probes, const HostBitmap* hosts);
+SweepHooks stage_sweep_hooks(const SweepHooks& scan, ResultConsumer on_results);
+
 // Runs the sweep. `interrupt` is polled; when it becomes true the TX threads
 // stop at a burst boundary and the position is reported for resume. An
 // error inside a thread or a hook stops the sweep the same way and is

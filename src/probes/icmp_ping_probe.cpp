@@ -59,7 +59,7 @@ IcmpPingProbe::IcmpPingProbe(const ProbeConfig& config, IcmpPing kind)
   icmp_sum_ = ones_sum(f + kL4Off, kIcmpHeader + sh.body);
 }
 
-size_t IcmpPingProbe::write(uint8_t* out, uint32_t dst_ip, int64_t now_us) noexcept {
+size_t IcmpPingProbe::write(uint8_t* out, uint32_t dst_ip, uint16_t, int64_t now_us) noexcept {
   const uint64_t flow = icmp_ping_flow(cookie_, config_.src_ip, dst_ip, request_type_);
   const uint16_t id = ProbeCookie::flow_tag_of(flow);
   const uint16_t seq = ProbeCookie::flow_ip_id_of(flow);
@@ -105,55 +105,14 @@ ReplyVerdict IcmpPingClassifier::classify(const DecodedPacket& r, int64_t time_u
 
 }  // namespace portsweep
 
-#include <chrono>
-
 #include "probes/probe_module.hpp"
 
 namespace portsweep {
-namespace {
-
-class IcmpPingProber final : public Prober {
- public:
-  IcmpPingProber(const ProbeConfig& config, IcmpPing kind)
-      : probe_(config, kind), classifier_(probe_.cookie(), config.src_ip, kind) {}
-
-  size_t max_frame_size() const noexcept override { return probe_.frame_capacity(); }
-
-  void write_probes(std::span<const ProbeTarget> targets, uint8_t* const* frames, uint16_t* lengths) noexcept override {
-    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
-    for (size_t i = 0; i < targets.size(); ++i)
-      lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, now_us));
-  }
-
-  void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
-                bool* done) const noexcept override {
-    for (size_t i = 0; i < replies.size(); ++i) {
-      if (done[i]) continue;
-      ReplyOutcome& o = outcomes[i];
-      const ReplyVerdict v = classifier_.classify(replies[i], now_us, o.result);
-      if (v == ReplyVerdict::Result) {
-        o.verdict = v;
-        o.needs_answer = false;
-        done[i] = true;
-      } else if (v == ReplyVerdict::Rejected) {
-        o.verdict = v;
-      }
-    }
-  }
-
-  size_t write_answer(const DecodedPacket&, uint8_t*) const noexcept override { return 0; }
-
- private:
-  IcmpPingProbe probe_;
-  IcmpPingClassifier classifier_;
-};
-
-}  // namespace
 
 std::unique_ptr<Prober> make_icmp_ping_prober(const ProbeConfig& config, IcmpPing kind) {
-  return std::make_unique<IcmpPingProber>(config, kind);
+  IcmpPingProbe probe(config, kind);
+  IcmpPingClassifier classifier(probe.cookie(), config.src_ip, kind);
+  return std::make_unique<BatchProber<IcmpPingProbe, IcmpPingClassifier>>(std::move(probe), classifier);
 }
 
 }  // namespace portsweep

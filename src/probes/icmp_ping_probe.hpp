@@ -33,8 +33,8 @@ class IcmpPingProbe {
 
   IcmpPingProbe(const ProbeConfig& config, IcmpPing kind);
 
-  // `now_us`: the wall clock, microseconds since the epoch.
-  size_t write(uint8_t* out, uint32_t dst_ip, int64_t now_us) noexcept;
+  // `now_us`: the wall clock, microseconds since the epoch; the port (0) is unused.
+  size_t write(uint8_t* out, uint32_t dst_ip, uint16_t port, int64_t now_us) noexcept;
   size_t frame_capacity() const noexcept { return kL4Off + 20; }
 
   IcmpPing kind() const noexcept { return kind_; }
@@ -82,7 +82,6 @@ inline uint64_t icmp_ping_flow(const ProbeCookie& cookie, uint32_t src_ip, uint3
 
 namespace portsweep {
 class Prober;
-// The Prober of an ICMP ping module: the clock is read once per burst and
-// written into each probe.
+// The Prober of an ICMP ping module.
 std::unique_ptr<Prober> make_icmp_ping_prober(const ProbeConfig& config, IcmpPing kind);
 }  // namespace portsweep

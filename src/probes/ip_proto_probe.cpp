@@ -6,6 +6,7 @@
 #include "packet/wire.hpp"
 #include "probes/frame_headers.hpp"
 #include "probes/icmp_unreachable.hpp"
+#include "probes/probe_module.hpp"
 
 namespace portsweep {
 
@@ -129,6 +130,12 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
       // The engine drops it unless that (address, protocol) was probed.
       return result(r.ip_proto, PortState::Open, Reason::ProtoResponse);
   }
+}
+
+std::unique_ptr<Prober> make_ip_proto_prober(const ProbeConfig& c) {
+  IpProtoProbe probe(c);
+  IpProtoClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
+  return std::make_unique<BatchProber<IpProtoProbe, IpProtoClassifier>>(std::move(probe), classifier);
 }
 
 }  // namespace portsweep

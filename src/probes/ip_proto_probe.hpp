@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "packet/packet_decoder.hpp"
@@ -22,6 +23,8 @@
 #include "probes/reply_verdict.hpp"
 
 namespace portsweep {
+
+class Prober;
 
 class IpProtoProbe {
  public:
@@ -71,5 +74,8 @@ class IpProtoClassifier {
   uint32_t src_ip_;
   SourcePorts src_ports_;
 };
+
+// The Prober of every module built on these (-sO and -PO).
+std::unique_ptr<Prober> make_ip_proto_prober(const ProbeConfig& config);
 
 }  // namespace portsweep

@@ -8,11 +8,7 @@
 namespace portsweep {
 namespace {
 
-std::unique_ptr<Prober> create(const ProbeConfig& c) {
-  IpProtoProbe probe(c);
-  IpProtoClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
-  return std::make_unique<BatchProber<IpProtoProbe, IpProtoClassifier>>(std::move(probe), classifier);
-}
+std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_ip_proto_prober(c); }
 
 }  // namespace
 

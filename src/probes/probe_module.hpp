@@ -109,12 +109,20 @@ const ProbeModule* find_probe_module(std::string_view name) noexcept;
 // Called once per module from its file's static initialiser.
 int register_probe_module(const ProbeModule* module) noexcept;
 
+// The wall clock in microseconds since the epoch, for probes that carry
+// their send time (read once per burst).
+int64_t probe_clock_us() noexcept;
+
 // A Prober from a module's concrete types, so the per-packet loops below are
 // compiled for them (no virtual call inside). Probe needs
-//   size_t frame_capacity() const; size_t write(uint8_t*, uint32_t ip, uint16_t port);
-//   size_t write_answer(const DecodedPacket&, uint8_t*) const;
+//   size_t frame_capacity() const;
+//   size_t write(uint8_t*, uint32_t ip, uint16_t port), or
+//   size_t write(uint8_t*, uint32_t ip, uint16_t port, int64_t now_us) for a
+//     probe that carries its send time (the clock is then read once a burst);
+//   size_t write_answer(const DecodedPacket&, uint8_t*) const (optional: none answers);
 // and Classifier
-//   ReplyVerdict classify(const DecodedPacket&, int64_t, PortResult&, bool& answer) const.
+//   ReplyVerdict classify(const DecodedPacket&, int64_t, PortResult&, bool& answer) const, or
+//   ReplyVerdict classify(const DecodedPacket&, int64_t, PortResult&) const (never answers).
 template <class Probe, class Classifier>
 class BatchProber final : public Prober {
  public:
@@ -124,8 +132,14 @@ class BatchProber final : public Prober {
 
   void write_probes(std::span<const ProbeTarget> targets, uint8_t* const* frames,
                     uint16_t* lengths) noexcept override {
-    for (size_t i = 0; i < targets.size(); ++i)
-      lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, targets[i].port));
+    if constexpr (kTimed) {
+      const int64_t now_us = probe_clock_us();
+      for (size_t i = 0; i < targets.size(); ++i)
+        lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, targets[i].port, now_us));
+    } else {
+      for (size_t i = 0; i < targets.size(); ++i)
+        lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, targets[i].port));
+    }
   }
 
   void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
@@ -134,7 +148,9 @@ class BatchProber final : public Prober {
       if (done[i]) continue;
       ReplyOutcome& o = outcomes[i];
       bool answer = false;
-      const ReplyVerdict v = classifier_.classify(replies[i], now_us, o.result, answer);
+      ReplyVerdict v;
+      if constexpr (kAnswers) v = classifier_.classify(replies[i], now_us, o.result, answer);
+      else v = classifier_.classify(replies[i], now_us, o.result);
       if (v == ReplyVerdict::Result) {
         o.verdict = v;
         o.needs_answer = answer;
@@ -146,10 +162,15 @@ class BatchProber final : public Prober {
   }
 
   size_t write_answer(const DecodedPacket& reply, uint8_t* frame) const noexcept override {
-    return probe_.write_answer(reply, frame);
+    if constexpr (requires { probe_.write_answer(reply, frame); }) return probe_.write_answer(reply, frame);
+    else return 0;
   }
 
  private:
+  static constexpr bool kTimed = requires(Probe p, uint8_t* f) { p.write(f, uint32_t{}, uint16_t{}, int64_t{}); };
+  static constexpr bool kAnswers = requires(const Classifier c, const DecodedPacket& d, PortResult& r, bool& a) {
+    c.classify(d, int64_t{}, r, a);
+  };
   Probe probe_;
   Classifier classifier_;
 };

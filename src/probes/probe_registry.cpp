@@ -5,6 +5,8 @@
 
 #include "probes/probe_module.hpp"
 
+#include <chrono>
+
 namespace portsweep {
 
 namespace {
@@ -13,6 +15,11 @@ std::vector<const ProbeModule*>& modules() {
   return list;
 }
 }  // namespace
+
+int64_t probe_clock_us() noexcept {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 int register_probe_module(const ProbeModule* module) noexcept {
   modules().push_back(module);

@@ -1,6 +1,5 @@
 #include "probes/trace_probe.hpp"
 
-#include <chrono>
 #include <cstring>
 
 #include "packet/checksum.hpp"
@@ -38,7 +37,8 @@ TraceProbe::TraceProbe(const ProbeConfig& config) : config_(config), cookie_(con
   f[kL4Off] = kEchoRequest;
 }
 
-size_t TraceProbe::write(uint8_t* out, uint32_t dst_ip, uint8_t ttl, int64_t now_us) noexcept {
+size_t TraceProbe::write(uint8_t* out, uint32_t dst_ip, uint16_t slot_ttl, int64_t now_us) noexcept {
+  const auto ttl = static_cast<uint8_t>(slot_ttl);
   std::memcpy(out, frame_.data(), len_);
   uint8_t* ip = out + kIpOff;
   ip[8] = ttl;
@@ -92,47 +92,10 @@ ReplyVerdict TraceClassifier::classify(const DecodedPacket& r, int64_t time_us, 
   return ReplyVerdict::Result;
 }
 
-namespace {
-
-class TraceProber final : public Prober {
- public:
-  explicit TraceProber(const ProbeConfig& config) : probe_(config), classifier_(probe_.cookie(), config.src_ip) {}
-
-  size_t max_frame_size() const noexcept override { return probe_.frame_capacity(); }
-
-  void write_probes(std::span<const ProbeTarget> targets, uint8_t* const* frames, uint16_t* lengths) noexcept override {
-    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
-    for (size_t i = 0; i < targets.size(); ++i)
-      lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, static_cast<uint8_t>(targets[i].port), now_us));
-  }
-
-  void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
-                bool* done) const noexcept override {
-    for (size_t i = 0; i < replies.size(); ++i) {
-      if (done[i]) continue;
-      ReplyOutcome& o = outcomes[i];
-      const ReplyVerdict v = classifier_.classify(replies[i], now_us, o.result);
-      if (v == ReplyVerdict::Result) {
-        o.verdict = v;
-        o.needs_answer = false;
-        done[i] = true;
-      } else if (v == ReplyVerdict::Rejected) {
-        o.verdict = v;
-      }
-    }
-  }
-
-  size_t write_answer(const DecodedPacket&, uint8_t*) const noexcept override { return 0; }
-
- private:
-  TraceProbe probe_;
-  TraceClassifier classifier_;
-};
-
-}  // namespace
-
-std::unique_ptr<Prober> make_trace_prober(const ProbeConfig& config) { return std::make_unique<TraceProber>(config); }
+std::unique_ptr<Prober> make_trace_prober(const ProbeConfig& config) {
+  TraceProbe probe(config);
+  TraceClassifier classifier(probe.cookie(), config.src_ip);
+  return std::make_unique<BatchProber<TraceProbe, TraceClassifier>>(std::move(probe), classifier);
+}
 
 }  // namespace portsweep

@@ -37,7 +37,8 @@ class TraceProbe {
 
   explicit TraceProbe(const ProbeConfig& config);
 
-  size_t write(uint8_t* out, uint32_t dst_ip, uint8_t ttl, int64_t now_us) noexcept;
+  // `ttl` is the slot's "port": 1 to kMaxTraceTtl.
+  size_t write(uint8_t* out, uint32_t dst_ip, uint16_t ttl, int64_t now_us) noexcept;
   size_t frame_capacity() const noexcept { return kL4Off + 8 + kBody; }
   const ProbeCookie& cookie() const noexcept { return cookie_; }
 

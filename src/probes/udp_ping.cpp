@@ -8,11 +8,7 @@
 namespace portsweep {
 namespace {
 
-std::unique_ptr<Prober> create(const ProbeConfig& c) {
-  UdpProbe probe(c);
-  UdpClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
-  return std::make_unique<BatchProber<UdpProbe, UdpClassifier>>(std::move(probe), classifier);
-}
+std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_udp_prober(c); }
 
 }  // namespace
 

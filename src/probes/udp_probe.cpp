@@ -7,6 +7,7 @@
 #include "packet/wire.hpp"
 #include "probes/frame_headers.hpp"
 #include "probes/icmp_unreachable.hpp"
+#include "probes/probe_module.hpp"
 #include "probes/udp_payloads.hpp"
 
 namespace portsweep {
@@ -91,6 +92,12 @@ ReplyVerdict UdpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     return ReplyVerdict::Result;
   }
   return ReplyVerdict::Ignored;
+}
+
+std::unique_ptr<Prober> make_udp_prober(const ProbeConfig& c) {
+  UdpProbe probe(c);
+  UdpClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
+  return std::make_unique<BatchProber<UdpProbe, UdpClassifier>>(std::move(probe), classifier);
 }
 
 }  // namespace portsweep

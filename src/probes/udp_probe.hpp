@@ -12,6 +12,7 @@
 // the payload), ~8 16-bit adds, two folds, six stores, and the cookie hash.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "packet/packet_decoder.hpp"
@@ -21,6 +22,8 @@
 #include "probes/reply_verdict.hpp"
 
 namespace portsweep {
+
+class Prober;
 
 class UdpProbe {
  public:
@@ -70,5 +73,8 @@ class UdpClassifier {
   uint32_t src_ip_;
   SourcePorts src_ports_;
 };
+
+// The Prober of every module built on these (-sU and -PU).
+std::unique_ptr<Prober> make_udp_prober(const ProbeConfig& config);
 
 }  // namespace portsweep

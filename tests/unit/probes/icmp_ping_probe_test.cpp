@@ -32,7 +32,7 @@ ProbeConfig config() {
 
 Bytes send(IcmpPingProbe& probe, int64_t now = kSent) {
   Bytes f(probe.frame_capacity());
-  f.resize(probe.write(f.data(), kTarget, now));
+  f.resize(probe.write(f.data(), kTarget, 0, now));
   EXPECT_EQ(f[23], 1);  // ICMP
   EXPECT_EQ(rfc1071(f.data() + 14, 20), 0);
   EXPECT_EQ(rfc1071(f.data() + 34, f.size() - 34), 0);
