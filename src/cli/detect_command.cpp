@@ -7,10 +7,10 @@
 
 #include "cli/output_options.hpp"
 #include "cli/help_formatter.hpp"
-#include "cli/nmap_args.hpp"
 #include "cli/option_numbers.hpp"
 #include "cli/scan_report.hpp"
 #include "cli/service_options.hpp"
+#include "cli/subcommand_args.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
 #include "detect/saved_scan.hpp"
@@ -59,32 +59,10 @@ std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args
       ->type_name("<0-5>")->check(CLI::Range(0, 5).description(""))->group("TIMING");
   app.add_option("--datadir", o.datadir, "Read nmap-service-probes and nmap-services from DIR first")
       ->type_name("DIR")->group("MISC");
-  const char* outg = "OUTPUT";
-  app.add_option("--output-normal", o.output_normal, "Normal output to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-xml", o.output_xml, "XML output to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-grepable", o.output_grepable, "Grepable output to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-json", o.output_json, "JSON lines to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-all", o.output_all, "Normal, XML and grepable output to BASE.*")
-      ->type_name("BASE")->group(outg);
-  app.add_flag("--verbose", o.verbose, "Increase verbosity level")->group(outg);
-  app.add_flag("--reason", o.reason, "Display the reason a port is in a particular state")->group(outg);
-  app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
+  add_output_flags(app, o);
   app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
 
-  std::vector<std::string> normalised = normalise_nmap_args(args);
-  std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    out << app.help();
-    status = 0;
-    return std::nullopt;
-  } catch (const CLI::ParseError& e) {
-    print_message_line(err, "portsweep detect: ",
-                       std::string(e.what()) + " (see 'portsweep detect --help' for the options)");
-    status = 2;
-    return std::nullopt;
-  }
+  if (!parse_subcommand(app, args, "detect", out, err, status)) return std::nullopt;
   o.argv = args;
   return d;
 }

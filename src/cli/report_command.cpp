@@ -6,9 +6,9 @@
 #include <optional>
 
 #include "cli/help_formatter.hpp"
-#include "cli/nmap_args.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_report.hpp"
+#include "cli/subcommand_args.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
 #include "detect/saved_scan_cut.hpp"
@@ -37,16 +37,7 @@ std::optional<ReportArgs> parse_report_args(const std::vector<std::string>& args
              "EXAMPLE:\n  portsweep -sS -p 21,22,80,443 -oJ sweep.jsonl 198.19.0.0/24   (killed mid-scan)\n"
              "  portsweep report --from sweep.jsonl -oX sweep.xml");
   app.add_option("--from", r.from, "Saved results: JSON lines (-oJ) or XML (-oX)")->type_name("FILE")->required();
-  const char* outg = "OUTPUT";
-  app.add_option("--output-normal", o.output_normal, "Normal output to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-xml", o.output_xml, "XML output to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-grepable", o.output_grepable, "Grepable output to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-json", o.output_json, "JSON lines to FILE")->type_name("FILE")->group(outg);
-  app.add_option("--output-all", o.output_all, "Normal, XML and grepable output to BASE.*")
-      ->type_name("BASE")->group(outg);
-  app.add_flag("--verbose", o.verbose, "Increase verbosity level")->group(outg);
-  app.add_flag("--reason", o.reason, "Display the reason a port is in a particular state")->group(outg);
-  app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
+  add_output_flags(app, o);
   app.add_option("--datadir", o.datadir, "Read nmap-services from DIR first")->type_name("DIR")->group("MISC");
   // Not an option of report; taken only to say where it belongs.
   app.add_flag("--service-version", o.service_version)->group("");
@@ -57,17 +48,7 @@ std::optional<ReportArgs> parse_report_args(const std::vector<std::string>& args
     status = 2;
     return std::nullopt;
   };
-  std::vector<std::string> normalised = normalise_nmap_args(args);
-  std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    out << app.help();
-    status = 0;
-    return std::nullopt;
-  } catch (const CLI::ParseError& e) {
-    return usage(e.what());
-  }
+  if (!parse_subcommand(app, args, "report", out, err, status)) return std::nullopt;
   if (o.service_version) {
     return usage("-sV is not an option of report, which writes saved results as they are; "
                  "version detection on them is 'portsweep detect --from FILE'");
