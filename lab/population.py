@@ -46,7 +46,9 @@ the Linux kernel does (see `Host.response`); the state and reason a scan type
 makes of that are nmap's (see `verdict`), in nmap's words, exactly what
 `nmap -Pn --reason` reports.  `truth --scan TYPE` prints them for one of
 sS (default for TCP ports), sA, sW, sM, sN, sF, sX, sU (default for UDP
-ports) and sO.
+ports) and sO.  `truth --discovery PROBES` prints, from the same replies,
+the hosts nmap's host discovery (-sn) with those probes finds up, and the
+reasons it may give (see discovery_reasons).
 """
 
 import argparse
@@ -281,6 +283,9 @@ class Host:
     __slots__ = ("h", "live", "firewalled", "overrides", "fw_open", "window")
 
     listening = LISTENING
+    # UDP ports whose service answers an empty datagram (nmap's -PU probe):
+    # none of the population's (dnsmasq ignores it).
+    udp_answers_empty = frozenset()
 
     def __init__(self, h):
         self.h = h
@@ -395,6 +400,111 @@ class Host:
         return self.verdict("sS" if proto == "tcp" else "sU", port)
 
 
+# ---------------------------------------------------------- host discovery
+
+# nmap's host discovery probes (-sn, and the discovery before a port scan),
+# spelled as nmap spells the options without the dash: PE (ICMP echo), PP
+# (ICMP timestamp), PM (ICMP address mask), PS/PA[ports] (TCP SYN / ACK),
+# PU[ports] (UDP), PO[protocols] (bare IP protocols), PR (ARP, on-link
+# targets only) and Pn (no discovery: every address is up, "user-set").
+# Ports or protocols without a list: nmap's defaults (DEFAULT_TCP_PROBE_PORT
+# 80, DEFAULT_UDP_PROBE_PORT 40125, DEFAULT_PROTO_PROBE_PORT_SPEC 1,2,4).
+PING_KINDS = ("PE", "PP", "PM", "PS", "PA", "PU", "PO", "PR", "Pn")
+PING_PORTED = {"PS": "tcp", "PA": "tcp", "PU": "udp", "PO": "ip"}
+PING_DEFAULT_PORTS = {"PS": (80,), "PA": (80,), "PU": (40125,), "PO": (1, 2, 4)}
+# What a privileged nmap sends to a routed target when no -P option is given
+# (the order nmap's own documentation lists them in); on-link targets get an
+# ARP request instead.
+DISCOVERY_DEFAULT = (("PE", None), ("PS", 443), ("PA", 80), ("PP", None))
+
+# What the target's kernel does with the ICMP queries that get through (the
+# ruleset treats every ICMP message as it treats echo: firewalled hosts drop
+# it, other live hosts accept it).  Linux answers echo and timestamp requests
+# (there is no sysctl that turns timestamp replies off; only a firewall can)
+# and has never answered address mask requests (RFC 1122 leaves it optional).
+ICMP_QUERY_REPLY = {"PE": ECHO_REPLY, "PP": "timestamp-reply", "PM": None}
+
+# nmap 7.93's reading of a reply to a discovery probe (get_ping_pcap_result
+# in scan_engine_raw.cc, confirmed in the lab by tests/lab/lab_truth_vs_nmap.sh):
+# any TCP reply with RST or SYN+ACK, any UDP reply and any ICMP query reply
+# proves the host up; of the ICMP destination unreachable errors only
+# protocol (2) and port (3) unreachable sent by the target itself do.  The
+# other codes (net, host unreachable, net/host/admin prohibited) are "a hint,
+# not proof" (RFC 1122): nmap retires the probe that caused them but leaves
+# the host's state alone, so another probe's reply can still prove it up,
+# and whatever order the replies arrive in, an error never makes a host down.
+# nmap 7.93's -PU probe is an EMPTY datagram: it loads nmap-payloads only for
+# a UDP port scan (scan_engine.cc: `if (USI.udp_scan) init_payloads()`), so
+# its discovery probes carry none, whatever nmap-payloads' header says (with
+# --data they carry that).  dnsmasq ignores a datagram too short to be a DNS
+# message, so a listening DNS port proves nothing to -PU; the LAN hosts' echo
+# listener answers anything.  `udp_payloads=True` models probes that carry
+# nmap-payloads' payload (what -sU sends; what nmap's documentation says -PU
+# sends): then a listening service answers as it does to -sU.
+# -PO counts any packet of the probed protocol as "proto-response", the echo
+# reply to its protocol 1 probe too (nmap reads echo replies as such only
+# for -PE; with -PE as well, the reply to either may be read as echo-reply,
+# which -PE's own entry already allows).
+_PING_REASON = {SYNACK: "syn-ack", RST: "reset", RST_WIN: "reset",
+                UDP_REPLY: "udp-response", ECHO_REPLY: "echo-reply",
+                "timestamp-reply": "timestamp-reply",
+                PROTOUNREACH: ICMP_REJECTS[PROTOUNREACH][2],
+                PORTUNREACH: ICMP_REJECTS[PORTUNREACH][2]}
+_PROTO_PING_REASON = dict(_PING_REASON, **{
+    RST: "proto-response", RST_WIN: "proto-response",
+    UDP_REPLY: "proto-response", ECHO_REPLY: "proto-response"})
+
+
+def _ping_reply(host, kind, port, udp_payloads=False):
+    """What `host` sends back to one discovery probe (see Host.response)."""
+    if kind in ICMP_QUERY_REPLY:
+        # Every ICMP message meets the rules echo meets (protocol 1 has no
+        # per-host override): _ip_response(1) says whether it gets through.
+        if host._ip_response(1) is None:
+            return None
+        return ICMP_QUERY_REPLY[kind]
+    if kind == "PS":
+        return host.response("sS", port)
+    if kind == "PA":
+        return host.response("sA", port)
+    if kind == "PU":
+        reply = host.response("sU", port)
+        if (reply == UDP_REPLY and not udp_payloads
+                and port not in host.udp_answers_empty):
+            return None
+        return reply
+    if kind == "PO":
+        return host._ip_response(port)
+    raise ValueError(f"no reply model for {kind}")
+
+
+def discovery_reasons(host, probes, arp=True, udp_payloads=False):
+    """The reasons nmap may give for finding `host` up with these probes
+    (parse_probes' list), one per answering probe, in probe order and
+    without repeats; empty if nmap finds it down.  nmap reports the reason of
+    whichever proving reply it read first, so with several probes any of them
+    may be the one reported; a single-element list is exact.
+
+    On-link (LAN) targets are pinged by ARP whatever the probes, as nmap does
+    unless told --disable-arp-ping (arp=False); Pn: up, "user-set".
+    udp_payloads: -PU carries nmap-payloads' payload (see above)."""
+    kinds = [k for k, _ in probes]
+    if "Pn" in kinds:
+        return ["user-set"]
+    if isinstance(host, LanHost) and arp:
+        return ["arp-response"] if host.live else []
+    reasons = []
+    for kind, port in probes:
+        if kind == "PR":
+            continue  # ARP reaches only on-link targets (above)
+        reply = _ping_reply(host, kind, port, udp_payloads)
+        table = _PROTO_PING_REASON if kind == "PO" else _PING_REASON
+        why = table.get(reply)
+        if why is not None and why not in reasons:
+            reasons.append(why)
+    return reasons
+
+
 def all_hosts():
     return [Host(h) for h in range(1 << 16)]
 
@@ -443,6 +553,10 @@ class LanHost(Host):
     @property
     def addr(self):
         return f"198.18.1.{self.h}"
+
+    @property
+    def udp_answers_empty(self):
+        return self.listening["udp"]  # lan_listener.py echoes anything
 
 
 def host_at(a):
@@ -503,6 +617,56 @@ def parse_scans(spec):
     return sorted(scans, key=SCANS.index)
 
 
+def parse_probes(spec):
+    """Discovery probes in nmap's spelling, the dash optional, separated by
+    commas or spaces: 'PE,PP,PS443,PA80', '-PE -PS22,80,443 -PU', 'PS22:80',
+    'PO1,2,4', 'default' (nmap's default set), 'Pn'.  A port list follows its
+    option as in nmap (commas, ranges 'PS20-25'); ':' separates ports too, and
+    a bare number continues the list of the option before it, so 'PS22,80,PE'
+    is -PS22,80 -PE.  Returns [(kind, port-or-None)] in order, without
+    repeats."""
+    out = []
+    last = None  # the port-taking option a bare number belongs to
+    for token in spec.replace(",", " ").split():
+        token = token.lstrip("-")
+        if token.lower() == "default":
+            out.extend(DISCOVERY_DEFAULT)
+            last = None
+            continue
+        if token[:1].isdigit():
+            if last is None:
+                raise ValueError(f"{token!r} follows no -PS/-PA/-PU/-PO port list")
+            kind, rest = last, token
+        else:
+            kind, rest = token[:2], token[2:]
+            if kind not in PING_KINDS:
+                raise ValueError(f"unknown discovery probe {token!r} "
+                                 f"(one of {', '.join(PING_KINDS)})")
+            if kind not in PING_PORTED:
+                if rest:
+                    raise ValueError(f"-{kind} takes no ports ({token!r})")
+                out.append((kind, None))
+                last = None
+                continue
+            if not rest:
+                out.extend((kind, p) for p in PING_DEFAULT_PORTS[kind])
+                last = None
+                continue
+            last = kind
+        proto = PING_PORTED[kind]
+        for part in rest.split(":"):
+            ports = parse_ports(part, bare=proto)[proto]
+            if not ports:
+                raise ValueError(f"empty port list in {token!r}")
+            out.extend((kind, p) for p in ports)
+    probes = list(dict.fromkeys(out))
+    if not probes:
+        raise ValueError(f"no discovery probe in {spec!r}")
+    if any(k == "Pn" for k, _ in probes) and len(probes) > 1:
+        raise ValueError("Pn (no discovery) does not mix with probes")
+    return probes
+
+
 def parse_targets(spec):
     """Comma-separated addresses / CIDRs inside 198.19.0.0/16 or the LAN
     198.18.1.0/24 -> sorted list of integer addresses.  The scanner's own
@@ -529,6 +693,8 @@ def parse_targets(spec):
 # --------------------------------------------------------------- commands
 
 def cmd_truth(args):
+    if args.discovery is not None:
+        return cmd_discovery(args)
     addrs = parse_targets(args.targets)
     out = sys.stdout
     pick = {"live": lambda x: x.live, "dead": lambda x: not x.live,
@@ -566,6 +732,25 @@ def cmd_truth(args):
             out.write("".join(chunk))
             chunk.clear()
     out.write("".join(chunk))
+    return 0
+
+
+def cmd_discovery(args):
+    """`truth --discovery PROBES [TARGETS]`: one line per target nmap finds
+    up, `ADDR up REASON[,REASON…]` (see discovery_reasons)."""
+    if args.hosts is not None:
+        raise ValueError("--discovery does not combine with --live/--dead/--firewalled")
+    # Ports make no sense for discovery: a positional argument is the targets.
+    targets = args.ports if args.ports is not None else args.targets
+    probes = parse_probes(args.discovery)
+    out = []
+    for a in parse_targets(targets):
+        host = host_at(a)
+        reasons = discovery_reasons(host, probes, arp=not args.disable_arp_ping,
+                                    udp_payloads=args.udp_payloads)
+        if reasons:
+            out.append(f"{host.addr} up {','.join(reasons)}\n")
+    sys.stdout.write("".join(out))
     return 0
 
 
@@ -730,8 +915,19 @@ def main(argv=None):
                    help="print only the addresses of the firewalled hosts")
     t.add_argument("--live-only", action="store_true",
                    help="omit the lines of dead hosts")
+    t.add_argument("--discovery", metavar="PROBES",
+                   help="host discovery instead of ports: the targets nmap -sn "
+                   "with these probes finds up, and why (PE,PP,PM,PS[ports],"
+                   "PA[ports],PU[ports],PO[protocols],PR,Pn or 'default'); "
+                   "TARGETS may then be given in place of PORTS")
+    t.add_argument("--disable-arp-ping", action="store_true",
+                   help="with --discovery: LAN targets get the probes, not ARP")
+    t.add_argument("--udp-payloads", action="store_true",
+                   help="with --discovery: -PU probes carry nmap-payloads' payload "
+                   "(nmap 7.93 -sn sends them empty)")
     t.add_argument("ports", nargs="?",
-                   help="nmap-style: 21,22 1-1024 T:21,U:53 (sO: protocols, P:)")
+                   help="nmap-style: 21,22 1-1024 T:21,U:53 (sO: protocols, P:); "
+                   "with --discovery: the targets")
     n = sub.add_parser("nft", help="print the target namespace's nftables ruleset")
     n.add_argument("--iface", default="ps-tgt0")
     sub.add_parser("nft-lan", help="print a LAN host's nftables ruleset")

@@ -2,7 +2,10 @@
 # Debian's nmap, run inside the scanner namespace, must see exactly what
 # `scripts/lab truth` says, port by port, state and reason: for every scan
 # type (-sS -sA -sW -sM -sN -sF -sX -sU -sO) on the class-B, and on the LAN,
-# where it must also find every host by ARP.
+# where it must also find every host by ARP.  Then host discovery (-sn): the
+# hosts nmap finds up, and why, with its default probes and each probe alone
+# on a /20 of the class-B, and on the LAN, must be those of
+# `scripts/lab truth --discovery PROBES`.
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "$(readlink -f "$0")")/common.sh"
 COMPARE="$SRC/tests/lab/compare_nmap.py"
@@ -68,6 +71,72 @@ run_compare sO 0-255 "$("$LAB" truth --live --targets 198.18.1.0/24 | paste -sd,
 echo "== -sn of 198.18.1.0/24"
 "$LAB" exec nmap -n -sn -oX "$work/sn.xml" 198.18.1.0/24 >/dev/null
 python3 "$SRC/tests/lab/check_arp_discovery.py" "$work/sn.xml" || failed+=("-sn of the LAN")
+
+# Host discovery.  run_discovery PROBES TARGETS [NMAP_ARGS…]: nmap -sn with
+# PROBES (nmap's options, e.g. "-PE -PS22,80"; "default": none, nmap's own
+# set) on TARGETS, compared with `truth --discovery PROBES` (which reads the
+# same spelling): the same hosts up, each with one of the reasons the truth
+# allows (exactly the one when a single probe answers; with several, nmap
+# credits whichever reply it reads first).
+reasons_seen=()
+run_discovery() {
+    local probes=$1 targets=$2 t0=$EPOCHREALTIME
+    shift 2
+    local -a nmap_probes=() truth_flags=()
+    [[ $probes == default ]] || read -ra nmap_probes <<<"$probes"
+    [[ " $* " == *" --disable-arp-ping "* ]] && truth_flags+=(--disable-arp-ping)
+    [[ " $* " == *" --data "* ]] && truth_flags+=(--udp-payloads)
+    local out=$work/$((++runs))-sn
+    # shellcheck disable=SC2086 # the target list is meant to split
+    "$LAB" exec nmap -n -sn "${nmap_probes[@]}" "$@" -oX "$out.xml" ${targets//,/ } >/dev/null
+    local secs
+    secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    "$LAB" truth --discovery="$probes" "${truth_flags[@]}" --targets "$targets" >"$out.truth"
+    echo "== -sn $probes $* of $targets ($secs s)"
+    python3 "$SRC/tests/lab/compare_discovery.py" "$out.truth" "$out.xml" ||
+        failed+=("-sn $probes $* of $targets")
+    mapfile -t -O "${#reasons_seen[@]}" reasons_seen < <(python3 -c '
+import sys, xml.etree.ElementTree as ET
+for s in ET.parse(sys.argv[1]).getroot().iter("status"):
+    if s.get("state") == "up": print(s.get("reason"))' "$out.xml" | sort -u)
+}
+
+# The class-B: a /20 (4096 addresses, ~1000 up), nmap's -T4 timing.  -PM gets
+# a rate floor: Linux never answers address mask requests, and with not one
+# reply nmap's congestion window never opens (a /20 took 410 s without it).
+sn_targets=198.19.0.0/20
+for probes in default -PE -PP -PS443 -PA80 -PU -PO "-PE -PS22,80" "-PU53,161 -PA443 -PP"; do
+    run_discovery "$probes" "$sn_targets" -T4
+done
+run_discovery -PM "$sn_targets" -T4 --min-rate 3000
+# nmap 7.93's -PU datagrams are empty (it loads nmap-payloads only for -sU),
+# which DNS ignores (the -PU53,161 run above finds no host by DNS); with
+# nmap-payloads' DNS status request as --data, DNS answers (udp-response),
+# as the truth says with --udp-payloads.
+run_discovery -PU53 "$sn_targets" -T4 --data 000010000000000000000000
+# The ICMP errors, one host at a time (the pinned hosts, lab/README.md):
+# protocol and port unreachable from the target prove it up; net and host
+# unreachable, net, host and admin prohibited do not (nmap 7.93 retires the
+# probe and leaves the host's state alone: a hint, not proof, RFC 1122).
+run_discovery "-PS25" 198.19.0.10 -T4                # proto-unreach: up
+run_discovery "-PA53" 198.19.0.10 -T4                # port-unreach: up
+run_discovery "-PU161" 198.19.0.10 -T4               # proto-unreach: up
+run_discovery "-PO103" 198.19.0.13 -T4               # port-unreach: up
+run_discovery "-PS21,22,80,110,443 -PU53,123" 198.19.0.10 -T4 --max-retries 1 # 0 1 9 10 13: down
+run_discovery "-PO2,4,47,50,51,132" 198.19.0.13 -T4 --max-retries 1  # 13 drop 10 0 9 1: down
+# The LAN: ARP whatever the probes (the truth says so too), and the probes
+# themselves once nmap is told not to use ARP.
+run_discovery default 198.18.1.0/24 -T4 --exclude 198.18.1.1
+run_discovery "-PE -PU7" 198.18.1.0/24 -T4 --exclude 198.18.1.1
+# (A /27 for the default probes: without ARP, every silent address costs
+# nmap the kernel's failed neighbour resolution; the whole /24 took 23 s.)
+run_discovery default 198.18.1.0/27 -T4 --disable-arp-ping --exclude 198.18.1.1
+run_discovery -PU7 198.18.1.0/24 -T4 --disable-arp-ping --exclude 198.18.1.1  # udp-response
+# Every reason nmap can give in the lab came up at least once.
+for why in echo-reply timestamp-reply syn-ack reset port-unreach proto-unreach \
+    proto-response udp-response arp-response; do
+    printf '%s\n' "${reasons_seen[@]}" | grep -qx "$why" || failed+=("no host found up by $why")
+done
 
 mapfile -t pids < <(lab_pids)
 "$LAB" down

@@ -196,6 +196,60 @@ rc, out = run("lan")
 check(rc == 0 and "10 198.18.1.10 02:50:53:01:00:0a 22,80 7" in out.splitlines()
       and "11 198.18.1.11 02:50:53:01:00:0b 22,443 -" in out.splitlines(), "lan table")
 
+# Host discovery (truth --discovery).
+P = pop.parse_probes
+check(P("PE,PP,PS443,PA80,PU40125,PO1,2,4")
+      == [("PE", None), ("PP", None), ("PS", 443), ("PA", 80), ("PU", 40125),
+          ("PO", 1), ("PO", 2), ("PO", 4)], "probe list in nmap's spelling")
+check(P("-PE -PS22,80,443") == P("PE,PS22:80:443") == [("PE", None), ("PS", 22), ("PS", 80), ("PS", 443)],
+      "probe list with dashes and spaces, ':' between ports")
+check(P("default") == list(pop.DISCOVERY_DEFAULT) == P("PE,PS443,PA80,PP"), "nmap's default probes")
+check(P("PS,PA,PU,PO") == [("PS", 80), ("PA", 80), ("PU", 40125), ("PO", 1), ("PO", 2), ("PO", 4)],
+      "nmap's default ports and protocols")
+check(P("PS20-22") == [("PS", 20), ("PS", 21), ("PS", 22)], "port ranges")
+for bad in ("PX", "80", "PE5", "Pn,PE", "PS,80", ""):
+    try:
+        P(bad)
+        check(False, f"rejects probes {bad!r}")
+    except ValueError:
+        check(True, f"rejects probes {bad!r}")
+D = pop.discovery_reasons
+default = P("default")
+check(D(h1, default) == ["echo-reply", "syn-ack", "reset", "timestamp-reply"],
+      "198.19.0.1 answers every default probe")
+check(D(h3, default) == ["reset"], "198.19.0.3 (firewalled, 80 open) answers only the ACK to 80")
+check(D(h5, default) == [] and D(h5, P("Pn")) == ["user-set"], "198.19.0.5: down; -Pn: user-set")
+check(D(h1, P("PM")) == [], "no address mask replies (Linux)")
+h10, h13 = pop.Host(10), pop.Host(13)
+check(all(D(h10, P(f"PS{p}")) == [] for p in (21, 22, 80, 110, 443))
+      and D(h10, P("PU53,123")) == [], "ICMP net/host unreachable, net/host/admin prohibited: not up")
+check(D(h10, P("PS25")) == ["proto-unreach"] and D(h10, P("PA53")) == ["port-unreach"]
+      and D(h10, P("PU161")) == ["proto-unreach"], "ICMP protocol/port unreachable: up")
+check(D(h13, P("PO103")) == ["port-unreach"] and D(h13, P("PO2,4,47,50,51,132")) == []
+      and D(h13, P("PO")) == ["proto-response"], "-PO readings of 198.19.0.13")
+check(D(h1, P("PU53")) == [] and D(h1, P("PU53"), udp_payloads=True) == ["udp-response"]
+      and D(h1, P("PU")) == ["port-unreach"],
+      "-PU readings: an empty datagram gets nothing from DNS, a DNS payload an answer")
+lan10, lan2 = pop.host_at(pop.LAN_BASE + 10), pop.host_at(pop.LAN_BASE + 2)
+check(D(lan10, P("PE")) == ["arp-response"] and D(lan2, default) == [],
+      "LAN: ARP whatever the probes")
+check(D(lan10, P("PE,PU7"), arp=False) == ["echo-reply", "udp-response"],
+      "LAN without ARP: the probes")
+fw_live = [h for h in live if h.firewalled]
+up = [h for h in live if D(h, default)]
+check(all(D(h, default) for h in live if not h.firewalled), "every unfirewalled live host is up")
+check(0 < len(up) - (len(live) - len(fw_live)) < len(fw_live),
+      f"some, not all, firewalled hosts are found ({len(up) - len(live) + len(fw_live)} of {len(fw_live)})")
+rc, out = run("truth", "--discovery", "default", "198.19.0.0/29")
+check(rc == 0 and out.splitlines() == ["198.19.0.1 up echo-reply,syn-ack,reset,timestamp-reply",
+                                       "198.19.0.2 up echo-reply,syn-ack,reset,timestamp-reply",
+                                       "198.19.0.3 up reset",
+                                       "198.19.0.4 up echo-reply,timestamp-reply"],
+      "truth --discovery default 198.19.0.0/29")
+rc, out = run("truth", "--discovery=-PE -PU7", "--disable-arp-ping", "--targets", "198.18.1.0/28")
+check(rc == 0 and out.splitlines()[0] == "198.18.1.10 up echo-reply,udp-response",
+      "truth --discovery --disable-arp-ping on the LAN")
+
 # The ruleset encodes the same decisions.
 rc, nft = run("nft")
 check(rc == 0, "nft generates")

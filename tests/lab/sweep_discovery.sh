@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# portsweep's host discovery (-sn, -P*, the discovery before a port scan,
+# -Pn) against the lab's discovery truth (`scripts/lab truth --discovery`,
+# itself checked against Debian's nmap by lab-truth-vs-nmap) and against nmap:
+#   (a) -sn of the class-B with nmap's default probes: the hosts up in -oX
+#       and -oG and the normal output's count are the truth's, each with a
+#       reason the truth allows; XML valid against nmap.dtd;
+#   (b) the same with explicit probe sets;
+#   (c) -sn of the on-link LAN finds its hosts by ARP, with their MACs;
+#   (d) nmap -sn and portsweep -sn of a /20 find the same hosts;
+#   (e) a port scan without -Pn reports exactly the hosts discovery finds
+#       up, and for them the -sS truth of the ports;
+#   (f) -Pn reports every address up ("user-set"), the dead ones too.
+# Skipped (77) while portsweep refuses -sn: the nmap half runs first, so
+# it is checked even then.
+# shellcheck source=tests/lab/common.sh
+source "$(dirname "$(readlink -f "$0")")/common.sh"
+BIN=${PORTSWEEP_BIN:-$SRC/build/portsweep}
+COMPARE="$SRC/tests/lab/compare_discovery.py"
+RATE=100000
+failed=()
+
+"$LAB" up
+
+# Up hosts of an -oX report, one address per line, sorted.
+up_hosts() {
+    python3 -c '
+import sys, xml.etree.ElementTree as ET
+for h in ET.parse(sys.argv[1]).getroot().iter("host"):
+    s = h.find("status")
+    if s is not None and s.get("state") == "up":
+        print(next(a.get("addr") for a in h.iter("address") if a.get("addrtype") == "ipv4"))' "$1" | sort
+}
+
+# (d), nmap's half: nmap -sn with its default probes on a /20 equals the truth.
+nmap_targets=198.19.0.0/20
+"$LAB" truth --discovery=default --targets "$nmap_targets" >"$work/nmap20.truth"
+t0=$EPOCHREALTIME
+"$LAB" exec nmap -sn -n -T4 -oX "$work/nmap20.xml" "$nmap_targets" >/dev/null
+echo "== nmap -sn -T4 $nmap_targets ($(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s)"
+python3 "$COMPARE" "$work/nmap20.truth" "$work/nmap20.xml" || fail "nmap -sn differs from the lab's discovery truth"
+
+# ps_discovery NAME PROBES TARGETS PORTSWEEP_ARGS…: portsweep with these
+# arguments (PROBES, nmap's spelling, are added unless "default"), its -oX,
+# -oG and normal output compared with `truth --discovery=PROBES`.  Returns 3
+# if portsweep refused -sn as an unknown option (nothing else is checked).
+ps_discovery() {
+    local name=$1 probes=$2 targets=$3 t0=$EPOCHREALTIME rc=0
+    shift 3
+    local -a p=()
+    [[ $probes == default ]] || read -ra p <<<"$probes"
+    local out=$work/$name
+    # shellcheck disable=SC2086 # the target list is meant to split
+    "$LAB" exec "$BIN" "${p[@]}" "$@" -oX "$out.xml" -oG "$out.gnmap" ${targets//,/ } \
+        >"$out.out" 2>"$out.err" || rc=$?
+    if ((rc != 0)); then
+        if grep -qiE -- '(not expected|unknown|unrecognized|invalid).*-sn|-sn.*(not expected|unknown|unrecognized)' "$out.err"; then
+            return 3
+        fi
+        tail -n 5 "$out.err"
+        failed+=("$name: portsweep exited with status $rc")
+        return 0
+    fi
+    local secs
+    secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    local -a truth_flags=()
+    [[ " $* " == *" --disable-arp-ping "* ]] && truth_flags=(--disable-arp-ping)
+    [[ " $* " == *" -Pn "* ]] && probes=-Pn
+    "$LAB" truth --discovery="$probes" "${truth_flags[@]}" --targets "$targets" >"$out.truth"
+    echo "== $name: portsweep ${p[*]} $* $targets ($secs s)"
+    python3 "$COMPARE" "$out.truth" "$out.xml" --grepable "$out.gnmap" || failed+=("$name: hosts or reasons differ from the truth")
+    xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$out.xml" || failed+=("$name: XML is not valid against nmap.dtd")
+    # The normal output: one "Host is up" per host, and the summary's count.
+    local want shown summary
+    want=$(wc -l <"$out.truth")
+    shown=$(grep -c '^Host is up' "$out.out" || true)
+    summary=$(grep -oE '\(([0-9]+) hosts? up\)' "$out.out" | grep -oE '[0-9]+' || echo none)
+    [[ $shown == "$want" && $summary == "$want" ]] ||
+        failed+=("$name: normal output shows $shown 'Host is up' lines and '$summary hosts up', the truth $want")
+    return 0
+}
+
+# (a) nmap's default probes over the class-B.  The first run also tells
+# whether this portsweep has host discovery at all.
+rc=0
+ps_discovery sn-default default 198.19.0.0/16 -sn -n --rate "$RATE" -e ps-scan0 || rc=$?
+if ((rc == 3)); then
+    echo "SKIP: portsweep refuses -sn (no host discovery yet): $(grep -m1 . "$work/sn-default.err")"
+    echo "      (nmap's half passed: nmap -sn of $nmap_targets equals the lab's discovery truth)"
+    exit 77
+fi
+
+# (b) explicit probe sets: TCP SYN to two ports with ICMP echo; UDP (closed
+# ports' port unreachable, 161's ICMP rejects), TCP ACK and ICMP timestamp.
+# Not -PU53: nmap 7.93 sends -PU datagrams empty, which DNS ignores, while
+# nmap-payloads' DNS query gets an answer, and which of the two portsweep
+# should do is its own choice (truth --discovery --udp-payloads has both).
+ps_discovery sn-pe-ps "-PE -PS22,80" 198.19.0.0/16 -sn -n --rate "$RATE" -e ps-scan0
+ps_discovery sn-pu-pa-pp "-PU161,40125 -PA443 -PP" 198.19.0.0/16 -sn -n --rate "$RATE" -e ps-scan0
+
+# (c) the LAN: every host by ARP with its own MAC, nothing else.
+ps_discovery sn-lan default 198.18.1.0/24 -sn -n -e ps-scan1 --exclude 198.18.1.1
+python3 "$SRC/tests/lab/check_arp_discovery.py" "$work/sn-lan.xml" || failed+=("sn-lan: not every LAN host found by ARP with its MAC")
+
+# (d) portsweep's half: the same /20 as nmap above, the same hosts.
+ps_discovery sn-20 default "$nmap_targets" -sn -n --rate "$RATE" -e ps-scan0
+diff <(up_hosts "$work/nmap20.xml") <(up_hosts "$work/sn-20.xml") >"$work/d.diff" ||
+    failed+=("nmap -sn and portsweep -sn of $nmap_targets find different hosts ($(grep -c '^[<>]' "$work/d.diff") differ)")
+
+# (e) a port scan with the default discovery: the hosts discovery finds up,
+# and for exactly those the -sS truth of the ports (a host discovery misses,
+# such as a firewalled one with 22 open, must not be port-scanned).
+ports=22,80,443
+ps_discovery scan-default default 198.19.0.0/24 -sS -p "$ports" -n --rate "$RATE" -e ps-scan0 \
+    -oJ "$work/scan-default.jsonl"
+"$LAB" truth --targets 198.19.0.0/24 "T:$ports" |
+    awk 'NR == FNR { up[$1] = 1; next } ($1 in up)' "$work/scan-default.truth" - >"$work/scan-default.ports"
+python3 "$SRC/tests/lab/sweep_compare.py" "$work/scan-default.ports" "$work/scan-default.jsonl" ||
+    failed+=("scan-default: the ports of the hosts found up differ from the -sS truth")
+
+# (f) -Pn: no discovery; every address of the /28 is up, dead ones too.
+ps_discovery scan-pn default 198.19.0.0/28 -Pn -sS -p 22 -n --rate "$RATE" -e ps-scan0 \
+    -oJ "$work/scan-pn.jsonl"
+[[ $(up_hosts "$work/scan-pn.xml" | wc -l) == 16 ]] || failed+=("scan-pn: not all 16 addresses of the /28 reported up")
+"$LAB" truth --targets 198.19.0.0/28 T:22 >"$work/scan-pn.ports"
+python3 "$SRC/tests/lab/sweep_compare.py" "$work/scan-pn.ports" "$work/scan-pn.jsonl" ||
+    failed+=("scan-pn: port 22 differs from the -sS truth")
+
+mapfile -t pids < <(lab_pids)
+"$LAB" down
+assert_clean "${pids[@]}"
+((${#failed[@]} == 0)) || fail "${failed[*]}"
+echo "ok   host discovery equals the lab's truth and nmap: class-B, probe sets, LAN, port scan, -Pn"
