@@ -44,7 +44,7 @@ def read_jsonl(path):
                 continue
             try:
                 r = json.loads(line)
-                if "method" in r:  # a service-detection record, not a port state
+                if "method" in r or "port" not in r:  # a service, host-status or trace record, not a port state
                     continue
                 seen[(r["ip"], r["proto"], int(r["port"]))] = (r["state"], r["reason"])
             except (ValueError, KeyError, TypeError):

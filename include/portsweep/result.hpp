@@ -2,6 +2,7 @@
 // What a scan produces: one record per (address, protocol, port). These types
 // are shared by the engine (which classifies replies), the output formats and
 // the follow-up detection stage.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -69,6 +70,9 @@ struct HostUp {
   uint8_t ttl = 0;       // of the answer; 0 for ARP and -Pn
   int64_t time_us = 0;   // wall clock of the answer
   uint32_t rtt_us = 0;   // 0: not measured
+  // An on-link host's MAC, when ARP found it (nmap prints it and its vendor).
+  std::array<uint8_t, 6> mac{};
+  bool has_mac = false;
 };
 
 std::string_view to_string(Proto p);

@@ -7,6 +7,7 @@
 
 #include "cli/service_options.hpp"
 #include "detect/service_stage.hpp"
+#include "output/mac_vendors.hpp"
 #include "ports/port_set.hpp"
 
 namespace portsweep {
@@ -66,6 +67,11 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
   info.reason = o.reason;
   info.open_only = o.open_only;
   info.service_name = service_names(services);
+  // Read the first time an on-link host's MAC is printed, then kept.
+  info.mac_vendor = [datadir = o.datadir](const std::array<uint8_t, 6>& mac) -> std::string_view {
+    static const MacVendors vendors = MacVendors::load(datadir);
+    return vendors.vendor(mac);
+  };
   return info;
 }
 

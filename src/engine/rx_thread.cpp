@@ -96,6 +96,12 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       }
       const PortResult& r = o.result;
       int64_t index = s.layout.index_of(k, r.ip, r.port);
+      // Discovery's -PS and -PA both carry the cookie in the sequence number,
+      // so an ICMP error quoting either is taken by whichever classifies
+      // first: it belongs to the module that probed that port.
+      for (size_t other = 0; index < 0 && other < n_modules; ++other)
+        if (other != k && s.layout.modules()[other]->proto == s.layout.modules()[k]->proto)
+          index = s.layout.index_of(other, r.ip, r.port);
       if (index < 0) continue;  // a valid cookie for something we did not probe: ignore
       if (s.answered.mark(static_cast<uint64_t>(index))) {
         ++duplicates;

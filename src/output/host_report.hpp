@@ -1,6 +1,7 @@
 #pragma once
 // The finished picture of one host, as every format prints it: the ports to
 // list one per line and the counts nmap folds into "Not shown:".
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -60,6 +61,7 @@ struct HostReport {
   std::vector<HiddenState> hidden;    // largest state first
   // What version detection found, by protocol then port; empty without -sV.
   std::vector<PortService> services;
+  std::optional<std::array<uint8_t, 6>> mac;  // an on-link host's, found by ARP
   // --traceroute's hops by TTL, the host last; empty when not traced.
   std::vector<TraceHop> trace;
 

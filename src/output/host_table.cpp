@@ -123,6 +123,10 @@ void HostTable::add_host(const HostUp& up) {
     h.up_reason = up.reason;
     h.up_ttl = up.ttl;
   }
+  if (up.has_mac) {
+    h.mac = up.mac;
+    h.has_mac = true;
+  }
   if (up.rtt_us != 0) add_rtt(up.ip, up.rtt_us);
 }
 
@@ -188,6 +192,7 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
   std::vector<HostEntry::Count> counts = h.counts;
   rep.services = h.services;
   rep.trace = h.trace;
+  if (h.has_mac) rep.mac = h.mac;
   std::sort(rep.services.begin(), rep.services.end(), [](const PortService& a, const PortService& b) {
     return std::tie(a.proto, a.port) < std::tie(b.proto, b.port);
   });

@@ -58,6 +58,8 @@ struct HostEntry {
   // millions of KeptPorts stay small.
   std::vector<PortService> services;
   std::vector<TraceHop> trace;  // --traceroute's, by TTL
+  std::array<uint8_t, 6> mac{};  // valid when has_mac: an on-link host's, from ARP
+  bool has_mac = false;
 
   uint32_t state_count(PortState s) const;
 };

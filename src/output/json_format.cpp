@@ -81,6 +81,7 @@ class JsonFormat final : public OutputFormat {
     s += "{\"ip\":\"" + ipv4_text(h.ip) + "\",\"status\":\"up\",\"reason\":\"" + std::string(to_string(h.reason)) +
          "\",\"ttl\":" + std::to_string(h.ttl) + ",\"time\":\"" + iso_utc_text(h.time_us) + "\"";
     if (h.rtt_us != 0) s += ",\"rtt_us\":" + std::to_string(h.rtt_us);
+    if (h.has_mac) s += ",\"mac\":\"" + mac_text(h.mac) + "\"";
     s += "}\n";
     if (++pending_lines_ >= kBatchLines) flush();
   }

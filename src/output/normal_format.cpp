@@ -76,6 +76,14 @@ class NormalFormat final : public OutputFormat {
     return name.empty() ? std::string("unknown") : std::string(name);
   }
 
+  // An on-link host's "MAC Address: 02:50:53:01:00:0A (Vendor)" line.
+  std::string mac_line(const HostReport& r) const {
+    if (!r.mac) return {};
+    const std::string_view vendor = info_.mac_vendor ? info_.mac_vendor(*r.mac) : std::string_view();
+    return "MAC Address: " + mac_text(*r.mac) + " (" + (vendor.empty() ? std::string("Unknown") : std::string(vendor)) +
+           ")\n";
+  }
+
   // nmap's TRACEROUTE table: a TTL nobody answered is "...".
   static std::string trace_text(const std::vector<TraceHop>& hops) {
     std::string s = "\nTRACEROUTE (using proto 1/icmp)\nHOP RTT      ADDRESS\n";
@@ -103,7 +111,7 @@ class NormalFormat final : public OutputFormat {
     s += ".\n";
     // A ping scan (-sn) probed no ports: the host's status is all there is.
     if (!info_.port_scan) {
-      out_.write(s + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");
+      out_.write(s + mac_line(r) + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");
       return;
     }
     if (r.listed.empty()) {
@@ -151,6 +159,7 @@ class NormalFormat final : public OutputFormat {
       const std::string service_info = service_info_text(r.services);
       if (!service_info.empty()) s += "Service Info: " + service_info + "\n";
     }
+    s += mac_line(r);
     if (!r.trace.empty()) s += trace_text(r.trace);
     s += "\n";
     out_.write(s);

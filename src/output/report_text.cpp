@@ -5,6 +5,12 @@
 
 namespace portsweep {
 
+std::string mac_text(const std::array<uint8_t, 6>& m) {
+  char b[18];
+  std::snprintf(b, sizeof b, "%02X:%02X:%02X:%02X:%02X:%02X", m[0], m[1], m[2], m[3], m[4], m[5]);
+  return b;
+}
+
 std::string ipv4_text(uint32_t ip) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xffu, (ip >> 8) & 0xffu,

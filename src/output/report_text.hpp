@@ -1,6 +1,7 @@
 #pragma once
 // Wording shared by the text formats, kept in one place so the normal,
 // grepable and XML outputs agree with each other and with nmap.
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -10,6 +11,8 @@ namespace portsweep {
 
 // Dotted quad of an address held in host byte order.
 std::string ipv4_text(uint32_t ip);
+// nmap's spelling of a MAC: "02:50:53:01:00:0A".
+std::string mac_text(const std::array<uint8_t, 6>& mac);
 // "syn-ack ttl 64"; the TTL is left out when there was no reply packet.
 std::string reason_text(Reason r, uint8_t ttl);
 // "1 IP address (1 host up)", "65536 IP addresses (12 hosts up)".

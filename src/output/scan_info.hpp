@@ -22,6 +22,8 @@ using PortsPerProto = std::array<uint32_t, kProtoCount>;
 // Conventional service name of a port ("ssh" for 22/tcp); an empty view means
 // unknown. The text must stay valid until the writers' end() has returned.
 using ServiceLookup = std::function<std::string_view(uint16_t port, Proto proto)>;
+// The vendor nmap-mac-prefixes names for a MAC's first three bytes; "" when unknown.
+using MacVendorLookup = std::function<std::string_view(const std::array<uint8_t, 6>& mac)>;
 
 // The state nmap gives a probe that got no reply: "filtered" for SYN, connect,
 // ACK, window and SCTP INIT scans, "open|filtered" for UDP, FIN, NULL, Xmas,
@@ -57,6 +59,7 @@ struct ScanInfo {
   bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
   bool port_scan = true;        // false for a ping scan (-sn): hosts' status only, no ports
   ServiceLookup service_name;   // optional; no lookup means every name is unknown
+  MacVendorLookup mac_vendor;   // optional; no lookup means every vendor is unknown
 };
 
 }  // namespace portsweep

@@ -109,7 +109,14 @@ class XmlFormat final : public OutputFormat {
     std::string s = "<host" + attr("starttime", epoch_seconds(r.first_us)) +
                     attr("endtime", epoch_seconds(r.last_us)) + "><status state=\"up\"" +
                     attr("reason", to_string(r.up_reason)) + attr("reason_ttl", r.up_ttl) + "/>\n";
-    s += "<address" + attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n";
+    s += "<address" + attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n";
+    if (r.mac) {
+      s += "<address" + attr("addr", mac_text(*r.mac)) + " addrtype=\"mac\"";
+      const std::string_view vendor = info_.mac_vendor ? info_.mac_vendor(*r.mac) : std::string_view();
+      if (!vendor.empty()) s += attr("vendor", vendor);
+      s += "/>\n";
+    }
+    s += "<hostnames>\n</hostnames>\n";
     // A ping scan (-sn) probed no ports: nmap writes no <ports> then.
     if (info_.port_scan) s += ports_element(r);
     if (!r.trace.empty()) {

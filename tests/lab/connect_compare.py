@@ -44,6 +44,8 @@ def main():
     found = {}
     for line in open(jsonl_path):
         r = json.loads(line)
+        if "port" not in r:  # a host's status record, not a port's
+            continue
         found[(r["ip"], r["port"])] = (r["state"], r["reason"])
 
     def same(k):

@@ -32,6 +32,8 @@ def main():
     for path in args[1:]:
         for line in open(path):
             r = json.loads(line)
+            if "port" not in r:  # a host's status or trace record, not a port's
+                continue
             key = (r["ip"], r["proto"], r["port"])
             if key in found:
                 dup += 1
