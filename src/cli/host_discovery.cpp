@@ -19,13 +19,18 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   if (plan.arp) {
     for (const OnLinkHost& h : next_hops.on_link_hosts()) {
       if (h.source != OnLinkHost::Source::ArpReply) continue;
-      const HostUp up{h.address, Reason::ArpResponse, 0, h.reply_time_us, h.latency_us};
+      const HostUp up{h.address, Reason::ArpResponse, 0, h.reply_time_us, h.latency_us, h.mac.bytes, true};
       out.up.set(h.target_index);
       to_probe.clear(h.target_index);
       out.hosts.push_back(up);
       outputs.on_host_up(up);
     }
   }
+  // Nothing reaches a target without a next hop (unroutable, or on-link and
+  // silent to ARP): it is down without a probe.
+  if (next_hops.kind() != NextHopPlan::Kind::Uniform || next_hops.mac_for(0) == nullptr)
+    for (uint64_t i = 0; i < targets.size(); ++i)
+      if (next_hops.mac_for(i) == nullptr) to_probe.clear(i);
   if (plan.probes.empty() || to_probe.count() == 0) return out;
 
   SweepConfig cfg = stage_sweep_config(base, plan.probes, &to_probe);
