@@ -26,6 +26,9 @@ struct ReasonTally {
   Reason reason = Reason::NoResponse;
   Proto proto = Proto::Tcp;
   uint32_t count = 0;
+  // The ports, ascending, when every one is known (nmap 7.9x lists them in
+  // XML); empty when they are not (unanswered, or past the table's budget).
+  std::vector<uint16_t> ports;
 };
 
 // A state whose ports are counted rather than listed. Tallies are ordered the

@@ -100,17 +100,21 @@ void HostTable::add(const PortResult& r) {
   }
   if (r.state == PortState::Open) {
     h.ports.push_back(kept);
+    ++kept_;
     return;
   }
   if (h.dropped_states & state_bit(r.state)) return;
-  if (h.state_count(r.state) > policy_.listing_limit) {
-    // The state can no longer be listed port by port: give its ports back.
+  if (kept_ >= policy_.kept_ports_budget && h.state_count(r.state) > policy_.listing_limit) {
+    // Past the budget, a state too long to print port by port gives its ports back.
+    const auto before = h.ports.size();
     std::erase_if(h.ports, [&](const KeptPort& p) { return p.state == r.state; });
+    kept_ -= before - h.ports.size();
     h.ports.shrink_to_fit();
     h.dropped_states |= state_bit(r.state);
     return;
   }
   h.ports.push_back(kept);
+  ++kept_;
 }
 
 void HostTable::add_host(const HostUp& up) {
@@ -238,6 +242,15 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
                 (totals[s] > policy_.listing_limit || (h.dropped_states & state_bit(state)) ||
                  (policy_.open_only && !may_be_open(state)));
   }
+  // The ports of the states folded away, for the tallies that know them all.
+  std::vector<std::pair<std::tuple<PortState, Reason, Proto>, std::vector<uint16_t>>> folded;
+  for (const KeptPort& p : rep.listed) {
+    if (!hidden[static_cast<std::size_t>(p.state)] || (h.dropped_states & state_bit(p.state))) continue;
+    const auto key = std::make_tuple(p.state, p.reason, p.proto);
+    auto f = std::find_if(folded.begin(), folded.end(), [&](const auto& x) { return x.first == key; });
+    if (f == folded.end()) f = folded.insert(folded.end(), {key, {}});
+    f->second.push_back(p.port);
+  }
   std::erase_if(rep.listed, [&](const KeptPort& p) { return hidden[static_cast<std::size_t>(p.state)]; });
 
   for (const Tally& t : tallies) {
@@ -253,9 +266,16 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
       return x.reason == t.reason && x.proto == t.proto;
     });
     if (rt == hs->reasons.end()) {
-      hs->reasons.push_back({t.reason, t.proto, t.count});
+      hs->reasons.push_back({t.reason, t.proto, t.count, {}});
+      rt = hs->reasons.end() - 1;
     } else {
       rt->count += t.count;
+    }
+    if (t.listed) {
+      const auto key = std::make_tuple(t.state, t.reason, t.proto);
+      auto f = std::find_if(folded.begin(), folded.end(), [&](const auto& x) { return x.first == key; });
+      // Every port of the tally is known only when the list holds them all.
+      if (f != folded.end() && f->second.size() == t.count) rt->ports = std::move(f->second);
     }
   }
   // nmap prints the biggest groups first; ties keep a fixed order.

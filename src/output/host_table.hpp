@@ -3,10 +3,12 @@
 // at the end (normal, XML, grepable). A stateless scan delivers results in
 // random host order, so nothing can be printed until the scan is over; and a
 // /16 sweep of every port must fit in a few tens of megabytes. So the table
-// keeps, per host, counts per (protocol, state, reason) and the port list of a
-// state only while that state is small enough to be printed port by port -
-// nmap folds a state with more than 25 ports into one "Not shown" count.
-// Open ports are always kept.
+// keeps, per host, counts per (protocol, state, reason) and the answered
+// ports themselves (6 bytes each) up to a budget (ReportPolicy) over the
+// whole table: nmap folds a state with more than 25 ports into one "Not
+// shown" count but still lists those ports in XML. Past the budget a state's
+// list is given up once it is too long to print port by port, and only its
+// count remains. Open ports are always kept.
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
@@ -29,6 +31,10 @@ struct ReportPolicy {
   // Ports probed per host when ScanSummary does not say otherwise.
   PortsPerProto ports_per_host{};
   bool open_only = false;
+  // Answered ports kept across all hosts before folded states lose their
+  // lists: 2^20 is 6 MB (12 with the vectors' slack), a thousand hosts'
+  // worth of nmap's top 1,000 ports.
+  uint64_t kept_ports_budget = uint64_t{1} << 20;
 
   static ReportPolicy for_scan(const ScanInfo& info);
 };
@@ -103,6 +109,7 @@ class HostTable {
 
  private:
   ReportPolicy policy_;
+  uint64_t kept_ = 0;  // KeptPorts held, all hosts together
   std::unordered_map<uint32_t, HostEntry> hosts_;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "output/format_registry.hpp"
+#include "ports/port_set.hpp"
 #include "output/host_table.hpp"
 #include "output/output_file.hpp"
 #include "output/report_text.hpp"
@@ -146,10 +147,12 @@ class XmlFormat final : public OutputFormat {
     std::string s = "<ports>";
     for (const HiddenState& h : r.hidden) {
       s += "<extraports" + attr("state", to_string(h.state)) + attr("count", h.count) + ">\n";
-      // The ports of a hidden state are not kept, so "ports" (optional) is left out.
+      // nmap 7.9x lists the ports of each reason; ours where all are known.
       for (const ReasonTally& t : h.reasons) {
         s += "<extrareasons" + attr("reason", to_string(t.reason)) + attr("count", t.count) +
-             attr("proto", to_string(t.proto)) + "/>\n";
+             attr("proto", to_string(t.proto));
+        if (!t.ports.empty()) s += attr("ports", format_port_ranges(t.ports));
+        s += "/>\n";
       }
       s += "</extraports>\n";
     }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "output/host_table.hpp"
@@ -18,8 +19,32 @@ std::map<PortState, std::size_t> kept_per_state(const HostEntry& h) {
   return n;
 }
 
-TEST(HostTable, MillionClosedResultsKeepAtMost26PortsPerHostAndState) {
+// Below the budget every answered port is kept, so XML can list the ports
+// of a folded state as nmap 7.9x does.
+TEST(HostTable, FoldedStatesKeepTheirPortsWithinTheBudget) {
   HostTable table;
+  for (uint16_t p = 1; p <= 100; ++p) table.add(closed(ip(10, 0, 0, 1), p));
+  const HostReport r = table.report(ip(10, 0, 0, 1), {1000, 0, 0, 0});
+  ASSERT_EQ(r.hidden.size(), 2u);  // 900 filtered (no-response), 100 closed
+  const auto closed_state = std::find_if(r.hidden.begin(), r.hidden.end(),
+                                         [](const HiddenState& h) { return h.state == PortState::Closed; });
+  ASSERT_NE(closed_state, r.hidden.end());
+  ASSERT_EQ(closed_state->reasons.size(), 1u);
+  EXPECT_EQ(closed_state->reasons[0].ports.size(), 100u);
+  EXPECT_EQ(closed_state->reasons[0].ports.front(), 1);
+  EXPECT_EQ(closed_state->reasons[0].ports.back(), 100);
+  for (const HiddenState& h : r.hidden) {
+    if (h.state == PortState::Filtered) {
+      EXPECT_TRUE(h.reasons[0].ports.empty()) << "unanswered ports are not known";
+    }
+  }
+}
+
+// Past the budget, a state too long to list gives its ports back.
+TEST(HostTable, MillionClosedResultsKeepAtMost26PortsPerHostAndState) {
+  ReportPolicy policy;
+  policy.kept_ports_budget = 1000;
+  HostTable table(policy);
   constexpr uint32_t kHosts = 100;
   constexpr uint32_t kResults = 1000000;
   // Interleaved across hosts, as a stateless scan delivers them.
@@ -47,6 +72,7 @@ TEST(HostTable, MillionClosedResultsKeepAtMost26PortsPerHostAndState) {
   ASSERT_EQ(r.hidden.size(), 1u);
   EXPECT_EQ(r.hidden[0].state, PortState::Closed);
   EXPECT_EQ(r.hidden[0].count, 10000u);
+  EXPECT_TRUE(r.hidden[0].reasons[0].ports.empty()) << "a list given up is not printed";
   for (const KeptPort& p : r.listed) EXPECT_EQ(p.state, PortState::Open);
 }
 
