@@ -8,9 +8,11 @@
 // change what a frame decodes to.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "fuzz_support.hpp"
 #include "packet/packet_decoder.hpp"
+#include "packet/packet_trace.hpp"
 
 namespace {
 
@@ -80,6 +82,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (decode_ethernet(data, size, reused, {.wire_len = 0, .verify_checksums = false}) == DecodeStatus::Ok &&
       decode_ipv4(data, size, reused, {.wire_len = 0, .verify_checksums = false}) == DecodeStatus::Ok) {
     check(reused.src_mac == nullptr && reused.vlan_id == 0, "link fields kept from an earlier frame");
+  }
+  // --packet-trace reads whatever arrives, as sent and as received.
+  for (bool sent : {true, false}) {
+    const std::string line = packet_trace_line(data, size, sent, 1.5);
+    check(line.rfind(sent ? "SENT (1.5000s) " : "RCVD (1.5000s) ", 0) == 0, "a trace line without its head");
+    check(line.find('\n') == std::string::npos, "a trace line with a line break");
   }
   return 0;
 }
