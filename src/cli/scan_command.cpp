@@ -263,6 +263,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   } catch (const RuntimeFailure& e) {
     err << "WARNING: " << e.what() << "; this scan cannot be resumed if it stops\n";
   }
+  // The hosts the interrupted run's discovery found, before their ports: a
+  // host's reason for being up is the first thing the outputs hear of it.
+  if (resume)
+    for (const HostUp& h : resume->up_hosts) outputs.on_host_up(h);
   if (resume && resume->results != 0) {
     const ScanLayout layout(cfg);
     // The answered map a resumed run deduplicates against is what the log
@@ -336,8 +340,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   bool sweep_ports = discovery.port_scan;
   if (resume && !resume->up_hosts.empty()) {
     up = up_hosts_bitmap(cfg.targets, resume->up_hosts, given.resume);
-    up_hosts = resume->up_hosts;
-    for (const HostUp& h : up_hosts) outputs.on_host_up(h);
+    up_hosts = resume->up_hosts;  // already reported, before the earlier results
     cfg.only_hosts = &up;
   } else if (discovery.discover) {
     DiscoveryOutcome found = discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted);

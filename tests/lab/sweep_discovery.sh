@@ -126,6 +126,61 @@ ps_discovery scan-pn default 198.19.0.0/28 -Pn -sS -p 22 -n --rate "$RATE" -e ps
 python3 "$SRC/tests/lab/sweep_compare.py" "$work/scan-pn.ports" "$work/scan-pn.jsonl" ||
     failed+=("scan-pn: port 22 differs from the -sS truth")
 
+# (g) Ctrl-C in the port sweep of a discovering scan, then --resume: the
+# resume file keeps the hosts found (portsweep.resume.hosts), the resumed run
+# probes exactly those, and its outputs hold the hosts up and their ports.
+mkdir "$work/resume" && pushd "$work/resume" >/dev/null
+"$LAB" truth --discovery=default --targets 198.19.0.0/22 >hosts.truth
+"$LAB" truth --targets 198.19.0.0/22 T:1-2000 | awk 'NR == FNR { up[$1] = 1; next } ($1 in up)' hosts.truth - >ports.truth
+"$LAB" exec "$BIN" -sS -n -p 1-2000 --rate 40000 -e ps-scan0 -oJ part.jsonl -oX part.xml 198.19.0.0/22 \
+    >part.out 2>part.err &
+pid=$!
+# Discovery of the /22 takes ~1 s; the port sweep's ~500k probes then ~12 s:
+# stop it 2 s in.
+for _ in $(seq 100); do grep -q "host discovery:" part.err 2>/dev/null && break; sleep 0.1; done
+sleep 2
+pkill -INT -f -- "-oJ part.jsonl" || failed+=("resume: the scan was over before it could be interrupted")
+rc=0; wait "$pid" || rc=$?
+if [[ $rc != 130 || ! -s portsweep.resume.hosts ]]; then
+    failed+=("resume: the interrupted scan exited $rc, hosts sidecar $(ls portsweep.resume.hosts 2>&1)")
+else
+    "$LAB" exec "$BIN" --resume portsweep.resume >resumed.out 2>resumed.err || failed+=("resume: the resumed scan failed")
+    grep -q "host discovery:" resumed.err && failed+=("resume: the resumed scan ran discovery again")
+    python3 "$COMPARE" hosts.truth part.resumed-1.xml >/dev/null || failed+=("resume: the resumed run's hosts up differ from the truth")
+    python3 "$SRC/tests/lab/sweep_compare.py" ports.truth part.resumed-1.jsonl ||
+        failed+=("resume: the resumed run's ports differ from the -sS truth of the hosts up")
+    echo "== resume: interrupted with $(grep -c '"port"' part.jsonl) port results, resumed to the truth"
+fi
+popd >/dev/null
+
+# (h) --traceroute: the lab's target namespace is the hosts' own (one hop),
+# so every host up is reached at TTL 1, as nmap --traceroute finds it. Our
+# probe is an ICMP echo: a host that drops echo requests (a firewalled one)
+# gets no route, where nmap traces it with a SYN to an open port.
+"$LAB" exec "$BIN" -sS -n -p 22 --traceroute --rate "$RATE" -e ps-scan0 -oX "$work/trace.xml" 198.19.0.0/28 \
+    >"$work/trace.out" 2>"$work/trace.err" || failed+=("traceroute: portsweep failed")
+"$LAB" exec nmap -sS -n -p 22 --traceroute -oX "$work/nmap-trace.xml" 198.19.0.0/28 >/dev/null 2>&1
+"$LAB" truth --discovery=-PE --targets 198.19.0.0/28 >"$work/trace.echo"
+python3 - "$work/trace.xml" "$work/nmap-trace.xml" "$work/trace.echo" <<'PY' || failed+=("traceroute: the hops differ from nmap's")
+import sys, xml.etree.ElementTree as ET
+def routes(path):
+    out = {}
+    for h in ET.parse(path).getroot().iter("host"):
+        ip = next(a.get("addr") for a in h.iter("address") if a.get("addrtype") == "ipv4")
+        out[ip] = [(int(x.get("ttl")), x.get("ipaddr")) for x in h.iter("hop")]
+    return out
+ours, nmaps = routes(sys.argv[1]), routes(sys.argv[2])
+echo = {line.split()[0] for line in open(sys.argv[3])}  # hosts that answer an echo request
+print(f"== traceroute: {sum(1 for r in ours.values() if r)} of {len(ours)} hosts traced, "
+      f"{sum(map(len, ours.values()))} hops; nmap {sum(1 for r in nmaps.values() if r)}; {len(echo)} answer echo")
+bad = [ip for ip in nmaps if ip in echo and ours.get(ip) != nmaps[ip]]
+bad += [ip for ip in ours if ip not in echo and ours[ip]]
+for ip in bad[:10]:
+    print(f"    {ip}: portsweep {ours.get(ip)}, nmap {nmaps.get(ip)}")
+sys.exit(1 if bad else 0)
+PY
+xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/trace.xml" || failed+=("traceroute: XML is not valid against nmap.dtd")
+
 mapfile -t pids < <(lab_pids)
 "$LAB" down
 assert_clean "${pids[@]}"
