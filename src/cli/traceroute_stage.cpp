@@ -30,7 +30,8 @@ SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8
   });
   const SweepReport report = run_sweep(cfg, io, h, interrupt);
   if (report.stopped_early) return report;  // a partial route would mislead
-  for (auto& [target, hops] : routes) {
+  for (auto& [ip, hops] : routes) {
+    const uint32_t target = ip;  // a copy: clang 14 cannot capture a structured binding
     std::sort(hops.begin(), hops.end(), [](const TraceHop& a, const TraceHop& b) { return a.ttl < b.ttl; });
     // Every TTL past the host's distance is answered by the host too.
     const auto reached = std::find_if(hops.begin(), hops.end(), [&](const TraceHop& x) { return x.ip == target; });
