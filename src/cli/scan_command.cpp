@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "cli/command_line.hpp"
 #include "cli/connect_scan_command.hpp"
@@ -223,7 +224,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::string filter;
   uint32_t snaplen = 0;
   std::vector<const ProbeModule*> listening = scope.modules;
-  if (o.traceroute) listening.push_back(find_probe_module("icmp_traceroute"));
+  if (o.traceroute) {
+    listening.push_back(find_probe_module("icmp_traceroute"));
+    listening.push_back(find_probe_module("tcp_traceroute"));
+  }
   if (discovery.discover && !(resume && !resume->up_hosts.empty()))
     for (const ScanPart& p : discovery.probes) listening.push_back(find_probe_module(p.module));
   for (const ProbeModule* m : listening) {
@@ -299,12 +303,14 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // TTLs say they are.
   HostBitmap answered_hosts(o.traceroute ? cfg.targets.size() : 0);
   uint8_t trace_ttls = 0;
+  std::unordered_map<uint16_t, uint32_t> open_tcp_ports;  // --traceroute's TCP probe goes to the commonest
   hooks.on_results = [&](std::span<const PortResult> batch) {
     outputs.on_results(batch);
     if (!o.traceroute) return;
     for (const PortResult& r : batch) {
       if (const auto index = cfg.targets.index_of(r.ip)) answered_hosts.set(*index);
       trace_ttls = std::max(trace_ttls, hops_from_ttl(r.ttl));
+      if (r.proto == Proto::Tcp && r.state == PortState::Open) ++open_tcp_ports[r.port];
     }
   };
   if (log) hooks.on_probe_results = [&](std::span<const ProbeResult> batch) { log->append(batch); };
@@ -383,7 +389,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     for (const HostUp& h : up_hosts) trace_ttls = std::max(trace_ttls, hops_from_ttl(h.ttl));
     const uint8_t ttls = trace_ttls ? static_cast<uint8_t>(std::min<int>(trace_ttls + 1, kDefaultTraceTtls)) : kDefaultTraceTtls;
     if (to_trace.count() != 0) {
-      const SweepReport traced = trace_routes(cfg, to_trace, ttls, *io, outputs, hooks, g_interrupted);
+      uint16_t tcp_port = 0;
+      uint32_t seen = 0;
+      for (const auto& [port, n] : open_tcp_ports)
+        if (n > seen || (n == seen && port < tcp_port)) std::tie(tcp_port, seen) = std::pair{port, n};
+      const SweepReport traced = trace_routes(cfg, to_trace, ttls, tcp_port, *io, outputs, hooks, g_interrupted);
       char line[160];
       std::snprintf(line, sizeof line, "portsweep: traceroute: %llu hosts, TTL 1-%u, %llu probes in %.2f s\n",
                     static_cast<unsigned long long>(to_trace.count()), static_cast<unsigned>(ttls),

@@ -15,24 +15,34 @@ uint8_t hops_from_ttl(uint8_t ttl) noexcept {
   return 0;
 }
 
-SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8_t max_ttl, PacketIo& io,
-                         OutputSet& outputs, const SweepHooks& hooks, const std::atomic<bool>& interrupt) {
+SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8_t max_ttl, uint16_t tcp_port,
+                         PacketIo& io, OutputSet& outputs, const SweepHooks& hooks, const std::atomic<bool>& interrupt) {
   max_ttl = std::clamp<uint8_t>(max_ttl, 1, static_cast<uint8_t>(kMaxTraceTtl));
   std::vector<uint16_t> ttls;
   for (uint16_t t = 1; t <= max_ttl; ++t) ttls.push_back(t);
-  SweepConfig cfg = stage_sweep_config(base, {{"icmp_traceroute", std::move(ttls)}}, &hosts);
+  std::vector<ScanPart> probes = {{"icmp_traceroute", ttls}};
+  if (tcp_port != 0) probes.push_back({"tcp_traceroute", ttls});
+  SweepConfig cfg = stage_sweep_config(base, std::move(probes), &hosts);
+  cfg.probe.trace_tcp_port = tcp_port;
   cfg.retry_only_silent_hosts = false;
   cfg.retry_silent = true;  // every host traced is up: a silent TTL is worth a second probe
 
   std::unordered_map<uint32_t, std::vector<TraceHop>> routes;
   const SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
-    for (const PortResult& r : batch) routes[r.ip].push_back({static_cast<uint8_t>(r.port), r.from_ip, r.rtt_us});
+    for (const PortResult& r : batch) {
+      // The host's own SYN-ACK or RST: the TCP probe reached it.
+      const bool by_tcp = r.reason == Reason::SynAck || r.reason == Reason::Reset;
+      routes[r.ip].push_back({static_cast<uint8_t>(r.port), r.from_ip, r.rtt_us, by_tcp ? tcp_port : uint16_t{0}});
+    }
   });
   const SweepReport report = run_sweep(cfg, io, h, interrupt);
   if (report.stopped_early) return report;  // a partial route would mislead
   for (auto& [ip, hops] : routes) {
     const uint32_t target = ip;  // a copy: clang 14 cannot capture a structured binding
-    std::sort(hops.begin(), hops.end(), [](const TraceHop& a, const TraceHop& b) { return a.ttl < b.ttl; });
+    // Both probes may answer at one TTL: the first answer serves.
+    std::stable_sort(hops.begin(), hops.end(), [](const TraceHop& a, const TraceHop& b) { return a.ttl < b.ttl; });
+    hops.erase(std::unique(hops.begin(), hops.end(), [](const TraceHop& a, const TraceHop& b) { return a.ttl == b.ttl; }),
+               hops.end());
     // Every TTL past the host's distance is answered by the host too.
     const auto reached = std::find_if(hops.begin(), hops.end(), [&](const TraceHop& x) { return x.ip == target; });
     if (reached != hops.end()) hops.erase(reached + 1, hops.end());

@@ -20,8 +20,11 @@ inline constexpr uint8_t kDefaultTraceTtls = 30;
 uint8_t hops_from_ttl(uint8_t ttl) noexcept;
 
 // Traces the hosts in `hosts` (target indexes of base.targets) with TTLs 1 to
-// `max_ttl`; each host's route goes to `outputs`. Returns the sweep's report.
-SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8_t max_ttl, PacketIo& io,
-                         OutputSet& outputs, const SweepHooks& hooks, const std::atomic<bool>& interrupt);
+// `max_ttl`: ICMP echo requests, and when `tcp_port` is not 0 SYNs to that
+// open port too, for hosts that drop echo requests (nmap traces with a
+// probe the host is known to answer). Each host's route goes to `outputs`.
+// Returns the sweep's report.
+SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8_t max_ttl, uint16_t tcp_port,
+                         PacketIo& io, OutputSet& outputs, const SweepHooks& hooks, const std::atomic<bool>& interrupt);
 
 }  // namespace portsweep

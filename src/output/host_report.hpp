@@ -44,6 +44,7 @@ struct TraceHop {
   uint8_t ttl = 0;
   uint32_t ip = 0;       // who answered at this TTL (the host itself at the last)
   uint32_t rtt_us = 0;   // 0: not measured
+  uint16_t tcp_port = 0;  // the probe that got the answer: a SYN to this port, or (0) an echo request
 };
 
 // Smoothed round-trip time, as nmap's <times> element reports it.

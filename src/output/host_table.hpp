@@ -32,9 +32,9 @@ struct ReportPolicy {
   PortsPerProto ports_per_host{};
   bool open_only = false;
   // Answered ports kept across all hosts before folded states lose their
-  // lists: 2^20 is 6 MB (12 with the vectors' slack), a thousand hosts'
-  // worth of nmap's top 1,000 ports.
-  uint64_t kept_ports_budget = uint64_t{1} << 20;
+  // lists: 2^18 is 1.5 MB (3 with the vectors' slack), 262 hosts' worth of
+  // nmap's top 1,000 ports - a /24's live hosts.
+  uint64_t kept_ports_budget = uint64_t{1} << 18;
 
   static ReportPolicy for_scan(const ScanInfo& info);
 };

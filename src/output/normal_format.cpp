@@ -86,7 +86,9 @@ class NormalFormat final : public OutputFormat {
 
   // nmap's TRACEROUTE table: a TTL nobody answered is "...".
   static std::string trace_text(const std::vector<TraceHop>& hops) {
-    std::string s = "\nTRACEROUTE (using proto 1/icmp)\nHOP RTT      ADDRESS\n";
+    const uint16_t port = hops.back().tcp_port;
+    std::string s = "\nTRACEROUTE (using " + (port ? "port " + std::to_string(port) + "/tcp" : std::string("proto 1/icmp")) +
+                    ")\nHOP RTT      ADDRESS\n";
     unsigned next = 1;
     char line[96];
     for (const TraceHop& h : hops) {

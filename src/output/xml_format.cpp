@@ -121,7 +121,8 @@ class XmlFormat final : public OutputFormat {
     // A ping scan (-sn) probed no ports: nmap writes no <ports> then.
     if (info_.port_scan) s += ports_element(r);
     if (!r.trace.empty()) {
-      s += "<trace proto=\"icmp\">\n";
+      const uint16_t port = r.trace.back().tcp_port;
+      s += port ? "<trace" + attr("port", port) + " proto=\"tcp\">\n" : std::string("<trace proto=\"icmp\">\n");
       for (const TraceHop& h : r.trace) {
         s += "<hop" + attr("ttl", h.ttl) + attr("ipaddr", ipv4_text(h.ip));
         if (h.rtt_us) {

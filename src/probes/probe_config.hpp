@@ -26,6 +26,8 @@ struct ProbeConfig {
   std::optional<uint8_t> tcp_flags;
   // -sU payloads by destination port; null: every datagram is empty.
   const UdpPayloadDb* udp_payloads = nullptr;
+  // --traceroute's TCP probe: the open port it sends its SYNs to (0: none).
+  uint16_t trace_tcp_port = 0;
   CookieKey cookie_key{};
 };
 

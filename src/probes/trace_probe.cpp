@@ -7,6 +7,7 @@
 #include "probes/frame_headers.hpp"
 #include "probes/icmp_unreachable.hpp"
 #include "probes/probe_module.hpp"
+#include "probes/tcp_probe.hpp"
 
 namespace portsweep {
 
@@ -96,6 +97,76 @@ std::unique_ptr<Prober> make_trace_prober(const ProbeConfig& config) {
   TraceProbe probe(config);
   TraceClassifier classifier(probe.cookie(), config.src_ip);
   return std::make_unique<BatchProber<TraceProbe, TraceClassifier>>(std::move(probe), classifier);
+}
+
+namespace {
+
+constexpr uint32_t kTtlBits = 0x3f;  // kMaxTraceTtl fits
+
+class TraceTcpProbe {
+ public:
+  explicit TraceTcpProbe(const ProbeConfig& config) : tcp_(config, kTcpSyn), port_(config.trace_tcp_port) {}
+
+  size_t write(uint8_t* out, uint32_t dst_ip, uint16_t slot_ttl) noexcept {
+    const auto ttl = static_cast<uint8_t>(slot_ttl);
+    const SourcePorts& ports = tcp_.config().src_ports;
+    const auto sport = static_cast<uint16_t>(ports.base + (dst_ip ^ ttl) % ports.count);
+    const uint32_t seq = (tcp_.cookie().seq(tcp_.config().src_ip, dst_ip, sport, port_) & ~kTtlBits) | ttl;
+    tcp_.write_fields(out, dst_ip, sport, port_, seq, ttl);
+    uint8_t* ip = out + TcpProbe::kIpOff;
+    ip[8] = ttl;
+    store_be16(ip + 10, 0);
+    store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(ones_sum(ip, kIpv4MinHeader))));
+    return tcp_.frame_size();
+  }
+  size_t write_answer(const DecodedPacket& reply, uint8_t* out) const noexcept { return tcp_.write_rst(out, reply); }
+  size_t frame_capacity() const noexcept { return tcp_.frame_capacity(); }
+  const TcpProbe& tcp() const noexcept { return tcp_; }
+
+ private:
+  TcpProbe tcp_;
+  uint16_t port_;
+};
+
+}  // namespace
+
+ReplyVerdict TraceTcpClassifier::classify(const DecodedPacket& r, int64_t time_us, PortResult& out,
+                                          bool& answer) const noexcept {
+  answer = false;
+  if (r.dst_ip != src_ip_) return ReplyVerdict::Ignored;
+  const auto ours = [&](uint32_t host, uint16_t sport, uint32_t seq) {
+    return (seq & ~kTtlBits) == (cookie_.seq(src_ip_, host, sport, dst_port_) & ~kTtlBits) && (seq & kTtlBits) != 0;
+  };
+  if (r.ip_proto == kIpProtoTcp) {
+    if (r.src_port != dst_port_ || !src_ports_.contains(r.dst_port) || !(r.tcp_flags & kTcpAck)) return ReplyVerdict::Ignored;
+    const bool syn_ack = (r.tcp_flags & (kTcpSyn | kTcpRst)) == kTcpSyn;
+    if (!syn_ack && !(r.tcp_flags & kTcpRst)) return ReplyVerdict::Ignored;
+    const uint32_t seq = r.ack - 1;
+    if (!ours(r.src_ip, r.dst_port, seq)) return ReplyVerdict::Rejected;
+    answer = syn_ack;
+    out = {r.src_ip, static_cast<uint16_t>(seq & kTtlBits), Proto::Ip, PortState::Open,
+           syn_ack ? Reason::SynAck : Reason::Reset, r.ttl, time_us, 0, r.src_ip};
+    return ReplyVerdict::Result;
+  }
+  if (r.ip_proto != kIpProtoIcmp || !r.has_quote || (r.icmp_type != kTimeExceeded && r.icmp_type != kUnreachable))
+    return ReplyVerdict::Ignored;
+  const QuotedDatagram& q = r.quote;
+  if (q.src_ip != src_ip_ || q.proto != kIpProtoTcp || q.l4_len < 8 || q.dst_port != dst_port_ ||
+      !src_ports_.contains(q.src_port))
+    return ReplyVerdict::Ignored;
+  if (q.ip_id == 0 || q.ip_id > kMaxTraceTtl || (q.seq & kTtlBits) != q.ip_id) return ReplyVerdict::Ignored;
+  if (!ours(q.dst_ip, q.src_port, q.seq)) return ReplyVerdict::Rejected;
+  Reason reason = Reason::TimeExceeded;
+  if (r.icmp_type == kUnreachable && !icmp_unreachable_reason(r.icmp_code, reason)) return ReplyVerdict::Ignored;
+  out = {q.dst_ip, q.ip_id, Proto::Ip, PortState::Open, reason, r.ttl, time_us, 0, r.src_ip};
+  return ReplyVerdict::Result;
+}
+
+std::unique_ptr<Prober> make_trace_tcp_prober(const ProbeConfig& config) {
+  TraceTcpProbe probe(config);
+  TraceTcpClassifier classifier(probe.tcp().cookie(), config.src_ip, probe.tcp().config().src_ports,
+                                config.trace_tcp_port);
+  return std::make_unique<BatchProber<TraceTcpProbe, TraceTcpClassifier>>(std::move(probe), classifier);
 }
 
 }  // namespace portsweep

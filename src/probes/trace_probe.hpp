@@ -66,4 +66,24 @@ class TraceClassifier {
 
 std::unique_ptr<Prober> make_trace_prober(const ProbeConfig& config);
 
+// The TCP form, for hosts that drop echo requests: a SYN with TTL t to an
+// open port (config.trace_tcp_port). The TTL is the ip id (a hop's error
+// quotes it) and the low 6 bits of the sequence number (the host's SYN-ACK
+// or RST acknowledges it); the cookie of (us, host, ports) fills the other
+// 26. A SYN-ACK is answered with a RST, as -sS does.
+class TraceTcpClassifier {
+ public:
+  TraceTcpClassifier(const ProbeCookie& cookie, uint32_t src_ip, SourcePorts src_ports, uint16_t dst_port) noexcept
+      : cookie_(cookie), src_ip_(src_ip), src_ports_(src_ports), dst_port_(dst_port) {}
+  ReplyVerdict classify(const DecodedPacket& reply, int64_t time_us, PortResult& out, bool& answer) const noexcept;
+
+ private:
+  ProbeCookie cookie_;
+  uint32_t src_ip_;
+  SourcePorts src_ports_;
+  uint16_t dst_port_;
+};
+
+std::unique_ptr<Prober> make_trace_tcp_prober(const ProbeConfig& config);
+
 }  // namespace portsweep

@@ -45,7 +45,7 @@ Bytes answer(const Bytes& request, uint8_t type, uint32_t from = kTarget) {
   Bytes icmp(request.begin() + 34, request.end());
   icmp[0] = type;
   icmp[2] = icmp[3] = 0;
-  if (type == 14) icmp[12] = icmp[16] = 0x42;
+  if (type == 14 && icmp.size() >= 20) icmp[12] = icmp[16] = 0x42;
   return concat(ethernet(), ipv4(from, kUs, 1, icmp, 63));
 }
 

@@ -3,6 +3,8 @@
 // the cookie and the send time.
 #include "probes/trace_probe.hpp"
 
+#include "probes/probe_module.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_frames.hpp"
@@ -86,6 +88,52 @@ TEST_F(Trace, TheTargetsEchoReplyEndsTheRoute) {
   // A discovery echo reply (8-byte payload) is not a trace reply.
   icmp.resize(16);
   EXPECT_EQ(classify(concat(ethernet(), ipv4(kTarget, kUs, 1, icmp, 62)), r), ReplyVerdict::Ignored);
+}
+
+// The TCP form: a SYN to an open port with the TTL in the ip id and the low
+// bits of the sequence number; the host's RST and a hop's error give it back.
+TEST(TraceTcp, TheTtlComesBackInTheAckAndTheQuote) {
+  ProbeConfig c = Trace::config();
+  c.src_ports = {40000, 4096};
+  c.trace_tcp_port = 22;
+  auto prober = make_trace_tcp_prober(c);
+  Bytes frame(prober->max_frame_size());
+  uint8_t* frames[] = {frame.data()};
+  uint16_t len = 0;
+  const ProbeTarget target{kTarget, 5, nullptr};  // TTL 5
+  prober->write_probes({&target, 1}, frames, &len);
+  frame.resize(len);
+  EXPECT_EQ(frame[22], 5) << "IP TTL";
+  EXPECT_EQ(get16(frame.data() + 18), 5) << "ip id";
+  EXPECT_EQ(get16(frame.data() + 36), 22) << "to the open port";
+  EXPECT_EQ(frame[47], 0x02) << "a SYN";
+  const uint32_t seq = get32(frame.data() + 38);
+  EXPECT_EQ(seq & 0x3f, 5u);
+  EXPECT_EQ(rfc1071(frame.data() + 14, 20), 0);
+  EXPECT_EQ(l4_verify(kUs, kTarget, 6, frame.data() + 34, len - 34), 0);
+  const uint16_t sport = get16(frame.data() + 34);
+
+  const auto classify = [&](const Bytes& reply, ReplyOutcome& out) {
+    DecodedPacket d;
+    EXPECT_EQ(decode_ethernet(reply.data(), reply.size(), d), DecodeStatus::Ok);
+    bool done = false;
+    out = {};
+    prober->classify({&d, 1}, kSent, &out, &done);
+    return done;
+  };
+  ReplyOutcome out;
+  ASSERT_TRUE(classify(concat(ethernet(), ipv4(kTarget, kUs, 6, tcp(22, sport, 0, seq + 1, 0x14), 60)), out));
+  EXPECT_EQ(out.result.port, 5);
+  EXPECT_EQ(out.result.from_ip, kTarget);
+  EXPECT_EQ(out.result.reason, Reason::Reset);
+  const Bytes quote(frame.begin() + 14, frame.end());
+  ASSERT_TRUE(classify(concat(ethernet(), ipv4(kRouter, kUs, 1, icmp_error(11, 0, quote), 64)), out));
+  EXPECT_EQ(out.result.ip, kTarget);
+  EXPECT_EQ(out.result.port, 5);
+  EXPECT_EQ(out.result.from_ip, kRouter);
+  // A RST acknowledging another sequence number is not ours.
+  EXPECT_FALSE(classify(concat(ethernet(), ipv4(kTarget, kUs, 6, tcp(22, sport, 0, seq + 0x41, 0x14), 60)), out));
+  EXPECT_EQ(out.verdict, ReplyVerdict::Rejected);
 }
 
 }  // namespace
