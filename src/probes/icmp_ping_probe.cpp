@@ -5,6 +5,7 @@
 #include "packet/checksum.hpp"
 #include "packet/wire.hpp"
 #include "probes/frame_headers.hpp"
+#include "probes/probe_module.hpp"
 
 namespace portsweep {
 
@@ -36,14 +37,6 @@ void store_be64(uint8_t* p, uint64_t v) noexcept {
 }
 
 uint64_t load_be64(const uint8_t* p) noexcept { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
-
-// A round trip from the reply's time and the time the request carried; 0
-// (none) when the difference is not a plausible one — a host that rewrote
-// the field, or a clock step.
-uint32_t round_trip(int64_t reply_us, int64_t sent_us) noexcept {
-  const int64_t d = reply_us - sent_us;
-  return d >= 0 && d < 60'000'000 ? static_cast<uint32_t>(d == 0 ? 1 : d) : 0;
-}
 
 }  // namespace
 
@@ -93,21 +86,15 @@ ReplyVerdict IcmpPingClassifier::classify(const DecodedPacket& r, int64_t time_u
     return ReplyVerdict::Rejected;
   uint32_t rtt = 0;
   if (kind_ == IcmpPing::Echo && r.payload_len >= 8) {
-    rtt = round_trip(time_us, static_cast<int64_t>(load_be64(r.payload)));
+    rtt = round_trip_us(time_us, static_cast<int64_t>(load_be64(r.payload)));
   } else if (kind_ == IcmpPing::Timestamp && r.payload_len >= 4) {
     // 32 bits of microseconds wrap every 71 minutes: the difference is taken
     // modulo 2^32.
-    rtt = round_trip(static_cast<uint32_t>(static_cast<uint32_t>(time_us) - load_be32(r.payload)), 0);
+    rtt = round_trip_us(static_cast<uint32_t>(static_cast<uint32_t>(time_us) - load_be32(r.payload)), 0);
   }
   out = {r.src_ip, 0, Proto::Ip, PortState::Open, reason_, r.ttl, time_us, rtt};
   return ReplyVerdict::Result;
 }
-
-}  // namespace portsweep
-
-#include "probes/probe_module.hpp"
-
-namespace portsweep {
 
 std::unique_ptr<Prober> make_icmp_ping_prober(const ProbeConfig& config, IcmpPing kind) {
   IcmpPingProbe probe(config, kind);

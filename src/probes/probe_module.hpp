@@ -113,6 +113,15 @@ int register_probe_module(const ProbeModule* module) noexcept;
 // their send time (read once per burst).
 int64_t probe_clock_us() noexcept;
 
+// The round trip from a reply's arrival and the send time its probe carried
+// back; 0 (none) when that is not a plausible one (a host rewrote the field,
+// the clock stepped): the send time is the reply's to forge.
+inline uint32_t round_trip_us(int64_t reply_us, int64_t sent_us) noexcept {
+  if (sent_us > reply_us) return 0;
+  const uint64_t d = static_cast<uint64_t>(reply_us) - static_cast<uint64_t>(sent_us);  // no signed overflow
+  return d < 60'000'000 ? static_cast<uint32_t>(d == 0 ? 1 : d) : 0;
+}
+
 // A Prober from a module's concrete types, so the per-packet loops below are
 // compiled for them (no virtual call inside). Probe needs
 //   size_t frame_capacity() const;

@@ -23,11 +23,6 @@ uint64_t trace_flow(const ProbeCookie& c, uint32_t src, uint32_t dst, uint8_t tt
 
 uint64_t load_be64(const uint8_t* p) noexcept { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
 
-uint32_t round_trip(int64_t reply_us, int64_t sent_us) noexcept {
-  const int64_t d = reply_us - sent_us;
-  return d >= 0 && d < 60'000'000 ? static_cast<uint32_t>(d == 0 ? 1 : d) : 0;
-}
-
 }  // namespace
 
 TraceProbe::TraceProbe(const ProbeConfig& config) : config_(config), cookie_(config.cookie_key) {
@@ -70,7 +65,7 @@ ReplyVerdict TraceClassifier::classify(const DecodedPacket& r, int64_t time_us, 
     if (r.icmp_id != ProbeCookie::flow_tag_of(flow) || r.icmp_seq != ProbeCookie::flow_ip_id_of(flow))
       return ReplyVerdict::Rejected;
     out = {r.src_ip, ttl, Proto::Ip, PortState::Open, Reason::EchoReply, r.ttl, time_us,
-           round_trip(time_us, static_cast<int64_t>(load_be64(r.payload))), r.src_ip};
+           round_trip_us(time_us, static_cast<int64_t>(load_be64(r.payload))), r.src_ip};
     return ReplyVerdict::Result;
   }
   if (!r.has_quote || (r.icmp_type != kTimeExceeded && r.icmp_type != kUnreachable)) return ReplyVerdict::Ignored;
@@ -88,7 +83,7 @@ ReplyVerdict TraceClassifier::classify(const DecodedPacket& r, int64_t time_us, 
   uint32_t rtt = 0;
   const size_t ihl = r.payload_len > 0 ? size_t{r.payload[0] & 0x0fu} * 4 : 0;
   if (ihl >= kIpv4MinHeader && r.payload_len >= ihl + 8 + TraceProbe::kBody)
-    rtt = round_trip(time_us, static_cast<int64_t>(load_be64(r.payload + ihl + 8)));
+    rtt = round_trip_us(time_us, static_cast<int64_t>(load_be64(r.payload + ihl + 8)));
   out = {q.dst_ip, ttl, Proto::Ip, PortState::Open, reason, r.ttl, time_us, rtt, r.src_ip};
   return ReplyVerdict::Result;
 }
