@@ -32,6 +32,8 @@ ReplyVerdict TcpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     out.proto = Proto::Tcp;
     out.ttl = r.ttl;
     out.time_us = time_us;
+    out.rtt_us = 0;   // `out` is reused from reply to reply: every field is set
+    out.from_ip = 0;
     if (syn_ack) {
       out.state = PortState::Open;
       out.reason = Reason::SynAck;
@@ -59,6 +61,8 @@ ReplyVerdict TcpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     out.reason = reason;
     out.ttl = r.ttl;
     out.time_us = time_us;
+    out.rtt_us = 0;   // `out` is reused from reply to reply: every field is set
+    out.from_ip = 0;
     return ReplyVerdict::Result;
   }
   return ReplyVerdict::Ignored;

@@ -177,5 +177,34 @@ TEST(DiscoveryModules, ARejectedReplyReachesTheModuleWhoseCookieItCarries) {
   EXPECT_EQ(out.result.port, 80);
 }
 
+// The engine reuses a burst's outcomes from reply to reply: a classifier
+// sets every field of its result, or a RST would inherit the round trip and
+// the hop address of the echo reply classified there before it.
+TEST(DiscoveryModules, EveryResultFieldIsSetWhateverTheOutcomeHeldBefore) {
+  const ProbeConfig cfg = config();
+  for (const char* option : {"-PS", "-PA", "-sS", "-sA", "-sU", "-sO", "-PE"}) {
+    auto prober = find_probe_module(option)->create(cfg);
+    Bytes frame(prober->max_frame_size());
+    uint8_t* frames[] = {frame.data()};
+    uint16_t len = 0;
+    const ProbeTarget target{kTarget, 80, nullptr};
+    prober->write_probes({&target, 1}, frames, &len);
+    frame.resize(len);
+    // The host's answer in kind: an ICMP error quoting the probe always is one.
+    const Bytes quote(frame.begin() + 14, frame.end());
+    const Bytes reply = concat(ethernet(), ipv4(kTarget, kUs, 1, icmp_error(3, 3, quote), 64));
+    DecodedPacket d;
+    ASSERT_EQ(decode_ethernet(reply.data(), reply.size(), d), DecodeStatus::Ok);
+    ReplyOutcome out{};
+    out.result.rtt_us = 777;
+    out.result.from_ip = 0x01020304;
+    bool done = false;
+    prober->classify({&d, 1}, 9, &out, &done);
+    if (!done) continue;  // -PE reads no ICMP error
+    EXPECT_EQ(out.result.rtt_us, 0u) << option;
+    EXPECT_EQ(out.result.from_ip, 0u) << option;
+  }
+}
+
 }  // namespace
 }  // namespace portsweep
