@@ -1,7 +1,9 @@
 #include "cli/host_discovery.hpp"
 
-#include <chrono>
+#include <algorithm>
+#include <cstdio>
 
+#include "cli/scan_report.hpp"
 #include "common/error.hpp"
 #include "output/report_text.hpp"
 
@@ -52,6 +54,23 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   return out;
 }
 
+void print_discovery_summary(const DiscoveryOutcome& found, const std::vector<HostUp>& hosts, uint64_t targets,
+                             std::ostream& err) {
+  const auto by_arp =
+      std::count_if(hosts.begin(), hosts.end(), [](const HostUp& h) { return h.reason == Reason::ArpResponse; });
+  char line[160];
+  std::snprintf(line, sizeof line, "portsweep: host discovery: %zu of %llu hosts up", hosts.size(),
+                static_cast<unsigned long long>(targets));
+  err << line;
+  if (by_arp) err << " (" << by_arp << " by ARP)";
+  if (found.ran_sweep) {
+    std::snprintf(line, sizeof line, "; %llu probes in %.2f s", static_cast<unsigned long long>(found.report.probes_sent),
+                  found.report.elapsed_s);
+    err << line;
+  }
+  err << "\n";
+}
+
 void declare_targets_up(const TargetSet& targets, const NextHopPlan* sendable, OutputSet& outputs, std::ostream& err) {
   // As nmap does; but every listed host costs the host table ~150 bytes.
   if (targets.size() > kMaxListedUnansweredHosts) {
@@ -59,9 +78,7 @@ void declare_targets_up(const TargetSet& targets, const NextHopPlan* sendable, O
         << "is listed up to " << kMaxListedUnansweredHosts << ")\n";
     return;
   }
-  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = wall_clock_us();
   for (uint64_t i = 0; i < targets.size(); ++i)
     if (sendable == nullptr || sendable->mac_for(i) != nullptr)
       outputs.on_host_up({targets.at(i), Reason::UserSet, 0, now, 0});

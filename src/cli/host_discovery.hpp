@@ -35,6 +35,10 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
                                 PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
                                 const std::atomic<bool>& interrupt);
 
+// "portsweep: host discovery: N of M hosts up (K by ARP); P probes in T s".
+void print_discovery_summary(const DiscoveryOutcome& found, const std::vector<HostUp>& hosts, uint64_t targets,
+                             std::ostream& err);
+
 // -Pn: every target is up (reason user-set), answered or not, except those
 // `sendable` refuses (on-link and silent to ARP: nothing reaches them).
 // Past kMaxListedUnansweredHosts targets only the hosts that answer are

@@ -10,7 +10,6 @@
 #include <random>
 #include <sstream>
 #include <thread>
-#include <unordered_map>
 
 #include "cli/command_line.hpp"
 #include "cli/connect_scan_command.hpp"
@@ -299,19 +298,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
 
   install_interrupt_handler();
   SweepHooks hooks;
-  // --traceroute traces the hosts that answered, as far as their replies'
-  // TTLs say they are.
-  HostBitmap answered_hosts(o.traceroute ? cfg.targets.size() : 0);
-  uint8_t trace_ttls = 0;
-  std::unordered_map<uint16_t, uint32_t> open_tcp_ports;  // --traceroute's TCP probe goes to the commonest
+  std::optional<TracePlan> trace_plan;
+  if (o.traceroute) trace_plan.emplace(cfg.targets);
   hooks.on_results = [&](std::span<const PortResult> batch) {
     outputs.on_results(batch);
-    if (!o.traceroute) return;
-    for (const PortResult& r : batch) {
-      if (const auto index = cfg.targets.index_of(r.ip)) answered_hosts.set(*index);
-      trace_ttls = std::max(trace_ttls, hops_from_ttl(r.ttl));
-      if (r.proto == Proto::Tcp && r.state == PortState::Open) ++open_tcp_ports[r.port];
-    }
+    if (trace_plan)
+      for (const PortResult& r : batch) trace_plan->note(r);
   };
   if (log) hooks.on_probe_results = [&](std::span<const ProbeResult> batch) { log->append(batch); };
   // Checkpoints while the scan runs (atomically: temp file and rename), so a
@@ -353,19 +345,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     up = std::move(found.up);
     up_hosts = std::move(found.hosts);
     report = found.report;
-    const auto by_arp = std::count_if(up_hosts.begin(), up_hosts.end(),
-                                      [](const HostUp& h) { return h.reason == Reason::ArpResponse; });
-    char line[160];
-    std::snprintf(line, sizeof line, "portsweep: host discovery: %zu of %llu hosts up", up_hosts.size(),
-                  static_cast<unsigned long long>(cfg.targets.size()));
-    err << line;
-    if (by_arp) err << " (" << by_arp << " by ARP)";
-    if (found.ran_sweep) {
-      std::snprintf(line, sizeof line, "; %llu probes in %.2f s",
-                    static_cast<unsigned long long>(found.report.probes_sent), found.report.elapsed_s);
-      err << line;
-    }
-    err << "\n";
+    print_discovery_summary(found, up_hosts, cfg.targets.size(), err);
     if (found.report.stopped_early) {
       // Nothing of the port sweep was sent: a resume would only repeat the
       // discovery, so none is written.
@@ -382,26 +362,22 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     cfg.only_hosts = &up;
   }
   if (sweep_ports) report = run_sweep(cfg, *io, hooks, g_interrupted);
+  else if (!discovery.port_scan && !report.stopped_early) report.first_pass_complete = true;
 
-  if (o.traceroute && !report.stopped_early && !g_interrupted.load()) {
+  if (trace_plan && !report.stopped_early && !g_interrupted.load()) {
     // Discovery's hosts, or (-Pn) those that answered a probe.
-    const HostBitmap& to_trace = discovery.discover ? up : answered_hosts;
-    for (const HostUp& h : up_hosts) trace_ttls = std::max(trace_ttls, hops_from_ttl(h.ttl));
-    const uint8_t ttls = trace_ttls ? static_cast<uint8_t>(std::min<int>(trace_ttls + 1, kDefaultTraceTtls)) : kDefaultTraceTtls;
+    const HostBitmap& to_trace = discovery.discover ? up : trace_plan->answered();
+    for (const HostUp& h : up_hosts) trace_plan->note(h);
     if (to_trace.count() != 0) {
-      uint16_t tcp_port = 0;
-      uint32_t seen = 0;
-      for (const auto& [port, n] : open_tcp_ports)
-        if (n > seen || (n == seen && port < tcp_port)) std::tie(tcp_port, seen) = std::pair{port, n};
-      const SweepReport traced = trace_routes(cfg, to_trace, ttls, tcp_port, *io, outputs, hooks, g_interrupted);
+      const SweepReport traced = trace_routes(cfg, to_trace, trace_plan->max_ttl(), trace_plan->tcp_port(), *io,
+                                              outputs, hooks, g_interrupted);
       char line[160];
       std::snprintf(line, sizeof line, "portsweep: traceroute: %llu hosts, TTL 1-%u, %llu probes in %.2f s\n",
-                    static_cast<unsigned long long>(to_trace.count()), static_cast<unsigned>(ttls),
+                    static_cast<unsigned long long>(to_trace.count()), static_cast<unsigned>(trace_plan->max_ttl()),
                     static_cast<unsigned long long>(traced.probes_sent), traced.elapsed_s);
       err << line;
     }
   }
-  else if (!discovery.port_scan && !report.stopped_early) report.first_pass_complete = true;
   if (io->failed()) err << "portsweep: packet I/O failed: " << io->failure_message() << "\n";
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
 

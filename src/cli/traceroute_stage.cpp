@@ -15,6 +15,24 @@ uint8_t hops_from_ttl(uint8_t ttl) noexcept {
   return 0;
 }
 
+void TracePlan::note(const PortResult& r) {
+  if (const auto index = targets_->index_of(r.ip)) answered_.set(*index);
+  farthest_ = std::max(farthest_, hops_from_ttl(r.ttl));
+  if (r.proto == Proto::Tcp && r.state == PortState::Open) ++open_tcp_[r.port];
+}
+
+uint8_t TracePlan::max_ttl() const noexcept {
+  return farthest_ ? static_cast<uint8_t>(std::min<int>(farthest_ + 1, kDefaultTraceTtls)) : kDefaultTraceTtls;
+}
+
+uint16_t TracePlan::tcp_port() const noexcept {
+  uint16_t port = 0;
+  uint32_t most = 0;
+  for (const auto& [p, n] : open_tcp_)
+    if (n > most || (n == most && p < port)) std::tie(port, most) = std::pair{p, n};
+  return port;
+}
+
 SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8_t max_ttl, uint16_t tcp_port,
                          PacketIo& io, OutputSet& outputs, const SweepHooks& hooks, const std::atomic<bool>& interrupt) {
   max_ttl = std::clamp<uint8_t>(max_ttl, 1, static_cast<uint8_t>(kMaxTraceTtl));

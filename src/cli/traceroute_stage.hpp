@@ -6,7 +6,9 @@
 // initial TTL, 64, 128 or 255, minus what arrived), or to 30 when no reply
 // said. A route ends at the first TTL the host itself answered.
 #include <atomic>
+#include <algorithm>
 #include <cstdint>
+#include <unordered_map>
 
 #include "engine/host_bitmap.hpp"
 #include "engine/sweep.hpp"
@@ -18,6 +20,26 @@ inline constexpr uint8_t kDefaultTraceTtls = 30;
 
 // Hops to a host whose reply arrived with `ttl` (0: unknown).
 uint8_t hops_from_ttl(uint8_t ttl) noexcept;
+
+// What the scan's answers say about how to trace: which hosts answered
+// (traced under -Pn), how far the farthest is, and the open TCP port most
+// hosts have (the TCP probe's).
+class TracePlan {
+ public:
+  explicit TracePlan(const TargetSet& targets) : targets_(&targets), answered_(targets.size()) {}
+  void note(const PortResult& r);
+  void note(const HostUp& h) { farthest_ = std::max(farthest_, hops_from_ttl(h.ttl)); }
+  const HostBitmap& answered() const noexcept { return answered_; }
+  // TTLs 1 to this: one past the farthest host, or 30 when no TTL said.
+  uint8_t max_ttl() const noexcept;
+  uint16_t tcp_port() const noexcept;  // 0: no open TCP port seen
+
+ private:
+  const TargetSet* targets_;
+  HostBitmap answered_;
+  uint8_t farthest_ = 0;
+  std::unordered_map<uint16_t, uint32_t> open_tcp_;  // port -> hosts it is open on
+};
 
 // Traces the hosts in `hosts` (target indexes of base.targets) with TTLs 1 to
 // `max_ttl`: ICMP echo requests, and when `tcp_port` is not 0 SYNs to that

@@ -1,7 +1,9 @@
 #include "output/mac_vendors.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+
+#include "common/data_file.hpp"
+#include "common/error.hpp"
 
 namespace portsweep {
 
@@ -33,12 +35,12 @@ MacVendors MacVendors::parse(std::string_view text) {
 MacVendors MacVendors::load(const std::string& datadir) {
   for (const std::string& path : {datadir.empty() ? std::string() : datadir + "/nmap-mac-prefixes",
                                   std::string("/usr/share/nmap/nmap-mac-prefixes")}) {
-    if (path.empty()) continue;
-    std::ifstream in(path);
-    if (!in) continue;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str());
+    if (path.empty() || !std::filesystem::exists(path)) continue;
+    try {
+      return parse(read_data_file(path, "nmap-mac-prefixes"));
+    } catch (const RuntimeFailure&) {
+      return {};  // unreadable: vendors are unknown, as without the file
+    }
   }
   return {};
 }

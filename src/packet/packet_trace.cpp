@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "packet/ip_address.hpp"
 #include "packet/packet_decoder.hpp"
 #include "packet/wire.hpp"
 
@@ -12,11 +13,7 @@ namespace {
 
 using namespace wire;
 
-std::string dotted(uint32_t ip) {
-  char b[16];
-  std::snprintf(b, sizeof b, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
-  return b;
-}
+std::string dotted(uint32_t ip) { return IpAddress::v4(ip).to_string(); }
 
 // nmap's flag letters, in its order.
 std::string flag_letters(uint8_t f) {

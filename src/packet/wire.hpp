@@ -30,6 +30,13 @@ inline void store_be32(uint8_t* p, uint32_t v) noexcept {
   std::memcpy(p, &v, 4);
 }
 
+inline uint64_t load_be64(const uint8_t* p) noexcept { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
+
+inline void store_be64(uint8_t* p, uint64_t v) noexcept {
+  store_be32(p, static_cast<uint32_t>(v >> 32));
+  store_be32(p + 4, static_cast<uint32_t>(v));
+}
+
 // Frame layout constants shared by builders and the decoder.
 inline constexpr size_t kEthHeader = 14;
 inline constexpr size_t kVlanTag = 4;

@@ -42,4 +42,12 @@ inline void patch_ipv4_header(uint8_t* ip, uint64_t template_sum, uint32_t dst_i
   wire::store_be32(ip + 16, dst_ip);
 }
 
+// A probe whose TTL is its own (--traceroute's): the TTL, and the header
+// checksum summed afresh (20 bytes; traces are small).
+inline void set_ipv4_ttl(uint8_t* ip, uint8_t ttl) noexcept {
+  ip[8] = ttl;
+  wire::store_be16(ip + 10, 0);
+  wire::store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(ones_sum(ip, wire::kIpv4MinHeader))));
+}
+
 }  // namespace portsweep

@@ -31,13 +31,6 @@ constexpr IcmpPingShape shape_of(IcmpPing kind) {
   return {8, 0, 8, Reason::EchoReply};
 }
 
-void store_be64(uint8_t* p, uint64_t v) noexcept {
-  store_be32(p, static_cast<uint32_t>(v >> 32));
-  store_be32(p + 4, static_cast<uint32_t>(v));
-}
-
-uint64_t load_be64(const uint8_t* p) noexcept { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
-
 }  // namespace
 
 IcmpPingProbe::IcmpPingProbe(const ProbeConfig& config, IcmpPing kind)

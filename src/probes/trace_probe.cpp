@@ -21,8 +21,6 @@ uint64_t trace_flow(const ProbeCookie& c, uint32_t src, uint32_t dst, uint8_t tt
   return c.flow_hash(src, dst, kIpProtoIcmp, static_cast<uint16_t>(0x100 + ttl));
 }
 
-uint64_t load_be64(const uint8_t* p) noexcept { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
-
 }  // namespace
 
 TraceProbe::TraceProbe(const ProbeConfig& config) : config_(config), cookie_(config.cookie_key) {
@@ -37,11 +35,9 @@ size_t TraceProbe::write(uint8_t* out, uint32_t dst_ip, uint16_t slot_ttl, int64
   const auto ttl = static_cast<uint8_t>(slot_ttl);
   std::memcpy(out, frame_.data(), len_);
   uint8_t* ip = out + kIpOff;
-  ip[8] = ttl;
   store_be16(ip + 4, ttl);  // the ip id: what a hop's error quotes
   store_be32(ip + 16, dst_ip);
-  store_be16(ip + 10, 0);
-  store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(ones_sum(ip, kIpv4MinHeader))));
+  set_ipv4_ttl(ip, ttl);
   const uint64_t flow = trace_flow(cookie_, config_.src_ip, dst_ip, ttl);
   uint8_t* p = out + kL4Off;
   store_be16(p + 4, ProbeCookie::flow_tag_of(flow));
@@ -108,10 +104,7 @@ class TraceTcpProbe {
     const auto sport = static_cast<uint16_t>(ports.base + (dst_ip ^ ttl) % ports.count);
     const uint32_t seq = (tcp_.cookie().seq(tcp_.config().src_ip, dst_ip, sport, port_) & ~kTtlBits) | ttl;
     tcp_.write_fields(out, dst_ip, sport, port_, seq, ttl);
-    uint8_t* ip = out + TcpProbe::kIpOff;
-    ip[8] = ttl;
-    store_be16(ip + 10, 0);
-    store_be16(ip + 10, static_cast<uint16_t>(~ones_fold(ones_sum(ip, kIpv4MinHeader))));
+    set_ipv4_ttl(out + TcpProbe::kIpOff, ttl);
     return tcp_.frame_size();
   }
   size_t write_answer(const DecodedPacket& reply, uint8_t* out) const noexcept { return tcp_.write_rst(out, reply); }

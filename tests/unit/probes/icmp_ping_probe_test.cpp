@@ -182,6 +182,7 @@ TEST(DiscoveryModules, ARejectedReplyReachesTheModuleWhoseCookieItCarries) {
 // the hop address of the echo reply classified there before it.
 TEST(DiscoveryModules, EveryResultFieldIsSetWhateverTheOutcomeHeldBefore) {
   const ProbeConfig cfg = config();
+  int taken = 0;
   for (const char* option : {"-PS", "-PA", "-sS", "-sA", "-sU", "-sO", "-PE"}) {
     auto prober = find_probe_module(option)->create(cfg);
     Bytes frame(prober->max_frame_size());
@@ -201,9 +202,11 @@ TEST(DiscoveryModules, EveryResultFieldIsSetWhateverTheOutcomeHeldBefore) {
     bool done = false;
     prober->classify({&d, 1}, 9, &out, &done);
     if (!done) continue;  // -PE reads no ICMP error
+    ++taken;
     EXPECT_EQ(out.result.rtt_us, 0u) << option;
     EXPECT_EQ(out.result.from_ip, 0u) << option;
   }
+  EXPECT_EQ(taken, 6) << "every module but -PE takes the error quoting its own probe";
 }
 
 }  // namespace
