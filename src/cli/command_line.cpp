@@ -103,6 +103,19 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   // Every registered probe module is a scan type with its own flag.
   for (const ProbeModule* m : probe_modules()) {
     if (!m->is_scan_type()) continue;  // the -P options and --traceroute select those
+    if (!m->option_argument.empty()) {
+      app.add_option_function<std::string>(std::string(m->long_option),
+                                            [&o, m](const std::string& value) {
+                                              if (std::find(o.scan_types.begin(), o.scan_types.end(), m->name) ==
+                                                  o.scan_types.end())
+                                                o.scan_types.emplace_back(m->name);
+                                              o.scan_arguments.emplace_back(m->name, value);
+                                            },
+                                            std::string(m->summary))
+          ->type_name(std::string(m->option_argument))
+          ->group(scan);
+      continue;
+    }
     app.add_flag_callback(std::string(m->long_option),
                           [&o, m] {
                             if (std::find(o.scan_types.begin(), o.scan_types.end(), m->name) == o.scan_types.end())

@@ -21,7 +21,7 @@ const std::vector<NmapAlias>& nmap_aliases() {
     };
     // Every scan type's flag comes from its probe module (-sS, -sA, -sU, ...).
     for (const ProbeModule* m : probe_modules())
-      if (m->is_scan_type()) t.push_back({m->nmap_option, m->long_option, false});
+      if (m->is_scan_type()) t.push_back({m->nmap_option, m->long_option, !m->option_argument.empty()});
     return t;
   }();
   return table;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace portsweep {
@@ -13,6 +14,9 @@ struct ScanOptions {
   // Scan types: registered probe modules' names, in the order given (-sS,
   // -sA, -sU, ... each add one); empty means -sS.
   std::vector<std::string> scan_types;
+  // The values of scan types whose option takes one (-sI ZOMBIE, -b
+  // SERVER), as (module name, value) in the order given.
+  std::vector<std::pair<std::string, std::string>> scan_arguments;
   std::string scan_flags;  // --scanflags: flag names ("SYNFIN") or a number
   bool list_scan = false;
   bool service_version = false;

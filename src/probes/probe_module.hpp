@@ -67,6 +67,16 @@ class Prober {
 inline constexpr uint8_t kFamilyV4 = 1;
 inline constexpr uint8_t kFamilyV6 = 2;
 
+// Who carries a scan type out. The stateless sweep runs every module that
+// writes probes from a template; the others have an engine of their own,
+// which the command line picks from this field.
+enum class ScanRunner : uint8_t {
+  Sweep,      // templates, cookies, the stateless TX/RX threads
+  Connect,    // -sT: the kernel's connect() (engine/connect_scan)
+  Idle,       // -sI: spoofed SYNs read through a zombie's IP ID (engine/idle_scan)
+  FtpBounce,  // -b: an FTP server's PORT/LIST (engine/ftp_bounce_scan)
+};
+
 enum class ProbeRole : uint8_t {
   ScanType,       // -sS, -sU, ...: a port's state
   HostDiscovery,  // -PE, -PS, ...: whether a host is up
@@ -89,10 +99,15 @@ struct ProbeModule {
   // Bytes of a reply its classifier may read; the capture keeps at least this.
   uint32_t rx_snaplen = 192;
   std::unique_ptr<Prober> (*create)(const ProbeConfig& config) = nullptr;
-  // False for a scan the kernel's sockets carry out (-sT): the command line
-  // runs its own engine (engine/connect_scan) instead of the sweep, opens no
-  // packet I/O, and its create() refuses.
+  // False for a scan the kernel's sockets carry out (-sT, -b): the command
+  // line runs its own engine instead of the sweep, opens no packet I/O, and
+  // its create() refuses.
   bool raw_packets = true;
+  ScanRunner runner = ScanRunner::Sweep;
+  // Non-empty for a scan type whose option takes a value (-sI ZOMBIE, -b
+  // SERVER): how --help names it. The value lands in
+  // ScanOptions::scan_arguments under the module's name.
+  std::string_view option_argument = {};
   // What the module is for. Only scan types are options of their own; the
   // -P options select discovery probes and --traceroute its probe. Several
   // modules of one protocol may share a sweep unless they are scan types:

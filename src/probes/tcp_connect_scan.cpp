@@ -19,7 +19,8 @@ std::unique_ptr<Prober> create(const ProbeConfig&) {
 const ProbeModule kTcpConnectScan{
     .name = "tcp_connect", .nmap_option = "-sT", .long_option = "--connect-scan", .scan_type = "connect",
     .summary = "TCP connect() scan: the kernel's sockets, no privileges needed", .proto = Proto::Tcp,
-    .no_response = PortState::Filtered, .rx_filter = "", .create = &create, .raw_packets = false};
+    .no_response = PortState::Filtered, .rx_filter = "", .create = &create, .raw_packets = false,
+    .runner = ScanRunner::Connect};
 
 }  // namespace portsweep
 
