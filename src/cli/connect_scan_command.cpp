@@ -52,7 +52,7 @@ EngineChoice choose_scan_engine(ScanOptions& o) {
   if (o.scan_types.empty()) {
     if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege())) {
       o.scan_types = {"tcp_connect"};
-      choice.connect_scan = true;
+      choice.runner = ScanRunner::Connect;
       choice.fallback_note = o.unprivileged
           ? "portsweep: --unprivileged: using a connect scan (-sT) instead of -sS"
           : "portsweep: no raw-socket privilege (root or CAP_NET_RAW): falling back to a connect scan (-sT)";
@@ -68,14 +68,22 @@ EngineChoice choose_scan_engine(ScanOptions& o) {
                        std::string(other->nmap_option) + ", which sends raw packets: run them separately");
     }
     if (!o.scan_flags.empty()) throw UsageError("--scanflags sets raw TCP flags: -sT's connects use the kernel's");
-    choice.connect_scan = true;
+    choice.runner = (*kernel)->runner;
     return choice;
+  }
+  // -sI sends raw packets, but from an engine of its own: it scans alone.
+  const auto own = std::find_if(modules.begin(), modules.end(), [](const ProbeModule* m) { return m->runner != ScanRunner::Sweep; });
+  if (own != modules.end() && modules.size() > 1) {
+    const ProbeModule* other = modules[own == modules.begin() ? 1 : 0];
+    throw UsageError(std::string((*own)->nmap_option) + " runs on an engine of its own and cannot share a scan with " +
+                     std::string(other->nmap_option) + ": run them separately");
   }
   if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege()))
     throw UsageError(std::string(modules.front()->nmap_option) +
                      " sends raw packets, which needs root or CAP_NET_RAW" +
                      (o.unprivileged ? " (--unprivileged says there is none)" : "") +
                      ": use -sT, or --privileged to try anyway");
+  if (own != modules.end()) choice.runner = (*own)->runner;
   return choice;
 }
 

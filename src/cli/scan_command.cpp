@@ -15,6 +15,7 @@
 #include "cli/connect_scan_command.hpp"
 #include "cli/discovery_plan.hpp"
 #include "cli/host_discovery.hpp"
+#include "cli/idle_scan_command.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
@@ -135,12 +136,19 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   }
 
   // -sT, or the fallback to it without raw-packet privilege: the kernel's
-  // connect() does the scan instead of the sweep.
+  // connect() does the scan instead of the sweep; -sI has its own engine too.
   const EngineChoice engine = choose_scan_engine(o);
-  if (engine.connect_scan) {
-    if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
-    install_interrupt_handler();
-    return run_connect_scan_command(o, engine, err, g_interrupted);
+  switch (engine.runner) {
+    case ScanRunner::Connect:
+      if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
+      install_interrupt_handler();
+      return run_connect_scan_command(o, engine, err, g_interrupted);
+    case ScanRunner::Idle:
+      if (resume) throw UsageError("an idle scan (-sI) cannot be resumed: run it again");
+      install_interrupt_handler();
+      return run_idle_scan_command(o, err, g_interrupted);
+    default:
+      break;
   }
 
   // Loaded before the sweep so a missing or broken probes file stops the

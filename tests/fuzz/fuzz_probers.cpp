@@ -23,8 +23,9 @@ std::vector<FuzzProber> make_fuzz_probers() {
   std::vector<FuzzProber> out;
   for (const ProbeConfig* c : {&plain, &flagged}) {
     for (const ProbeModule* m : probe_modules()) {
-      // -sT is the kernel's connect(): no probes, no classifier.
-      if (m->raw_packets && m->create != nullptr) out.push_back({m, m->create(*c)});
+      // -sT is the kernel's connect() and -sI has an engine of its own: no
+      // prober, no classifier.
+      if (m->runner == ScanRunner::Sweep && m->create != nullptr) out.push_back({m, m->create(*c)});
     }
   }
   return out;
