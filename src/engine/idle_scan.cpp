@@ -51,17 +51,20 @@ IpidClass classify_ipids(std::span<const uint16_t> ids) noexcept {
   if (std::all_of(ids.begin(), ids.end(), [](uint16_t v) { return v == 0; })) return IpidClass::AllZero;
   if (ids.size() < 2) return IpidClass::Random;  // one reading says nothing of a sequence
   if (std::all_of(ids.begin(), ids.end(), [&](uint16_t v) { return v == ids[0]; })) return IpidClass::Constant;
-  bool incremental = true, by_two = true, broken = true;
+  bool incremental = true, by_two = true, broken = true, whole_bytes = true;
   for (size_t i = 1; i < ids.size(); ++i) {
     const int d = step(ids[i - 1], ids[i]);
     const int s = step(swap16(ids[i - 1]), swap16(ids[i]));
     incremental &= d >= 1 && d <= kMaxStep;
     by_two &= d >= 2 && d <= 2 * kMaxStep && d % 2 == 0;
     broken &= s >= 1 && s <= kMaxStep;
+    whole_bytes &= d % 256 == 0;
   }
+  // A little-endian counter read big-endian steps by multiples of 256 until
+  // its low byte carries; read byte-swapped, it steps by one.
+  if (broken && (whole_bytes || !incremental)) return IpidClass::BrokenIncremental;
   if (by_two) return IpidClass::IncrementalBy2;
   if (incremental) return IpidClass::Incremental;
-  if (broken) return IpidClass::BrokenIncremental;
   return IpidClass::Random;
 }
 

@@ -46,7 +46,8 @@
 // The IP ID sequence classes (16-bit IDs, differences modulo 2^16):
 //   incremental         every step 1..2000
 //   incremental by 2    every step even and 2..4000 (old Windows); counts halve
-//   broken incremental  byte-swapped IDs step 1..2000 (little-endian stacks)
+//   broken incremental  byte-swapped IDs step 1..2000, read as they come
+//                       they step by multiples of 256 (little-endian stacks)
 //   all zero, constant, random (anything else)    unusable
 #include <atomic>
 #include <cstdint>
