@@ -40,11 +40,14 @@ enum class Reason : uint8_t {
   ArpResponse,       // on-link: the host answered ARP (-PR)
   UserSet,           // -Pn: taken to be up, nothing asked
   TimeExceeded,      // --traceroute: a hop's ICMP time exceeded
+  // -sI: the zombie's IP ID moved for the port's spoofed SYN (open), or did not.
+  IpidChange,
+  NoIpidChange,
 };
 
 // Reason's values are 0 .. kReasonCount - 1 (readers of saved results and
 // resume files check against it).
-inline constexpr std::size_t kReasonCount = 19;
+inline constexpr std::size_t kReasonCount = 21;
 
 struct PortResult {
   uint32_t ip = 0;        // IPv4, host byte order

@@ -152,6 +152,7 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
 
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   info.scans.push_back(scan_kind_for(*scope.modules.front(), ports));
+  info.scans.back().no_response_reason = Reason::NoIpidChange;  // nmap's word for a port the IP ID did not count
   info.num_targets = scope.targets.addresses.size();
   info.version_scan = probe_db.has_value();
   bool begun = false;

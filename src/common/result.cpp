@@ -24,7 +24,7 @@ std::string_view to_string(PortState s) {
   return "?";
 }
 
-static_assert(static_cast<std::size_t>(Reason::TimeExceeded) + 1 == kReasonCount, "kReasonCount follows the last Reason");
+static_assert(static_cast<std::size_t>(Reason::NoIpidChange) + 1 == kReasonCount, "kReasonCount follows the last Reason");
 
 std::string_view to_string(Reason r) {
   switch (r) {
@@ -47,6 +47,8 @@ std::string_view to_string(Reason r) {
     case Reason::ArpResponse: return "arp-response";
     case Reason::UserSet: return "user-set";
     case Reason::TimeExceeded: return "time-exceeded";
+    case Reason::IpidChange: return "ipid-change";
+    case Reason::NoIpidChange: return "no-ipid-change";
   }
   return "?";
 }

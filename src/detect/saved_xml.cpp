@@ -206,7 +206,7 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
                    "FIRST-LAST ranges from 0 to 65535, as in 21-25,80");
       }
       // Unanswered ports are not results: the report counts them anyway.
-      if (r.reason == Reason::NoResponse) continue;
+      if (r.reason == Reason::NoResponse || r.reason == Reason::NoIpidChange) continue;
       for (const auto& [first, last] : *ranges) scan.runs.push_back({r, first, last});
     } else if (tag == "hosts") {
       scan.num_targets = number(xml, tag, "total", uint64_t{1} << 32, "the number of addresses scanned, at most 2^32");

@@ -562,7 +562,7 @@ void IdleScanner::scan() {
         r.port = cfg_.ports[i];
         r.proto = Proto::Tcp;
         r.state = PortState::Open;
-        r.reason = Reason::NoResponse;  // nmap's: the port was never heard from
+        r.reason = Reason::IpidChange;  // nmap's word: the zombie's IP ID moved for it
         r.time_us = now;
         results_.push_back(r);
       }

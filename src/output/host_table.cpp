@@ -49,6 +49,7 @@ ReportPolicy ReportPolicy::for_scan(const ScanInfo& info) {
   p.listing_limit = 25u * static_cast<uint32_t>(1 + std::max(info.verbose, 0));
   for (const ScanKind& k : info.scans) {
     p.no_response_state[proto_index(k.proto)] = k.unanswered_state();
+    p.no_response_reason[proto_index(k.proto)] = k.no_response_reason;
     p.ports_per_host[proto_index(k.proto)] = k.num_services;
   }
   p.open_only = info.open_only;
@@ -227,7 +228,7 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
   for (std::size_t p = 0; p < kProtoCount; ++p) {
     rep.ports_scanned += std::max(scanned[p], answered[p]);
     if (scanned[p] > answered[p]) {
-      add_tally(tallies, {static_cast<Proto>(p), policy_.no_response_state[p], Reason::NoResponse,
+      add_tally(tallies, {static_cast<Proto>(p), policy_.no_response_state[p], policy_.no_response_reason[p],
                           scanned[p] - answered[p], false});
     }
   }

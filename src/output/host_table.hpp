@@ -28,6 +28,9 @@ struct ReportPolicy {
   // What an unanswered probe means, per protocol.
   std::array<PortState, kProtoCount> no_response_state = {
       PortState::Filtered, PortState::OpenFiltered, PortState::Filtered, PortState::OpenFiltered};
+  // ... and why (ScanKind::no_response_reason).
+  std::array<Reason, kProtoCount> no_response_reason = {Reason::NoResponse, Reason::NoResponse, Reason::NoResponse,
+                                                        Reason::NoResponse};
   // Ports probed per host when ScanSummary does not say otherwise.
   PortsPerProto ports_per_host{};
   bool open_only = false;
@@ -100,7 +103,7 @@ class HostTable {
   std::vector<uint32_t> sorted_addresses() const;
   // The finished report of one host that answered: `scanned` is how many ports
   // each protocol probed on it; those that neither answered nor were reported
-  // are counted with the scan's no-response state and reason "no-response".
+  // are counted with the scan's no-response state and reason (nmap's "no-response"; -sI's "no-ipid-change").
   HostReport report(uint32_t ip, const PortsPerProto& scanned) const;
   // Reports of all hosts in address order, one at a time so a large table is
   // never copied whole; hosts --open leaves without a port are skipped.

@@ -40,6 +40,9 @@ struct ScanKind {
   uint32_t num_services = 0;  // how many ports `services` names
   // Unset: no_response_state_for(type).
   std::optional<PortState> no_response_state;
+  // Why an unanswered port has that state: nmap's "no-response", except -sI's
+  // "no-ipid-change" (the zombie's IP ID did not move for it).
+  Reason no_response_reason = Reason::NoResponse;
 
   PortState unanswered_state() const {
     return no_response_state ? *no_response_state : no_response_state_for(type);

@@ -137,7 +137,7 @@ Outcome run(Zombie& z, const TargetSet& targets, const std::vector<uint16_t>& po
   hooks.on_results = [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {
       EXPECT_EQ(r.state, PortState::Open);
-      EXPECT_EQ(r.reason, Reason::NoResponse);
+      EXPECT_EQ(r.reason, Reason::IpidChange);
       EXPECT_TRUE(out.open.insert({r.ip, r.port}).second) << "reported twice";
     }
     if (stop_after_results != 0 && out.open.size() >= stop_after_results) interrupt = true;
