@@ -153,6 +153,7 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   info.scans.push_back(scan_kind_for(*scope.modules.front(), ports));
   info.scans.back().no_response_reason = Reason::NoIpidChange;  // nmap's word for a port the IP ID did not count
+  info.scans.back().xml_scaninfo = false;  // nmap writes none for -sI (nmap.dtd's scan types have no "idle")
   info.num_targets = scope.targets.addresses.size();
   info.version_scan = probe_db.has_value();
   bool begun = false;
@@ -195,22 +196,8 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
   summary.packets_received = io_stats.rx_packets;
   summary.bytes_sent = io_stats.tx_bytes;
   summary.bytes_received = io_stats.rx_bytes;
-  if (stopped) {
-    // Only decided ports count: the hosts finished, and the decided part of
-    // the one in progress. Targets are scanned in order, so a host before
-    // the one in progress is finished.
-    const TargetSet* targets = &scope.targets.addresses;
-    const uint32_t partial = report.partial_host;
-    const uint32_t partial_ports = report.partial_ports;
-    const uint32_t all = static_cast<uint32_t>(ports.size());
-    summary.ports_scanned_for = [targets, partial, partial_ports, all](uint32_t ip) {
-      PortsPerProto p{};
-      const auto i = targets->index_of(ip), at = targets->index_of(partial);
-      if (!i || !at) return p;
-      p[proto_index(Proto::Tcp)] = *i < *at ? all : *i == *at ? partial_ports : 0;
-      return p;
-    };
-  }
+  // Every decided port went to the outputs: a stopped scan's others say nothing.
+  if (stopped) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
   if (report.interrupted) summary.error = "interrupted";
   else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";

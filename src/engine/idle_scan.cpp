@@ -117,7 +117,7 @@ class IdleScanner {
     tx_.resize(buffers_.size());
     for (size_t i = 0; i < buffers_.size(); ++i) tx_[i].data = buffers_[i].data();
     open_.assign(cfg.ports.size(), 0);
-    results_.reserve(std::min<size_t>(cfg.ports.size(), max_group));
+    results_.reserve(max_group);
     group_ = std::clamp(30.0, double(std::max(1u, cfg.min_group)), double(max_group));
   }
 
@@ -360,7 +360,7 @@ bool IdleScanner::qualify() {
   noisy_ = per_count >= kNoisyPerCount;
   if (hooks_.progress != nullptr) {
     std::snprintf(line, sizeof line,
-                  "portsweep: idle scan using zombie %s; class: %s; round trip %.2f ms; its own traffic %.1f packets/s%s\n",
+                  "portsweep: idle scan using zombie %s; class: %s; round trip %.3f ms; its own traffic %.1f packets/s%s\n",
                   zombie.c_str(), std::string(to_string(class_)).c_str(), srtt_us_ / 1000, noise_pps_,
                   noisy_ ? " (each count reads a fresh base)" : "");
     *hooks_.progress << line;
@@ -555,25 +555,28 @@ void IdleScanner::scan() {
       if (settle(lo, g, c, deep) < 0) break;
       results_.clear();
       const int64_t now = wall_us();
+      size_t opened = 0;
       for (size_t i = lo; i < lo + g; ++i) {
-        if (!open_[i]) continue;
+        // Every decided port, as nmap lists them: the IP ID moved for it, or not.
         PortResult r;
         r.ip = target_ip_;
         r.port = cfg_.ports[i];
         r.proto = Proto::Tcp;
-        r.state = PortState::Open;
-        r.reason = Reason::IpidChange;  // nmap's word: the zombie's IP ID moved for it
+        r.state = open_[i] ? PortState::Open : PortState::ClosedFiltered;
+        r.reason = open_[i] ? Reason::IpidChange : Reason::NoIpidChange;
         r.time_us = now;
+        opened += open_[i];
         results_.push_back(r);
       }
-      report_.open += results_.size();
-      if (!results_.empty() && hooks_.on_results) hooks_.on_results(results_);
+      report_.open += opened;
+      if (hooks_.on_results) hooks_.on_results(results_);
       lo += g;
       report_.partial_ports = static_cast<uint32_t>(lo);
       if (hooks_.on_tick) hooks_.on_tick();
     }
     if (stop_) break;
-    ++report_.hosts_done;  // partial_ports stays at every port: this host is whole
+    ++report_.hosts_done;
+    report_.partial_ports = 0;
     if (hooks_.progress != nullptr && mono_us() >= next_progress) {
       next_progress = mono_us() + 5'000'000;
       char line[200];

@@ -103,7 +103,9 @@ struct IdleScanConfig {
 };
 
 struct IdleScanHooks {
-  std::function<void(std::span<const PortResult>)> on_results;  // open ports, a group's at a time
+  // Every port of a group once it is decided: open (ipid-change) or
+  // closed|filtered (no-ipid-change).
+  std::function<void(std::span<const PortResult>)> on_results;
   std::function<void()> on_tick;                                 // after each group
   std::ostream* progress = nullptr;                              // the zombie's line, and a line every few seconds
 };
@@ -118,8 +120,8 @@ struct IdleScanReport {
   int spoof_test_distance = 0;  // IDs the spoofing test's four packets moved (4 expected)
   uint64_t hosts_done = 0;      // targets whose every port is decided
   uint64_t hosts_skipped = 0;   // targets without a next hop
-  uint32_t partial_host = 0;    // the target being scanned when it stopped
-  uint32_t partial_ports = 0;   // ... and how many of its ports were decided
+  uint32_t partial_host = 0;    // the last target begun (the one being scanned when it stopped)
+  uint32_t partial_ports = 0;   // ... how many of its ports were decided, 0 once it is whole
   uint64_t open = 0;
   uint64_t counts = 0;          // group counts (each: SYNs, a wait, a read)
   uint64_t recounts = 0;        // of those, re-counts after a disagreement

@@ -43,6 +43,8 @@ struct ScanKind {
   // Why an unanswered port has that state: nmap's "no-response", except -sI's
   // "no-ipid-change" (the zombie's IP ID did not move for it).
   Reason no_response_reason = Reason::NoResponse;
+  // False: XML writes no <scaninfo> for it, as nmap writes none for -sI.
+  bool xml_scaninfo = true;
 
   PortState unanswered_state() const {
     return no_response_state ? *no_response_state : no_response_state_for(type);

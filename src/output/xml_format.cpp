@@ -58,6 +58,7 @@ class XmlFormat final : public OutputFormat {
          attr("start", epoch_seconds(info.start_time_us)) + attr("startstr", started) +
          attr("version", info.version) + attr("xmloutputversion", "1.05") + ">\n";
     for (const ScanKind& k : info.scans) {
+      if (!k.xml_scaninfo) continue;
       s += "<scaninfo" + attr("type", k.type) + attr("protocol", to_string(k.proto)) +
            attr("numservices", k.num_services) + attr("services", k.services) + "/>\n";
     }

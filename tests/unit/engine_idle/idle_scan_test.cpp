@@ -116,6 +116,7 @@ std::vector<uint16_t> port_list(int n) {
 struct Outcome {
   IdleScanReport report;
   std::set<std::pair<uint32_t, uint16_t>> open;
+  std::set<std::pair<uint32_t, uint16_t>> decided;  // open or closed|filtered
 };
 
 Outcome run(Zombie& z, const TargetSet& targets, const std::vector<uint16_t>& ports,
@@ -136,9 +137,14 @@ Outcome run(Zombie& z, const TargetSet& targets, const std::vector<uint16_t>& po
   IdleScanHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {
+      EXPECT_TRUE(out.decided.insert({r.ip, r.port}).second) << "reported twice";
+      if (r.state == PortState::ClosedFiltered) {
+        EXPECT_EQ(r.reason, Reason::NoIpidChange);
+        continue;
+      }
       EXPECT_EQ(r.state, PortState::Open);
       EXPECT_EQ(r.reason, Reason::IpidChange);
-      EXPECT_TRUE(out.open.insert({r.ip, r.port}).second) << "reported twice";
+      out.open.insert({r.ip, r.port});
     }
     if (stop_after_results != 0 && out.open.size() >= stop_after_results) interrupt = true;
   };
@@ -198,6 +204,7 @@ TEST(IdleScan, FindsExactlyTheOpenPortsThroughAQuietZombie) {
   EXPECT_EQ(r.open, truth(z));
   EXPECT_EQ(r.report.open, truth(z).size());
   EXPECT_EQ(r.report.hosts_done, 8u);
+  EXPECT_EQ(r.decided.size(), 8u * ports.size());  // every port, once
   EXPECT_EQ(r.report.ipid_class, IpidClass::Incremental);
   EXPECT_EQ(r.report.spoof_test_distance, 4);
   // Blind: nothing reached a target from our own address, and every port
@@ -276,8 +283,10 @@ TEST(IdleScan, InterruptReportsOnlyDecidedPorts) {
   const auto all = truth(z);
   for (const auto& p : r.open) EXPECT_TRUE(all.count(p)) << "a port reported open that is not";
   EXPECT_LT(r.open.size(), all.size());
-  // What was reported is what was decided: the finished hosts and a prefix of the current one.
-  EXPECT_LE(r.report.partial_ports, ports.size());
+  // What was reported is what was decided: the finished hosts' ports and a
+  // prefix of the current one's, nothing of the hosts after it.
+  EXPECT_EQ(r.decided.size(), r.report.hosts_done * ports.size() + r.report.partial_ports);
+  for (const auto& [ip, port] : r.decided) EXPECT_LE(ip, r.report.partial_host);
 }
 
 }  // namespace
