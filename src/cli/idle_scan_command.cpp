@@ -32,19 +32,20 @@ constexpr int64_t kWaitFloorUs[] = {500'000, 200'000, 50'000, 10'000, 5'000, 2'0
 // The options an idle scan cannot honour: refused, never ignored.
 void refuse_unused_options(const ScanOptions& o) {
   const auto refuse = [](const std::string& what, const std::string& why) {
-    throw UsageError(what + " " + why + " with -sI");
+    throw UsageError(what + " cannot be used with -sI: " + why);
   };
-  if (o.scan_arguments.size() > 1) throw UsageError("-sI takes one zombie: it was given " + std::to_string(o.scan_arguments.size()));
-  if (!o.scan_flags.empty()) refuse("--scanflags", "has no use: the spoofed probes are SYNs, read through the zombie");
-  if (o.ping_scan) refuse("-sn", "leaves nothing to scan");
-  if (o.traceroute) refuse("--traceroute", "would send from your own address to the targets, which -sI avoids: it is refused");
-  if (!o.source_ports.empty()) refuse("--source-ports", "has no use: the spoofed SYNs come from the zombie's probe port (-g sets the zombie probes' first source port)");
-  if (o.min_rate) refuse("--min-rate", "has no use: the zombie's replies pace the scan (--max-rate bounds the spoofed SYNs)");
-  if (o.tx_threads != 0) refuse("--tx-threads", "has no use: one thread reads the zombie's IP ID between groups");
-  if (!o.shard.empty()) refuse("--shard", "has no use: one zombie's IP ID counter cannot be shared by shards");
-  if (o.seed) refuse("--seed", "has no use: no permutation is walked");
-  if (o.retry_silent) refuse("--retry-silent", "has no use: ports are counted, not retried");
-  if (o.wait_seconds) refuse("--wait", "has no use: the wait after each group comes from the zombie's round trip and -T");
+  if (o.scan_arguments.size() > 1) refuse("a second -sI", "one zombie's IP ID counts the ports");
+  if (!o.scan_flags.empty()) refuse("--scanflags", "its probes are SYNs, read through the zombie");
+  if (o.ping_scan) refuse("-sn", "it leaves no ports to scan");
+  if (o.traceroute) refuse("--traceroute", "it would send from your own address to the targets");
+  if (!o.source_ports.empty())
+    refuse("--source-ports", "the spoofed SYNs come from the zombie's probe port (-g sets our zombie probes' first source port)");
+  if (o.min_rate) refuse("--min-rate", "the zombie's replies pace the scan (--max-rate bounds the spoofed SYNs)");
+  if (o.tx_threads != 0) refuse("--tx-threads", "one thread reads the zombie's IP ID between groups");
+  if (!o.shard.empty()) refuse("--shard", "one zombie's IP ID counter cannot be shared by shards");
+  if (o.seed) refuse("--seed", "there is no probe order to seed");
+  if (o.retry_silent) refuse("--retry-silent", "ports are counted, not retried");
+  if (o.wait_seconds) refuse("--wait", "the wait after each group comes from the zombie's round trip and -T");
 }
 
 }  // namespace
