@@ -52,6 +52,7 @@ IpidClass classify_ipids(std::span<const uint16_t> ids) noexcept {
   if (ids.size() < 2) return IpidClass::Random;  // one reading says nothing of a sequence
   if (std::all_of(ids.begin(), ids.end(), [&](uint16_t v) { return v == ids[0]; })) return IpidClass::Constant;
   bool incremental = true, by_two = true, broken = true, whole_bytes = true;
+  int smallest = 65536;
   for (size_t i = 1; i < ids.size(); ++i) {
     const int d = step(ids[i - 1], ids[i]);
     const int s = step(swap16(ids[i - 1]), swap16(ids[i]));
@@ -59,7 +60,9 @@ IpidClass classify_ipids(std::span<const uint16_t> ids) noexcept {
     by_two &= d >= 2 && d <= 2 * kMaxStep && d % 2 == 0;
     broken &= s >= 1 && s <= kMaxStep;
     whole_bytes &= d % 256 == 0;
+    smallest = std::min(smallest, d);
   }
+  by_two &= smallest == 2;  // steps of 4, 6 ... are a busy incremental zombie's
   // A little-endian counter read big-endian steps by multiples of 256 until
   // its low byte carries; read byte-swapped, it steps by one.
   if (broken && (whole_bytes || !incremental)) return IpidClass::BrokenIncremental;
@@ -80,15 +83,15 @@ int ipid_distance(IpidClass c, uint16_t from, uint16_t to) noexcept {
 namespace {
 
 constexpr int kQualifyReads = 6;
-constexpr int64_t kQualifySpacingUs = 30'000;
+constexpr int64_t kNoiseWindowUs = 250'000;  // the quiet window over which the zombie's own traffic is measured
 constexpr int kSpoofTestPackets = 4;
-constexpr int kCountAttempts = 5;
+constexpr int kCountAttempts = 10;  // counts out of range in a row before the zombie is given up
 constexpr int64_t kMinTimeoutUs = 100'000;  // a read's timeout floor (nmap's --min-rtt-timeout)
 constexpr int64_t kMaxTimeoutUs = 2'000'000;
 constexpr int64_t kMaxWaitUs = 2'000'000;
 constexpr int64_t kMaxSendDelayUs = 100'000;
 constexpr double kNoisyPerCount = 0.02;     // expected foreign IDs per count from which counts read a fresh base
-constexpr double kTooBusyPerCount = 1.0;    // ... and from which the zombie is refused
+constexpr double kTooBusyPerCount = 0.5;    // ... and from which the zombie is refused
 constexpr size_t kRxBurst = 64;
 constexpr uint16_t kProbePortSpan = 256;    // our IP ID probes' source ports cycle over this many
 
@@ -200,6 +203,7 @@ class IdleScanner {
   int64_t send_delay_us_ = 0;
   double noise_pps_ = 0;
   bool noisy_ = false;
+  int confirmations_ = 0;  // extra counts a lone open port needs (noisy zombies)
   bool stop_ = false;
   uint32_t target_ip_ = 0;
   const uint8_t* target_mac_ = nullptr;
@@ -293,18 +297,18 @@ bool IdleScanner::read_ipid(uint16_t& id, int& sent, int64_t* reply_at, int max_
 }
 
 bool IdleScanner::qualify() {
+  // Six reads back to back: between two of them the zombie sends only our
+  // RST (and whatever it sends of its own meanwhile, little in so short a
+  // time), so their steps show its class.
   uint16_t ids[kQualifyReads];
   int64_t at[kQualifyReads];
   int index[kQualifyReads];
   int got = 0, probes = 0;
-  int64_t started = 0;
   for (int r = 0; r < kQualifyReads && !stopped(); ++r) {
-    if (r != 0) sleep_until(started + kQualifySpacingUs);
-    started = mono_us();
     int sent = 0;
     uint16_t id = 0;
     int64_t when = 0;
-    const bool ok = read_ipid(id, sent, &when, 1);  // six single probes, as the reading's samples
+    const bool ok = read_ipid(id, sent, &when, 1);  // six single probes, each one sample
     probes += sent;
     if (stop_) return false;
     if (ok) {
@@ -336,17 +340,24 @@ bool IdleScanner::qualify() {
     return false;
   }
   report_.zombie_srtt_ms = srtt_us_ / 1000;
-  // Its own traffic: IDs spent between the first and last reading beyond our probes.
-  if (got >= 2 && at[got - 1] > at[0]) {
-    const int spent = ipid_distance(class_, ids[0], ids[got - 1]) - (index[got - 1] - index[0]);
-    noise_pps_ = std::max(0, spent) * 1e6 / double(at[got - 1] - at[0]);
+  // Its own traffic: one more read after a quiet window; the IDs it spent
+  // meanwhile beyond our probes, per second.
+  sleep_until(at[got - 1] + kNoiseWindowUs);
+  uint16_t later = 0;
+  int sent = 0;
+  int64_t later_at = 0;
+  if (!read_ipid(later, sent, &later_at)) {
+    if (!stop_) report_.refused = "the zombie " + zombie + " stopped answering our probes";
+    return false;
   }
+  const int spent = ipid_distance(class_, ids[0], later) - (probes - index[0]) - (sent - 1);
+  noise_pps_ = std::max(0, spent) * 1e6 / double(std::max<int64_t>(later_at - at[0], 1));
   report_.zombie_noise_pps = noise_pps_;
-  latest_id_ = ids[got - 1];
-  latest_at_us_ = at[got - 1];
+  latest_id_ = later;
+  latest_at_us_ = later_at;
   wait_us_ = base_wait_us();
   if (got < kQualifyReads) group_ = std::max<double>(cfg_.min_group, std::min(group_, 12.0));
-  // Foreign IDs one count expects: its wait, two round trips, the SYNs.
+  // Foreign IDs one count expects: its wait, two round trips.
   const double count_s = double(wait_us_ + 2 * srtt_us_) / 1e6;
   const double per_count = noise_pps_ * count_s;
   if (per_count >= kTooBusyPerCount) {
@@ -357,6 +368,10 @@ bool IdleScanner::qualify() {
     report_.refused = line;
     return false;
   }
+  // A lone port counted open must be counted so again until a foreign ID
+  // in every one of those counts is less likely than 1 in 1000.
+  const double phantom = 1 - std::exp(-per_count);
+  confirmations_ = phantom <= 1e-3 ? 0 : std::clamp(int(std::ceil(std::log(1e-3) / std::log(phantom))) - 1, 1, 8);
   noisy_ = per_count >= kNoisyPerCount;
   if (hooks_.progress != nullptr) {
     std::snprintf(line, sizeof line,
@@ -447,7 +462,7 @@ int IdleScanner::count(size_t lo, size_t n) {
     // nothing (a probe lost): pause, then count again from a fresh base.
     group_ = std::max<double>(cfg_.min_group, group_ * 0.8);
     latest_at_us_ = 0;
-    sleep_until(mono_us() + 10'000 * (attempt + 1) * (attempt + 1));
+    sleep_until(mono_us() + std::min(10'000 * (attempt + 1), 100'000));
   }
   if (!stop_)
     fail("the zombie " + format_ipv4(cfg_.zombie_ip) + "'s IP ID no longer counts our probes (" +
@@ -461,8 +476,9 @@ int IdleScanner::settle(size_t lo, size_t n, int seen, bool& deep) {
   deep = false;
   if (seen <= 0) return 0;
   if (n == 1) {
-    if (noisy_) {
-      // A lone ID on a talkative zombie may be its own: believe it twice.
+    // A lone ID on a talkative zombie may be its own: count it again until
+    // a phantom in every count is unlikely.
+    for (int k = 0; k < confirmations_; ++k) {
       const int again = count(lo, 1);
       if (again < 0) return -1;
       ++report_.recounts;
@@ -471,7 +487,7 @@ int IdleScanner::settle(size_t lo, size_t n, int seen, bool& deep) {
     open_[lo] = 1;
     return 1;
   }
-  if (seen >= static_cast<int>(n) && (n <= 2 || quiet())) {
+  if (seen >= static_cast<int>(n) && quiet()) {
     mark(lo, n, 1);
     return static_cast<int>(n);
   }

@@ -11,17 +11,20 @@
 //   send one spoofed SYN per port, wait, read the IP ID again;
 // the distance minus our own reads counts the open ports in the group.
 //
-// 1. Qualify the zombie: six reads 30 ms apart. No reply, IDs all zero,
-//    constant or random (per the classes below) -> refused, one line. The
-//    same reads give the round trip (srtt/rttvar, as TCP's RFC 6298) and the
-//    zombie's own traffic: IDs spent beyond our reads, per second.
+// 1. Qualify the zombie: six reads back to back (their steps show its
+//    class: little of its own traffic fits between them). No reply, IDs all
+//    zero, constant or random (per the classes below) -> refused, one line.
+//    The reads give the round trip (srtt/rttvar, as TCP's RFC 6298); one
+//    more read after a quiet 250 ms gives the zombie's own traffic, IDs
+//    spent beyond our reads per second. Expecting >= 0.5 of them in one
+//    count (its wait plus two round trips) -> refused as not idle.
 // 2. Spoofing test: four SYN-ACKs "from" the first target to the zombie,
 //    then a read. Each makes the zombie send a RST to that target; if the
 //    counter moved only by our read, the zombie keeps an IP ID per peer, or
 //    spoofed packets do not get through: refused.
 // 3. Scan, one target at a time, its ports in groups: count the group; 0 ->
-//    every port closed|filtered; a count equal to a group of <= 2 (or any
-//    size on a quiet zombie) -> all open; otherwise split it in halves and
+//    every port closed|filtered; on a quiet zombie, a count equal to the
+//    group's size -> all open; otherwise split it in halves and
 //    count each, down to single ports (a binary search: ~2 log2(G) counts
 //    per open port). When the halves' totals disagree with their parent's
 //    count, the halves decided by one count are counted again and the
@@ -29,13 +32,14 @@
 //    is not idle (phantom IDs): smaller groups; more found -> replies came
 //    late or were lost: a longer wait and smaller groups; agreement -> the
 //    groups grow (x1.1) and the wait shrinks back toward its floor. A count
-//    outside 0..group size is retried after a pause (five times, then the
+//    outside 0..group size is retried after a pause (ten times, then the
 //    scan stops: the zombie's counter no longer means anything).
 //
 //    On a zombie whose own traffic is expected to spend >= 0.02 IDs per
 //    count, each count reads a fresh base just before its SYNs (otherwise
-//    the previous count's reading is the base) and a single port found
-//    open is counted a second time before it is believed.
+//    the previous count's reading is the base), and a single port found
+//    open is counted again (k more times, k so that a foreign ID in every
+//    one of k+1 counts is less likely than 1 in 1000) before it is believed.
 //
 // Cost: a count is one burst of G spoofed SYNs plus one IP ID read (two
 // when fresh) and a wait of max(floor, 2*srtt + 4*rttvar) -- 10 ms at the
@@ -45,7 +49,7 @@
 //
 // The IP ID sequence classes (16-bit IDs, differences modulo 2^16):
 //   incremental         every step 1..2000
-//   incremental by 2    every step even and 2..4000 (old Windows); counts halve
+//   incremental by 2    every step even, the smallest 2 (old Windows); counts halve
 //   broken incremental  byte-swapped IDs step 1..2000, read as they come
 //                       they step by multiples of 256 (little-endian stacks)
 //   all zero, constant, random (anything else)    unusable

@@ -5,6 +5,7 @@
 // answer the spoofed SYNs on their open ports. Every open port is known.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -37,8 +38,8 @@ struct Zombie {
   std::mt19937 rng{7};
 
   std::mutex mu;
-  double noise_due = 0;
-  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point next_noise = std::chrono::steady_clock::now();
+  bool noise_started = false;
   uint64_t spoofed_from_us = 0;   // frames to a target with our own source: must stay 0
   uint64_t syns_to_targets = 0;
   uint64_t probes = 0;
@@ -48,13 +49,20 @@ struct Zombie {
     next_id = static_cast<uint16_t>(next_id + 1);
     return id;
   }
+  // Its own packets: a Poisson process at noise_pps, caught up lazily.
   void background() {
+    if (noise_pps <= 0) return;
+    std::exponential_distribution<double> gap(noise_pps);
     const auto now = std::chrono::steady_clock::now();
-    noise_due += noise_pps * std::chrono::duration<double>(now - last).count();
-    last = now;
-    while (noise_due >= 1) {
+    if (!noise_started) {
+      next_noise = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             std::chrono::duration<double>(gap(rng)));
+      noise_started = true;
+    }
+    while (next_noise <= now) {
       spend();
-      noise_due -= 1;
+      next_noise += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(gap(rng)));
     }
   }
 
@@ -120,7 +128,7 @@ struct Outcome {
 };
 
 Outcome run(Zombie& z, const TargetSet& targets, const std::vector<uint16_t>& ports,
-        const std::atomic<bool>* stop = nullptr, size_t stop_after_results = 0) {
+        const std::atomic<bool>* stop = nullptr, size_t stop_after_results = 0, int64_t min_wait_us = 1'000) {
   MockIo io;
   io.set_record_sent(false);
   io.set_responder([&z](unsigned, std::span<const uint8_t> f, MockIo& m) { z.respond(f, m); });
@@ -130,7 +138,7 @@ Outcome run(Zombie& z, const TargetSet& targets, const std::vector<uint16_t>& po
   cfg.our_ip = kUs;
   cfg.zombie_ip = kZombie;
   cfg.probe_port = kProbePort;
-  cfg.min_wait_us = 1'000;
+  cfg.min_wait_us = min_wait_us;
   cfg.first_timeout_us = 50'000;
   Outcome out;
   std::atomic<bool> interrupt{false};
@@ -238,6 +246,24 @@ TEST(IdleScan, NoisyZombieStillGivesTheTruth) {
   ASSERT_TRUE(r.report.error.empty()) << r.report.error;
   EXPECT_GT(r.report.zombie_noise_pps, 5.0);
   EXPECT_EQ(r.open, truth(z));
+}
+
+// The lab's case: a 10 ms wait per count and a zombie sending 20 packets/s
+// of its own, ~0.2 foreign IDs per count.
+TEST(IdleScan, TalkativeZombieWithTheDefaultWaitStillGivesTheTruth) {
+  Zombie z;
+  z.noise_pps = 20;
+  const std::vector<uint16_t> ports = port_list(10);
+  populate(z, port_list(40));
+  const TargetSet targets({{kNet, kNet + 7}});
+  std::set<std::pair<uint32_t, uint16_t>> want;
+  for (const auto& p : truth(z))
+    if (std::find(ports.begin(), ports.end(), p.second) != ports.end()) want.insert(p);
+  const Outcome r = run(z, targets, ports, nullptr, 0, 10'000);
+  ASSERT_TRUE(r.report.refused.empty()) << r.report.refused;
+  ASSERT_TRUE(r.report.error.empty()) << r.report.error;
+  EXPECT_EQ(r.report.ipid_class, IpidClass::Incremental);
+  EXPECT_EQ(r.open, want);
 }
 
 TEST(IdleScan, BusyZombieIsRefused) {
