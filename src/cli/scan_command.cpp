@@ -259,6 +259,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // Without a writable log the scan still runs, but cannot be resumed.
   std::optional<ResultLog> log;
   std::vector<HostUp> up_hosts;  // discovery's, for the resume file
+  // The port sweep's round (see host_discovery.hpp) and the hosts of its
+  // first; set before any checkpoint can be written.
+  unsigned round = 0;
+  uint64_t first_round_hosts = 0;
   if (!resume && std::filesystem::exists(kResumePath))
     err << "WARNING: " << kResumePath << " of an earlier scan is replaced by this scan's\n";
   try {
@@ -318,6 +322,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     st.position = at;
     st.answered = std::move(answered);
     st.up_hosts = up_hosts;
+    st.round = round;
+    st.first_round_hosts = first_round_hosts;
     log->flush();
     st.results = log->count();
     return st;
@@ -332,16 +338,23 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   hooks.progress_is_tty = isatty(STDERR_FILENO);
 
   // Who is up: discovery (or a resumed scan's record of it), or -Pn's
-  // "everyone". A discovering scan's port sweep probes only the hosts found.
-  HostBitmap up;
+  // "everyone". A discovering scan's port sweep probes only the hosts found:
+  // in round 0 those found when it began, in round 1 those found after.
+  HostBitmap up, first_round, late;
   SweepReport report;
   bool sweep_ports = discovery.port_scan;
   if (resume && !resume->up_hosts.empty()) {
     up = up_hosts_bitmap(cfg.targets, resume->up_hosts, given.resume);
     up_hosts = resume->up_hosts;  // already reported, before the earlier results
-    cfg.only_hosts = &up;
+    round = resume->round;
+    first_round_hosts = resume->first_round_hosts;
+    const auto split = up_hosts.begin() + static_cast<std::ptrdiff_t>(first_round_hosts);
+    first_round = up_hosts_bitmap(cfg.targets, {up_hosts.begin(), split}, given.resume);
+    late = up_hosts_bitmap(cfg.targets, {split, up_hosts.end()}, given.resume);
+    cfg.only_hosts = round == 0 ? &first_round : &late;
   } else if (discovery.discover) {
-    DiscoveryOutcome found = discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted);
+    DiscoveryOutcome found =
+        discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted, discovery.port_scan);
     up = std::move(found.up);
     up_hosts = std::move(found.hosts);
     report = found.report;
@@ -359,10 +372,44 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       report.first_pass_complete = true;
       err << "portsweep: no host is up; if they are, but block the discovery probes, try -Pn\n";
     }
-    cfg.only_hosts = &up;
+    first_round = up;
+    first_round_hosts = up_hosts.size();
+    late = HostBitmap(cfg.targets.size());
+    cfg.only_hosts = &first_round;
+    if (found.ran_sweep) {
+      // The pipeline: round 0 reads discovery's late answers.
+      trail_discovery(cfg, discovery);
+      hooks.on_trailing_results = [&](std::span<const PortResult> batch) {
+        for (const PortResult& r : batch) {
+          if (!says_host_up(r)) continue;
+          const auto index = cfg.targets.index_of(r.ip);
+          if (!index || up.test(*index)) continue;
+          up.set(*index);
+          late.set(*index);
+          up_hosts.push_back({r.ip, r.reason, r.ttl, r.time_us, r.rtt_us});
+          outputs.on_host_up(up_hosts.back());
+        }
+      };
+    }
   }
-  if (sweep_ports) report = run_sweep(cfg, *io, hooks, g_interrupted);
-  else if (!discovery.port_scan && !report.stopped_early) report.first_pass_complete = true;
+  if (sweep_ports) {
+    report = run_sweep(cfg, *io, hooks, g_interrupted);
+    if (round == 0 && !report.stopped_early && late.count() != 0) {
+      err << "portsweep: " << late.count() << (late.count() == 1 ? " host" : " hosts")
+          << " answered discovery after the port sweep began; sweeping "
+          << (late.count() == 1 ? "its" : "their") << " ports now\n";
+      round = 1;
+      cfg.only_hosts = &late;
+      cfg.trailing_scans.clear();
+      cfg.start_pass = 0;
+      cfg.start_positions.clear();
+      cfg.start_answered.clear();
+      hooks.on_trailing_results = nullptr;
+      report = add_round(report, run_sweep(cfg, *io, hooks, g_interrupted));
+    }
+  } else if (!discovery.port_scan && !report.stopped_early) {
+    report.first_pass_complete = true;
+  }
 
   if (trace_plan && !report.stopped_early && !g_interrupted.load()) {
     // Discovery's hosts, or (-Pn) those that answered a probe.
