@@ -452,6 +452,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // Ports that were never probed are not reported: until every probe has
   // gone out once, an unanswered port says nothing.
   if (!report.first_pass_complete) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  // -v lists the hosts discovery found down, once it asked every one.
+  if (o.verbose > 0 && discovery.discover && report.first_pass_complete && !report.stopped_early)
+    summary.each_target = [&cfg](const std::function<void(uint32_t)>& visit) {
+      for (uint32_t ip : cfg.targets) visit(ip);
+    };
   if (report.interrupted) summary.error = "interrupted";
   else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";
