@@ -39,6 +39,7 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   SweepConfig cfg = stage_sweep_config(base, plan.probes, &to_probe);
   cfg.probe.cookie_key = stage_cookie_key(base.probe.cookie_key, kDiscoveryStage);
   cfg.retry_only_silent_hosts = true;
+  cfg.sample_every_probe = true;  // every host's latency, whatever found it
   cfg.retry_silent = false;
   SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {

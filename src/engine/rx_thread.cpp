@@ -134,10 +134,12 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         ++duplicates;
         continue;
       }
-      s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
+      const uint32_t sampled_rtt = s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
       s.responsive.mark(s.layout.space().cell(static_cast<uint64_t>(index)).address);
-      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us,
-                                 r.from_ip};
+      // The probe's own send time, where it carries one, beats the sampler's
+      // (which also counts the time the reply waited for this thread).
+      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl,
+                               r.rtt_us != 0 ? r.rtt_us : sampled_rtt, r.from_ip};
       while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
         if (s.stop_rx.load(std::memory_order_relaxed)) return count();

@@ -104,7 +104,7 @@ SweepState::SweepState(const SweepConfig& c, PacketIo& i)
       // Late replies of the stage before: a few thousand at most.
       trailing_ring(trailing_config ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
       permutation(layout.space().size(), c.seed), answered(layout.space().size()), responsive(c.targets.size()),
-      tx(c.tx_threads) {}
+      rtt(c.sample_every_probe ? RttSampler::kEveryProbeBits : RttSampler::kBurstSampleBits), tx(c.tx_threads) {}
 
 SweepConfig stage_sweep_config(const SweepConfig& scan, std::vector<ScanPart> probes, const HostBitmap* hosts) {
   SweepConfig cfg = scan;

@@ -72,6 +72,9 @@ HostTable::HostTable(ReportPolicy policy) : policy_(policy) {}
 void HostTable::add(const PortResult& r) {
   auto [it, fresh] = hosts_.try_emplace(r.ip);
   HostEntry& h = it->second;
+  // A port's answer with its round trip (a sampled probe's) is the host's
+  // latency too, as for nmap; a hop's answer (traceroute) is not.
+  if (r.rtt_us != 0 && r.from_ip == 0) update_rtt(h, r.rtt_us);
   if (fresh) {
     h.first_us = h.last_us = r.time_us;
     h.up_reason = r.reason;
@@ -141,8 +144,10 @@ void HostTable::set_trace(uint32_t ip, std::vector<TraceHop> hops) {
 
 void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
   auto it = hosts_.find(ip);
-  if (it == hosts_.end()) return;
-  HostEntry& h = it->second;
+  if (it != hosts_.end()) update_rtt(it->second, rtt_us);
+}
+
+void HostTable::update_rtt(HostEntry& h, uint32_t rtt_us) {
   // Jacobson/Karels smoothing, as TCP (RFC 6298) and nmap do.
   if (!h.has_rtt) {
     h.srtt_us = rtt_us;

@@ -241,6 +241,23 @@ TEST(Sweep, ATrailingStageReadsTheLateAnswersOfTheStageBefore) {
   EXPECT_EQ(run.report.rejected_cookies, 0u);
 }
 
+// Discovery's latency for hosts a TCP answer found: with every probe's send
+// time noted, every result carries its round trip; by default only the
+// sampled ones (one probe a burst) do.
+TEST(Sweep, EveryAnswerHasItsRoundTripWhenEveryProbeIsSampled) {
+  Target target;
+  SweepConfig c = config();
+  c.sample_every_probe = true;
+  SweepRun run = sweep(c, target);
+  expect_exact(run);
+  for (const auto& [key, r] : run.results) EXPECT_NE(r.rtt_us, 0u) << std::hex << r.ip << std::dec << " " << r.port;
+  Target again;
+  SweepRun sampled = sweep(config(), again);
+  size_t with_rtt = 0;
+  for (const auto& [key, r] : sampled.results) with_rtt += r.rtt_us != 0;
+  EXPECT_LT(with_rtt, sampled.results.size());
+}
+
 TEST(Sweep, FindsExactlyTheTruthAndResetsEveryOpenPort) {
   Target target;
   SweepConfig c = config();
