@@ -80,10 +80,10 @@ EngineChoice choose_scan_engine(ScanOptions& o) {
 }
 
 int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, std::ostream& err,
-                             const std::atomic<bool>& interrupted) {
+                             const std::atomic<bool>& interrupted, const ScanScope* resolved) {
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
-  const ScanScope scope = resolve_scope(o);
+  const ScanScope scope = resolved != nullptr ? *resolved : resolve_scope(o);
   // The connect scan runs no discovery probes of its own (they are raw
   // packets): a host is listed when a port answers, or with -Pn, always.
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
@@ -115,7 +115,6 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
 
   ConnectScanHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
-  hooks.on_rtt = [&](uint32_t ip, uint32_t rtt_us) { outputs.on_rtt(ip, rtt_us); };
   hooks.on_tick = [&] { outputs.flush(); };
   hooks.progress = &err;
   const ConnectScanReport report = run_connect_scan(cfg, hooks, interrupted);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/scan_options.hpp"
+#include "cli/scan_plan.hpp"
 
 namespace portsweep {
 
@@ -30,7 +31,9 @@ EngineChoice choose_scan_engine(ScanOptions& o);
 // Runs the connect scan for `o` (which selects -sT): outputs as for the
 // sweep, -sV after it, a summary line on `err`. Returns the exit status
 // (130 when `interrupted` stopped it; no resume file is written).
+// `resolved`: the scope, when the caller has resolved it already (an -iL -
+// read from standard input cannot be read twice).
 int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, std::ostream& err,
-                             const std::atomic<bool>& interrupted);
+                             const std::atomic<bool>& interrupted, const ScanScope* resolved = nullptr);
 
 }  // namespace portsweep

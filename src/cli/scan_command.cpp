@@ -13,6 +13,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/connect_scan_command.hpp"
+#include "cli/loopback_targets.hpp"
 #include "cli/discovery_plan.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
@@ -149,6 +150,15 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
 
   ScanScope scope = resolve_scope(o);
+  // 127/8: Linux drops raw frames to them; the kernel's connect() reaches them.
+  if (const LoopbackTargets lo = loopback_targets(scope.targets.addresses); lo != LoopbackTargets::None) {
+    EngineChoice choice;
+    choice.connect_scan = true;
+    choice.fallback_note = loopback_connect_scan(o, lo);
+    scope.modules = {find_probe_module("tcp_connect")};
+    install_interrupt_handler();
+    return run_connect_scan_command(o, choice, err, g_interrupted, &scope);
+  }
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);

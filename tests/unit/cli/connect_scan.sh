@@ -57,5 +57,16 @@ fi
 err=$("$BIN" -sS --unprivileged -p "$open" 127.0.0.1 2>&1 >/dev/null); rc=$?
 [[ $rc == 2 && $err == *"-sS sends raw packets, which needs root or CAP_NET_RAW"* ]] || fail "-sS --unprivileged: exit $rc, $err"
 
+# A loopback target with raw privilege: Linux drops raw frames to 127/8, so
+# -sS becomes a connect scan, said in one line, with the same states and
+# the host's latency from the handshakes.
+"$BIN" --privileged -sS -n -p "$open,$closed" -oN "$work/lo.nmap" 127.0.0.1 > /dev/null 2> "$work/loerr" \
+  || fail "-sS of 127.0.0.1 exited $?: $(cat "$work/loerr")"
+[[ $(grep -c "scanning the loopback targets with a connect scan (-sT)" "$work/loerr") == 1 ]] \
+  || fail "no loopback line: $(cat "$work/loerr")"
+grep -Eq "^$open/tcp +open" "$work/lo.nmap" && grep -Eq "^$closed/tcp +closed" "$work/lo.nmap" \
+  || fail "-sS of 127.0.0.1: $(cat "$work/lo.nmap")"
+grep -Eq "^Host is up \([0-9.]+s latency\)\.$" "$work/lo.nmap" || fail "no latency: $(cat "$work/lo.nmap")"
+
 echo "$failures failures"
 [[ $failures -eq 0 ]]
