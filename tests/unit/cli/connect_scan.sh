@@ -68,5 +68,12 @@ grep -Eq "^$open/tcp +open" "$work/lo.nmap" && grep -Eq "^$closed/tcp +closed" "
   || fail "-sS of 127.0.0.1: $(cat "$work/lo.nmap")"
 grep -Eq "^Host is up \([0-9.]+s latency\)\.$" "$work/lo.nmap" || fail "no latency: $(cat "$work/lo.nmap")"
 
+# Without -Pn, -sT discovers hosts as nmap does without privilege: connect()
+# to 80 and 443; a refusal is an answer, so 127.0.0.1 is up (conn-refused).
+"$BIN" -sT -n --reason -p "$open" -oN "$work/d.nmap" 127.0.0.1 > /dev/null 2> "$work/derr" || fail "-sT discovery exited $?"
+grep -q "host discovery (connect to 80, 443): 1 of 1 hosts up" "$work/derr" || fail "no discovery line: $(cat "$work/derr")"
+grep -q "^Host is up, received conn-refused" "$work/d.nmap" || fail "discovery reason: $(cat "$work/d.nmap")"
+grep -Eq "^$open/tcp +open" "$work/d.nmap" || fail "-sT after discovery: $(cat "$work/d.nmap")"
+
 echo "$failures failures"
 [[ $failures -eq 0 ]]
