@@ -14,6 +14,7 @@
 #include "cli/command_line.hpp"
 #include "cli/connect_scan_command.hpp"
 #include "cli/discovery_plan.hpp"
+#include "cli/ftp_bounce_command.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
@@ -134,14 +135,21 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     o = *again.options;
   }
 
-  // -sT, or the fallback to it without raw-packet privilege: the kernel's
-  // connect() does the scan instead of the sweep.
+  // -sT (or the fallback to it without raw-packet privilege) and -b have
+  // engines of their own: the kernel's connect(), an FTP server's PORT/LIST.
   const EngineChoice engine = choose_scan_engine(o);
-  if (engine.connect_scan) {
+  if (engine.runner == ScanRunner::Connect) {
     if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
     install_interrupt_handler();
     return run_connect_scan_command(o, engine, err, g_interrupted);
   }
+  if (engine.runner == ScanRunner::FtpBounce) {
+    if (resume) throw UsageError("an FTP bounce scan (-b) cannot be resumed: run it again");
+    install_interrupt_handler();
+    return run_ftp_bounce_command(o, err, g_interrupted);
+  }
+  if (engine.runner != ScanRunner::Sweep)
+    throw UsageError("this scan type's engine is not part of this build");
 
   // Loaded before the sweep so a missing or broken probes file stops the
   // scan before it sends anything.
