@@ -626,7 +626,18 @@ class BounceScan {
 
 FtpRelay parse_ftp_relay(std::string_view spec) {
   const auto bad = [&](const std::string& what) {
-    return UsageError("invalid -b \"" + std::string(spec) + "\": " + what + "; " + kSpecShape);
+    std::string shown;  // a control character is spelt out: the line stays one line
+    for (char c : spec) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u != 0x7f) {
+        shown += c;
+      } else {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", u);
+        shown += hex;
+      }
+    }
+    return UsageError("invalid -b \"" + shown + "\": " + what + "; " + kSpecShape);
   };
   FtpRelay relay;
   std::string_view rest = spec;
