@@ -218,6 +218,7 @@ enum class ProbeEnd {
   Decided,           // a state (or a timeout), the session still in step
   DecidedReconnect,  // a timeout: the server is still busy with it, so the session is dropped
   Skipped,           // a privileged port the server refuses PORT for
+  SkippedReconnect,  // ... or refuses LIST for, ending the session
   Lost,              // the session broke: retry the probe on a new one
   Fatal,             // the server cannot do this scan
 };
@@ -351,6 +352,11 @@ class BounceScan {
           failures = 0;
           skip();
           break;
+        case ProbeEnd::SkippedReconnect:
+          failures = 0;
+          skip();
+          drop(conn, true);
+          break;
         case ProbeEnd::Lost:
           drop(conn, true);
           if (stop_.load()) break;
@@ -452,24 +458,13 @@ class BounceScan {
       why = "the FTP server ended the session (" + reply_text(reply) + ")";
       return ProbeEnd::Lost;
     }
+    if (reply.code / 100 == 5 && reply.text.rfind("OOPS:", 0) == 0) {
+      // vsftpd's last words as a session dies, not an answer to PORT.
+      why = "the FTP server's session failed (" + reply_text(reply) + ")";
+      return ProbeEnd::Lost;
+    }
     if (reply.code / 100 == 5) {
-      // A refused privileged port: the server's rule for ports below 1024
-      // (nmap skips them), unless one was accepted before.
-      if (p.port < 1024 && privileged_.load() != kAccepted) {
-        int expected = kUnknown;
-        if (privileged_.compare_exchange_strong(expected, kRefused)) {
-          std::lock_guard lock(mu_);
-          report_.warnings.push_back("the FTP server refuses PORT to privileged ports (" + reply_text(reply) +
-                                     "): ports below 1024 are skipped, as nmap skips them");
-        }
-        if (!has_unprivileged_) {
-          why = "the FTP server refuses PORT to privileged ports (" + reply_text(reply) +
-                "), and every port asked for is below 1024 (a server that refuses PORT to other hosts answers the "
-                "same)";
-          return ProbeEnd::Fatal;
-        }
-        return ProbeEnd::Skipped;
-      }
+      if (p.port < 1024 && privileged_.load() != kAccepted) return refuse_privileged(reply, why);
       why = "the FTP server refuses PORT to another host (" + reply_text(reply) +
             "), so it cannot relay a bounce scan (vsftpd needs port_promiscuous=YES)";
       return ProbeEnd::Fatal;
@@ -478,8 +473,6 @@ class BounceScan {
       why = "the FTP server answered PORT with \"" + reply_text(reply) + "\"";
       return ProbeEnd::Lost;
     }
-    if (p.port < 1024) privileged_.store(kAccepted);
-
     if (!c.send_command("LIST", why)) return ProbeEnd::Lost;
     out.ip = p.ip;
     out.port = p.port;
@@ -494,6 +487,16 @@ class BounceScan {
     if (reply.code == 421) {
       why = "the FTP server ended the session (" + reply_text(reply) + ")";
       return ProbeEnd::Lost;
+    }
+    if (p.port < 1024) {
+      // vsftpd accepts PORT to a privileged port but refuses to connect
+      // there: LIST gets "500 OOPS: ..." and the session ends. That is the
+      // refusal nmap skips privileged ports for, a reply later.
+      if (reply.code / 100 == 5 && privileged_.load() != kAccepted) {
+        const ProbeEnd e = refuse_privileged(reply, why);
+        return e == ProbeEnd::Skipped ? ProbeEnd::SkippedReconnect : e;
+      }
+      privileged_.store(kAccepted);
     }
     int final_code = 0;
     if (reply.code / 100 == 1) {
@@ -520,6 +523,24 @@ class BounceScan {
     }
     out.state = bounce_list_state(reply.code, final_code);
     return ProbeEnd::Decided;
+  }
+
+  // The server refuses privileged ports: skip them (nmap does), unless
+  // nothing else was asked for.
+  ProbeEnd refuse_privileged(const FtpReply& reply, std::string& why) {
+    int expected = kUnknown;
+    if (privileged_.compare_exchange_strong(expected, kRefused)) {
+      std::lock_guard lock(mu_);
+      report_.warnings.push_back("the FTP server refuses to connect to privileged ports (" + reply_text(reply) +
+                                 "): ports below 1024 are skipped, as nmap skips them");
+    }
+    if (!has_unprivileged_) {
+      why = "the FTP server refuses to connect to privileged ports (" + reply_text(reply) +
+            "), and every port asked for is below 1024 (a server that refuses PORT to other hosts answers the "
+            "same)";
+      return ProbeEnd::Fatal;
+    }
+    return ProbeEnd::Skipped;
   }
 
   bool has_work() {

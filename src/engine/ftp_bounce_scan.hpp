@@ -17,7 +17,10 @@
 // privileged ports: those are skipped (left unreported, as nmap leaves them);
 // for any other port it means the server refuses to relay to a third party
 // (vsftpd without port_promiscuous answers "500 Illegal PORT command."), and
-// the scan stops saying so. Unlike nmap, a timeout closes the control
+// the scan stops saying so. vsftpd accepts PORT to a privileged port and
+// refuses at LIST instead ("500 OOPS: ...", then it hangs up); nmap reads
+// that as closed and then loses its session, portsweep as the same refusal
+// (until a privileged port was once relayed): skipped, with one warning. Unlike nmap, a timeout closes the control
 // connection and opens a new one: the server is still busy with the stuck
 // LIST, so its next replies would belong to the wrong command.
 //
@@ -100,7 +103,7 @@ struct FtpBounceReport {
   uint64_t probes = 0;      // (target, port) pairs
   uint64_t finished = 0;    // decided or skipped
   uint64_t open = 0, closed = 0, filtered = 0;  // filtered: timeouts, left unreported as nmap's no-response
-  uint64_t skipped = 0;     // privileged ports the server refuses PORT for
+  uint64_t skipped = 0;     // privileged ports the server refuses to connect to
   uint64_t logins = 0;      // sessions logged in (reconnects included)
   uint64_t reconnects = 0;  // sessions reopened after a drop or a timeout
   unsigned parallel_limit = 0;  // sessions asked for

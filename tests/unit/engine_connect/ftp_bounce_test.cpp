@@ -389,6 +389,28 @@ TEST_F(FtpBounceTest, PrivilegedPortsRefusedAreSkippedAsNmapDoes) {
   EXPECT_NE(low.report.error.find("every port asked for is below 1024"), std::string::npos) << low.report.error;
 }
 
+// vsftpd: PORT to a privileged port is accepted, LIST refused with an OOPS
+// and the session ended.
+TEST_F(FtpBounceTest, PrivilegedPortsRefusedAtListAreSkippedToo) {
+  FakeFtpServer server(standard([](FakeSession& s) {
+    if (s.port_port < 1024) {
+      // vsftpd's two last lines: the session's, then its privileged helper's.
+      s.send("500 OOPS: vsf_sysutil_bind\r\n500 OOPS: priv_sock_get_cmd\r\n");
+      return false;
+    }
+    s.send(s.port_port == 6379 ? "150 ok\r\n226 ok\r\n" : "425 Failed to establish connection.\r\n");
+    return true;
+  }));
+  const Outcome o = scan(server, {21, 22, 80, 443, 6379, 8080}, 2);
+  EXPECT_TRUE(o.report.error.empty()) << o.report.error;
+  ASSERT_EQ(o.results.size(), 2u);
+  EXPECT_EQ(o.results.at(6379).state, PortState::Open);
+  EXPECT_EQ(o.results.at(8080).state, PortState::Closed);
+  EXPECT_EQ(o.report.skipped, 4u);
+  ASSERT_EQ(o.report.warnings.size(), 1u);
+  EXPECT_NE(o.report.warnings[0].find("500 OOPS: vsf_sysutil_bind"), std::string::npos) << o.report.warnings[0];
+}
+
 TEST_F(FtpBounceTest, TooManyConnectionsShrinksParallelism) {
   FakeFtpServer server(standard([](FakeSession& s) {
                          std::this_thread::sleep_for(20ms);
