@@ -53,7 +53,7 @@ EngineChoice choose_scan_engine(ScanOptions& o) {
   if (o.scan_types.empty()) {
     if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege())) {
       o.scan_types = {"tcp_connect"};
-      choice.connect_scan = true;
+      choice.runner = ScanRunner::Connect;
       choice.fallback_note = o.unprivileged
           ? "portsweep: --unprivileged: using a connect scan (-sT) instead of -sS"
           : "portsweep: no raw-socket privilege (root or CAP_NET_RAW): falling back to a connect scan (-sT)";
@@ -61,15 +61,22 @@ EngineChoice choose_scan_engine(ScanOptions& o) {
     return choice;
   }
   const std::vector<const ProbeModule*> modules = scan_modules(o);  // -sS -sT conflict here
-  const auto kernel = std::find_if(modules.begin(), modules.end(), [](const ProbeModule* m) { return !m->raw_packets; });
-  if (kernel != modules.end()) {
+  const auto own = std::find_if(modules.begin(), modules.end(),
+                                [](const ProbeModule* m) { return m->runner != ScanRunner::Sweep; });
+  if (own != modules.end()) {
+    const ProbeModule& m = **own;
     if (modules.size() > 1) {
-      const ProbeModule* other = modules[kernel == modules.begin() ? 1 : 0];
-      throw UsageError("-sT runs on the kernel's sockets and cannot share a scan with " +
-                       std::string(other->nmap_option) + ", which sends raw packets: run them separately");
+      const ProbeModule* other = modules[own == modules.begin() ? 1 : 0];
+      const char* how = m.runner == ScanRunner::Connect ? " runs on the kernel's sockets"
+                        : m.runner == ScanRunner::FtpBounce ? " is carried out by an FTP server"
+                                                             : " runs an engine of its own";
+      throw UsageError(std::string(m.nmap_option) + how + " and cannot share a scan with " +
+                       std::string(other->nmap_option) + ": run them separately");
     }
-    if (!o.scan_flags.empty()) throw UsageError("--scanflags sets raw TCP flags: -sT's connects use the kernel's");
-    choice.connect_scan = true;
+    if (!o.scan_flags.empty())
+      throw UsageError("--scanflags sets raw TCP flags: " + std::string(m.nmap_option) +
+                       (m.runner == ScanRunner::Connect ? "'s connects use the kernel's" : " sends no raw packets"));
+    choice.runner = m.runner;
     return choice;
   }
   if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege()))

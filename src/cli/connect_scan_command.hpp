@@ -9,6 +9,7 @@
 
 #include "cli/scan_options.hpp"
 #include "cli/scan_plan.hpp"
+#include "probes/probe_module.hpp"
 
 namespace portsweep {
 
@@ -17,13 +18,15 @@ namespace portsweep {
 bool has_raw_socket_privilege();
 
 struct EngineChoice {
-  bool connect_scan = false;
+  // Who runs the scan: the sweep, or the engine of the one scan type that
+  // has its own (-sT's connects, -b's FTP server).
+  ScanRunner runner = ScanRunner::Sweep;
   std::string fallback_note;  // the one line saying why -sT was chosen for the user; empty if asked for
 };
 
 // Picks the engine and, for the unprivileged fallback, selects -sT in `o`.
-// -sT cannot share a command with raw scan types (a -sS -sT conflict is the
-// one-TCP-type rule's). A raw scan type asked for explicitly by a process
+// A scan type with an engine of its own (-sT, -b) cannot share a command
+// with any other (a -sS -sT conflict is the one-TCP-type rule's). A raw scan type asked for explicitly by a process
 // without the privilege (or with --unprivileged) is refused, as nmap does;
 // --privileged skips the check. Throws UsageError.
 EngineChoice choose_scan_engine(ScanOptions& o);

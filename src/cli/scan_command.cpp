@@ -15,6 +15,7 @@
 #include "cli/connect_scan_command.hpp"
 #include "cli/loopback_targets.hpp"
 #include "cli/discovery_plan.hpp"
+#include "cli/ftp_bounce_command.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
@@ -135,14 +136,21 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     o = *again.options;
   }
 
-  // -sT, or the fallback to it without raw-packet privilege: the kernel's
-  // connect() does the scan instead of the sweep.
+  // -sT (or the fallback to it without raw-packet privilege) and -b have
+  // engines of their own: the kernel's connect(), an FTP server's PORT/LIST.
   const EngineChoice engine = choose_scan_engine(o);
-  if (engine.connect_scan) {
+  if (engine.runner == ScanRunner::Connect) {
     if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
     install_interrupt_handler();
     return run_connect_scan_command(o, engine, err, g_interrupted);
   }
+  if (engine.runner == ScanRunner::FtpBounce) {
+    if (resume) throw UsageError("an FTP bounce scan (-b) cannot be resumed: run it again");
+    install_interrupt_handler();
+    return run_ftp_bounce_command(o, err, g_interrupted);
+  }
+  if (engine.runner != ScanRunner::Sweep)
+    throw UsageError("this scan type's engine is not part of this build");
 
   // Loaded before the sweep so a missing or broken probes file stops the
   // scan before it sends anything.
@@ -153,7 +161,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // 127/8: Linux drops raw frames to them; the kernel's connect() reaches them.
   if (const LoopbackTargets lo = loopback_targets(scope.targets.addresses); lo != LoopbackTargets::None) {
     EngineChoice choice;
-    choice.connect_scan = true;
+    choice.runner = ScanRunner::Connect;
     choice.fallback_note = loopback_connect_scan(o, lo);
     scope.modules = {find_probe_module("tcp_connect")};
     install_interrupt_handler();
