@@ -185,13 +185,14 @@ else
 fi
 popd >/dev/null
 
-# (h) --traceroute: the lab's target namespace is the hosts' own (one hop),
-# so every host up is reached at TTL 1, as nmap --traceroute finds it: by
-# ICMP echo, or for a host that drops echo requests (a firewalled one) by a
-# SYN to the open port most hosts have.
-"$LAB" exec "$BIN" -sS -n -p 22 --traceroute --rate "$RATE" -e ps-scan0 -oX "$work/trace.xml" 198.19.0.0/28 \
+# (h) --traceroute: the population's namespace is the hosts' own (one hop),
+# so every host up there is reached at TTL 1, as nmap --traceroute finds it:
+# by ICMP echo, or for a host that drops echo requests (a firewalled one) by
+# a SYN to the open port most hosts have; the zombie and the FTP relay are
+# three hops away, behind two routers (198.18.0.2, 198.18.2.2).
+"$LAB" exec "$BIN" -sS -n -p 22 --traceroute --rate "$RATE" -e ps-scan0 -oX "$work/trace.xml" 198.19.0.0/28 198.18.3.10 198.18.3.21 \
     >"$work/trace.out" 2>"$work/trace.err" || failed+=("traceroute: portsweep failed")
-"$LAB" exec nmap -sS -n -p 22 --traceroute -oX "$work/nmap-trace.xml" 198.19.0.0/28 >/dev/null 2>&1
+"$LAB" exec nmap -sS -n -p 22 --traceroute -oX "$work/nmap-trace.xml" 198.19.0.0/28 198.18.3.10 198.18.3.21 >/dev/null 2>&1
 python3 - "$work/trace.xml" "$work/nmap-trace.xml" <<'PY' || failed+=("traceroute: the hops differ from nmap's")
 import sys, xml.etree.ElementTree as ET
 def routes(path):
@@ -206,7 +207,9 @@ print(f"== traceroute: {sum(1 for r in ours.values() if r)} of {len(ours)} hosts
 bad = [ip for ip in set(nmaps) | set(ours) if ours.get(ip) != nmaps.get(ip)]
 for ip in bad[:10]:
     print(f"    {ip}: portsweep {ours.get(ip)}, nmap {nmaps.get(ip)}")
-sys.exit(1 if bad else 0)
+three = [ip for ip, r in ours.items() if len(r) == 3]
+print(f"== traceroute: {len(three)} hosts three hops away: {three}")
+sys.exit(1 if bad or len(three) != 2 else 0)
 PY
 xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/trace.xml" || failed+=("traceroute: XML is not valid against nmap.dtd")
 
