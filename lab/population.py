@@ -232,9 +232,13 @@ def _addr(h):
 
 # What each scan type sends: a SYN; a segment with ACK set (-sA and -sW send
 # a bare ACK, -sM a FIN/ACK); one with neither SYN nor ACK (-sN none, -sF FIN,
-# -sX FIN/PSH/URG); a UDP datagram; one packet of each IP protocol.
+# -sX FIN/PSH/URG); a UDP datagram; one packet of each IP protocol.  The two
+# relayed scans reach the target with a SYN too, not the scanner's own:
+# -sI's is spoofed from the idle-scan zombie (RELAYS), -b's is the FTP bounce
+# relay's connect() -- and what the target answers goes to them.
 PROBE = {"sS": "syn", "sA": "ack", "sW": "ack", "sM": "ack", "sN": "bare",
-         "sF": "bare", "sX": "bare", "sU": "udp", "sO": "ip"}
+         "sF": "bare", "sX": "bare", "sI": "syn", "b": "syn", "sU": "udp",
+         "sO": "ip"}
 SCANS = tuple(PROBE)
 TCP_SCANS = tuple(s for s, p in PROBE.items() if p in ("syn", "ack", "bare"))
 # The protocol column of each scan type's truth lines.
@@ -265,8 +269,46 @@ for _s in ("sM", "sN", "sF", "sX"):
                     None: _OPEN_FILTERED}
 
 
+# The relayed scans and what nmap makes of the target's reply (open only
+# for a SYN-ACK; the zombie's or the relay's view of anything else):
+#   sI: the target's SYN-ACK makes the zombie send a reset, so its IP ID
+#       moves; a reset, an ICMP error or nothing leaves it still.
+#   b:  vsftpd's connect() succeeds ("150 Here comes the directory
+#       listing.", then "226 Directory send OK.") or fails, refused, ICMP-
+#       rejected or timed out after its connect_timeout ("425 Failed to
+#       establish connection." for all of them); nmap reads 425 as closed and
+#       sets no reason, so XML and --reason say "no-response" for both.
+#       (vsftpd refuses to connect to a port below 1024 at all: LIST gets
+#       "500 OOPS: Illegal port request" and the session ends; no truth.)
+RELAYED_VERDICTS = {
+    "sI": {SYNACK: ("open", "ipid-change"), None: ("closed|filtered", "no-ipid-change")},
+    "b": {SYNACK: ("open", "no-response"), None: ("closed", "no-response")},
+}
+# Where the relayed scans' helpers are (scripts/lab builds them): the zombie
+# with its probe port (nothing listens there), the FTP relay and the lowest
+# port its vsftpd connects to.
+RELAYS = {"sI": ("198.18.3.10", 80), "b": ("198.18.3.21", 21)}
+RELAY_MIN_PORT = 1024
+
+# The routed segment's addresses and the hops a traceroute from the scanner
+# (198.18.0.1) finds to each: ps-target (198.18.0.2, which also owns
+# 198.18.2.1), the router ps-rtr (198.18.2.2 on its link to the target,
+# 198.18.3.1 on the segment), then the host.  A router answers for its own
+# addresses itself, from the address asked.
+TRACE_HOPS = {
+    "198.18.2.1": ("198.18.2.1",),
+    "198.18.2.2": ("198.18.0.2", "198.18.2.2"),
+    "198.18.3.1": ("198.18.0.2", "198.18.3.1"),
+    "198.18.3.10": ("198.18.0.2", "198.18.2.2", "198.18.3.10"),
+    "198.18.3.21": ("198.18.0.2", "198.18.2.2", "198.18.3.21"),
+}
+
+
 def verdict(scan, reply):
     """(state, reason) nmap gives a port or protocol after this reply."""
+    relayed = RELAYED_VERDICTS.get(scan)
+    if relayed is not None:
+        return relayed.get(reply, relayed[None])
     if reply in ICMP_REJECTS:
         reason = ICMP_REJECTS[reply][2]
         if scan == "sU" and reply == PORTUNREACH:
@@ -695,7 +737,9 @@ def parse_targets(spec):
 def cmd_truth(args):
     if args.discovery is not None:
         return cmd_discovery(args)
-    addrs = parse_targets(args.targets)
+    if args.trace:
+        return cmd_trace(args)
+    addrs = parse_targets(args.targets or str(NETWORK))
     out = sys.stdout
     pick = {"live": lambda x: x.live, "dead": lambda x: not x.live,
             "firewalled": lambda x: x.firewalled}.get(args.hosts)
@@ -712,6 +756,7 @@ def cmd_truth(args):
     else:
         scans = parse_scans(args.scan)
         ports = parse_ports(args.ports, bare="ip" if scans == ["sO"] else "tcp")
+        check_relayed(scans, addrs, ports)
     items = [(scan, SCAN_PROTO[scan], port) for scan in scans
              for port in ports[SCAN_PROTO[scan]]]
     dead_tail = [f" {proto} {port} {' '.join(verdict(scan, None))}\n"
@@ -735,13 +780,49 @@ def cmd_truth(args):
     return 0
 
 
+def check_relayed(scans, addrs, ports):
+    """The relayed scans have a truth only where their helper reaches."""
+    for scan in scans:
+        if scan not in RELAYS:
+            continue
+        outside = [a for a in addrs if not BASE <= a < BASE + NETWORK.num_addresses]
+        if outside:
+            raise ValueError(f"--scan {scan}: the {RELAY_NAME[scan]} reaches only "
+                             f"{NETWORK}, not {ipaddress.IPv4Address(outside[0])}")
+    if "b" in scans:
+        low = [p for p in ports["tcp"] if p < RELAY_MIN_PORT]
+        if low:
+            raise ValueError(f"--scan b: the FTP relay (vsftpd) connects to no port "
+                             f"below {RELAY_MIN_PORT} (LIST gets \"500 OOPS: Illegal "
+                             f"port request\" and the session ends): no truth for {low[0]}")
+
+
+RELAY_NAME = {"sI": "idle-scan zombie", "b": "FTP bounce relay"}
+
+
+def cmd_trace(args):
+    """`truth --trace [--targets ADDR,…]`: the hops nmap --traceroute finds
+    from the scanner, `ADDR hop TTL HOPADDR`, one line per hop."""
+    if args.hosts is not None or args.ports is not None or args.scan is not None:
+        raise ValueError("--trace takes only --targets (the routed segment's addresses)")
+    targets = (args.targets.split(",") if args.targets else list(TRACE_HOPS))
+    out = []
+    for t in (t.strip() for t in targets):
+        if t not in TRACE_HOPS:
+            raise ValueError(f"--trace: no trace truth for {t!r} (one of "
+                             f"{', '.join(TRACE_HOPS)})")
+        out.extend(f"{t} hop {ttl} {hop}\n" for ttl, hop in enumerate(TRACE_HOPS[t], 1))
+    sys.stdout.write("".join(out))
+    return 0
+
+
 def cmd_discovery(args):
     """`truth --discovery PROBES [TARGETS]`: one line per target nmap finds
     up, `ADDR up REASON[,REASON…]` (see discovery_reasons)."""
     if args.hosts is not None:
         raise ValueError("--discovery does not combine with --live/--dead/--firewalled")
     # Ports make no sense for discovery: a positional argument is the targets.
-    targets = args.ports if args.ports is not None else args.targets
+    targets = args.ports if args.ports is not None else (args.targets or str(NETWORK))
     probes = parse_probes(args.discovery)
     out = []
     for a in parse_targets(targets):
@@ -902,7 +983,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("truth", help="expected state of every (addr, proto, port)")
-    t.add_argument("--targets", default=str(NETWORK),
+    t.add_argument("--targets",
                    help="comma-separated addresses/CIDRs in the class-B or the "
                    "LAN (default: the class-B)")
     t.add_argument("--scan", metavar="TYPE[,TYPE]",
@@ -915,6 +996,9 @@ def main(argv=None):
     t.add_argument("--firewalled", dest="hosts", action="store_const",
                    const="firewalled",
                    help="print only the addresses of the firewalled hosts")
+    t.add_argument("--trace", action="store_true",
+                   help="the hops nmap --traceroute finds to the routed segment's "
+                   "hosts (default: all of them), ADDR hop TTL HOPADDR")
     t.add_argument("--live-only", action="store_true",
                    help="omit the lines of dead hosts")
     t.add_argument("--discovery", metavar="PROBES",

@@ -163,7 +163,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
   app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
   app.add_option("--max-parallelism", o.max_parallelism,
-                 "Connections at once: -sT's connects (default 4000) and -sV's ports (default 4096)")
+                 "Connections at once: -sT's connects (default 4000), -b's FTP sessions (default 8) and -sV's ports (default 4096)")
       ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
 
   const char* ports = "PORT SPECIFICATION";

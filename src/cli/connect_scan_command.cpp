@@ -13,6 +13,7 @@
 #include "cli/scan_report.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
+#include "cli/connect_discovery.hpp"
 #include "engine/connect_scan.hpp"
 #include "output/output_set.hpp"
 #include "ports/port_set.hpp"
@@ -60,47 +61,52 @@ EngineChoice choose_scan_engine(ScanOptions& o) {
     return choice;
   }
   const std::vector<const ProbeModule*> modules = scan_modules(o);  // -sS -sT conflict here
-  const auto kernel = std::find_if(modules.begin(), modules.end(), [](const ProbeModule* m) { return !m->raw_packets; });
-  if (kernel != modules.end()) {
+  const auto own = std::find_if(modules.begin(), modules.end(),
+                                [](const ProbeModule* m) { return m->runner != ScanRunner::Sweep; });
+  if (own != modules.end()) {
+    const ProbeModule& m = **own;
     if (modules.size() > 1) {
-      const ProbeModule* other = modules[kernel == modules.begin() ? 1 : 0];
-      throw UsageError("-sT runs on the kernel's sockets and cannot share a scan with " +
-                       std::string(other->nmap_option) + ", which sends raw packets: run them separately");
+      const ProbeModule* other = modules[own == modules.begin() ? 1 : 0];
+      const char* how = m.runner == ScanRunner::Connect ? " runs on the kernel's sockets"
+                        : m.runner == ScanRunner::FtpBounce ? " is carried out by an FTP server"
+                                                             : " runs an engine of its own";
+      throw UsageError(std::string(m.nmap_option) + how + " and cannot share a scan with " +
+                       std::string(other->nmap_option) + ": run them separately");
     }
-    if (!o.scan_flags.empty()) throw UsageError("--scanflags sets raw TCP flags: -sT's connects use the kernel's");
-    choice.runner = (*kernel)->runner;
+    if (!o.scan_flags.empty() && !m.raw_packets)
+      throw UsageError("--scanflags sets raw TCP flags: " + std::string(m.nmap_option) +
+                       (m.runner == ScanRunner::Connect ? "'s connects use the kernel's" : " sends no raw packets"));
+    // -sI sends raw packets from its own engine: it needs the privilege too.
+    if (m.raw_packets && (o.unprivileged || (!o.privileged && !has_raw_socket_privilege())))
+      throw UsageError(std::string(m.nmap_option) + " sends raw packets, which needs root or CAP_NET_RAW" +
+                       (o.unprivileged ? " (--unprivileged says there is none)" : "") +
+                       ": use -sT, or --privileged to try anyway");
+    choice.runner = m.runner;
     return choice;
-  }
-  // -sI sends raw packets, but from an engine of its own: it scans alone.
-  const auto own = std::find_if(modules.begin(), modules.end(), [](const ProbeModule* m) { return m->runner != ScanRunner::Sweep; });
-  if (own != modules.end() && modules.size() > 1) {
-    const ProbeModule* other = modules[own == modules.begin() ? 1 : 0];
-    throw UsageError(std::string((*own)->nmap_option) + " runs on an engine of its own and cannot share a scan with " +
-                     std::string(other->nmap_option) + ": run them separately");
   }
   if (o.unprivileged || (!o.privileged && !has_raw_socket_privilege()))
     throw UsageError(std::string(modules.front()->nmap_option) +
                      " sends raw packets, which needs root or CAP_NET_RAW" +
                      (o.unprivileged ? " (--unprivileged says there is none)" : "") +
                      ": use -sT, or --privileged to try anyway");
-  if (own != modules.end()) choice.runner = (*own)->runner;
   return choice;
 }
 
 int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, std::ostream& err,
-                             const std::atomic<bool>& interrupted) {
+                             const std::atomic<bool>& interrupted, const ScanScope* resolved) {
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
-  const ScanScope scope = resolve_scope(o);
-  // The connect scan runs no discovery probes of its own (they are raw
-  // packets): a host is listed when a port answers, or with -Pn, always.
+  const ScanScope scope = resolved != nullptr ? *resolved : resolve_scope(o);
+  // Discovery is nmap's unprivileged one (connect() to 80 and 443), raw
+  // probes being what -sT does without: the -P options are refused.
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
   if (o.traceroute)
     throw UsageError("--traceroute sends raw packets (ICMP with each TTL), and -sT sends none: use -sS");
   if (o.packet_trace)
     throw UsageError("--packet-trace shows raw packets, and -sT sends none (its connects are the kernel's): use -sS");
   if (discovery.discover && any_probe_option(o))
-    throw UsageError("-sT runs no host discovery: the -P probe options need a raw scan (-sS) or -Pn instead");
+    throw UsageError("-sT discovers hosts with connect() to ports 80 and 443: the -P probe options send raw packets; "
+                     "use them with a raw scan (-sS), or -Pn to skip discovery");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   if (!choice.fallback_note.empty()) err << choice.fallback_note << "\n";
@@ -121,12 +127,31 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   info.version_scan = probe_db.has_value();
   outputs.begin(info);
 
-  ConnectScanHooks hooks;
-  hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
-  hooks.on_rtt = [&](uint32_t ip, uint32_t rtt_us) { outputs.on_rtt(ip, rtt_us); };
-  hooks.on_tick = [&] { outputs.flush(); };
-  hooks.progress = &err;
-  const ConnectScanReport report = run_connect_scan(cfg, hooks, interrupted);
+  // Discovery first (not with -Pn): the port scan then covers the hosts up.
+  std::optional<ConnectDiscovery> found;
+  if (discovery.discover) {
+    found = connect_discover(cfg, outputs, interrupted);
+    char line[200];
+    std::snprintf(line, sizeof line, "portsweep: host discovery (connect to 80, 443): %zu of %llu hosts up; %llu connects in %.2f s\n",
+                  found->hosts.size(), static_cast<unsigned long long>(scope.targets.addresses.size()),
+                  static_cast<unsigned long long>(found->report.connects), found->report.seconds);
+    err << line;
+    cfg.targets = &found->up;
+  }
+  ConnectScanReport report;
+  if (found && (found->report.interrupted || !found->report.error.empty())) {
+    report = found->report;
+    report.probes = 1;  // the port scan never ran: nothing of it is complete
+    report.finished = 0;
+  } else if (!found || !found->hosts.empty()) {
+    ConnectScanHooks hooks;
+    hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
+    hooks.on_tick = [&] { outputs.flush(); };
+    hooks.progress = &err;
+    report = run_connect_scan(cfg, hooks, interrupted);
+  } else {
+    err << "portsweep: no host is up; if they are, but refuse nothing on ports 80 and 443, try -Pn\n";
+  }
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
   const bool stopped = report.interrupted || !report.error.empty();
 
@@ -140,9 +165,14 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   ScanSummary summary;
   summary.end_time_us = wall_clock_us();
   summary.hosts_total = scope.targets.addresses.size();
-  summary.packets_sent = report.connects;
+  summary.packets_sent = report.connects + (found && found->report.connects != report.connects ? found->report.connects : 0);
   // A stopped scan did not try every port: an unanswered one says nothing.
   if (report.finished < report.probes) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  // -v lists the hosts discovery found down, once it asked every one.
+  if (o.verbose > 0 && found && found->report.finished == found->report.probes)
+    summary.each_target = [&scope](const std::function<void(uint32_t)>& visit) {
+      for (uint32_t ip : scope.targets.addresses) visit(ip);
+    };
   if (report.interrupted) summary.error = "interrupted";
   else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";

@@ -6,12 +6,13 @@
 #include "cli/scan_report.hpp"
 #include "common/error.hpp"
 #include "output/report_text.hpp"
+#include "packet/probe_cookie.hpp"
 
 namespace portsweep {
 
 DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const NextHopPlan& next_hops,
                                 PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
-                                const std::atomic<bool>& interrupt) {
+                                const std::atomic<bool>& interrupt, bool hand_off) {
   const TargetSet& targets = base.targets;
   DiscoveryOutcome out{HostBitmap(targets.size()), {}, {}, false};
   // Targets still to be asked: all but the on-link ones ARP found (nmap
@@ -36,9 +37,11 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   if (plan.probes.empty() || to_probe.count() == 0) return out;
 
   SweepConfig cfg = stage_sweep_config(base, plan.probes, &to_probe);
+  cfg.probe.cookie_key = stage_cookie_key(base.probe.cookie_key, kDiscoveryStage);
   cfg.retry_only_silent_hosts = true;
+  cfg.sample_every_probe = true;  // every host's latency, whatever found it
   cfg.retry_silent = false;
-  const SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
+  SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {
       if (!says_host_up(r)) continue;
       const auto index = targets.index_of(r.ip);
@@ -49,9 +52,22 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
       outputs.on_host_up(up);
     }
   });
+  if (hand_off) {
+    // Four round trips after the last probe (at least 20 ms) bring nearly
+    // every answer; the port sweep reads the rest. With no host up yet the
+    // whole cooldown is waited: there is nothing to sweep.
+    h.end_cooldown = [&out](double waited_s, double max_rtt_s) {
+      return !out.hosts.empty() && waited_s >= std::max(0.02, 4 * max_rtt_s);
+    };
+  }
   out.report = run_sweep(cfg, io, h, interrupt);
   out.ran_sweep = true;
   return out;
+}
+
+void trail_discovery(SweepConfig& port_sweep, const DiscoveryPlan& plan) {
+  port_sweep.trailing_scans = plan.probes;
+  port_sweep.trailing_cookie_key = stage_cookie_key(port_sweep.probe.cookie_key, kDiscoveryStage);
 }
 
 void print_discovery_summary(const DiscoveryOutcome& found, const std::vector<HostUp>& hosts, uint64_t targets,

@@ -10,6 +10,14 @@
 // (XML <hosthint>, a JSON line), with that answer's reason and, where the
 // probe carries its send time back (ICMP echo and timestamp), its round
 // trip.
+//
+// The pipeline: when a port sweep follows (`hand_off`), discovery does not
+// wait out its cooldown. Once a host is up and the replies have had a few
+// round trips to come in, it hands over: the port sweep of the hosts found
+// so far starts, and keeps reading discovery's late answers (the trailing
+// stage: discovery's probes carry a cookie key of their own, so neither
+// stage takes the other's replies); the hosts those reveal get a second
+// round of the port sweep. The cost: a late host waits for round 0 to end.
 #include <atomic>
 #include <ostream>
 #include <vector>
@@ -29,11 +37,18 @@ struct DiscoveryOutcome {
   bool ran_sweep = false;
 };
 
+// The cookie-key stage number of discovery's probes (stage_cookie_key).
+inline constexpr uint32_t kDiscoveryStage = 1;
+
 // `base` is the port sweep's configuration (targets, addresses, rate,
 // threads, retries, next hops); its scans are replaced by the plan's probes.
+// `hand_off`: a port sweep follows and will read the late answers.
 DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const NextHopPlan& next_hops,
                                 PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
-                                const std::atomic<bool>& interrupt);
+                                const std::atomic<bool>& interrupt, bool hand_off);
+
+// Makes `port_sweep` read discovery's late answers (the trailing stage).
+void trail_discovery(SweepConfig& port_sweep, const DiscoveryPlan& plan);
 
 // "portsweep: host discovery: N of M hosts up (K by ARP); P probes in T s".
 void print_discovery_summary(const DiscoveryOutcome& found, const std::vector<HostUp>& hosts, uint64_t targets,

@@ -13,7 +13,9 @@
 
 #include "cli/command_line.hpp"
 #include "cli/connect_scan_command.hpp"
+#include "cli/loopback_targets.hpp"
 #include "cli/discovery_plan.hpp"
+#include "cli/ftp_bounce_command.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/idle_scan_command.hpp"
 #include "cli/output_options.hpp"
@@ -135,21 +137,27 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     o = *again.options;
   }
 
-  // -sT, or the fallback to it without raw-packet privilege: the kernel's
-  // connect() does the scan instead of the sweep; -sI has its own engine too.
+  // -sT (or the fallback to it without raw-packet privilege), -b and -sI
+  // have engines of their own: the kernel's connect(), an FTP server's
+  // PORT/LIST, spoofed SYNs read through a zombie's IP ID.
   const EngineChoice engine = choose_scan_engine(o);
-  switch (engine.runner) {
-    case ScanRunner::Connect:
-      if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
-      install_interrupt_handler();
-      return run_connect_scan_command(o, engine, err, g_interrupted);
-    case ScanRunner::Idle:
-      if (resume) throw UsageError("an idle scan (-sI) cannot be resumed: run it again");
-      install_interrupt_handler();
-      return run_idle_scan_command(o, err, g_interrupted);
-    default:
-      break;
+  if (engine.runner == ScanRunner::Connect) {
+    if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
+    install_interrupt_handler();
+    return run_connect_scan_command(o, engine, err, g_interrupted);
   }
+  if (engine.runner == ScanRunner::FtpBounce) {
+    if (resume) throw UsageError("an FTP bounce scan (-b) cannot be resumed: run it again");
+    install_interrupt_handler();
+    return run_ftp_bounce_command(o, err, g_interrupted);
+  }
+  if (engine.runner == ScanRunner::Idle) {
+    if (resume) throw UsageError("an idle scan (-sI) cannot be resumed: run it again");
+    install_interrupt_handler();
+    return run_idle_scan_command(o, err, g_interrupted);
+  }
+  if (engine.runner != ScanRunner::Sweep)
+    throw UsageError("this scan type's engine is not part of this build");
 
   // Loaded before the sweep so a missing or broken probes file stops the
   // scan before it sends anything.
@@ -157,6 +165,15 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
 
   ScanScope scope = resolve_scope(o);
+  // 127/8: Linux drops raw frames to them; the kernel's connect() reaches them.
+  if (const LoopbackTargets lo = loopback_targets(scope.targets.addresses); lo != LoopbackTargets::None) {
+    EngineChoice choice;
+    choice.runner = ScanRunner::Connect;
+    choice.fallback_note = loopback_connect_scan(o, lo);
+    scope.modules = {find_probe_module("tcp_connect")};
+    install_interrupt_handler();
+    return run_connect_scan_command(o, choice, err, g_interrupted, &scope);
+  }
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
@@ -267,6 +284,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // Without a writable log the scan still runs, but cannot be resumed.
   std::optional<ResultLog> log;
   std::vector<HostUp> up_hosts;  // discovery's, for the resume file
+  // The port sweep's round (see host_discovery.hpp) and the hosts of its
+  // first; set before any checkpoint can be written.
+  unsigned round = 0;
+  uint64_t first_round_hosts = 0;
   if (!resume && std::filesystem::exists(kResumePath))
     err << "WARNING: " << kResumePath << " of an earlier scan is replaced by this scan's\n";
   try {
@@ -326,6 +347,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     st.position = at;
     st.answered = std::move(answered);
     st.up_hosts = up_hosts;
+    st.round = round;
+    st.first_round_hosts = first_round_hosts;
     log->flush();
     st.results = log->count();
     return st;
@@ -340,16 +363,23 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   hooks.progress_is_tty = isatty(STDERR_FILENO);
 
   // Who is up: discovery (or a resumed scan's record of it), or -Pn's
-  // "everyone". A discovering scan's port sweep probes only the hosts found.
-  HostBitmap up;
+  // "everyone". A discovering scan's port sweep probes only the hosts found:
+  // in round 0 those found when it began, in round 1 those found after.
+  HostBitmap up, first_round, late;
   SweepReport report;
   bool sweep_ports = discovery.port_scan;
   if (resume && !resume->up_hosts.empty()) {
     up = up_hosts_bitmap(cfg.targets, resume->up_hosts, given.resume);
     up_hosts = resume->up_hosts;  // already reported, before the earlier results
-    cfg.only_hosts = &up;
+    round = resume->round;
+    first_round_hosts = resume->first_round_hosts;
+    const auto split = up_hosts.begin() + static_cast<std::ptrdiff_t>(first_round_hosts);
+    first_round = up_hosts_bitmap(cfg.targets, {up_hosts.begin(), split}, given.resume);
+    late = up_hosts_bitmap(cfg.targets, {split, up_hosts.end()}, given.resume);
+    cfg.only_hosts = round == 0 ? &first_round : &late;
   } else if (discovery.discover) {
-    DiscoveryOutcome found = discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted);
+    DiscoveryOutcome found =
+        discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted, discovery.port_scan);
     up = std::move(found.up);
     up_hosts = std::move(found.hosts);
     report = found.report;
@@ -367,10 +397,44 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       report.first_pass_complete = true;
       err << "portsweep: no host is up; if they are, but block the discovery probes, try -Pn\n";
     }
-    cfg.only_hosts = &up;
+    first_round = up;
+    first_round_hosts = up_hosts.size();
+    late = HostBitmap(cfg.targets.size());
+    cfg.only_hosts = &first_round;
+    if (found.ran_sweep) {
+      // The pipeline: round 0 reads discovery's late answers.
+      trail_discovery(cfg, discovery);
+      hooks.on_trailing_results = [&](std::span<const PortResult> batch) {
+        for (const PortResult& r : batch) {
+          if (!says_host_up(r)) continue;
+          const auto index = cfg.targets.index_of(r.ip);
+          if (!index || up.test(*index)) continue;
+          up.set(*index);
+          late.set(*index);
+          up_hosts.push_back({r.ip, r.reason, r.ttl, r.time_us, r.rtt_us});
+          outputs.on_host_up(up_hosts.back());
+        }
+      };
+    }
   }
-  if (sweep_ports) report = run_sweep(cfg, *io, hooks, g_interrupted);
-  else if (!discovery.port_scan && !report.stopped_early) report.first_pass_complete = true;
+  if (sweep_ports) {
+    report = run_sweep(cfg, *io, hooks, g_interrupted);
+    if (round == 0 && !report.stopped_early && late.count() != 0) {
+      err << "portsweep: " << late.count() << (late.count() == 1 ? " host" : " hosts")
+          << " answered discovery after the port sweep began; sweeping "
+          << (late.count() == 1 ? "its" : "their") << " ports now\n";
+      round = 1;
+      cfg.only_hosts = &late;
+      cfg.trailing_scans.clear();
+      cfg.start_pass = 0;
+      cfg.start_positions.clear();
+      cfg.start_answered.clear();
+      hooks.on_trailing_results = nullptr;
+      report = add_round(report, run_sweep(cfg, *io, hooks, g_interrupted));
+    }
+  } else if (!discovery.port_scan && !report.stopped_early) {
+    report.first_pass_complete = true;
+  }
 
   if (trace_plan && !report.stopped_early && !g_interrupted.load()) {
     // Discovery's hosts, or (-Pn) those that answered a probe.
@@ -413,6 +477,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // Ports that were never probed are not reported: until every probe has
   // gone out once, an unanswered port says nothing.
   if (!report.first_pass_complete) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  // -v lists the hosts discovery found down, once it asked every one.
+  if (o.verbose > 0 && discovery.discover && report.first_pass_complete && !report.stopped_early)
+    summary.each_target = [&cfg](const std::function<void(uint32_t)>& visit) {
+      for (uint32_t ip : cfg.targets) visit(ip);
+    };
   if (report.interrupted) summary.error = "interrupted";
   else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";

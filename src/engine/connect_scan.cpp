@@ -328,9 +328,9 @@ class ConnectLoop {
     r.state = v.state;
     r.reason = v.reason;
     r.time_us = wall_us();
+    // The handshake's (or the refusal's) round trip: the host's latency.
+    if (v.state != PortState::Filtered) r.rtt_us = static_cast<uint32_t>(std::max<int64_t>(1, (now_ns - started_ns) / 1000));
     batch_.push_back(r);
-    if (hooks_.on_rtt && v.state != PortState::Filtered)
-      hooks_.on_rtt(p.ip, static_cast<uint32_t>(std::max<int64_t>(1, (now_ns - started_ns) / 1000)));
   }
 
   void deliver() {

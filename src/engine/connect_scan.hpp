@@ -37,7 +37,6 @@ struct ConnectScanConfig {
 
 struct ConnectScanHooks {
   std::function<void(std::span<const PortResult>)> on_results;  // called on the calling thread
-  std::function<void(uint32_t ip, uint32_t rtt_us)> on_rtt;       // an answered connect's round trip
   std::function<void()> on_tick;                                  // ~every 100 ms
   std::ostream* progress = nullptr;                               // a line every few seconds; null for none
 };

@@ -127,6 +127,7 @@ void write_resume_file(const std::string& path, const ResumeState& st) {
     if (!st.up_hosts.empty()) {
       write_hosts(hosts_sidecar(tmp), st.up_hosts);
       out << "hosts " << st.up_hosts.size() << "\n";
+      out << "round " << st.round << " " << st.first_round_hosts << "\n";
     }
     if (st.results != 0) out << "results " << st.results << "\n";
     for (const auto& a : st.args) {
@@ -235,7 +236,7 @@ ResumeState read_resume_file(const std::string& path) {
   auto bad = [&](const std::string& why) {
     return UsageError("resume file \"" + path + "\" line " + std::to_string(lineno) + ": " + why);
   };
-  bool magic = false, have_seed = false, have_key = false;
+  bool magic = false, have_seed = false, have_key = false, have_round = false;
   while (std::getline(in, line)) {
     ++lineno;
     if (lineno == 1) {
@@ -278,6 +279,10 @@ ResumeState read_resume_file(const std::string& path) {
       if (!(v >> count) || count == 0 || count > kMaxHosts)
         throw bad("expected \"hosts COUNT\" with COUNT from 1 to " + std::to_string(kMaxHosts));
       st.up_hosts = read_hosts(hosts_sidecar(path), count);
+    } else if (word == "round") {
+      if (!(v >> st.round >> st.first_round_hosts) || st.round > 1)
+        throw bad("expected \"round R HOSTS\" with R 0 or 1");
+      have_round = true;
     } else if (word == "results") {
       uint64_t count = 0;
       if (!(v >> count) || count == 0) throw bad("expected \"results COUNT\"");
@@ -298,6 +303,10 @@ ResumeState read_resume_file(const std::string& path) {
     }
   }
   if (!magic) throw UsageError("resume file \"" + path + "\" is empty");
+  if (!have_round) st.first_round_hosts = st.up_hosts.size();
+  if (st.first_round_hosts > st.up_hosts.size())
+    throw UsageError("resume file \"" + path + "\" puts " + std::to_string(st.first_round_hosts) +
+                     " hosts in the first round of " + std::to_string(st.up_hosts.size()) + " hosts up");
   if (!have_seed || !have_key) throw UsageError("resume file \"" + path + "\" lacks its seed or key");
   if (st.position.positions.size() != st.tx_threads)
     throw UsageError("resume file \"" + path + "\" has " + std::to_string(st.position.positions.size()) +

@@ -29,6 +29,11 @@ struct ResumeState {
   // them as the interrupted run would have. Empty when the scan ran no
   // discovery.
   std::vector<HostUp> up_hosts;
+  // The port sweep runs in two rounds: round 0 over the first
+  // `first_round_hosts` of up_hosts (those found when it began), round 1
+  // over the rest (found while round 0 ran). `position` is in `round`.
+  unsigned round = 0;
+  uint64_t first_round_hosts = 0;
   // How many results of the result log (FILE.results) the run had
   // delivered at this point, so the resumed run's outputs hold the whole scan.
   uint64_t results = 0;

@@ -3,41 +3,58 @@
 // time of one probe per burst in a small direct-mapped table keyed by probe
 // index; when a reply to a noted probe arrives, RX reads the RTT off it. A
 // slot overwritten before its reply came back is simply not a sample. The
-// default cooldown is derived from the largest RTT seen.
+// default cooldown is derived from the largest RTT seen, and a sampled
+// reply's result carries its round trip (a host's latency, where the probe
+// carries no send time of its own: TCP, UDP).
+//
+// Host discovery notes every probe, in a larger table (65,536 slots, 1 MB):
+// a host found by a TCP or UDP answer then has its latency too, as long as
+// the answer comes back within 65,536 probes (0.65 s at 100k pps).
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 namespace portsweep {
 
 class RttSampler {
  public:
+  static constexpr unsigned kBurstSampleBits = 12;  // one probe a burst: 4096 slots
+  static constexpr unsigned kEveryProbeBits = 16;   // every probe
+
+  explicit RttSampler(unsigned slot_bits = kBurstSampleBits)
+      : mask_((uint64_t{1} << slot_bits) - 1), slots_(new Slot[mask_ + 1]) {}
+
   void note_sent(uint64_t index, int64_t now_ns) noexcept {
-    Slot& s = slots_[index & kMask];
+    Slot& s = slots_[index & mask_];
     s.index.store(index + 1, std::memory_order_relaxed);
     s.sent_ns.store(now_ns, std::memory_order_release);
   }
 
-  void note_reply(uint64_t index, int64_t now_ns) noexcept {
-    Slot& s = slots_[index & kMask];
-    if (s.index.load(std::memory_order_relaxed) != index + 1) return;
+  // The reply's round trip in microseconds (at least 1), or 0 when its
+  // probe's send time is not in the table.
+  uint32_t note_reply(uint64_t index, int64_t now_ns) noexcept {
+    Slot& s = slots_[index & mask_];
+    if (s.index.load(std::memory_order_relaxed) != index + 1) return 0;
     int64_t rtt = now_ns - s.sent_ns.load(std::memory_order_acquire);
-    if (rtt <= 0 || rtt > 60'000'000'000) return;
+    if (rtt <= 0 || rtt > 60'000'000'000) return 0;
     samples_.fetch_add(1, std::memory_order_relaxed);
     int64_t seen = max_ns_.load(std::memory_order_relaxed);
     while (rtt > seen && !max_ns_.compare_exchange_weak(seen, rtt, std::memory_order_relaxed)) {
     }
+    return static_cast<uint32_t>(std::max<int64_t>(rtt / 1000, 1));
   }
 
   uint64_t samples() const noexcept { return samples_.load(std::memory_order_relaxed); }
   int64_t max_rtt_ns() const noexcept { return max_ns_.load(std::memory_order_relaxed); }
 
  private:
-  static constexpr uint64_t kMask = 4095;
   struct Slot {
     std::atomic<uint64_t> index{0};
     std::atomic<int64_t> sent_ns{0};
   };
-  Slot slots_[kMask + 1];
+  uint64_t mask_;
+  std::unique_ptr<Slot[]> slots_;
   std::atomic<uint64_t> samples_{0};
   std::atomic<int64_t> max_ns_{0};
 };

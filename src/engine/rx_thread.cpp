@@ -2,6 +2,9 @@
 // check cookies and classify (one call per module per burst), answer
 // SYN-ACKs with a RST, drop duplicates, queue results by probe index.
 // Nothing here blocks on output: results go into a ring the driver drains.
+// Replies no module of the sweep took go to the trailing stage's modules
+// (discovery's late answers while the port sweep runs), under their own
+// cookie key: one more virtual call per trailing module per burst.
 #include <exception>
 #include <thread>
 #include <vector>
@@ -19,6 +22,8 @@ constexpr uint8_t kNobody = 0xff;
 
 void rx_loop(SweepState& s, unsigned answer_queue) {
   constexpr size_t kBurst = 256;
+  // The sweep's modules first, then the trailing stage's: a reply's
+  // owner indexes this list.
   const size_t n_modules = s.layout.modules().size();
   std::vector<std::unique_ptr<Prober>> probers;
   size_t answer_cap = 0;
@@ -26,6 +31,13 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
     probers.push_back(m->create(s.config.probe));
     answer_cap = std::max(answer_cap, probers.back()->max_frame_size());
   }
+  if (s.trailing_layout) {
+    for (const ProbeModule* m : s.trailing_layout->modules()) {
+      probers.push_back(m->create(s.trailing_config->probe));
+      answer_cap = std::max(answer_cap, probers.back()->max_frame_size());
+    }
+  }
+  const size_t n_probers = probers.size();
   std::vector<RxFrame> frames(kBurst);
   std::vector<DecodedPacket> decoded(kBurst);
   std::vector<ReplyOutcome> outcomes(kBurst);
@@ -64,9 +76,9 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
     std::fill(done.get(), done.get() + m, false);
     for (size_t j = 0; j < m; ++j) outcomes[j].verdict = ReplyVerdict::Ignored;
     std::fill(owner.begin(), owner.begin() + static_cast<long>(m), kNobody);
-    for (size_t k = 0; k < n_modules; ++k) {
+    for (size_t k = 0; k < n_probers; ++k) {
       probers[k]->classify(std::span<const DecodedPacket>(decoded.data(), m), now_us, outcomes.data(), done.get());
-      if (n_modules > 1)
+      if (n_probers > 1)
         for (size_t j = 0; j < m; ++j)
           if (done[j] && owner[j] == kNobody) owner[j] = static_cast<uint8_t>(k);
     }
@@ -86,7 +98,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         rejected += o.verdict == ReplyVerdict::Rejected;
         continue;
       }
-      const size_t k = n_modules > 1 ? owner[j] : 0;
+      const size_t k = n_probers > 1 ? owner[j] : 0;
       // Answer every SYN-ACK, duplicates included: a retransmitted SYN-ACK
       // means our earlier RST was lost.
       if (o.needs_answer) {
@@ -95,6 +107,21 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         if (len) answers[n_answers++] = {buf, static_cast<uint16_t>(len)};
       }
       const PortResult& r = o.result;
+      if (k >= n_modules) {  // the trailing stage's: its consumer deduplicates
+        const ScanLayout& t = *s.trailing_layout;
+        const size_t tk = k - n_modules;
+        int64_t index = t.index_of(tk, r.ip, r.port);
+        for (size_t other = 0; index < 0 && other < t.modules().size(); ++other)
+          if (other != tk && t.modules()[other]->proto == t.modules()[tk]->proto) index = t.index_of(other, r.ip, r.port);
+        if (index < 0) continue;
+        const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us, r.from_ip};
+        while (!s.trailing_ring->push(result)) {
+          rx.ring_full.fetch_add(1, std::memory_order_relaxed);
+          if (s.stop_rx.load(std::memory_order_relaxed)) return count();
+          std::this_thread::yield();
+        }
+        continue;
+      }
       int64_t index = s.layout.index_of(k, r.ip, r.port);
       // Discovery's -PS and -PA both carry the cookie in the sequence number,
       // so an ICMP error quoting either is taken by whichever classifies
@@ -107,10 +134,12 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         ++duplicates;
         continue;
       }
-      s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
+      const uint32_t sampled_rtt = s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
       s.responsive.mark(s.layout.space().cell(static_cast<uint64_t>(index)).address);
-      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us,
-                                 r.from_ip};
+      // The probe's own send time, where it carries one, beats the sampler's
+      // (which also counts the time the reply waited for this thread).
+      const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl,
+                               r.rtt_us != 0 ? r.rtt_us : sampled_rtt, r.from_ip};
       while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
         if (s.stop_rx.load(std::memory_order_relaxed)) return count();

@@ -84,14 +84,33 @@ class ProgressMeter {
 
 }  // namespace
 
+namespace {
+
+std::unique_ptr<const SweepConfig> trailing_config_of(const SweepConfig& c) {
+  if (c.trailing_scans.empty()) return nullptr;
+  auto t = std::make_unique<SweepConfig>();
+  t->targets = c.targets;
+  t->scans = c.trailing_scans;
+  t->probe = c.probe;
+  t->probe.cookie_key = c.trailing_cookie_key;
+  return t;
+}
+
+}  // namespace
+
 SweepState::SweepState(const SweepConfig& c, PacketIo& i)
-    : config(c), io(i), layout(c), permutation(layout.space().size(), c.seed),
-      answered(layout.space().size()), responsive(c.targets.size()), tx(c.tx_threads) {}
+    : config(c), io(i), layout(c), trailing_config(trailing_config_of(c)),
+      trailing_layout(trailing_config ? std::make_unique<const ScanLayout>(*trailing_config) : nullptr),
+      // Late replies of the stage before: a few thousand at most.
+      trailing_ring(trailing_config ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
+      permutation(layout.space().size(), c.seed), answered(layout.space().size()), responsive(c.targets.size()),
+      rtt(c.sample_every_probe ? RttSampler::kEveryProbeBits : RttSampler::kBurstSampleBits), tx(c.tx_threads) {}
 
 SweepConfig stage_sweep_config(const SweepConfig& scan, std::vector<ScanPart> probes, const HostBitmap* hosts) {
   SweepConfig cfg = scan;
   cfg.scans = std::move(probes);
   cfg.only_hosts = hosts;
+  cfg.trailing_scans.clear();
   cfg.start_pass = 0;
   cfg.start_positions.clear();
   cfg.start_answered.clear();
@@ -105,6 +124,30 @@ SweepHooks stage_sweep_hooks(const SweepHooks& scan, ResultConsumer on_results) 
   h.progress = scan.progress;
   h.progress_is_tty = scan.progress_is_tty;
   return h;
+}
+
+SweepReport add_round(const SweepReport& first, SweepReport second) {
+  second.probes_sent += first.probes_sent;
+  second.send_calls += first.send_calls;
+  second.frames_received += first.frames_received;
+  second.results += first.results;
+  second.rejected_cookies += first.rejected_cookies;
+  second.duplicates += first.duplicates;
+  second.undecodable += first.undecodable;
+  second.bad_checksums += first.bad_checksums;
+  second.checksums_cut_short += first.checksums_cut_short;
+  second.checksums_offloaded += first.checksums_offloaded;
+  second.answers_sent += first.answers_sent;
+  second.ring_full_waits += first.ring_full_waits;
+  second.rtt_samples += first.rtt_samples;
+  second.unsendable += first.unsendable;
+  second.max_rtt_ms = std::max(first.max_rtt_ms, second.max_rtt_ms);
+  second.cooldown_s += first.cooldown_s;
+  second.elapsed_s += first.elapsed_s;
+  second.send_seconds += first.send_seconds;
+  second.measured_pps = first.measured_pps;  // the first round's pace: the second is a few hosts
+  if (second.error.empty()) second.error = first.error;
+  return second;
 }
 
 SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks& hooks,
@@ -142,7 +185,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   const unsigned passes = static_cast<unsigned>(config.max_retries) + 1;
   ProgressMeter meter(hooks, s, passes);
 
-  std::vector<PortResult> batch;
+  std::vector<PortResult> batch, trailing;
   std::vector<ProbeResult> raw;
   int64_t last_tick = start_ns;
   // Results leave the engine as probe indices; here, off the hot path, they
@@ -159,6 +202,11 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       });
       if (!batch.empty() && hooks.on_results) hooks.on_results(batch);
       if (!raw.empty() && hooks.on_probe_results) hooks.on_probe_results(raw);
+      if (s.trailing_ring) {
+        trailing.clear();
+        s.trailing_ring->drain([&](const ProbeResult& r) { trailing.push_back(s.trailing_layout->port_result(r)); });
+        if (!trailing.empty() && hooks.on_trailing_results) hooks.on_trailing_results(trailing);
+      }
       if (hooks.on_tick && monotonic_ns() - last_tick > 100'000'000) {
         hooks.on_tick();
         last_tick = monotonic_ns();
@@ -185,11 +233,15 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     lagged = std::move(now);
     last_checkpoint = monotonic_ns();
   };
-  auto wait_while_serving = [&](double seconds) {
-    int64_t until = monotonic_ns() + static_cast<int64_t>(seconds * 1e9);
+  auto wait_while_serving = [&](double seconds, bool may_end_early) {
+    const int64_t from = monotonic_ns();
+    const int64_t until = from + static_cast<int64_t>(seconds * 1e9);
     while (monotonic_ns() < until && !s.io.failed() && !s.failed.load()) {
       service();
       checkpoint();
+      if (may_end_early && hooks.end_cooldown &&
+          hooks.end_cooldown(seconds_since(from), static_cast<double>(s.rtt.max_rtt_ns()) * 1e-9))
+        break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   };
@@ -233,7 +285,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       break;
     }
     first_pass_done = true;
-    if (pass + 1 < passes) wait_while_serving(adaptive_wait(s.rtt, 0.25, 3.0));
+    if (pass + 1 < passes) wait_while_serving(adaptive_wait(s.rtt, 0.25, 3.0), false);
   }
   report.send_seconds = seconds_since(start_ns);
   meter.maybe_print(std::min(pass, passes - 1), true);
@@ -241,7 +293,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   double cooldown = config.wait_seconds ? *config.wait_seconds : adaptive_wait(s.rtt, 0.5, 8.0);
   if (report.stopped_early) cooldown = std::min(cooldown, 1.0);
   report.cooldown_s = cooldown;
-  wait_while_serving(cooldown);
+  wait_while_serving(cooldown, !report.stopped_early);
   s.stop_rx.store(true);
   rx.join();
   service();

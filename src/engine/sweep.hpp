@@ -33,6 +33,13 @@ struct SweepHooks {
   // Called on the calling thread.
   std::function<void(const SweepPosition&)> on_checkpoint;
   double checkpoint_seconds = 5;
+  // The trailing stage's results (SweepConfig::trailing_scans), as they
+  // come; called on the calling thread.
+  ResultConsumer on_trailing_results;
+  // Asked every few milliseconds of the cooldown, with the time waited and
+  // the largest round trip sampled: true ends it early (a stage whose late
+  // replies the next one will still read need not wait them out).
+  std::function<bool(double waited_s, double max_rtt_s)> end_cooldown;
   bool progress_is_tty = false;
 };
 
@@ -42,6 +49,11 @@ struct SweepHooks {
 // the scan's do, its results to `on_results`.
 SweepConfig stage_sweep_config(const SweepConfig& scan, std::vector<ScanPart> probes, const HostBitmap* hosts);
 SweepHooks stage_sweep_hooks(const SweepHooks& scan, ResultConsumer on_results);
+
+// One report of two sweeps of a scan run one after the other (the port
+// sweep's rounds): counts add up; where it stopped, whether its first pass
+// completed and the I/O counters (cumulative) are the second's.
+SweepReport add_round(const SweepReport& first, SweepReport second);
 
 // Runs the sweep. `interrupt` is polled; when it becomes true the TX threads
 // stop at a burst boundary and the position is reported for resume. An

@@ -38,6 +38,17 @@ struct SweepConfig {
   // Host discovery's retries: a retry pass resends only to addresses that
   // have answered nothing yet (one answer is all discovery asks of a host).
   bool retry_only_silent_hosts = false;
+  // Note every probe's send time (RttSampler), not one a burst, so each
+  // answer has its round trip: host discovery's latency for hosts found by
+  // TCP or UDP. Costs two stores a probe.
+  bool sample_every_probe = false;
+  // A stage before this one whose late replies this sweep still reads, its
+  // probes under its own cookie key: host discovery's, while the port sweep
+  // of the hosts it has found so far already runs (the pipeline). Nothing
+  // of it is sent; its results go to SweepHooks::on_trailing_results,
+  // not deduplicated.
+  std::vector<ScanPart> trailing_scans;
+  CookieKey trailing_cookie_key{};
   // --packet-trace: every frame sent and received, one line each; null: off.
   PacketTracer* trace = nullptr;
 

@@ -65,6 +65,11 @@ struct SweepState {
   const SweepConfig& config;
   PacketIo& io;
   ScanLayout layout;
+  // The trailing stage (SweepConfig::trailing_scans), when there is one:
+  // its configuration (the layout points into it), layout and result ring.
+  std::unique_ptr<const SweepConfig> trailing_config;
+  std::unique_ptr<const ScanLayout> trailing_layout;
+  std::unique_ptr<ResultRing> trailing_ring;
   ProbePermutation permutation;
   AnsweredSet answered;
   ResponsiveHosts responsive;

@@ -72,6 +72,10 @@ class GrepableFormat final : public OutputFormat {
 
   void write_host(const HostReport& r) {
     const std::string prefix = "Host: " + ipv4_text(r.ip) + " ()\t";
+    if (!r.up) {  // -v's down host
+      out_.write(prefix + "Status: Down\n");
+      return;
+    }
     std::string s = prefix + "Status: Up\n";
     if (!info_.port_scan) {  // a ping scan (-sn): no Ports line
       out_.write(s);

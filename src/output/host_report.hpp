@@ -55,6 +55,9 @@ struct RttEstimate {
 
 struct HostReport {
   uint32_t ip = 0;
+  // False for a target discovery found down, listed with -v as nmap lists
+  // it ("[host down]"): nothing below is set then.
+  bool up = true;
   int64_t first_us = 0;        // first reply from the host
   int64_t last_us = 0;         // last reply from the host
   Reason up_reason = Reason::SynAck;  // the first reply is why the host is up

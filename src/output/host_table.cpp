@@ -73,6 +73,9 @@ HostTable::HostTable(ReportPolicy policy) : policy_(policy) {}
 void HostTable::add(const PortResult& r) {
   auto [it, fresh] = hosts_.try_emplace(r.ip);
   HostEntry& h = it->second;
+  // A port's answer with its round trip (a sampled probe's) is the host's
+  // latency too, as for nmap; a hop's answer (traceroute) is not.
+  if (r.rtt_us != 0 && r.from_ip == 0) update_rtt(h, r.rtt_us);
   if (fresh) {
     h.first_us = h.last_us = r.time_us;
     h.up_reason = r.reason;
@@ -142,8 +145,10 @@ void HostTable::set_trace(uint32_t ip, std::vector<TraceHop> hops) {
 
 void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
   auto it = hosts_.find(ip);
-  if (it == hosts_.end()) return;
-  HostEntry& h = it->second;
+  if (it != hosts_.end()) update_rtt(it->second, rtt_us);
+}
+
+void HostTable::update_rtt(HostEntry& h, uint32_t rtt_us) {
   // Jacobson/Karels smoothing, as TCP (RFC 6298) and nmap do.
   if (!h.has_rtt) {
     h.srtt_us = rtt_us;
@@ -293,6 +298,23 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
 
 void HostTable::for_each_report(const ScanSummary& summary,
                                 const std::function<void(const HostReport&)>& fn) const {
+  if (summary.each_target && !policy_.open_only) {
+    // Every target in order, the down ones too; -v's listing of a /16 is
+    // 65,536 reports, one at a time.
+    summary.each_target([&](uint32_t ip) {
+      if (hosts_.find(ip) == hosts_.end()) {
+        HostReport down;
+        down.ip = ip;
+        down.up = false;
+        fn(down);
+        return;
+      }
+      const PortsPerProto scanned =
+          summary.ports_scanned_for ? summary.ports_scanned_for(ip) : policy_.ports_per_host;
+      fn(report(ip, scanned));
+    });
+    return;
+  }
   for (uint32_t ip : sorted_addresses()) {
     const PortsPerProto scanned =
         summary.ports_scanned_for ? summary.ports_scanned_for(ip) : policy_.ports_per_host;

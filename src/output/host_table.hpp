@@ -113,6 +113,7 @@ class HostTable {
  private:
   ReportPolicy policy_;
   uint64_t kept_ = 0;  // KeptPorts held, all hosts together
+  static void update_rtt(HostEntry& h, uint32_t rtt_us);
   std::unordered_map<uint32_t, HostEntry> hosts_;
 };
 

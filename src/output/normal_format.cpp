@@ -107,6 +107,10 @@ class NormalFormat final : public OutputFormat {
 
   void write_host(const HostReport& r) {
     const std::string ip = ipv4_text(r.ip);
+    if (!r.up) {  // -v's down host: one line, as nmap writes it
+      out_.write("Nmap scan report for " + ip + (info_.reason ? " [host down, received no-response]\n" : " [host down]\n"));
+      return;
+    }
     std::string s = "Nmap scan report for " + ip + "\nHost is up";
     if (info_.reason) s += ", received " + reason_text(r.up_reason, r.up_ttl);
     if (r.rtt) s += " (" + latency_text(r.rtt->srtt_us) + " latency)";

@@ -23,6 +23,10 @@ struct ScanSummary {
   // full port list (ScanKind::num_services). An interrupted scan that knows
   // better sets it, since the count of unanswered ports is derived from it.
   std::function<PortsPerProto(uint32_t ip)> ports_scanned_for;
+  // Set when the down hosts are listed (-v, after a complete host
+  // discovery, as nmap lists them): calls its argument with every target
+  // address, in ascending order; those not up are reported down.
+  std::function<void(const std::function<void(uint32_t ip)>&)> each_target;
 };
 
 }  // namespace portsweep

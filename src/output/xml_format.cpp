@@ -108,6 +108,11 @@ class XmlFormat final : public OutputFormat {
 
  private:
   void write_host(const HostReport& r) {
+    if (!r.up) {  // -v's down host: its status and address, as nmap writes it
+      out_.write("<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>\n<address" +
+                 attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n</host>\n");
+      return;
+    }
     std::string s = "<host" + attr("starttime", epoch_seconds(r.first_us)) +
                     attr("endtime", epoch_seconds(r.last_us)) + "><status state=\"up\"" +
                     attr("reason", to_string(r.up_reason)) + attr("reason_ttl", r.up_ttl) + "/>\n";

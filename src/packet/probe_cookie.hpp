@@ -31,6 +31,14 @@ using CookieKey = SipKey;
 // A fresh 128-bit key from the OS random source (getrandom); one per scan.
 CookieKey random_cookie_key();
 
+// The key of one stage of a scan (host discovery, say), derived from the
+// scan's: replies to one stage's probes fail every other stage's cookie
+// check, so two stages can listen at once without taking each other's
+// replies (a SYN-ACK to -PS443 is not -sS's answer for port 443).
+inline CookieKey stage_cookie_key(const CookieKey& scan_key, uint32_t stage) noexcept {
+  return {siphash_12<2, 4>(scan_key, 0x73746167655f6b30ull, stage), siphash_12<2, 4>(scan_key, 0x73746167655f6b31ull, stage)};
+}
+
 // The source ports probes go out from: [base, base + count), count in
 // [1, 65536]; the range may not wrap past 65535.
 struct SourcePorts {

@@ -37,7 +37,7 @@ alive() {
 }
 
 # The namespaces the lab makes (scripts/lab's lab_namespaces).
-LAB_NS_RE='^(ps-scan|ps-target|ps-lan|ps-lan-h[0-9]+)$'
+LAB_NS_RE='^(ps-scan|ps-target|ps-lan|ps-lan-h[0-9]+|ps-rtr|ps-zombie|ps-ftp)$'
 
 # Every process inside the lab's namespaces (to check they die with `down`).
 lab_pids() {

@@ -5,7 +5,10 @@
 # leave the scanner (the lab's kernel-RST drop rule lets socket RSTs through)
 # and reach the target, so no connection stays established there; an
 # unprivileged run (no CAP_NET_RAW, user nobody) falls back to -sT with its
-# one line and finds the same; nmap -sT agrees port by port.
+# one line and finds the same; nmap -sT agrees port by port; without -Pn,
+# -sT's connect() discovery finds the hosts nmap --unprivileged -sT finds
+# (and those nmap calls down on an ICMP unreachable while its other connect
+# completed).
 source "$(dirname "$(readlink -f "$0")")/common.sh"
 BIN=${PORTSWEEP_BIN:-$SRC/build/portsweep}
 ports=21,22,25,53,80,443,8080
@@ -53,3 +56,42 @@ theirs=$(echo "$(date +%s.%N) - $start" | bc)
 python3 "$SRC/tests/lab/connect_compare.py" "$work/truth" "$work/sT.jsonl" "$work/nmap.xml" | tail -n +2 \
   || fail "portsweep -sT and nmap -sT differ"
 printf 'ok   -sT equals the truth and nmap -sT; portsweep %.2f s, nmap %.2f s\n' "$ours" "$theirs"
+
+# Without -Pn: -sT's discovery (connect() to 80 and 443) finds the hosts
+# nmap's unprivileged discovery finds, which is the same connect ping.
+"$LAB" exec "$BIN" -sT -n -p 22 -oX "$work/disc.xml" "$net" > /dev/null 2> "$work/disc.err" \
+  || { tail -n 3 "$work/disc.err"; fail "-sT with discovery exited non-zero"; }
+"$LAB" exec nmap --unprivileged -sT -n -p 22 -oX "$work/nmap-disc.xml" "$net" > /dev/null
+up_hosts() { python3 -c '
+import sys, xml.etree.ElementTree as ET
+for h in ET.parse(sys.argv[1]).getroot().iter("host"):
+    if h.find("status").get("state") == "up":
+        print(next(a.get("addr") for a in h.iter("address") if a.get("addrtype") == "ipv4"))' "$1" | sort; }
+# One difference is nmap's: an ICMP unreachable answering one of its two
+# connects marks the host down even when the other port completes the
+# handshake; portsweep takes the handshake as the proof it is. Such a host
+# (in the truth: 80 or 443 answered, the other rejected by ICMP) may be up
+# for portsweep only; any other difference fails.
+"$LAB" truth --targets "$net" --scan sS T:80,443 > "$work/ping.truth"
+comm -3 <(up_hosts "$work/disc.xml") <(up_hosts "$work/nmap-disc.xml") > "$work/disc.diff"
+python3 - "$work/disc.diff" "$work/ping.truth" <<'PY' || fail "-sT's discovery and nmap --unprivileged -sT's differ: $(head -n 5 "$work/disc.diff")"
+import sys
+diff = [line for line in open(sys.argv[1]) if line.strip()]
+truth = {}
+for line in open(sys.argv[2]):
+    addr, _, port, state, reason = line.split()
+    truth.setdefault(addr, {})[port] = (state, reason)
+ok = True
+for line in diff:
+    if line.startswith("\t"):  # nmap's only
+        print("nmap only:", line.strip()); ok = False; continue
+    ports = truth.get(line.strip(), {})
+    # A connect reads an ICMP port unreachable as a refusal (closed).
+    answered = [p for p, (st, r) in ports.items() if st in ("open", "closed") or r == "port-unreach"]
+    rejected = [p for p, (st, r) in ports.items() if st == "filtered" and r not in ("no-response", "port-unreach")]
+    if not (answered and rejected):
+        print("portsweep only, not by nmap's ICMP rule:", line.strip(), ports); ok = False
+print(f"== -sT discovery: {len(diff)} hosts up for portsweep only, each with one ping port answered and the other ICMP-rejected")
+sys.exit(0 if ok else 1)
+PY
+echo "ok   -sT's discovery: $(up_hosts "$work/disc.xml" | wc -l) hosts up, nmap --unprivileged -sT $(up_hosts "$work/nmap-disc.xml" | wc -l); $(grep 'host discovery' "$work/disc.err")"

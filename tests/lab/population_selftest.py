@@ -274,5 +274,33 @@ check(elements("tcp_rst_window") == {f"{h.addr} . {p}" for h in live for p in h.
 check("198.19.0.3 . 22" in elements("tcp_fw_open")
       and "198.19.0.3 . 21" not in elements("tcp_fw_open"), "fw_open of 198.19.0.3")
 
+check('iifname != { "ps-tgt0", "ps-tgt1" } accept' in nft,
+      "the ruleset judges the scanner's link and the routed segment's")
+
+# The relayed scans (-sI, -b): open only where the target answers a SYN with
+# a SYN-ACK; everything else is the zombie's / the relay's "no change".
+h4, h10 = pop.Host(4), pop.Host(10)
+check([h4.verdict("sI", p) for p in (21, 22, 80, 443)]
+      == [("open", "ipid-change")] + [("closed|filtered", "no-ipid-change")] * 3,
+      "sI of 198.19.0.4: 21 open; 22 reset, 80 drop, 443 admin closed|filtered")
+check(all(h10.verdict("sI", p) == ("closed|filtered", "no-ipid-change")
+          for p in (21, 22, 25, 53, 80, 110, 443)), "sI: every ICMP reject is closed|filtered")
+check(pop.Host(1).verdict("b", 6379) == ("open", "no-response")
+      and pop.Host(1).verdict("b", 8080) == ("closed", "no-response")
+      and pop.Host(5).verdict("b", 6379) == ("closed", "no-response"),
+      "b: open / closed, reason no-response")
+rc, out = run("truth", "--scan", "sI", "--targets", "198.19.0.5", "22")
+check(out == "198.19.0.5 tcp 22 closed|filtered no-ipid-change\n", "sI of a dead host")
+with contextlib.redirect_stderr(io.StringIO()):
+    check(run("truth", "--scan", "b", "--targets", "198.19.0.1", "1023,1024")[0] == 2,
+          "b: no truth below port 1024")
+    check(run("truth", "--scan", "sI", "--targets", "198.18.1.10", "22")[0] == 2,
+          "sI: no truth for the LAN")
+    check(run("truth", "--trace", "--targets", "198.19.0.1")[0] == 2,
+          "trace: only the routed segment")
+rc, out = run("truth", "--trace", "--targets", "198.18.3.10")
+check(out == "198.18.3.10 hop 1 198.18.0.2\n198.18.3.10 hop 2 198.18.2.2\n"
+      "198.18.3.10 hop 3 198.18.3.10\n", "trace to the zombie: 3 hops")
+
 print(f"{len(failures)} failure(s)" if failures else "all ok")
 sys.exit(1 if failures else 0)

@@ -10,7 +10,9 @@
 #   (d) nmap -sn and portsweep -sn of a /20 find the same hosts;
 #   (e) a port scan without -Pn reports exactly the hosts discovery finds
 #       up, and for them the -sS truth of the ports;
-#   (f) -Pn reports every address up ("user-set"), the dead ones too.
+#   (f) -Pn reports every address up ("user-set"), the dead ones too;
+#   (i) -v lists the down hosts as nmap -v does, and every host up has its
+#       latency.
 # Skipped (77) while portsweep refuses -sn: the nmap half runs first, so
 # it is checked even then.
 # shellcheck source=tests/lab/common.sh
@@ -126,6 +128,36 @@ ps_discovery scan-pn default 198.19.0.0/28 -Pn -sS -p 22 -n --rate "$RATE" -e ps
 python3 "$SRC/tests/lab/sweep_compare.py" "$work/scan-pn.ports" "$work/scan-pn.jsonl" ||
     failed+=("scan-pn: port 22 differs from the -sS truth")
 
+# (i) -v lists the hosts discovery found down as nmap -v does: every address
+# of the /24 is in -oX, up or down as nmap -v -sn has it; the normal output
+# says "[host down]" for each down one; and every host up has its latency,
+# whatever answer found it (an echo reply, or a SYN-ACK or RST).
+"$LAB" exec "$BIN" -sn -v -n --rate "$RATE" -e ps-scan0 -oX "$work/v.xml" -oN "$work/v.nmap" 198.19.0.0/24 \
+    >/dev/null 2>"$work/v.err" || failed+=("-v: portsweep failed")
+"$LAB" exec nmap -sn -v -n -T4 -oX "$work/nmap-v.xml" 198.19.0.0/24 >/dev/null 2>&1
+python3 - "$work/v.xml" "$work/nmap-v.xml" <<'PY' || failed+=("-v: hosts up and down differ from nmap -v's")
+import sys, xml.etree.ElementTree as ET
+def states(path):
+    out = {}
+    for h in ET.parse(path).getroot().iter("host"):
+        ip = next(a.get("addr") for a in h.iter("address") if a.get("addrtype") == "ipv4")
+        out[ip] = h.find("status").get("state")
+    return out
+ours, nmaps = states(sys.argv[1]), states(sys.argv[2])
+count = lambda d, s: sum(v == s for v in d.values())
+print(f"== -v: portsweep {count(ours, 'up')} up, {count(ours, 'down')} down; nmap {count(nmaps, 'up')} up, {count(nmaps, 'down')} down")
+bad = sorted(ip for ip in set(ours) | set(nmaps) if ours.get(ip) != nmaps.get(ip))
+for ip in bad[:10]:
+    print(f"    {ip}: portsweep {ours.get(ip)}, nmap {nmaps.get(ip)}")
+sys.exit(1 if bad or len(ours) != 256 else 0)
+PY
+[[ $(grep -c ' \[host down\]$' "$work/v.nmap") == $(grep -c 'state="down"' "$work/v.xml") ]] ||
+    failed+=("-v: the normal output's [host down] lines and the XML's down hosts differ")
+up=$(grep -c '^Host is up' "$work/v.nmap")
+with_latency=$(grep -Ec '^Host is up \([0-9.]+s latency\)\.$' "$work/v.nmap")
+[[ $up -gt 0 && $up == "$with_latency" ]] || failed+=("-v: $((up - with_latency)) of $up hosts up have no latency")
+xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/v.xml" || failed+=("-v: XML is not valid against nmap.dtd")
+
 # (g) Ctrl-C in the port sweep of a discovering scan, then --resume: the
 # resume file keeps the hosts found (portsweep.resume.hosts), the resumed run
 # probes exactly those, and its outputs hold the hosts up and their ports.
@@ -153,13 +185,14 @@ else
 fi
 popd >/dev/null
 
-# (h) --traceroute: the lab's target namespace is the hosts' own (one hop),
-# so every host up is reached at TTL 1, as nmap --traceroute finds it: by
-# ICMP echo, or for a host that drops echo requests (a firewalled one) by a
-# SYN to the open port most hosts have.
-"$LAB" exec "$BIN" -sS -n -p 22 --traceroute --rate "$RATE" -e ps-scan0 -oX "$work/trace.xml" 198.19.0.0/28 \
+# (h) --traceroute: the population's namespace is the hosts' own (one hop),
+# so every host up there is reached at TTL 1, as nmap --traceroute finds it:
+# by ICMP echo, or for a host that drops echo requests (a firewalled one) by
+# a SYN to the open port most hosts have; the zombie and the FTP relay are
+# three hops away, behind two routers (198.18.0.2, 198.18.2.2).
+"$LAB" exec "$BIN" -sS -n -p 22 --traceroute --rate "$RATE" -e ps-scan0 -oX "$work/trace.xml" 198.19.0.0/28 198.18.3.10 198.18.3.21 \
     >"$work/trace.out" 2>"$work/trace.err" || failed+=("traceroute: portsweep failed")
-"$LAB" exec nmap -sS -n -p 22 --traceroute -oX "$work/nmap-trace.xml" 198.19.0.0/28 >/dev/null 2>&1
+"$LAB" exec nmap -sS -n -p 22 --traceroute -oX "$work/nmap-trace.xml" 198.19.0.0/28 198.18.3.10 198.18.3.21 >/dev/null 2>&1
 python3 - "$work/trace.xml" "$work/nmap-trace.xml" <<'PY' || failed+=("traceroute: the hops differ from nmap's")
 import sys, xml.etree.ElementTree as ET
 def routes(path):
@@ -174,7 +207,9 @@ print(f"== traceroute: {sum(1 for r in ours.values() if r)} of {len(ours)} hosts
 bad = [ip for ip in set(nmaps) | set(ours) if ours.get(ip) != nmaps.get(ip)]
 for ip in bad[:10]:
     print(f"    {ip}: portsweep {ours.get(ip)}, nmap {nmaps.get(ip)}")
-sys.exit(1 if bad else 0)
+three = [ip for ip, r in ours.items() if len(r) == 3]
+print(f"== traceroute: {len(three)} hosts three hops away: {three}")
+sys.exit(1 if bad or len(three) != 2 else 0)
 PY
 xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/trace.xml" || failed+=("traceroute: XML is not valid against nmap.dtd")
 

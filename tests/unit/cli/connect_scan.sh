@@ -57,5 +57,23 @@ fi
 err=$("$BIN" -sS --unprivileged -p "$open" 127.0.0.1 2>&1 >/dev/null); rc=$?
 [[ $rc == 2 && $err == *"-sS sends raw packets, which needs root or CAP_NET_RAW"* ]] || fail "-sS --unprivileged: exit $rc, $err"
 
+# A loopback target with raw privilege: Linux drops raw frames to 127/8, so
+# -sS becomes a connect scan, said in one line, with the same states and
+# the host's latency from the handshakes.
+"$BIN" --privileged -sS -n -p "$open,$closed" -oN "$work/lo.nmap" 127.0.0.1 > /dev/null 2> "$work/loerr" \
+  || fail "-sS of 127.0.0.1 exited $?: $(cat "$work/loerr")"
+[[ $(grep -c "scanning the loopback targets with a connect scan (-sT)" "$work/loerr") == 1 ]] \
+  || fail "no loopback line: $(cat "$work/loerr")"
+grep -Eq "^$open/tcp +open" "$work/lo.nmap" && grep -Eq "^$closed/tcp +closed" "$work/lo.nmap" \
+  || fail "-sS of 127.0.0.1: $(cat "$work/lo.nmap")"
+grep -Eq "^Host is up \([0-9.]+s latency\)\.$" "$work/lo.nmap" || fail "no latency: $(cat "$work/lo.nmap")"
+
+# Without -Pn, -sT discovers hosts as nmap does without privilege: connect()
+# to 80 and 443; a refusal is an answer, so 127.0.0.1 is up (conn-refused).
+"$BIN" -sT -n --reason -p "$open" -oN "$work/d.nmap" 127.0.0.1 > /dev/null 2> "$work/derr" || fail "-sT discovery exited $?"
+grep -q "host discovery (connect to 80, 443): 1 of 1 hosts up" "$work/derr" || fail "no discovery line: $(cat "$work/derr")"
+grep -q "^Host is up, received conn-refused" "$work/d.nmap" || fail "discovery reason: $(cat "$work/d.nmap")"
+grep -Eq "^$open/tcp +open" "$work/d.nmap" || fail "-sT after discovery: $(cat "$work/d.nmap")"
+
 echo "$failures failures"
 [[ $failures -eq 0 ]]

@@ -80,6 +80,40 @@ TEST_F(ResumeFileTest, HostsFoundUpRoundTripAndAreBounded) {
   EXPECT_FALSE(fs::exists(path + ".hosts"));
 }
 
+// The port sweep's rounds: a stop in round 1 resumes round 1, over the
+// hosts after the first round's.
+TEST_F(ResumeFileTest, TheRoundAndItsHostsRoundTripAndAreChecked) {
+  ResumeState st;
+  st.args = {"-p", "80", "198.19.0.0/24"};
+  st.position.positions = {3};
+  st.up_hosts = {{0xc6130005, Reason::EchoReply, 64, 1, 120, {}, false},
+                 {0xc6130006, Reason::SynAck, 64, 2, 0, {}, false},
+                 {0xc6130007, Reason::Reset, 64, 3, 0, {}, false}};
+  st.round = 1;
+  st.first_round_hosts = 1;
+  const std::string path = (dir_ / "portsweep.resume").string();
+  write_resume_file(path, st);
+  const ResumeState back = read_resume_file(path);
+  EXPECT_EQ(back.round, 1u);
+  EXPECT_EQ(back.first_round_hosts, 1u);
+  // A first round larger than the hosts up, or a third round, is refused.
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find("round 1 1\n");
+  ASSERT_NE(at, std::string::npos);
+  std::ofstream(path, std::ios::trunc) << text.substr(0, at) + "round 1 4\n" + text.substr(at + 10);
+  EXPECT_THAT([&] { read_resume_file(path); },
+              ThrowsMessage<UsageError>(HasSubstr("puts 4 hosts in the first round of 3 hosts up")));
+  std::ofstream(path, std::ios::trunc) << text.substr(0, at) + "round 2 1\n" + text.substr(at + 10);
+  EXPECT_THAT([&] { read_resume_file(path); }, ThrowsMessage<UsageError>(HasSubstr("with R 0 or 1")));
+  // A file written before the rounds has every host in the first.
+  std::ofstream(path, std::ios::trunc) << text.substr(0, at) + text.substr(at + 10);
+  const ResumeState old = read_resume_file(path);
+  EXPECT_EQ(old.round, 0u);
+  EXPECT_EQ(old.first_round_hosts, 3u);
+  remove_resume_file(path);
+}
+
 TEST_F(ResumeFileTest, ADirectoryIsNamedAsOne) {
   const std::string path = dir_.string();
   EXPECT_THAT([&] { read_resume_file(path); },

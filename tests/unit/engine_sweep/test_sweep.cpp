@@ -190,6 +190,74 @@ void expect_exact(const SweepRun& run) {
   EXPECT_EQ(run.results.size(), expected);
 }
 
+// The pipeline's hand-over: a port sweep reads the late answers of the
+// stage before it (host discovery's SYN pings to 443) under that stage's own
+// key. Neither takes the other's replies, though the ping and -sS's probe
+// of port 443 are the same SYN: the late SYN-ACKs are not port results, and
+// the port sweep's answers are not discovery's.
+TEST(Sweep, ATrailingStageReadsTheLateAnswersOfTheStageBefore) {
+  SweepConfig ping = config();
+  ping.scans = {{"tcp_syn_ping", {443}}};
+  ping.probe.cookie_key = {0x3333, 0x4444};
+  MockIo ping_io(ping.tx_threads + 1);
+  const std::atomic<bool> no_stop{false};
+  run_sweep(ping, ping_io, SweepHooks{}, no_stop);
+  // Every sixteenth host answers its ping, after discovery stopped listening.
+  std::vector<Bytes> late;
+  std::set<uint32_t> late_hosts;
+  for (const MockIo::SentFrame& f : ping_io.sent_frames()) {
+    const uint8_t* ip = f.bytes.data() + 14;
+    const uint8_t* tcph = ip + 20;
+    const uint32_t dst = get32(ip + 16);
+    if ((dst & 0xF) != 1) continue;
+    late.push_back(concat(ethernet(), ipv4(dst, kScanner, 6, tcp(get16(tcph + 2), get16(tcph), 9, get32(tcph + 4) + 1, 0x12))));
+    late_hosts.insert(dst);
+  }
+  ASSERT_EQ(late.size(), 16u);
+
+  SweepConfig c = config();
+  c.trailing_scans = ping.scans;
+  c.trailing_cookie_key = ping.probe.cookie_key;
+  Target target;
+  MockIo io(c.tx_threads + 1);
+  io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
+  for (const Bytes& frame : late) io.queue_reply(frame);
+  SweepRun run;
+  std::set<uint32_t> trailing;
+  SweepHooks hooks;
+  hooks.on_results = [&](std::span<const PortResult> batch) {
+    for (const PortResult& r : batch) EXPECT_TRUE(run.results.emplace(std::pair{r.ip, r.port}, r).second);
+  };
+  hooks.on_trailing_results = [&](std::span<const PortResult> batch) {
+    for (const PortResult& r : batch) {
+      EXPECT_EQ(r.port, 443);
+      EXPECT_EQ(r.reason, Reason::SynAck);
+      trailing.insert(r.ip);
+    }
+  };
+  run.report = run_sweep(c, io, hooks, no_stop);
+  expect_exact(run);
+  EXPECT_EQ(trailing, late_hosts);
+  EXPECT_EQ(run.report.rejected_cookies, 0u);
+}
+
+// Discovery's latency for hosts a TCP answer found: with every probe's send
+// time noted, every result carries its round trip; by default only the
+// sampled ones (one probe a burst) do.
+TEST(Sweep, EveryAnswerHasItsRoundTripWhenEveryProbeIsSampled) {
+  Target target;
+  SweepConfig c = config();
+  c.sample_every_probe = true;
+  SweepRun run = sweep(c, target);
+  expect_exact(run);
+  for (const auto& [key, r] : run.results) EXPECT_NE(r.rtt_us, 0u) << std::hex << r.ip << std::dec << " " << r.port;
+  Target again;
+  SweepRun sampled = sweep(config(), again);
+  size_t with_rtt = 0;
+  for (const auto& [key, r] : sampled.results) with_rtt += r.rtt_us != 0;
+  EXPECT_LT(with_rtt, sampled.results.size());
+}
+
 TEST(Sweep, FindsExactlyTheTruthAndResetsEveryOpenPort) {
   Target target;
   SweepConfig c = config();

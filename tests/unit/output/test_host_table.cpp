@@ -182,5 +182,22 @@ TEST(HostTable, RttIsSmoothed) {
   EXPECT_EQ(r.rtt->rttvar_us, 500u);  // 3/4 * 400 + 1/4 * 800
 }
 
+// A port's answer that carries its round trip (a sampled probe's) is the
+// host's latency, as for an -Pn host; a traceroute hop's answer is not.
+TEST(HostTable, APortsRoundTripIsTheHostsLatencyAHopsIsNot) {
+  HostTable table;
+  PortResult hop = closed(ip(10, 0, 0, 2), 80);
+  hop.rtt_us = 300;
+  hop.from_ip = ip(10, 0, 0, 254);
+  table.add(hop);
+  EXPECT_FALSE(table.report(ip(10, 0, 0, 2), {1, 0, 0, 0}).rtt.has_value());
+  PortResult own = closed(ip(10, 0, 0, 2), 22);
+  own.rtt_us = 700;
+  table.add(own);
+  const HostReport r = table.report(ip(10, 0, 0, 2), {2, 0, 0, 0});
+  ASSERT_TRUE(r.rtt.has_value());
+  EXPECT_EQ(r.rtt->srtt_us, 700u);
+}
+
 }  // namespace
 }  // namespace portsweep::test

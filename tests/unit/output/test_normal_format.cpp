@@ -140,6 +140,45 @@ TEST_F(NormalFormatTest, EveryPortAnsweredGivesBlankLineBeforeTable) {
       << read_file(path);
 }
 
+// -v: every target in address order, the ones discovery found down as
+// nmap's one line ("[host down, received no-response]" with --reason); the
+// grepable output says "Status: Down".
+TEST_F(NormalFormatTest, VerboseListsDownHostsInAddressOrder) {
+  ScanSummary summary = sample_summary();
+  summary.each_target = [](const std::function<void(uint32_t)>& visit) {
+    for (uint32_t a = ip(198, 19, 0, 3); a <= ip(198, 19, 0, 6); ++a) visit(a);
+  };
+  for (const bool reason : {false, true}) {
+    const std::string path = dir.file(reason ? "down-reason.nmap" : "down.nmap");
+    {
+      auto w = make_writer("normal", path);
+      run_scan(*w, sample_info(reason), sample_results(), summary);
+    }
+    const std::string text = read_file(path);
+    const std::string down = reason ? " [host down, received no-response]\n" : " [host down]\n";
+    const auto at3 = text.find("Nmap scan report for 198.19.0.3\n");
+    const auto at4 = text.find("Nmap scan report for 198.19.0.4" + down);
+    const auto at5 = text.find("Nmap scan report for 198.19.0.5\n");
+    const auto at6 = text.find("Nmap scan report for 198.19.0.6" + down);
+    ASSERT_NE(at3, std::string::npos) << text;
+    ASSERT_NE(at4, std::string::npos) << text;
+    ASSERT_NE(at5, std::string::npos) << text;
+    ASSERT_NE(at6, std::string::npos) << text;
+    EXPECT_LT(at3, at4);
+    EXPECT_LT(at4, at5);
+    EXPECT_LT(at5, at6);
+    // 198.19.0.200 is up but not a target walked here: only targets are listed.
+    EXPECT_EQ(text.find("198.19.0.200"), std::string::npos);
+  }
+  const std::string grepable = dir.file("down.gnmap");
+  {
+    auto w = make_writer("grepable", grepable);
+    run_scan(*w, sample_info(), sample_results(), summary);
+  }
+  EXPECT_NE(read_file(grepable).find("Host: 198.19.0.4 ()\tStatus: Down\n"), std::string::npos);
+  EXPECT_NE(read_file(grepable).find("Host: 198.19.0.5 ()\tStatus: Up\n"), std::string::npos);
+}
+
 TEST_F(NormalFormatTest, OneHostUpIsSingular) {
   ScanInfo info = sample_info();
   info.scans = {{"syn", Proto::Tcp, "22", 1, std::nullopt}};

@@ -175,8 +175,11 @@ TEST(ScanTypes, EveryModuleDeclaresItselfFully) {
     EXPECT_FALSE(m->name.empty());
     // Scan types are -s options; discovery probes nmap's -P ones; the
     // traceroute probe is --traceroute's.
+    // (-b, the FTP bounce scan, is nmap's one scan type outside -s.)
     const std::string_view prefix = m->role == ProbeRole::ScanType ? "-s" : m->role == ProbeRole::HostDiscovery ? "-P" : "--";
-    EXPECT_EQ(m->nmap_option.substr(0, 2), prefix) << m->name;
+    if (m->nmap_option != "-b") {
+      EXPECT_EQ(m->nmap_option.substr(0, 2), prefix) << m->name;
+    }
     EXPECT_EQ(m->long_option.substr(0, 2), "--") << m->name;
     EXPECT_FALSE(m->scan_type.empty()) << m->name;
     EXPECT_FALSE(m->summary.empty()) << m->name;
@@ -202,8 +205,26 @@ TEST(ScanTypes, ConnectScanIsRegisteredButMakesNoProber) {
   EXPECT_EQ(m->proto, Proto::Tcp);
   EXPECT_FALSE(m->raw_packets);
   EXPECT_THROW(m->create(ProbeConfig{}), RuntimeFailure);
+  // Only -sT and -b, whose engines are the kernel's sockets, send no raw
+  // packets (-sI's engine of its own sends them).
   for (const ProbeModule* other : probe_modules())
-    EXPECT_EQ(other->raw_packets, other != m) << other->name;
+    EXPECT_EQ(other->raw_packets,
+              other->runner != ScanRunner::Connect && other->runner != ScanRunner::FtpBounce) << other->name;
+  EXPECT_EQ(m->runner, ScanRunner::Connect);
+}
+
+// -b likewise: an FTP server carries it out; its option takes the server.
+TEST(ScanTypes, FtpBounceIsRegisteredButMakesNoProber) {
+  const ProbeModule* m = find_probe_module("-b");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->name, "ftp_bounce");
+  EXPECT_EQ(m->scan_type, "bounce");  // nmap.dtd's <scaninfo type>
+  EXPECT_EQ(m->proto, Proto::Tcp);
+  EXPECT_EQ(m->runner, ScanRunner::FtpBounce);
+  EXPECT_FALSE(m->raw_packets);
+  EXPECT_EQ(m->option_argument, "[USER:PASS@]SERVER[:PORT]");
+  EXPECT_EQ(m->no_response, PortState::Filtered);
+  EXPECT_THROW(m->create(ProbeConfig{}), RuntimeFailure);
 }
 
 }  // namespace
