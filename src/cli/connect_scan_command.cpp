@@ -153,36 +153,18 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
     err << "portsweep: no host is up; if they are, but refuse nothing on ports 80 and 443, try -Pn\n";
   }
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
-  const bool stopped = report.interrupted || !report.error.empty();
-
-  bool detection_interrupted = false;
-  if (probe_db && !stopped) detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, interrupted);
-
-  // -Pn: every target is up once every port of it was tried.
-  if (o.skip_discovery && report.finished == report.probes)
-    declare_targets_up(scope.targets.addresses, nullptr, outputs, err);
-
-  ScanSummary summary;
-  summary.end_time_us = wall_clock_us();
-  summary.hosts_total = scope.targets.addresses.size();
-  summary.packets_sent = report.connects + (found && found->report.connects != report.connects ? found->report.connects : 0);
-  // A stopped scan did not try every port: an unanswered one says nothing.
-  if (report.finished < report.probes) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  ScanEnding ending;
+  ending.interrupted = report.interrupted;
+  ending.error = report.error;
+  ending.every_port_tried = report.finished == report.probes;
+  ending.declare_targets_up = o.skip_discovery;
+  ending.summary.packets_sent = report.connects + (found && found->report.connects != report.connects ? found->report.connects : 0);
   // -v lists the hosts discovery found down, once it asked every one.
   if (o.verbose > 0 && found && found->report.finished == found->report.probes)
-    summary.each_target = [&scope](const std::function<void(uint32_t)>& visit) {
+    ending.summary.each_target = [&scope](const std::function<void(uint32_t)>& visit) {
       for (uint32_t ip : scope.targets.addresses) visit(ip);
     };
-  if (report.interrupted) summary.error = "interrupted";
-  else if (!report.error.empty()) summary.error = report.error;
-  else if (detection_interrupted) summary.error = "interrupted during version detection";
-  int status = stopped ? (report.interrupted ? 130 : 1) : 0;
-  try {
-    outputs.end(summary);
-  } catch (const std::exception& e) {
-    err << "portsweep: writing the outputs failed: " << e.what() << "\n";
-    status = 1;
-  }
+  const int status = finish_scan(o, probe_db, outputs, info, scope.targets.addresses, std::move(ending), err, interrupted);
   char line[400];
   std::snprintf(line, sizeof line,
                 "portsweep: connect scan: %llu connects for %llu probes in %.2f s: %llu open, %llu closed, "

@@ -92,30 +92,13 @@ int run_ftp_bounce_command(const ScanOptions& o, std::ostream& err, const std::a
   const FtpBounceReport report = run_ftp_bounce_scan(cfg, hooks, interrupted);
   for (const std::string& w : report.warnings) err << "WARNING: " << w << "\n";
   if (!report.error.empty()) err << "portsweep: the FTP bounce scan stopped: " << report.error << "\n";
-  const bool stopped = report.interrupted || !report.error.empty();
-
-  bool detection_interrupted = false;
-  if (probe_db && !stopped) detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, interrupted);
-
-  // -Pn: every target is up once every port of it was tried.
-  if (o.skip_discovery && report.finished == report.probes)
-    declare_targets_up(scope.targets.addresses, nullptr, outputs, err);
-
-  ScanSummary summary;
-  summary.end_time_us = wall_clock_us();
-  summary.hosts_total = scope.targets.addresses.size();
-  summary.packets_sent = 0;  // the FTP server's connects, not ours
-  if (report.finished < report.probes) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
-  if (report.interrupted) summary.error = "interrupted";
-  else if (!report.error.empty()) summary.error = report.error;
-  else if (detection_interrupted) summary.error = "interrupted during version detection";
-  int status = stopped ? (report.interrupted ? 130 : 1) : 0;
-  try {
-    outputs.end(summary);
-  } catch (const std::exception& e) {
-    err << "portsweep: writing the outputs failed: " << e.what() << "\n";
-    status = 1;
-  }
+  ScanEnding ending;
+  ending.interrupted = report.interrupted;
+  ending.error = report.error;
+  ending.every_port_tried = report.finished == report.probes;
+  ending.declare_targets_up = o.skip_discovery;
+  ending.summary.packets_sent = 0;  // the FTP server's connects, not ours
+  const int status = finish_scan(o, probe_db, outputs, info, scope.targets.addresses, std::move(ending), err, interrupted);
   char line[400];
   std::snprintf(line, sizeof line,
                 "portsweep: ftp bounce scan via %s:%u: %llu probes in %.2f s: %llu open, %llu closed, %llu filtered "

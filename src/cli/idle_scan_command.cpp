@@ -183,32 +183,19 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
   }
   begin();
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
-  const bool stopped = report.interrupted || !report.error.empty();
-
-  bool detection_interrupted = false;
-  if (probe_db && !stopped) detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, interrupted);
-  // -Pn: every target with a next hop is up once all were scanned.
-  if (!stopped) declare_targets_up(scope.targets.addresses, &target_hops, outputs, err);
-
-  ScanSummary summary;
-  summary.end_time_us = wall_clock_us();
-  summary.hosts_total = scope.targets.addresses.size();
-  summary.packets_sent = io_stats.tx_packets;
-  summary.packets_received = io_stats.rx_packets;
-  summary.bytes_sent = io_stats.tx_bytes;
-  summary.bytes_received = io_stats.rx_bytes;
-  // Every decided port went to the outputs: a stopped scan's others say nothing.
-  if (stopped) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
-  if (report.interrupted) summary.error = "interrupted";
-  else if (!report.error.empty()) summary.error = report.error;
-  else if (detection_interrupted) summary.error = "interrupted during version detection";
-  int status = stopped ? (report.interrupted ? 130 : 1) : 0;
-  try {
-    outputs.end(summary);
-  } catch (const std::exception& e) {
-    err << "portsweep: writing the outputs failed: " << e.what() << "\n";
-    status = 1;
-  }
+  // -Pn (which -sI requires): every target with a next hop is up once all
+  // were scanned. Every decided port went to the outputs: a stopped scan's
+  // others say nothing.
+  ScanEnding ending;
+  ending.interrupted = report.interrupted;
+  ending.error = report.error;
+  ending.declare_targets_up = true;
+  ending.sendable = &target_hops;
+  ending.summary.packets_sent = io_stats.tx_packets;
+  ending.summary.packets_received = io_stats.rx_packets;
+  ending.summary.bytes_sent = io_stats.tx_bytes;
+  ending.summary.bytes_received = io_stats.rx_bytes;
+  const int status = finish_scan(o, probe_db, outputs, info, scope.targets.addresses, std::move(ending), err, interrupted);
   char line[400];
   std::snprintf(line, sizeof line,
                 "portsweep: idle scan: %llu hosts in %.2f s, %llu open ports; %llu counts (%llu again after a "

@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 
+#include "cli/host_discovery.hpp"
 #include "cli/service_options.hpp"
 #include "detect/service_stage.hpp"
 #include "output/mac_vendors.hpp"
@@ -84,6 +85,32 @@ bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, Outpu
   stage.progress = &err;
   stage.stop = &stop;
   return run_service_stage(db, outputs, stage).interrupted;
+}
+
+int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe_db, OutputSet& outputs,
+                const ScanInfo& info, const TargetSet& targets, ScanEnding ending, std::ostream& err,
+                const std::atomic<bool>& interrupt) {
+  const bool stopped = ending.interrupted || !ending.error.empty();
+  bool detection_interrupted = false;
+  if (probe_db && !stopped) detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, interrupt);
+  if (ending.declare_targets_up && ending.every_port_tried && !stopped)
+    declare_targets_up(targets, ending.sendable, outputs, err);
+  ScanSummary& summary = ending.summary;
+  summary.end_time_us = wall_clock_us();
+  summary.hosts_total = targets.size();
+  // A stopped scan did not try every port: an unanswered one says nothing.
+  if (!ending.every_port_tried || stopped) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  if (ending.interrupted) summary.error = "interrupted";
+  else if (!ending.error.empty()) summary.error = ending.error;
+  else if (detection_interrupted) summary.error = "interrupted during version detection";
+  int status = stopped ? (ending.interrupted ? 130 : 1) : 0;
+  try {
+    outputs.end(summary);
+  } catch (const std::exception& e) {
+    err << "portsweep: writing the outputs failed: " << e.what() << "\n";
+    status = 1;
+  }
+  return status;
 }
 
 }  // namespace portsweep

@@ -4,14 +4,17 @@
 // of the tables, version detection. One place, so the commands cannot drift.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "cli/scan_options.hpp"
 #include "detect/service_probes.hpp"
+#include "io/next_hop_plan.hpp"
 #include "output/output_set.hpp"
 #include "output/scan_info.hpp"
+#include "output/scan_summary.hpp"
 #include "ports/services_db.hpp"
 #include "probes/probe_module.hpp"
 
@@ -38,5 +41,24 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
 // `stop` interrupted it.
 bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
                            std::ostream& err, const std::atomic<bool>& stop);
+
+// How a scan by an engine of its own (-sT, -sI, -b) ended.
+struct ScanEnding {
+  bool interrupted = false;
+  std::string error;             // why it stopped early, other than an interrupt
+  bool every_port_tried = true;  // false: an unanswered port says nothing
+  // -Pn: every target is up once all were tried (those `sendable` refuses
+  // excepted, when given).
+  bool declare_targets_up = false;
+  const NextHopPlan* sendable = nullptr;
+  ScanSummary summary;  // packet counts and down hosts; the rest is filled in here
+};
+
+// What every such command does after its scan: -sV unless it stopped,
+// -Pn's hosts, the outputs' ends. Returns the exit status (130 for an
+// interrupt, 1 for a failure).
+int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe_db, OutputSet& outputs,
+                const ScanInfo& info, const TargetSet& targets, ScanEnding ending, std::ostream& err,
+                const std::atomic<bool>& interrupt);
 
 }  // namespace portsweep
