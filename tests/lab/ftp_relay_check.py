@@ -8,7 +8,8 @@ Logins: anonymous and ftp with any password, bounce/bounce, and a wrong
 password refused.  A bounce (PORT to a third party, then LIST) to an open
 port gets 150 then 226; to a closed one 425 at once; to a dropped one 425
 after the relay's connect timeout (3 s); to a port below 1024
-"500 OOPS: Illegal port request", and the relay closes the session.
+"500 OOPS: Illegal port request", and the relay closes the session (vsftpd's
+privileged half may say "500 OOPS: ..." once more as it does).
 """
 import socket
 import sys
@@ -85,7 +86,19 @@ def main(argv):
            (replies, round(secs, 2)))
     replies, _ = s.bounce(open_t.rsplit(":", 1)[0] + ":1023")
     expect("bounce to port 1023: 500 OOPS", replies == ["500 OOPS: Illegal port request"], replies)
-    expect("the relay ends the session after it", s.reply() == "", "more replies")
+    # vsftpd's privileged half may add its own "500 OOPS: ..." line as the
+    # session's process dies; then the connection must close.
+    rest = []
+    try:
+        while len(rest) < 4:
+            line = s.reply()
+            if line == "":
+                break
+            rest.append(line)
+        ended = len(rest) < 4 and all(line.startswith("500 OOPS") for line in rest)
+    except OSError as e:
+        ended, rest = False, rest + [f"no end of the session: {e}"]
+    expect("the relay ends the session after it", ended, rest)
     return 1 if failed else 0
 
 
