@@ -44,6 +44,9 @@ SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8
   cfg.probe.trace_tcp_port = tcp_port;
   cfg.retry_only_silent_hosts = false;
   cfg.retry_silent = true;  // every host traced is up: a silent TTL is worth a second probe
+  // The TCP probes carry no send time: each one's is noted, so a hop found
+  // by a SYN has its round trip as one found by an echo does.
+  cfg.sample_every_probe = true;
 
   std::unordered_map<uint32_t, std::vector<TraceHop>> routes;
   const SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
