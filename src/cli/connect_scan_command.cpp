@@ -138,11 +138,13 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
     err << line;
     cfg.targets = &found->up;
   }
+  // A discovery that stopped ends the scan: its ports were never tried.
+  const ConnectScanReport* stopped_discovery =
+      found && (found->report.interrupted || !found->report.error.empty()) ? &found->report : nullptr;
   ConnectScanReport report;
-  if (found && (found->report.interrupted || !found->report.error.empty())) {
-    report = found->report;
-    report.probes = 1;  // the port scan never ran: nothing of it is complete
-    report.finished = 0;
+  if (stopped_discovery != nullptr) {
+    report.interrupted = stopped_discovery->interrupted;
+    report.error = stopped_discovery->error;
   } else if (!found || !found->hosts.empty()) {
     ConnectScanHooks hooks;
     hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
@@ -156,14 +158,12 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   ScanEnding ending;
   ending.interrupted = report.interrupted;
   ending.error = report.error;
-  ending.every_port_tried = report.finished == report.probes;
+  ending.every_port_tried = stopped_discovery == nullptr && report.finished == report.probes;
   ending.declare_targets_up = o.skip_discovery;
-  ending.summary.packets_sent = report.connects + (found && found->report.connects != report.connects ? found->report.connects : 0);
+  ending.summary.packets_sent = report.connects + (found ? found->report.connects : 0);
   // -v lists the hosts discovery found down, once it asked every one.
   if (o.verbose > 0 && found && found->report.finished == found->report.probes)
-    ending.summary.each_target = [&scope](const std::function<void(uint32_t)>& visit) {
-      for (uint32_t ip : scope.targets.addresses) visit(ip);
-    };
+    ending.summary.each_target = each_target_of(scope.targets.addresses);
   const int status = finish_scan(o, probe_db, outputs, info, scope.targets.addresses, std::move(ending), err, interrupted);
   char line[400];
   std::snprintf(line, sizeof line,

@@ -42,15 +42,7 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   cfg.sample_every_probe = true;  // every host's latency, whatever found it
   cfg.retry_silent = false;
   SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
-    for (const PortResult& r : batch) {
-      if (!says_host_up(r)) continue;
-      const auto index = targets.index_of(r.ip);
-      if (!index || out.up.test(*index)) continue;  // a second answer from a host already up
-      out.up.set(*index);
-      const HostUp up{r.ip, r.reason, r.ttl, r.time_us, r.rtt_us};
-      out.hosts.push_back(up);
-      outputs.on_host_up(up);
-    }
+    note_hosts_up(batch, targets, out.up, out.hosts, outputs, nullptr);
   });
   if (hand_off) {
     // Four round trips after the last probe (at least 20 ms) bring nearly
@@ -63,6 +55,19 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   out.report = run_sweep(cfg, io, h, interrupt);
   out.ran_sweep = true;
   return out;
+}
+
+void note_hosts_up(std::span<const PortResult> batch, const TargetSet& targets, HostBitmap& up,
+                   std::vector<HostUp>& hosts, OutputSet& outputs, HostBitmap* also) {
+  for (const PortResult& r : batch) {
+    if (!says_host_up(r)) continue;
+    const auto index = targets.index_of(r.ip);
+    if (!index || up.test(*index)) continue;  // a second answer from a host already up
+    up.set(*index);
+    if (also != nullptr) also->set(*index);
+    hosts.push_back({r.ip, r.reason, r.ttl, r.time_us, r.rtt_us});
+    outputs.on_host_up(hosts.back());
+  }
 }
 
 void trail_discovery(SweepConfig& port_sweep, const DiscoveryPlan& plan) {

@@ -20,6 +20,7 @@
 // round of the port sweep. The cost: a late host waits for round 0 to end.
 #include <atomic>
 #include <ostream>
+#include <span>
 #include <vector>
 
 #include "cli/discovery_plan.hpp"
@@ -46,6 +47,12 @@ inline constexpr uint32_t kDiscoveryStage = 1;
 DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const NextHopPlan& next_hops,
                                 PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
                                 const std::atomic<bool>& interrupt, bool hand_off);
+
+// Discovery's answers: each host not yet in `up` (by target index) is set
+// there (and in `also`, when given), appended to `hosts` and reported to
+// `outputs`; answers that do not say a host is up are skipped.
+void note_hosts_up(std::span<const PortResult> batch, const TargetSet& targets, HostBitmap& up,
+                   std::vector<HostUp>& hosts, OutputSet& outputs, HostBitmap* also);
 
 // Makes `port_sweep` read discovery's late answers (the trailing stage).
 void trail_discovery(SweepConfig& port_sweep, const DiscoveryPlan& plan);

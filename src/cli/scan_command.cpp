@@ -141,23 +141,16 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // have engines of their own: the kernel's connect(), an FTP server's
   // PORT/LIST, spoofed SYNs read through a zombie's IP ID.
   const EngineChoice engine = choose_scan_engine(o);
-  if (engine.runner == ScanRunner::Connect) {
-    if (resume) throw UsageError("a connect scan (-sT) cannot be resumed: run it again");
+  if (engine.runner != ScanRunner::Sweep) {
+    const bool connect = engine.runner == ScanRunner::Connect, bounce = engine.runner == ScanRunner::FtpBounce;
+    if (resume)
+      throw UsageError(std::string(connect ? "a connect scan (-sT)" : bounce ? "an FTP bounce scan (-b)" : "an idle scan (-sI)") +
+                       " cannot be resumed: run it again");
     install_interrupt_handler();
-    return run_connect_scan_command(o, engine, err, g_interrupted);
-  }
-  if (engine.runner == ScanRunner::FtpBounce) {
-    if (resume) throw UsageError("an FTP bounce scan (-b) cannot be resumed: run it again");
-    install_interrupt_handler();
-    return run_ftp_bounce_command(o, err, g_interrupted);
-  }
-  if (engine.runner == ScanRunner::Idle) {
-    if (resume) throw UsageError("an idle scan (-sI) cannot be resumed: run it again");
-    install_interrupt_handler();
+    if (connect) return run_connect_scan_command(o, engine, err, g_interrupted);
+    if (bounce) return run_ftp_bounce_command(o, err, g_interrupted);
     return run_idle_scan_command(o, err, g_interrupted);
   }
-  if (engine.runner != ScanRunner::Sweep)
-    throw UsageError("this scan type's engine is not part of this build");
 
   // Loaded before the sweep so a missing or broken probes file stops the
   // scan before it sends anything.
@@ -405,15 +398,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       // The pipeline: round 0 reads discovery's late answers.
       trail_discovery(cfg, discovery);
       hooks.on_trailing_results = [&](std::span<const PortResult> batch) {
-        for (const PortResult& r : batch) {
-          if (!says_host_up(r)) continue;
-          const auto index = cfg.targets.index_of(r.ip);
-          if (!index || up.test(*index)) continue;
-          up.set(*index);
-          late.set(*index);
-          up_hosts.push_back({r.ip, r.reason, r.ttl, r.time_us, r.rtt_us});
-          outputs.on_host_up(up_hosts.back());
-        }
+        note_hosts_up(batch, cfg.targets, up, up_hosts, outputs, &late);
       };
     }
   }
@@ -424,11 +409,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
           << " answered discovery after the port sweep began; sweeping "
           << (late.count() == 1 ? "its" : "their") << " ports now\n";
       round = 1;
-      cfg.only_hosts = &late;
-      cfg.trailing_scans.clear();
-      cfg.start_pass = 0;
-      cfg.start_positions.clear();
-      cfg.start_answered.clear();
+      cfg = stage_sweep_config(cfg, cfg.scans, &late);  // from the start, no trailing stage
       hooks.on_trailing_results = nullptr;
       report = add_round(report, run_sweep(cfg, *io, hooks, g_interrupted));
     }
@@ -479,9 +460,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (!report.first_pass_complete) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
   // -v lists the hosts discovery found down, once it asked every one.
   if (o.verbose > 0 && discovery.discover && report.first_pass_complete && !report.stopped_early)
-    summary.each_target = [&cfg](const std::function<void(uint32_t)>& visit) {
-      for (uint32_t ip : cfg.targets) visit(ip);
-    };
+    summary.each_target = each_target_of(cfg.targets);
   if (report.interrupted) summary.error = "interrupted";
   else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";

@@ -87,6 +87,12 @@ bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, Outpu
   return run_service_stage(db, outputs, stage).interrupted;
 }
 
+std::function<void(const std::function<void(uint32_t)>&)> each_target_of(const TargetSet& targets) {
+  return [&targets](const std::function<void(uint32_t)>& visit) {
+    for (uint32_t ip : targets) visit(ip);
+  };
+}
+
 int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe_db, OutputSet& outputs,
                 const ScanInfo& info, const TargetSet& targets, ScanEnding ending, std::ostream& err,
                 const std::atomic<bool>& interrupt) {

@@ -42,6 +42,10 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
 bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
                            std::ostream& err, const std::atomic<bool>& stop);
 
+// ScanSummary::each_target over `targets` (which must outlive it): every
+// address in ascending order, for -v's down hosts.
+std::function<void(const std::function<void(uint32_t)>&)> each_target_of(const TargetSet& targets);
+
 // How a scan by an engine of its own (-sT, -sI, -b) ended.
 struct ScanEnding {
   bool interrupted = false;

@@ -20,6 +20,18 @@ namespace {
 
 constexpr uint8_t kNobody = 0xff;
 
+// The probe index of a result module `k` of `layout` classified, or -1.
+// Discovery's -PS and -PA both carry the cookie in the sequence number, so
+// an ICMP error quoting either is taken by whichever classifies first: it
+// belongs to the module of that protocol that probed that port.
+int64_t probe_index(const ScanLayout& layout, size_t k, const PortResult& r) noexcept {
+  int64_t index = layout.index_of(k, r.ip, r.port);
+  for (size_t other = 0; index < 0 && other < layout.modules().size(); ++other)
+    if (other != k && layout.modules()[other]->proto == layout.modules()[k]->proto)
+      index = layout.index_of(other, r.ip, r.port);
+  return index;
+}
+
 void rx_loop(SweepState& s, unsigned answer_queue) {
   constexpr size_t kBurst = 256;
   // The sweep's modules first, then the trailing stage's: a reply's
@@ -108,11 +120,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       }
       const PortResult& r = o.result;
       if (k >= n_modules) {  // the trailing stage's: its consumer deduplicates
-        const ScanLayout& t = *s.trailing_layout;
-        const size_t tk = k - n_modules;
-        int64_t index = t.index_of(tk, r.ip, r.port);
-        for (size_t other = 0; index < 0 && other < t.modules().size(); ++other)
-          if (other != tk && t.modules()[other]->proto == t.modules()[tk]->proto) index = t.index_of(other, r.ip, r.port);
+        const int64_t index = probe_index(*s.trailing_layout, k - n_modules, r);
         if (index < 0) continue;
         const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us, r.from_ip};
         while (!s.trailing_ring->push(result)) {
@@ -122,13 +130,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         }
         continue;
       }
-      int64_t index = s.layout.index_of(k, r.ip, r.port);
-      // Discovery's -PS and -PA both carry the cookie in the sequence number,
-      // so an ICMP error quoting either is taken by whichever classifies
-      // first: it belongs to the module that probed that port.
-      for (size_t other = 0; index < 0 && other < n_modules; ++other)
-        if (other != k && s.layout.modules()[other]->proto == s.layout.modules()[k]->proto)
-          index = s.layout.index_of(other, r.ip, r.port);
+      const int64_t index = probe_index(s.layout, k, r);
       if (index < 0) continue;  // a valid cookie for something we did not probe: ignore
       if (s.answered.mark(static_cast<uint64_t>(index))) {
         ++duplicates;

@@ -82,10 +82,6 @@ class ProgressMeter {
   uint64_t last_sent_ = 0;
 };
 
-}  // namespace
-
-namespace {
-
 std::unique_ptr<const SweepConfig> trailing_config_of(const SweepConfig& c) {
   if (c.trailing_scans.empty()) return nullptr;
   auto t = std::make_unique<SweepConfig>();

@@ -45,8 +45,9 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   std::vector<ProbeTarget> gathered(n_modules > 1 ? burst : 0);
   std::vector<uint8_t> module_of(n_modules > 1 ? burst : 0);
   std::vector<uint32_t> offset(n_modules + 1);
+  // The probes whose send time is noted: the burst's first, or all of them.
   const bool sample_all = c.sample_every_probe;
-  std::vector<uint64_t> indexes(sample_all ? burst : 0);
+  std::vector<uint64_t> indexes(burst);
 
   CycleRange range = s.permutation.segment(c.shard, c.shards, thread, c.tx_threads);
   PermutationWalker walker = s.permutation.walker(range, position);
@@ -65,7 +66,6 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     if (grant == 0) break;
     uint32_t n = 0;
     uint64_t index = 0;
-    uint64_t sampled = UINT64_MAX;
     ProbeTarget* out = n_modules > 1 ? gathered.data() : targets.data();
     uint64_t unsendable = 0;
     while (n < grant && walker.next(index)) {
@@ -86,8 +86,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
       out[n].ip = addresses.at(cell.address);
       out[n].port = slot.port;
       if (n_modules > 1) module_of[n] = slot.module;
-      if (n == 0) sampled = index;
-      if (sample_all) indexes[n] = index;
+      if (sample_all || n == 0) indexes[n] = index;
       ++n;
     }
     if (unsendable) counters.unsendable.fetch_add(unsendable, std::memory_order_relaxed);
@@ -115,11 +114,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
       for (uint32_t k = 0; k < n; ++k) std::memcpy(frame_ptrs[k], targets[k].dst_mac, 6);
     if (c.trace != nullptr) c.trace->sent(frames.data(), n);
     const int64_t sent_at = monotonic_ns();
-    if (sample_all) {
-      for (uint32_t k = 0; k < n; ++k) s.rtt.note_sent(indexes[k], sent_at);
-    } else {
-      s.rtt.note_sent(sampled, sent_at);
-    }
+    for (uint32_t k = 0, noted = sample_all ? n : 1; k < noted; ++k) s.rtt.note_sent(indexes[k], sent_at);
     if (counters.first_send_ns.load(std::memory_order_relaxed) == 0)
       counters.first_send_ns.store(sent_at, std::memory_order_relaxed);
     counters.last_send_ns.store(sent_at, std::memory_order_relaxed);

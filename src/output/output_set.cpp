@@ -60,11 +60,6 @@ void OutputSet::on_service(const ServiceResult& s) {
   for (auto& w : writers_) w->on_service(s);
 }
 
-void OutputSet::on_rtt(uint32_t ip, uint32_t rtt_us) {
-  std::lock_guard lock(mutex_);
-  table_->add_rtt(ip, rtt_us);
-}
-
 void OutputSet::flush() {
   std::lock_guard lock(mutex_);
   for (auto& w : writers_) w->flush();

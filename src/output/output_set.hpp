@@ -34,8 +34,6 @@ class OutputSet {
   void on_results(std::span<const PortResult> batch);
   // What version detection found on a port already reported open.
   void on_service(const ServiceResult& s);
-  // A round-trip sample for a host (shown as latency and XML <times>).
-  void on_rtt(uint32_t ip, uint32_t rtt_us);
   void flush();
   // Writes every per-host section and trailer; a zero end time is taken as
   // now. Every writer is ended even if one fails; the first failure is then
