@@ -152,11 +152,6 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     return run_idle_scan_command(o, err, g_interrupted);
   }
 
-  // Loaded before the sweep so a missing or broken probes file stops the
-  // scan before it sends anything.
-  std::optional<ServiceProbeDb> probe_db;
-  if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
-
   ScanScope scope = resolve_scope(o);
   // 127/8: Linux drops raw frames to them; the kernel's connect() reaches them.
   if (const LoopbackTargets lo = loopback_targets(scope.targets.addresses); lo != LoopbackTargets::None) {
@@ -167,6 +162,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     install_interrupt_handler();
     return run_connect_scan_command(o, choice, err, g_interrupted, &scope);
   }
+  // Loaded before the sweep so a missing or broken probes file stops the
+  // scan before it sends anything (the connect scan above loads its own).
+  std::optional<ServiceProbeDb> probe_db;
+  if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
