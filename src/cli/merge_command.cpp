@@ -8,7 +8,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cli/command_line.hpp"
 #include "cli/help_formatter.hpp"
+#include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_report.hpp"
 #include "cli/shard_plan.hpp"
@@ -19,6 +21,7 @@
 #include "detect/saved_scan_cut.hpp"
 #include "output/output_set.hpp"
 #include "ports/services_db.hpp"
+#include "targets/target_input.hpp"
 
 namespace portsweep {
 
@@ -162,6 +165,31 @@ class MergeSink final : public SavedRecordSink {
   std::vector<PortResult> batch_;
 };
 
+// -Pn takes every target to be up, and a shard's -oJ lists only the hosts
+// that answered (its -oX lists them all): the targets are read again from
+// the scan's command line, so the merge says what one process would.
+void declare_pn_targets(const std::string& scan_args, OutputSet& outputs, std::ostream& err) {
+  std::vector<std::string> words;
+  std::istringstream split(scan_args);
+  for (std::string w; split >> w;) words.push_back(w);
+  std::ostringstream discard;
+  const ParsedCommandLine parsed = parse_command_line(words, discard, discard);
+  if (!parsed.options || !parsed.options->skip_discovery) return;
+  const ScanOptions& o = *parsed.options;
+  try {
+    TargetOptions t;
+    t.specs = o.targets;
+    if (!o.input_list.empty()) t.input_file = o.input_list;
+    t.excludes = o.exclude;
+    if (!o.exclude_file.empty()) t.exclude_file = o.exclude_file;
+    declare_targets_up(resolve_targets(t).addresses, nullptr, outputs, err);
+  } catch (const std::exception& e) {
+    print_message_line(err, "portsweep merge: warning: ",
+                       std::string("-Pn's targets cannot be listed again here (") + e.what() +
+                           "): only the hosts that answered are reported up");
+  }
+}
+
 }  // namespace
 
 int run_merge_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -193,6 +221,7 @@ int run_merge_command(const std::vector<std::string>& args, std::ostream& out, s
     if (files[f].header.start_time_us != 0)
       info.start_time_us = std::min(info.start_time_us, files[f].header.start_time_us);
   outputs.begin(info);
+  declare_pn_targets(plan.scan_args, outputs, err);
 
   std::unordered_map<uint32_t, uint32_t> found_up;  // host -> shards whose discovery found it (-Pn: UINT32_MAX)
   std::unordered_set<uint32_t> traced;
