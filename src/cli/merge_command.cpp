@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -76,6 +78,10 @@ ShardFile read_shard_file(const std::string& path) {
     bool header_only_;
     bool seen_ = false;
   };
+  // Its end is read first, from the end of the file: a pipe has none.
+  if (std::error_code ec; std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec) &&
+                          !std::filesystem::is_directory(path, ec))
+    throw UsageError("\"" + path + "\" is not a regular file; merge reads shards' -oJ or -oX files");
   ShardFile file{path, {}, std::nullopt};
   HeaderAndEnding first(true);
   read_saved_records(path, first);
@@ -101,6 +107,13 @@ ShardFile read_shard_file(const std::string& path) {
     return file;
   }
   file.ending = tail.ending;
+  // A finished file is read through once before the outputs begin, so a line
+  // damaged in its middle is refused (naming it) while every existing output
+  // is still as it was.
+  if (file.ending) {
+    SavedRecordSink check;
+    read_saved_records(path, check);
+  }
   return file;
 }
 

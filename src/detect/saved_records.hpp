@@ -44,6 +44,8 @@ struct SavedEnding {
   uint64_t packets_received = 0;
 };
 
+// Every call does nothing by default: a plain SavedRecordSink only checks
+// that a file reads.
 class SavedRecordSink {
  public:
   virtual ~SavedRecordSink() = default;

@@ -220,6 +220,22 @@ TEST_F(MergeCommandTest, AMissingShardIsNamedAndNothingIsWritten) {
   EXPECT_THAT(refusal({from[0]}), StartsWith("shards 2/3, 3/3 are missing"));
 }
 
+TEST_F(MergeCommandTest, ADamagedLineIsRefusedBeforeAnyOutputIsTouched) {
+  std::vector<std::string> from = write_all(three_shards());
+  std::string text = slurp(from[1]);
+  text.insert(text.find('\n') + 1, "{\"ip\":\"198.19.0.9\",\"pro\n");  // line 2 of shard 2
+  std::ofstream(from[1], std::ios::trunc) << text;
+  const fs::path kept = dir_ / "kept.xml";
+  std::ofstream(kept) << "an earlier file\n";
+  try {
+    run(from, {"-oX", kept.string()});
+    ADD_FAILURE() << "accepted";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), StartsWith(from[1] + ":2: invalid JSON"));
+  }
+  EXPECT_EQ(slurp(kept), "an earlier file\n");
+}
+
 TEST_F(MergeCommandTest, AnIncompleteShardIsNamed) {
   std::vector<Shard> shards = three_shards();
   shards[1].ended = false;  // killed: no end record
