@@ -48,7 +48,7 @@ python3 -c '
 import json, sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
-    if r["state"] == "open": print(r["ip"], r["port"])' "$work/ps.jsonl" > "$work/ps.found"
+    if r.get("state") == "open" and "method" not in r: print(r["ip"], r["port"])' "$work/ps.jsonl" > "$work/ps.found"
 record "portsweep (pcap)" "$(echo "$t1 - $t0" | bc)" $((p1 - p0)) "$work/ps.found" ps
 
 # masscan: told the addresses it would otherwise look up. masscan 1.3.2 can

@@ -40,6 +40,13 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   cfg.probe.cookie_key = stage_cookie_key(base.probe.cookie_key, kDiscoveryStage);
   cfg.retry_only_silent_hosts = true;
   cfg.sample_every_probe = true;  // every host's latency, whatever found it
+  // Discovery is not sharded: each shard (--shard) asks every target, then
+  // sweeps its share of the up hosts' ports. A shard that found up only the
+  // hosts of its own discovery cells would skip its port cells of every host
+  // another shard's probes found, and the merged scan would miss them.
+  // Discovery is a few probes a host, a small price beside the port sweep.
+  cfg.shard = 0;
+  cfg.shards = 1;
   cfg.retry_silent = false;
   SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
     note_hosts_up(batch, targets, out.up, out.hosts, outputs, nullptr);

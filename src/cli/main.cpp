@@ -6,6 +6,7 @@
 #include "cli/command_line.hpp"
 #include "cli/detect_command.hpp"
 #include "cli/list_scan.hpp"
+#include "cli/merge_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/scan_command.hpp"
 #include "io/iflist.hpp"
@@ -20,6 +21,9 @@ int main(int argc, char** argv) {
     // report …` writes them again; anything else is nmap's command line.
     if (!args.empty() && args[0] == "detect") {
       return run_detect_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    }
+    if (!args.empty() && args[0] == "merge") {
+      return run_merge_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
     }
     if (!args.empty() && args[0] == "report") {
       return run_report_command({args.begin() + 1, args.end()}, std::cout, std::cerr);

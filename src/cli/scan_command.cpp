@@ -267,6 +267,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   info.num_targets = cfg.targets.size();
   info.version_scan = probe_db.has_value();
   info.port_scan = discovery.port_scan;
+  info.shard = o.shard;
+  info.seed = cfg.seed;
   outputs.begin(info);
 
   // Every result also goes to the result log beside the resume file, so an

@@ -47,6 +47,11 @@ SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8
   // The TCP probes carry no send time: each one's is noted, so a hop found
   // by a SYN has its round trip as one found by an echo does.
   cfg.sample_every_probe = true;
+  // A shard (--shard) traces every host it saw up, not a share of their
+  // (host, TTL) cells: a route split over machines is whole in none of the
+  // shards' files, and merging would have to stitch hops together.
+  cfg.shard = 0;
+  cfg.shards = 1;
 
   std::unordered_map<uint32_t, std::vector<TraceHop>> routes;
   const SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {

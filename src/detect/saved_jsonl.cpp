@@ -4,6 +4,9 @@
 // without newlines cannot make the reader hold more than kMaxLine bytes, and
 // every value is checked for its type and range before it is used.
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -16,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "detect/saved_records.hpp"
 #include "detect/saved_scan.hpp"
 #include "ports/port_set.hpp"
 #include "targets/ipv4.hpp"
@@ -163,15 +167,17 @@ std::optional<int64_t> parse_iso_utc(std::string_view s) {
 
 }  // namespace
 
-SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::size_t lines_before) {
-  SavedScan scan;
-  std::map<Proto, std::set<uint16_t>> ports;
-  std::unordered_set<uint32_t> hosts;
+void read_jsonl_records(std::istream& in, const std::string& source, std::size_t lines_before, SavedRecordSink& sink) {
   const auto buffer = std::make_unique_for_overwrite<char[]>(kMaxLine + 1);  // not cleared: getline writes it
   std::string line;
   std::size_t lineno = lines_before;
+  bool header_sent = false;
   auto fail = [&](const std::string& what) {
     throw UsageError(source + ":" + std::to_string(lineno) + ": " + what);
+  };
+  auto send_header = [&](const SavedHeader& h) {
+    header_sent = true;
+    sink.on_header(h);
   };
   for (;;) {
     // At most kMaxLine bytes and the newline; failbit without eofbit means
@@ -194,16 +200,15 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     if (!obj.is_object()) {
       fail(std::string("a JSON ") + obj.type_name() + ", not an object; expected one object per line, as -oJ writes them");
     }
-    // A service record of an earlier -sV: the port's state record is there too.
-    if (obj.contains("method")) continue;
-    // A --traceroute record: the route to a host, nothing about its ports.
-    if (obj.contains("trace")) continue;
-    const bool host_status = obj.contains("status") && !obj.contains("port");
+    const bool scan_record = obj.contains("scan");
+    const bool host_status = !scan_record && obj.contains("status") && !obj.contains("port");
     auto field = [&](const char* key) -> const Json& {
       auto it = obj.find(key);
       if (it == obj.end())
         fail(std::string("missing \"") + key + "\"; expected " +
-             (host_status ? "ip, status and reason in a host's status record" : "ip, proto, port and state"));
+             (scan_record   ? "the fields of -oJ's scan record"
+              : host_status ? "ip, status and reason in a host's status record"
+                            : "ip, proto, port and state"));
       return *it;
     };
     // The string `key` holds; `expected` says what it should be otherwise.
@@ -219,21 +224,111 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
       }
       return v.get<uint64_t>();
     };
-    PortResult r;
-    const std::string& ip = text(field("ip"), "ip", "an IPv4 address");
-    const std::optional<uint32_t> addr = parse_ipv4(ip);
-    if (!addr) fail("invalid \"ip\" \"" + ip + "\": expected an IPv4 address");
-    r.ip = *addr;
-    const auto time_of = [&](const Json& v) {
+    const auto time_of = [&](const Json& v, const char* key = "time") {
       const std::string kExpected = "a UTC time as -oJ writes it, 1970 to 9999, like 2026-11-21T19:00:00.000000Z";
-      const std::string& time = text(v, "time", kExpected);
+      const std::string& time = text(v, key, kExpected);
       const std::optional<int64_t> us = parse_iso_utc(time);
-      if (!us) fail("invalid \"time\" \"" + time + "\": expected " + kExpected);
+      if (!us) fail(std::string("invalid \"") + key + "\" \"" + time + "\": expected " + kExpected);
       return *us;
     };
+    auto flag = [&](const char* key, bool otherwise) {
+      auto it = obj.find(key);
+      if (it == obj.end()) return otherwise;
+      if (!it->is_boolean()) fail(std::string("invalid \"") + key + "\" " + quoted(*it) + ": expected true or false");
+      return it->get<bool>();
+    };
+    if (scan_record) {
+      const std::string& kind = text(field("scan"), "scan", "\"start\" or \"end\"");
+      if (kind == "start") {
+        if (header_sent) fail("a second scan start record; expected one, on the first line, as -oJ writes it");
+        SavedHeader h;
+        h.known = true;
+        h.args = text(field("args"), "args", "the command line as a string");
+        h.start_time_us = time_of(field("start"), "start");
+        h.num_targets = whole(field("targets"), "targets", uint64_t{1} << 32, ": expected the number of addresses scanned");
+        if (auto it = obj.find("shard"); it != obj.end()) h.shard = text(*it, "shard", "I/N");
+        if (auto it = obj.find("seed"); it != obj.end()) h.seed = whole(*it, "seed", UINT64_MAX, ": expected a whole number");
+        h.port_scan = flag("port_scan", true);
+        h.version_scan = flag("version_scan", false);
+        const Json& scans = field("scans");
+        if (!scans.is_array()) fail("invalid \"scans\" " + quoted(scans) + ": expected an array of scan kinds");
+        for (const Json& k : scans) {
+          if (!k.is_object()) fail("invalid \"scans\" entry " + quoted(k) + ": expected an object");
+          ScanKind sk;
+          auto get = [&](const char* key) -> const Json& {
+            auto it = k.find(key);
+            if (it == k.end()) fail(std::string("a \"scans\" entry without \"") + key + "\"");
+            return *it;
+          };
+          sk.type = text(get("type"), "type", "nmap's scan type name");
+          const std::string& proto = text(get("proto"), "proto", "tcp, udp, sctp or ip");
+          if (!parse_proto(proto, sk.proto)) fail("invalid \"proto\" \"" + proto + "\": expected tcp, udp, sctp or ip");
+          sk.services = text(get("services"), "services", "a port list");
+          sk.num_services = static_cast<uint32_t>(whole(get("count"), "count", 65536, ": expected 0-65536"));
+          if (auto it = k.find("unanswered"); it != k.end()) {
+            PortState st;
+            const std::string& word = text(*it, "unanswered", "a port state");
+            if (!parse_port_state(word, st)) fail("invalid \"unanswered\" \"" + word + "\": expected a port state");
+            sk.no_response_state = st;
+          }
+          if (auto it = k.find("unanswered_reason"); it != k.end()) {
+            const std::string& word = text(*it, "unanswered_reason", "one of nmap's reasons");
+            if (!parse_reason(word, sk.no_response_reason))
+              fail("invalid \"unanswered_reason\" \"" + word + "\": expected one of nmap's reasons");
+          }
+          h.scans.push_back(std::move(sk));
+        }
+        send_header(h);
+      } else if (kind == "end") {
+        if (!header_sent) send_header({});
+        SavedEnding e;
+        e.end_time_us = time_of(field("time"));
+        if (auto it = obj.find("elapsed"); it != obj.end()) {
+          if (!it->is_number() || it->get<double>() < 0) fail("invalid \"elapsed\" " + quoted(*it) + ": expected seconds");
+          e.elapsed_s = it->get<double>();
+        }
+        if (auto it = obj.find("error"); it != obj.end()) e.error = text(*it, "error", "why the scan stopped");
+        const std::string& status = text(field("status"), "status", "\"complete\" or \"stopped\"");
+        if (status != "complete" && status != "stopped")
+          fail("invalid \"status\" \"" + status + "\": expected \"complete\" or \"stopped\"");
+        if (status == "stopped" && e.error.empty()) e.error = "stopped";
+        if (auto it = obj.find("targets"); it != obj.end()) e.hosts_total = whole(*it, "targets", uint64_t{1} << 32, "");
+        if (auto it = obj.find("packets_sent"); it != obj.end()) e.packets_sent = whole(*it, "packets_sent", UINT64_MAX, "");
+        if (auto it = obj.find("packets_received"); it != obj.end())
+          e.packets_received = whole(*it, "packets_received", UINT64_MAX, "");
+        sink.on_ending(e);
+      } else {
+        fail("invalid \"scan\" \"" + kind + "\": expected \"start\" or \"end\"");
+      }
+      if (!sink.wants_more()) return;
+      continue;
+    }
+    if (!header_sent) send_header({});
+    const std::string& ip_text = text(field("ip"), "ip", "an IPv4 address");
+    const std::optional<uint32_t> addr = parse_ipv4(ip_text);
+    if (!addr) fail("invalid \"ip\" \"" + ip_text + "\": expected an IPv4 address");
+    if (obj.contains("trace")) {  // --traceroute's route to a host: {"ip":..,"trace":[{"ttl":..,"ip":..,"rtt_us":..}]}
+      const Json& hops = field("trace");
+      if (!hops.is_array()) fail("invalid \"trace\" " + quoted(hops) + ": expected an array of hops");
+      std::vector<TraceHop> route;
+      for (const Json& hop : hops) {
+        if (!hop.is_object() || !hop.contains("ttl") || !hop.contains("ip"))
+          fail("invalid \"trace\" hop " + quoted(hop) + ": expected {\"ttl\":..,\"ip\":..}");
+        TraceHop t;
+        t.ttl = static_cast<uint8_t>(whole(hop["ttl"], "ttl", 255, ": expected 0-255"));
+        const std::optional<uint32_t> hop_ip = parse_ipv4(text(hop["ip"], "ip", "an IPv4 address"));
+        if (!hop_ip) fail("invalid hop \"ip\" " + quoted(hop["ip"]) + ": expected an IPv4 address");
+        t.ip = *hop_ip;
+        if (hop.contains("rtt_us")) t.rtt_us = static_cast<uint32_t>(whole(hop["rtt_us"], "rtt_us", 60'000'000, ""));
+        route.push_back(t);
+      }
+      sink.on_trace(*addr, std::move(route));
+      if (!sink.wants_more()) return;
+      continue;
+    }
     if (host_status) {  // host discovery's record: {"ip":..,"status":"up","reason":..,"ttl":..,"time":..,"rtt_us":..}
       HostUp h;
-      h.ip = r.ip;
+      h.ip = *addr;
       const std::string& status = text(field("status"), "status", "\"up\"");
       if (status != "up") fail("invalid \"status\" \"" + status + "\": expected \"up\" (only hosts found up are written)");
       const std::string& reason = text(field("reason"), "reason", "one of nmap's reasons");
@@ -242,11 +337,17 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
       if (auto it = obj.find("time"); it != obj.end()) h.time_us = time_of(*it);
       if (auto it = obj.find("rtt_us"); it != obj.end())
         h.rtt_us = static_cast<uint32_t>(whole(*it, "rtt_us", 60'000'000, ": expected microseconds, at most 60000000"));
-      if (scan.start_time_us == 0 || (h.time_us != 0 && h.time_us < scan.start_time_us)) scan.start_time_us = h.time_us;
-      hosts.insert(h.ip);
-      scan.hosts.push_back(h);
+      if (auto it = obj.find("mac"); it != obj.end()) {
+        if (!parse_mac_text(text(*it, "mac", "a MAC address"), h.mac))
+          fail("invalid \"mac\" " + quoted(*it) + ": expected a MAC address like 02:00:00:00:00:01");
+        h.has_mac = true;
+      }
+      sink.on_host_up(h);
+      if (!sink.wants_more()) return;
       continue;
     }
+    PortResult r;
+    r.ip = *addr;
     const std::string& proto = text(field("proto"), "proto", "tcp, udp, sctp or ip");
     if (!parse_proto(proto, r.proto)) fail("invalid \"proto\" \"" + proto + "\": expected tcp, udp, sctp or ip");
     // -sO's results are "ip" with the protocol number as their port.
@@ -255,6 +356,36 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
       r.port = static_cast<uint16_t>(whole(port, "port", 255, " of an \"ip\" result: expected a protocol number 0-255"));
     } else {
       r.port = static_cast<uint16_t>(whole(port, "port", 65535, ": expected 0-65535"));
+    }
+    if (obj.contains("method")) {  // -sV's finding on a port whose state record came before
+      ServiceResult sv;
+      sv.ip = r.ip;
+      sv.port = r.port;
+      sv.proto = r.proto;
+      ServiceReport& d = sv.service;
+      auto opt = [&](const char* key, std::string& into) {
+        if (auto it = obj.find(key); it != obj.end()) into = text(*it, key, "text");
+      };
+      opt("service", d.name);
+      opt("product", d.product);
+      opt("version", d.version);
+      opt("extrainfo", d.extrainfo);
+      opt("hostname", d.hostname);
+      opt("ostype", d.ostype);
+      opt("devicetype", d.devicetype);
+      if (auto it = obj.find("tunnel"); it != obj.end()) d.ssl_tunnel = text(*it, "tunnel", "\"ssl\"") == "ssl";
+      const std::string& method = text(field("method"), "method", "\"table\" or \"probed\"");
+      if (method != "table" && method != "probed") fail("invalid \"method\" \"" + method + "\": expected table or probed");
+      d.method = method == "probed" ? ServiceMethod::Probed : ServiceMethod::Table;
+      if (auto it = obj.find("conf"); it != obj.end()) d.conf = static_cast<uint8_t>(whole(*it, "conf", 10, ": expected 0-10"));
+      if (auto it = obj.find("cpe"); it != obj.end()) {
+        if (!it->is_array()) fail("invalid \"cpe\" " + quoted(*it) + ": expected an array of strings");
+        for (const Json& c : *it) d.cpe.push_back(text(c, "cpe", "a CPE string"));
+      }
+      if (auto it = obj.find("time"); it != obj.end()) sv.time_us = time_of(*it);
+      sink.on_service(sv);
+      if (!sink.wants_more()) return;
+      continue;
     }
     const std::string& state = text(field("state"), "state", "one of nmap's port states");
     if (!parse_port_state(state, r.state)) {
@@ -266,14 +397,53 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     }
     if (auto it = obj.find("ttl"); it != obj.end()) r.ttl = static_cast<uint8_t>(whole(*it, "ttl", 255, ": expected 0-255"));
     if (auto it = obj.find("time"); it != obj.end()) r.time_us = time_of(*it);
-    if (scan.start_time_us == 0 || (r.time_us != 0 && r.time_us < scan.start_time_us)) scan.start_time_us = r.time_us;
-    ports[r.proto].insert(r.port);
-    hosts.insert(r.ip);
-    scan.results.push_back(r);
+    sink.on_result(r);
+    if (!sink.wants_more()) return;
   }
-  // Only answered ports are written, so the port list is what answered
-  // somewhere: every host's other ports then count as unanswered, as they were.
-  for (const auto& [proto, set] : ports) {
+  if (!header_sent) sink.on_header({});
+}
+
+SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::size_t lines_before) {
+  // Keeps the records detection and report need: hosts up and port states
+  // (a previous -sV's services are detected again; routes are not kept).
+  class Collect final : public SavedRecordSink {
+   public:
+    SavedScan scan;
+    SavedHeader header;
+    std::map<Proto, std::set<uint16_t>> ports;
+    std::unordered_set<uint32_t> hosts;
+
+    void on_header(const SavedHeader& h) override { header = h; }
+    void on_host_up(const HostUp& h) override {
+      note_time(h.time_us);
+      hosts.insert(h.ip);
+      scan.hosts.push_back(h);
+    }
+    void on_result(const PortResult& r) override {
+      note_time(r.time_us);
+      ports[r.proto].insert(r.port);
+      hosts.insert(r.ip);
+      scan.results.push_back(r);
+    }
+
+   private:
+    void note_time(int64_t us) {
+      if (scan.start_time_us == 0 || (us != 0 && us < scan.start_time_us)) scan.start_time_us = us;
+    }
+  } collect;
+  read_jsonl_records(in, source, lines_before, collect);
+  SavedScan& scan = collect.scan;
+  if (collect.header.known) {
+    scan.args = collect.header.args;
+    scan.start_time_us = collect.header.start_time_us;
+    scan.scans = collect.header.scans;
+    scan.num_targets = collect.header.num_targets;
+    return std::move(scan);
+  }
+  // An older file with no start record: only answered ports are written, so
+  // the port list is what answered somewhere, and every host's other ports
+  // then count as unanswered, as they were.
+  for (const auto& [proto, set] : collect.ports) {
     ScanKind k;
     // The file does not say which TCP scan it was; -sS is the default.
     k.type = proto == Proto::Udp ? "udp" : proto == Proto::Sctp ? "sctpinit" : proto == Proto::Ip ? "ipproto" : "syn";
@@ -283,8 +453,8 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     k.num_services = static_cast<uint32_t>(list.size());
     scan.scans.push_back(k);
   }
-  scan.num_targets = hosts.size();
-  return scan;
+  scan.num_targets = collect.hosts.size();
+  return std::move(scan);
 }
 
 }  // namespace portsweep

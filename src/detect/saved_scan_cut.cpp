@@ -120,4 +120,18 @@ SalvagedScan read_saved_scan_to_cut(const std::string& path) {
   return salvaged;
 }
 
+std::string last_line_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) read_failed(path);
+  uint64_t size = static_cast<uint64_t>(in.tellg());
+  if (size == 0) return {};
+  in.seekg(static_cast<std::streamoff>(size - 1));
+  if (in.peek() == '\n') --size;  // the line before the final newline
+  const uint64_t start = last_line_start(in, size, path);
+  std::string last(size - start, '\0');
+  in.seekg(static_cast<std::streamoff>(start));
+  if (!in.read(last.data(), static_cast<std::streamsize>(last.size()))) read_failed(path);
+  return last;
+}
+
 }  // namespace portsweep

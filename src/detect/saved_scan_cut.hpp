@@ -26,4 +26,10 @@ struct SalvagedScan {
 // cut line (UsageError).
 SalvagedScan read_saved_scan_to_cut(const std::string& path);
 
+// The last line of the regular file `path` without its newline (the line
+// before a final newline), read backwards from the end, so a file of any
+// size costs one block or two: where -oJ keeps its end record. Empty when
+// the file is empty. Throws RuntimeFailure when it cannot be read.
+std::string last_line_of(const std::string& path);
+
 }  // namespace portsweep

@@ -4,7 +4,9 @@
 // streaming reader) and no document tree is built. Every value taken from the
 // file is bounded before it is used: numbers against their fields' ranges,
 // kept text against a length, and port ranges stay ranges (PortRun).
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "detect/saved_records.hpp"
 #include "detect/saved_scan.hpp"
 #include "detect/xml_element_stream.hpp"
 #include "targets/ipv4.hpp"
@@ -73,24 +76,31 @@ std::optional<std::vector<std::pair<uint16_t, uint16_t>>> port_ranges(std::strin
 
 }  // namespace
 
-SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size_t lines_before) {
-  SavedScan scan;
+void read_xml_records(std::istream& in, const std::string& source, std::size_t lines_before, SavedRecordSink& sink) {
   XmlElementStream xml(in, source, lines_before);
   XmlElementStream::Element element;
-  bool seen_root = false;
+  SavedHeader header;
+  bool header_sent = false;
   bool in_host = false;
   bool host_ipv4 = false;
   uint32_t ip = 0;
   int64_t host_time_us = 0;
-  uint64_t hosts_seen = 0;
   HostUp status;  // the <host>'s <status>, and its <times>
   bool status_up = false;
-  // The <port> being read: its <state> child completes it.
+  // The <port> being read: its <state> child completes it; a <service>
+  // after it is -sV's finding.
   PortResult port;
   bool in_port = false;
+  bool port_sent = false;
+  std::optional<ServiceResult> service;
   // The <extraports> being read.
   PortState extra_state = PortState::Closed;
   bool in_extra = false;
+  // The <trace> being read.
+  std::vector<TraceHop> route;
+  uint16_t trace_port = 0;
+  bool in_trace = false;
+  std::optional<SavedEnding> ending;
 
   auto state_of = [&](const std::string& s) {
     PortState st;
@@ -107,42 +117,68 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
     if (parse_reason(s, r)) return r;
     return st == PortState::Open ? Reason::SynAck : st == PortState::Closed ? Reason::Reset : Reason::NoResponse;
   };
+  auto send_header = [&] {
+    if (header_sent) return;
+    header_sent = true;
+    sink.on_header(header);
+  };
+  auto finish_port = [&] {
+    if (service && port_sent) sink.on_service(*service);
+    service.reset();
+    in_port = false;
+    port_sent = false;
+  };
 
   while (xml.next(element)) {
+    if (!sink.wants_more()) return;
     const std::string_view tag = element.name;
     if (element.end) {
       if (tag == "host") {
         in_host = false;
-        hosts_seen += host_ipv4;
+        if (host_ipv4) sink.on_host_seen(ip);
         if (host_ipv4 && status_up) {
           status.ip = ip;
           status.time_us = host_time_us;
-          scan.hosts.push_back(status);
+          sink.on_host_up(status);
         }
       } else if (tag == "port") {
-        in_port = false;
+        finish_port();
       } else if (tag == "extraports") {
         in_extra = false;
+      } else if (tag == "trace") {
+        in_trace = false;
+        if (host_ipv4 && !route.empty()) {
+          route.back().tcp_port = trace_port;
+          sink.on_trace(ip, std::move(route));
+        }
+        route.clear();
       }
       continue;
     }
-    if (!seen_root) {
+    if (!header.known) {
       // The first element is the document's root.
       if (tag != "nmaprun") {
         xml.refuse("the root element is <" + std::string(tag) + ">, not <nmaprun>; expected an nmap XML report (-oX)");
       }
-      seen_root = true;
-      scan.args = xml.attribute("args", kMaxKeptText);
-      scan.start_time_us = static_cast<int64_t>(number(xml, tag, "start", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
-    } else if (tag == "scaninfo") {
+      header.known = true;
+      header.args = xml.attribute("args", kMaxKeptText);
+      header.start_time_us = static_cast<int64_t>(number(xml, tag, "start", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
+      describe_from_args(header);
+      continue;
+    }
+    if (tag == "scaninfo") {
       ScanKind k;
       k.type = xml.attribute("type");
       const auto services = number(xml, tag, "numservices", 65536, "the number of ports scanned, at most 65536");
       if (!parse_proto(xml.attribute("protocol"), k.proto)) continue;
       k.services = xml.attribute("services", kMaxKeptText);
       k.num_services = static_cast<uint32_t>(services);
-      scan.scans.push_back(k);
-    } else if (tag == "host") {
+      header.scans.push_back(k);
+      continue;
+    }
+    if (tag == "verbose" || tag == "debugging") continue;
+    send_header();
+    if (tag == "host") {
       in_host = true;
       host_ipv4 = false;
       host_time_us = static_cast<int64_t>(number(xml, tag, "starttime", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
@@ -162,6 +198,8 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
       const std::optional<uint32_t> addr = parse_ipv4(xml.attribute("addr"));
       host_ipv4 = addr.has_value();
       ip = addr.value_or(0);
+    } else if (in_host && tag == "address" && xml.attribute("addrtype") == "mac") {
+      status.has_mac = parse_mac_text(xml.attribute("addr"), status.mac);
     } else if (in_host && host_ipv4 && tag == "port") {
       const std::string id = xml.attribute("portid");
       const std::optional<uint16_t> portid = port_number(id);
@@ -177,8 +215,30 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
       port.reason = reason_of(xml.attribute("reason"), port.state);
       port.ttl = static_cast<uint8_t>(number(xml, tag, "reason_ttl", 255, "a TTL from 0 to 255"));
       port.time_us = host_time_us;
-      scan.results.push_back(port);
-      in_port = false;
+      sink.on_result(port);
+      port_sent = true;
+    } else if (in_port && tag == "service" && header.version_scan) {
+      // -sV's finding; a scan without -sV names ports from the table, which
+      // whoever writes the file again looks up itself.
+      ServiceResult sv;
+      sv.ip = ip;
+      sv.port = port.port;
+      sv.proto = port.proto;
+      sv.time_us = host_time_us;
+      ServiceReport& d = sv.service;
+      d.name = xml.attribute("name");
+      d.product = xml.attribute("product");
+      d.version = xml.attribute("version");
+      d.extrainfo = xml.attribute("extrainfo");
+      d.hostname = xml.attribute("hostname");
+      d.ostype = xml.attribute("ostype");
+      d.devicetype = xml.attribute("devicetype");
+      d.ssl_tunnel = xml.attribute("tunnel") == "ssl";
+      d.method = xml.attribute("method") == "probed" ? ServiceMethod::Probed : ServiceMethod::Table;
+      d.conf = static_cast<uint8_t>(number(xml, tag, "conf", 10, "nmap's confidence, 0 to 10"));
+      service = std::move(sv);
+    } else if (service && tag == "cpe") {
+      service->service.cpe.push_back(xml.text());
     } else if (in_host && host_ipv4 && tag == "extraports") {
       in_extra = true;
       extra_state = state_of(xml.attribute("state"));
@@ -207,14 +267,65 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
       }
       // Unanswered ports are not results: the report counts them anyway.
       if (r.reason == Reason::NoResponse || r.reason == Reason::NoIpidChange) continue;
-      for (const auto& [first, last] : *ranges) scan.runs.push_back({r, first, last});
+      for (const auto& [first, last] : *ranges) sink.on_run({r, first, last});
+    } else if (in_host && host_ipv4 && tag == "trace") {
+      in_trace = true;
+      trace_port = static_cast<uint16_t>(number(xml, tag, "port", 65535, "a port number"));
+      route.clear();
+    } else if (in_trace && tag == "hop") {
+      TraceHop h;
+      h.ttl = static_cast<uint8_t>(number(xml, tag, "ttl", 255, "a TTL from 0 to 255"));
+      const std::optional<uint32_t> hop = parse_ipv4(xml.attribute("ipaddr"));
+      if (!hop) xml.refuse("ipaddr=\"" + xml.attribute("ipaddr") + "\" of <hop> is not an IPv4 address");
+      h.ip = *hop;
+      if (const std::string ms = xml.attribute("rtt"); !ms.empty()) {
+        const double v = std::strtod(ms.c_str(), nullptr);
+        if (v > 0 && v < 60'000) h.rtt_us = static_cast<uint32_t>(v * 1000.0 + 0.5);
+      }
+      route.push_back(h);
+    } else if (tag == "runstats") {
+      ending.emplace();
+    } else if (ending && tag == "finished") {
+      SavedEnding& e = *ending;
+      e.end_time_us = static_cast<int64_t>(number(xml, tag, "time", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
+      if (const std::string s = xml.attribute("elapsed"); !s.empty()) e.elapsed_s = std::max(0.0, std::strtod(s.c_str(), nullptr));
+      if (xml.attribute("exit") == "error") {
+        e.error = xml.attribute("errormsg");
+        if (e.error.empty()) e.error = "error";
+      }
     } else if (tag == "hosts") {
-      scan.num_targets = number(xml, tag, "total", uint64_t{1} << 32, "the number of addresses scanned, at most 2^32");
+      const uint64_t total = number(xml, tag, "total", uint64_t{1} << 32, "the number of addresses scanned, at most 2^32");
+      if (ending) ending->hosts_total = total;
     }
   }
-  if (!seen_root) throw UsageError(source + ": no <nmaprun> element; expected an nmap XML report (-oX)");
-  if (scan.num_targets == 0) scan.num_targets = hosts_seen;
-  return scan;
+  if (!header.known) throw UsageError(source + ": no <nmaprun> element; expected an nmap XML report (-oX)");
+  send_header();
+  if (ending) sink.on_ending(*ending);
+}
+
+SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size_t lines_before) {
+  // Keeps hosts up and port states; a previous -sV's services are detected
+  // again, routes are not kept.
+  class Collect final : public SavedRecordSink {
+   public:
+    SavedScan scan;
+    uint64_t hosts_seen = 0;
+
+    void on_header(const SavedHeader& h) override {
+      scan.args = h.args;
+      scan.start_time_us = h.start_time_us;
+      scan.scans = h.scans;
+    }
+    void on_host_up(const HostUp& h) override { scan.hosts.push_back(h); }
+    void on_host_seen(uint32_t) override { ++hosts_seen; }
+    void on_result(const PortResult& r) override { scan.results.push_back(r); }
+    void on_run(const PortRun& run) override { scan.runs.push_back(run); }
+    void on_ending(const SavedEnding& e) override { scan.num_targets = e.hosts_total; }
+  } collect;
+  read_xml_records(in, source, lines_before, collect);
+  SavedScan& scan = collect.scan;
+  if (scan.num_targets == 0) scan.num_targets = collect.hosts_seen;
+  return std::move(scan);
 }
 
 SavedScan parse_saved_xml(std::string_view text, const std::string& source) {

@@ -237,4 +237,23 @@ std::string XmlElementStream::attribute(std::string_view name, std::size_t max_b
   return out;
 }
 
+std::string XmlElementStream::text(std::size_t max_bytes) const {
+  xmlChar* value = nullptr;
+  {
+    GlobalErrorsTo guard(parser_->errors);
+    value = xmlTextReaderReadString(parser_->reader);
+  }
+  if (value == nullptr) {
+    throw_if_failed();
+    return {};
+  }
+  std::string out(reinterpret_cast<const char*>(value));
+  xmlFree(value);
+  if (out.size() > max_bytes) {
+    refuse("the text of <" + current_ + "> is " + std::to_string(out.size()) + " bytes long; expected at most " +
+           std::to_string(max_bytes));
+  }
+  return out;
+}
+
 }  // namespace portsweep

@@ -39,6 +39,9 @@ class XmlElementStream {
   // A value longer than `max_bytes` is refused (UsageError naming it).
   std::string attribute(std::string_view name, std::size_t max_bytes = kMaxAttribute) const;
   static constexpr std::size_t kMaxAttribute = 4096;
+  // The text inside the element whose start next() gave last (<cpe>TEXT</cpe>),
+  // bounded as attribute() is.
+  std::string text(std::size_t max_bytes = kMaxAttribute) const;
 
   // "FILE:LINE: what", LINE being the one where the current element's tag
   // ends.

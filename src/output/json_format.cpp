@@ -3,6 +3,7 @@
 // handed to the OS in batches - every kBatchLines results or at each flush()
 // the engine calls about every 100 ms - to keep a fast scan off the syscall
 // path.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -50,9 +51,37 @@ class JsonFormat final : public OutputFormat {
 
   ~JsonFormat() override { out_.write(pending_); }
 
+  // The scan's own record comes first: what was run, and for a shard which
+  // scan it is a part of (`portsweep merge` checks the shards against it).
   void begin(const ScanInfo& info) override {
     info_ = info;
-    out_.start();  // no header to write, but an earlier scan's lines go now
+    out_.start();
+    std::string& s = pending_;
+    s += "{\"scan\":\"start\",\"scanner\":\"portsweep\",\"version\":";
+    append_json_string(s, info.version);
+    s += ",\"args\":";
+    append_json_string(s, info.args);
+    s += ",\"start\":\"" + iso_utc_text(info.start_time_us) + "\",\"targets\":" + std::to_string(info.num_targets);
+    if (!info.shard.empty()) {
+      s += ",\"shard\":";
+      append_json_string(s, info.shard);
+    }
+    if (info.seed) s += ",\"seed\":" + std::to_string(*info.seed);
+    s += ",\"port_scan\":" + std::string(info.port_scan ? "true" : "false") +
+         ",\"version_scan\":" + std::string(info.version_scan ? "true" : "false") + ",\"scans\":[";
+    for (std::size_t i = 0; i < info.scans.size(); ++i) {
+      const ScanKind& k = info.scans[i];
+      if (i > 0) s += ',';
+      s += "{\"type\":";
+      append_json_string(s, k.type);
+      s += ",\"proto\":\"" + std::string(to_string(k.proto)) + "\",\"services\":";
+      append_json_string(s, k.services);
+      s += ",\"count\":" + std::to_string(k.num_services) + ",\"unanswered\":\"" +
+           std::string(to_string(k.unanswered_state())) + "\",\"unanswered_reason\":\"" +
+           std::string(to_string(k.no_response_reason)) + "\"}";
+    }
+    s += "]}\n";
+    flush();
   }
 
   void on_result(const PortResult& r) override {
@@ -143,8 +172,26 @@ class JsonFormat final : public OutputFormat {
     out_.flush();
   }
 
-  // Every result is already written; there is no per-host section.
-  void end(const HostTable&, const ScanSummary&) override { flush(); }
+  // Every result is already written; the scan's closing record says whether
+  // it ran to its end. A file without one was cut short by a kill.
+  void end(const HostTable& hosts, const ScanSummary& summary) override {
+    std::string& s = pending_;
+    const double elapsed =
+        summary.elapsed_s >= 0 ? summary.elapsed_s : static_cast<double>(summary.end_time_us - info_.start_time_us) / 1e6;
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.3f", std::max(0.0, elapsed));
+    s += "{\"scan\":\"end\",\"time\":\"" + iso_utc_text(summary.end_time_us) + "\",\"elapsed\":" + secs +
+         ",\"status\":\"" + std::string(summary.error.empty() ? "complete" : "stopped") + "\"";
+    if (!summary.error.empty()) {
+      s += ",\"error\":";
+      append_json_string(s, summary.error);
+    }
+    s += ",\"hosts_up\":" + std::to_string(hosts.hosts_up()) + ",\"targets\":" +
+         std::to_string(summary.hosts_total != 0 ? summary.hosts_total : info_.num_targets) +
+         ",\"packets_sent\":" + std::to_string(summary.packets_sent) +
+         ",\"packets_received\":" + std::to_string(summary.packets_received) + "}\n";
+    flush();
+  }
 
  private:
   OutputFile out_;

@@ -63,6 +63,10 @@ struct ScanInfo {
   bool open_only = false;       // --open: list only ports that may be open
   bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
   bool port_scan = true;        // false for a ping scan (-sn): hosts' status only, no ports
+  // --shard's "I/N" (empty: the whole scan) and the permutation's seed (a
+  // shard's outputs must say which scan they are a part of, for `merge`).
+  std::string shard;
+  std::optional<uint64_t> seed;
   ServiceLookup service_name;   // optional; no lookup means every name is unknown
   MacVendorLookup mac_vendor;   // optional; no lookup means every vendor is unknown
 };

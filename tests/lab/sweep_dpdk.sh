@@ -61,7 +61,7 @@ python3 - "$work/f.jsonl" <<'PY' | sort >"$work/found.txt"
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    if r["state"] in ("open", "closed"):
+    if r.get("state") in ("open", "closed") and "method" not in r:
         print(r["ip"], r["port"], r["state"])
 PY
 missing=$(comm -23 "$work/truth.txt" "$work/found.txt" | wc -l)

@@ -50,7 +50,7 @@ PY
 "$LAB" exec nmap -sn -n -e ps-scan1 --exclude 198.18.1.1 -oG - 198.18.1.0/24 \
   | awk '/Status: Up/ { print $2 }' | sort > "$work/nmap_up.txt"
 diff "$work/live.txt" "$work/nmap_up.txt" || fail "nmap's ARP ping disagrees with the LAN's truth"
-python3 -c 'import json,sys; print("\n".join(sorted({json.loads(l)["ip"] for l in open(sys.argv[1])})))' \
+python3 -c 'import json,sys; print("\n".join(sorted({r["ip"] for r in map(json.loads, open(sys.argv[1])) if "ip" in r})))' \
   "$work/lan.jsonl" > "$work/ours_up.txt"
 diff "$work/live.txt" "$work/ours_up.txt" || fail "portsweep's hosts differ from the LAN's live hosts"
 echo "ok   on-link /24: $(wc -l < "$work/live.txt") hosts, each probe to its own MAC, equal to the truth and to nmap"

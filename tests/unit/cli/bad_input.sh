@@ -62,6 +62,12 @@ printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open","ttl":-1}\n' >
 printf '{"ip":"300.19.0.1","proto":"tcp","port":22,"state":"open"}\n' > saved-ip.jsonl
 printf '{"ip":"198.19.0.1","proto":"tcp","port":22}\n' > saved-nostate.jsonl
 printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open"}\n{"ip":\n' > saved-broken.jsonl
+# A finished shard (start and end records) with a damaged line in between.
+{
+  printf '{"scan":"start","args":"portsweep -p 22 198.19.0.1","start":"2026-11-21T19:00:00Z","targets":1,"scans":[]}\n'
+  printf '{"ip":"198.19.0.1","proto":"tcp","port":22,"state":"open"}\n{"ip":\n'
+  printf '{"scan":"end","time":"2026-11-21T19:00:01Z","status":"complete"}\n'
+} > shard-broken.jsonl
 # An escape byte written as JSON's \u001b reaches the value; a raw one is not JSON.
 printf '{"ip":"198.19.0.1\\u001b[31m","proto":"tcp","port":22,"state":"open"}\n' > saved-escape.jsonl
 printf '{"ip":"198.19.0.1\x1b[31m","proto":"tcp","port":22,"state":"open"}\n' > saved-raw-escape.jsonl

@@ -18,6 +18,7 @@
 
 #include "common/error.hpp"
 #include "detect/saved_scan.hpp"
+#include "quiet_stdout.hpp"
 
 namespace portsweep {
 namespace {
@@ -78,24 +79,11 @@ class ReportCommandTest : public ::testing::Test {
   // output sent to /dev/null; err_ holds what it said on stderr.
   int run(std::vector<std::string> args) {
     std::ostringstream out, err;
-    std::fflush(stdout);
-    const int saved = ::dup(STDOUT_FILENO);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDOUT_FILENO);
     int status = -1;
-    try {
+    {
+      const QuietStdout quiet;
       status = run_report_command(args, out, err);
-    } catch (...) {
-      std::fflush(stdout);
-      ::dup2(saved, STDOUT_FILENO);
-      ::close(saved);
-      ::close(null);
-      throw;
     }
-    std::fflush(stdout);
-    ::dup2(saved, STDOUT_FILENO);
-    ::close(saved);
-    ::close(null);
     err_ = err.str();
     return status;
   }

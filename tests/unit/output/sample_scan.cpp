@@ -135,4 +135,11 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+std::vector<std::string> result_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::string& line : lines_of(text))
+    if (!line.starts_with("{\"scan\":")) out.push_back(std::move(line));
+  return out;
+}
+
 }  // namespace portsweep::test

@@ -50,5 +50,7 @@ class TempDir {
 
 std::string read_file(const std::string& path);
 std::vector<std::string> lines_of(const std::string& text);
+// -oJ's lines but its scan start and end records: one per result.
+std::vector<std::string> result_lines(const std::string& text);
 
 }  // namespace portsweep::test

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <string>
 #include <variant>
@@ -76,7 +78,7 @@ TEST(JsonFormat, OneLinePerResultWithAllFields) {
     auto w = make_writer("json", path);
     run_scan(*w, sample_info(), results, sample_summary());
   }
-  const auto lines = lines_of(read_file(path));
+  const auto lines = result_lines(read_file(path));
   ASSERT_EQ(lines.size(), results.size());
   const auto first = parse_flat_object(lines[0]);
   EXPECT_EQ(std::get<std::string>(first.at("ip")), "198.19.0.3");
@@ -109,12 +111,14 @@ TEST(JsonFormat, LinesReachTheFileAtEachFlushAndBatch) {
   w->begin(info);
   PortResult r{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs};
   w->on_result(r);
-  EXPECT_EQ(read_file(path), "");  // batched
-  w->flush();
+  // The scan's start record goes out at once; results are batched.
   EXPECT_EQ(lines_of(read_file(path)).size(), 1u);
+  EXPECT_EQ(result_lines(read_file(path)).size(), 0u);
+  w->flush();
+  EXPECT_EQ(result_lines(read_file(path)).size(), 1u);
   for (int n = 0; n < 300; ++n) w->on_result(r);
   // A full batch is written without waiting for the timer.
-  EXPECT_GE(lines_of(read_file(path)).size(), 257u);
+  EXPECT_GE(result_lines(read_file(path)).size(), 257u);
 }
 
 TEST(JsonFormat, DestroyingTheWriterKeepsPendingLines) {
@@ -125,7 +129,7 @@ TEST(JsonFormat, DestroyingTheWriterKeepsPendingLines) {
     w->begin(sample_info());
     w->on_result({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
   }
-  EXPECT_EQ(lines_of(read_file(path)).size(), 1u);
+  EXPECT_EQ(result_lines(read_file(path)).size(), 1u);
 }
 
 TEST(JsonFormat, OpenOnlySkipsClosedPorts) {
@@ -138,7 +142,7 @@ TEST(JsonFormat, OpenOnlySkipsClosedPorts) {
     run_scan(*w, info, sample_results(), sample_summary());
   }
   // 22, 80, 53/udp on .5 and 88 on .3.
-  EXPECT_EQ(lines_of(read_file(path)).size(), 4u);
+  EXPECT_EQ(result_lines(read_file(path)).size(), 4u);
 }
 
 TEST(JsonFormat, ServiceNamesAreEscaped) {
@@ -151,8 +155,44 @@ TEST(JsonFormat, ServiceNamesAreEscaped) {
     w->begin(info);
     w->on_result({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
   }
-  const auto obj = parse_flat_object(lines_of(read_file(path)).at(0));
+  const auto obj = parse_flat_object(result_lines(read_file(path)).at(0));
   EXPECT_EQ(std::get<std::string>(obj.at("service")), "we\"ird\\name\n");
+}
+
+// The first line says what the scan was (for `merge`, which shard of which
+// scan); the last whether it ran to its end.
+TEST(JsonFormat, StartAndEndRecordsFrameTheResults) {
+  TempDir dir;
+  for (const bool stopped : {false, true}) {
+    const std::string path = dir.file(stopped ? "stopped.jsonl" : "whole.jsonl");
+    ScanInfo info = sample_info();
+    info.shard = "2/4";
+    info.seed = 18446744073709551615ull;
+    ScanSummary summary = sample_summary();
+    if (stopped) summary.error = "interrupted";
+    summary.packets_sent = 7;
+    {
+      auto w = make_writer("json", path);
+      run_scan(*w, info, sample_results(), summary);
+    }
+    const auto lines = lines_of(read_file(path));
+    ASSERT_EQ(lines.size(), sample_results().size() + 2);
+    const auto start = nlohmann::json::parse(lines.front());
+    EXPECT_EQ(start.at("scan"), "start");
+    EXPECT_EQ(start.at("args"), info.args);
+    EXPECT_EQ(start.at("shard"), "2/4");
+    EXPECT_EQ(start.at("seed").get<uint64_t>(), 18446744073709551615ull);
+    EXPECT_EQ(start.at("targets").get<uint64_t>(), info.num_targets);
+    ASSERT_EQ(start.at("scans").size(), info.scans.size());
+    EXPECT_EQ(start.at("scans")[1].at("proto"), "udp");
+    EXPECT_EQ(start.at("scans")[1].at("unanswered"), "open|filtered");
+    EXPECT_EQ(start.at("scans")[0].at("count").get<uint32_t>(), info.scans[0].num_services);
+    const auto end = nlohmann::json::parse(lines.back());
+    EXPECT_EQ(end.at("scan"), "end");
+    EXPECT_EQ(end.at("status"), stopped ? "stopped" : "complete");
+    EXPECT_EQ(end.contains("error"), stopped);
+    EXPECT_EQ(end.at("packets_sent").get<uint64_t>(), 7u);
+  }
 }
 
 }  // namespace

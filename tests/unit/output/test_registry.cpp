@@ -92,7 +92,7 @@ TEST(OutputSet, FeedsEveryWriterAndTheSharedTable) {
   EXPECT_NE(read_file(dir.file("a.nmap")).find("Host is up (0.00012s latency)."), std::string::npos);
   EXPECT_NE(read_file(dir.file("a.xml")).find("</nmaprun>"), std::string::npos);
   EXPECT_NE(read_file(dir.file("a.gnmap")).find("# Portsweep done at"), std::string::npos);
-  EXPECT_EQ(lines_of(read_file(dir.file("a.jsonl"))).size(), sample_results().size());
+  EXPECT_EQ(result_lines(read_file(dir.file("a.jsonl"))).size(), sample_results().size());
 }
 
 TEST(OutputSet, BatchesAndMissingTimes) {
