@@ -5,8 +5,10 @@
 # sweeping the lab's class-B, one task requeued mid-run, and the merge step
 # (scripts/slurm/portsweep-merge.sh, `portsweep merge`) run as a job that
 # depends on the array.  Checks, for a -Pn sweep and for one with discovery:
-#   - every task completed, exit 0; the requeued one ran twice and its
-#     second run resumed from its own resume file;
+#   - every task completed, exit 0; the requeued one (scontrol requeue, as
+#     pre-emption) and the one warned of its time limit (USR1 to the batch
+#     shell, as --signal=B:USR1@120; it requeues itself) ran twice, and
+#     their second runs resumed from their own resume files;
 #   - each shard reports only what the truth says, and the shards are
 #     pairwise disjoint (no (ip, proto, port) in two shards);
 #   - the merged result equals the lab's truth and a single-process sweep of
@@ -247,40 +249,60 @@ job=$(PORTSWEEP_OUT=$pn PORTSWEEP_SEED=$seed \
 job=${job%%;*}
 echo "== -Pn array: job $job submitted ($(elapsed) s)"
 
-# Requeue task 2 once it has run long enough to have checkpointed (every 5 s).
+# Once tasks 2 and 3 have run long enough to have checkpointed (every 5 s):
+# task 2 is requeued (`scontrol requeue`, as pre-emption does: Slurm TERMs
+# every process of the task), task 3 gets the time limit's warning (USR1 to
+# its batch shell, as --signal=B:USR1@120 sends) and requeues itself.
 t0=$SECONDS
-until [[ -s $pn/shard-2-of-4/portsweep.resume && $(job_field "${job}_2" JobState) == RUNNING ]]; do
-    ((SECONDS - t0 < 30)) || fail "task ${job}_2 did not run and checkpoint within 30 s: $(squeue -j "$job")"
-    sleep 0.5
+for k in 2 3; do
+    until [[ -s $pn/shard-$k-of-4/portsweep.resume && $(job_field "${job}_$k" JobState) == RUNNING ]]; do
+        ((SECONDS - t0 < 30)) || fail "task ${job}_$k did not run and checkpoint within 30 s: $(squeue -j "$job")"
+        sleep 0.5
+    done
 done
 sleep 2
 scontrol requeue "${job}_2" || fail "scontrol requeue ${job}_2 failed"
-echo "ok   requeued ${job}_2 mid-run ($(elapsed) s)"
-t0=$SECONDS
-until [[ $(job_field "${job}_2" JobState) == PENDING ]]; do
-    ((SECONDS - t0 < 30)) || fail "task ${job}_2 is $(job_field "${job}_2" JobState), not pending again after the requeue"
-    sleep 0.5
+scancel --batch --signal=USR1 "${job}_3" || fail "scancel --batch --signal=USR1 ${job}_3 failed"
+echo "ok   requeued ${job}_2 and warned ${job}_3 of its time limit mid-run ($(elapsed) s)"
+for k in 2 3; do
+    t0=$SECONDS
+    until [[ $(job_field "${job}_$k" JobState) == PENDING ]]; do
+        ((SECONDS - t0 < 30)) || fail "task ${job}_$k is $(job_field "${job}_$k" JobState), not pending again after the requeue"
+        sleep 0.5
+    done
+    # The stopped run wrote its resume file before the task could start again.
+    [[ -s $pn/shard-$k-of-4/portsweep.resume ]] || fail "the requeued task $k left no resume file"
+    [[ ! -e $pn/shard-$k-of-4.jsonl ]] || fail "the requeued task $k's shard was published as complete"
+    python3 "$COMPARE" --subset "$work/truth-pn.txt" "$pn/shard-$k-of-4/scan.jsonl" >/dev/null ||
+        fail "the stopped run of shard $k reported something the truth does not say"
+    scontrol update jobid="${job}_$k" StartTime=now || fail "could not release the requeued task $k"
 done
-# The stopped run wrote its resume file before the task could start again.
-[[ -s $pn/shard-2-of-4/portsweep.resume ]] || fail "the requeued task left no resume file"
-[[ ! -e $pn/shard-2-of-4.jsonl ]] || fail "the requeued task's shard was published as complete"
-python3 "$COMPARE" --subset "$work/truth-pn.txt" "$pn/shard-2-of-4/scan.jsonl" >/dev/null ||
-    fail "the stopped run of shard 2 reported something the truth does not say"
-scontrol update jobid="${job}_2" StartTime=now || fail "could not release the requeued task"
 wait_done "$job" 120
 echo "ok   the array ran ($(elapsed) s)"
 
-[[ $(job_field "${job}_2" Restarts) == 1 ]] || fail "task ${job}_2 restarted $(job_field "${job}_2" Restarts) times, expected 1"
-grep -q "shard 2/4 (job ${job}_2, run 2): resuming from $pn/shard-2-of-4/portsweep.resume" "$pn/slurm-${job}_2.log" ||
-    { cat "$pn/slurm-${job}_2.log"; fail "the requeued task did not resume from its resume file"; }
-grep -q "shard 2/4 (job ${job}_2, run 1): starting" "$pn/slurm-${job}_2.log" ||
-    fail "the requeued task's log lost its first run (--open-mode=append)"
-[[ -s $pn/shard-2-of-4/scan.resumed-1.jsonl ]] || fail "the resumed run wrote no scan.resumed-1.jsonl"
-[[ ! -e $pn/shard-2-of-4/portsweep.resume ]] || fail "the resumed shard left its resume file behind"
-for k in 1 3 4; do
+for k in 2 3; do
+    log=$pn/slurm-${job}_$k.log
+    [[ $(job_field "${job}_$k" Restarts) == 1 ]] ||
+        fail "task ${job}_$k restarted $(job_field "${job}_$k" Restarts) times, expected 1"
+    grep -q "shard $k/4 (job ${job}_$k, run 2): resuming from $pn/shard-$k-of-4/portsweep.resume" "$log" ||
+        { cat "$log"; fail "the requeued task $k did not resume from its resume file"; }
+    grep -q "shard $k/4 (job ${job}_$k, run 1): starting" "$log" ||
+        fail "the requeued task $k's log lost its first run (--open-mode=append)"
+    [[ -s $pn/shard-$k-of-4/scan.resumed-1.jsonl ]] || fail "the resumed run of shard $k wrote no scan.resumed-1.jsonl"
+    [[ ! -e $pn/shard-$k-of-4/portsweep.resume ]] || fail "the resumed shard $k left its resume file behind"
+done
+grep -q "shard 3/4 (job ${job}_3, run 1): requeued" "$pn/slurm-${job}_3.log" ||
+    { cat "$pn/slurm-${job}_3.log"; fail "task 3 did not requeue itself on USR1"; }
+# Each stopped once, cleanly (a second TERM would have ended portsweep at
+# once, without this line).
+for k in 2 3; do
+    [[ $(grep -c "interrupted; continue with: portsweep --resume" "$pn/shard-$k-of-4/portsweep.err") == 1 ]] ||
+        { cat "$pn/shard-$k-of-4/portsweep.err"; fail "shard $k's first run did not stop cleanly, once"; }
+done
+for k in 1 4; do
     ! grep -q resuming "$pn/slurm-${job}_$k.log" || fail "task ${job}_$k resumed, but was never stopped"
 done
-echo "ok   the requeued task resumed from its resume file"
+echo "ok   the requeued tasks resumed from their resume files"
 check_array "$pn" "$job" "$work/truth-pn.txt" "$work/single-pn.jsonl" "$work/single-pn.xml"
 echo "ok   -Pn: merged = truth = single sweep, shards disjoint ($(elapsed) s)"
 
