@@ -103,7 +103,7 @@ for a in "${args[@]}"; do
     esac
 done
 
-cd "${SLURM_SUBMIT_DIR:-.}"
+cd "${SLURM_SUBMIT_DIR:-.}" || die "cannot enter the submit directory '${SLURM_SUBMIT_DIR:-.}'"
 mkdir -p "$PORTSWEEP_OUT" || die "cannot make PORTSWEEP_OUT '$PORTSWEEP_OUT'"
 out=$(cd "$PORTSWEEP_OUT" && pwd)
 name=shard-$shard-of-$shards

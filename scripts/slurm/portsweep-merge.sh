@@ -27,7 +27,7 @@ die() {
 }
 
 [[ -n ${PORTSWEEP_OUT:-} ]] || die "PORTSWEEP_OUT is not set; expected the array's output directory"
-cd "${SLURM_SUBMIT_DIR:-.}"
+cd "${SLURM_SUBMIT_DIR:-.}" || die "cannot enter the submit directory '${SLURM_SUBMIT_DIR:-.}'"
 [[ -d $PORTSWEEP_OUT ]] || die "PORTSWEEP_OUT '$PORTSWEEP_OUT' is not a directory"
 out=$(cd "$PORTSWEEP_OUT" && pwd)
 read -ra cmd <<<"${PORTSWEEP:-portsweep}"

@@ -68,15 +68,15 @@ cluster_pids() {
 stop_cluster() {
     [[ -e $cl/slurm.conf ]] || return 0
     scancel --quiet --full --user root 2>/dev/null || true
-    local i pid
-    for i in $(seq 50); do
+    local pid
+    for _ in $(seq 50); do
         [[ -z $(squeue -h 2>/dev/null) ]] && break
         sleep 0.2
     done
     for pid in $(cat "$cl"/slurmd.pid "$cl"/slurmctld.pid "$cl"/munge/munged.pid 2>/dev/null); do
         kill -TERM "$pid" 2>/dev/null || true
     done
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         [[ -z $(cluster_pids) ]] && break
         sleep 0.2
     done
@@ -135,8 +135,8 @@ EOF
     # -i: no saved state to recover (a fresh state dir).
     env "$mark" slurmctld -i || fail "slurmctld did not start: $(tail -n 5 "$cl/log/slurmctld.log")"
     env "$mark" slurmd || fail "slurmd did not start: $(tail -n 5 "$cl/log/slurmd.log")"
-    local i state=
-    for i in $(seq 100); do
+    local state=
+    for _ in $(seq 100); do
         state=$(sinfo -h -o %T 2>/dev/null || true)
         [[ $state == idle ]] && break
         sleep 0.2

@@ -71,7 +71,7 @@ for sig in USR1 TERM; do
     env -u PORTSWEEP -u PORTSWEEP_SHARDS -u SLURM_SUBMIT_DIR "${base[@]}" SLURM_ARRAY_TASK_ID=6 FAKE_PORTSWEEP_WAIT=1 \
         "$ARRAY" >"$top/sig.out" 2>&1 &
     pid=$!
-    for i in $(seq 100); do grep -q -- --shard "$FAKE_PORTSWEEP_LOG" 2>/dev/null && break; sleep 0.05; done
+    for _ in $(seq 100); do grep -q -- --shard "$FAKE_PORTSWEEP_LOG" 2>/dev/null && break; sleep 0.05; done
     kill -"$sig" "$pid"
     if [[ $sig == TERM ]]; then kill -TERM $(pgrep -P "$pid") || true; fi
     wait "$pid"
