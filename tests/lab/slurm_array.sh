@@ -13,7 +13,9 @@
 #     pairwise disjoint (no (ip, proto, port) in two shards);
 #   - the merged result equals the lab's truth and a single-process sweep of
 #     the same targets, with no (ip, proto, port) twice, and its XML is valid
-#     against nmap.dtd with the single sweep's count of hosts up.
+#     against nmap.dtd with the single sweep's count of hosts up;
+#   - the merge step without one shard names it, exits 2 and writes nothing.
+# About 70 s (the lab lock's wait aside).
 #
 # Slurm 22.05 (Debian 12) on this machine, as found:
 #   - PID 1 is not systemd: the packages' units never start (and must not:
@@ -305,6 +307,16 @@ done
 echo "ok   the requeued tasks resumed from their resume files"
 check_array "$pn" "$job" "$work/truth-pn.txt" "$work/single-pn.jsonl" "$work/single-pn.xml"
 echo "ok   -Pn: merged = truth = single sweep, shards disjoint ($(elapsed) s)"
+# Without shard 4 (its task never completed), the merge step names it, exits
+# 2 and touches no output.
+mv "$pn/shard-4-of-4.jsonl" "$work/shard-4-of-4.jsonl"
+before=$(sha256sum "$pn"/merged.*)
+rc=0
+PORTSWEEP_OUT=$pn "$MERGE" >"$work/merge-missing.out" 2>"$work/merge-missing.err" || rc=$?
+[[ $rc == 2 && $(wc -l <"$work/merge-missing.err") == 1 ]] && grep -q "shard 4/4" "$work/merge-missing.err" ||
+    { cat "$work/merge-missing.err"; fail "a merge without shard 4 exited $rc, expected 2 and one line naming shard 4/4"; }
+[[ $(sha256sum "$pn"/merged.*) == "$before" ]] || fail "the refused merge changed the merged outputs"
+echo "ok   a merge without shard 4: $(cat "$work/merge-missing.err")"
 
 # (2) with host discovery (nmap's default probes): the ports of the hosts
 # discovery finds up; a firewalled host it misses is not port-scanned.
