@@ -13,6 +13,7 @@
 #include "cli/command_line.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/host_discovery.hpp"
+#include "cli/scan_plan.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_report.hpp"
 #include "cli/shard_plan.hpp"
@@ -188,14 +189,8 @@ void declare_pn_targets(const std::string& scan_args, OutputSet& outputs, std::o
   std::ostringstream discard;
   const ParsedCommandLine parsed = parse_command_line(words, discard, discard);
   if (!parsed.options || !parsed.options->skip_discovery) return;
-  const ScanOptions& o = *parsed.options;
   try {
-    TargetOptions t;
-    t.specs = o.targets;
-    if (!o.input_list.empty()) t.input_file = o.input_list;
-    t.excludes = o.exclude;
-    if (!o.exclude_file.empty()) t.exclude_file = o.exclude_file;
-    declare_targets_up(resolve_targets(t).addresses, nullptr, outputs, err);
+    declare_targets_up(resolve_targets(target_options_of(*parsed.options)).addresses, nullptr, outputs, err);
   } catch (const std::exception& e) {
     print_message_line(err, "portsweep merge: warning: ",
                        std::string("-Pn's targets cannot be listed again here (") + e.what() +

@@ -28,13 +28,18 @@ std::vector<const ProbeModule*> scan_modules(const ScanOptions& o) {
   return out;
 }
 
-ScanScope resolve_scope(const ScanOptions& o) {
-  ScanScope scope;
+TargetOptions target_options_of(const ScanOptions& o) {
   TargetOptions t;
   t.specs = o.targets;
   if (!o.input_list.empty()) t.input_file = o.input_list;
   t.excludes = o.exclude;
   if (!o.exclude_file.empty()) t.exclude_file = o.exclude_file;
+  return t;
+}
+
+ScanScope resolve_scope(const ScanOptions& o) {
+  ScanScope scope;
+  const TargetOptions t = target_options_of(o);
   if (t.specs.empty() && !t.input_file)
     throw UsageError("no targets were specified: give addresses, networks or ranges, or -iL FILE");
   scope.targets = resolve_targets(t);

@@ -30,6 +30,8 @@ std::vector<const ProbeModule*> scan_modules(const ScanOptions& options);
 
 // Throws UsageError for bad targets or ports.
 ScanScope resolve_scope(const ScanOptions& options);
+// The target options of a command line: specs, -iL, --exclude, --excludefile.
+TargetOptions target_options_of(const ScanOptions& options);
 
 // Interface, addresses and next hop for sending to the scope's first target,
 // honouring -e and -S. Throws UsageError for a bad -S, RuntimeFailure when

@@ -219,29 +219,23 @@ bool XmlElementStream::next(Element& element) {
 }
 
 std::string XmlElementStream::attribute(std::string_view name, std::size_t max_bytes) const {
-  xmlChar* value = nullptr;
-  {
-    GlobalErrorsTo guard(parser_->errors);
-    value = xmlTextReaderGetAttribute(parser_->reader, reinterpret_cast<const xmlChar*>(std::string(name).c_str()));
-  }
-  if (value == nullptr) {
-    throw_if_failed();
-    return {};
-  }
-  std::string out(reinterpret_cast<const char*>(value));
-  xmlFree(value);
-  if (out.size() > max_bytes) {
-    refuse(std::string(name) + " of <" + current_ + "> is " + std::to_string(out.size()) +
-           " bytes long; expected at most " + std::to_string(max_bytes));
-  }
-  return out;
+  return taken(
+      [&] {
+        return xmlTextReaderGetAttribute(parser_->reader, reinterpret_cast<const xmlChar*>(std::string(name).c_str()));
+      },
+      std::string(name) + " of <" + current_ + ">", max_bytes);
 }
 
 std::string XmlElementStream::text(std::size_t max_bytes) const {
+  return taken([&] { return xmlTextReaderReadString(parser_->reader); }, "the text of <" + current_ + ">", max_bytes);
+}
+
+template <typename Read>
+std::string XmlElementStream::taken(Read read, const std::string& what, std::size_t max_bytes) const {
   xmlChar* value = nullptr;
   {
     GlobalErrorsTo guard(parser_->errors);
-    value = xmlTextReaderReadString(parser_->reader);
+    value = read();
   }
   if (value == nullptr) {
     throw_if_failed();
@@ -249,10 +243,8 @@ std::string XmlElementStream::text(std::size_t max_bytes) const {
   }
   std::string out(reinterpret_cast<const char*>(value));
   xmlFree(value);
-  if (out.size() > max_bytes) {
-    refuse("the text of <" + current_ + "> is " + std::to_string(out.size()) + " bytes long; expected at most " +
-           std::to_string(max_bytes));
-  }
+  if (out.size() > max_bytes)
+    refuse(what + " is " + std::to_string(out.size()) + " bytes long; expected at most " + std::to_string(max_bytes));
   return out;
 }
 

@@ -50,6 +50,10 @@ class XmlElementStream {
  private:
   struct Parser;
   std::size_t line() const;
+  // The string libxml2's `read` returns (freed here), refused past
+  // `max_bytes` as `what` ("x of <port>").
+  template <typename Read>
+  std::string taken(Read read, const std::string& what, std::size_t max_bytes) const;
   void throw_if_failed() const;
 
   std::unique_ptr<Parser> parser_;
