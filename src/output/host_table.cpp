@@ -121,6 +121,43 @@ void HostTable::add(const PortResult& r) {
   ++kept_;
 }
 
+bool HostTable::update(const PortResult& r) {
+  auto it = hosts_.find(r.ip);
+  if (it == hosts_.end()) {
+    add(r);
+    return true;
+  }
+  HostEntry& h = it->second;
+  auto kept = std::find_if(h.ports.begin(), h.ports.end(),
+                           [&](const KeptPort& p) { return p.proto == r.proto && p.port == r.port; });
+  if (kept == h.ports.end()) {
+    // Unanswered (counted as scanned minus answered), or of a state whose list
+    // was given up: one answered port more either way. A given-up state keeps
+    // its count; the report then counts the port in both, which only a sweep
+    // far past the kept-ports budget can reach (see ReportPolicy).
+    add(r);
+    return true;
+  }
+  if (kept->state == r.state && kept->reason == r.reason) return false;
+  auto old = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& c) {
+    return c.proto == kept->proto && c.state == kept->state && c.reason == kept->reason;
+  });
+  if (old != h.counts.end() && old->count > 0) --old->count;
+  auto now = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& c) {
+    return c.proto == r.proto && c.state == r.state && c.reason == r.reason;
+  });
+  if (now == h.counts.end()) {
+    h.counts.push_back({1, r.proto, r.state, r.reason});
+  } else {
+    ++now->count;
+  }
+  kept->state = r.state;
+  kept->reason = r.reason;
+  if (r.ttl != 0) kept->ttl = r.ttl;
+  h.last_us = std::max(h.last_us, r.time_us);
+  return true;
+}
+
 void HostTable::add_host(const HostUp& up) {
   auto [it, fresh] = hosts_.try_emplace(up.ip);
   HostEntry& h = it->second;
