@@ -33,11 +33,13 @@ std::vector<ServiceTarget> service_targets(const HostTable& hosts, const Service
 // ports whose unanswered probes the sweep reports open|filtered, every such
 // port of a host that the table neither lists nor lost the list of.
 // `skipped_hosts` counts hosts whose unanswered ports could not be told
-// (a state's port list given up past the table's budget).
+// (a state's port list given up past the table's budget); `open_count` is
+// how many of the targets (the first ones) the table lists open.
 std::vector<ServiceTarget> udp_service_targets(const HostTable& hosts, const ServiceProbeDb& db,
                                                const DetectOptions& options,
                                                const std::vector<uint16_t>& unanswered,
-                                               std::size_t* skipped_hosts = nullptr);
+                                               std::size_t* skipped_hosts = nullptr,
+                                               std::size_t* open_count = nullptr);
 
 // An outcome in the outputs' terms: a probed match keeps every field with
 // confidence 10, tcpwrapped is its own name, and a port nothing identified
@@ -60,7 +62,9 @@ struct ServiceStageOptions {
 // Probes every open TCP port and every open or open|filtered UDP port of
 // outputs.hosts() and reports each to outputs.on_service() (a UDP port that
 // stayed silent gets no report: it keeps the sweep's state). Call between the
-// last result and outputs.end(). The stats are TCP's and UDP's together.
+// last result and outputs.end(). TCP and UDP ports are probed at once (UDP on
+// a thread of its own). The stats are TCP's and UDP's together; `seconds` is
+// the longer of the two.
 ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
                                    const ServiceStageOptions& options);
 

@@ -70,11 +70,12 @@ class Loop {
     }
   }
 
-  void run(const std::atomic<bool>* stop, const ServiceScanner::OnProgress& progress) {
+  void run(const std::atomic<bool>* stop, const std::atomic<bool>& abandoned,
+           const ServiceScanner::OnProgress& progress) {
     Clock::time_point next_progress = Clock::now() + kProgressEvery;
     for (auto i = static_cast<uint32_t>(slots_.size()); i-- > 0;) free_.push_back(i);
     for (;;) {
-      if (stop != nullptr && stop->load()) {
+      if ((stop != nullptr && stop->load()) || abandoned.load()) {
         stats_.interrupted = true;
         return;
       }
@@ -256,7 +257,7 @@ ServiceScanStats UdpServiceScanner::run(std::span<const ServiceTarget> targets,
         1, std::min<std::size_t>({options_.max_parallel, usable_sockets(), targets.size()}));
     stats.parallel = static_cast<unsigned>(slots);
     Loop loop(db_, options_, trace_, done, stats, targets, slots);
-    loop.run(stop, progress);
+    loop.run(stop, abandoned_, progress);
   }
   stats.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return stats;

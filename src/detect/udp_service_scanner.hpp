@@ -26,11 +26,15 @@ class UdpServiceScanner {
   // event loop cannot be set up.
   ServiceScanStats run(std::span<const ServiceTarget> targets, const ServiceScanner::OnOutcome& done,
                        const std::atomic<bool>* stop = nullptr, const ServiceScanner::OnProgress& progress = {});
+  // Makes a run() on another thread return early, as `stop` does (within
+  // 100 ms): the caller's other work failed.
+  void abandon() { abandoned_ = true; }
 
  private:
   const ServiceProbeDb& db_;
   DetectOptions options_;
   VersionTrace* trace_;
+  std::atomic<bool> abandoned_{false};
 };
 
 }  // namespace portsweep

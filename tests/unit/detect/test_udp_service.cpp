@@ -123,7 +123,7 @@ TEST(UdpProbeSession, PortUnreachableEndsOnlyTheProbe) {
   EXPECT_EQ(s.outcome().verdict, ServiceVerdict::Incomplete);
 }
 
-TEST(UdpProbeSession, SoftmatchWaitsThenNarrowsAndTheHardMatchWins) {
+TEST(UdpProbeSession, SoftmatchWaitsOutTheProbeThenNarrowsTheRest) {
   const ServiceProbeDb db = parse_db(kUdpProbes);
   DetectOptions opts;
   UdpProbeSession s(db, opts, {0x7f000001, 5353, Proto::Udp});
@@ -338,6 +338,47 @@ TEST_F(UdpStageTest, ResponsesTurnOpenFilteredPortsOpenInEveryFormat) {
             std::string::npos) << json;
   EXPECT_NE(json.find("\"port\":" + d + ",\"state\":\"open\",\"service\":\"domain\",\"product\":\"dnsmasq\""),
             std::string::npos) << json;
+}
+
+}  // namespace
+}  // namespace portsweep::test
+
+namespace portsweep::test {
+namespace {
+
+// TCP and UDP ports are probed at once: a silent TCP port (1 s banner wait)
+// beside a silent UDP port (one 1 s probe) take about 1 s, not 2.
+TEST(UdpStage, TcpAndUdpPortsAreProbedAtOnce) {
+  const ServiceProbeDb db = parse_db(R"(
+Probe TCP NULL q||
+totalwaitms 1000
+match ssh m|^SSH-|
+Probe UDP Only q|x|
+rarity 1
+totalwaitms 1000
+match thing m|^thing|
+)");
+  LocalServer tcp([](int fd) { drain(fd); });
+  LocalUdpServer udp([](const std::string&) { return std::optional<std::string>(); });
+  ScanInfo info;
+  info.scans.push_back({"syn", Proto::Tcp, std::to_string(tcp.port()), 1, {}});
+  info.scans.push_back({"udp", Proto::Udp, std::to_string(udp.port()), 1, {}});
+  info.version_scan = true;
+  OutputSet outputs;
+  outputs.begin(info);
+  outputs.on_result({kLoopback, tcp.port(), Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1});
+  ServiceStageOptions stage;
+  stage.udp_unanswered = {udp.port()};
+  const auto t0 = std::chrono::steady_clock::now();
+  const ServiceScanStats stats = run_service_stage(db, outputs, stage);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(stats.ports, 2u);
+  EXPECT_EQ(stats.no_match, 1u);  // TCP: connected, nothing matched
+  EXPECT_EQ(stats.silent, 1u);    // UDP
+  EXPECT_GE(took, 1000ms);
+  EXPECT_LT(took, 1800ms);
+  ASSERT_EQ(outputs.hosts().find(kLoopback)->services.size(), 1u);  // the TCP port's table guess only
+  EXPECT_EQ(outputs.hosts().find(kLoopback)->services[0].proto, Proto::Tcp);
 }
 
 }  // namespace
