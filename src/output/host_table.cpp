@@ -245,17 +245,19 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
   });
   rep.listed = h.ports;
   std::stable_sort(rep.listed.begin(), rep.listed.end(), port_order);
-  // A duplicated reply counted a port twice; count it once.
+  // A port given twice is counted once, in its later state: a duplicated
+  // reply repeats the first, and a later finding (a saved file's record of a
+  // port -sV's UDP response turned open, read back) supersedes it.
   for (auto it = std::adjacent_find(rep.listed.begin(), rep.listed.end(), same_port);
        it != rep.listed.end(); it = std::adjacent_find(it, rep.listed.end(), same_port)) {
-    const KeptPort dup = *(it + 1);
+    const KeptPort earlier = *it;
     for (auto& c : counts) {
-      if (c.proto == dup.proto && c.state == dup.state && c.reason == dup.reason && c.count > 0) {
+      if (c.proto == earlier.proto && c.state == earlier.state && c.reason == earlier.reason && c.count > 0) {
         --c.count;
         break;
       }
     }
-    rep.listed.erase(it + 1);
+    it = rep.listed.erase(it);
   }
 
   std::vector<Tally> tallies;

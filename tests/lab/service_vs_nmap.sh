@@ -161,7 +161,24 @@ n=$(grep -c '<port protocol="udp" portid="53"><state state="open" reason="udp-re
 grep -q '"proto":"udp","port":53,"state":"open","reason":"udp-response"' "$work/detect-udp.jsonl" ||
     fail "detect --from: no JSON record of the port turned open"
 xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/detect-udp.xml" || fail "detect UDP XML not valid"
-echo "ok   $n open|filtered ports reported open (udp-response) with nmap's service fields"
+# Read back (report --from keeps states, not services), the detect run's JSON
+# lines - the port's open|filtered record, then its open one - give the port
+# in its later state.
+"$PORTSWEEP" report --from "$work/detect-udp.jsonl" -oX "$work/report-udp.xml" >/dev/null 2>"$work/report.err" ||
+    { cat "$work/report.err"; fail "report --from the detect run's JSON lines failed"; }
+m=$(grep -c '<port protocol="udp" portid="53"><state state="open" reason="udp-response"' "$work/report-udp.xml" || true)
+[[ $m -eq $n ]] || fail "report --from the detect run: $m ports open (udp-response), want $n"
+grep -q 'open|filtered' "$work/report-udp.xml" && fail "report --from the detect run: a port is still open|filtered"
+echo "ok   $n open|filtered ports reported open (udp-response) with nmap's service fields, also read back"
+
+echo "== TCP and UDP in one command: -sS -sU -sV -p T:22,U:53 on those hosts"
+"$LAB" exec "$PORTSWEEP" -n -sS -sU -sV -T4 -p T:22,U:53 -e ps-scan0 -iL "$work/udp-sample" -oX "$work/both.xml" \
+    >/dev/null 2>"$work/both.err" || { cat "$work/both.err"; fail "-sS -sU -sV failed"; }
+grep '^portsweep: .*version detection of' "$work/both.err"
+tcp_n=$(grep -c 'portid="22"><state state="open".*<service name="ssh" product="OpenSSH"' "$work/both.xml" || true)
+udp_n=$(grep -c 'portid="53"><state state="open".*<service name="domain" product="dnsmasq"' "$work/both.xml" || true)
+[[ $tcp_n -eq $n && $udp_n -eq $n ]] || fail "-sS -sU -sV: $tcp_n ssh and $udp_n dnsmasq identified, want $n of each"
+echo "ok   $n hosts with OpenSSH on 22/tcp and dnsmasq on 53/udp"
 
 mapfile -t pids < <(lab_pids)
 "$LAB" down

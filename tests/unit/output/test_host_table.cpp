@@ -160,6 +160,21 @@ TEST(HostTable, UpdateMovesAListedPortToItsNewState) {
   EXPECT_EQ(r.listed[1].state, PortState::OpenFiltered);
 }
 
+// Read back from a file, the port's open|filtered record and the later open
+// one (written when -sV's UDP probe was answered) make one open port.
+TEST(HostTable, ALaterResultForAPortSupersedesTheEarlier) {
+  HostTable table(ReportPolicy::for_scan(sample_info()));
+  const uint32_t a = ip(10, 0, 0, 1);
+  table.add({a, 53, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs});
+  table.add({a, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5});
+  const HostReport r = table.report(a, {0, 1, 0, 0});
+  EXPECT_EQ(r.ports_scanned, 1u);
+  ASSERT_EQ(r.listed.size(), 1u);
+  EXPECT_EQ(r.listed[0].state, PortState::Open);
+  EXPECT_EQ(r.listed[0].reason, Reason::UdpResponse);
+  EXPECT_TRUE(r.hidden.empty());
+}
+
 TEST(HostTable, FinScanSilenceIsOpenFiltered) {
   ScanInfo info;
   info.scans = {{"fin", Proto::Tcp, "1-10", 10, std::nullopt}};
