@@ -144,6 +144,16 @@ diff <(udp_lines "$work/nmap-udp.nmap") <(udp_lines "$work/udp.nmap") || fail "U
 printf 'ok   %d port lines as nmap prints them; -sU -sV of the /24: portsweep %.2f s, nmap %.2f s\n' \
     "$n_open" "$t_ps" "$t_nmap"
 
+echo "== UDP offline: a -sU sweep's JSON lines, then detect --from them: open and open|filtered ports probed"
+"$LAB" exec "$PORTSWEEP" -n -sU -T4 -p U:53 -e ps-scan0 "$udp_net" -oJ "$work/udp-sweep.jsonl" >/dev/null 2>&1 ||
+    fail "-sU sweep failed"
+"$LAB" exec "$PORTSWEEP" detect --from "$work/udp-sweep.jsonl" --version-light -T4 -oX "$work/udp-detect.xml" \
+    >/dev/null 2>"$work/detect.err" || { cat "$work/detect.err"; fail "detect --from the -sU sweep failed"; }
+n_of=$(comm -12 <(sort "$work/udp-of") <(sort "$work/udp-live") | wc -l)
+grep "^portsweep: UDP version detection of $((n_open + n_of)) ports" "$work/detect.err" ||
+    { cat "$work/detect.err"; fail "detect --from: not $n_open open + $n_of open|filtered UDP ports probed"; }
+python3 "$COMPARE" "$work/udp.xml" "$work/udp-detect.xml" --min-open "$n_open"
+
 # nmap's XML with its open ports made open|filtered, as a -sU report whose
 # payloads went unanswered would hold them.
 head -8 "$work/udp-open" >"$work/udp-sample"
