@@ -11,6 +11,7 @@
 #include <thread>
 #include <tuple>
 
+#include "detect/event_poller.hpp"
 #include "detect/udp_service_scanner.hpp"
 #include "detect/version_trace.hpp"
 #include "output/host_table.hpp"
@@ -203,51 +204,64 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
     progress.write(warning.c_str());
   }
 
-  // UDP, on its own thread. Which ports the sweep had open is read here,
-  // before the table changes: the first udp_open targets, in (ip, port) order.
+  // --max-parallelism (and the open-file limit) bounds the ports probed at
+  // once, TCP's and UDP's together: UDP gets up to half while TCP has more
+  // ports than the rest, all that TCP leaves otherwise. Below two, the UDP
+  // ports wait for the TCP ports to finish.
+  DetectOptions tcp_options = options.detect;
+  DetectOptions udp_options = options.detect;
+  const std::size_t total = std::min<std::size_t>(options.detect.max_parallel, usable_sockets());
+  const bool side_by_side = !targets.empty() && !udp_targets.empty() && total >= 2;
+  if (side_by_side) {
+    const std::size_t tcp_share = std::min(targets.size(), total - std::min(udp_targets.size(), total / 2));
+    tcp_options.max_parallel = static_cast<unsigned>(tcp_share);
+    udp_options.max_parallel = static_cast<unsigned>(total - tcp_share);
+  }
+
+  // Which UDP ports the sweep had open is read here, before the table
+  // changes: the first udp_open targets, in (ip, port) order.
   auto by_address = [](const ServiceTarget& a, const ServiceTarget& b) {
     return std::tie(a.ip, a.port) < std::tie(b.ip, b.port);
   };
   const std::span<const ServiceTarget> listed_open(udp_targets.data(), udp_open);
-  UdpServiceScanner udp(db, options.detect, trace.get());
+  UdpServiceScanner udp(db, udp_options, trace.get());
   ServiceScanStats u;
   std::size_t opened = 0;
   std::exception_ptr udp_error;
+  auto run_udp = [&] {
+    try {
+      u = udp.run(
+          udp_targets,
+          [&](const ServiceOutcome& o) {
+            const int64_t now = now_us();
+            if (o.answered) {
+              // Any datagram proves the port open, as nmap says after -sV.
+              PortResult r;
+              r.ip = o.target.ip;
+              r.port = o.target.port;
+              r.proto = Proto::Udp;
+              r.state = PortState::Open;
+              r.reason = Reason::UdpResponse;
+              r.time_us = now;
+              if (outputs.on_port_update(r)) ++opened;
+            } else if (!std::binary_search(listed_open.begin(), listed_open.end(), o.target, by_address)) {
+              return;  // silent: the port keeps the sweep's state, with no service of its own
+            }
+            outputs.on_service(
+                {o.target.ip, o.target.port, Proto::Udp, now, service_report(o, table_name(o.target))});
+          },
+          options.stop, progress.printer("UDP version detection"));
+    } catch (...) {
+      udp_error = std::current_exception();
+    }
+  };
   std::thread udp_thread;
-  if (!udp_targets.empty()) {
-    udp_thread = std::thread([&] {
-      try {
-        u = udp.run(
-            udp_targets,
-            [&](const ServiceOutcome& o) {
-              const int64_t now = now_us();
-              if (o.answered) {
-                // Any datagram proves the port open, as nmap says after -sV.
-                PortResult r;
-                r.ip = o.target.ip;
-                r.port = o.target.port;
-                r.proto = Proto::Udp;
-                r.state = PortState::Open;
-                r.reason = Reason::UdpResponse;
-                r.time_us = now;
-                if (outputs.on_port_update(r)) ++opened;
-              } else if (!std::binary_search(listed_open.begin(), listed_open.end(), o.target, by_address)) {
-                return;  // silent: the port keeps the sweep's state, with no service of its own
-              }
-              outputs.on_service(
-                  {o.target.ip, o.target.port, Proto::Udp, now, service_report(o, table_name(o.target))});
-            },
-            options.stop, progress.printer("UDP version detection"));
-      } catch (...) {
-        udp_error = std::current_exception();
-      }
-    });
-  }
+  if (side_by_side) udp_thread = std::thread(run_udp);
 
   ServiceScanStats stats;
   try {
     if (!targets.empty() || udp_targets.empty()) {
-      ServiceScanner scanner(db, options.detect, trace.get());
+      ServiceScanner scanner(db, tcp_options, trace.get());
       stats = scanner.run(
           targets,
           [&](const ServiceOutcome& o) {
@@ -272,8 +286,14 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
     }
     throw;
   }
-  if (!udp_thread.joinable()) return stats;
-  udp_thread.join();
+  if (udp_targets.empty()) return stats;
+  if (udp_thread.joinable()) {
+    udp_thread.join();
+  } else if (stats.interrupted) {
+    return stats;
+  } else {
+    run_udp();
+  }
   if (udp_error) std::rethrow_exception(udp_error);
   u.opened = opened;
   char line[512];

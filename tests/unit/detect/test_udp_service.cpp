@@ -381,5 +381,48 @@ match thing m|^thing|
   EXPECT_EQ(outputs.hosts().find(kLoopback)->services[0].proto, Proto::Tcp);
 }
 
+// --max-parallelism bounds TCP's and UDP's ports together: 4 of each under
+// a bound of 4 run 2 and 2 at once; under a bound of 1, one after the other.
+TEST(UdpStage, MaxParallelismBoundsTcpAndUdpTogether) {
+  const ServiceProbeDb db = parse_db(R"(
+Probe TCP NULL q||
+totalwaitms 200
+Probe UDP Only q|x|
+rarity 1
+totalwaitms 200
+)");
+  std::vector<std::unique_ptr<LocalServer>> tcp;
+  std::vector<std::unique_ptr<LocalUdpServer>> udp;
+  for (int i = 0; i < 4; ++i) {
+    tcp.push_back(std::make_unique<LocalServer>([](int fd) { drain(fd); }));
+    udp.push_back(std::make_unique<LocalUdpServer>([](const std::string&) { return std::optional<std::string>(); }));
+  }
+  for (unsigned bound : {4u, 1u}) {
+    ScanInfo info;
+    info.version_scan = true;
+    OutputSet outputs;
+    outputs.begin(info);
+    ServiceStageOptions stage;
+    for (auto& t : tcp) outputs.on_result({kLoopback, t->port(), Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1});
+    for (auto& u : udp) stage.udp_unanswered.push_back(u->port());
+    std::sort(stage.udp_unanswered.begin(), stage.udp_unanswered.end());
+    stage.detect.max_parallel = bound;
+    std::ostringstream progress;
+    stage.progress = &progress;
+    const ServiceScanStats stats = run_service_stage(db, outputs, stage);
+    EXPECT_EQ(stats.ports, 8u);
+    const std::string want = bound == 4 ? "(2 at once)" : "(1 at once)";
+    const std::string text = progress.str();
+    EXPECT_NE(text.find("portsweep: version detection of 4 ports in"), std::string::npos) << text;
+    EXPECT_NE(text.find("portsweep: UDP version detection of 4 ports in"), std::string::npos) << text;
+    std::size_t at = 0, lines = 0;
+    while ((at = text.find(want, at)) != std::string::npos) {
+      ++lines;
+      ++at;
+    }
+    EXPECT_EQ(lines, 2u) << text;
+  }
+}
+
 }  // namespace
 }  // namespace portsweep::test
