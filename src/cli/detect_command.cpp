@@ -96,7 +96,7 @@ int run_detect_command(const std::vector<std::string>& args, std::ostream& out, 
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
-  const bool interrupted = run_version_detection(o, db, outputs, info, err, g_stop);
+  const bool interrupted = run_version_detection(o, db, outputs, info, err, g_stop, saved.unanswered_known);
 
   ScanSummary summary;
   summary.hosts_total = saved.num_targets;

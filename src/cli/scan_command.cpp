@@ -442,12 +442,13 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // it lets go before -sV runs.
   bool detection_interrupted = false;
   if (probe_db && !report.stopped_early && io->backend() == "dpdk") io->close();
-  if (probe_db && !report.stopped_early)
-    detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, g_interrupted);
-
   // -Pn: every target is up, answered or not (nmap's "user-set"), once every
   // one has been probed; an interrupted scan lists only the hosts that answered.
+  // Before -sV, which probes the open|filtered UDP ports of every host up.
   if (!discovery.discover && report.first_pass_complete) declare_targets_up(cfg.targets, cfg.next_hops, outputs, err);
+  if (probe_db && !report.stopped_early)
+    detection_interrupted =
+        run_version_detection(o, *probe_db, outputs, info, err, g_interrupted, report.first_pass_complete);
 
   ScanSummary summary;
   summary.end_time_us = wall_clock_us();

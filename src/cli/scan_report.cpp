@@ -10,6 +10,7 @@
 #include "detect/service_stage.hpp"
 #include "output/mac_vendors.hpp"
 #include "ports/port_set.hpp"
+#include "ports/port_spec.hpp"
 
 namespace portsweep {
 
@@ -77,8 +78,15 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
 }
 
 bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
-                           std::ostream& err, const std::atomic<bool>& stop) {
+                           std::ostream& err, const std::atomic<bool>& stop, bool sweep_complete) {
   ServiceStageOptions stage;
+  if (sweep_complete && info.shard.empty()) {
+    for (const ScanKind& k : info.scans) {
+      if (k.proto != Proto::Udp || k.unanswered_state() != PortState::OpenFiltered || k.services.empty()) continue;
+      const PortSpec spec = parse_port_spec("U:" + k.services, "-p", {Proto::Udp}, ServicesDb());
+      stage.udp_unanswered = spec.ports(Proto::Udp);
+    }
+  }
   stage.detect = detect_options_for(o);
   stage.table_name = info.service_name;
   if (stage.detect.trace) stage.trace = &err;
@@ -98,9 +106,12 @@ int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe
                 const std::atomic<bool>& interrupt) {
   const bool stopped = ending.interrupted || !ending.error.empty();
   bool detection_interrupted = false;
-  if (probe_db && !stopped) detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, interrupt);
+  // -Pn's hosts are up before -sV runs, so it probes their open|filtered UDP ports too.
   if (ending.declare_targets_up && ending.every_port_tried && !stopped)
     declare_targets_up(targets, ending.sendable, outputs, err);
+  if (probe_db && !stopped)
+    detection_interrupted =
+        run_version_detection(o, *probe_db, outputs, info, err, interrupt, ending.every_port_tried);
   ScanSummary& summary = ending.summary;
   summary.end_time_us = wall_clock_us();
   summary.hosts_total = targets.size();

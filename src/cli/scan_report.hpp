@@ -38,9 +38,12 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
                        const ServicesDb& services);
 
 // -sV over what `outputs` holds, with `o`'s detection options; true when
-// `stop` interrupted it.
+// `stop` interrupted it. `sweep_complete`: every probe of the sweep went out
+// and this process scanned all of it (no --shard), so a UDP port the table
+// does not hold was unanswered, and open|filtered when -sU says so: those
+// ports are probed too, as nmap's -sU -sV does.
 bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
-                           std::ostream& err, const std::atomic<bool>& stop);
+                           std::ostream& err, const std::atomic<bool>& stop, bool sweep_complete = false);
 
 // ScanSummary::each_target over `targets` (which must outlive it): every
 // address in ascending order, for -v's down hosts.

@@ -1,5 +1,6 @@
 #include "detect/event_poller.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +10,20 @@
 #include "common/error.hpp"
 
 namespace portsweep {
+
+std::size_t usable_sockets() {
+  // File descriptors left for everything else the process has open.
+  constexpr rlim_t kSpareFiles = 64;
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = rl.rlim_max = 1024;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  const rlim_t usable = rl.rlim_cur > 2 * kSpareFiles ? rl.rlim_cur - kSpareFiles : kSpareFiles;
+  return static_cast<std::size_t>(usable);
+}
 
 EventPoller::EventPoller(std::size_t max_events) : events_(max_events) {
   epfd_ = ::epoll_create1(EPOLL_CLOEXEC);

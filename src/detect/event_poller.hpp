@@ -10,6 +10,11 @@
 
 namespace portsweep {
 
+// How many sockets version detection may hold at once: the open-file limit
+// (its soft limit first raised to the hard one) less a reserve for the rest
+// of the process.
+std::size_t usable_sockets();
+
 class EventPoller {
  public:
   // Throws RuntimeFailure when the kernel refuses an epoll instance.

@@ -413,7 +413,10 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     std::map<Proto, std::set<uint16_t>> ports;
     std::unordered_set<uint32_t> hosts;
 
+    bool completed = false;
+
     void on_header(const SavedHeader& h) override { header = h; }
+    void on_ending(const SavedEnding& e) override { completed = e.error.empty(); }
     void on_host_up(const HostUp& h) override {
       note_time(h.time_us);
       hosts.insert(h.ip);
@@ -438,6 +441,7 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     scan.start_time_us = collect.header.start_time_us;
     scan.scans = collect.header.scans;
     scan.num_targets = collect.header.num_targets;
+    scan.unanswered_known = collect.completed && collect.header.shard.empty();
     return std::move(scan);
   }
   // An older file with no start record: only answered ports are written, so

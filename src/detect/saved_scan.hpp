@@ -37,6 +37,12 @@ struct SavedScan {
   // user-set): JSON status lines, XML <host><status>. A host that is up
   // with no port listed (a ping scan's) is known only from these.
   std::vector<HostUp> hosts;
+  // Every probe of the scan went out from this one process and its results
+  // are all here (a JSON lines file of a whole scan, not a --shard, with an
+  // end record that says it completed): a port of a host up that the file
+  // does not list went unanswered. False for XML, whose folded states do not
+  // say which port is which.
+  bool unanswered_known = false;
 
   // results plus every port of every run.
   uint64_t result_count() const;

@@ -34,6 +34,9 @@ struct ServiceOutcome {
   bool tls = false;                   // the probes that decided ran inside TLS
   unsigned probes_sent = 0;
   unsigned connections = 0;
+  // UDP: a datagram came back, so the port is open (udp-response) whatever
+  // the verdict; false for a port that stayed silent (TCP: unused).
+  bool answered = false;
 };
 
 }  // namespace portsweep

@@ -1,7 +1,6 @@
 #include "detect/service_scanner.hpp"
 
 #include <openssl/ssl.h>
-#include <sys/resource.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -33,21 +32,6 @@ constexpr std::size_t kParallelBatch = 128;
 // The loop looks at `stop` at least this often.
 constexpr int kMaxWaitMs = 100;
 constexpr auto kProgressEvery = std::chrono::seconds(5);
-// File descriptors left for everything else the process has open.
-constexpr rlim_t kSpareFiles = 64;
-
-// Lifts the soft open-file limit to the hard one; returns the soft limit now in force.
-rlim_t raise_file_limit() {
-  rlimit rl{};
-  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
-  if (rl.rlim_cur < rl.rlim_max) {
-    rlimit raised = rl;
-    raised.rlim_cur = rl.rlim_max;
-    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
-  }
-  return rl.rlim_cur;
-}
-
 // A deadline of one slot; stale entries (the slot's timer moved on) are
 // recognised by their sequence number and dropped when they surface.
 struct TimerEntry {
@@ -406,10 +390,8 @@ ServiceScanStats ServiceScanner::run(std::span<const ServiceTarget> targets, con
   ServiceScanStats stats;
   const auto t0 = Clock::now();
   if (!targets.empty()) {
-    const rlim_t files = raise_file_limit();
-    const rlim_t usable = files > 2 * kSpareFiles ? files - kSpareFiles : kSpareFiles;
     const std::size_t slots = std::max<std::size_t>(
-        1, std::min<std::size_t>({options_.max_parallel, static_cast<std::size_t>(usable), targets.size()}));
+        1, std::min<std::size_t>({options_.max_parallel, usable_sockets(), targets.size()}));
     stats.parallel = static_cast<unsigned>(slots);
     Loop loop(db_, options_, trace_, done, stats, targets, static_cast<unsigned>(slots));
     loop.run(stop, progress);

@@ -24,7 +24,9 @@ struct ServiceScanStats {
   std::size_t tcpwrapped = 0;
   std::size_t no_match = 0;
   std::size_t incomplete = 0;
-  std::size_t connections = 0;  // TCP connections opened
+  std::size_t silent = 0;       // UDP: no datagram came back (not in no_match)
+  std::size_t opened = 0;       // UDP: open|filtered ports a response proved open
+  std::size_t connections = 0;  // TCP connections opened (UDP: sockets)
   std::size_t probes = 0;       // probes sent
   std::size_t matches = 0;      // responses matched against the database
   std::size_t match_batches = 0;

@@ -3,8 +3,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <tuple>
 
+#include "detect/event_poller.hpp"
+#include "detect/udp_service_scanner.hpp"
 #include "detect/version_trace.hpp"
 #include "output/host_table.hpp"
 #include "output/output_set.hpp"
@@ -43,6 +51,51 @@ std::vector<ServiceTarget> service_targets(const HostTable& hosts, const Service
   return targets;
 }
 
+std::vector<ServiceTarget> udp_service_targets(const HostTable& hosts, const ServiceProbeDb& db,
+                                               const DetectOptions& options,
+                                               const std::vector<uint16_t>& unanswered,
+                                               std::size_t* skipped_hosts, std::size_t* open_count) {
+  std::vector<ServiceTarget> open;
+  std::vector<ServiceTarget> open_filtered;
+  std::size_t skipped = 0;
+  auto wanted = [&](uint16_t port) { return options.all_ports || !db.excluded(port, Proto::Udp); };
+  std::vector<uint16_t> listed;
+  for (uint32_t ip : hosts.sorted_addresses()) {
+    const HostEntry* h = hosts.find(ip);
+    listed.clear();
+    std::vector<ServiceTarget> host_open;
+    std::vector<ServiceTarget> host_of;
+    for (const KeptPort& p : h->ports) {
+      if (p.proto != Proto::Udp) continue;
+      listed.push_back(p.port);
+      if (!wanted(p.port)) continue;
+      if (p.state == PortState::Open) host_open.push_back({ip, p.port, Proto::Udp});
+      if (p.state == PortState::OpenFiltered) host_of.push_back({ip, p.port, Proto::Udp});
+    }
+    if (!unanswered.empty()) {
+      if (h->dropped_states != 0) {
+        ++skipped;  // which ports answered is no longer known
+      } else {
+        std::sort(listed.begin(), listed.end());
+        for (uint16_t port : unanswered) {
+          if (wanted(port) && !std::binary_search(listed.begin(), listed.end(), port))
+            host_of.push_back({ip, port, Proto::Udp});
+        }
+      }
+    }
+    for (auto* v : {&host_open, &host_of}) {
+      std::sort(v->begin(), v->end(), [](const ServiceTarget& a, const ServiceTarget& b) { return a.port < b.port; });
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    open.insert(open.end(), host_open.begin(), host_open.end());
+    open_filtered.insert(open_filtered.end(), host_of.begin(), host_of.end());
+  }
+  if (skipped_hosts != nullptr) *skipped_hosts = skipped;
+  if (open_count != nullptr) *open_count = open.size();
+  open.insert(open.end(), open_filtered.begin(), open_filtered.end());
+  return open;
+}
+
 ServiceReport service_report(const ServiceOutcome& outcome, std::string_view table_name) {
   ServiceReport r;
   r.ssl_tunnel = outcome.tls;
@@ -79,38 +132,181 @@ ServiceReport service_report(const ServiceOutcome& outcome, std::string_view tab
   return r;
 }
 
+namespace {
+
+void add_stats(ServiceScanStats& into, const ServiceScanStats& s) {
+  into.ports += s.ports;
+  into.matched += s.matched;
+  into.softmatched += s.softmatched;
+  into.tcpwrapped += s.tcpwrapped;
+  into.no_match += s.no_match;
+  into.incomplete += s.incomplete;
+  into.silent += s.silent;
+  into.opened += s.opened;
+  into.connections += s.connections;
+  into.probes += s.probes;
+  into.matches += s.matches;
+  into.match_batches += s.match_batches;
+  into.match_seconds += s.match_seconds;
+  into.seconds += s.seconds;
+  into.parallel = std::max(into.parallel, s.parallel);
+  into.interrupted = into.interrupted || s.interrupted;
+}
+
+// One line at a time on the progress stream: the TCP and UDP loops share it.
+class ProgressLines {
+ public:
+  explicit ProgressLines(std::ostream* out) : out_(out) {}
+  void write(const char* line) {
+    if (out_ == nullptr) return;
+    std::lock_guard lock(mutex_);
+    *out_ << line << std::flush;
+  }
+  ServiceScanner::OnProgress printer(const char* what) {
+    if (out_ == nullptr) return {};
+    return [this, what](std::size_t finished, std::size_t total) {
+      char line[160];
+      std::snprintf(line, sizeof line, "portsweep: %s %5.1f%% done, %zu of %zu ports\n", what,
+                    total == 0 ? 100.0 : 100.0 * static_cast<double>(finished) / static_cast<double>(total),
+                    finished, total);
+      write(line);
+    };
+  }
+
+ private:
+  std::ostream* out_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+// The TCP ports run on this thread and the UDP ports on one of their own, at
+// once, as nmap probes both in one group: the stage takes as long as the
+// longer of the two. They share only the outputs (serialised by OutputSet),
+// the trace (VersionTrace locks) and the progress stream (ProgressLines).
 ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
                                    const ServiceStageOptions& options) {
   const std::vector<ServiceTarget> targets = service_targets(outputs.hosts(), db, options.detect);
+  std::size_t skipped_hosts = 0;
+  std::size_t udp_open = 0;
+  const std::vector<ServiceTarget> udp_targets = udp_service_targets(
+      outputs.hosts(), db, options.detect, options.udp_unanswered, &skipped_hosts, &udp_open);
   std::unique_ptr<VersionTrace> trace;
   if (options.trace != nullptr) trace = std::make_unique<VersionTrace>(*options.trace);
-  ServiceScanner scanner(db, options.detect, trace.get());
-  const ServiceScanStats stats = scanner.run(
-      targets,
-      [&](const ServiceOutcome& o) {
-        std::string_view table;
-        if (options.table_name) table = options.table_name(o.target.port, o.target.proto);
-        outputs.on_service({o.target.ip, o.target.port, o.target.proto, now_us(), service_report(o, table)});
-      },
-      options.stop,
-      [&](std::size_t finished, std::size_t total) {
-        if (options.progress == nullptr) return;
-        char line[160];
-        std::snprintf(line, sizeof line, "portsweep: version detection %5.1f%% done, %zu of %zu ports\n",
-                      total == 0 ? 100.0 : 100.0 * static_cast<double>(finished) / static_cast<double>(total),
-                      finished, total);
-        *options.progress << line << std::flush;
-      });
-  if (options.progress != nullptr) {
-    char line[512];
-    std::snprintf(line, sizeof line,
-                  "portsweep: version detection of %zu ports in %.2f s (%u at once): %zu matched, "
-                  "%zu softmatched, %zu tcpwrapped, %zu unidentified, %zu incomplete; %zu connections, "
-                  "%zu probes, %zu responses matched in %.2f s\n",
-                  stats.ports, stats.seconds, stats.parallel, stats.matched, stats.softmatched,
-                  stats.tcpwrapped, stats.no_match, stats.incomplete, stats.connections, stats.probes, stats.matches, stats.match_seconds);
-    *options.progress << line;
+  auto table_name = [&](const ServiceTarget& t) {
+    return options.table_name ? options.table_name(t.port, t.proto) : std::string_view();
+  };
+  ProgressLines progress(options.progress);
+  if (skipped_hosts != 0) {
+    const std::string warning = "portsweep: warning: the unanswered UDP ports of " + std::to_string(skipped_hosts) +
+                                " hosts are not known (their results outgrew the host table's port lists); only "
+                                "their listed UDP ports get version detection\n";
+    progress.write(warning.c_str());
   }
+
+  // --max-parallelism (and the open-file limit) bounds the ports probed at
+  // once, TCP's and UDP's together: UDP gets up to half while TCP has more
+  // ports than the rest, all that TCP leaves otherwise. Below two, the UDP
+  // ports wait for the TCP ports to finish.
+  DetectOptions tcp_options = options.detect;
+  DetectOptions udp_options = options.detect;
+  const std::size_t total = std::min<std::size_t>(options.detect.max_parallel, usable_sockets());
+  const bool side_by_side = !targets.empty() && !udp_targets.empty() && total >= 2;
+  if (side_by_side) {
+    const std::size_t tcp_share = std::min(targets.size(), total - std::min(udp_targets.size(), total / 2));
+    tcp_options.max_parallel = static_cast<unsigned>(tcp_share);
+    udp_options.max_parallel = static_cast<unsigned>(total - tcp_share);
+  }
+
+  // Which UDP ports the sweep had open is read here, before the table
+  // changes: the first udp_open targets, in (ip, port) order.
+  auto by_address = [](const ServiceTarget& a, const ServiceTarget& b) {
+    return std::tie(a.ip, a.port) < std::tie(b.ip, b.port);
+  };
+  const std::span<const ServiceTarget> listed_open(udp_targets.data(), udp_open);
+  UdpServiceScanner udp(db, udp_options, trace.get());
+  ServiceScanStats u;
+  std::size_t opened = 0;
+  std::exception_ptr udp_error;
+  auto run_udp = [&] {
+    try {
+      u = udp.run(
+          udp_targets,
+          [&](const ServiceOutcome& o) {
+            const int64_t now = now_us();
+            if (o.answered) {
+              // Any datagram proves the port open, as nmap says after -sV.
+              PortResult r;
+              r.ip = o.target.ip;
+              r.port = o.target.port;
+              r.proto = Proto::Udp;
+              r.state = PortState::Open;
+              r.reason = Reason::UdpResponse;
+              r.time_us = now;
+              if (outputs.on_port_update(r)) ++opened;
+            } else if (!std::binary_search(listed_open.begin(), listed_open.end(), o.target, by_address)) {
+              return;  // silent: the port keeps the sweep's state, with no service of its own
+            }
+            outputs.on_service(
+                {o.target.ip, o.target.port, Proto::Udp, now, service_report(o, table_name(o.target))});
+          },
+          options.stop, progress.printer("UDP version detection"));
+    } catch (...) {
+      udp_error = std::current_exception();
+    }
+  };
+  std::thread udp_thread;
+  if (side_by_side) udp_thread = std::thread(run_udp);
+
+  ServiceScanStats stats;
+  try {
+    if (!targets.empty() || udp_targets.empty()) {
+      ServiceScanner scanner(db, tcp_options, trace.get());
+      stats = scanner.run(
+          targets,
+          [&](const ServiceOutcome& o) {
+            outputs.on_service(
+                {o.target.ip, o.target.port, o.target.proto, now_us(), service_report(o, table_name(o.target))});
+          },
+          options.stop, progress.printer("version detection"));
+      char line[512];
+      std::snprintf(line, sizeof line,
+                    "portsweep: version detection of %zu ports in %.2f s (%u at once): %zu matched, "
+                    "%zu softmatched, %zu tcpwrapped, %zu unidentified, %zu incomplete; %zu connections, "
+                    "%zu probes, %zu responses matched in %.2f s\n",
+                    stats.ports, stats.seconds, stats.parallel, stats.matched, stats.softmatched, stats.tcpwrapped,
+                    stats.no_match, stats.incomplete, stats.connections, stats.probes, stats.matches,
+                    stats.match_seconds);
+      progress.write(line);
+    }
+  } catch (...) {
+    if (udp_thread.joinable()) {
+      udp.abandon();
+      udp_thread.join();
+    }
+    throw;
+  }
+  if (udp_targets.empty()) return stats;
+  if (udp_thread.joinable()) {
+    udp_thread.join();
+  } else if (stats.interrupted) {
+    return stats;
+  } else {
+    run_udp();
+  }
+  if (udp_error) std::rethrow_exception(udp_error);
+  u.opened = opened;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "portsweep: UDP version detection of %zu ports in %.2f s (%u at once): %zu matched, "
+                "%zu softmatched, %zu answered unidentified, %zu silent, %zu incomplete; %zu open|filtered "
+                "ports found open; %zu probes, %zu responses matched in %.2f s\n",
+                u.ports, u.seconds, u.parallel, u.matched, u.softmatched, u.no_match, u.silent, u.incomplete,
+                u.opened, u.probes, u.matches, u.match_seconds);
+  progress.write(line);
+  const double tcp_seconds = stats.seconds;
+  add_stats(stats, u);
+  stats.seconds = std::max(tcp_seconds, u.seconds);  // side by side, not one after the other
   return stats;
 }
 

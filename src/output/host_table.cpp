@@ -121,6 +121,43 @@ void HostTable::add(const PortResult& r) {
   ++kept_;
 }
 
+bool HostTable::update(const PortResult& r) {
+  auto it = hosts_.find(r.ip);
+  if (it == hosts_.end()) {
+    add(r);
+    return true;
+  }
+  HostEntry& h = it->second;
+  auto kept = std::find_if(h.ports.begin(), h.ports.end(),
+                           [&](const KeptPort& p) { return p.proto == r.proto && p.port == r.port; });
+  if (kept == h.ports.end()) {
+    // Unanswered (counted as scanned minus answered), or of a state whose list
+    // was given up: one answered port more either way. A given-up state keeps
+    // its count; the report then counts the port in both, which only a sweep
+    // far past the kept-ports budget can reach (see ReportPolicy).
+    add(r);
+    return true;
+  }
+  if (kept->state == r.state && kept->reason == r.reason) return false;
+  auto old = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& c) {
+    return c.proto == kept->proto && c.state == kept->state && c.reason == kept->reason;
+  });
+  if (old != h.counts.end() && old->count > 0) --old->count;
+  auto now = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& c) {
+    return c.proto == r.proto && c.state == r.state && c.reason == r.reason;
+  });
+  if (now == h.counts.end()) {
+    h.counts.push_back({1, r.proto, r.state, r.reason});
+  } else {
+    ++now->count;
+  }
+  kept->state = r.state;
+  kept->reason = r.reason;
+  if (r.ttl != 0) kept->ttl = r.ttl;
+  h.last_us = std::max(h.last_us, r.time_us);
+  return true;
+}
+
 void HostTable::add_host(const HostUp& up) {
   auto [it, fresh] = hosts_.try_emplace(up.ip);
   HostEntry& h = it->second;
@@ -208,17 +245,19 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
   });
   rep.listed = h.ports;
   std::stable_sort(rep.listed.begin(), rep.listed.end(), port_order);
-  // A duplicated reply counted a port twice; count it once.
+  // A port given twice is counted once, in its later state: a duplicated
+  // reply repeats the first, and a later finding (a saved file's record of a
+  // port -sV's UDP response turned open, read back) supersedes it.
   for (auto it = std::adjacent_find(rep.listed.begin(), rep.listed.end(), same_port);
        it != rep.listed.end(); it = std::adjacent_find(it, rep.listed.end(), same_port)) {
-    const KeptPort dup = *(it + 1);
+    const KeptPort earlier = *it;
     for (auto& c : counts) {
-      if (c.proto == dup.proto && c.state == dup.state && c.reason == dup.reason && c.count > 0) {
+      if (c.proto == earlier.proto && c.state == earlier.state && c.reason == earlier.reason && c.count > 0) {
         --c.count;
         break;
       }
     }
-    rep.listed.erase(it + 1);
+    it = rep.listed.erase(it);
   }
 
   std::vector<Tally> tallies;

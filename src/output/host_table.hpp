@@ -81,6 +81,13 @@ class HostTable {
   // Every classified result of the scan, in any order. Each (ip, proto, port)
   // should come once; a repeated open port is listed once all the same.
   void add(const PortResult& r);
+  // A later finding about a port the scan already judged: version detection's
+  // UDP response turns an open|filtered port open (udp-response). The port's
+  // old entry (a kept port of another state, or an unanswered probe counted
+  // only in the no-response tally) gives way to `r`: the port is counted once,
+  // in its new state. Returns false when nothing changed (the port already had
+  // r's state and reason).
+  bool update(const PortResult& r);
   // A host found up by discovery (or -Pn): its entry exists from now on,
   // with discovery's reason as the reason it is up (later port results do
   // not change it). -Pn's user-set replaces the reason of a host already held.

@@ -42,6 +42,13 @@ void OutputSet::on_results(std::span<const PortResult> batch) {
   }
 }
 
+bool OutputSet::on_port_update(const PortResult& r) {
+  std::lock_guard lock(mutex_);
+  if (!table_->update(r)) return false;
+  for (auto& w : writers_) w->on_result(r);
+  return true;
+}
+
 void OutputSet::on_host_up(const HostUp& h) {
   std::lock_guard lock(mutex_);
   table_->add_host(h);

@@ -32,6 +32,12 @@ class OutputSet {
   void on_trace(uint32_t ip, std::vector<TraceHop> hops);
   // A batch under one lock, for a receive loop that collects results.
   void on_results(std::span<const PortResult> batch);
+  // A port's state changed after its first result (version detection's UDP
+  // response: open|filtered becomes open): the table counts the port once, in
+  // its new state (HostTable::update), and streaming writers get `r` as a
+  // result of its own.
+  // Returns false when the port already had that state and reason.
+  bool on_port_update(const PortResult& r);
   // What version detection found on a port already reported open.
   void on_service(const ServiceResult& s);
   void flush();

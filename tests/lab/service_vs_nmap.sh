@@ -81,6 +81,115 @@ echo "== offline: portsweep detect --from nmap's own XML (no -sV results in it a
     >/dev/null 2>"$work/detect.err" || { cat "$work/detect.err"; fail "portsweep detect --from XML failed"; }
 python3 "$COMPARE" "$work/nmap.xml" "$work/detect-xml.xml" --min-open 40
 
+echo "== UDP: -sU -sV -p U:53 on 198.19.0.0/24 finds the DNS server where the truth says 53/udp answers"
+# --version-light keeps the silent (open|filtered) ports of live hosts short:
+# three probes each instead of nineteen. The answering ports need one.
+udp_net=198.19.0.0/24
+"$LAB" truth --scan sU --targets "$udp_net" U:53 | awk '$4 == "open" { print $1 }' >"$work/udp-open"
+"$LAB" truth --scan sU --targets "$udp_net" U:53 | awk '$4 == "open|filtered" { print $1 }' >"$work/udp-of"
+"$LAB" truth --live --targets "$udp_net" >"$work/udp-live"
+t0=$(date +%s.%N)
+"$LAB" exec "$PORTSWEEP" -n -sU -sV --version-light -T4 -p U:53 -e ps-scan0 "$udp_net" \
+    -oX "$work/udp.xml" -oN "$work/udp.nmap" -oG "$work/udp.gnmap" -oJ "$work/udp.jsonl" \
+    >/dev/null 2>"$work/udp.err" || { cat "$work/udp.err"; fail "portsweep -sU -sV failed"; }
+t_ps=$(echo "$(date +%s.%N) - $t0" | bc)
+grep '^portsweep: UDP version detection of' "$work/udp.err" || fail "no UDP version detection summary"
+python3 - "$work/udp.xml" "$work/udp-open" "$work/udp-of" "$work/udp-live" <<'PY' || fail "-sU -sV differs from the truth"
+import sys
+import xml.etree.ElementTree as ET
+report, want_open, want_of, live = sys.argv[1:]
+want_open = set(open(want_open).read().split())
+# Only live hosts are found up; a dead host's port is nobody's.
+open_filtered = set(open(want_of).read().split()) & set(open(live).read().split())
+found, bad, kept = set(), [], set()
+for host in ET.parse(report).getroot().iter("host"):
+    addr = next(a.get("addr") for a in host.iter("address") if a.get("addrtype") == "ipv4")
+    for port in host.iter("port"):
+        if port.get("protocol") != "udp" or port.get("portid") != "53":
+            continue
+        st = port.find("state")
+        if st.get("state") != "open":
+            continue
+        found.add(addr)
+        svc = port.find("service")
+        got = (st.get("reason"), svc.get("name"), svc.get("product"), svc.get("method"))
+        if got != ("udp-response", "domain", "dnsmasq", "probed") or not svc.get("version"):
+            bad.append(f"{addr}: {got} version={svc.get('version')!r}")
+missing, extra = want_open - found, found - want_open
+for what, addrs in (("open in the truth, not found", missing), ("found open, not in the truth", extra)):
+    if addrs:
+        bad.append(f"{what}: {' '.join(sorted(addrs))}")
+for line in bad:
+    print("MISMATCH " + line)
+if bad or not want_open:
+    sys.exit(1)
+print(f"ok   {len(found)} hosts: 53/udp open (udp-response), domain dnsmasq, as the truth says; "
+      f"{len(open_filtered)} live hosts' silent 53/udp stays open|filtered")
+PY
+grep -q '"proto":"udp","port":53,"state":"open","service":"domain","product":"dnsmasq"' "$work/udp.jsonl" ||
+    fail "JSON lines: no UDP service record"
+grep -q '53/open/udp//domain//dnsmasq ' "$work/udp.gnmap" || fail "grepable: no UDP version"
+xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/udp.xml" || fail "UDP XML not valid against nmap.dtd"
+
+echo "== UDP: nmap -sU -sV on the same /24 agrees field by field"
+t0=$(date +%s.%N)
+"$LAB" exec nmap -n -sU -sV --version-light -T4 -p U:53 "$udp_net" -oX "$work/nmap-udp.xml" \
+    -oN "$work/nmap-udp.nmap" >/dev/null
+t_nmap=$(echo "$(date +%s.%N) - $t0" | bc)
+n_open=$(wc -l <"$work/udp-open")
+python3 "$COMPARE" "$work/nmap-udp.xml" "$work/udp.xml" --min-open "$n_open"
+udp_lines() { awk '/^Nmap scan report for/ { host = $NF } /^53\/udp +open / { $1 = $1; print host, $0 }' "$1"; }
+[[ $(udp_lines "$work/udp.nmap" | wc -l) -eq $n_open ]] || fail "normal output: not $n_open open 53/udp lines"
+diff <(udp_lines "$work/nmap-udp.nmap") <(udp_lines "$work/udp.nmap") || fail "UDP normal output differs from nmap's"
+printf 'ok   %d port lines as nmap prints them; -sU -sV of the /24: portsweep %.2f s, nmap %.2f s\n' \
+    "$n_open" "$t_ps" "$t_nmap"
+
+echo "== UDP offline: a -sU sweep's JSON lines, then detect --from them: open and open|filtered ports probed"
+"$LAB" exec "$PORTSWEEP" -n -sU -T4 -p U:53 -e ps-scan0 "$udp_net" -oJ "$work/udp-sweep.jsonl" >/dev/null 2>&1 ||
+    fail "-sU sweep failed"
+"$LAB" exec "$PORTSWEEP" detect --from "$work/udp-sweep.jsonl" --version-light -T4 -oX "$work/udp-detect.xml" \
+    >/dev/null 2>"$work/detect.err" || { cat "$work/detect.err"; fail "detect --from the -sU sweep failed"; }
+n_of=$(comm -12 <(sort "$work/udp-of") <(sort "$work/udp-live") | wc -l)
+grep "^portsweep: UDP version detection of $((n_open + n_of)) ports" "$work/detect.err" ||
+    { cat "$work/detect.err"; fail "detect --from: not $n_open open + $n_of open|filtered UDP ports probed"; }
+python3 "$COMPARE" "$work/udp.xml" "$work/udp-detect.xml" --min-open "$n_open"
+
+# nmap's XML with its open ports made open|filtered, as a -sU report whose
+# payloads went unanswered would hold them.
+head -8 "$work/udp-open" >"$work/udp-sample"
+"$LAB" exec nmap -n -sU -sV --version-light -T4 -p U:53 -iL "$work/udp-sample" -oX "$work/nmap-udp-sample.xml" \
+    >/dev/null
+echo "== UDP: detect --from nmap's XML with those ports open|filtered: a response makes them open"
+sed 's/state="open" reason="udp-response"/state="open|filtered" reason="no-response"/' "$work/nmap-udp-sample.xml" \
+    >"$work/nmap-udp-of.xml"
+grep -q 'state="open|filtered"' "$work/nmap-udp-of.xml" || fail "could not rewrite nmap's XML"
+"$LAB" exec "$PORTSWEEP" detect --from "$work/nmap-udp-of.xml" --version-light -T4 -oX "$work/detect-udp.xml" \
+    -oJ "$work/detect-udp.jsonl" >/dev/null 2>"$work/detect.err" || { cat "$work/detect.err"; fail "detect --from failed"; }
+python3 "$COMPARE" "$work/nmap-udp-sample.xml" "$work/detect-udp.xml" --min-open "$(wc -l <"$work/udp-sample")"
+n=$(grep -c '<port protocol="udp" portid="53"><state state="open" reason="udp-response"' "$work/detect-udp.xml" || true)
+[[ $n -eq $(wc -l <"$work/udp-sample") ]] || fail "detect --from: $n ports turned open (udp-response), want $(wc -l <"$work/udp-sample")"
+grep -q '"proto":"udp","port":53,"state":"open","reason":"udp-response"' "$work/detect-udp.jsonl" ||
+    fail "detect --from: no JSON record of the port turned open"
+xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/detect-udp.xml" || fail "detect UDP XML not valid"
+# Read back (report --from keeps states, not services), the detect run's JSON
+# lines - the port's open|filtered record, then its open one - give the port
+# in its later state.
+"$PORTSWEEP" report --from "$work/detect-udp.jsonl" -oX "$work/report-udp.xml" >/dev/null 2>"$work/report.err" ||
+    { cat "$work/report.err"; fail "report --from the detect run's JSON lines failed"; }
+m=$(grep -c '<port protocol="udp" portid="53"><state state="open" reason="udp-response"' "$work/report-udp.xml" || true)
+[[ $m -eq $n ]] || fail "report --from the detect run: $m ports open (udp-response), want $n"
+grep -q 'open|filtered' "$work/report-udp.xml" && fail "report --from the detect run: a port is still open|filtered"
+echo "ok   $n open|filtered ports reported open (udp-response) with nmap's service fields, also read back"
+
+echo "== TCP and UDP in one command: -sS -sU -sV -p T:22,U:53 on those hosts"
+"$LAB" exec "$PORTSWEEP" -n -sS -sU -sV -T4 -p T:22,U:53 -e ps-scan0 -iL "$work/udp-sample" -oX "$work/both.xml" \
+    >/dev/null 2>"$work/both.err" || { cat "$work/both.err"; fail "-sS -sU -sV failed"; }
+grep '^portsweep: .*version detection of' "$work/both.err"
+tcp_n=$(grep -c 'portid="22"><state state="open".*<service name="ssh" product="OpenSSH"' "$work/both.xml" || true)
+udp_n=$(grep -c 'portid="53"><state state="open".*<service name="domain" product="dnsmasq"' "$work/both.xml" || true)
+[[ $tcp_n -eq $n && $udp_n -eq $n ]] || fail "-sS -sU -sV: $tcp_n ssh and $udp_n dnsmasq identified, want $n of each"
+echo "ok   $n hosts with OpenSSH on 22/tcp and dnsmasq on 53/udp"
+
 mapfile -t pids < <(lab_pids)
 "$LAB" down
 assert_clean "${pids[@]}"

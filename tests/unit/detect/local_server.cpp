@@ -113,4 +113,60 @@ TestTlsServerContext::TestTlsServerContext() {
 
 TestTlsServerContext::~TestTlsServerContext() { SSL_CTX_free(ctx_); }
 
+LocalUdpServer::LocalUdpServer(Handler handler) : handler_(std::move(handler)) {
+  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) throw std::runtime_error("socket failed");
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(kLoopback);
+  if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) throw std::runtime_error("bind failed");
+  socklen_t len = sizeof sa;
+  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&sa), &len);
+  port_ = ntohs(sa.sin_port);
+  thread_ = std::thread([this] { loop(); });
+}
+
+LocalUdpServer::~LocalUdpServer() {
+  stopping_ = true;
+  thread_.join();
+  ::close(fd_);
+}
+
+std::vector<std::string> LocalUdpServer::received() const {
+  std::lock_guard lock(mutex_);
+  return received_;
+}
+
+void LocalUdpServer::loop() {
+  std::string buf(65536, '\0');
+  while (!stopping_) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    const ssize_t n = ::recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 0) continue;
+    const std::string datagram(buf.data(), static_cast<std::size_t>(n));
+    {
+      std::lock_guard lock(mutex_);
+      received_.push_back(datagram);
+    }
+    if (std::optional<std::string> reply = handler_(datagram)) {
+      ::sendto(fd_, reply->data(), reply->size(), 0, reinterpret_cast<const sockaddr*>(&from), len);
+    }
+  }
+}
+
+uint16_t unused_udp_port() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(kLoopback);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  socklen_t len = sizeof sa;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ::close(fd);
+  return ntohs(sa.sin_port);
+}
+
 }  // namespace portsweep::test

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +43,38 @@ class LocalServer {
   std::mutex mutex_;
   std::vector<std::thread> workers_;
 };
+
+// A UDP server on 127.0.0.1 (ephemeral port): one thread reads datagrams and
+// sends back whatever the handler returns for each (nothing when it returns
+// an empty optional, so the port stays silent yet bound: no port unreachable).
+class LocalUdpServer {
+ public:
+  using Handler = std::function<std::optional<std::string>(const std::string& datagram)>;
+
+  explicit LocalUdpServer(Handler handler);
+  ~LocalUdpServer();
+  LocalUdpServer(const LocalUdpServer&) = delete;
+  LocalUdpServer& operator=(const LocalUdpServer&) = delete;
+
+  uint16_t port() const { return port_; }
+  // Every datagram received so far, in order.
+  std::vector<std::string> received() const;
+
+ private:
+  void loop();
+
+  Handler handler_;
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::vector<std::string> received_;
+  std::thread thread_;
+};
+
+// A UDP port of 127.0.0.1 nothing listens on (bound, then closed): the kernel
+// answers it with ICMP port unreachable.
+uint16_t unused_udp_port();
 
 // Reads until the peer closes or the read times out; returns what came.
 std::string drain(int fd);

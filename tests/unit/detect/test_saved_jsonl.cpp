@@ -53,6 +53,24 @@ TEST(SavedJsonl, ReadsHostStatusRecords) {
               StartsWith("x.jsonl:1: invalid \"rtt_us\""));
 }
 
+// Whether a port the file does not list went unanswered (detect --from then
+// probes a -sU sweep's open|filtered ports): only a whole scan that ended.
+TEST(SavedJsonl, UnansweredPortsAreKnownOnlyForAWholeCompletedScan) {
+  const std::string start =
+      R"({"scan":"start","args":"portsweep -sU -p U:53,161 198.19.0.0/24","start":"2026-11-21T19:00:00.000000Z","targets":256,)"
+      R"("scans":[{"type":"udp","proto":"udp","services":"53,161","count":2,"unanswered":"open|filtered"}]})";
+  const std::string sharded =
+      R"({"scan":"start","args":"portsweep -sU -p U:53,161 --shard 1/2 198.19.0.0/24","start":"2026-11-21T19:00:00.000000Z",)"
+      R"("targets":256,"shard":"1/2","seed":7,"scans":[{"type":"udp","proto":"udp","services":"53,161","count":2}]})";
+  const std::string complete = R"({"scan":"end","time":"2026-11-21T19:00:05.000000Z","status":"complete"})";
+  const std::string stopped = R"({"scan":"end","time":"2026-11-21T19:00:05.000000Z","status":"stopped"})";
+  EXPECT_TRUE(parse(start + "\n" + kLine + "\n" + complete + "\n").unanswered_known);
+  EXPECT_FALSE(parse(start + "\n" + kLine + "\n").unanswered_known);  // cut short
+  EXPECT_FALSE(parse(start + "\n" + kLine + "\n" + stopped + "\n").unanswered_known);
+  EXPECT_FALSE(parse(sharded + "\n" + kLine + "\n" + complete + "\n").unanswered_known);
+  EXPECT_FALSE(parse(kLine + "\n").unanswered_known);  // an older file, no start record
+}
+
 TEST(SavedJsonl, ReadsWhatOJWrites) {
   const std::string text =
       kLine + "\n" +

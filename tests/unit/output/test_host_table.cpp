@@ -121,6 +121,60 @@ TEST(HostTable, UnansweredPortsAreCountedWithTheScansNoResponseState) {
   EXPECT_EQ(r.listed[1].proto, Proto::Udp);
 }
 
+// -sV's UDP response: an unanswered port (counted open|filtered) becomes open.
+TEST(HostTable, UpdateTurnsAnUnansweredPortOpenCountedOnce) {
+  HostTable table(ReportPolicy::for_scan(sample_info()));
+  const uint32_t a = ip(10, 0, 0, 1);
+  table.add({a, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+  EXPECT_TRUE(table.update({a, 161, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5}));
+  const HostReport r = table.report(a, {1, 2, 0, 0});
+  EXPECT_EQ(r.ports_scanned, 3u);
+  ASSERT_EQ(r.listed.size(), 2u);
+  EXPECT_EQ(r.listed[1].port, 161);
+  EXPECT_EQ(r.listed[1].state, PortState::Open);
+  EXPECT_EQ(r.listed[1].reason, Reason::UdpResponse);
+  ASSERT_EQ(r.hidden.size(), 1u);  // the other UDP port is still unanswered
+  EXPECT_EQ(r.hidden[0].state, PortState::OpenFiltered);
+  EXPECT_EQ(r.hidden[0].count, 1u);
+  // The same finding again changes nothing.
+  EXPECT_FALSE(table.update({a, 161, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 6}));
+  EXPECT_EQ(table.report(a, {1, 2, 0, 0}).listed.size(), 2u);
+}
+
+// A port listed open|filtered (a saved nmap report) moves to open: its old
+// count goes, so the port is counted once, in its new state.
+TEST(HostTable, UpdateMovesAListedPortToItsNewState) {
+  HostTable table(ReportPolicy::for_scan(sample_info()));
+  const uint32_t a = ip(10, 0, 0, 1);
+  table.add({a, 53, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs});
+  table.add({a, 123, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs});
+  EXPECT_TRUE(table.update({a, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5}));
+  EXPECT_EQ(table.find(a)->state_count(PortState::Open), 1u);
+  EXPECT_EQ(table.find(a)->state_count(PortState::OpenFiltered), 1u);
+  const HostReport r = table.report(a, {0, 2, 0, 0});
+  EXPECT_EQ(r.ports_scanned, 2u);
+  ASSERT_EQ(r.listed.size(), 2u);
+  EXPECT_EQ(r.listed[0].port, 53);
+  EXPECT_EQ(r.listed[0].state, PortState::Open);
+  EXPECT_EQ(r.listed[0].reason, Reason::UdpResponse);
+  EXPECT_EQ(r.listed[1].state, PortState::OpenFiltered);
+}
+
+// Read back from a file, the port's open|filtered record and the later open
+// one (written when -sV's UDP probe was answered) make one open port.
+TEST(HostTable, ALaterResultForAPortSupersedesTheEarlier) {
+  HostTable table(ReportPolicy::for_scan(sample_info()));
+  const uint32_t a = ip(10, 0, 0, 1);
+  table.add({a, 53, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs});
+  table.add({a, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5});
+  const HostReport r = table.report(a, {0, 1, 0, 0});
+  EXPECT_EQ(r.ports_scanned, 1u);
+  ASSERT_EQ(r.listed.size(), 1u);
+  EXPECT_EQ(r.listed[0].state, PortState::Open);
+  EXPECT_EQ(r.listed[0].reason, Reason::UdpResponse);
+  EXPECT_TRUE(r.hidden.empty());
+}
+
 TEST(HostTable, FinScanSilenceIsOpenFiltered) {
   ScanInfo info;
   info.scans = {{"fin", Proto::Tcp, "1-10", 10, std::nullopt}};
