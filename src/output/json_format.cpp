@@ -80,8 +80,11 @@ class JsonFormat final : public OutputFormat {
            std::string(to_string(k.unanswered_state())) + "\",\"unanswered_reason\":\"" +
            std::string(to_string(k.no_response_reason)) + "\"}";
     }
+    // Written with the first batch, not now: a destination that cannot be
+    // written (a full disk) then stops the scan as any write would, with a
+    // resume file and the other outputs closed.
     s += "]}\n";
-    flush();
+    ++pending_lines_;
   }
 
   void on_result(const PortResult& r) override {
