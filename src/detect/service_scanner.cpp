@@ -8,12 +8,12 @@
 #include <cerrno>
 #include <chrono>
 #include <optional>
-#include <queue>
 #include <string>
 #include <vector>
 
 #include "detect/event_poller.hpp"
 #include "detect/probe_session.hpp"
+#include "detect/slot_deadlines.hpp"
 #include "detect/tcp_stream.hpp"
 #include "detect/tls_client.hpp"
 
@@ -32,14 +32,6 @@ constexpr std::size_t kParallelBatch = 128;
 // The loop looks at `stop` at least this often.
 constexpr int kMaxWaitMs = 100;
 constexpr auto kProgressEvery = std::chrono::seconds(5);
-// A deadline of one slot; stale entries (the slot's timer moved on) are
-// recognised by their sequence number and dropped when they surface.
-struct TimerEntry {
-  Clock::time_point when;
-  uint32_t slot;
-  uint32_t seq;
-  bool operator>(const TimerEntry& o) const { return when > o.when; }
-};
 
 }  // namespace
 
@@ -47,7 +39,8 @@ class ServiceScanner::Loop {
  public:
   Loop(const ServiceProbeDb& db, const DetectOptions& options, VersionTrace* trace, const OnOutcome& done,
        ServiceScanStats& stats, std::span<const ServiceTarget> targets, unsigned slots)
-      : db_(db), options_(options), trace_(trace), done_(done), stats_(stats), targets_(targets), slots_(slots) {}
+      : db_(db), options_(options), trace_(trace), done_(done), stats_(stats), targets_(targets), slots_(slots),
+        deadlines_(slots) {}
 
   ~Loop() {
     for (Slot& s : slots_) {
@@ -99,35 +92,15 @@ class ServiceScanner::Loop {
     TcpStream stream;
     Phase phase = Phase::Idle;
     uint32_t conn_seq = 0;   // changes with every connection: late events of an old one are ignored
-    uint32_t timer_seq = 0;  // changes with every new deadline: old heap entries are ignored
-    Clock::time_point timer{};
-    bool timer_armed = false;
     bool closed = false;     // the peer closed; handled after the data before it is matched
     bool queued = false;     // in queued_
     std::optional<ServiceMatch> match;
     SSL_SESSION* tls_session = nullptr;  // resumed by the port's next TLS connection
   };
 
-  int wait_ms() {
-    while (!timers_.empty()) {
-      const TimerEntry& t = timers_.top();
-      const Slot& s = slots_[t.slot];
-      if (s.timer_armed && s.timer_seq == t.seq) break;
-      timers_.pop();
-    }
-    if (timers_.empty()) return kMaxWaitMs;
-    const auto left = timers_.top().when - Clock::now();
-    if (left <= Clock::duration::zero()) return 0;
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-    return static_cast<int>(std::min<long long>(ms, kMaxWaitMs));
-  }
+  int wait_ms() { return deadlines_.wait_ms(kMaxWaitMs); }
 
-  void set_timer(uint32_t i, Clock::time_point when) {
-    Slot& s = slots_[i];
-    s.timer = when;
-    s.timer_armed = true;
-    timers_.push({when, i, ++s.timer_seq});
-  }
+  void set_timer(uint32_t i, Clock::time_point when) { deadlines_.arm(i, when); }
 
   void queue(uint32_t i) {
     Slot& s = slots_[i];
@@ -186,7 +159,7 @@ class ServiceScanner::Loop {
         read_ready(i);
         return;
       case Next::Read:
-        if (!s.timer_armed || s.timer != ps.deadline()) set_timer(i, ps.deadline());
+        if (!deadlines_.armed(i) || deadlines_.when(i) != ps.deadline()) set_timer(i, ps.deadline());
         return;
       case Next::Done:
         finish(i);
@@ -204,7 +177,7 @@ class ServiceScanner::Loop {
       s.tls_session = nullptr;
     }
     s.session.reset();
-    s.timer_armed = false;
+    deadlines_.disarm(i);
     s.match.reset();
     free_slots_.push_back(i);
     --active_;
@@ -340,27 +313,24 @@ class ServiceScanner::Loop {
 
   void expire_timers() {
     const Clock::time_point now = Clock::now();
-    while (!timers_.empty() && timers_.top().when <= now) {
-      const TimerEntry t = timers_.top();
-      timers_.pop();
-      Slot& s = slots_[t.slot];
-      if (!s.session || !s.timer_armed || s.timer_seq != t.seq) continue;
-      s.timer_armed = false;
+    deadlines_.expire(now, [&](uint32_t i) {
+      Slot& s = slots_[i];
+      if (!s.session) return;
       ProbeSession& ps = *s.session;
       if (s.phase == Phase::Connecting || s.phase == Phase::Handshaking) {
         close_connection(s);
-        act(t.slot, ps.on_connect_failed(now, ETIMEDOUT));
+        act(i, ps.on_connect_failed(now, ETIMEDOUT));
       } else if (s.phase == Phase::Open) {
         // Data read before the deadline is matched before the probe gives up.
         if (ps.match_due() || s.closed) {
-          queue(t.slot);
+          queue(i);
           process_queued();
           // Finished, or moved on to another probe with a deadline of its own.
-          if (!s.session || s.timer_armed) continue;
+          if (!s.session || deadlines_.armed(i)) return;
         }
-        act(t.slot, ps.on_timeout(now));
+        act(i, ps.on_timeout(now));
       }
-    }
+    });
   }
 
   const ServiceProbeDb& db_;
@@ -375,7 +345,7 @@ class ServiceScanner::Loop {
   std::vector<uint32_t> free_slots_;
   EventPoller poller_;
   TlsClient tls_;
-  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
+  SlotDeadlines deadlines_;
   std::vector<uint32_t> queued_;
   std::string scratch_;
 };

@@ -9,10 +9,10 @@
 #include <cerrno>
 #include <chrono>
 #include <optional>
-#include <queue>
 #include <vector>
 
 #include "detect/event_poller.hpp"
+#include "detect/slot_deadlines.hpp"
 #include "detect/udp_probe_session.hpp"
 
 namespace portsweep {
@@ -25,19 +25,10 @@ using Next = UdpProbeSession::Next;
 constexpr int kMaxWaitMs = 100;  // how often the loop looks at `stop`
 constexpr auto kProgressEvery = std::chrono::seconds(5);
 
-struct TimerEntry {
-  Clock::time_point when;
-  uint32_t slot;
-  uint32_t seq;
-  bool operator>(const TimerEntry& o) const { return when > o.when; }
-};
-
 struct Slot {
   std::optional<UdpProbeSession> session;
   int fd = -1;
-  uint32_t seq = 0;        // changes with every port: late events of an old socket are ignored
-  uint32_t timer_seq = 0;  // changes with every deadline: stale heap entries are ignored
-  bool timer_armed = false;
+  uint32_t seq = 0;  // changes with every port: late events of an old socket are ignored
 };
 
 // A non-blocking UDP socket connected to the target; -errno on failure.
@@ -62,7 +53,7 @@ class Loop {
        const ServiceScanner::OnOutcome& done, ServiceScanStats& stats, std::span<const ServiceTarget> targets,
        std::size_t slots)
       : db_(db), options_(options), trace_(trace), done_(done), stats_(stats), targets_(targets), slots_(slots),
-        buffer_(64 * 1024) {}
+        deadlines_(slots), buffer_(64 * 1024) {}
 
   ~Loop() {
     for (Slot& s : slots_) {
@@ -101,25 +92,9 @@ class Loop {
   }
 
  private:
-  int wait_ms() {
-    while (!timers_.empty()) {
-      const TimerEntry& t = timers_.top();
-      const Slot& s = slots_[t.slot];
-      if (s.timer_armed && s.timer_seq == t.seq) break;
-      timers_.pop();
-    }
-    if (timers_.empty()) return kMaxWaitMs;
-    const auto left = timers_.top().when - Clock::now();
-    if (left <= Clock::duration::zero()) return 0;
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-    return static_cast<int>(std::min<long long>(ms, kMaxWaitMs));
-  }
+  int wait_ms() { return deadlines_.wait_ms(kMaxWaitMs); }
 
-  void set_timer(uint32_t i, Clock::time_point when) {
-    Slot& s = slots_[i];
-    s.timer_armed = true;
-    timers_.push({when, i, ++s.timer_seq});
-  }
+  void set_timer(uint32_t i, Clock::time_point when) { deadlines_.arm(i, when); }
 
   void begin(uint32_t i, const ServiceTarget& target) {
     Slot& s = slots_[i];
@@ -171,7 +146,7 @@ class Loop {
     if (s.fd >= 0) ::close(s.fd);
     s.fd = -1;
     ++s.seq;
-    s.timer_armed = false;
+    deadlines_.disarm(i);
     s.session.reset();
     free_.push_back(i);
     --active_;
@@ -217,14 +192,9 @@ class Loop {
 
   void expire_timers() {
     const Clock::time_point now = Clock::now();
-    while (!timers_.empty() && timers_.top().when <= now) {
-      const TimerEntry t = timers_.top();
-      timers_.pop();
-      Slot& s = slots_[t.slot];
-      if (!s.session || !s.timer_armed || s.timer_seq != t.seq) continue;
-      s.timer_armed = false;
-      act(t.slot, s.session->on_timeout(now));
-    }
+    deadlines_.expire(now, [&](uint32_t i) {
+      if (slots_[i].session) act(i, slots_[i].session->on_timeout(now));
+    });
   }
 
   const ServiceProbeDb& db_;
@@ -238,7 +208,7 @@ class Loop {
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
   EventPoller poller_;
-  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
+  SlotDeadlines deadlines_;
   std::vector<char> buffer_;
 };
 
