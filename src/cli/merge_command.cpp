@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -59,9 +58,11 @@ std::optional<MergeArgs> parse_merge_args(const std::vector<std::string>& args, 
   return m;
 }
 
-// Reads what a file says of its scan: for JSON lines the first line and the
-// last (where -oJ keeps its records), for XML the whole stream (its
-// <runstats> closes it).
+// Reads what a file says of its scan and checks that it reads to its end,
+// before any output is touched (so a line damaged in its middle is refused
+// while every existing output is as it was). JSON lines keep their end
+// record on the last line: a file without one (killed, or cut mid-line) is
+// incomplete and is not read further. XML is read whole: <runstats> closes it.
 ShardFile read_shard_file(const std::string& path) {
   class HeaderAndEnding final : public SavedRecordSink {
    public:
@@ -79,43 +80,25 @@ ShardFile read_shard_file(const std::string& path) {
     bool header_only_;
     bool seen_ = false;
   };
-  // Its end is read first, from the end of the file: a pipe has none.
+  // The end of the file is read on its own: a pipe has none.
   if (std::error_code ec; std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec) &&
                           !std::filesystem::is_directory(path, ec))
     throw UsageError("\"" + path + "\" is not a regular file; merge reads shards' -oJ or -oX files");
-  ShardFile file{path, {}, std::nullopt};
-  HeaderAndEnding first(true);
-  read_saved_records(path, first);
-  file.header = first.header;
-  // An XML reader went through the whole file only when the root was not
-  // refused; JSON lines stopped after the first record.
-  std::ifstream probe(path, std::ios::binary);
-  char c = 0;
-  while (probe.get(c) && (c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+  HeaderAndEnding head(true);
+  read_saved_records(path, head);
+  if (head.header.json) {
+    std::istringstream last(last_line_of(path));
+    HeaderAndEnding tail(false);
+    try {
+      read_jsonl_records(last, path, 0, tail);
+    } catch (const UsageError&) {
+      return {path, head.header, std::nullopt};  // a cut last line is no ending
+    }
+    if (!tail.ending) return {path, head.header, std::nullopt};
   }
-  if (c == '<') {
-    HeaderAndEnding whole(false);
-    read_saved_records(path, whole);
-    file.ending = whole.ending;
-    return file;
-  }
-  // The last line: a cut one (killed mid-write) is no ending either.
-  std::istringstream last(last_line_of(path));
-  HeaderAndEnding tail(false);
-  try {
-    read_jsonl_records(last, path, 0, tail);
-  } catch (const UsageError&) {
-    return file;
-  }
-  file.ending = tail.ending;
-  // A finished file is read through once before the outputs begin, so a line
-  // damaged in its middle is refused (naming it) while every existing output
-  // is still as it was.
-  if (file.ending) {
-    SavedRecordSink check;
-    read_saved_records(path, check);
-  }
-  return file;
+  HeaderAndEnding whole(false);
+  read_saved_records(path, whole);
+  return {path, whole.header, whole.ending};
 }
 
 // Feeds one shard's records to the outputs. Hosts up are said once however
@@ -128,7 +111,6 @@ class MergeSink final : public SavedRecordSink {
       : outputs_(outputs), found_up_(found_up), traced_(traced) {
     batch_.reserve(kResultBatch);
   }
-  ~MergeSink() override = default;
 
   void on_host_up(const HostUp& h) override {
     flush();
@@ -160,8 +142,6 @@ class MergeSink final : public SavedRecordSink {
     flush();
     if (traced_.insert(ip).second) outputs_.on_trace(ip, std::move(hops));
   }
-  void on_ending(const SavedEnding& e) override { ending = e; }
-
   void flush() {
     if (batch_.empty()) return;
     for (const PortResult& r : batch_) last_result_us = std::max(last_result_us, r.time_us);
@@ -169,7 +149,6 @@ class MergeSink final : public SavedRecordSink {
     batch_.clear();
   }
 
-  SavedEnding ending;
   int64_t last_result_us = 0;
 
  private:
@@ -239,9 +218,10 @@ int run_merge_command(const std::vector<std::string>& args, std::ostream& out, s
     MergeSink sink(outputs, found_up, traced);
     read_saved_records(files[f].path, sink);
     sink.flush();
-    summary.end_time_us = std::max({summary.end_time_us, sink.ending.end_time_us, sink.last_result_us});
-    summary.packets_sent += sink.ending.packets_sent;
-    summary.packets_received += sink.ending.packets_received;
+    const SavedEnding& ending = *files[f].ending;  // a chosen file is a finished one
+    summary.end_time_us = std::max({summary.end_time_us, ending.end_time_us, sink.last_result_us});
+    summary.packets_sent += ending.packets_sent;
+    summary.packets_received += ending.packets_received;
   }
   // Each shard's discovery asks every target, then sweeps its cells of the
   // hosts it found. A host found by some shards only had its cells in the

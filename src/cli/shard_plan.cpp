@@ -94,16 +94,19 @@ ShardPlan plan_shard_merge(const std::vector<ShardFile>& files) {
                        "\" are not shards of one scan: their --seed differs, so their probes overlap");
   }
   plan.chosen.assign(plan.shards, files.size());
-  std::vector<std::string> stopped;  // why each unfinished shard's file is not enough
+  std::vector<bool> given(plan.shards, false);
+  std::vector<std::string> stopped(plan.shards);  // why a shard's first unfinished file is not enough
+  auto finished = [&](std::size_t f) { return files[f].ending && files[f].ending->error.empty(); };
   for (std::size_t f = 0; f < files.size(); ++f) {
     const uint32_t i = shard[f].first - 1;
     const ShardFile& file = files[f];
-    const bool finished = file.ending && file.ending->error.empty();
-    if (!finished) {
-      stopped.push_back("shard " + shard_text(i + 1, plan.shards) + " (\"" + file.path + "\") is incomplete: " +
-                        (file.ending ? "its scan stopped early (" + file.ending->error + ")"
-                                     : std::string("it has no end record (the scan was killed, or is still running)")) +
-                        "; resume it with 'portsweep --resume portsweep.resume' where it ran, then merge again");
+    given[i] = true;
+    if (!finished(f)) {
+      if (stopped[i].empty())
+        stopped[i] = "shard " + shard_text(i + 1, plan.shards) + " (\"" + file.path + "\") is incomplete: " +
+                     (file.ending ? "its scan stopped early (" + file.ending->error + ")"
+                                  : std::string("it has no end record (the scan was killed, or is still running)")) +
+                     "; resume it with 'portsweep --resume portsweep.resume' where it ran, then merge again";
     } else if (plan.chosen[i] == files.size()) {
       plan.chosen[i] = f;
     } else {
@@ -113,37 +116,21 @@ ShardPlan plan_shard_merge(const std::vector<ShardFile>& files) {
   }
   std::string missing;
   uint32_t missing_count = 0;
-  for (uint32_t i = 0; i < plan.shards; ++i) {
-    if (plan.chosen[i] != files.size()) continue;
-    const bool given = [&] {
-      for (std::size_t f = 0; f < files.size(); ++f)
-        if (shard[f].first == i + 1) return true;
-      return false;
-    }();
-    if (given) continue;
-    if (++missing_count <= 8) missing += (missing.empty() ? "" : ", ") + shard_text(i + 1, plan.shards);
-  }
+  for (uint32_t i = 0; i < plan.shards; ++i)
+    if (!given[i] && ++missing_count <= 8) missing += (missing.empty() ? "" : ", ") + shard_text(i + 1, plan.shards);
   if (missing_count > 8) missing += " and " + std::to_string(missing_count - 8) + " more";
   if (missing_count != 0)
     throw UsageError(std::string(missing_count == 1 ? "shard " : "shards ") + missing +
                      (missing_count == 1 ? " is" : " are") + " missing: no file among --from holds " +
                      (missing_count == 1 ? "it" : "them") + "; a merge of the rest would not be the whole scan");
-  // A shard with no finished file: the first reason found for it.
-  for (uint32_t i = 0; i < plan.shards; ++i) {
-    if (plan.chosen[i] != files.size()) continue;
-    const std::string tag = "shard " + shard_text(i + 1, plan.shards) + " ";
-    for (const std::string& s : stopped)
-      if (s.starts_with(tag)) throw UsageError(s);
-  }
-  // Files of a shard a finished file holds are left out without a word
-  // about their state; say they were.
-  for (std::size_t f = 0; f < files.size(); ++f) {
-    const uint32_t i = shard[f].first - 1;
-    const bool finished = files[f].ending && files[f].ending->error.empty();
-    if (!finished && plan.chosen[i] != f)
+  for (uint32_t i = 0; i < plan.shards; ++i)
+    if (plan.chosen[i] == files.size()) throw UsageError(stopped[i]);
+  // Unfinished files of a shard a finished file holds are left out; say so.
+  for (std::size_t f = 0; f < files.size(); ++f)
+    if (!finished(f))
       plan.notes.push_back("\"" + files[f].path + "\" is left out: it is incomplete and \"" +
-                           files[plan.chosen[i]].path + "\" holds shard " + shard_text(i + 1, plan.shards));
-  }
+                           files[plan.chosen[shard[f].first - 1]].path + "\" holds shard " +
+                           shard_text(shard[f].first, plan.shards));
   return plan;
 }
 

@@ -175,8 +175,9 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
   auto fail = [&](const std::string& what) {
     throw UsageError(source + ":" + std::to_string(lineno) + ": " + what);
   };
-  auto send_header = [&](const SavedHeader& h) {
+  auto send_header = [&](SavedHeader h) {
     header_sent = true;
+    h.json = true;
     sink.on_header(h);
   };
   for (;;) {
@@ -400,7 +401,7 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
     sink.on_result(r);
     if (!sink.wants_more()) return;
   }
-  if (!header_sent) sink.on_header({});
+  if (!header_sent) send_header({});
 }
 
 SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::size_t lines_before) {

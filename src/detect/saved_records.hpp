@@ -22,6 +22,7 @@ namespace portsweep {
 // without a start record) say only what `known` leaves unset.
 struct SavedHeader {
   bool known = false;           // the file has a start record (JSON) or <nmaprun> (XML)
+  bool json = false;            // read as JSON lines; else XML
   std::string args;             // the command line that wrote it
   int64_t start_time_us = 0;
   std::vector<ScanKind> scans;  // empty: the file does not say
