@@ -35,6 +35,18 @@ constexpr auto kProgressEvery = std::chrono::seconds(5);
 
 }  // namespace
 
+void ServiceScanStats::count(const ServiceOutcome& o) {
+  ++ports;
+  switch (o.verdict) {
+    case ServiceVerdict::Matched: ++matched; break;
+    case ServiceVerdict::SoftMatched: ++softmatched; break;
+    case ServiceVerdict::TcpWrapped: ++tcpwrapped; break;
+    // A UDP port no datagram came back from is silent, not unmatched.
+    case ServiceVerdict::NoMatch: ++(o.target.proto == Proto::Udp && !o.answered ? silent : no_match); break;
+    case ServiceVerdict::Incomplete: ++incomplete; break;
+  }
+}
+
 class ServiceScanner::Loop {
  public:
   Loop(const ServiceProbeDb& db, const DetectOptions& options, VersionTrace* trace, const OnOutcome& done,
@@ -181,19 +193,8 @@ class ServiceScanner::Loop {
     s.match.reset();
     free_slots_.push_back(i);
     --active_;
-    count(outcome);
+    stats_.count(outcome);
     done_(outcome);
-  }
-
-  void count(const ServiceOutcome& o) {
-    ++stats_.ports;
-    switch (o.verdict) {
-      case ServiceVerdict::Matched: ++stats_.matched; break;
-      case ServiceVerdict::SoftMatched: ++stats_.softmatched; break;
-      case ServiceVerdict::TcpWrapped: ++stats_.tcpwrapped; break;
-      case ServiceVerdict::NoMatch: ++stats_.no_match; break;
-      case ServiceVerdict::Incomplete: ++stats_.incomplete; break;
-    }
   }
 
   void pump(uint32_t i, uint32_t events) {

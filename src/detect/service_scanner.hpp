@@ -34,6 +34,9 @@ struct ServiceScanStats {
   double seconds = 0;           // wall time of the whole run
   unsigned parallel = 0;        // ports probed at once, at most
   bool interrupted = false;
+
+  // One finished port in the tallies above.
+  void count(const ServiceOutcome& o);
 };
 
 class ServiceScanner {

@@ -150,19 +150,8 @@ class Loop {
     s.session.reset();
     free_.push_back(i);
     --active_;
-    count(outcome);
+    stats_.count(outcome);
     done_(outcome);
-  }
-
-  void count(const ServiceOutcome& o) {
-    ++stats_.ports;
-    switch (o.verdict) {
-      case ServiceVerdict::Matched: ++stats_.matched; break;
-      case ServiceVerdict::SoftMatched: ++stats_.softmatched; break;
-      case ServiceVerdict::TcpWrapped: ++stats_.tcpwrapped; break;
-      case ServiceVerdict::NoMatch: ++(o.answered ? stats_.no_match : stats_.silent); break;
-      case ServiceVerdict::Incomplete: ++stats_.incomplete; break;
-    }
   }
 
   // Drains the socket (edge-triggered): each datagram is matched as it comes.
