@@ -163,8 +163,7 @@ class MergeSink final : public SavedRecordSink {
 // the scan's command line, so the merge says what one process would.
 void declare_pn_targets(const std::string& scan_args, OutputSet& outputs, std::ostream& err) {
   std::vector<std::string> words;
-  std::istringstream split(scan_args);
-  for (std::string w; split >> w;) words.push_back(w);
+  for (const std::string_view w : args_words(scan_args)) words.emplace_back(w);
   std::ostringstream discard;
   const ParsedCommandLine parsed = parse_command_line(words, discard, discard);
   if (!parsed.options || !parsed.options->skip_discovery) return;

@@ -10,17 +10,6 @@ namespace portsweep {
 
 namespace {
 
-std::vector<std::string_view> words_of(std::string_view s) {
-  std::vector<std::string_view> words;
-  for (std::size_t at = 0; at < s.size();) {
-    const std::size_t space = s.find(' ', at);
-    const std::size_t end = space == std::string_view::npos ? s.size() : space;
-    if (end > at) words.push_back(s.substr(at, end - at));
-    at = end + 1;
-  }
-  return words;
-}
-
 // "I/N" with 1 <= I <= N <= 65535, as --shard takes it.
 std::optional<std::pair<uint32_t, uint32_t>> shard_of(std::string_view s) {
   const std::size_t slash = s.find('/');
@@ -39,7 +28,7 @@ std::string shard_text(uint32_t i, uint32_t n) { return std::to_string(i) + "/" 
 }  // namespace
 
 std::string scan_identity(const std::string& args) {
-  const std::vector<std::string_view> words = words_of(args);
+  const std::vector<std::string_view> words = args_words(args);
   std::string out;
   for (std::size_t i = 1; i < words.size(); ++i) {
     const std::string_view w = words[i];

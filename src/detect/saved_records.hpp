@@ -72,6 +72,9 @@ class SavedRecordSink {
 // "02:00:5e:00:00:01" -> its six bytes (as the outputs write MACs); false
 // for anything else.
 bool parse_mac_text(std::string_view s, std::array<uint8_t, 6>& out);
+// The words of a command line as the outputs record it (joined by single
+// spaces; a word with a space in it cannot be told apart).
+std::vector<std::string_view> args_words(std::string_view args);
 // What a command line says of its scan that a file may not say otherwise:
 // --shard and --seed, -sV (or -A), -sn. `header.args` is read; the rest set.
 void describe_from_args(SavedHeader& header);

@@ -75,16 +75,20 @@ bool parse_mac_text(std::string_view s, std::array<uint8_t, 6>& out) {
   return true;
 }
 
-void describe_from_args(SavedHeader& header) {
-  // The words as the outputs join them (one space each); a value may be
-  // attached ("--shard=2/4") or the next word.
+std::vector<std::string_view> args_words(std::string_view args) {
   std::vector<std::string_view> words;
-  for (std::size_t at = 0; at < header.args.size();) {
-    const std::size_t space = header.args.find(' ', at);
-    const std::size_t end = space == std::string::npos ? header.args.size() : space;
-    if (end > at) words.push_back(std::string_view(header.args).substr(at, end - at));
+  for (std::size_t at = 0; at < args.size();) {
+    const std::size_t space = args.find(' ', at);
+    const std::size_t end = space == std::string_view::npos ? args.size() : space;
+    if (end > at) words.push_back(args.substr(at, end - at));
     at = end + 1;
   }
+  return words;
+}
+
+void describe_from_args(SavedHeader& header) {
+  // A value may be attached ("--shard=2/4") or the next word.
+  const std::vector<std::string_view> words = args_words(header.args);
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view w = words[i];
     auto value = [&](std::string_view name) -> std::optional<std::string_view> {
