@@ -68,6 +68,21 @@ uint32_t HostEntry::state_count(PortState s) const {
   return n;
 }
 
+namespace {
+
+// The count of a host's ports in one (protocol, state, reason), made at 0
+// when the host has none yet. Valid until the next call.
+uint32_t& tally(HostEntry& h, Proto proto, PortState state, Reason reason) {
+  auto c = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& x) {
+    return x.proto == proto && x.state == state && x.reason == reason;
+  });
+  if (c != h.counts.end()) return c->count;
+  h.counts.push_back({0, proto, state, reason});
+  return h.counts.back().count;
+}
+
+}  // namespace
+
 HostTable::HostTable(ReportPolicy policy) : policy_(policy) {}
 
 void HostTable::add(const PortResult& r) {
@@ -85,14 +100,7 @@ void HostTable::add(const PortResult& r) {
     h.last_us = std::max(h.last_us, r.time_us);
   }
 
-  auto c = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& x) {
-    return x.proto == r.proto && x.state == r.state && x.reason == r.reason;
-  });
-  if (c == h.counts.end()) {
-    h.counts.push_back({1, r.proto, r.state, r.reason});
-  } else {
-    ++c->count;
-  }
+  ++tally(h, r.proto, r.state, r.reason);
 
   const KeptPort kept{r.port, r.proto, r.state, r.reason, r.ttl};
   // Grow toward the listing limit, not past it: every host of a sweep holds
@@ -139,18 +147,8 @@ bool HostTable::update(const PortResult& r) {
     return true;
   }
   if (kept->state == r.state && kept->reason == r.reason) return false;
-  auto old = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& c) {
-    return c.proto == kept->proto && c.state == kept->state && c.reason == kept->reason;
-  });
-  if (old != h.counts.end() && old->count > 0) --old->count;
-  auto now = std::find_if(h.counts.begin(), h.counts.end(), [&](const HostEntry::Count& c) {
-    return c.proto == r.proto && c.state == r.state && c.reason == r.reason;
-  });
-  if (now == h.counts.end()) {
-    h.counts.push_back({1, r.proto, r.state, r.reason});
-  } else {
-    ++now->count;
-  }
+  if (uint32_t& before = tally(h, kept->proto, kept->state, kept->reason); before > 0) --before;
+  ++tally(h, r.proto, r.state, r.reason);
   kept->state = r.state;
   kept->reason = r.reason;
   if (r.ttl != 0) kept->ttl = r.ttl;
