@@ -60,11 +60,12 @@ std::vector<ServiceTarget> udp_service_targets(const HostTable& hosts, const Ser
   std::size_t skipped = 0;
   auto wanted = [&](uint16_t port) { return options.all_ports || !db.excluded(port, Proto::Udp); };
   std::vector<uint16_t> listed;
+  std::vector<ServiceTarget> host_open, host_of;  // one host's, reused
   for (uint32_t ip : hosts.sorted_addresses()) {
     const HostEntry* h = hosts.find(ip);
     listed.clear();
-    std::vector<ServiceTarget> host_open;
-    std::vector<ServiceTarget> host_of;
+    host_open.clear();
+    host_of.clear();
     for (const KeptPort& p : h->ports) {
       if (p.proto != Proto::Udp) continue;
       listed.push_back(p.port);
