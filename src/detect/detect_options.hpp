@@ -27,8 +27,19 @@ struct DetectOptions {
   // A connection that times out is tried again this many times in all: a
   // server with a full accept queue drops SYNs rather than refusing them.
   int connect_attempts = 3;
-  // Ports probed at once (each holds at most one connection); also bounded
-  // by the open-file limit. --max-parallelism lowers it for servers that
+  // A port's probes with connections at once (--version-parallel): they run
+  // side by side, nmap's order deciding which match counts (PortProbes).
+  unsigned lanes = 8;
+  // A probe that has heard nothing is concluded after its quiet wait:
+  // quiet_rtts times the port's measured connect round trip, at least
+  // quiet_floor, at most its totalwaitms. Its connection stays open to the
+  // full totalwaitms for a late answer. The floor covers servers that think
+  // before they answer (a banner after a reverse lookup, a TLS handshake).
+  std::chrono::milliseconds quiet_floor{250};
+  unsigned quiet_rtts = 8;
+
+  // Connections open at once, over every port (a probe that has concluded
+  // but still listens holds one too); also bounded by the open-file limit. --max-parallelism lowers it for servers that
   // answer for many addresses at once with few workers: each banner wait
   // holds a worker for seconds, and a probe queued behind them goes
   // unanswered, which no client-side signal tells from a silent service.

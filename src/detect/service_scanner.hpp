@@ -1,7 +1,9 @@
 #pragma once
 // The version-detection engine: probes many open ports at once, each through
-// its own ProbeSession, over non-blocking sockets on one epoll loop. Matching
-// a response against thousands of expressions is the costly part, so the
+// its own PortProbes (several probes of a port side by side), over
+// non-blocking sockets on one epoll loop. Ports come from a ServiceFeed, so
+// detection can start while the sweep is still finding them. Matching a
+// response against thousands of expressions is the costly part, so the
 // responses that arrive together are matched together, on all cores when
 // there are enough of them.
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <span>
 
 #include "detect/detect_options.hpp"
+#include "detect/service_feed.hpp"
 #include "detect/service_outcome.hpp"
 #include "detect/service_probes.hpp"
 
@@ -32,7 +35,7 @@ struct ServiceScanStats {
   std::size_t match_batches = 0;
   double match_seconds = 0;     // wall time spent matching
   double seconds = 0;           // wall time of the whole run
-  unsigned parallel = 0;        // ports probed at once, at most
+  unsigned parallel = 0;        // at most at once: TCP connections, UDP ports
   bool interrupted = false;
 
   // One finished port in the tallies above.
@@ -55,6 +58,10 @@ class ServiceScanner {
   // be set up.
   ServiceScanStats run(std::span<const ServiceTarget> targets, const OnOutcome& done,
                        const std::atomic<bool>* stop = nullptr, const OnProgress& progress = {});
+  // The same over the ports `feed` hands over until it is closed and every
+  // port is done. Progress totals are the ports pushed so far.
+  ServiceScanStats run(ServiceFeed& feed, const OnOutcome& done, const std::atomic<bool>* stop = nullptr,
+                       const OnProgress& progress = {});
 
  private:
   class Loop;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "detect/service_scanner.hpp"
 #include "detect/version_trace.hpp"
@@ -57,7 +58,9 @@ TEST_F(ServiceScannerTest, BannerMatchesOnTheNullProbe) {
   EXPECT_EQ(o.match->ostype, "Linux");
   EXPECT_EQ(o.match->cpe, (std::vector<std::string>{"cpe:/a:openbsd:openssh:9.2p1", "cpe:/o:linux:linux_kernel"}));
   EXPECT_FALSE(o.tls);
-  EXPECT_EQ(o.connections, 1u);
+  // The first probes go out side by side, at most a port's lanes of them.
+  EXPECT_GE(o.connections, 1u);
+  EXPECT_LE(o.connections, DetectOptions{}.lanes);
   // A banner ends the port at once, not after the NULL probe's 600 ms wait.
   EXPECT_LT(took, milliseconds(500));
 }
@@ -74,12 +77,31 @@ TEST_F(ServiceScannerTest, SoftmatchNarrowsProbesAndKeepsItsHostname) {
   EXPECT_EQ(o.match->service, "ftp");
   EXPECT_EQ(o.match->product, "testftpd");
   EXPECT_EQ(o.match->hostname, "labhost");  // from the NULL probe's softmatch
-  // TLSHello and GetRequest cannot name ftp, so after the banner's softmatch
-  // only Help is sent, on the NULL probe's connection, after the banner.
+  // Help's match (the fourth probe) counts once the three before it have
+  // concluded; TLSHello and GetRequest, which cannot name ftp, are dropped
+  // by the softmatch whatever they heard.
+  EXPECT_NE(trace_text.str().find("sending probe Help"), std::string::npos) << trace_text.str();
+  EXPECT_EQ(o.probes_sent, 4u);
+}
+
+TEST_F(ServiceScannerTest, NarrowedProbesAreNotSentWhenTheSoftmatchCameFirst) {
+  LocalServer server([](int fd) {
+    send_all(fd, "220 labhost lab ftp ready\r\n");
+    const std::string got = read_until(fd, "\n");
+    if (got.rfind("HELP", 0) == 0) send_all(fd, "214 Help OK\r\n");
+    drain(fd);
+  });
+  // One lane: the probes go one at a time, so the NULL probe's softmatch is
+  // known before TLSHello or GetRequest would be sent.
+  DetectOptions options;
+  options.lanes = 1;
+  ServiceOutcome o = scan_one(server.port(), options);
+  ASSERT_EQ(o.verdict, ServiceVerdict::Matched) << trace_text.str();
+  EXPECT_EQ(o.match->product, "testftpd");
   EXPECT_EQ(trace_text.str().find("sending probe TLSHello"), std::string::npos) << trace_text.str();
   EXPECT_EQ(trace_text.str().find("sending probe GetRequest"), std::string::npos) << trace_text.str();
   EXPECT_EQ(o.probes_sent, 2u);
-  EXPECT_EQ(o.connections, 1u);
+  EXPECT_EQ(o.connections, 2u);
 }
 
 TEST_F(ServiceScannerTest, SilentServerGetsEveryProbeAndNoMatch) {
@@ -87,18 +109,16 @@ TEST_F(ServiceScannerTest, SilentServerGetsEveryProbeAndNoMatch) {
   ServiceOutcome o = scan_one(server.port());
   EXPECT_EQ(o.verdict, ServiceVerdict::NoMatch) << trace_text.str();
   EXPECT_FALSE(o.match);
-  // NULL, then TLSHello on the NULL probe's connection, then GetRequest and
-  // Help on connections of their own.
+  // Every probe on a connection of its own, all listening to their ends.
   EXPECT_EQ(o.probes_sent, 4u);
-  EXPECT_EQ(o.connections, 3u);
-  EXPECT_EQ(server.connections(), 3);
+  EXPECT_EQ(o.connections, 4u);
+  EXPECT_EQ(server.connections(), 4);
 }
 
 TEST_F(ServiceScannerTest, ImmediateCloseIsTcpWrapped) {
   LocalServer server([](int) {});
   ServiceOutcome o = scan_one(server.port());
   EXPECT_EQ(o.verdict, ServiceVerdict::TcpWrapped) << trace_text.str();
-  EXPECT_EQ(o.connections, 1u);
 }
 
 TEST_F(ServiceScannerTest, CloseAfterTheTcpWrappedWindowIsNotTcpWrapped) {
@@ -149,7 +169,7 @@ TEST_F(ServiceScannerTest, TlsIsDetectedAndTheProbesRunAgainInsideIt) {
   EXPECT_EQ(o.match->product, "nginx");
   EXPECT_EQ(o.match->version, "1.22.1");
   EXPECT_NE(trace_text.str().find("TLS detected by probe TLSHello"), std::string::npos) << trace_text.str();
-  EXPECT_NE(trace_text.str().find("sending probe GetRequest on the NULL probe's connection"), std::string::npos);
+  EXPECT_NE(trace_text.str().find("sending probe GetRequest inside TLS"), std::string::npos) << trace_text.str();
 }
 
 TEST_F(ServiceScannerTest, ManyPortsAtOnce) {
@@ -159,7 +179,7 @@ TEST_F(ServiceScannerTest, ManyPortsAtOnce) {
   });
   LocalServer wrapped([](int) {});
   std::vector<ServiceTarget> targets;
-  // 200 ports to probe, more than the 64 allowed at once.
+  // 200 ports to probe, more connections than the 64 allowed at once.
   for (int i = 0; i < 100; ++i) {
     targets.push_back({kLoopback, ssh.port(), Proto::Tcp});
     targets.push_back({kLoopback, wrapped.port(), Proto::Tcp});
@@ -171,6 +191,29 @@ TEST_F(ServiceScannerTest, ManyPortsAtOnce) {
   EXPECT_EQ(stats.matched, 100u);
   EXPECT_EQ(stats.tcpwrapped, 100u);
   EXPECT_EQ(stats.parallel, 64u);
+}
+
+TEST_F(ServiceScannerTest, PortsFedWhileTheLoopRunsAreProbedUntilTheFeedCloses) {
+  LocalServer ssh([](int fd) {
+    send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    drain(fd);
+  });
+  ServiceFeed feed;
+  ServiceScanner scanner(db, {});
+  std::vector<ServiceOutcome> got;
+  // A sweep's consumer hands ports over one by one, then closes the feed.
+  std::thread sweep([&] {
+    for (int i = 0; i < 5; ++i) {
+      std::this_thread::sleep_for(milliseconds(20));
+      feed.push({kLoopback, ssh.port(), Proto::Tcp});
+    }
+    feed.close();
+  });
+  stats = scanner.run(feed, [&](const ServiceOutcome& o) { got.push_back(o); });
+  sweep.join();
+  ASSERT_EQ(got.size(), 5u);
+  for (const ServiceOutcome& o : got) EXPECT_EQ(o.verdict, ServiceVerdict::Matched);
+  EXPECT_EQ(stats.ports, 5u);
 }
 
 TEST_F(ServiceScannerTest, StopFlagEndsTheRunEarly) {
