@@ -270,6 +270,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   info.shard = o.shard;
   info.seed = cfg.seed;
   outputs.begin(info);
+  // -sV starts on each open port as its result arrives, while the sweep goes on.
+  std::unique_ptr<LiveServiceStage> live;
+  if (probe_db) live = live_service_stage(o, *probe_db, outputs, info, err, g_interrupted, io->backend());
 
   // Every result also goes to the result log beside the resume file, so an
   // interrupted run can hand them to the run that resumes it without keeping
@@ -313,6 +316,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
         if (!answered.empty()) answered[r.index / 64] |= uint64_t{1} << (r.index % 64);
       }
       outputs.on_results(earlier);
+      if (live) live->on_results(earlier);
       if (log) log->append(chunk);
     });
     cfg.start_answered = std::move(answered);
@@ -325,6 +329,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (o.traceroute) trace_plan.emplace(cfg.targets);
   hooks.on_results = [&](std::span<const PortResult> batch) {
     outputs.on_results(batch);
+    if (live) live->on_results(batch);
     if (trace_plan)
       for (const PortResult& r : batch) trace_plan->note(r);
   };
@@ -446,9 +451,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // one has been probed; an interrupted scan lists only the hosts that answered.
   // Before -sV, which probes the open|filtered UDP ports of every host up.
   if (!discovery.discover && report.first_pass_complete) declare_targets_up(cfg.targets, cfg.next_hops, outputs, err);
+  if (live && report.stopped_early) live->abandon();
   if (probe_db && !report.stopped_early)
-    detection_interrupted =
-        run_version_detection(o, *probe_db, outputs, info, err, g_interrupted, report.first_pass_complete);
+    detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, g_interrupted,
+                                                  report.first_pass_complete, live.get());
 
   ScanSummary summary;
   summary.end_time_us = wall_clock_us();

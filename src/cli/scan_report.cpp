@@ -77,8 +77,8 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
   return info;
 }
 
-bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
-                           std::ostream& err, const std::atomic<bool>& stop, bool sweep_complete) {
+ServiceStageOptions service_stage_options(const ScanOptions& o, const ScanInfo& info, std::ostream& err,
+                                          const std::atomic<bool>& stop, bool sweep_complete) {
   ServiceStageOptions stage;
   if (sweep_complete && info.shard.empty()) {
     for (const ScanKind& k : info.scans) {
@@ -92,7 +92,26 @@ bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, Outpu
   if (stage.detect.trace) stage.trace = &err;
   stage.progress = &err;
   stage.stop = &stop;
+  return stage;
+}
+
+bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
+                           std::ostream& err, const std::atomic<bool>& stop, bool sweep_complete,
+                           LiveServiceStage* live) {
+  ServiceStageOptions stage = service_stage_options(o, info, err, stop, sweep_complete);
+  if (live != nullptr) return live->finish(std::move(stage)).interrupted;
   return run_service_stage(db, outputs, stage).interrupted;
+}
+
+std::unique_ptr<LiveServiceStage> live_service_stage(const ScanOptions& o, const ServiceProbeDb& db,
+                                                     OutputSet& outputs, const ScanInfo& info, std::ostream& err,
+                                                     const std::atomic<bool>& stop, std::string_view backend) {
+  if (backend == "dpdk") {
+    err << "portsweep: version detection starts when the sweep ends: DPDK keeps the interface's traffic from "
+           "the kernel's sockets while it runs\n";
+    return nullptr;
+  }
+  return std::make_unique<LiveServiceStage>(db, outputs, service_stage_options(o, info, err, stop, false));
 }
 
 std::function<void(const std::function<void(uint32_t)>&)> each_target_of(const TargetSet& targets) {
@@ -103,15 +122,16 @@ std::function<void(const std::function<void(uint32_t)>&)> each_target_of(const T
 
 int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe_db, OutputSet& outputs,
                 const ScanInfo& info, const TargetSet& targets, ScanEnding ending, std::ostream& err,
-                const std::atomic<bool>& interrupt) {
+                const std::atomic<bool>& interrupt, LiveServiceStage* live) {
   const bool stopped = ending.interrupted || !ending.error.empty();
   bool detection_interrupted = false;
   // -Pn's hosts are up before -sV runs, so it probes their open|filtered UDP ports too.
   if (ending.declare_targets_up && ending.every_port_tried && !stopped)
     declare_targets_up(targets, ending.sendable, outputs, err);
+  if (live != nullptr && stopped) live->abandon();
   if (probe_db && !stopped)
     detection_interrupted =
-        run_version_detection(o, *probe_db, outputs, info, err, interrupt, ending.every_port_tried);
+        run_version_detection(o, *probe_db, outputs, info, err, interrupt, ending.every_port_tried, live);
   ScanSummary& summary = ending.summary;
   summary.end_time_us = wall_clock_us();
   summary.hosts_total = targets.size();

@@ -4,6 +4,7 @@
 // of the tables, version detection. One place, so the commands cannot drift.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "cli/scan_options.hpp"
 #include "detect/service_probes.hpp"
+#include "detect/service_stage.hpp"
 #include "io/next_hop_plan.hpp"
 #include "output/output_set.hpp"
 #include "output/scan_info.hpp"
@@ -42,8 +44,23 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
 // and this process scanned all of it (no --shard), so a UDP port the table
 // does not hold was unanswered, and open|filtered when -sU says so: those
 // ports are probed too, as nmap's -sU -sV does.
+// With `live`, the TCP ports the sweep fed it are probed already: this waits
+// for them and probes the rest.
 bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, OutputSet& outputs, const ScanInfo& info,
-                           std::ostream& err, const std::atomic<bool>& stop, bool sweep_complete = false);
+                           std::ostream& err, const std::atomic<bool>& stop, bool sweep_complete = false,
+                           LiveServiceStage* live = nullptr);
+
+// -sV's stage settings from `o`: the ones a LiveServiceStage starts with
+// (sweep_complete false), and the ones run_version_detection uses.
+ServiceStageOptions service_stage_options(const ScanOptions& o, const ScanInfo& info, std::ostream& err,
+                                          const std::atomic<bool>& stop, bool sweep_complete);
+
+// Detection while the sweep runs, when it can: the kernel's sockets must
+// see the interface's traffic, which a kernel-bypass backend (DPDK over
+// AF_XDP) keeps from them until it closes (then a line says detection waits).
+std::unique_ptr<LiveServiceStage> live_service_stage(const ScanOptions& o, const ServiceProbeDb& db,
+                                                     OutputSet& outputs, const ScanInfo& info, std::ostream& err,
+                                                     const std::atomic<bool>& stop, std::string_view backend);
 
 // ScanSummary::each_target over `targets` (which must outlive it): every
 // address in ascending order, for -v's down hosts.
@@ -66,6 +83,6 @@ struct ScanEnding {
 // interrupt, 1 for a failure).
 int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe_db, OutputSet& outputs,
                 const ScanInfo& info, const TargetSet& targets, ScanEnding ending, std::ostream& err,
-                const std::atomic<bool>& interrupt);
+                const std::atomic<bool>& interrupt, LiveServiceStage* live = nullptr);
 
 }  // namespace portsweep

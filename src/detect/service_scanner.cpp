@@ -67,14 +67,14 @@ class ServiceScanner::Loop {
     }
   }
 
-  void run(const std::atomic<bool>* stop, const OnProgress& progress) {
+  void run(const std::atomic<bool>* stop, const std::atomic<bool>& abandoned, const OnProgress& progress) {
     Clock::time_point next_progress = Clock::now() + kProgressEvery;
     if (const int err = poller_.add(feed_.fd(), kFeedToken); err != 0) {
       throw RuntimeFailure(std::string("version detection cannot watch its port feed: ") + std::strerror(err));
     }
     bool feed_open = feed_.take(waiting_);
     for (;;) {
-      if (stop != nullptr && stop->load()) {
+      if ((stop != nullptr && stop->load()) || abandoned.load()) {
         stats_.interrupted = true;
         break;
       }
@@ -487,7 +487,7 @@ ServiceScanStats ServiceScanner::run(ServiceFeed& feed, const OnOutcome& done, c
   const auto t0 = Clock::now();
   const std::size_t budget = std::max<std::size_t>(1, std::min<std::size_t>(options_.max_parallel, usable_sockets()));
   Loop loop(db_, options_, trace_, done, stats, feed, budget);
-  loop.run(stop, progress);
+  loop.run(stop, abandoned_, progress);
   stats.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return stats;
 }

@@ -62,12 +62,16 @@ class ServiceScanner {
   // port is done. Progress totals are the ports pushed so far.
   ServiceScanStats run(ServiceFeed& feed, const OnOutcome& done, const std::atomic<bool>* stop = nullptr,
                        const OnProgress& progress = {});
+  // Makes a run() on another thread return early, as `stop` does (within
+  // 100 ms): the caller's other work failed.
+  void abandon() { abandoned_ = true; }
 
  private:
   class Loop;
   const ServiceProbeDb& db_;
   DetectOptions options_;
   VersionTrace* trace_;
+  std::atomic<bool> abandoned_{false};
 };
 
 }  // namespace portsweep

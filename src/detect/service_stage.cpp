@@ -179,6 +179,20 @@ class ProgressLines {
   std::mutex mutex_;
 };
 
+std::string tcp_summary(const ServiceScanStats& stats, std::string_view overlap = {}) {
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "portsweep: version detection of %zu ports in %.2f s (%u connections at once): %zu matched, "
+                "%zu softmatched, %zu tcpwrapped, %zu unidentified, %zu incomplete; %zu connections, "
+                "%zu probes, %zu responses matched in %.2f s",
+                stats.ports, stats.seconds, stats.parallel, stats.matched, stats.softmatched, stats.tcpwrapped,
+                stats.no_match, stats.incomplete, stats.connections, stats.probes, stats.matches,
+                stats.match_seconds);
+  std::string text = line;
+  if (!overlap.empty()) text += "; " + std::string(overlap);
+  return text + "\n";
+}
+
 }  // namespace
 
 // The TCP ports run on this thread and the UDP ports on one of their own, at
@@ -187,7 +201,10 @@ class ProgressLines {
 // the trace (VersionTrace locks) and the progress stream (ProgressLines).
 ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
                                    const ServiceStageOptions& options) {
-  const std::vector<ServiceTarget> targets = service_targets(outputs.hosts(), db, options.detect);
+  std::vector<ServiceTarget> targets = service_targets(outputs.hosts(), db, options.detect);
+  if (options.probed != nullptr) {
+    std::erase_if(targets, [&](const ServiceTarget& t) { return options.probed->contains(port_key(t.ip, t.port)); });
+  }
   std::size_t skipped_hosts = 0;
   std::size_t udp_open = 0;
   const std::vector<ServiceTarget> udp_targets = udp_service_targets(
@@ -261,7 +278,8 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
 
   ServiceScanStats stats;
   try {
-    if (!targets.empty() || udp_targets.empty()) {
+    // A live stage has said its own line for the ports it probed.
+    if (!targets.empty() || (udp_targets.empty() && options.probed == nullptr)) {
       ServiceScanner scanner(db, tcp_options, trace.get());
       stats = scanner.run(
           targets,
@@ -270,15 +288,7 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
                 {o.target.ip, o.target.port, o.target.proto, now_us(), service_report(o, table_name(o.target))});
           },
           options.stop, progress.printer("version detection"));
-      char line[512];
-      std::snprintf(line, sizeof line,
-                    "portsweep: version detection of %zu ports in %.2f s (%u at once): %zu matched, "
-                    "%zu softmatched, %zu tcpwrapped, %zu unidentified, %zu incomplete; %zu connections, "
-                    "%zu probes, %zu responses matched in %.2f s\n",
-                    stats.ports, stats.seconds, stats.parallel, stats.matched, stats.softmatched, stats.tcpwrapped,
-                    stats.no_match, stats.incomplete, stats.connections, stats.probes, stats.matches,
-                    stats.match_seconds);
-      progress.write(line);
+      progress.write(tcp_summary(stats).c_str());
     }
   } catch (...) {
     if (udp_thread.joinable()) {
@@ -308,6 +318,86 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
   const double tcp_seconds = stats.seconds;
   add_stats(stats, u);
   stats.seconds = std::max(tcp_seconds, u.seconds);  // side by side, not one after the other
+  return stats;
+}
+
+LiveServiceStage::LiveServiceStage(const ServiceProbeDb& db, OutputSet& outputs, ServiceStageOptions options)
+    : db_(db), outputs_(outputs), options_(std::move(options)) {
+  if (options_.trace != nullptr) trace_ = std::make_unique<VersionTrace>(*options_.trace);
+  // The UDP ports wait for finish(): which are open|filtered is known only
+  // when the sweep is over. TCP gets the whole connection budget meanwhile.
+  scanner_ = std::make_unique<ServiceScanner>(db_, options_.detect, trace_.get());
+  thread_ = std::thread([this] {
+    try {
+      stats_ = scanner_->run(
+          feed_,
+          [this](const ServiceOutcome& o) {
+            const std::string_view name =
+                options_.table_name ? options_.table_name(o.target.port, o.target.proto) : std::string_view();
+            outputs_.on_service({o.target.ip, o.target.port, o.target.proto, now_us(), service_report(o, name)});
+            finished_.fetch_add(1, std::memory_order_relaxed);
+          },
+          options_.stop);
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  });
+}
+
+LiveServiceStage::~LiveServiceStage() { abandon(); }
+
+void LiveServiceStage::abandon() {
+  if (!thread_.joinable()) return;
+  scanner_->abandon();
+  feed_.close();
+  thread_.join();
+}
+
+void LiveServiceStage::on_results(std::span<const PortResult> batch) {
+  std::lock_guard lock(seen_mutex_);
+  for (const PortResult& r : batch) {
+    if (r.proto != Proto::Tcp || r.state != PortState::Open) continue;
+    if (!options_.detect.all_ports && db_.excluded(r.port, r.proto)) continue;
+    // A port reported twice (a duplicated reply, a resumed run) is probed once.
+    if (!seen_.insert(port_key(r.ip, r.port)).second) continue;
+    if (!first_fed_) first_fed_ = Clock::now();
+    feed_.push({r.ip, r.port, Proto::Tcp});
+  }
+}
+
+ServiceScanStats LiveServiceStage::finish(ServiceStageOptions rest) {
+  const Clock::time_point sweep_end = Clock::now();
+  const std::size_t done_by_then = finished_.load(std::memory_order_relaxed);
+  feed_.close();
+  thread_.join();
+  const Clock::time_point detection_end = Clock::now();
+  if (error_) std::rethrow_exception(error_);
+
+  std::string overlap;
+  {
+    std::lock_guard lock(seen_mutex_);
+    if (first_fed_ && !seen_.empty()) {
+      const double alongside = std::chrono::duration<double>(sweep_end - *first_fed_).count();
+      const double after = std::chrono::duration<double>(detection_end - sweep_end).count();
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "begun during the sweep: %.2f s alongside it (%.0f%%), %.2f s after it; %zu of %zu ports "
+                    "done before the sweep ended",
+                    alongside, 100.0 * alongside / std::max(alongside + after, 1e-9), after, done_by_then,
+                    seen_.size());
+      overlap = text;
+    }
+  }
+  if (rest.progress != nullptr && (stats_.ports != 0 || !overlap.empty()))
+    *rest.progress << tcp_summary(stats_, overlap) << std::flush;
+
+  rest.probed = &seen_;
+  ServiceScanStats stats = stats_;
+  if (stats_.interrupted) return stats;
+  const ServiceScanStats others = run_service_stage(db_, outputs_, rest);
+  const double live_seconds = stats.seconds;
+  add_stats(stats, others);
+  stats.seconds = live_seconds + others.seconds;
   return stats;
 }
 

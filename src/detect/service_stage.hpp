@@ -6,11 +6,20 @@
 // open: one left open|filtered by the sweep is reported again as open
 // (udp-response) through OutputSet::on_port_update before its service.
 #include <atomic>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
 #include <ostream>
 #include <string_view>
+#include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "detect/detect_options.hpp"
+#include "detect/service_feed.hpp"
 #include "detect/service_outcome.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/service_scanner.hpp"
@@ -21,6 +30,7 @@ namespace portsweep {
 
 class HostTable;
 class OutputSet;
+class VersionTrace;
 
 // The open TCP ports of every host in `hosts`, in address then port order,
 // less those the database's Exclude directive names (unless --allports).
@@ -57,7 +67,12 @@ struct ServiceStageOptions {
   // Empty when there was no UDP sweep, or its unanswered ports say nothing
   // (an interrupted scan, a shard of one).
   std::vector<uint16_t> udp_unanswered;
+  // TCP ports already probed (by a LiveServiceStage): skipped, keyed
+  // port_key(ip, port).
+  const std::unordered_set<uint64_t>* probed = nullptr;
 };
+
+inline uint64_t port_key(uint32_t ip, uint16_t port) { return (uint64_t{ip} << 16) | port; }
 
 // Probes every open TCP port and every open or open|filtered UDP port of
 // outputs.hosts() and reports each to outputs.on_service() (a UDP port that
@@ -67,5 +82,50 @@ struct ServiceStageOptions {
 // the longer of the two.
 ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
                                    const ServiceStageOptions& options);
+
+// Version detection while the sweep runs (-sS -sV, -sT -sV): each open TCP
+// port goes to detection as soon as its result reaches the outputs, on a
+// thread of its own, so a sweep's detection is mostly done when its last
+// probe's cooldown ends. What only the finished sweep can tell (UDP ports
+// left open|filtered, -Pn's hosts) runs in finish(), as run_service_stage.
+class LiveServiceStage {
+ public:
+  // Starts the detection thread. `db` and `outputs` must outlive the stage;
+  // `options` is copied (its stop flag and streams must outlive it).
+  LiveServiceStage(const ServiceProbeDb& db, OutputSet& outputs, ServiceStageOptions options);
+  // abandon()s a stage finish() was not called for.
+  ~LiveServiceStage();
+  LiveServiceStage(const LiveServiceStage&) = delete;
+  LiveServiceStage& operator=(const LiveServiceStage&) = delete;
+
+  // The sweep's results, after the outputs have them: an open TCP port not
+  // seen before is handed to detection. Any thread.
+  void on_results(std::span<const PortResult> batch);
+  // The sweep is over: waits for the ports under way, says how much of the
+  // detection overlapped the sweep, then runs the stage for what is left
+  // (UDP ports; TCP ports the sweep never fed) with `rest`'s UDP settings.
+  // Rethrows what stopped the detection thread.
+  ServiceScanStats finish(ServiceStageOptions rest);
+  // The scan stopped: the thread ends within 100 ms, reporting nothing more
+  // (call before the outputs end). Safe to repeat, and after finish().
+  void abandon();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  const ServiceProbeDb& db_;
+  OutputSet& outputs_;
+  ServiceStageOptions options_;
+  ServiceFeed feed_;
+  std::mutex seen_mutex_;
+  std::unordered_set<uint64_t> seen_;
+  std::optional<Clock::time_point> first_fed_;
+  std::atomic<std::size_t> finished_{0};
+  ServiceScanStats stats_;
+  std::exception_ptr error_;
+  std::unique_ptr<VersionTrace> trace_;
+  std::unique_ptr<ServiceScanner> scanner_;
+  std::thread thread_;
+};
 
 }  // namespace portsweep

@@ -411,16 +411,12 @@ totalwaitms 200
     stage.progress = &progress;
     const ServiceScanStats stats = run_service_stage(db, outputs, stage);
     EXPECT_EQ(stats.ports, 8u);
-    const std::string want = bound == 4 ? "(2 at once)" : "(1 at once)";
+    const std::string at_once = bound == 4 ? "2" : "1";
     const std::string text = progress.str();
     EXPECT_NE(text.find("portsweep: version detection of 4 ports in"), std::string::npos) << text;
+    EXPECT_NE(text.find("(" + at_once + " connections at once)"), std::string::npos) << text;
     EXPECT_NE(text.find("portsweep: UDP version detection of 4 ports in"), std::string::npos) << text;
-    std::size_t at = 0, lines = 0;
-    while ((at = text.find(want, at)) != std::string::npos) {
-      ++lines;
-      ++at;
-    }
-    EXPECT_EQ(lines, 2u) << text;
+    EXPECT_NE(text.find("(" + at_once + " at once)"), std::string::npos) << text;
   }
 }
 
