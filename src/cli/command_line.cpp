@@ -162,8 +162,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("--version-all", o.version_all, "Try every single probe (intensity 9)")->group(sv);
   app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
   app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
+  app.add_option("--version-parallel", o.version_parallel,
+                 "A port's probes sent at once, nmap's order deciding (default 8; 1: one after another)")
+      ->type_name("N")->transform(whole_in("--version-parallel", 1, 64))->group(sv);
   app.add_option("--max-parallelism", o.max_parallelism,
-                 "Connections at once: -sT's connects (default 4000), -b's FTP sessions (default 8) and -sV's ports (default 4096)")
+                 "Connections at once: -sT's connects (default 4000), -b's FTP sessions (default 8) and -sV's connections (default 4096)")
       ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
 
   const char* ports = "PORT SPECIFICATION";

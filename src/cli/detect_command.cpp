@@ -51,7 +51,10 @@ std::optional<DetectArgs> parse_detect_args(const std::vector<std::string>& args
   app.add_flag("--version-all", o.version_all, "Try every single probe (intensity 9)")->group(sv);
   app.add_flag("--version-trace", o.version_trace, "Show detailed version scan activity")->group(sv);
   app.add_flag("--allports", o.all_ports, "Don't exclude any ports from version detection")->group(sv);
-  app.add_option("--max-parallelism", o.max_parallelism, "Ports probed at once (default 4096)")
+  app.add_option("--version-parallel", o.version_parallel,
+                 "A port's probes sent at once, nmap's order deciding (default 8; 1: one after another)")
+      ->type_name("N")->transform(whole_in("--version-parallel", 1, 64))->group(sv);
+  app.add_option("--max-parallelism", o.max_parallelism, "Connections at once (default 4096)")
       ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
   // -sV is implied; accepted so a scan's command line can be reused.
   app.add_flag("--service-version", o.service_version, "Probe open ports (implied)")->group(sv);

@@ -74,6 +74,7 @@ struct ScanOptions {
   bool version_all = false;              // --version-all: intensity 9
   bool version_trace = false;            // --version-trace: per-probe activity on stderr
   bool all_ports = false;                // --allports: ignore the probes file's Exclude
+  std::optional<unsigned> version_parallel;  // --version-parallel: a port's probes at once
   std::optional<unsigned> max_parallelism;  // --max-parallelism: -sT's connects / ports version-probed at once
 
   // Output.

@@ -14,6 +14,7 @@ DetectOptions detect_options_for(const ScanOptions& o) {
   d.trace = o.version_trace;
   d.all_ports = o.all_ports;
   if (o.max_parallelism) d.max_parallel = *o.max_parallelism;
+  if (o.version_parallel) d.lanes = *o.version_parallel;
   return d;
 }
 

@@ -1,6 +1,7 @@
 // -sV's command-line options as the detection stage receives them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "cli/command_line.hpp"
@@ -44,6 +45,18 @@ TEST(ServiceOptions, TimingTemplatesCapTheWaits) {
   EXPECT_EQ(detect_options_for(*parse({"-sV", "-T5", "x"}).options).wait_cap, std::chrono::milliseconds(1500));
   EXPECT_FALSE(detect_options_for(*parse({"-sV", "-T3", "x"}).options).wait_cap);
   EXPECT_EQ(detect_options_for(*parse({"-sV", "-T0", "x"}).options).max_parallel, 1u);
+}
+
+TEST(ServiceOptions, VersionParallelSetsAPortsProbesAtOnce) {
+  EXPECT_EQ(detect_options_for(*parse({"-sV", "x"}).options).lanes, 8u);
+  EXPECT_EQ(detect_options_for(*parse({"-sV", "--version-parallel", "1", "x"}).options).lanes, 1u);
+  EXPECT_EQ(detect_options_for(*parse({"-sV", "--version-parallel", "64", "x"}).options).lanes, 64u);
+  std::string err;
+  ParsedCommandLine p = parse({"-sV", "--version-parallel", "0", "x"}, &err);
+  EXPECT_FALSE(p.options);
+  EXPECT_EQ(p.exit_status, 2);
+  EXPECT_NE(err.find("--version-parallel"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
 }
 
 TEST(ServiceOptions, BadIntensityIsOneSentence) {
