@@ -111,7 +111,13 @@ std::unique_ptr<LiveServiceStage> live_service_stage(const ScanOptions& o, const
            "the kernel's sockets while it runs\n";
     return nullptr;
   }
-  return std::make_unique<LiveServiceStage>(db, outputs, service_stage_options(o, info, err, stop, false));
+  bool tcp = false, udp = false;
+  for (const ScanKind& k : info.scans) {
+    tcp = tcp || k.proto == Proto::Tcp;
+    udp = udp || k.proto == Proto::Udp;
+  }
+  if (!tcp && !udp) return nullptr;
+  return std::make_unique<LiveServiceStage>(db, outputs, service_stage_options(o, info, err, stop, false), tcp, udp);
 }
 
 std::function<void(const std::function<void(uint32_t)>&)> each_target_of(const TargetSet& targets) {

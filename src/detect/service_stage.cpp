@@ -193,6 +193,35 @@ std::string tcp_summary(const ServiceScanStats& stats, std::string_view overlap 
   return text + "\n";
 }
 
+std::string udp_summary(const ServiceScanStats& u, std::string_view overlap = {}) {
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "portsweep: UDP version detection of %zu ports in %.2f s (%u at once): %zu matched, "
+                "%zu softmatched, %zu answered unidentified, %zu silent, %zu incomplete; %zu open|filtered "
+                "ports found open; %zu probes, %zu responses matched in %.2f s",
+                u.ports, u.seconds, u.parallel, u.matched, u.softmatched, u.no_match, u.silent, u.incomplete,
+                u.opened, u.probes, u.matches, u.match_seconds);
+  std::string text = line;
+  if (!overlap.empty()) text += "; " + std::string(overlap);
+  return text + "\n";
+}
+
+// How much of a live lane's detection ran while the sweep did.
+std::string overlap_text(std::optional<std::chrono::steady_clock::time_point> first_fed,
+                         std::chrono::steady_clock::time_point sweep_end,
+                         std::chrono::steady_clock::time_point detection_end, std::size_t done_by_then,
+                         std::size_t fed) {
+  if (!first_fed || fed == 0) return {};
+  const double alongside = std::chrono::duration<double>(sweep_end - *first_fed).count();
+  const double after = std::chrono::duration<double>(detection_end - sweep_end).count();
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "begun during the sweep: %.2f s alongside it (%.0f%%), %.2f s after it; %zu of %zu ports done "
+                "before the sweep ended",
+                alongside, 100.0 * alongside / std::max(alongside + after, 1e-9), after, done_by_then, fed);
+  return text;
+}
+
 }  // namespace
 
 // The TCP ports run on this thread and the UDP ports on one of their own, at
@@ -203,12 +232,23 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
                                    const ServiceStageOptions& options) {
   std::vector<ServiceTarget> targets = service_targets(outputs.hosts(), db, options.detect);
   if (options.probed != nullptr) {
-    std::erase_if(targets, [&](const ServiceTarget& t) { return options.probed->contains(port_key(t.ip, t.port)); });
+    std::erase_if(targets,
+                  [&](const ServiceTarget& t) { return options.probed->contains(port_key(t.ip, t.port, t.proto)); });
   }
   std::size_t skipped_hosts = 0;
   std::size_t udp_open = 0;
-  const std::vector<ServiceTarget> udp_targets = udp_service_targets(
+  std::vector<ServiceTarget> udp_targets = udp_service_targets(
       outputs.hosts(), db, options.detect, options.udp_unanswered, &skipped_hosts, &udp_open);
+  if (options.probed != nullptr) {
+    std::size_t kept = 0, kept_open = 0;
+    for (std::size_t k = 0; k < udp_targets.size(); ++k) {
+      if (options.probed->contains(port_key(udp_targets[k].ip, udp_targets[k].port, Proto::Udp))) continue;
+      if (k < udp_open) ++kept_open;
+      udp_targets[kept++] = udp_targets[k];
+    }
+    udp_targets.resize(kept);
+    udp_open = kept_open;
+  }
   std::unique_ptr<VersionTrace> trace;
   if (options.trace != nullptr) trace = std::make_unique<VersionTrace>(*options.trace);
   auto table_name = [&](const ServiceTarget& t) {
@@ -307,95 +347,119 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
   }
   if (udp_error) std::rethrow_exception(udp_error);
   u.opened = opened;
-  char line[512];
-  std::snprintf(line, sizeof line,
-                "portsweep: UDP version detection of %zu ports in %.2f s (%u at once): %zu matched, "
-                "%zu softmatched, %zu answered unidentified, %zu silent, %zu incomplete; %zu open|filtered "
-                "ports found open; %zu probes, %zu responses matched in %.2f s\n",
-                u.ports, u.seconds, u.parallel, u.matched, u.softmatched, u.no_match, u.silent, u.incomplete,
-                u.opened, u.probes, u.matches, u.match_seconds);
-  progress.write(line);
+  progress.write(udp_summary(u).c_str());
   const double tcp_seconds = stats.seconds;
   add_stats(stats, u);
   stats.seconds = std::max(tcp_seconds, u.seconds);  // side by side, not one after the other
   return stats;
 }
 
-LiveServiceStage::LiveServiceStage(const ServiceProbeDb& db, OutputSet& outputs, ServiceStageOptions options)
+LiveServiceStage::LiveServiceStage(const ServiceProbeDb& db, OutputSet& outputs, ServiceStageOptions options,
+                                   bool tcp, bool udp)
     : db_(db), outputs_(outputs), options_(std::move(options)) {
   if (options_.trace != nullptr) trace_ = std::make_unique<VersionTrace>(*options_.trace);
-  // The UDP ports wait for finish(): which are open|filtered is known only
-  // when the sweep is over. TCP gets the whole connection budget meanwhile.
-  scanner_ = std::make_unique<ServiceScanner>(db_, options_.detect, trace_.get());
-  thread_ = std::thread([this] {
-    try {
-      stats_ = scanner_->run(
-          feed_,
-          [this](const ServiceOutcome& o) {
-            const std::string_view name =
-                options_.table_name ? options_.table_name(o.target.port, o.target.proto) : std::string_view();
-            outputs_.on_service({o.target.ip, o.target.port, o.target.proto, now_us(), service_report(o, name)});
-            finished_.fetch_add(1, std::memory_order_relaxed);
-          },
-          options_.stop);
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-  });
+  auto table_name = [this](const ServiceTarget& t) {
+    return options_.table_name ? options_.table_name(t.port, t.proto) : std::string_view();
+  };
+  DetectOptions tcp_options = options_.detect;
+  DetectOptions udp_options = options_.detect;
+  const std::size_t total = std::min<std::size_t>(options_.detect.max_parallel, usable_sockets());
+  if (tcp && udp && total >= 2) {
+    udp_options.max_parallel = static_cast<unsigned>(total / 2);
+    tcp_options.max_parallel = static_cast<unsigned>(total - total / 2);
+  }
+  if (tcp) {
+    tcp_scanner_ = std::make_unique<ServiceScanner>(db_, tcp_options, trace_.get());
+    tcp_.thread = std::thread([this, table_name] {
+      try {
+        tcp_.stats = tcp_scanner_->run(
+            tcp_.feed,
+            [&](const ServiceOutcome& o) {
+              outputs_.on_service({o.target.ip, o.target.port, o.target.proto, now_us(),
+                                   service_report(o, table_name(o.target))});
+              tcp_.finished.fetch_add(1, std::memory_order_relaxed);
+            },
+            options_.stop);
+      } catch (...) {
+        tcp_.error = std::current_exception();
+      }
+    });
+  }
+  if (udp) {
+    udp_scanner_ = std::make_unique<UdpServiceScanner>(db_, udp_options, trace_.get());
+    udp_.thread = std::thread([this, table_name] {
+      try {
+        // These ports answered the sweep: open already, so each gets its
+        // service (or the table's guess) whatever the probes heard.
+        udp_.stats = udp_scanner_->run(
+            udp_.feed,
+            [&](const ServiceOutcome& o) {
+              outputs_.on_service({o.target.ip, o.target.port, Proto::Udp, now_us(),
+                                   service_report(o, table_name(o.target))});
+              udp_.finished.fetch_add(1, std::memory_order_relaxed);
+            },
+            options_.stop, {});
+      } catch (...) {
+        udp_.error = std::current_exception();
+      }
+    });
+  }
 }
 
 LiveServiceStage::~LiveServiceStage() { abandon(); }
 
 void LiveServiceStage::abandon() {
-  if (!thread_.joinable()) return;
-  scanner_->abandon();
-  feed_.close();
-  thread_.join();
+  if (tcp_scanner_) tcp_scanner_->abandon();
+  if (udp_scanner_) udp_scanner_->abandon();
+  for (Lane* lane : {&tcp_, &udp_}) {
+    lane->feed.close();
+    if (lane->thread.joinable()) lane->thread.join();
+  }
 }
 
 void LiveServiceStage::on_results(std::span<const PortResult> batch) {
   std::lock_guard lock(seen_mutex_);
   for (const PortResult& r : batch) {
-    if (r.proto != Proto::Tcp || r.state != PortState::Open) continue;
+    if (r.state != PortState::Open) continue;
+    Lane& lane = r.proto == Proto::Tcp ? tcp_ : udp_;
+    if (r.proto == Proto::Tcp ? !tcp_scanner_ : (r.proto != Proto::Udp || !udp_scanner_)) continue;
     if (!options_.detect.all_ports && db_.excluded(r.port, r.proto)) continue;
     // A port reported twice (a duplicated reply, a resumed run) is probed once.
-    if (!seen_.insert(port_key(r.ip, r.port)).second) continue;
-    if (!first_fed_) first_fed_ = Clock::now();
-    feed_.push({r.ip, r.port, Proto::Tcp});
+    if (!seen_.insert(port_key(r.ip, r.port, r.proto)).second) continue;
+    if (!lane.first_fed) lane.first_fed = Clock::now();
+    ++lane.fed;
+    lane.feed.push({r.ip, r.port, r.proto});
   }
 }
 
 ServiceScanStats LiveServiceStage::finish(ServiceStageOptions rest) {
   const Clock::time_point sweep_end = Clock::now();
-  const std::size_t done_by_then = finished_.load(std::memory_order_relaxed);
-  feed_.close();
-  thread_.join();
-  const Clock::time_point detection_end = Clock::now();
-  if (error_) std::rethrow_exception(error_);
-
-  std::string overlap;
-  {
-    std::lock_guard lock(seen_mutex_);
-    if (first_fed_ && !seen_.empty()) {
-      const double alongside = std::chrono::duration<double>(sweep_end - *first_fed_).count();
-      const double after = std::chrono::duration<double>(detection_end - sweep_end).count();
-      char text[256];
-      std::snprintf(text, sizeof text,
-                    "begun during the sweep: %.2f s alongside it (%.0f%%), %.2f s after it; %zu of %zu ports "
-                    "done before the sweep ended",
-                    alongside, 100.0 * alongside / std::max(alongside + after, 1e-9), after, done_by_then,
-                    seen_.size());
-      overlap = text;
-    }
+  const std::size_t tcp_done = tcp_.finished.load(std::memory_order_relaxed);
+  const std::size_t udp_done = udp_.finished.load(std::memory_order_relaxed);
+  ServiceScanStats stats;
+  double live_seconds = 0;
+  for (Lane* lane : {&tcp_, &udp_}) {
+    lane->feed.close();
+    if (!lane->thread.joinable()) continue;
+    lane->thread.join();
+    const Clock::time_point detection_end = Clock::now();
+    if (lane->error) std::rethrow_exception(lane->error);
+    const bool is_tcp = lane == &tcp_;
+    const std::string overlap =
+        overlap_text(lane->first_fed, sweep_end, detection_end, is_tcp ? tcp_done : udp_done, lane->fed);
+    // A protocol with nothing fed says nothing here: finish's stage below
+    // speaks for its ports.
+    if (rest.progress != nullptr && lane->fed != 0)
+      *rest.progress << (is_tcp ? tcp_summary(lane->stats, overlap) : udp_summary(lane->stats, overlap))
+                     << std::flush;
+    const double seconds = stats.seconds;
+    add_stats(stats, lane->stats);
+    stats.seconds = std::max(seconds, lane->stats.seconds);  // side by side
+    live_seconds = stats.seconds;
   }
-  if (rest.progress != nullptr && (stats_.ports != 0 || !overlap.empty()))
-    *rest.progress << tcp_summary(stats_, overlap) << std::flush;
-
+  if (stats.interrupted) return stats;
   rest.probed = &seen_;
-  ServiceScanStats stats = stats_;
-  if (stats_.interrupted) return stats;
   const ServiceScanStats others = run_service_stage(db_, outputs_, rest);
-  const double live_seconds = stats.seconds;
   add_stats(stats, others);
   stats.seconds = live_seconds + others.seconds;
   return stats;

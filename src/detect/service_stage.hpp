@@ -23,6 +23,7 @@
 #include "detect/service_outcome.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/service_scanner.hpp"
+#include "detect/udp_service_scanner.hpp"
 #include "output/scan_info.hpp"
 #include "output/service_report.hpp"
 
@@ -67,12 +68,13 @@ struct ServiceStageOptions {
   // Empty when there was no UDP sweep, or its unanswered ports say nothing
   // (an interrupted scan, a shard of one).
   std::vector<uint16_t> udp_unanswered;
-  // TCP ports already probed (by a LiveServiceStage): skipped, keyed
-  // port_key(ip, port).
+  // Ports already probed (by a LiveServiceStage): skipped, keyed port_key().
   const std::unordered_set<uint64_t>* probed = nullptr;
 };
 
-inline uint64_t port_key(uint32_t ip, uint16_t port) { return (uint64_t{ip} << 16) | port; }
+inline uint64_t port_key(uint32_t ip, uint16_t port, Proto proto) {
+  return (uint64_t{ip} << 17) | (uint64_t{proto == Proto::Udp} << 16) | port;
+}
 
 // Probes every open TCP port and every open or open|filtered UDP port of
 // outputs.hosts() and reports each to outputs.on_service() (a UDP port that
@@ -83,23 +85,27 @@ inline uint64_t port_key(uint32_t ip, uint16_t port) { return (uint64_t{ip} << 1
 ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
                                    const ServiceStageOptions& options);
 
-// Version detection while the sweep runs (-sS -sV, -sT -sV): each open TCP
-// port goes to detection as soon as its result reaches the outputs, on a
-// thread of its own, so a sweep's detection is mostly done when its last
-// probe's cooldown ends. What only the finished sweep can tell (UDP ports
-// left open|filtered, -Pn's hosts) runs in finish(), as run_service_stage.
+// Version detection while the sweep runs (-sS -sV, -sU -sV): each open TCP
+// port, and each UDP port that answered the sweep, goes to detection as soon
+// as its result reaches the outputs, on a thread per protocol, so a sweep's
+// detection is mostly done when its last probe's cooldown ends. What only
+// the finished sweep can tell (UDP ports left open|filtered, -Pn's hosts)
+// runs in finish(), as run_service_stage.
 class LiveServiceStage {
  public:
-  // Starts the detection thread. `db` and `outputs` must outlive the stage;
-  // `options` is copied (its stop flag and streams must outlive it).
-  LiveServiceStage(const ServiceProbeDb& db, OutputSet& outputs, ServiceStageOptions options);
+  // Starts a detection thread for each protocol the sweep scans (`tcp`,
+  // `udp`); with both, UDP gets up to half of the connection budget. `db`
+  // and `outputs` must outlive the stage; `options` is copied (its stop flag
+  // and streams must outlive it).
+  LiveServiceStage(const ServiceProbeDb& db, OutputSet& outputs, ServiceStageOptions options, bool tcp = true,
+                   bool udp = false);
   // abandon()s a stage finish() was not called for.
   ~LiveServiceStage();
   LiveServiceStage(const LiveServiceStage&) = delete;
   LiveServiceStage& operator=(const LiveServiceStage&) = delete;
 
-  // The sweep's results, after the outputs have them: an open TCP port not
-  // seen before is handed to detection. Any thread.
+  // The sweep's results, after the outputs have them: an open port not seen
+  // before is handed to detection. Any thread.
   void on_results(std::span<const PortResult> batch);
   // The sweep is over: waits for the ports under way, says how much of the
   // detection overlapped the sweep, then runs the stage for what is left
@@ -116,16 +122,23 @@ class LiveServiceStage {
   const ServiceProbeDb& db_;
   OutputSet& outputs_;
   ServiceStageOptions options_;
-  ServiceFeed feed_;
+  std::unique_ptr<VersionTrace> trace_;
+  // One per protocol: its feed, its loop's thread, what the loop did.
+  struct Lane {
+    ServiceFeed feed;
+    std::thread thread;
+    ServiceScanStats stats;
+    std::exception_ptr error;
+    std::atomic<std::size_t> finished{0};
+    std::size_t fed = 0;
+    std::optional<Clock::time_point> first_fed;
+  };
+  Lane tcp_;
+  Lane udp_;
+  std::unique_ptr<ServiceScanner> tcp_scanner_;
+  std::unique_ptr<UdpServiceScanner> udp_scanner_;
   std::mutex seen_mutex_;
   std::unordered_set<uint64_t> seen_;
-  std::optional<Clock::time_point> first_fed_;
-  std::atomic<std::size_t> finished_{0};
-  ServiceScanStats stats_;
-  std::exception_ptr error_;
-  std::unique_ptr<VersionTrace> trace_;
-  std::unique_ptr<ServiceScanner> scanner_;
-  std::thread thread_;
 };
 
 }  // namespace portsweep

@@ -8,9 +8,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <string>
 #include <optional>
 #include <vector>
 
+#include "common/error.hpp"
 #include "detect/event_poller.hpp"
 #include "detect/slot_deadlines.hpp"
 #include "detect/udp_probe_session.hpp"
@@ -50,9 +53,8 @@ int open_socket(const ServiceTarget& t) {
 class Loop {
  public:
   Loop(const ServiceProbeDb& db, const DetectOptions& options, VersionTrace* trace,
-       const ServiceScanner::OnOutcome& done, ServiceScanStats& stats, std::span<const ServiceTarget> targets,
-       std::size_t slots)
-      : db_(db), options_(options), trace_(trace), done_(done), stats_(stats), targets_(targets), slots_(slots),
+       const ServiceScanner::OnOutcome& done, ServiceScanStats& stats, ServiceFeed& feed, std::size_t slots)
+      : db_(db), options_(options), trace_(trace), done_(done), stats_(stats), feed_(feed), slots_(slots),
         deadlines_(slots), buffer_(64 * 1024) {}
 
   ~Loop() {
@@ -65,19 +67,32 @@ class Loop {
            const ServiceScanner::OnProgress& progress) {
     Clock::time_point next_progress = Clock::now() + kProgressEvery;
     for (auto i = static_cast<uint32_t>(slots_.size()); i-- > 0;) free_.push_back(i);
+    if (const int err = poller_.add(feed_.fd(), kFeedToken); err != 0) {
+      throw RuntimeFailure(std::string("UDP version detection cannot watch its port feed: ") + std::strerror(err));
+    }
+    bool feed_open = feed_.take(waiting_);
     for (;;) {
       if ((stop != nullptr && stop->load()) || abandoned.load()) {
         stats_.interrupted = true;
         return;
       }
-      while (!free_.empty() && next_target_ < targets_.size()) {
+      while (!free_.empty() && next_target_ < waiting_.size()) {
         const uint32_t i = free_.back();
         free_.pop_back();
         ++active_;
-        begin(i, targets_[next_target_++]);
+        most_active_ = std::max(most_active_, active_);
+        begin(i, waiting_[next_target_++]);
       }
-      if (active_ == 0 && next_target_ == targets_.size()) return;
+      if (next_target_ == waiting_.size()) {
+        waiting_.clear();
+        next_target_ = 0;
+      }
+      if (active_ == 0 && waiting_.empty() && !feed_open) return;
       for (const epoll_event& ev : poller_.wait(wait_ms())) {
+        if (ev.data.u64 == kFeedToken) {
+          feed_open = feed_.take(waiting_);
+          continue;
+        }
         const auto i = static_cast<uint32_t>(ev.data.u64 >> 32);
         const auto seq = static_cast<uint32_t>(ev.data.u64);
         if (i < slots_.size() && slots_[i].session && slots_[i].seq == seq && (ev.events & (EPOLLIN | EPOLLERR)))
@@ -85,13 +100,17 @@ class Loop {
       }
       expire_timers();
       if (progress && Clock::now() >= next_progress) {
-        progress(stats_.ports, targets_.size());
+        progress(stats_.ports, feed_.pushed());
         next_progress += kProgressEvery;
       }
     }
   }
 
+  std::size_t most_active() const { return most_active_; }
+
  private:
+  static constexpr uint64_t kFeedToken = ~uint64_t{0};
+
   int wait_ms() { return deadlines_.wait_ms(kMaxWaitMs); }
 
   void set_timer(uint32_t i, Clock::time_point when) { deadlines_.arm(i, when); }
@@ -191,9 +210,11 @@ class Loop {
   VersionTrace* trace_;
   const ServiceScanner::OnOutcome& done_;
   ServiceScanStats& stats_;
-  std::span<const ServiceTarget> targets_;
+  ServiceFeed& feed_;
+  std::vector<ServiceTarget> waiting_;  // fed, not started yet, from next_target_ on
   std::size_t next_target_ = 0;
   std::size_t active_ = 0;
+  std::size_t most_active_ = 0;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
   EventPoller poller_;
@@ -209,15 +230,24 @@ UdpServiceScanner::UdpServiceScanner(const ServiceProbeDb& db, DetectOptions opt
 ServiceScanStats UdpServiceScanner::run(std::span<const ServiceTarget> targets,
                                         const ServiceScanner::OnOutcome& done, const std::atomic<bool>* stop,
                                         const ServiceScanner::OnProgress& progress) {
+  ServiceFeed feed;
+  for (const ServiceTarget& t : targets) feed.push(t);
+  feed.close();
+  return run(feed, done, stop, progress, targets.size());
+}
+
+ServiceScanStats UdpServiceScanner::run(ServiceFeed& feed, const ServiceScanner::OnOutcome& done,
+                                        const std::atomic<bool>* stop, const ServiceScanner::OnProgress& progress,
+                                        std::size_t expected) {
   ServiceScanStats stats;
   const auto t0 = Clock::now();
-  if (!targets.empty()) {
-    const std::size_t slots = std::max<std::size_t>(
-        1, std::min<std::size_t>({options_.max_parallel, usable_sockets(), targets.size()}));
-    stats.parallel = static_cast<unsigned>(slots);
-    Loop loop(db_, options_, trace_, done, stats, targets, slots);
-    loop.run(stop, abandoned_, progress);
-  }
+  std::size_t slots = std::min<std::size_t>(options_.max_parallel, usable_sockets());
+  if (expected != 0) slots = std::min(slots, expected);
+  slots = std::max<std::size_t>(slots, 1);
+  Loop loop(db_, options_, trace_, done, stats, feed, slots);
+  loop.run(stop, abandoned_, progress);
+  // Ports at once: as many as there were to probe, up to the slots.
+  stats.parallel = static_cast<unsigned>(loop.most_active());
   stats.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return stats;
 }

@@ -26,6 +26,10 @@ class UdpServiceScanner {
   // event loop cannot be set up.
   ServiceScanStats run(std::span<const ServiceTarget> targets, const ServiceScanner::OnOutcome& done,
                        const std::atomic<bool>* stop = nullptr, const ServiceScanner::OnProgress& progress = {});
+  // The same over the ports `feed` hands over until it is closed and every
+  // port is done; `expected`, when known, bounds the sockets set up.
+  ServiceScanStats run(ServiceFeed& feed, const ServiceScanner::OnOutcome& done, const std::atomic<bool>* stop,
+                       const ServiceScanner::OnProgress& progress, std::size_t expected = 0);
   // Makes a run() on another thread return early, as `stop` does (within
   // 100 ms): the caller's other work failed.
   void abandon() { abandoned_ = true; }

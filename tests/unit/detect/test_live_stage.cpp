@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -98,6 +99,46 @@ TEST(LiveServiceStage, AbandonEndsAStoppedScansDetectionWithoutReports) {
   live.abandon();
   live.abandon();  // again: nothing left to do
   EXPECT_TRUE(outputs.hosts().find(kLoopback)->services.empty());
+}
+
+TEST(LiveServiceStage, UdpPortsThatAnsweredTheSweepAreProbedLiveTheRestAtTheEnd) {
+  std::istringstream probes(R"(
+Probe UDP Hello q|hello|
+rarity 1
+totalwaitms 300
+match thing m|^thing ([\d.]+)| p/Thing/ v/$1/
+)");
+  const ServiceProbeDb db = ServiceProbeDb::parse(probes, "live-udp-probes");
+  auto thing = [](const std::string& got) {
+    return got == "hello" ? std::optional<std::string>("thing 1.0") : std::nullopt;
+  };
+  LocalUdpServer answered(thing), unanswered(thing);
+  ScanInfo info;
+  info.version_scan = true;
+  OutputSet outputs;
+  outputs.begin(info);
+  std::ostringstream progress;
+  ServiceStageOptions options;
+  options.progress = &progress;
+  LiveServiceStage live(db, outputs, options, false, true);
+  // The sweep: one port answered (open), the other did not (open|filtered,
+  // known only once the sweep is over).
+  const PortResult open = {kLoopback, answered.port(), Proto::Udp, PortState::Open, Reason::UdpResponse, 64, 1};
+  outputs.on_result(open);
+  live.on_results({&open, 1});
+  ServiceStageOptions rest = options;
+  rest.udp_unanswered = {unanswered.port()};
+  const ServiceScanStats stats = live.finish(rest);
+  EXPECT_EQ(stats.ports, 2u);
+  EXPECT_EQ(stats.matched, 2u);
+  const HostEntry* h = outputs.hosts().find(kLoopback);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->services.size(), 2u);
+  const std::string text = progress.str();
+  // Two lines: the live one with its overlap, the end's for the other port.
+  EXPECT_NE(text.find("UDP version detection of 1 ports in"), std::string::npos) << text;
+  EXPECT_NE(text.find("of 1 ports done before the sweep ended"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 open|filtered ports found open"), std::string::npos) << text;
 }
 
 }  // namespace
