@@ -61,7 +61,12 @@ void PortProbes::build_runs() {
   next_launch_ = 0;
   busy_ = 0;
   frontier_ = 0;
+  first_hard_ = runs_.size();
   walk_soft_.reset();
+}
+
+PortProbes::Clock::time_point PortProbes::quiet_deadline(const Run& r) const {
+  return std::min(r.linger_until, std::max(r.quiet_until, r.sent + slowest_answer_ * kSlowAnswerFactor));
 }
 
 void PortProbes::start(Clock::time_point now) {
@@ -87,7 +92,8 @@ bool PortProbes::eligible(const Run& r, const std::string& soft) const {
 int PortProbes::launch(Clock::time_point now) {
   if (done_) return -1;
   const std::string soft = walk_soft_ ? walk_soft_->service : std::string();
-  while (busy_ < std::max(1u, options_.lanes) && next_launch_ < runs_.size()) {
+  // Nothing after a hard match can be the answer.
+  while (busy_ < std::max(1u, options_.lanes) && next_launch_ < std::min(runs_.size(), first_hard_)) {
     const std::size_t i = next_launch_++;
     Run& r = runs_[i];
     if (r.state != RunState::Waiting) continue;
@@ -168,10 +174,23 @@ void PortProbes::on_tls_failed(int run, Clock::time_point now) {
 
 std::string_view PortProbes::payload(int run) const { return runs_[run].probe->payload; }
 
-void PortProbes::on_data(int run, std::string_view bytes) {
+void PortProbes::on_data(int run, std::string_view bytes, Clock::time_point now) {
   Run& r = runs_[run];
   if (done_ || bytes.empty()) return;
   if (r.state != RunState::Running && r.state != RunState::Lingering) return;
+  if (!r.answered) {
+    r.answered = true;
+    if (now - r.sent > slowest_answer_) {
+      slowest_answer_ = now - r.sent;
+      // A slow server: probes concluded sooner than it answers are waited for again.
+      for (Run& other : runs_) {
+        if (other.state == RunState::Lingering && !other.answered && now < quiet_deadline(other)) {
+          other.state = RunState::Running;
+          ++busy_;
+        }
+      }
+    }
+  }
   const std::size_t room = kMaxResponse - std::min(kMaxResponse, r.response.size());
   if (room == 0) return;
   r.response.append(bytes.substr(0, room));
@@ -235,6 +254,7 @@ void PortProbes::on_closed(int run, Clock::time_point now) {
 
 void PortProbes::on_deadline(int run, Clock::time_point now) {
   Run& r = runs_[run];
+  if (r.state == RunState::Running && now < quiet_deadline(r)) return;  // waits longer now
   if (r.state == RunState::Running && now < r.linger_until) {
     release_lane(r);
     r.state = RunState::Lingering;
@@ -245,7 +265,7 @@ void PortProbes::on_deadline(int run, Clock::time_point now) {
 
 PortProbes::Clock::time_point PortProbes::deadline(int run) const {
   const Run& r = runs_[run];
-  return r.state == RunState::Running ? r.quiet_until : r.linger_until;
+  return r.state == RunState::Running ? quiet_deadline(r) : r.linger_until;
 }
 
 void PortProbes::restart_in_tls(const ServiceMatch& ssl, const ServiceProbe& by) {
@@ -308,7 +328,16 @@ void PortProbes::settle(Clock::time_point now) {
     }
   }
   frontier_ = k;
-  for (std::size_t j = k; j < runs_.size(); ++j) runs_[j].walk_under = soft;
+  first_hard_ = runs_.size();
+  for (std::size_t j = k; j < runs_.size(); ++j) {
+    Run& r = runs_[j];
+    r.walk_under = soft;
+    if (j > first_hard_) {
+      if (r.state != RunState::Waiting) end_run(r);
+    } else if (r.hard) {
+      first_hard_ = j;
+    }
+  }
   if (k < runs_.size()) return;
   // Every probe concluded with no hard match; a lingering one may still hear one.
   for (const Run& r : runs_) {

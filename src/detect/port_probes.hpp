@@ -18,6 +18,13 @@
 //    at most the probe's totalwaitms. Its lane is free then, but its
 //    connection *lingers* to the full totalwaitms, so a late answer is still
 //    read and matched.
+//  * A server slower than that (busy workers, a queue) shows it: once a
+//    probe of the port answered after a time T, every probe gets at least
+//    kSlowAnswerFactor * T before it is concluded, and concluded ones that
+//    have not had that long are waited for again.
+//  * Once some run has a hard match, the runs after it cannot be the answer:
+//    they are closed and no later probe is launched (fewer connections held
+//    on servers with few workers).
 //  * settle() walks the runs in nmap's order, as nmap's loop would have met
 //    them: a run's hard match is the port's answer once every earlier run has
 //    concluded without one; softmatches are absorbed in order, and narrow the
@@ -58,6 +65,8 @@ class PortProbes {
 
   // A response longer than this is cut: every match line would rescan it.
   static constexpr std::size_t kMaxResponse = 64 * 1024;
+  // How many times the port's slowest answer every probe waits at least.
+  static constexpr int kSlowAnswerFactor = 2;
 
   enum class RunState : uint8_t {
     Waiting,     // not launched yet
@@ -104,7 +113,7 @@ class PortProbes {
   void on_tls_failed(int run, Clock::time_point now);
   std::string_view payload(int run) const;
   // Bytes received on the run's connection.
-  void on_data(int run, std::string_view bytes);
+  void on_data(int run, std::string_view bytes, Clock::time_point now);
   // Whether the run's response must be matched (new data, or the softmatch
   // it must be matched under changed); then match_request() and on_match().
   bool match_due(int run) const;
@@ -150,7 +159,11 @@ class PortProbes {
     Clock::time_point sent{};
     Clock::time_point quiet_until{};
     Clock::time_point linger_until{};
+    bool answered = false;  // some data came
   };
+  // When the run is concluded if it hears nothing: its quiet wait, or the
+  // port's slowest answer times kSlowAnswerFactor, within totalwaitms.
+  Clock::time_point quiet_deadline(const Run& r) const;
 
   std::chrono::milliseconds wait_of(const ServiceProbe& p) const;
   std::chrono::milliseconds tcpwrapped_of(const ServiceProbe& p) const;
@@ -184,6 +197,10 @@ class PortProbes {
   std::optional<ServiceMatch> ssl_match_;  // the cleartext match that started TLS
   // Smoothed connect round trip of the port, from its connections.
   std::optional<Clock::duration> srtt_;
+  // The longest a probe of the port took to answer (send to first byte).
+  Clock::duration slowest_answer_{};
+  // The first run in order with a hard match, or runs_.size().
+  std::size_t first_hard_ = 0;
   ServiceVerdict verdict_ = ServiceVerdict::NoMatch;
   unsigned probes_sent_ = 0;
   unsigned connections_ = 0;

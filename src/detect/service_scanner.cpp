@@ -259,7 +259,13 @@ class ServiceScanner::Loop {
     }
     for (std::size_t k = port.conns.size(); k-- > 0;) {
       const uint32_t c = port.conns[k];
-      if (conns_[c].generation != pp.generation() || !pp.wanted(conns_[c].run)) release(c);
+      Conn& conn = conns_[c];
+      if (conn.generation != pp.generation() || !pp.wanted(conn.run)) {
+        release(c);
+      } else if (conn.phase == Phase::Open && deadlines_.when(c) != pp.deadline(conn.run)) {
+        // A slow answer on the port moved this probe's wait.
+        deadlines_.arm(c, pp.deadline(conn.run));
+      }
     }
     launch(p);
     // A softmatch found by the walk may call for matching again under it.
@@ -352,7 +358,7 @@ class ServiceScanner::Loop {
     scratch_.clear();
     const TcpStream::ReadResult r = conn.stream.read(scratch_);
     if (r.bytes > 0) {
-      ports_[conn.port].probes->on_data(conn.run, scratch_);
+      ports_[conn.port].probes->on_data(conn.run, scratch_, Clock::now());
       queue(conn.port);
     }
     if (r.closed) {
@@ -437,7 +443,8 @@ class ServiceScanner::Loop {
         pp = &*ports_[p].probes;
       }
       pp->on_deadline(conn.run, now);
-      if (pp->wanted(conn.run) && pp->state(conn.run) == PortProbes::RunState::Lingering) {
+      const PortProbes::RunState st = pp->state(conn.run);
+      if (pp->wanted(conn.run) && (st == PortProbes::RunState::Lingering || st == PortProbes::RunState::Running)) {
         deadlines_.arm(c, pp->deadline(conn.run));
       } else {
         release(c);

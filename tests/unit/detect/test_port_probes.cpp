@@ -43,7 +43,7 @@ class PortProbesTest : public ::testing::Test {
 
   // Data on a run, matched the way the scanner does, then a walk.
   void feed(PortProbes& s, int run, std::string_view bytes) {
-    s.on_data(run, bytes);
+    s.on_data(run, bytes, now);
     ASSERT_TRUE(s.match_due(run));
     match(s, run);
     s.settle(now);
@@ -126,6 +126,40 @@ TEST_F(PortProbesTest, ASilentPortEndsWhenTheLongestWaitEnds) {
   ASSERT_TRUE(s.done());
   EXPECT_EQ(s.outcome().verdict, ServiceVerdict::NoMatch);
   EXPECT_EQ(s.outcome().probes_sent, 4u);
+}
+
+TEST_F(PortProbesTest, ASlowAnswerMakesEveryProbeWaitLonger) {
+  options.intensity = 2;  // NULL, TLSHello, GetRequest
+  PortProbes s = make();
+  start_all(s);
+  advance_to(s, now + milliseconds(50));  // all quiet
+  EXPECT_EQ(s.state(kTlsHello), State::Lingering);
+  // GetRequest answers after 100 ms (a busy server): TLSHello, sent at the
+  // same time, has not had twice that yet, and is waited for again.
+  now += milliseconds(50);
+  feed(s, kGet, "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n");
+  EXPECT_EQ(s.state(kTlsHello), State::Running);
+  EXPECT_EQ(s.deadline(kTlsHello), PortProbes::Clock::time_point{} + milliseconds(200));
+  EXPECT_FALSE(s.done());
+  // Its own late answer (160 ms) then wins over GetRequest's, once NULL,
+  // waited for again too, has had twice the slowest answer: 320 ms.
+  now += milliseconds(60);
+  feed(s, kTlsHello, std::string("\x15\x03\x01\x00\x02\x02\x32", 7));
+  advance_to(s, PortProbes::Clock::time_point{} + milliseconds(319));
+  EXPECT_FALSE(s.tls());
+  advance_to(s, PortProbes::Clock::time_point{} + milliseconds(320));
+  EXPECT_TRUE(s.tls());
+}
+
+TEST_F(PortProbesTest, NothingAfterAHardMatchIsKeptOrLaunched) {
+  options.lanes = 3;
+  PortProbes s = make();
+  EXPECT_EQ(start_all(s), (std::vector<int>{kNull, kTlsHello, kGet}));
+  feed(s, kTlsHello, std::string("\x15\x03\x01\x00\x02\x02\x32", 7));
+  // TLSHello's match waits for NULL; GetRequest cannot be the answer now.
+  EXPECT_FALSE(s.wanted(kGet));
+  EXPECT_EQ(s.launch(now), -1);  // nor can Help
+  EXPECT_TRUE(s.wanted(kNull));
 }
 
 TEST_F(PortProbesTest, QuietWaitFollowsThePortsRoundTrip) {
@@ -292,7 +326,7 @@ TEST_F(PortProbesTest, WaitCapShortensTheLinger) {
 TEST_F(PortProbesTest, ResponsesAreCapped) {
   PortProbes s = make();
   start_all(s);
-  s.on_data(kNull, std::string(PortProbes::kMaxResponse + 10, 'x'));
+  s.on_data(kNull, std::string(PortProbes::kMaxResponse + 10, 'x'), now);
   EXPECT_EQ(s.match_request(kNull).response.size(), PortProbes::kMaxResponse);
 }
 
