@@ -13,6 +13,7 @@
 #include "probes/probe_module.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/service_options.hpp"
+#include "cli/unsupported_options.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
 #include "portsweep_config.h"
@@ -56,6 +57,21 @@ void check_source_ports(const std::string& s) {
                      "\": expected a range FIRST-LAST within 1-65535, e.g. 40000-60000");
 }
 
+// The nmap options refused by name, for the help's last lines.
+std::string unsupported_options_text() {
+  std::string text = "NOT SUPPORTED (refused, each with why):";
+  std::size_t line_start = 0;
+  for (const UnsupportedOption& u : unsupported_options()) {
+    if (text.size() - line_start + u.spelling.size() + 1 > 100) {
+      text += "\n ";
+      line_start = text.size() - 1;
+    }
+    text += ' ';
+    text += u.spelling;
+  }
+  return text;
+}
+
 }  // namespace
 
 void print_version(std::ostream& out) {
@@ -87,7 +103,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       "  portsweep -sS -F --top-ports 100 -oA sweep 198.19.0.0/24\n"
       "  portsweep -sS -sV -p 21,22,80,443 -oX services.xml 198.19.0.0/24\n"
       "  portsweep detect --from sweep.jsonl -oX services.xml   (-sV later, on saved results)\n"
-      "  portsweep report --from sweep.jsonl -oX sweep.xml      (saved results in other formats)");
+      "  portsweep report --from sweep.jsonl -oX sweep.xml      (saved results in other formats)\n" +
+      unsupported_options_text());
 
   const char* tgt = "TARGET SPECIFICATION";
   app.add_option("targets", o.targets, "Hostnames, IP addresses, networks (CIDR) or nmap ranges")
@@ -139,7 +156,6 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   ping_list("--tcp-syn-ping", o.syn_ping, "TCP SYN discovery to the given ports (default 80)");
   ping_list("--tcp-ack-ping", o.ack_ping, "TCP ACK discovery to the given ports (default 80)");
   ping_list("--udp-ping", o.udp_ping, "UDP discovery to the given ports (default 40125)");
-  ping_list("--sctp-init-ping", o.sctp_ping, "SCTP INIT discovery (not supported: no SCTP probes yet)");
   app.add_option("--ip-protocol-ping", o.proto_ping, "IP protocol ping (default protocols 1,2,4)")
       ->allow_extra_args(false)->type_name("[PROTOCOLS]")->group(disc);
   app.add_flag("--icmp-echo-ping", o.echo_ping, "ICMP echo request discovery")->group(disc);
@@ -244,6 +260,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
                "Show every packet sent and received (the sweeps' raw packets; not -sT's or -sV's connections)")
       ->group(outg);
   app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
+  app.add_option("--stylesheet", o.stylesheet, "XSL stylesheet the XML names, to show it as HTML")
+      ->type_name("PATH/URL")->group(outg);
+  app.add_flag("--webxml", o.webxml, "The XML names nmap.org's stylesheet")->group(outg);
+  app.add_flag("--no-stylesheet", o.no_stylesheet, "The XML names no stylesheet (the default)")->group(outg);
   app.add_option("--resume", o.resume, "Resume an interrupted scan from its resume file")
       ->type_name("FILE")->group(outg);
 
@@ -258,6 +278,12 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("-V,--version", o.version, "Print version number")->group("MISC");
   app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
 
+  // As nmap: no arguments at all get the help, and a status that says
+  // nothing was scanned.
+  if (args.empty()) {
+    out << app.help();
+    return {std::nullopt, 2};
+  }
   try {
     std::vector<std::string> normalised = normalise_nmap_args(args);
     std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
@@ -279,6 +305,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     if (!o.dpdk_args.empty() && o.io != "dpdk")
       throw UsageError("--dpdk-args \"" + o.dpdk_args + "\" needs --io dpdk (the I/O is " + o.io + ")");
     check_source_ports(o.source_ports);
+    if (int(!o.stylesheet.empty()) + int(o.webxml) + int(o.no_stylesheet) > 1)
+      throw UsageError("--stylesheet, --webxml and --no-stylesheet each choose XML's stylesheet: expected one of them");
     if (o.list_scan && (o.ping_scan || any_probe_option(o)))
       throw UsageError("-sL sends nothing: -sn and the -P probe options have nothing to do");
   } catch (const CLI::CallForHelp&) {

@@ -104,6 +104,25 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
     throw UsageError("--traceroute sends raw packets (ICMP with each TTL), and -sT sends none: use -sS");
   if (o.packet_trace)
     throw UsageError("--packet-trace shows raw packets, and -sT sends none (its connects are the kernel's): use -sS");
+  // What steers raw probes has nothing to steer here: refused rather than
+  // accepted and ignored.
+  // (Also when -sT was not asked for: without privilege, or for 127/8.)
+  const auto refuse = [](const std::string& option, const char* what) {
+    throw UsageError(option + " " + what +
+                     ", and this scan is a connect scan (-sT), which sends none: its connects are the kernel's");
+  };
+  if (!o.source_ip.empty()) refuse("-S", "sets the source address of raw probes");
+  if (o.source_port) refuse("-g", "sets the source port of raw probes");
+  if (!o.source_ports.empty()) refuse("--source-ports", "sets the source ports of raw probes");
+  if (o.ttl != 64) refuse("--ttl", "sets the TTL of raw probes");
+  if (!o.interface.empty()) refuse("-e", "picks the interface raw probes leave by");
+  if (o.io != "pcap") refuse("--io " + o.io, "selects the packet I/O of raw probes");
+  if (o.tx_threads != 0) refuse("--tx-threads", "sets the threads that send raw probes");
+  if (!o.shard.empty()) refuse("--shard", "splits the raw probes' order");
+  if (o.seed) refuse("--seed", "seeds the raw probes' order and cookies");
+  if (o.retry_silent) refuse("--retry-silent", "widens the raw probes' retries");
+  if (o.wait_seconds) refuse("--wait", "waits for late replies to raw probes");
+  if (o.min_rate) refuse("--min-rate", "sets a floor under the raw probes' rate");
   if (discovery.discover && any_probe_option(o))
     throw UsageError("-sT discovers hosts with connect() to ports 80 and 443: the -P probe options send raw packets; "
                      "use them with a raw scan (-sS), or -Pn to skip discovery");

@@ -36,7 +36,7 @@ std::vector<uint16_t> ping_ports(const std::vector<std::string>& given, const ch
 }  // namespace
 
 bool any_probe_option(const ScanOptions& o) {
-  return !o.syn_ping.empty() || !o.ack_ping.empty() || !o.udp_ping.empty() || !o.sctp_ping.empty() ||
+  return !o.syn_ping.empty() || !o.ack_ping.empty() || !o.udp_ping.empty() ||
          !o.proto_ping.empty() || o.echo_ping || o.timestamp_ping || o.netmask_ping || o.arp_ping;
 }
 
@@ -54,9 +54,6 @@ DiscoveryPlan plan_discovery(const ScanOptions& o, const ServicesDb& services) {
     if (o.service_version) throw UsageError("-sn scans no ports, so -sV has none to probe");
     if (!o.scan_flags.empty()) throw UsageError("-sn scans no ports: --scanflags has nothing to change");
   }
-  if (!o.sctp_ping.empty())
-    throw UsageError("-PY (SCTP INIT ping) is not supported: portsweep sends no SCTP probes; use -PS, -PA, -PU, -PE, "
-                     "-PP, -PM or -PO");
   if (o.arp_ping && o.disable_arp_ping) throw UsageError("-PR asks for ARP discovery and --disable-arp-ping refuses it");
   plan.arp = !o.disable_arp_ping;
   if (o.skip_discovery) {

@@ -22,10 +22,10 @@ struct DiscoveryPlan {
 };
 
 // Throws UsageError for a contradiction (-Pn with -P probes, -sn with port
-// scan options), an unsupported probe (-PY) or a bad port or protocol list.
+// scan options) or a bad port or protocol list.
 DiscoveryPlan plan_discovery(const ScanOptions& options, const ServicesDb& services);
 
-// Whether any -P probe option (-PS -PA -PU -PY -PO -PE -PP -PM -PR) was given.
+// Whether any -P probe option (-PS -PA -PU -PO -PE -PP -PM -PR) was given.
 bool any_probe_option(const ScanOptions& options);
 
 // Whether a discovery probe's result says its host is up: any answer from

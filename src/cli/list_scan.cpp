@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "cli/scan_plan.hpp"
+#include "common/error.hpp"
 #include "output/report_text.hpp"
 #include "output/time_text.hpp"
 #include "portsweep_config.h"
@@ -17,6 +18,14 @@ int64_t now_us() {
 }  // namespace
 
 int run_list_scan(const ScanOptions& options, std::ostream& out) {
+  // The list goes to standard output only, for now: an output file asked
+  // for is refused rather than left unwritten.
+  for (const auto& [option, path] : {std::pair{"-oN", &options.output_normal}, {"-oX", &options.output_xml},
+                                     {"-oG", &options.output_grepable}, {"-oJ", &options.output_json},
+                                     {"-oA", &options.output_all}}) {
+    if (!path->empty())
+      throw UsageError(std::string(option) + " is not supported with -sL, which lists its targets on standard output only");
+  }
   const int64_t start = now_us();
   ScanScope scope = resolve_scope(options);
   out << "Starting portsweep " << PORTSWEEP_VERSION << " at " << short_time_text(start) << "\n";

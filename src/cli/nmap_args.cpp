@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "cli/unsupported_options.hpp"
 #include "common/error.hpp"
 #include "probes/probe_module.hpp"
 
@@ -33,7 +34,7 @@ std::optional<std::string_view> nmap_spelling(std::string_view long_name) {
   static const std::vector<std::pair<std::string_view, std::string_view>> patterned = {
       {"--ports", "-p"}, {"--timing", "-T"}, {"--verbose", "-v"}, {"--debug", "-d"},
       {"--tcp-syn-ping", "-PS"}, {"--tcp-ack-ping", "-PA"}, {"--udp-ping", "-PU"},
-      {"--sctp-init-ping", "-PY"}, {"--ip-protocol-ping", "-PO"}};
+      {"--ip-protocol-ping", "-PO"}};
   for (const auto& [name, nmap] : patterned)
     if (name == long_name) return nmap;
   return std::nullopt;
@@ -71,9 +72,40 @@ std::optional<int> repeat_count(std::string_view tok, char letter) {
   return level;
 }
 
+// nmap's scan types run together: -sSV is -sS -sV, -sSU is -sS -sU. Only
+// when every letter is a scan option that takes no value (or one portsweep
+// refuses by name, -sSC); anything else is left for the parser to name.
+std::optional<std::vector<std::string>> split_scan_letters(std::string_view tok) {
+  if (tok.size() < 4 || !tok.starts_with("-s")) return std::nullopt;
+  std::vector<std::string> out;
+  for (const char letter : tok.substr(2)) {
+    const std::string one = std::string("-s") + letter;
+    bool known = false;
+    for (const auto& a : nmap_aliases())
+      if (a.nmap == one && !a.takes_value) known = true;
+    for (const auto& u : unsupported_options())
+      if (u.spelling == one) known = true;
+    if (!known) return std::nullopt;
+    out.push_back(one);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& args) {
+std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& given) {
+  // Scan letters run together are split first, so each is then read (or
+  // refused) on its own.
+  std::vector<std::string> args;
+  args.reserve(given.size());
+  for (size_t i = 0; i < given.size(); ++i) {
+    if (given[i] == "--") {
+      args.insert(args.end(), given.begin() + static_cast<long>(i), given.end());
+      break;
+    }
+    if (auto split = split_scan_letters(given[i])) args.insert(args.end(), split->begin(), split->end());
+    else args.push_back(given[i]);
+  }
   std::vector<std::string> out;
   out.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
@@ -82,7 +114,12 @@ std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& arg
       out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
       break;
     }
-    if (tok.size() < 2 || tok[0] != '-' || tok[1] == '-') {
+    if (tok.size() < 2 || tok[0] != '-') {
+      out.push_back(tok);
+      continue;
+    }
+    refuse_unsupported_option(tok);
+    if (tok[1] == '-') {
       out.push_back(tok);
       continue;
     }
@@ -110,8 +147,7 @@ std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& arg
     // "default": an empty value would let the parser take the next word.
     if (tok[1] == 'P' && tok.size() >= 3) {
       static constexpr std::pair<char, const char*> kPings[] = {{'S', "--tcp-syn-ping"}, {'A', "--tcp-ack-ping"},
-                                                               {'U', "--udp-ping"},     {'Y', "--sctp-init-ping"},
-                                                               {'O', "--ip-protocol-ping"}};
+                                                               {'U', "--udp-ping"},     {'O', "--ip-protocol-ping"}};
       bool mapped = false;
       for (const auto& [letter, name] : kPings) {
         if (tok[2] == letter) {
@@ -124,6 +160,10 @@ std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& arg
     }
     if (tok[1] == 'T' && tok.size() > 2) {
       out.push_back("--timing=" + tok.substr(2));
+      continue;
+    }
+    if (tok == "-T" && i + 1 < args.size()) {  // "-T 4", as nmap takes it
+      out.push_back("--timing=" + args[++i]);
       continue;
     }
     if (auto n = repeat_count(tok, 'v')) {

@@ -22,8 +22,10 @@ const std::vector<NmapAlias>& nmap_aliases();
 // The nmap spelling of a long option, for help output ("--syn-scan" -> "-sS").
 std::optional<std::string_view> nmap_spelling(std::string_view long_name);
 
-// Rewrites argv (without argv[0]) into the long-option form CLI11 parses.
-// Throws UsageError for a -v/-d level above 10 ("-v99999999999").
+// Rewrites argv (without argv[0]) into the long-option form CLI11 parses:
+// -sSV becomes -sS -sV, "-T 4" -T4. Throws UsageError for a -v/-d level
+// above 10 ("-v99999999999") and for an nmap option portsweep does not
+// carry out (cli/unsupported_options.hpp), naming it.
 // The value a bare -PS (-PA, -PU, -PO) is normalised to: the probe's
 // default ports.
 inline constexpr std::string_view kDefaultPingPorts = "default";

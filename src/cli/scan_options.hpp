@@ -24,7 +24,8 @@ struct ScanOptions {
   bool ping_scan = false;                // -sn: discovery only, no port scan
   // Discovery probes, nmap's -P options; each list entry is one option as
   // given ("" when it named no ports: the probe's default).
-  std::vector<std::string> syn_ping, ack_ping, udp_ping, sctp_ping, proto_ping;  // -PS -PA -PU -PY -PO
+  // (-PY, SCTP, is refused by name: cli/unsupported_options.cpp.)
+  std::vector<std::string> syn_ping, ack_ping, udp_ping, proto_ping;  // -PS -PA -PU -PO
   bool echo_ping = false;       // -PE
   bool timestamp_ping = false;  // -PP
   bool netmask_ping = false;    // -PM
@@ -83,6 +84,11 @@ struct ScanOptions {
   bool packet_trace = false;
   bool traceroute = false;    // --traceroute: the hops to every host up  // --packet-trace: every packet of the sweeps on stderr
   bool open_only = false;
+  // XML's xml-stylesheet line: --stylesheet's path or URL, --webxml's nmap.org
+  // copy, or none (--no-stylesheet, also the default for now).
+  std::string stylesheet;
+  bool webxml = false;
+  bool no_stylesheet = false;
   int verbose = 0;
   int debug = 0;
   std::string resume;

@@ -68,6 +68,7 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
   info.debugging = o.debug;
   info.reason = o.reason;
   info.open_only = o.open_only;
+  info.xml_stylesheet = o.webxml ? std::string(kWebXmlStylesheet) : o.stylesheet;
   info.service_name = service_names(services);
   // Read the first time an on-link host's MAC is printed, then kept.
   info.mac_vendor = [datadir = o.datadir](const std::array<uint8_t, 6>& mac) -> std::string_view {

@@ -51,6 +51,9 @@ struct ScanKind {
   }
 };
 
+// The stylesheet --webxml names: nmap's own, where nmap.org publishes it.
+inline constexpr std::string_view kWebXmlStylesheet = "https://svn.nmap.org/nmap/docs/nmap.xsl";
+
 struct ScanInfo {
   std::string args;             // the command line, words joined by spaces
   int64_t start_time_us = 0;    // wall clock, microseconds since the epoch
@@ -63,6 +66,7 @@ struct ScanInfo {
   bool open_only = false;       // --open: list only ports that may be open
   bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
   bool port_scan = true;        // false for a ping scan (-sn): hosts' status only, no ports
+  std::string xml_stylesheet;   // href of XML's xml-stylesheet line; empty: none
   // --shard's "I/N" (empty: the whole scan) and the permutation's seed (a
   // shard's outputs must say which scan they are a part of, for `merge`).
   std::string shard;

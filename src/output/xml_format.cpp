@@ -52,6 +52,8 @@ class XmlFormat final : public OutputFormat {
     info_ = info;
     const std::string started = ctime_text(info.start_time_us);
     std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n";
+    if (!info.xml_stylesheet.empty())
+      s += "<?xml-stylesheet href=\"" + xml_escape(info.xml_stylesheet) + "\" type=\"text/xsl\"?>\n";
     s += "<!-- Portsweep " + xml_escape(info.version) + " scan initiated " + started +
          " as: " + xml_escape(info.args) + " -->\n";
     s += "<nmaprun" + attr("scanner", "nmap") + attr("args", info.args) +

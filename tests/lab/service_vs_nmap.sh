@@ -32,6 +32,9 @@ echo "== ${#hosts[@]} hosts, ports $ports"
     -oX "$work/ps.xml" -oN "$work/ps.nmap" -oG "$work/ps.gnmap" -oJ "$work/ps.jsonl" \
     >/dev/null 2>"$work/ps.err" || { cat "$work/ps.err"; fail "portsweep -sV failed"; }
 grep '^portsweep: version detection' "$work/ps.err" || true
+# The -oJ service records of real services follow the documented schema.
+python3 "$SRC/scripts/validate-jsonl" --complete "$work/ps.jsonl" ||
+    fail "-oJ of -sV: records that do not follow data/portsweep-jsonl.schema.json"
 
 echo "== inline -sV, XML, field by field"
 python3 "$COMPARE" "$work/nmap.xml" "$work/ps.xml" --min-open 40

@@ -101,7 +101,7 @@ ps_discovery sn-pe-ps "-PE -PS22,80" 198.19.0.0/16 -sn -n --rate "$RATE" -e ps-s
 ps_discovery sn-pu-pa-pp "-PU161,40125 -PA443 -PP" 198.19.0.0/16 -sn -n --rate "$RATE" -e ps-scan0
 
 # (c) the LAN: every host by ARP with its own MAC, nothing else.
-ps_discovery sn-lan default 198.18.1.0/24 -sn -n -e ps-scan1 --exclude 198.18.1.1
+ps_discovery sn-lan default 198.18.1.0/24 -sn -n -e ps-scan1 --exclude 198.18.1.1 -oJ "$work/sn-lan.jsonl"
 python3 "$SRC/tests/lab/check_arp_discovery.py" "$work/sn-lan.xml" || failed+=("sn-lan: not every LAN host found by ARP with its MAC")
 
 # (d) portsweep's half: the same /20 as nmap above, the same hosts.
@@ -190,7 +190,8 @@ popd >/dev/null
 # by ICMP echo, or for a host that drops echo requests (a firewalled one) by
 # a SYN to the open port most hosts have; the zombie and the FTP relay are
 # three hops away, behind two routers (198.18.0.2, 198.18.2.2).
-"$LAB" exec "$BIN" -sS -n -p 22 --traceroute --rate "$RATE" -e ps-scan0 -oX "$work/trace.xml" 198.19.0.0/28 198.18.3.10 198.18.3.21 \
+"$LAB" exec "$BIN" -sS -n -p 22 --traceroute --rate "$RATE" -e ps-scan0 -oX "$work/trace.xml" -oJ "$work/trace.jsonl" \
+    198.19.0.0/28 198.18.3.10 198.18.3.21 \
     >"$work/trace.out" 2>"$work/trace.err" || failed+=("traceroute: portsweep failed")
 "$LAB" exec nmap -sS -n -p 22 --traceroute -oX "$work/nmap-trace.xml" 198.19.0.0/28 198.18.3.10 198.18.3.21 >/dev/null 2>&1
 python3 - "$work/trace.xml" "$work/nmap-trace.xml" <<'PY' || failed+=("traceroute: the hops differ from nmap's")
@@ -217,6 +218,11 @@ if no_rtt:
 sys.exit(1 if bad or len(three) != 2 or no_rtt else 0)
 PY
 xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/trace.xml" || failed+=("traceroute: XML is not valid against nmap.dtd")
+
+# (j) every -oJ file above (hosts up with MACs, ports, routes) against the
+# documented schema, data/portsweep-jsonl.schema.json.
+python3 "$SRC/scripts/validate-jsonl" --complete "$work/sn-lan.jsonl" "$work/scan-default.jsonl" \
+    "$work/scan-pn.jsonl" "$work/trace.jsonl" || failed+=("-oJ: records that do not follow data/portsweep-jsonl.schema.json")
 
 mapfile -t pids < <(lab_pids)
 "$LAB" down

@@ -40,6 +40,12 @@ TEST_F(XmlDtdTest, FullScanIsValid) {
   EXPECT_EQ(validate(sample_info(true), sample_results(), sample_summary()), 0);
 }
 
+TEST_F(XmlDtdTest, StylesheetLineIsValid) {
+  ScanInfo info = sample_info(true);
+  info.xml_stylesheet = std::string(kWebXmlStylesheet);
+  EXPECT_EQ(validate(info, sample_results(), sample_summary()), 0);
+}
+
 TEST_F(XmlDtdTest, ScanWithNoHostUpIsValid) {
   EXPECT_EQ(validate(sample_info(), {}, sample_summary()), 0);
 }

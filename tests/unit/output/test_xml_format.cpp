@@ -50,6 +50,18 @@ TEST_F(XmlFormatTest, HeaderAndScaninfo) {
   EXPECT_EQ(lines[7], "<debugging level=\"0\"/>");
 }
 
+// --stylesheet / --webxml: nmap's xml-stylesheet line after the DOCTYPE, its
+// href escaped; none without them.
+TEST_F(XmlFormatTest, StylesheetLine) {
+  ScanInfo info = sample_info();
+  EXPECT_FALSE(contains(write(info, {}, sample_summary()), "xml-stylesheet"));
+  info.xml_stylesheet = "a\"b&c.xsl";
+  const auto lines = lines_of(write(info, {}, sample_summary()));
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines[1], "<!DOCTYPE nmaprun>");
+  EXPECT_EQ(lines[2], "<?xml-stylesheet href=\"a&quot;b&amp;c.xsl\" type=\"text/xsl\"?>");
+}
+
 TEST_F(XmlFormatTest, HostSection) {
   const std::string xml = write(sample_info(), sample_results(), sample_summary());
   EXPECT_TRUE(contains(xml,

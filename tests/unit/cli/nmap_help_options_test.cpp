@@ -1,0 +1,297 @@
+// Every option nmap 7.93's `nmap --help` lists, through portsweep's command
+// line: one row per option, each either parsed into the field it sets (and
+// checked there) or refused with one line that names it and says it is not
+// supported. No row is "accepted and ignored". A second test reads the
+// installed nmap's --help and fails if it lists an option this table lacks.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "cli/command_line.hpp"
+#include "cli/nmap_args.hpp"
+
+namespace portsweep {
+namespace {
+
+using Args = std::vector<std::string>;
+using Check = std::function<bool(const ScanOptions&)>;
+
+struct Row {
+  std::string option;  // as nmap --help spells it
+  Args args;           // a command line using it (a target added unless it has one)
+  Check takes_effect;  // null: the option must be refused
+};
+
+Row works(std::string option, Args args, Check check) { return {std::move(option), std::move(args), std::move(check)}; }
+Row refused(std::string option, Args args) { return {std::move(option), std::move(args), nullptr}; }
+
+bool scan_is(const ScanOptions& o, const char* module) { return o.scan_types == Args{module}; }
+
+const std::vector<Row>& rows() {
+  using O = const ScanOptions&;
+  static const std::vector<Row> table = {
+      // TARGET SPECIFICATION
+      works("-iL", {"-iL", "hosts.txt"}, [](O o) { return o.input_list == "hosts.txt"; }),
+      refused("-iR", {"-iR", "100"}),
+      works("--exclude", {"--exclude", "198.19.0.1,198.19.0.2"}, [](O o) { return o.exclude.size() == 2; }),
+      works("--excludefile", {"--excludefile", "skip.txt"}, [](O o) { return o.exclude_file == "skip.txt"; }),
+      // HOST DISCOVERY
+      works("-sL", {"-sL"}, [](O o) { return o.list_scan; }),
+      works("-sn", {"-sn"}, [](O o) { return o.ping_scan; }),
+      works("-Pn", {"-Pn"}, [](O o) { return o.skip_discovery; }),
+      works("-PS", {"-PS22,80"}, [](O o) { return o.syn_ping == Args{"22,80"}; }),
+      works("-PA", {"-PA"}, [](O o) { return o.ack_ping == Args{std::string(kDefaultPingPorts)}; }),
+      works("-PU", {"-PU53"}, [](O o) { return o.udp_ping == Args{"53"}; }),
+      refused("-PY", {"-PY22"}),
+      works("-PE", {"-PE"}, [](O o) { return o.echo_ping; }),
+      works("-PP", {"-PP"}, [](O o) { return o.timestamp_ping; }),
+      works("-PM", {"-PM"}, [](O o) { return o.netmask_ping; }),
+      works("-PO", {"-PO1,6"}, [](O o) { return o.proto_ping == Args{"1,6"}; }),
+      works("-n", {"-n"}, [](O o) { return o.no_dns; }),
+      refused("-R", {"-R"}),
+      refused("--dns-servers", {"--dns-servers", "198.18.0.53"}),
+      refused("--system-dns", {"--system-dns"}),
+      works("--traceroute", {"--traceroute"}, [](O o) { return o.traceroute; }),
+      // SCAN TECHNIQUES
+      works("-sS", {"-sS"}, [](O o) { return scan_is(o, "tcp_syn"); }),
+      works("-sT", {"-sT"}, [](O o) { return scan_is(o, "tcp_connect"); }),
+      works("-sA", {"-sA"}, [](O o) { return scan_is(o, "tcp_ack"); }),
+      works("-sW", {"-sW"}, [](O o) { return scan_is(o, "tcp_window"); }),
+      works("-sM", {"-sM"}, [](O o) { return scan_is(o, "tcp_maimon"); }),
+      works("-sU", {"-sU"}, [](O o) { return scan_is(o, "udp"); }),
+      works("-sN", {"-sN"}, [](O o) { return scan_is(o, "tcp_null"); }),
+      works("-sF", {"-sF"}, [](O o) { return scan_is(o, "tcp_fin"); }),
+      works("-sX", {"-sX"}, [](O o) { return scan_is(o, "tcp_xmas"); }),
+      works("--scanflags", {"--scanflags", "SYNFIN"}, [](O o) { return o.scan_flags == "SYNFIN"; }),
+      works("-sI", {"-sI", "198.18.3.10:80"}, [](O o) {
+        return scan_is(o, "tcp_idle") && o.scan_arguments == std::vector<std::pair<std::string, std::string>>{
+                                                                {"tcp_idle", "198.18.3.10:80"}};
+      }),
+      refused("-sY", {"-sY"}),
+      refused("-sZ", {"-sZ"}),
+      works("-sO", {"-sO"}, [](O o) { return scan_is(o, "ip_proto"); }),
+      works("-b", {"-b", "anonymous:x@198.18.3.21"}, [](O o) {
+        return scan_is(o, "ftp_bounce") && o.scan_arguments.size() == 1 &&
+               o.scan_arguments[0].second == "anonymous:x@198.18.3.21";
+      }),
+      // PORT SPECIFICATION AND SCAN ORDER
+      works("-p", {"-p", "22,80"}, [](O o) { return o.ports == "22,80"; }),
+      works("--exclude-ports", {"--exclude-ports", "25"}, [](O o) { return o.exclude_ports == "25"; }),
+      works("-F", {"-F"}, [](O o) { return o.fast; }),
+      refused("-r", {"-r"}),
+      works("--top-ports", {"--top-ports", "100"}, [](O o) { return o.top_ports == "100"; }),
+      works("--port-ratio", {"--port-ratio", "0.1"}, [](O o) { return o.port_ratio == "0.1"; }),
+      // SERVICE/VERSION DETECTION
+      works("-sV", {"-sV"}, [](O o) { return o.service_version; }),
+      works("--version-intensity", {"--version-intensity", "5"}, [](O o) { return o.version_intensity == 5; }),
+      works("--version-light", {"--version-light"}, [](O o) { return o.version_light; }),
+      works("--version-all", {"--version-all"}, [](O o) { return o.version_all; }),
+      works("--version-trace", {"--version-trace"}, [](O o) { return o.version_trace; }),
+      // SCRIPT SCAN
+      refused("-sC", {"-sC"}),
+      refused("--script", {"--script=default"}),
+      refused("--script-args", {"--script-args=user=x"}),
+      refused("--script-args-file", {"--script-args-file=args.txt"}),
+      refused("--script-trace", {"--script-trace"}),
+      refused("--script-updatedb", {"--script-updatedb"}),
+      refused("--script-help", {"--script-help=default"}),
+      // OS DETECTION
+      refused("-O", {"-O"}),
+      refused("--osscan-limit", {"--osscan-limit"}),
+      refused("--osscan-guess", {"--osscan-guess"}),
+      // TIMING AND PERFORMANCE
+      works("-T", {"-T4"}, [](O o) { return o.timing == 4; }),
+      refused("--min-hostgroup", {"--min-hostgroup", "64"}),
+      refused("--max-hostgroup", {"--max-hostgroup", "64"}),
+      refused("--min-parallelism", {"--min-parallelism", "10"}),
+      works("--max-parallelism", {"--max-parallelism", "100"}, [](O o) { return o.max_parallelism == 100u; }),
+      refused("--min-rtt-timeout", {"--min-rtt-timeout", "100ms"}),
+      refused("--max-rtt-timeout", {"--max-rtt-timeout", "1s"}),
+      refused("--initial-rtt-timeout", {"--initial-rtt-timeout", "500ms"}),
+      works("--max-retries", {"--max-retries", "3"}, [](O o) { return o.max_retries == 3; }),
+      refused("--host-timeout", {"--host-timeout", "30m"}),
+      refused("--scan-delay", {"--scan-delay", "1s"}),
+      refused("--max-scan-delay", {"--max-scan-delay", "1s"}),
+      works("--min-rate", {"--min-rate", "100"}, [](O o) { return o.min_rate == 100.0; }),
+      works("--max-rate", {"--max-rate", "1000"}, [](O o) { return o.max_rate == 1000.0; }),
+      // FIREWALL/IDS EVASION AND SPOOFING
+      refused("-f", {"-f"}),
+      refused("--mtu", {"--mtu", "16"}),
+      refused("-D", {"-D", "RND:5,ME"}),
+      works("-S", {"-S", "198.19.0.9"}, [](O o) { return o.source_ip == "198.19.0.9"; }),
+      works("-e", {"-e", "ps-scan0"}, [](O o) { return o.interface == "ps-scan0"; }),
+      works("-g", {"-g", "53"}, [](O o) { return o.source_port == 53; }),
+      works("--source-port", {"--source-port", "53"}, [](O o) { return o.source_port == 53; }),
+      refused("--proxies", {"--proxies", "socks4://198.18.0.1:1080"}),
+      refused("--data", {"--data", "deadbeef"}),
+      refused("--data-string", {"--data-string", "hello"}),
+      refused("--data-length", {"--data-length", "20"}),
+      refused("--ip-options", {"--ip-options", "R"}),
+      works("--ttl", {"--ttl", "10"}, [](O o) { return o.ttl == 10; }),
+      refused("--spoof-mac", {"--spoof-mac", "0"}),
+      refused("--badsum", {"--badsum"}),
+      // OUTPUT
+      works("-oN", {"-oN", "scan.nmap"}, [](O o) { return o.output_normal == "scan.nmap"; }),
+      works("-oX", {"-oX", "scan.xml"}, [](O o) { return o.output_xml == "scan.xml"; }),
+      refused("-oS", {"-oS", "scan.skid"}),
+      works("-oG", {"-oG", "scan.gnmap"}, [](O o) { return o.output_grepable == "scan.gnmap"; }),
+      works("-oA", {"-oA", "scan"}, [](O o) { return o.output_all == "scan"; }),
+      works("-v", {"-vv"}, [](O o) { return o.verbose == 2; }),
+      works("-d", {"-d"}, [](O o) { return o.debug == 1; }),
+      works("--reason", {"--reason"}, [](O o) { return o.reason; }),
+      works("--open", {"--open"}, [](O o) { return o.open_only; }),
+      works("--packet-trace", {"--packet-trace"}, [](O o) { return o.packet_trace; }),
+      works("--iflist", {"--iflist"}, [](O o) { return o.iflist; }),
+      refused("--append-output", {"--append-output"}),
+      works("--resume", {"--resume", "scan.resume"}, [](O o) { return o.resume == "scan.resume"; }),
+      refused("--noninteractive", {"--noninteractive"}),
+      works("--stylesheet", {"--stylesheet", "my.xsl"}, [](O o) { return o.stylesheet == "my.xsl"; }),
+      works("--webxml", {"--webxml"}, [](O o) { return o.webxml; }),
+      works("--no-stylesheet", {"--no-stylesheet"}, [](O o) { return o.no_stylesheet && o.stylesheet.empty(); }),
+      // MISC
+      refused("-6", {"-6"}),
+      refused("-A", {"-A"}),
+      works("--datadir", {"--datadir", "/usr/share/nmap"}, [](O o) { return o.datadir == "/usr/share/nmap"; }),
+      refused("--send-eth", {"--send-eth"}),
+      refused("--send-ip", {"--send-ip"}),
+      works("--privileged", {"--privileged"}, [](O o) { return o.privileged; }),
+      works("--unprivileged", {"--unprivileged"}, [](O o) { return o.unprivileged; }),
+      works("-V", {"-V"}, [](O o) { return o.version; }),
+      // -h is checked on its own below: it prints the help instead of parsing.
+  };
+  return table;
+}
+
+struct Parse {
+  ParsedCommandLine result;
+  std::string out, err;
+};
+
+Parse parse(Args args) {
+  std::ostringstream out, err;
+  auto r = parse_command_line(args, out, err);
+  return {std::move(r), out.str(), err.str()};
+}
+
+TEST(NmapHelpOptions, EachWorksOrIsRefusedByName) {
+  for (const Row& row : rows()) {
+    Args args = row.args;
+    args.push_back("198.19.0.1");
+    const Parse p = parse(args);
+    SCOPED_TRACE(row.option);
+    if (row.takes_effect) {
+      ASSERT_TRUE(p.result.options) << "refused: " << p.err;
+      EXPECT_TRUE(p.err.empty()) << p.err;
+      EXPECT_TRUE(row.takes_effect(*p.result.options)) << "parsed, but the field it sets is not set";
+      continue;
+    }
+    EXPECT_FALSE(p.result.options) << "accepted";
+    EXPECT_EQ(p.result.exit_status, 2);
+    EXPECT_TRUE(p.out.empty());
+    // One line: "portsweep: OPTION ... is not supported: why".
+    EXPECT_EQ(p.err.find("portsweep: " + row.option + " "), 0u) << p.err;
+    EXPECT_NE(p.err.find(" is not supported"), std::string::npos) << p.err;
+    EXPECT_EQ(p.err.find('\n'), p.err.size() - 1) << p.err;
+  }
+}
+
+TEST(NmapHelpOptions, HelpFlagPrintsTheHelp) {
+  for (const char* flag : {"-h", "--help"}) {
+    const Parse p = parse({flag});
+    EXPECT_FALSE(p.result.options);
+    EXPECT_EQ(p.result.exit_status, 0);
+    EXPECT_NE(p.out.find("TARGET SPECIFICATION"), std::string::npos);
+    // The options refused by name are listed, so the help is honest too.
+    EXPECT_NE(p.out.find("NOT SUPPORTED"), std::string::npos);
+    EXPECT_NE(p.out.find("--proxies"), std::string::npos);
+  }
+}
+
+// As nmap: no arguments at all print the help; the status says nothing ran.
+TEST(NmapHelpOptions, NoArgumentsPrintTheHelp) {
+  const Parse p = parse({});
+  EXPECT_FALSE(p.result.options);
+  EXPECT_EQ(p.result.exit_status, 2);
+  EXPECT_NE(p.out.find("TARGET SPECIFICATION"), std::string::npos);
+  EXPECT_TRUE(p.err.empty());
+}
+
+TEST(NmapHelpOptions, TimingTakesASpaceToo) {
+  const Parse p = parse({"-T", "4", "198.19.0.1"});
+  ASSERT_TRUE(p.result.options) << p.err;
+  EXPECT_EQ(p.result.options->timing, 4);
+  EXPECT_EQ(p.result.options->targets, Args{"198.19.0.1"});
+  const Parse named = parse({"-T", "aggressive", "198.19.0.1"});
+  ASSERT_TRUE(named.result.options) << named.err;
+  EXPECT_EQ(named.result.options->timing, 4);
+}
+
+// nmap's -sSV is -sS -sV; a letter refused on its own is refused inside one.
+TEST(NmapHelpOptions, ScanLettersRunTogether) {
+  const Parse sv = parse({"-sSV", "198.19.0.1"});
+  ASSERT_TRUE(sv.result.options) << sv.err;
+  EXPECT_EQ(sv.result.options->scan_types, Args{"tcp_syn"});
+  EXPECT_TRUE(sv.result.options->service_version);
+  const Parse su = parse({"-sSUV", "198.19.0.1"});
+  ASSERT_TRUE(su.result.options) << su.err;
+  EXPECT_EQ(su.result.options->scan_types, (Args{"tcp_syn", "udp"}));
+  EXPECT_TRUE(su.result.options->service_version);
+  const Parse sc = parse({"-sSC", "198.19.0.1"});
+  EXPECT_EQ(sc.result.exit_status, 2);
+  EXPECT_EQ(sc.err.find("portsweep: -sC is not supported"), 0u) << sc.err;
+  // -sI takes a value: not split, so the parser names the whole word.
+  const Parse si = parse({"-sSI", "198.18.3.10", "198.19.0.1"});
+  EXPECT_EQ(si.result.exit_status, 2);
+  EXPECT_NE(si.err.find("-sSI"), std::string::npos) << si.err;
+}
+
+TEST(NmapHelpOptions, StylesheetChoicesAreExclusive) {
+  const Parse p = parse({"--webxml", "--stylesheet", "a.xsl", "198.19.0.1"});
+  EXPECT_EQ(p.result.exit_status, 2);
+  EXPECT_NE(p.err.find("--stylesheet, --webxml and --no-stylesheet"), std::string::npos) << p.err;
+}
+
+// The option names `nmap --help` lists: "-PS/PA/PU/PY[portlist]" is four,
+// "--min-hostgroup/max-hostgroup <size>" two, "-T<0-5>" is -T.
+std::set<std::string> nmap_help_options(const std::string& help) {
+  std::set<std::string> names;
+  std::istringstream in(help);
+  for (std::string line; std::getline(in, line);) {
+    const size_t start = line.find_first_not_of(' ');
+    if (start != 2 || line[2] != '-') continue;  // option lines only, not their continuations
+    std::string head = line.substr(2, line.find(": ") == std::string::npos ? std::string::npos : line.find(": ") - 2);
+    head = std::regex_replace(head, std::regex("<[^>]*>|\\[[^\\]]*\\]|=.*$"), "");
+    std::string prefix;
+    std::istringstream words(std::regex_replace(head, std::regex("[/;]"), " "));
+    for (std::string w; words >> w;) {
+      if (w[0] == '-') prefix = w.starts_with("--") ? "--" : "-";
+      else w = prefix + w;
+      names.insert(w);
+    }
+  }
+  return names;
+}
+
+TEST(NmapHelpOptions, TableCoversInstalledNmapsHelp) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen("nmap --help 2>/dev/null", "r"), pclose);
+  std::string help;
+  if (pipe) {
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, pipe.get())) > 0;) help.append(buf, n);
+  }
+  if (help.find("Nmap ") == std::string::npos) GTEST_SKIP() << "nmap is not installed";
+  const std::set<std::string> listed = nmap_help_options(help);
+  EXPECT_GE(listed.size(), 100u) << "reading nmap --help went wrong";
+  std::set<std::string> covered = {"-h"};
+  for (const Row& row : rows()) covered.insert(row.option);
+  for (const std::string& name : listed) EXPECT_TRUE(covered.count(name)) << name << " is missing from the table";
+  for (const std::string& name : covered) EXPECT_TRUE(listed.count(name)) << name << " is not in nmap --help";
+}
+
+}  // namespace
+}  // namespace portsweep
