@@ -60,8 +60,13 @@ BASE = int(NETWORK.network_address)
 
 # What the lab's services (started by scripts/lab) listen on, on the wildcard
 # address, inside the target namespace.  Nothing else listens there.
+# 2525 and 9999 are lab/slow_services.py: a mail server that greets only
+# after 2 s, and a port that accepts and never sends a byte.  They are not
+# LAB_PORTS (no per-host overrides): open on every live host, and on a
+# firewalled one when its draw opens them, as every service port is.
 TCP_SERVICES = {21: "vsftpd", 22: "sshd", 53: "dnsmasq", 80: "nginx",
-                443: "nginx", 6379: "redis-server"}
+                443: "nginx", 2525: "slow_services.py (delayed SMTP greeting)",
+                6379: "redis-server", 9999: "slow_services.py (silent)"}
 UDP_SERVICES = {53: "dnsmasq"}
 LISTENING = {"tcp": frozenset(TCP_SERVICES), "udp": frozenset(UDP_SERVICES)}
 

@@ -3,13 +3,15 @@
 
 Each address must be one where the population leaves every service port open
 (e.g. the pinned 198.19.0.1).  Checks: SSH and FTP banners, an HTTP GET, a
-redis PING, DNS over UDP and TCP, and that 8080 is refused.  TLS is checked by
+redis PING, DNS over UDP and TCP, the slow services (2525 greets after 2 s,
+9999 never speaks), and that 8080 is refused.  TLS is checked by
 the calling shell script with `openssl s_client`.
 """
 
 import socket
 import struct
 import sys
+import time
 
 TIMEOUT = 5.0
 
@@ -114,6 +116,29 @@ def check_dns_tcp(addr):
     return f"lab.test A {answers[0]}"
 
 
+def check_slow(addr):
+    """2525 greets after the lab's 2 s delay and answers QUIT; meanwhile 9999,
+    sent a request, says nothing and keeps the connection open."""
+    with connect(addr, 9999) as quiet:
+        quiet.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        t0 = time.monotonic()
+        with connect(addr, 2525) as s:
+            line = recv_line(s)
+            waited = time.monotonic() - t0
+            assert line.startswith("220 lab.test ESMTP Exim 4.96 "), f"2525 greeting {line!r}"
+            assert 1.8 < waited < 3.0, f"2525 greeted after {waited:.2f} s, want about 2"
+            s.sendall(b"QUIT\r\n")
+            bye = recv_line(s)
+            assert bye.startswith("221 "), f"2525 answered QUIT with {bye!r}"
+        quiet.setblocking(False)
+        try:
+            data = quiet.recv(1)
+            raise AssertionError(f"9999 sent {data!r}" if data else "9999 closed the connection")
+        except BlockingIOError:
+            pass
+    return f"2525 greeted after {waited:.1f} s, 9999 silent"
+
+
 def check_refused(addr, port):
     try:
         connect(addr, port).close()
@@ -132,6 +157,7 @@ def main(addrs):
             ("redis/6379", lambda: check_redis(addr)),
             ("dns/53udp", lambda: check_dns_udp(addr)),
             ("dns/53tcp", lambda: check_dns_tcp(addr)),
+            ("slow/2525,9999", lambda: check_slow(addr)),
             ("closed/8080", lambda: check_refused(addr, 8080)),
         ]
         for name, fn in checks:

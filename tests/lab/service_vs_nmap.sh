@@ -5,6 +5,9 @@
 # info, host name, OS, device, CPEs - in XML (compared field by field), in
 # normal output (port and "Service Info" lines), and again when detection
 # runs later on saved results (`portsweep detect --from` an -oJ or -oX file).
+# The lab's slow services too: a mail server that greets only after 2 s
+# (2525) and a port that accepts and never speaks (9999), where both must
+# end with nmap's table guess ("abyss?").
 #
 # The lab has no tcpwrapped port (every service either greets, answers a
 # probe or is closed by the population's rules); the unit tests cover
@@ -83,6 +86,60 @@ echo "== offline: portsweep detect --from nmap's own XML (no -sV results in it a
 "$LAB" exec "$PORTSWEEP" detect --from "$work/nmap-syn.xml" -T4 -oX "$work/detect-xml.xml" \
     >/dev/null 2>"$work/detect.err" || { cat "$work/detect.err"; fail "portsweep detect --from XML failed"; }
 python3 "$COMPARE" "$work/nmap.xml" "$work/detect-xml.xml" --min-open 40
+
+echo "== slow services: 2525 greets after 2 s, 9999 never speaks (every probe's wait: minutes)"
+# Few hosts: a silent port costs nmap about 2.5 min whatever the host count.
+# 198.19.0.1 all open; 198.19.0.3 firewalled (both filtered); 198.19.0.4
+# with 22 closed; 198.19.42.14 firewalled with 22 and 2525 open, 9999
+# filtered.
+slow_ports=22,2525,9999
+printf '%s\n' 198.19.0.1 198.19.0.3 198.19.0.4 198.19.42.14 >"$work/slow-hosts"
+"$LAB" truth --targets "$(paste -sd, "$work/slow-hosts")" "$slow_ports" |
+    awk '$4 == "open" { print $1, $3 }' >"$work/slow-open"
+t0=$EPOCHREALTIME
+"$LAB" exec nmap -n -Pn -sS -sV -T4 -p "$slow_ports" -iL "$work/slow-hosts" \
+    -oX "$work/nmap-slow.xml" -oN "$work/nmap-slow.nmap" >/dev/null
+t1=$EPOCHREALTIME
+"$LAB" exec "$PORTSWEEP" -n -Pn -sS -sV -T4 -p "$slow_ports" -e ps-scan0 -iL "$work/slow-hosts" \
+    -oX "$work/ps-slow.xml" -oN "$work/ps-slow.nmap" >/dev/null 2>"$work/ps.err" ||
+    { cat "$work/ps.err"; fail "portsweep -sV on the slow services failed"; }
+t2=$EPOCHREALTIME
+grep '^portsweep: version detection of' "$work/ps.err" || true
+python3 "$COMPARE" "$work/nmap-slow.xml" "$work/ps-slow.xml" --min-open "$(wc -l <"$work/slow-open")"
+diff <(lines "$work/nmap-slow.nmap") <(lines "$work/ps-slow.nmap") ||
+    fail "slow services: normal output differs from nmap's"
+# Equal is not enough: both must say what the services are, on exactly the
+# ports the truth has open.
+python3 - "$work/ps-slow.xml" "$work/slow-open" <<'PY' || fail "slow services: not identified as expected"
+import sys
+import xml.etree.ElementTree as ET
+report, truth = sys.argv[1:]
+want = {tuple(line.split()) for line in open(truth)}
+expect = {"2525": {"name": "smtp", "product": "Exim smtpd", "version": "4.96", "hostname": "lab.test",
+                   "method": "probed", "conf": "10"},
+          "9999": {"name": "abyss", "product": None, "version": None, "method": "table", "conf": "3"},
+          "22": {"name": "ssh", "product": "OpenSSH", "method": "probed"}}
+got, bad = set(), []
+for host in ET.parse(report).getroot().iter("host"):
+    addr = next(a.get("addr") for a in host.iter("address") if a.get("addrtype") == "ipv4")
+    for port in host.iter("port"):
+        if port.find("state").get("state") != "open":
+            continue
+        pid = port.get("portid")
+        got.add((addr, pid))
+        svc = port.find("service")
+        fields = {k: (svc.get(k) if svc is not None else None) for k in expect[pid]}
+        if fields != expect[pid]:
+            bad.append(f"{addr}:{pid} {fields}, want {expect[pid]}")
+for what, pairs in (("open in the truth, not reported open", want - got), ("reported open, not in the truth", got - want)):
+    bad.extend(f"{what}: {a}:{p}" for a, p in sorted(pairs))
+for line in bad:
+    print("MISMATCH " + line)
+sys.exit(1 if bad or not any(p == "9999" for _, p in want) else 0)
+PY
+grep -Eq '^9999/tcp +open +abyss\?$' "$work/ps-slow.nmap" || fail "normal output: no 'abyss?' guess for 9999"
+printf 'ok   %d open ports as nmap reports them (smtp Exim smtpd 4.96 after the delay, abyss? on the silent port); nmap %.1f s, portsweep %.1f s\n' \
+    "$(wc -l <"$work/slow-open")" "$(bc <<<"$t1 - $t0")" "$(bc <<<"$t2 - $t1")"
 
 echo "== UDP: -sU -sV -p U:53 on 198.19.0.0/24 finds the DNS server where the truth says 53/udp answers"
 # --version-light keeps the silent (open|filtered) ports of live hosts short:
