@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "detect/event_poller.hpp"
 #include "detect/port_probes.hpp"
+#include "detect/sigpipe_guard.hpp"
 #include "detect/slot_deadlines.hpp"
 #include "detect/tcp_stream.hpp"
 #include "detect/tls_client.hpp"
@@ -490,6 +491,7 @@ ServiceScanStats ServiceScanner::run(std::span<const ServiceTarget> targets, con
 
 ServiceScanStats ServiceScanner::run(ServiceFeed& feed, const OnOutcome& done, const std::atomic<bool>* stop,
                                      const OnProgress& progress) {
+  const SigpipeGuard no_sigpipe;
   ServiceScanStats stats;
   const auto t0 = Clock::now();
   const std::size_t budget = std::max<std::size_t>(1, std::min<std::size_t>(options_.max_parallel, usable_sockets()));

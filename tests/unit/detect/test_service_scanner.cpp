@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "detect/service_scanner.hpp"
+#include "detect/sigpipe_guard.hpp"
 #include "detect/version_trace.hpp"
 #include "local_server.hpp"
 #include "test_db.hpp"
@@ -214,6 +215,26 @@ TEST_F(ServiceScannerTest, PortsFedWhileTheLoopRunsAreProbedUntilTheFeedCloses) 
   ASSERT_EQ(got.size(), 5u);
   for (const ServiceOutcome& o : got) EXPECT_EQ(o.verdict, ServiceVerdict::Matched);
   EXPECT_EQ(stats.ports, 5u);
+}
+
+// OpenSSL's write(2) to a peer that has closed raises SIGPIPE, whose default
+// action ends the process: the guard the scanner runs under consumes it.
+TEST(SigpipeGuard, ASigpipeRaisedWhileGuardedIsNeverDelivered) {
+  struct sigaction old {};
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &dfl, &old);
+  {
+    const SigpipeGuard guard;
+    ::pthread_kill(::pthread_self(), SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    EXPECT_EQ(sigismember(&pending, SIGPIPE), 1);
+  }
+  sigset_t pending;
+  sigpending(&pending);
+  EXPECT_EQ(sigismember(&pending, SIGPIPE), 0);  // consumed, and we are still here
+  ::sigaction(SIGPIPE, &old, nullptr);
 }
 
 TEST_F(ServiceScannerTest, StopFlagEndsTheRunEarly) {
