@@ -30,6 +30,9 @@ struct DetectOptions {
   // A port's probes with connections at once (--version-parallel): they run
   // side by side, nmap's order deciding which match counts (PortProbes).
   unsigned lanes = 8;
+  // The lanes a port starts with; it earns more while its probes go
+  // unanswered in time, and drops to one on a slow answer (PortProbes).
+  unsigned first_lanes = 1;
   // A probe that has heard nothing is concluded after its quiet wait:
   // quiet_rtts times the port's measured connect round trip, at least
   // quiet_floor, at most its totalwaitms. Its connection stays open to the

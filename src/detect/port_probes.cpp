@@ -71,6 +71,7 @@ PortProbes::Clock::time_point PortProbes::quiet_deadline(const Run& r) const {
 
 void PortProbes::start(Clock::time_point now) {
   (void)now;
+  lanes_ = std::max(1u, std::min(options_.first_lanes, options_.lanes));
   build_runs();
   if (runs_.empty()) {
     note("no probe to send");
@@ -93,7 +94,7 @@ int PortProbes::launch(Clock::time_point now) {
   if (done_) return -1;
   const std::string soft = walk_soft_ ? walk_soft_->service : std::string();
   // Nothing after a hard match can be the answer.
-  while (busy_ < std::max(1u, options_.lanes) && next_launch_ < std::min(runs_.size(), first_hard_)) {
+  while (busy_ < lanes_ && next_launch_ < std::min(runs_.size(), first_hard_)) {
     const std::size_t i = next_launch_++;
     Run& r = runs_[i];
     if (r.state != RunState::Waiting) continue;
@@ -116,6 +117,12 @@ bool PortProbes::wanted(int run) const {
 
 void PortProbes::release_lane(Run& r) {
   if (r.state == RunState::Connecting || r.state == RunState::Running) --busy_;
+}
+
+void PortProbes::slow() {
+  if (!slow_server_) note("slow server: one probe at a time from now on");
+  slow_server_ = true;
+  lanes_ = 1;
 }
 
 void PortProbes::end_run(Run& r) {
@@ -147,6 +154,7 @@ bool PortProbes::on_connect_failed(int run, Clock::time_point now, int error) {
        std::to_string(r.connect_failures) + " of " + std::to_string(options_.connect_attempts) + ")");
   // Only a timeout is worth another try: a refusal or an unreachable route
   // will not change in a second, a full accept queue may.
+  if (error == ETIMEDOUT) slow();
   if (error == ETIMEDOUT && r.connect_failures < options_.connect_attempts) {
     r.connect_started = now;
     return true;
@@ -180,6 +188,7 @@ void PortProbes::on_data(int run, std::string_view bytes, Clock::time_point now)
   if (r.state != RunState::Running && r.state != RunState::Lingering) return;
   if (!r.answered) {
     r.answered = true;
+    if (now > r.quiet_until) slow();  // an answer after its quiet wait
     if (now - r.sent > slowest_answer_) {
       slowest_answer_ = now - r.sent;
       // A slow server: probes concluded sooner than it answers are waited for again.
@@ -255,12 +264,49 @@ void PortProbes::on_closed(int run, Clock::time_point now) {
 void PortProbes::on_deadline(int run, Clock::time_point now) {
   Run& r = runs_[run];
   if (r.state == RunState::Running && now < quiet_deadline(r)) return;  // waits longer now
+  // Heard nothing in time: a silent service, where parallel waits pay.
+  if (r.state == RunState::Running && !slow_server_ && !r.answered)
+    lanes_ = std::min(std::max(1u, options_.lanes), lanes_ * 2);
+  if (r.state == RunState::Running && r.probe->is_null() && hand_over(run, now)) return;
   if (r.state == RunState::Running && now < r.linger_until) {
     release_lane(r);
     r.state = RunState::Lingering;
     return;
   }
   if (r.state == RunState::Running || r.state == RunState::Lingering) end_run(r);
+}
+
+bool PortProbes::hand_over(int run, Clock::time_point now) {
+  Run& null = runs_[run];
+  // The probe nmap sends next: the first one not yet sent that the NULL
+  // probe's softmatch (or the walk's) leaves worth sending.
+  const std::string soft = walk_soft_ ? walk_soft_->service : null.soft ? null.soft->service : std::string();
+  for (std::size_t k = static_cast<std::size_t>(run) + 1; k < std::min(runs_.size(), first_hard_); ++k) {
+    Run& next = runs_[k];
+    if (next.state != RunState::Waiting || !eligible(next, soft)) continue;
+    // The connection and its lane pass on; the banner stays in front of
+    // the reply, as in nmap.
+    next.state = RunState::Running;
+    next.connect_started = null.connect_started;
+    next.sent = now;
+    next.linger_until = now + wait_of(*next.probe);
+    next.quiet_until = std::min(now + quiet_wait(*next.probe), next.linger_until);
+    next.response = null.response;
+    next.match_due = !next.response.empty();
+    null.state = RunState::Over;
+    handed_from_ = run;
+    handed_to_ = static_cast<int>(k);
+    ++probes_sent_;
+    note("sending probe " + next.probe->name + " on the NULL probe's connection");
+    return true;
+  }
+  return false;
+}
+
+int PortProbes::take_handover(int run) {
+  if (handed_from_ != run) return -1;
+  handed_from_ = -1;
+  return handed_to_;
 }
 
 PortProbes::Clock::time_point PortProbes::deadline(int run) const {

@@ -22,6 +22,17 @@
 //    probe of the port answered after a time T, every probe gets at least
 //    kSlowAnswerFactor * T before it is concluded, and concluded ones that
 //    have not had that long are waited for again.
+//  * The NULL probe's connection, once its quiet wait is over, carries the
+//    next probe, banner in front, as nmap's does: a server that gives each
+//    connection a worker (dnsmasq's TCP children) is not left holding one
+//    for a silent client.
+//  * Lanes are earned, as TCP's congestion window is: a port starts with
+//    one (the NULL probe, then what its connection carries), and doubles them, up to `lanes`,
+//    each time one of its probes concludes having heard nothing in time (a
+//    silent service, where only parallel waits help). A slow answer, or a
+//    connect that timed out, drops the port to one lane for good: a busy
+//    server (few workers, a full accept queue) gets nmap's one probe at a
+//    time rather than more connections queued behind its work.
 //  * Once some run has a hard match, the runs after it cannot be the answer:
 //    they are closed and no later probe is launched (fewer connections held
 //    on servers with few workers).
@@ -37,9 +48,9 @@
 // Where the answer can differ from nmap's: a port that answers an early probe
 // only after its quiet wait while a later probe matches at once (the later
 // match is accepted), and services that treat concurrent connections unlike
-// one at a time. The NULL probe's connection is not reused for the next probe
-// (each probe has a connection of its own; a banner still arrives in front of
-// the response).
+// one at a time. The NULL probe's connection carries the next probe after the
+// quiet wait, not after nmap's whole banner wait, and probes after that get
+// connections of their own (a banner still arrives in front of the reply).
 //
 // Cost: the walk is O(runs) (at most the database's probe count, ~190) per
 // event of the port; matching a response is the costly part and is done by
@@ -123,6 +134,10 @@ class PortProbes {
   void on_closed(int run, Clock::time_point now);
   // deadline(run) passed (after any due match).
   void on_deadline(int run, Clock::time_point now);
+  // After on_deadline(run): the run whose probe the driver now sends on
+  // run's connection (the NULL probe's connection carries the next probe,
+  // as in nmap), or -1.
+  int take_handover(int run);
   // The run's next wait end: its quiet wait while Running, its totalwaitms
   // while Lingering.
   Clock::time_point deadline(int run) const;
@@ -135,8 +150,10 @@ class PortProbes {
   bool done() const { return done_; }
   ServiceOutcome outcome() const;
 
-  // Runs holding a lane (Connecting or Running).
+  // Runs holding a lane (Connecting or Running), and the lanes the port
+  // has earned so far.
   std::size_t busy() const { return busy_; }
+  unsigned lanes() const { return lanes_; }
   unsigned probes_sent() const { return probes_sent_; }
   // The quiet wait a probe gets now: from the port's round trips.
   std::chrono::milliseconds quiet_wait(const ServiceProbe& p) const;
@@ -174,6 +191,11 @@ class PortProbes {
   // Whether the probe is worth its connection after the softmatch `soft`.
   bool eligible(const Run& r, const std::string& soft) const;
   void release_lane(Run& r);
+  // The NULL probe's quiet wait is over: its connection carries the next
+  // probe worth sending. False when there is none.
+  bool hand_over(int run, Clock::time_point now);
+  // The server is slow: one lane from now on.
+  void slow();
   void end_run(Run& r);
   void finish(ServiceVerdict v);
   void restart_in_tls(const ServiceMatch& ssl, const ServiceProbe& by);
@@ -188,7 +210,11 @@ class PortProbes {
   std::vector<Run> runs_;
   std::size_t next_launch_ = 0;  // no run before it is Waiting and eligible
   std::size_t busy_ = 0;
+  unsigned lanes_ = 2;          // earned, at most options_.lanes
+  bool slow_server_ = false;    // a slow answer or a timed-out connect: one lane for good
   uint32_t generation_ = 0;
+  int handed_from_ = -1;  // take_handover()'s answer
+  int handed_to_ = -1;
   // The last walk: where it stopped and the softmatch it met first.
   std::size_t frontier_ = 0;
   std::optional<ServiceMatch> walk_soft_;

@@ -176,7 +176,7 @@ class ServiceScanner::Loop {
     while (!pp.done()) {
       if (free_conns_.empty()) {
         // Ask again once a connection is free, unless nothing is left to launch.
-        if (!port.starved && pp.busy() < std::max(1u, options_.lanes)) {
+        if (!port.starved && pp.busy() < pp.lanes()) {
           port.starved = true;
           starved_.push_back(p);
         }
@@ -444,6 +444,14 @@ class ServiceScanner::Loop {
         pp = &*ports_[p].probes;
       }
       pp->on_deadline(conn.run, now);
+      if (const int next = pp->take_handover(conn.run); next >= 0) {
+        conn.run = next;
+        ++stats_.probes;
+        deadlines_.arm(c, pp->deadline(next));
+        if (conn.stream.write(pp->payload(next)) == TcpStream::Io::Failed) conn.closed = true;
+        queue(p);
+        return;
+      }
       const PortProbes::RunState st = pp->state(conn.run);
       if (pp->wanted(conn.run) && (st == PortProbes::RunState::Lingering || st == PortProbes::RunState::Running)) {
         deadlines_.arm(c, pp->deadline(conn.run));

@@ -23,6 +23,7 @@ class PortProbesTest : public ::testing::Test {
   PortProbesTest() {
     options.quiet_floor = milliseconds(50);
     options.lanes = 4;
+    options.first_lanes = 4;
   }
 
   PortProbes make(uint16_t port = 2121) { return PortProbes(db, options, {0x0a000001, port, Proto::Tcp}); }
@@ -58,7 +59,10 @@ class PortProbesTest : public ::testing::Test {
     now = t;
     for (int r = 0; r < static_cast<int>(s.runs()); ++r) {
       const State st = s.state(r);
-      if ((st == State::Running || st == State::Lingering) && s.deadline(r) <= now) s.on_deadline(r, now);
+      if ((st == State::Running || st == State::Lingering) && s.deadline(r) <= now) {
+        s.on_deadline(r, now);
+        s.take_handover(r);  // the next probe's run owns the connection now
+      }
       if (s.state(r) == State::Lingering && s.deadline(r) <= now) s.on_deadline(r, now);
     }
     s.settle(now);
@@ -71,13 +75,48 @@ class PortProbesTest : public ::testing::Test {
 
 TEST_F(PortProbesTest, LaunchesAsManyProbesAsLanesInNmapsOrder) {
   options.lanes = 2;
+  options.first_lanes = 2;
   PortProbes s = make();
   EXPECT_EQ(start_all(s), (std::vector<int>{kNull, kTlsHello}));
   EXPECT_EQ(s.busy(), 2u);
-  // A quiet run frees its lane; the next probe goes out.
+  // A quiet run frees its lane; the NULL probe's connection carries the
+  // next probe not yet sent (GetRequest), and Help gets the free lane.
   advance_to(s, now + milliseconds(50));
-  EXPECT_EQ(s.state(kNull), State::Lingering);
-  EXPECT_EQ(connect_all(s), (std::vector<int>{kGet, kHelp}));
+  EXPECT_EQ(s.state(kNull), State::Over);
+  EXPECT_EQ(s.state(kTlsHello), State::Lingering);
+  EXPECT_EQ(s.state(kGet), State::Running);
+  EXPECT_EQ(connect_all(s), (std::vector<int>{kHelp}));
+}
+
+TEST_F(PortProbesTest, TheNullProbesConnectionCarriesTheNextProbeBannerInFront) {
+  options.first_lanes = 1;
+  PortProbes s = make();
+  EXPECT_EQ(start_all(s), (std::vector<int>{kNull}));
+  feed(s, kNull, "garbage\r\n");
+  now += milliseconds(50);
+  s.on_deadline(kNull, now);
+  ASSERT_EQ(s.take_handover(kNull), kTlsHello);
+  EXPECT_EQ(s.take_handover(kNull), -1);  // said once
+  EXPECT_EQ(s.payload(kTlsHello), std::string_view("\x16\x03\x01\x00\x05hello", 10));
+  EXPECT_EQ(s.match_request(kTlsHello).response, "garbage\r\n");
+  EXPECT_EQ(s.deadline(kTlsHello), now + milliseconds(50));
+}
+
+TEST_F(PortProbesTest, LanesDoubleWhileProbesGoUnansweredAndDropToOneOnASlowAnswer) {
+  options.first_lanes = 1;
+  options.intensity = 9;  // every probe, no narrowing
+  PortProbes s = make();
+  EXPECT_EQ(start_all(s), (std::vector<int>{kNull}));
+  advance_to(s, now + milliseconds(50));  // NULL heard nothing: two lanes
+  EXPECT_EQ(s.lanes(), 2u);
+  EXPECT_EQ(s.state(kTlsHello), State::Running);  // on the NULL probe's connection
+  EXPECT_EQ(connect_all(s), (std::vector<int>{kGet}));
+  // GetRequest answers after its quiet wait: a slow server.
+  now += milliseconds(60);
+  feed(s, kGet, "HTTP/1.1 404 Not Found\r\n\r\n");
+  EXPECT_EQ(s.lanes(), 1u);
+  advance_to(s, now + milliseconds(200));  // TLSHello quiet too, but the port stays at one
+  EXPECT_EQ(s.lanes(), 1u);
 }
 
 TEST_F(PortProbesTest, ALaterMatchWaitsForEveryEarlierProbeToConclude) {

@@ -78,31 +78,14 @@ TEST_F(ServiceScannerTest, SoftmatchNarrowsProbesAndKeepsItsHostname) {
   EXPECT_EQ(o.match->service, "ftp");
   EXPECT_EQ(o.match->product, "testftpd");
   EXPECT_EQ(o.match->hostname, "labhost");  // from the NULL probe's softmatch
-  // Help's match (the fourth probe) counts once the three before it have
-  // concluded; TLSHello and GetRequest, which cannot name ftp, are dropped
-  // by the softmatch whatever they heard.
-  EXPECT_NE(trace_text.str().find("sending probe Help"), std::string::npos) << trace_text.str();
-  EXPECT_EQ(o.probes_sent, 4u);
-}
-
-TEST_F(ServiceScannerTest, NarrowedProbesAreNotSentWhenTheSoftmatchCameFirst) {
-  LocalServer server([](int fd) {
-    send_all(fd, "220 labhost lab ftp ready\r\n");
-    const std::string got = read_until(fd, "\n");
-    if (got.rfind("HELP", 0) == 0) send_all(fd, "214 Help OK\r\n");
-    drain(fd);
-  });
-  // One lane: the probes go one at a time, so the NULL probe's softmatch is
-  // known before TLSHello or GetRequest would be sent.
-  DetectOptions options;
-  options.lanes = 1;
-  ServiceOutcome o = scan_one(server.port(), options);
-  ASSERT_EQ(o.verdict, ServiceVerdict::Matched) << trace_text.str();
-  EXPECT_EQ(o.match->product, "testftpd");
+  // TLSHello and GetRequest cannot name ftp, so after the banner's softmatch
+  // only Help is sent, on the NULL probe's connection, after the banner.
   EXPECT_EQ(trace_text.str().find("sending probe TLSHello"), std::string::npos) << trace_text.str();
   EXPECT_EQ(trace_text.str().find("sending probe GetRequest"), std::string::npos) << trace_text.str();
+  EXPECT_NE(trace_text.str().find("sending probe Help on the NULL probe's connection"), std::string::npos)
+      << trace_text.str();
   EXPECT_EQ(o.probes_sent, 2u);
-  EXPECT_EQ(o.connections, 2u);
+  EXPECT_EQ(o.connections, 1u);
 }
 
 TEST_F(ServiceScannerTest, SilentServerGetsEveryProbeAndNoMatch) {
@@ -110,10 +93,12 @@ TEST_F(ServiceScannerTest, SilentServerGetsEveryProbeAndNoMatch) {
   ServiceOutcome o = scan_one(server.port());
   EXPECT_EQ(o.verdict, ServiceVerdict::NoMatch) << trace_text.str();
   EXPECT_FALSE(o.match);
-  // Every probe on a connection of its own, all listening to their ends.
+  // NULL, then TLSHello on the NULL probe's connection after its quiet
+  // wait; the port has earned a second lane by then: GetRequest and Help on
+  // connections of their own, side by side.
   EXPECT_EQ(o.probes_sent, 4u);
-  EXPECT_EQ(o.connections, 4u);
-  EXPECT_EQ(server.connections(), 4);
+  EXPECT_EQ(o.connections, 3u);
+  EXPECT_EQ(server.connections(), 3);
 }
 
 TEST_F(ServiceScannerTest, ImmediateCloseIsTcpWrapped) {
