@@ -368,41 +368,32 @@ LiveServiceStage::LiveServiceStage(const ServiceProbeDb& db, OutputSet& outputs,
     udp_options.max_parallel = static_cast<unsigned>(total / 2);
     tcp_options.max_parallel = static_cast<unsigned>(total - total / 2);
   }
-  if (tcp) {
-    tcp_scanner_ = std::make_unique<ServiceScanner>(db_, tcp_options, trace_.get());
-    tcp_.thread = std::thread([this, table_name] {
+  // Each finding goes to the outputs at once (a UDP port here answered the
+  // sweep: open already, so it gets its service, or the table's guess,
+  // whatever the probes heard).
+  auto reporter = [this, table_name](Lane& lane) {
+    return [this, table_name, &lane](const ServiceOutcome& o) {
+      outputs_.on_service(
+          {o.target.ip, o.target.port, o.target.proto, now_us(), service_report(o, table_name(o.target))});
+      lane.finished.fetch_add(1, std::memory_order_relaxed);
+    };
+  };
+  auto start = [](Lane& lane, auto run) {
+    lane.thread = std::thread([&lane, run] {
       try {
-        tcp_.stats = tcp_scanner_->run(
-            tcp_.feed,
-            [&](const ServiceOutcome& o) {
-              outputs_.on_service({o.target.ip, o.target.port, o.target.proto, now_us(),
-                                   service_report(o, table_name(o.target))});
-              tcp_.finished.fetch_add(1, std::memory_order_relaxed);
-            },
-            options_.stop);
+        lane.stats = run();
       } catch (...) {
-        tcp_.error = std::current_exception();
+        lane.error = std::current_exception();
       }
     });
+  };
+  if (tcp) {
+    tcp_scanner_ = std::make_unique<ServiceScanner>(db_, tcp_options, trace_.get());
+    start(tcp_, [this, done = reporter(tcp_)] { return tcp_scanner_->run(tcp_.feed, done, options_.stop); });
   }
   if (udp) {
     udp_scanner_ = std::make_unique<UdpServiceScanner>(db_, udp_options, trace_.get());
-    udp_.thread = std::thread([this, table_name] {
-      try {
-        // These ports answered the sweep: open already, so each gets its
-        // service (or the table's guess) whatever the probes heard.
-        udp_.stats = udp_scanner_->run(
-            udp_.feed,
-            [&](const ServiceOutcome& o) {
-              outputs_.on_service({o.target.ip, o.target.port, Proto::Udp, now_us(),
-                                   service_report(o, table_name(o.target))});
-              udp_.finished.fetch_add(1, std::memory_order_relaxed);
-            },
-            options_.stop, {});
-      } catch (...) {
-        udp_.error = std::current_exception();
-      }
-    });
+    start(udp_, [this, done = reporter(udp_)] { return udp_scanner_->run(udp_.feed, done, options_.stop, {}); });
   }
 }
 
