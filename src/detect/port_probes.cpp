@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "detect/version_match.hpp"
 #include "detect/version_trace.hpp"
 
 namespace portsweep {
@@ -60,7 +61,6 @@ void PortProbes::build_runs() {
   }
   next_launch_ = 0;
   busy_ = 0;
-  frontier_ = 0;
   first_hard_ = runs_.size();
   walk_soft_.reset();
 }
@@ -170,14 +170,11 @@ void PortProbes::on_tls_failed(int run, Clock::time_point now) {
   if (done_) return;
   note("TLS handshake failed; reporting the port as ssl");
   tls_ = false;
-  merged_.reset();
-  cpe_parts_ = {};
   if (!ssl_match_) {
     finish(ServiceVerdict::Incomplete);
     return;
   }
-  absorb(*ssl_match_);
-  finish(ServiceVerdict::Matched);
+  finish(ServiceVerdict::Matched, ssl_match_);
 }
 
 std::string_view PortProbes::payload(int run) const { return runs_[run].probe->payload; }
@@ -320,20 +317,15 @@ void PortProbes::restart_in_tls(const ServiceMatch& ssl, const ServiceProbe& by)
   ssl_match_ = ssl;
   ++generation_;
   // Inside the tunnel the service starts from nothing again.
-  merged_.reset();
-  cpe_parts_ = {};
   build_runs();
   if (runs_.empty()) {
     tls_ = false;
-    absorb(ssl);
-    finish(ServiceVerdict::Matched);
+    finish(ServiceVerdict::Matched, ssl);
   }
 }
 
 void PortProbes::settle(Clock::time_point now) {
   if (done_) return;
-  merged_.reset();
-  cpe_parts_ = {};
   walk_soft_.reset();
   std::string soft;  // walk_soft_'s service, or ""
   std::size_t k = 0;
@@ -350,7 +342,7 @@ void PortProbes::settle(Clock::time_point now) {
       return;
     }
     if (r.failed) {
-      finish(walk_soft_ ? ServiceVerdict::SoftMatched : ServiceVerdict::Incomplete);
+      finish(walk_soft_ ? ServiceVerdict::SoftMatched : ServiceVerdict::Incomplete, walk_soft_);
       return;
     }
     if (match_due(static_cast<int>(k))) break;
@@ -361,8 +353,9 @@ void PortProbes::settle(Clock::time_point now) {
         if (!done_) settle(now);
         return;
       }
-      absorb(*r.hard);
-      finish(ServiceVerdict::Matched);
+      // nmap's report: the hard match, with what the softmatch before it
+      // named where the hard match names nothing.
+      finish(ServiceVerdict::Matched, walk_soft_ ? combine_with_softmatch(*walk_soft_, *r.hard) : *r.hard);
       return;
     }
     if (r.state == RunState::Running) break;  // still within its quiet wait
@@ -370,10 +363,8 @@ void PortProbes::settle(Clock::time_point now) {
     if (r.soft && !walk_soft_) {
       walk_soft_ = r.soft;
       soft = r.soft->service;
-      absorb(*r.soft);
     }
   }
-  frontier_ = k;
   first_hard_ = runs_.size();
   for (std::size_t j = k; j < runs_.size(); ++j) {
     Run& r = runs_[j];
@@ -389,44 +380,12 @@ void PortProbes::settle(Clock::time_point now) {
   for (const Run& r : runs_) {
     if (r.state == RunState::Lingering) return;
   }
-  finish(walk_soft_ ? ServiceVerdict::SoftMatched : ServiceVerdict::NoMatch);
+  finish(walk_soft_ ? ServiceVerdict::SoftMatched : ServiceVerdict::NoMatch, walk_soft_);
 }
 
-void PortProbes::absorb(const ServiceMatch& m) {
-  if (!merged_) merged_.emplace();
-  ServiceMatch& r = *merged_;
-  r.service = m.service;
-  r.soft = m.soft;
-  r.line = m.line;
-  auto keep = [](std::string& into, const std::string& value) {
-    if (!value.empty()) into = value;
-  };
-  keep(r.product, m.product);
-  keep(r.version, m.version);
-  keep(r.info, m.info);
-  keep(r.hostname, m.hostname);
-  keep(r.ostype, m.ostype);
-  keep(r.devicetype, m.devicetype);
-  // A match line names at most one CPE of each part that counts; the first wins.
-  std::array<bool, 3> seen{};
-  for (const std::string& c : m.cpe) {
-    const std::size_t part = c.rfind("cpe:/a", 0) == 0   ? 0
-                             : c.rfind("cpe:/h", 0) == 0 ? 1
-                             : c.rfind("cpe:/o", 0) == 0 ? 2
-                                                         : 3;
-    if (part < 3 && !seen[part]) {
-      cpe_parts_[part] = c;
-      seen[part] = true;
-    }
-  }
-  r.cpe.clear();
-  for (const std::string& c : cpe_parts_) {
-    if (!c.empty()) r.cpe.push_back(c);
-  }
-}
-
-void PortProbes::finish(ServiceVerdict v) {
+void PortProbes::finish(ServiceVerdict v, std::optional<ServiceMatch> match) {
   verdict_ = v;
+  result_ = std::move(match);
   done_ = true;
   note("done: " + std::string(to_string(v)) + " after " + std::to_string(probes_sent_) + " probes");
 }
@@ -435,7 +394,7 @@ ServiceOutcome PortProbes::outcome() const {
   ServiceOutcome o;
   o.target = target_;
   o.verdict = verdict_;
-  if (verdict_ == ServiceVerdict::Matched || verdict_ == ServiceVerdict::SoftMatched) o.match = merged_;
+  if (verdict_ == ServiceVerdict::Matched || verdict_ == ServiceVerdict::SoftMatched) o.match = result_;
   o.tls = tls_;
   // Some match lines name the tunnel themselves ("ssl/vmware-auth") when a
   // clear-text probe reads the TLS layer's own answer.

@@ -38,8 +38,9 @@
 //    on servers with few workers).
 //  * settle() walks the runs in nmap's order, as nmap's loop would have met
 //    them: a run's hard match is the port's answer once every earlier run has
-//    concluded without one; softmatches are absorbed in order, and narrow the
-//    runs after them (those that cannot name the service are closed). A late
+//    concluded without one; the first softmatch in order fills what the hard
+//    match leaves empty (combine_with_softmatch) and narrows the runs after
+//    it (those that cannot name the service are closed). A late
 //    hard match on a lingering run is found by the next walk, and wins over
 //    anything after it, as long as the port is not decided yet.
 //  * The port ends with no hard match only when every run is over (each
@@ -55,7 +56,6 @@
 // Cost: the walk is O(runs) (at most the database's probe count, ~190) per
 // event of the port; matching a response is the costly part and is done by
 // the driver in batches.
-#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -154,7 +154,6 @@ class PortProbes {
   // has earned so far.
   std::size_t busy() const { return busy_; }
   unsigned lanes() const { return lanes_; }
-  unsigned probes_sent() const { return probes_sent_; }
   // The quiet wait a probe gets now: from the port's round trips.
   std::chrono::milliseconds quiet_wait(const ServiceProbe& p) const;
 
@@ -197,9 +196,9 @@ class PortProbes {
   // The server is slow: one lane from now on.
   void slow();
   void end_run(Run& r);
-  void finish(ServiceVerdict v);
+  // `match`: what is reported for Matched and SoftMatched.
+  void finish(ServiceVerdict v, std::optional<ServiceMatch> match = std::nullopt);
   void restart_in_tls(const ServiceMatch& ssl, const ServiceProbe& by);
-  void absorb(const ServiceMatch& m);
   void note(std::string_view what) const;
 
   const ServiceProbeDb& db_;
@@ -215,11 +214,9 @@ class PortProbes {
   uint32_t generation_ = 0;
   int handed_from_ = -1;  // take_handover()'s answer
   int handed_to_ = -1;
-  // The last walk: where it stopped and the softmatch it met first.
-  std::size_t frontier_ = 0;
+  // The last walk's first softmatch.
   std::optional<ServiceMatch> walk_soft_;
-  std::optional<ServiceMatch> merged_;     // what is reported: every match absorbed
-  std::array<std::string, 3> cpe_parts_;   // cpe:/a, cpe:/h, cpe:/o of merged_
+  std::optional<ServiceMatch> result_;     // what is reported, set by finish()
   std::optional<ServiceMatch> ssl_match_;  // the cleartext match that started TLS
   // Smoothed connect round trip of the port, from its connections.
   std::optional<Clock::duration> srtt_;
