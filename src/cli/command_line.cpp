@@ -13,6 +13,7 @@
 #include "probes/probe_module.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/service_options.hpp"
+#include "cli/subcommand_args.hpp"
 #include "cli/unsupported_options.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
@@ -285,7 +286,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     return {std::nullopt, 2};
   }
   try {
-    std::vector<std::string> normalised = normalise_nmap_args(args);
+    std::vector<std::string> normalised = normalise_nmap_args(args, long_option_names(app));
     std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
     app.parse(reversed);
     o.exclude.erase(std::remove(o.exclude.begin(), o.exclude.end(), ""), o.exclude.end());
