@@ -25,10 +25,13 @@ struct Row {
   std::string option;  // as nmap --help spells it
   Args args;           // a command line using it, args[0] the option (a target is added unless alone)
   Check takes_effect;  // null: the option must be refused
-  bool alone = false;  // nothing may stand beside it
+  bool alone = false;  // nothing may stand beside it (--resume)
 };
 
 Row works(std::string option, Args args, Check check) { return {std::move(option), std::move(args), std::move(check)}; }
+Row works_alone(std::string option, Args args, Check check) {
+  return {std::move(option), std::move(args), std::move(check), true};
+}
 Row refused(std::string option, Args args) { return {std::move(option), std::move(args), nullptr}; }
 
 bool scan_is(const ScanOptions& o, const char* module) { return o.scan_types == Args{module}; }
@@ -149,7 +152,7 @@ const std::vector<Row>& rows() {
       works("--packet-trace", {"--packet-trace"}, [](O o) { return o.packet_trace; }),
       works("--iflist", {"--iflist"}, [](O o) { return o.iflist; }),
       refused("--append-output", {"--append-output"}),
-      works("--resume", {"--resume", "scan.resume"}, [](O o) { return o.resume == "scan.resume"; }),
+      works_alone("--resume", {"--resume", "scan.resume"}, [](O o) { return o.resume == "scan.resume"; }),
       refused("--noninteractive", {"--noninteractive"}),
       works("--stylesheet", {"--stylesheet", "my.xsl"}, [](O o) { return o.stylesheet == "my.xsl"; }),
       works("--webxml", {"--webxml"}, [](O o) { return o.webxml; }),

@@ -2,7 +2,8 @@
 // every option of the table with one dash and as a prefix): nmap's short
 // options and their glued values keep their meaning beside the single-dash
 // long options that start with the same letter; exact names win over
-// prefixes, and a prefix of several names is refused naming them.
+// prefixes, and a prefix of several names is refused naming them; --resume
+// stands alone, as nmap's does.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -176,6 +177,33 @@ TEST(NmapSpellings, NormaliserRewritesToFullNames) {
   EXPECT_THROW(normalise_nmap_args({"--max-r", "2"}, names), UsageError);
   // After "--" every word is a target, spelled as it was.
   EXPECT_EQ(normalise_nmap_args({"--", "-open", "--max-ret"}, names), (Args{"--", "-open", "--max-ret"}));
+}
+
+// nmap takes a resumed scan's options from its resume file and refuses any
+// beside --resume; the resume file holds the whole command line, outputs
+// included, so nothing else is needed, and anything given would be ignored.
+TEST(NmapSpellings, ResumeStandsAlone) {
+  for (const Args& alone : {Args{"--resume", "f"}, Args{"--resume=f"}, Args{"-resume", "f"}, Args{"--res", "f"}}) {
+    const Parse p = parse(alone);
+    ASSERT_TRUE(p.result.options) << p.err;
+    EXPECT_EQ(p.result.options->resume, "f");
+  }
+  const std::string head =
+      "portsweep: --resume takes the scan's options and targets from its resume file: expected nothing beside "
+      "--resume FILE, got ";
+  for (const auto& [args, got] : std::vector<std::pair<Args, std::string>>{
+           {{"--resume", "f", "-oX", "x.xml"}, "-oX"},
+           {{"-v", "--resume", "f"}, "-v"},
+           {{"--resume", "f", "198.19.0.1"}, "the target \"198.19.0.1\""},
+           {{"--resume", "f", "-sS", "-p22", "-g", "53", "-V", "198.19.0.1"},
+            "-sS, -p, -g, -V, the target \"198.19.0.1\""},
+           {{"-resume", "f", "-open"}, "--open"}}) {
+    const Parse p = parse(args);
+    EXPECT_FALSE(p.result.options);
+    EXPECT_EQ(p.result.exit_status, 2);
+    EXPECT_TRUE(p.out.empty());
+    EXPECT_EQ(p.err, head + got + "\n");
+  }
 }
 
 }  // namespace
