@@ -13,6 +13,7 @@
 #include "probes/probe_module.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/service_options.hpp"
+#include "cli/subcommand_args.hpp"
 #include "cli/unsupported_options.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
@@ -70,6 +71,32 @@ std::string unsupported_options_text() {
     text += u.spelling;
   }
   return text;
+}
+
+// nmap takes a resumed scan's options and targets from its resume file and
+// refuses any beside --resume; so does portsweep, whose resume file holds the
+// whole command line. That includes the outputs (the resumed run writes the
+// same names, or NAME.resumed-N.EXT beside one that exists, and says so), so
+// nothing else is needed: the run_scan of a resume replaces every option with
+// the file's, and one given beside --resume would be silently ignored. Each
+// is named instead. -h still prints the help.
+void refuse_beside_resume(const CLI::App& app, const ScanOptions& o) {
+  std::vector<std::string> extra;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->count() == 0 || !opt->nonpositional() || opt->check_lname("resume")) continue;
+    // As nmap --help spells it: -sS rather than --syn-scan, -V rather than --version.
+    const std::optional<std::string_view> nmap =
+        opt->get_lnames().empty() ? std::nullopt : nmap_spelling("--" + opt->get_lnames()[0]);
+    extra.push_back(nmap                           ? std::string(*nmap)
+                    : !opt->get_snames().empty() ? "-" + opt->get_snames()[0]
+                                                 : "--" + opt->get_lnames()[0]);
+  }
+  for (const std::string& t : o.targets) extra.push_back("the target \"" + t + "\"");
+  if (extra.empty()) return;
+  std::string list;
+  for (size_t k = 0; k < extra.size(); ++k) list += (k ? ", " : "") + extra[k];
+  throw UsageError("--resume takes the scan's options and targets from its resume file: expected nothing beside "
+                   "--resume FILE, got " + list);
 }
 
 }  // namespace
@@ -264,7 +291,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("PATH/URL")->group(outg);
   app.add_flag("--webxml", o.webxml, "The XML names nmap.org's stylesheet")->group(outg);
   app.add_flag("--no-stylesheet", o.no_stylesheet, "The XML names no stylesheet (the default)")->group(outg);
-  app.add_option("--resume", o.resume, "Resume an interrupted scan from its resume file")
+  app.add_option("--resume", o.resume,
+                 "Resume an interrupted scan from its resume file (alone: the options come from the file)")
       ->type_name("FILE")->group(outg);
 
   const char* bench = "BENCHMARK";
@@ -285,9 +313,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     return {std::nullopt, 2};
   }
   try {
-    std::vector<std::string> normalised = normalise_nmap_args(args);
+    std::vector<std::string> normalised = normalise_nmap_args(args, long_option_names(app));
     std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
     app.parse(reversed);
+    if (!o.resume.empty()) refuse_beside_resume(app, o);
     o.exclude.erase(std::remove(o.exclude.begin(), o.exclude.end(), ""), o.exclude.end());
     if (o.min_rate && o.max_rate && *o.min_rate > *o.max_rate)
       throw UsageError("--min-rate " + number_text(*o.min_rate) + " is above --max-rate " +

@@ -1,5 +1,6 @@
 #include "cli/nmap_args.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "cli/unsupported_options.hpp"
@@ -91,11 +92,65 @@ std::optional<std::vector<std::string>> split_scan_letters(std::string_view tok)
   return out;
 }
 
+// The parser's long names and the long options refused by name, sorted.
+std::vector<std::string> known_long_names(const std::vector<std::string>& given) {
+  std::vector<std::string> names = given;
+  for (const UnsupportedOption& u : unsupported_options())
+    if (u.spelling.starts_with("--")) names.emplace_back(u.spelling);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+// A spelling nmap gives one dash and some letters: -sS, -Pn, -oX, -iR, -sSV.
+bool is_short_spelling(std::string_view tok) {
+  for (const auto& a : nmap_aliases())
+    if (a.nmap == tok) return true;
+  for (const auto& u : unsupported_options())
+    if (u.spelling == tok) return true;
+  return split_scan_letters(tok).has_value();
+}
+
+// "-min-rate=100" -> "--min-rate=100" when "--min-rate" is a long option's
+// exact name and "-min-rate" no short spelling.
+std::optional<std::string> single_dash_long(const std::string& tok, const std::vector<std::string>& names) {
+  if (tok.size() < 3 || tok[0] != '-' || tok[1] == '-') return std::nullopt;
+  std::string long_form = "-";
+  long_form += tok;
+  const std::string_view name = std::string_view(long_form).substr(0, long_form.find('='));
+  if (!std::binary_search(names.begin(), names.end(), name) || is_short_spelling(tok)) return std::nullopt;
+  return long_form;
+}
+
+// "--max-ret" -> "--max-retries" when that is the one long name starting
+// with it; an exact name is kept, a word no name starts with is left for the
+// parser to name, and a prefix of several is refused naming them.
+std::string expand_long_prefix(const std::string& tok, const std::vector<std::string>& names) {
+  const size_t eq = tok.find('=');
+  const std::string_view name = std::string_view(tok).substr(0, eq);
+  if (name.size() <= 2 || std::binary_search(names.begin(), names.end(), name)) return tok;
+  std::vector<std::string_view> candidates;
+  for (const std::string& n : names)
+    if (n.starts_with(name)) candidates.push_back(n);
+  if (candidates.empty()) return tok;
+  if (candidates.size() == 1) return std::string(candidates[0]) + (eq == std::string::npos ? "" : tok.substr(eq));
+  std::string list;
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    if (k) list += k + 1 == candidates.size() ? " or " : ", ";
+    list += candidates[k];
+  }
+  throw UsageError("option " + std::string(name) + " is ambiguous: it could be " + list +
+                   "; expected more of its name");
+}
+
 }  // namespace
 
-std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& given) {
-  // Scan letters run together are split first, so each is then read (or
-  // refused) on its own.
+std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& given,
+                                             const std::vector<std::string>& long_names) {
+  const std::vector<std::string> names = known_long_names(long_names);
+  // Long options given one dash or a prefix of their name get their whole
+  // name, and scan letters run together are split, first, so each is then
+  // read (or refused) on its own.
   std::vector<std::string> args;
   args.reserve(given.size());
   for (size_t i = 0; i < given.size(); ++i) {
@@ -103,7 +158,9 @@ std::vector<std::string> normalise_nmap_args(const std::vector<std::string>& giv
       args.insert(args.end(), given.begin() + static_cast<long>(i), given.end());
       break;
     }
-    if (auto split = split_scan_letters(given[i])) args.insert(args.end(), split->begin(), split->end());
+    if (auto long_form = single_dash_long(given[i], names)) args.push_back(std::move(*long_form));
+    else if (given[i].starts_with("--")) args.push_back(expand_long_prefix(given[i], names));
+    else if (auto split = split_scan_letters(given[i])) args.insert(args.end(), split->begin(), split->end());
     else args.push_back(given[i]);
   }
   std::vector<std::string> out;

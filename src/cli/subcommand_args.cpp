@@ -5,6 +5,13 @@
 
 namespace portsweep {
 
+std::vector<std::string> long_option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : app.get_options())
+    for (const std::string& l : opt->get_lnames()) names.push_back("--" + l);
+  return names;
+}
+
 void add_output_flags(CLI::App& app, ScanOptions& o) {
   const char* outg = "OUTPUT";
   app.add_option("--output-normal", o.output_normal, "Normal output to FILE")->type_name("FILE")->group(outg);
@@ -21,7 +28,7 @@ void add_output_flags(CLI::App& app, ScanOptions& o) {
 bool parse_subcommand(CLI::App& app, const std::vector<std::string>& args, const std::string& name, std::ostream& out,
                       std::ostream& err, int& status) {
   // CLI11 takes the words last first.
-  const std::vector<std::string> normalised = normalise_nmap_args(args);
+  const std::vector<std::string> normalised = normalise_nmap_args(args, long_option_names(app));
   std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
   try {
     app.parse(reversed);

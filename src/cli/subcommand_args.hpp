@@ -12,6 +12,10 @@
 
 namespace portsweep {
 
+// Every long option `app` knows, with its dashes ("--min-rate"): what
+// normalise_nmap_args needs for nmap's single-dash spellings and prefixes.
+std::vector<std::string> long_option_names(const CLI::App& app);
+
 // -oN -oX -oG -oJ -oA, -v, --reason, --open, under "OUTPUT".
 void add_output_flags(CLI::App& app, ScanOptions& o);
 

@@ -23,11 +23,15 @@ using Check = std::function<bool(const ScanOptions&)>;
 
 struct Row {
   std::string option;  // as nmap --help spells it
-  Args args;           // a command line using it (a target added unless it has one)
+  Args args;           // a command line using it, args[0] the option (a target is added unless alone)
   Check takes_effect;  // null: the option must be refused
+  bool alone = false;  // nothing may stand beside it (--resume)
 };
 
 Row works(std::string option, Args args, Check check) { return {std::move(option), std::move(args), std::move(check)}; }
+Row works_alone(std::string option, Args args, Check check) {
+  return {std::move(option), std::move(args), std::move(check), true};
+}
 Row refused(std::string option, Args args) { return {std::move(option), std::move(args), nullptr}; }
 
 bool scan_is(const ScanOptions& o, const char* module) { return o.scan_types == Args{module}; }
@@ -148,7 +152,7 @@ const std::vector<Row>& rows() {
       works("--packet-trace", {"--packet-trace"}, [](O o) { return o.packet_trace; }),
       works("--iflist", {"--iflist"}, [](O o) { return o.iflist; }),
       refused("--append-output", {"--append-output"}),
-      works("--resume", {"--resume", "scan.resume"}, [](O o) { return o.resume == "scan.resume"; }),
+      works_alone("--resume", {"--resume", "scan.resume"}, [](O o) { return o.resume == "scan.resume"; }),
       refused("--noninteractive", {"--noninteractive"}),
       works("--stylesheet", {"--stylesheet", "my.xsl"}, [](O o) { return o.stylesheet == "my.xsl"; }),
       works("--webxml", {"--webxml"}, [](O o) { return o.webxml; }),
@@ -178,26 +182,81 @@ Parse parse(Args args) {
   return {std::move(r), out.str(), err.str()};
 }
 
+// The row's command line with its option spelled `spelling` ("-open" for
+// "--open", "--scr=x" for "--script=x"), and the target unless it stands alone.
+Args spelled(const Row& row, const std::string& spelling) {
+  Args args = row.args;
+  EXPECT_TRUE(args[0].starts_with(row.option)) << row.option;
+  args[0] = spelling + args[0].substr(row.option.size());
+  if (!row.alone) args.push_back("198.19.0.1");
+  return args;
+}
+
+// The row's outcome: parsed into the field it sets, or refused in one line
+// that names it: "portsweep: OPTION ... is not supported: why".
+void expect_row_outcome(const Row& row, const Parse& p) {
+  if (row.takes_effect) {
+    ASSERT_TRUE(p.result.options) << "refused: " << p.err;
+    EXPECT_TRUE(p.err.empty()) << p.err;
+    EXPECT_TRUE(row.takes_effect(*p.result.options)) << "parsed, but the field it sets is not set";
+    return;
+  }
+  EXPECT_FALSE(p.result.options) << "accepted";
+  EXPECT_EQ(p.result.exit_status, 2);
+  EXPECT_TRUE(p.out.empty());
+  EXPECT_EQ(p.err.find("portsweep: " + row.option + " "), 0u) << p.err;
+  EXPECT_NE(p.err.find(" is not supported"), std::string::npos) << p.err;
+  EXPECT_EQ(p.err.find('\n'), p.err.size() - 1) << p.err;
+}
+
 TEST(NmapHelpOptions, EachWorksOrIsRefusedByName) {
   for (const Row& row : rows()) {
-    Args args = row.args;
-    args.push_back("198.19.0.1");
-    const Parse p = parse(args);
     SCOPED_TRACE(row.option);
-    if (row.takes_effect) {
-      ASSERT_TRUE(p.result.options) << "refused: " << p.err;
-      EXPECT_TRUE(p.err.empty()) << p.err;
-      EXPECT_TRUE(row.takes_effect(*p.result.options)) << "parsed, but the field it sets is not set";
+    expect_row_outcome(row, parse(spelled(row, row.option)));
+  }
+}
+
+// nmap (getopt_long_only) takes every long option with one dash too:
+// -open, -traceroute, -version-intensity 5, -script=default.
+TEST(NmapHelpOptions, EachLongOptionTakesOneDashToo) {
+  size_t long_rows = 0;
+  for (const Row& row : rows()) {
+    if (!row.option.starts_with("--")) continue;
+    ++long_rows;
+    SCOPED_TRACE(row.option.substr(1));
+    expect_row_outcome(row, parse(spelled(row, row.option.substr(1))));
+  }
+  EXPECT_GE(long_rows, 50u);
+}
+
+// And a prefix of its name (getopt_long): each long option without its last
+// letter is either that option, when no other name starts so, or refused as
+// ambiguous with this option among the candidates; never "not expected".
+TEST(NmapHelpOptions, EachLongOptionTakesAPrefix) {
+  size_t unique = 0, ambiguous = 0;
+  for (const Row& row : rows()) {
+    if (!row.option.starts_with("--")) continue;
+    const std::string prefix = row.option.substr(0, row.option.size() - 1);
+    SCOPED_TRACE(prefix);
+    const Parse p = parse(spelled(row, prefix));
+    if (p.err.starts_with("portsweep: option " + prefix + " is ambiguous: it could be ")) {
+      ++ambiguous;
+      EXPECT_FALSE(p.result.options);
+      EXPECT_EQ(p.result.exit_status, 2);
+      const size_t from = p.err.find(" could be ") + 10;
+      std::string list = std::regex_replace(p.err.substr(from, p.err.find(';') - from), std::regex(",| or"), "");
+      std::istringstream words(list);
+      bool named = false;
+      for (std::string w; words >> w;) named = named || w == row.option;
+      EXPECT_TRUE(named) << p.err;
+      EXPECT_EQ(p.err.find('\n'), p.err.size() - 1) << p.err;
       continue;
     }
-    EXPECT_FALSE(p.result.options) << "accepted";
-    EXPECT_EQ(p.result.exit_status, 2);
-    EXPECT_TRUE(p.out.empty());
-    // One line: "portsweep: OPTION ... is not supported: why".
-    EXPECT_EQ(p.err.find("portsweep: " + row.option + " "), 0u) << p.err;
-    EXPECT_NE(p.err.find(" is not supported"), std::string::npos) << p.err;
-    EXPECT_EQ(p.err.find('\n'), p.err.size() - 1) << p.err;
+    ++unique;
+    expect_row_outcome(row, p);
   }
+  EXPECT_GE(unique, 20u);
+  EXPECT_GE(ambiguous, 5u);
 }
 
 TEST(NmapHelpOptions, HelpFlagPrintsTheHelp) {
