@@ -1,7 +1,11 @@
 #include "output/host_table.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <tuple>
+
+#include "ports/port_set.hpp"
 
 namespace portsweep {
 
@@ -51,6 +55,8 @@ ReportPolicy ReportPolicy::for_scan(const ScanInfo& info) {
     p.no_response_state[proto_index(k.proto)] = k.unanswered_state();
     p.no_response_reason[proto_index(k.proto)] = k.no_response_reason;
     p.ports_per_host[proto_index(k.proto)] = k.num_services;
+    std::optional<std::vector<uint16_t>> list = parse_port_ranges(k.services);
+    if (list && list->size() == k.num_services) p.port_lists[proto_index(k.proto)] = std::move(*list);
   }
   p.open_only = info.open_only;
   return p;
@@ -265,15 +271,34 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
     answered[proto_index(c.proto)] += c.count;
     add_tally(tallies, {c.proto, c.state, c.reason, c.count, true});
   }
-  // Unanswered probes were never delivered one by one, so their ports are
-  // unknown: they can only ever be counted.
+  // Unanswered probes are never delivered one by one. When every port the
+  // host answered on is still kept, the unanswered ones are the port list less
+  // those: listed by name when few, as nmap lists them, and named in XML's
+  // extrareasons when folded. Otherwise they can only be counted.
   for (std::size_t p = 0; p < kProtoCount; ++p) {
     rep.ports_scanned += std::max(scanned[p], answered[p]);
-    if (scanned[p] > answered[p]) {
-      add_tally(tallies, {static_cast<Proto>(p), policy_.no_response_state[p], policy_.no_response_reason[p],
-                          scanned[p] - answered[p], false});
+    if (scanned[p] <= answered[p]) continue;
+    const uint32_t unanswered = scanned[p] - answered[p];
+    const auto proto = static_cast<Proto>(p);
+    const std::vector<uint16_t>& all = policy_.port_lists[p];
+    bool listed = false;
+    if (h.dropped_states == 0 && all.size() == scanned[p]) {
+      std::vector<uint16_t> heard;
+      for (const KeptPort& k : rep.listed) {
+        if (k.proto == proto) heard.push_back(k.port);  // ascending: rep.listed is sorted
+      }
+      std::vector<uint16_t> silent;
+      std::set_difference(all.begin(), all.end(), heard.begin(), heard.end(), std::back_inserter(silent));
+      if (silent.size() == unanswered) {
+        for (uint16_t port : silent) {
+          rep.listed.push_back({port, proto, policy_.no_response_state[p], policy_.no_response_reason[p], 0});
+        }
+        listed = true;
+      }
     }
+    add_tally(tallies, {proto, policy_.no_response_state[p], policy_.no_response_reason[p], unanswered, listed});
   }
+  std::stable_sort(rep.listed.begin(), rep.listed.end(), port_order);
 
   constexpr std::size_t kStates = 6;
   std::array<uint32_t, kStates> totals{};

@@ -33,6 +33,10 @@ struct ReportPolicy {
                                                         Reason::NoResponse};
   // Ports probed per host when ScanSummary does not say otherwise.
   PortsPerProto ports_per_host{};
+  // Which ports those are, ascending: a host's few unanswered ports are the
+  // list less its answered ones, listed by name as nmap lists them. Empty
+  // when not known.
+  std::array<std::vector<uint16_t>, kProtoCount> port_lists;
   bool open_only = false;
   // Answered ports kept across all hosts before folded states lose their
   // lists: 2^18 is 1.5 MB (3 with the vectors' slack), 262 hosts' worth of

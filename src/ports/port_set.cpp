@@ -45,4 +45,25 @@ std::string format_port_ranges(const std::vector<uint16_t>& ascending_ports) {
   return out;
 }
 
+std::optional<std::vector<uint16_t>> parse_port_ranges(std::string_view text) {
+  std::vector<uint16_t> ports;
+  auto number = [&](std::size_t& i, uint32_t& v) {
+    const std::size_t from = i;
+    v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && v <= 65535) v = v * 10 + (text[i++] - '0');
+    return i > from && v <= 65535;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    uint32_t first = 0, last = 0;
+    if (!number(i, first)) return std::nullopt;
+    last = first;
+    if (i < text.size() && text[i] == '-' && (++i, !number(i, last))) return std::nullopt;
+    // Ascending and disjoint, as format_port_ranges writes them.
+    if (last < first || (!ports.empty() && first <= ports.back())) return std::nullopt;
+    for (uint32_t p = first; p <= last; ++p) ports.push_back(static_cast<uint16_t>(p));
+    if (i < text.size() && (text[i] != ',' || ++i == text.size())) return std::nullopt;
+  }
+  return ports;
+}
+
 }  // namespace portsweep

@@ -4,7 +4,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "portsweep/result.hpp"
@@ -34,5 +36,9 @@ class PortSet {
 
 // Ascending ports as compact text, "21-23,80,443": nmap's scaninfo form.
 std::string format_port_ranges(const std::vector<uint16_t>& ascending_ports);
+
+// The ports such a text names, ascending; nullopt when the text is not of
+// that form (a saved file's scaninfo read back may be anything).
+std::optional<std::vector<uint16_t>> parse_port_ranges(std::string_view text);
 
 }  // namespace portsweep

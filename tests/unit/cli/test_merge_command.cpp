@@ -174,9 +174,11 @@ TEST_F(MergeCommandTest, ShardsBecomeOneScanInEveryFormat) {
   EXPECT_EQ(text.find("\"shard\""), std::string::npos);
   EXPECT_THAT(text, HasSubstr("\"status\":\"complete\""));
   EXPECT_THAT(text, HasSubstr("\"packets_sent\":30"));
-  // Each unanswered cell counted once: 198.19.0.3:80 is the only one.
+  // Each unanswered cell counted once: 198.19.0.3:80 is the only one, listed by name.
   const std::string xml = slurp(base.string() + ".xml");
-  EXPECT_THAT(xml, HasSubstr("<extraports state=\"filtered\" count=\"1\">"));
+  EXPECT_THAT(xml, HasSubstr("<port protocol=\"tcp\" portid=\"80\"><state state=\"filtered\" "
+                             "reason=\"no-response\" reason_ttl=\"0\"/>"));
+  EXPECT_EQ(xml.find("<extraports"), std::string::npos);
   EXPECT_THAT(xml, HasSubstr("start=\"1795287600\""));
   EXPECT_THAT(slurp(base.string() + ".gnmap"), HasSubstr("Host: 198.19.0.1 ()\tPorts: 22/open/tcp//ssh///, 80/closed/tcp//http///"));
   expect_valid_xml(base.string() + ".xml");

@@ -30,9 +30,10 @@ TEST_F(GrepableFormatTest, LinesMatchNmapLayout) {
       "Host: 198.19.0.3 ()\tStatus: Up",
       "Host: 198.19.0.3 ()\tPorts: 21/closed/tcp//ftp///, 23/closed/tcp//telnet///, "
       "25/closed/tcp//smtp///, 79/closed/tcp/////, 88/open/tcp/////, 99/closed/tcp/////, "
-      "53/closed/udp//domain///",
+      "53/closed/udp//domain///, 161/open|filtered/udp//snmp///\tIgnored State: filtered (94)",
       "Host: 198.19.0.5 ()\tStatus: Up",
-      "Host: 198.19.0.5 ()\tPorts: 22/open/tcp//ssh///, 80/open/tcp//http///, 53/open/udp//domain///",
+      "Host: 198.19.0.5 ()\tPorts: 22/open/tcp//ssh///, 80/open/tcp//http///, 53/open/udp//domain///, "
+      "161/open|filtered/udp//snmp///",
       "Host: 198.19.0.200 ()\tStatus: Up",
       "Host: 198.19.0.200 ()\tPorts: 98/filtered/tcp/////, 99/filtered/tcp/////, "
       "100/filtered/tcp/////\tIgnored State: closed (99)",

@@ -68,20 +68,24 @@ TEST_F(XmlFormatTest, HostSection) {
                        "<status state=\"up\" reason=\"syn-ack\" reason_ttl=\"64\"/>\n"
                        "<address addr=\"198.19.0.5\" addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n"
                        "<ports><extraports state=\"filtered\" count=\"68\">\n"
-                       "<extrareasons reason=\"no-response\" count=\"65\" proto=\"tcp\"/>\n"
+                       "<extrareasons reason=\"no-response\" count=\"65\" proto=\"tcp\" "
+                       "ports=\"1-21,23-30,61-79,81-89,93-100\"/>\n"
                        "<extrareasons reason=\"admin-prohibited\" count=\"3\" proto=\"tcp\" ports=\"90-92\"/>\n"
                        "</extraports>\n"
                        "<extraports state=\"closed\" count=\"30\">\n"
                        "<extrareasons reason=\"reset\" count=\"30\" proto=\"tcp\" ports=\"31-60\"/>\n"
-                       "</extraports>\n"
-                       "<extraports state=\"open|filtered\" count=\"1\">\n"
-                       "<extrareasons reason=\"no-response\" count=\"1\" proto=\"udp\"/>\n"
                        "</extraports>\n"
                        "<port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" "
                        "reason_ttl=\"64\"/><service name=\"ssh\" method=\"table\" conf=\"3\"/></port>\n"))
       << xml;
   // The 120 us sample gives srtt 120, rttvar 60 and nmap's 100 ms timeout floor.
   EXPECT_TRUE(contains(xml, "</ports>\n<times srtt=\"120\" rttvar=\"60\" to=\"100000\"/>\n</host>\n"));
+  // A silent port under the listing limit is a port of its own, as in nmap's XML.
+  EXPECT_TRUE(contains(xml,
+                       "<port protocol=\"udp\" portid=\"161\"><state state=\"open|filtered\" "
+                       "reason=\"no-response\" reason_ttl=\"0\"/><service name=\"snmp\" method=\"table\" "
+                       "conf=\"3\"/></port>\n"))
+      << xml;
   // No name known: no <service> element, as nmap does for unknown ports.
   EXPECT_TRUE(contains(xml,
                        "<port protocol=\"tcp\" portid=\"88\"><state state=\"open\" reason=\"syn-ack\" "
