@@ -290,7 +290,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--stylesheet", o.stylesheet, "XSL stylesheet the XML names, to show it as HTML")
       ->type_name("PATH/URL")->group(outg);
   app.add_flag("--webxml", o.webxml, "The XML names nmap.org's stylesheet")->group(outg);
-  app.add_flag("--no-stylesheet", o.no_stylesheet, "The XML names no stylesheet (the default)")->group(outg);
+  app.add_flag("--no-stylesheet", o.no_stylesheet, "The XML names no stylesheet (by default it names nmap.xsl where nmap's data files are)")->group(outg);
   app.add_option("--resume", o.resume,
                  "Resume an interrupted scan from its resume file (alone: the options come from the file)")
       ->type_name("FILE")->group(outg);

@@ -69,10 +69,15 @@ void note_hosts_up(std::span<const PortResult> batch, const TargetSet& targets, 
   for (const PortResult& r : batch) {
     if (!says_host_up(r)) continue;
     const auto index = targets.index_of(r.ip);
-    if (!index || up.test(*index)) continue;  // a second answer from a host already up
+    if (!index) continue;
+    const HostUp found{r.ip, r.reason, r.ttl, r.time_us, r.rtt_us};
+    if (up.test(*index)) {  // a further answer from a host already up
+      outputs.on_host_up_again(found);
+      continue;
+    }
     up.set(*index);
     if (also != nullptr) also->set(*index);
-    hosts.push_back({r.ip, r.reason, r.ttl, r.time_us, r.rtt_us});
+    hosts.push_back(found);
     outputs.on_host_up(hosts.back());
   }
 }

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
 
 #include "cli/host_discovery.hpp"
 #include "cli/service_options.hpp"
@@ -58,6 +59,19 @@ ScanKind scan_kind_for(const ProbeModule& m, const std::vector<uint16_t>& ports)
   return kind;
 }
 
+std::string default_xml_stylesheet(const std::string& datadir) {
+  // nmap names the nmap.xsl installed beside its data files, so a browser
+  // opening the XML shows it as HTML; nmap-common installs the same file.
+  for (const std::string& path : {datadir.empty() ? std::string() : datadir + "/nmap.xsl",
+                                  std::string("/usr/share/nmap/nmap.xsl"), std::string("/usr/local/share/nmap/nmap.xsl")}) {
+    std::error_code ec;
+    if (!path.empty() && std::filesystem::is_regular_file(path, ec)) {
+      return "file://" + std::filesystem::absolute(path, ec).lexically_normal().string();
+    }
+  }
+  return {};
+}
+
 ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const std::vector<std::string>& args,
                        const ServicesDb& services) {
   ScanInfo info;
@@ -68,7 +82,10 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
   info.debugging = o.debug;
   info.reason = o.reason;
   info.open_only = o.open_only;
-  info.xml_stylesheet = o.webxml ? std::string(kWebXmlStylesheet) : o.stylesheet;
+  info.xml_stylesheet = o.webxml ? std::string(kWebXmlStylesheet)
+                        : !o.stylesheet.empty() ? o.stylesheet
+                        : o.no_stylesheet ? std::string()
+                                          : default_xml_stylesheet(o.datadir);
   info.service_name = service_names(services);
   // Read the first time an on-link host's MAC is printed, then kept.
   info.mac_vendor = [datadir = o.datadir](const std::array<uint8_t, 6>& mac) -> std::string_view {

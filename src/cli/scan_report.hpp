@@ -33,6 +33,11 @@ ServiceLookup service_names(const ServicesDb& services);
 // One <scaninfo>: module `m` probing `ports` (protocol numbers for -sO).
 ScanKind scan_kind_for(const ProbeModule& m, const std::vector<uint16_t>& ports);
 
+// XML's stylesheet when no option names one: nmap's nmap.xsl where nmap's
+// data files are installed (`datadir` first), as a file:// URL; "" when
+// there is none.
+std::string default_xml_stylesheet(const std::string& datadir);
+
 // The header every format starts from: the command line as typed (with
 // `command` before it, "portsweep" or "portsweep detect"), now as the start,
 // the output flags of `o`, and `services` for the tables' names.

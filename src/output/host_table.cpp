@@ -162,13 +162,36 @@ bool HostTable::update(const PortResult& r) {
   return true;
 }
 
+namespace {
+
+// nmap sends a host's discovery probes one after another, ARP first on the
+// link, then the ICMP echo, the TCP probes and the ICMP timestamp, and names
+// the first reply as why the host is up. A sweep spreads those probes apart
+// in time, so the reply that came first says little; the one of the probe
+// nmap sends first is the one nmap would name. Lower ranks first.
+int up_reason_rank(Reason r) {
+  switch (r) {
+    case Reason::ArpResponse: return 0;
+    case Reason::EchoReply: return 1;
+    case Reason::SynAck:
+    case Reason::Reset: return 2;
+    case Reason::TimestampReply: return 3;
+    case Reason::AddressmaskReply: return 4;
+    default: return 5;
+  }
+}
+
+}  // namespace
+
 void HostTable::add_host(const HostUp& up) {
   auto [it, fresh] = hosts_.try_emplace(up.ip);
   HostEntry& h = it->second;
   if (fresh) h.first_us = h.last_us = up.time_us;
   // -Pn's "user-set" is why every host is up, answered or not (nmap says so
-  // for all of them); discovery's reason is set before any port result.
-  if (fresh || up.reason == Reason::UserSet) {
+  // for all of them); discovery's reason is set before any port result, and
+  // a later discovery answer replaces it when nmap would have named that one.
+  if (fresh || up.reason == Reason::UserSet ||
+      (h.up_reason != Reason::UserSet && up_reason_rank(up.reason) < up_reason_rank(h.up_reason))) {
     h.up_reason = up.reason;
     h.up_ttl = up.ttl;
   }

@@ -55,6 +55,11 @@ void OutputSet::on_host_up(const HostUp& h) {
   for (auto& w : writers_) w->on_host_up(h);
 }
 
+void OutputSet::on_host_up_again(const HostUp& h) {
+  std::lock_guard lock(mutex_);
+  table_->add_host(h);
+}
+
 void OutputSet::on_trace(uint32_t ip, std::vector<TraceHop> hops) {
   std::lock_guard lock(mutex_);
   for (auto& w : writers_) w->on_trace(ip, hops);

@@ -28,6 +28,10 @@ class OutputSet {
   // A host found up before (or without) any port result: it is reported
   // even when none of its ports answers.
   void on_host_up(const HostUp& h);
+  // Another discovery answer from a host already reported up: the table
+  // keeps the one nmap would name (HostTable::add_host). Writers that stream
+  // wrote the first answer and are not told again.
+  void on_host_up_again(const HostUp& h);
   // --traceroute's route to a host already reported up.
   void on_trace(uint32_t ip, std::vector<TraceHop> hops);
   // A batch under one lock, for a receive loop that collects results.

@@ -5,7 +5,11 @@
 // installed nmap's --help and fails if it lists an option this table lacks.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <regex>
@@ -14,6 +18,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/nmap_args.hpp"
+#include "cli/scan_report.hpp"
 
 namespace portsweep {
 namespace {
@@ -354,3 +359,24 @@ TEST(NmapHelpOptions, TableCoversInstalledNmapsHelp) {
 
 }  // namespace
 }  // namespace portsweep
+
+namespace portsweep::test {
+namespace {
+
+// Without --stylesheet, --webxml or --no-stylesheet the XML names nmap.xsl
+// where nmap's data files are, --datadir's first.
+TEST(DefaultXmlStylesheet, NamesNmapXslOfTheDataDirFirst) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("portsweep-xsl-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  EXPECT_NE(default_xml_stylesheet(dir.string()), "file://" + (dir / "nmap.xsl").string());
+  std::ofstream(dir / "nmap.xsl") << "<xsl/>";
+  EXPECT_EQ(default_xml_stylesheet(dir.string()), "file://" + (dir / "nmap.xsl").string());
+  std::filesystem::remove_all(dir);
+  // Without it, the one nmap-common installs, if any.
+  const bool installed = std::filesystem::exists("/usr/share/nmap/nmap.xsl");
+  EXPECT_EQ(default_xml_stylesheet(""), installed ? "file:///usr/share/nmap/nmap.xsl" : "");
+}
+
+}  // namespace
+}  // namespace portsweep::test

@@ -290,5 +290,27 @@ TEST(HostTable, APortsRoundTripIsTheHostsLatencyAHopsIsNot) {
   EXPECT_EQ(r.rtt->srtt_us, 700u);
 }
 
+// nmap names the reply to the probe it sends first (echo before the TCP
+// probes before the timestamp), whatever order a sweep's replies came in.
+TEST(HostTable, UpReasonIsTheAnswerNmapWouldName) {
+  HostTable table;
+  const uint32_t a = ip(10, 0, 0, 1), b = ip(10, 0, 0, 2), c = ip(10, 0, 0, 3);
+  table.add_host({a, Reason::TimestampReply, 64, kStartUs});
+  table.add_host({a, Reason::Reset, 63, kStartUs + 1});
+  EXPECT_EQ(table.find(a)->up_reason, Reason::Reset);
+  EXPECT_EQ(table.find(a)->up_ttl, 63);
+  table.add_host({a, Reason::EchoReply, 62, kStartUs + 2});
+  table.add_host({a, Reason::SynAck, 61, kStartUs + 3});
+  EXPECT_EQ(table.find(a)->up_reason, Reason::EchoReply);
+  EXPECT_EQ(table.find(a)->up_ttl, 62);
+  // -Pn's user-set stays, and a port's answer gives way to discovery's.
+  table.add_host({b, Reason::UserSet, 0, kStartUs});
+  table.add_host({b, Reason::EchoReply, 64, kStartUs + 1});
+  EXPECT_EQ(table.find(b)->up_reason, Reason::UserSet);
+  table.add({c, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+  table.add_host({c, Reason::EchoReply, 64, kStartUs + 1});
+  EXPECT_EQ(table.find(c)->up_reason, Reason::EchoReply);
+}
+
 }  // namespace
 }  // namespace portsweep::test
