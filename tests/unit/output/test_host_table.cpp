@@ -299,8 +299,10 @@ TEST(HostTable, UpReasonIsTheAnswerNmapWouldName) {
   table.add_host({a, Reason::Reset, 63, kStartUs + 1});
   EXPECT_EQ(table.find(a)->up_reason, Reason::Reset);
   EXPECT_EQ(table.find(a)->up_ttl, 63);
-  table.add_host({a, Reason::EchoReply, 62, kStartUs + 2});
-  table.add_host({a, Reason::SynAck, 61, kStartUs + 3});
+  table.add_host({a, Reason::SynAck, 60, kStartUs + 2});  // the SYN's, sent before the ACK
+  EXPECT_EQ(table.find(a)->up_reason, Reason::SynAck);
+  table.add_host({a, Reason::EchoReply, 62, kStartUs + 3});
+  table.add_host({a, Reason::Reset, 61, kStartUs + 4});
   EXPECT_EQ(table.find(a)->up_reason, Reason::EchoReply);
   EXPECT_EQ(table.find(a)->up_ttl, 62);
   // -Pn's user-set stays, and a port's answer gives way to discovery's.
