@@ -22,6 +22,7 @@
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
+#include "cli/scan_tasks.hpp"
 #include "cli/traceroute_stage.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
@@ -377,8 +378,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     late = up_hosts_bitmap(cfg.targets, {split, up_hosts.end()}, given.resume);
     cfg.only_hosts = round == 0 ? &first_round : &late;
   } else if (discovery.discover) {
+    uint32_t probes_per_host = 0;
+    for (const ScanPart& p : discovery.probes) probes_per_host += static_cast<uint32_t>(p.ports.size());
+    ScanTask ping(outputs, "Ping Scan", cfg.targets.size(), probes_per_host, only_target(cfg.targets));
     DiscoveryOutcome found =
         discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted, discovery.port_scan);
+    ping.end(std::to_string(cfg.targets.size()) + (cfg.targets.size() == 1 ? " total host" : " total hosts"));
     up = std::move(found.up);
     up_hosts = std::move(found.hosts);
     report = found.report;
@@ -409,6 +414,13 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     }
   }
   if (sweep_ports) {
+    // nmap's -v tasks, one per scan technique (the sweep runs them in one pass).
+    const uint64_t swept_hosts = cfg.only_hosts ? cfg.only_hosts->count() : cfg.targets.size();
+    std::vector<std::pair<ScanTask, uint32_t>> tasks;
+    for (const ScanKind& k : info.scans) {
+      if (k.xml_scaninfo) tasks.emplace_back(ScanTask(outputs, task_name(k.type), swept_hosts, k.num_services,
+                                                      only_target(cfg.targets)), k.num_services);
+    }
     report = run_sweep(cfg, *io, hooks, g_interrupted);
     if (round == 0 && !report.stopped_early && late.count() != 0) {
       err << "portsweep: " << late.count() << (late.count() == 1 ? " host" : " hosts")
@@ -419,6 +431,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       hooks.on_trailing_results = nullptr;
       report = add_round(report, run_sweep(cfg, *io, hooks, g_interrupted));
     }
+    const uint64_t hosts_swept = swept_hosts + (round == 1 ? late.count() : 0);
+    for (auto& [task, ports] : tasks) task.end(std::to_string(hosts_swept * ports) + " total ports");
   } else if (!discovery.port_scan && !report.stopped_early) {
     report.first_pass_complete = true;
   }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cli/host_discovery.hpp"
+#include "cli/scan_tasks.hpp"
 #include "cli/service_options.hpp"
 #include "detect/service_stage.hpp"
 #include "output/mac_vendors.hpp"
@@ -87,6 +88,7 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
                         : o.no_stylesheet ? std::string()
                                           : default_xml_stylesheet(o.datadir);
   info.service_name = service_names(services);
+  if (!services.source().empty()) info.data_dir = std::filesystem::path(services.source()).parent_path().string();
   // Read the first time an on-link host's MAC is printed, then kept.
   info.mac_vendor = [datadir = o.datadir](const std::array<uint8_t, 6>& mac) -> std::string_view {
     static const MacVendors vendors = MacVendors::load(datadir);
@@ -117,8 +119,14 @@ bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, Outpu
                            std::ostream& err, const std::atomic<bool>& stop, bool sweep_complete,
                            LiveServiceStage* live) {
   ServiceStageOptions stage = service_stage_options(o, info, err, stop, sweep_complete);
-  if (live != nullptr) return live->finish(std::move(stage)).interrupted;
-  return run_service_stage(db, outputs, stage).interrupted;
+  ScanTask task(outputs, "Service scan", "");
+  const ServiceScanStats stats =
+      live != nullptr ? live->finish(std::move(stage)) : run_service_stage(db, outputs, stage);
+  std::size_t hosts = 0;
+  for (uint32_t ip : outputs.hosts().sorted_addresses()) hosts += outputs.hosts().find(ip)->services.empty() ? 0 : 1;
+  task.end(std::to_string(stats.ports) + (stats.ports == 1 ? " service on " : " services on ") +
+           std::to_string(hosts) + (hosts == 1 ? " host" : " hosts"));
+  return stats.interrupted;
 }
 
 std::unique_ptr<LiveServiceStage> live_service_stage(const ScanOptions& o, const ServiceProbeDb& db,

@@ -385,16 +385,18 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
 void HostTable::for_each_report(const ScanSummary& summary,
                                 const std::function<void(const HostReport&)>& fn) const {
   if (summary.each_target && !policy_.open_only) {
-    // Every target in order, the down ones too; -v's listing of a /16 is
-    // 65,536 reports, one at a time.
+    // The down targets first, as nmap lists them when its host discovery
+    // ends, then the hosts up; each in address order. -v's listing of a /16
+    // is 65,536 reports, one at a time.
     summary.each_target([&](uint32_t ip) {
-      if (hosts_.find(ip) == hosts_.end()) {
-        HostReport down;
-        down.ip = ip;
-        down.up = false;
-        fn(down);
-        return;
-      }
+      if (hosts_.find(ip) != hosts_.end()) return;
+      HostReport down;
+      down.ip = ip;
+      down.up = false;
+      fn(down);
+    });
+    summary.each_target([&](uint32_t ip) {
+      if (hosts_.find(ip) == hosts_.end()) return;
       const PortsPerProto scanned =
           summary.ports_scanned_for ? summary.ports_scanned_for(ip) : policy_.ports_per_host;
       fn(report(ip, scanned));

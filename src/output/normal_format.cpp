@@ -37,6 +37,36 @@ class NormalFormat final : public OutputFormat {
 
   void flush() override { out_.flush(); }
 
+  // -v on the terminal: nmap's task lines and each open port as it is found
+  // (nmap writes neither to -oN).
+  void on_task(const TaskEvent& t) override {
+    if (!interactive_ || info_.verbose <= 0) return;
+    if (t.end) {
+      std::string line = "Completed " + t.task + " at " + clock_text(t.time_us) + ", " + seconds_text(t.elapsed_s) +
+                         "s elapsed";
+      if (!t.extrainfo.empty()) line += " (" + t.extrainfo + ")";
+      out_.write(line + "\n");
+    } else {
+      out_.write("Initiating " + t.task + " at " + clock_text(t.time_us) + "\n");
+      if (!t.scanning.empty()) {
+        out_.write(t.scanning + "\n");
+      } else if (t.only_host) {
+        out_.write("Scanning " + ipv4_text(*t.only_host) + " [" + std::to_string(t.ports_per_host) +
+                   (t.ports_per_host == 1 ? " port]\n" : " ports]\n"));
+      } else if (t.hosts != 0) {
+        out_.write("Scanning " + std::to_string(t.hosts) + (t.hosts == 1 ? " host [" : " hosts [") +
+                   std::to_string(t.ports_per_host) + (t.ports_per_host == 1 ? " port/host]\n" : " ports/host]\n"));
+      }
+    }
+    out_.flush();
+  }
+
+  void on_result(const PortResult& r) override {
+    if (!interactive_ || info_.verbose <= 0 || r.state != PortState::Open) return;
+    out_.write("Discovered open port " + std::to_string(r.port) + "/" + std::string(to_string(r.proto)) + " on " +
+               ipv4_text(r.ip) + "\n");
+  }
+
   void end(const HostTable& hosts, const ScanSummary& summary) override {
     hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r); });
 
@@ -51,6 +81,7 @@ class NormalFormat final : public OutputFormat {
       out_.write(std::string(comment) + "Scan stopped early (" + summary.error +
                  "): the results are incomplete.\n");
     }
+    if (info_.verbose > 0 && !info_.data_dir.empty()) out_.write("Read data files from: " + info_.data_dir + "\n");
     if (info_.version_scan) out_.write("Service detection performed.\n");
     if (interactive_) {
       out_.write("Portsweep done: " + counts + "\n");

@@ -7,6 +7,7 @@
 //   on_result(r)           for every classified result, in arrival order;
 //   on_service(s)          with -sV, what version detection found on a port
 //                          (after that port's on_result);
+//   on_task(t)             a stage begins or ends (nmap's -v task lines);
 //   flush()                about every 100 ms, so a killed scan keeps its lines;
 //   end(hosts, summary)    once, also after an interrupt: per-host sections
 //                          and the trailer, leaving a complete file.
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "output/host_report.hpp"
+#include "output/task_event.hpp"
 #include "portsweep/result.hpp"
 
 namespace portsweep {
@@ -39,6 +41,7 @@ class OutputFormat {
   }
   // Likewise: the host table keeps services for the formats that print at end().
   virtual void on_service(const ServiceResult& s) { (void)s; }
+  virtual void on_task(const TaskEvent& t) { (void)t; }
   virtual void flush() {}
   virtual void end(const HostTable& hosts, const ScanSummary& summary) = 0;
 };

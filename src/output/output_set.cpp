@@ -60,6 +60,11 @@ void OutputSet::on_host_up_again(const HostUp& h) {
   table_->add_host(h);
 }
 
+void OutputSet::on_task(const TaskEvent& t) {
+  std::lock_guard lock(mutex_);
+  for (auto& w : writers_) w->on_task(t);
+}
+
 void OutputSet::on_trace(uint32_t ip, std::vector<TraceHop> hops) {
   std::lock_guard lock(mutex_);
   for (auto& w : writers_) w->on_trace(ip, hops);

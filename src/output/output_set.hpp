@@ -32,6 +32,9 @@ class OutputSet {
   // keeps the one nmap would name (HostTable::add_host). Writers that stream
   // wrote the first answer and are not told again.
   void on_host_up_again(const HostUp& h);
+  // A stage begins or ends: every writer hears it (with -v, nmap's task
+  // lines and XML elements).
+  void on_task(const TaskEvent& t);
   // --traceroute's route to a host already reported up.
   void on_trace(uint32_t ip, std::vector<TraceHop> hops);
   // A batch under one lock, for a receive loop that collects results.

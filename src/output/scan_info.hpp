@@ -67,6 +67,9 @@ struct ScanInfo {
   bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
   bool port_scan = true;        // false for a ping scan (-sn): hosts' status only, no ports
   std::string xml_stylesheet;   // href of XML's xml-stylesheet line; empty: none
+  // Where the data files were read from (nmap-services' folder): -v's
+  // "Read data files from:" line; empty: not said.
+  std::string data_dir;
   // --shard's "I/N" (empty: the whole scan) and the permutation's seed (a
   // shard's outputs must say which scan they are a part of, for `merge`).
   std::string shard;

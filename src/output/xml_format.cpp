@@ -72,6 +72,15 @@ class XmlFormat final : public OutputFormat {
 
   void flush() override { out_.flush(); }
 
+  // nmap's <taskbegin>/<taskend> with -v, written as the stages happen.
+  void on_task(const TaskEvent& t) override {
+    if (info_.verbose <= 0) return;
+    std::string e = std::string(t.end ? "<taskend" : "<taskbegin") + attr("task", t.task) +
+                    attr("time", epoch_seconds(t.time_us));
+    if (t.end && !t.extrainfo.empty()) e += attr("extrainfo", t.extrainfo);
+    out_.write(e + "/>\n");
+  }
+
   // nmap's <hosthint>: a host discovery found up, written as it is found,
   // before the port scan reaches it (a killed scan's XML still names it).
   void on_host_up(const HostUp& h) override {

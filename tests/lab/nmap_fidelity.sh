@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Output a parser cannot tell from nmap's: the same scans by nmap and by
 # portsweep, with the same options, in every file format nmap writes.
-#   1. a /24 x ports 1-1024 with nmap's default host discovery and --reason;
+#   1. a /24 x ports 1-1024 with nmap's default host discovery and --reason,
+#      and a /27 with -v (down hosts listed, nmap's task elements in XML);
 #   2. -sV of four hosts' service ports.
 # For each: ndiff reports no difference but the header line (the scanner's
 # version); the normal output is identical once times, latencies and the
@@ -32,7 +33,8 @@ mask_normal() {
     sed -E -e 's/\(([0-9.]+)s latency\)/(LATENCY)/' \
         -e 's/^(Host is up, received) (syn-ack|reset) /\1 TCP-ANSWER /' \
         -e 's/^# (Nmap|Portsweep) .*/# HEADER/' \
-        -e 's/^Service detection performed\..*/Service detection performed./' "$1"
+        -e 's/^Service detection performed\..*/Service detection performed./' \
+        -e 's|^Read data files from: .*|Read data files from: DIR|' "$1"
 }
 
 compare() {
@@ -75,6 +77,18 @@ common=(-n -T4 -sS -p 1-1024 --reason "$targets")
 "$LAB" exec "$PORTSWEEP" "${common[@]}" -e ps-scan0 -oA "$work/sweep-ps" >/dev/null 2>"$work/sweep.err" ||
     { cat "$work/sweep.err"; fail "portsweep's /24 scan failed"; }
 compare sweep 100
+
+# 1b. -v: the down hosts listed first, then the hosts up, a "Read data files
+# from" line (its folder masked); the XML gains nmap's task elements.
+verbose=(-v -n -T4 -sS -p 20-25,80,443 --reason 198.19.0.0/27)
+"$LAB" exec nmap "${verbose[@]}" -oA "$work/verbose-nmap" >/dev/null
+"$LAB" exec "$PORTSWEEP" "${verbose[@]}" -e ps-scan0 -oA "$work/verbose-ps" >"$work/verbose.out" 2>"$work/verbose.err" ||
+    { cat "$work/verbose.err"; fail "portsweep -v failed"; }
+grep -q '<taskend task="SYN Stealth Scan" time="[0-9]*" extrainfo="[0-9]* total ports"/>' "$work/verbose-ps.xml" ||
+    fail "-v: no SYN Stealth Scan <taskend> in the XML"
+grep -q '^Discovered open port 22/tcp on 198.19.0.1$' "$work/verbose.out" ||
+    fail "-v: no \"Discovered open port\" line on the terminal"
+compare verbose 20
 
 # 2. -sV of the pinned service hosts (all open; firewalled; mixed).
 sv=(-n -T4 -sV -p 21,22,53,80,443,6379,8080 --reason 198.19.0.1-4)

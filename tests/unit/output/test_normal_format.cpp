@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "output/format_registry.hpp"
+#include "output/host_table.hpp"
 #include "sample_scan.hpp"
 
 namespace portsweep::test {
@@ -142,10 +143,11 @@ TEST_F(NormalFormatTest, EveryPortAnsweredGivesBlankLineBeforeTable) {
       << read_file(path);
 }
 
-// -v: every target in address order, the ones discovery found down as
-// nmap's one line ("[host down, received no-response]" with --reason); the
+// -v: every target, the ones discovery found down first as nmap's one line
+// ("[host down, received no-response]" with --reason), then the hosts up,
+// each in address order, as nmap lists them after its host discovery; the
 // grepable output says "Status: Down".
-TEST_F(NormalFormatTest, VerboseListsDownHostsInAddressOrder) {
+TEST_F(NormalFormatTest, VerboseListsDownHostsFirstInAddressOrder) {
   ScanSummary summary = sample_summary();
   summary.each_target = [](const std::function<void(uint32_t)>& visit) {
     for (uint32_t a = ip(198, 19, 0, 3); a <= ip(198, 19, 0, 6); ++a) visit(a);
@@ -166,9 +168,9 @@ TEST_F(NormalFormatTest, VerboseListsDownHostsInAddressOrder) {
     ASSERT_NE(at4, std::string::npos) << text;
     ASSERT_NE(at5, std::string::npos) << text;
     ASSERT_NE(at6, std::string::npos) << text;
-    EXPECT_LT(at3, at4);
-    EXPECT_LT(at4, at5);
-    EXPECT_LT(at5, at6);
+    EXPECT_LT(at4, at6);
+    EXPECT_LT(at6, at3);
+    EXPECT_LT(at3, at5);
     // 198.19.0.200 is up but not a target walked here: only targets are listed.
     EXPECT_EQ(text.find("198.19.0.200"), std::string::npos);
   }
@@ -215,6 +217,48 @@ TEST_F(NormalFormatTest, HeaderIsOnDiskBeforeTheScanEnds) {
   auto w = make_writer("normal", path);
   w->begin(sample_info());
   EXPECT_EQ(read_file(path).rfind("# Portsweep 0.1.0 scan initiated", 0), 0u);
+}
+
+// -v on the terminal: nmap's task lines and each open port as it is found,
+// "Read data files from:" before the end; none of it without -v, and the
+// task lines never in -oN.
+TEST_F(NormalFormatTest, VerboseTerminalSaysTasksAndOpenPortsAsFound) {
+  auto drive = [&](const std::string& path, bool interactive, int verbose) {
+    auto w = make_writer("N", path, WriterOptions{.interactive = interactive});
+    ScanInfo info = sample_info();
+    info.verbose = verbose;
+    info.data_dir = "/usr/share/nmap";
+    w->begin(info);
+    w->on_task(TaskEvent::begins("SYN Stealth Scan", kStartUs, 74, 1024));
+    w->on_result({ip(198, 19, 0, 5), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+    w->on_result({ip(198, 19, 0, 5), 23, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs});
+    w->on_task(TaskEvent::ends("SYN Stealth Scan", kStartUs + 1240000, 1.24, "75776 total ports"));
+    TaskEvent one = TaskEvent::begins("UDP Scan", kStartUs, 1, 1);
+    one.only_host = ip(198, 19, 0, 5);
+    w->on_task(one);
+    HostTable table(ReportPolicy::for_scan(info));
+    w->end(table, sample_summary());
+  };
+  const std::string v = dir.file("v.txt"), quiet = dir.file("quiet.txt"), file = dir.file("v.nmap");
+  drive(v, true, 1);
+  drive(quiet, true, 0);
+  drive(file, false, 1);
+  const std::string text = read_file(v);
+  EXPECT_NE(text.find("Initiating SYN Stealth Scan at 19:00\n"
+                      "Scanning 74 hosts [1024 ports/host]\n"
+                      "Discovered open port 22/tcp on 198.19.0.5\n"
+                      "Completed SYN Stealth Scan at 19:00, 1.24s elapsed (75776 total ports)\n"
+                      "Initiating UDP Scan at 19:00\n"
+                      "Scanning 198.19.0.5 [1 port]\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Read data files from: /usr/share/nmap\nPortsweep done:"), std::string::npos) << text;
+  for (const std::string& other : {read_file(quiet), read_file(file)}) {
+    EXPECT_EQ(other.find("Initiating"), std::string::npos) << other;
+    EXPECT_EQ(other.find("Discovered"), std::string::npos) << other;
+  }
+  EXPECT_EQ(read_file(quiet).find("Read data files"), std::string::npos);
+  EXPECT_NE(read_file(file).find("Read data files from: /usr/share/nmap\n# Portsweep done"), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "output/format_registry.hpp"
+#include "output/host_table.hpp"
 #include "sample_scan.hpp"
 
 namespace portsweep::test {
@@ -48,6 +49,24 @@ TEST_F(XmlDtdTest, StylesheetLineIsValid) {
 
 TEST_F(XmlDtdTest, ScanWithNoHostUpIsValid) {
   EXPECT_EQ(validate(sample_info(), {}, sample_summary()), 0);
+}
+
+// -v's <taskbegin>/<taskend> before the hosts, as nmap writes them.
+TEST_F(XmlDtdTest, TasksAreValid) {
+  const std::string path = dir.file("tasks.xml");
+  {
+    auto w = make_writer("xml", path);
+    ScanInfo info = sample_info(true);
+    info.verbose = 1;
+    w->begin(info);
+    w->on_task(TaskEvent::begins("SYN Stealth Scan", kStartUs, 3, 100));
+    w->on_task(TaskEvent::ends("SYN Stealth Scan", kStartUs + 1000000, 1, "300 total ports"));
+    HostTable table(ReportPolicy::for_scan(info));
+    for (const PortResult& r : sample_results()) table.add(r);
+    w->end(table, sample_summary());
+  }
+  const std::string cmd = std::string("xmllint --noout --dtdvalid ") + kDtd + " '" + path + "'";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
 }
 
 // -v lists the hosts discovery found down, as nmap does: still valid.

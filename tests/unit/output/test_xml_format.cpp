@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "output/format_registry.hpp"
+#include "output/host_table.hpp"
 #include "sample_scan.hpp"
 
 namespace portsweep::test {
@@ -117,6 +118,27 @@ TEST_F(XmlFormatTest, ArgsAreEscaped) {
   info.args = "portsweep --exclude \"a&b\" <x> 'y'";
   const std::string xml = write(info, {}, sample_summary());
   EXPECT_TRUE(contains(xml, "args=\"portsweep -&#45;exclude &quot;a&amp;b&quot; &lt;x&gt; &apos;y&apos;\""));
+}
+
+// -v: nmap's <taskbegin>/<taskend>, written as the stages happen; none without -v.
+TEST_F(XmlFormatTest, VerboseWritesTasks) {
+  for (const int verbose : {0, 1}) {
+    const std::string path = dir.file("tasks" + std::to_string(verbose) + ".xml");
+    {
+      auto w = make_writer("xml", path);
+      ScanInfo info = sample_info();
+      info.verbose = verbose;
+      w->begin(info);
+      w->on_task(TaskEvent::begins("Ping Scan", kStartUs, 256, 4));
+      w->on_task(TaskEvent::ends("Ping Scan", kStartUs + 2000000, 2, "256 total hosts"));
+      HostTable table(ReportPolicy::for_scan(info));
+      w->end(table, sample_summary());
+    }
+    const std::string xml = read_file(path);
+    const std::string tasks = "<taskbegin task=\"Ping Scan\" time=\"1795287600\"/>\n"
+                              "<taskend task=\"Ping Scan\" time=\"1795287602\" extrainfo=\"256 total hosts\"/>\n";
+    EXPECT_EQ(xml.find(tasks) != std::string::npos, verbose > 0) << xml;
+  }
 }
 
 }  // namespace
