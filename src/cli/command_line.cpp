@@ -287,6 +287,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
                "Show every packet sent and received (the sweeps' raw packets; not -sT's or -sV's connections)")
       ->group(outg);
   app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
+  app.add_flag("--append-output", o.append_output, "Append to rather than clobber the output files")->group(outg);
   app.add_option("--stylesheet", o.stylesheet, "XSL stylesheet the XML names, to show it as HTML")
       ->type_name("PATH/URL")->group(outg);
   app.add_flag("--webxml", o.webxml, "The XML names nmap.org's stylesheet")->group(outg);

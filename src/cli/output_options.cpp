@@ -123,9 +123,17 @@ void add_outputs(const ScanOptions& o, OutputSet& outputs, bool resuming, std::o
   // Opening creates or checks each file and empties none (OutputFile), so
   // when a later one fails, the earlier ones are closed as they were.
   bool stdout_taken = false;
+  WriterOptions files;
+  files.append = o.append_output;
   for (const PlannedOutput& p : planned) {
     stdout_taken = stdout_taken || p.path == "-";
-    outputs.add(make_writer(p.format, p.path));
+    std::error_code ec;
+    if (files.append && p.format == "xml" && std::filesystem::file_size(p.path, ec) > 0 && !ec) {
+      // As nmap's: the second document follows the first.
+      print_message_line(err, "portsweep: ", "--append-output: " + p.path + " already holds an XML document; "
+                                             "this scan's follows it, and XML readers take only the first");
+    }
+    outputs.add(make_writer(p.format, p.path, files));
   }
   if (!stdout_taken) {
     WriterOptions interactive;

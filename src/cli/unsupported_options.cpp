@@ -55,7 +55,6 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       {"--badsum", "portsweep sends only correct checksums"},
       // OUTPUT
       {"-oS", "portsweep writes no script kiddie output; use -oN, -oX, -oG, -oJ or -oA"},
-      {"--append-output", "every output file is written afresh"},
       {"--noninteractive",
        "portsweep reads no keys while it runs; its progress lines go to standard error (2>/dev/null drops them)"},
       // MISC

@@ -19,7 +19,7 @@ namespace {
 
 class GrepableFormat final : public OutputFormat {
  public:
-  explicit GrepableFormat(const std::string& path) : out_(path) {}
+  GrepableFormat(const std::string& path, const WriterOptions& options) : out_(path, options.append) {}
 
   void begin(const ScanInfo& info) override {
     info_ = info;
@@ -118,8 +118,8 @@ class GrepableFormat final : public OutputFormat {
 namespace {
 FormatInfo grepable_format_info() {
   return {"grepable", 'G', ".gnmap", true, "nmap's one-line-per-host grepable format",
-          [](const std::string& path, const WriterOptions&) -> std::unique_ptr<OutputFormat> {
-            return std::make_unique<GrepableFormat>(path);
+          [](const std::string& path, const WriterOptions& options) -> std::unique_ptr<OutputFormat> {
+            return std::make_unique<GrepableFormat>(path, options);
           }};
 }
 

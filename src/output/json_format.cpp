@@ -47,7 +47,7 @@ void append_json_string(std::string& out, std::string_view s) {
 
 class JsonFormat final : public OutputFormat {
  public:
-  explicit JsonFormat(const std::string& path) : out_(path) {}
+  JsonFormat(const std::string& path, const WriterOptions& options) : out_(path, options.append) {}
 
   ~JsonFormat() override { out_.write(pending_); }
 
@@ -208,8 +208,8 @@ class JsonFormat final : public OutputFormat {
 namespace {
 FormatInfo json_format_info() {
   return {"json", 'J', ".jsonl", false, "one JSON object per result, written as found",
-          [](const std::string& path, const WriterOptions&) -> std::unique_ptr<OutputFormat> {
-            return std::make_unique<JsonFormat>(path);
+          [](const std::string& path, const WriterOptions& options) -> std::unique_ptr<OutputFormat> {
+            return std::make_unique<JsonFormat>(path, options);
           }};
 }
 

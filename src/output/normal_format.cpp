@@ -21,7 +21,7 @@ namespace {
 class NormalFormat final : public OutputFormat {
  public:
   NormalFormat(const std::string& path, const WriterOptions& options)
-      : out_(path), interactive_(options.interactive) {}
+      : out_(path, options.append), interactive_(options.interactive) {}
 
   void begin(const ScanInfo& info) override {
     info_ = info;

@@ -19,19 +19,20 @@ namespace {
 
 }  // namespace
 
-OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+OutputFile::OutputFile(std::string path, bool append) : path_(std::move(path)) {
   if (path_ == "-") {
     file_ = stdout;
     started_ = true;
     return;
   }
   // O_EXCL first, to know whether the file is ours to remove again.
-  int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  const int mode = O_WRONLY | O_CLOEXEC | (append ? O_APPEND : 0);
+  int fd = ::open(path_.c_str(), mode | O_CREAT | O_EXCL, 0666);
   created_ = fd >= 0;
-  if (fd < 0 && errno == EEXIST) fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0 && errno == EEXIST) fd = ::open(path_.c_str(), mode);
   // A symbolic link to a file not yet there: created through the link, as
   // fopen would (not removed again: the name that was made is the target's).
-  if (fd < 0 && errno == ENOENT) fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == ENOENT) fd = ::open(path_.c_str(), mode | O_CREAT, 0666);
   if (fd < 0) cannot_open(path_, errno);
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
@@ -39,8 +40,8 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     ::close(fd);
     cannot_open(path_, err);
   }
-  regular_ = S_ISREG(info.st_mode);
-  file_ = ::fdopen(fd, "w");  // "w" does not truncate a descriptor that is already open
+  regular_ = S_ISREG(info.st_mode) && !append;
+  file_ = ::fdopen(fd, append ? "a" : "w");  // "w" does not truncate a descriptor that is already open
   if (file_ == nullptr) {
     const int err = errno;
     ::close(fd);

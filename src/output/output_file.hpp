@@ -18,8 +18,9 @@ namespace portsweep {
 class OutputFile {
  public:
   // Opens or creates `path` without truncating it; throws RuntimeFailure
-  // naming it and the OS error.
-  explicit OutputFile(std::string path);
+  // naming it and the OS error. `append` (--append-output): the scan's
+  // output goes after what the file holds, which is never emptied.
+  explicit OutputFile(std::string path, bool append = false);
   // Flushes what is buffered and closes the file (never standard output);
   // removes the file if this object created it and it was never started.
   ~OutputFile();
@@ -42,7 +43,7 @@ class OutputFile {
   std::string path_;
   std::FILE* file_ = nullptr;
   int write_errno_ = 0;  // first failed write; reported by flush()
-  bool regular_ = false;  // a regular file: truncated by start()
+  bool regular_ = false;  // a regular file: truncated by start() unless appended to
   bool created_ = false;  // this object made the file
   bool started_ = false;
 };

@@ -51,6 +51,8 @@ struct WriterOptions {
   // The normal format on the terminal: nmap's "Starting ..." / "Nmap done:"
   // wording instead of the "# ..." comment lines -oN writes (also for -oN -).
   bool interactive = false;
+  // --append-output: written after what the file already holds.
+  bool append = false;
 };
 
 }  // namespace portsweep

@@ -46,7 +46,7 @@ std::string attr(std::string_view name, int64_t value) {
 
 class XmlFormat final : public OutputFormat {
  public:
-  explicit XmlFormat(const std::string& path) : out_(path) {}
+  XmlFormat(const std::string& path, const WriterOptions& options) : out_(path, options.append) {}
 
   void begin(const ScanInfo& info) override {
     info_ = info;
@@ -220,8 +220,8 @@ class XmlFormat final : public OutputFormat {
 namespace {
 FormatInfo xml_format_info() {
   return {"xml", 'X', ".xml", true, "nmap's XML format (nmap.dtd)",
-          [](const std::string& path, const WriterOptions&) -> std::unique_ptr<OutputFormat> {
-            return std::make_unique<XmlFormat>(path);
+          [](const std::string& path, const WriterOptions& options) -> std::unique_ptr<OutputFormat> {
+            return std::make_unique<XmlFormat>(path, options);
           }};
 }
 

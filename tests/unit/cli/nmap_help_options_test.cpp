@@ -156,7 +156,7 @@ const std::vector<Row>& rows() {
       works("--open", {"--open"}, [](O o) { return o.open_only; }),
       works("--packet-trace", {"--packet-trace"}, [](O o) { return o.packet_trace; }),
       works("--iflist", {"--iflist"}, [](O o) { return o.iflist; }),
-      refused("--append-output", {"--append-output"}),
+      works("--append-output", {"--append-output"}, [](O o) { return o.append_output; }),
       works_alone("--resume", {"--resume", "scan.resume"}, [](O o) { return o.resume == "scan.resume"; }),
       refused("--noninteractive", {"--noninteractive"}),
       works("--stylesheet", {"--stylesheet", "my.xsl"}, [](O o) { return o.stylesheet == "my.xsl"; }),

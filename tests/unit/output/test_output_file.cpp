@@ -59,6 +59,25 @@ TEST_F(OutputFileTest, AnExistingFileIsKeptUntilTheScanStarts) {
   EXPECT_EQ(slurp(p), "");
 }
 
+// --append-output: the scan's text goes after the earlier scan's, which is kept.
+TEST_F(OutputFileTest, AppendingKeepsWhatTheFileHeld) {
+  const fs::path p = dir_ / "scan.nmap";
+  std::ofstream(p) << "earlier scan\n";
+  {
+    OutputFile f(p.string(), /*append=*/true);
+    f.start();
+    f.write("this scan\n");
+    f.flush();
+  }
+  EXPECT_EQ(slurp(p), "earlier scan\nthis scan\n");
+  const fs::path fresh = dir_ / "fresh.nmap";
+  {
+    OutputFile f(fresh.string(), /*append=*/true);
+    f.write("first\n");
+  }
+  EXPECT_EQ(slurp(fresh), "first\n");
+}
+
 TEST_F(OutputFileTest, ACreatedFileThatNeverStartedIsRemoved) {
   const fs::path p = dir_ / "new.nmap";
   {
