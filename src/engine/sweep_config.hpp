@@ -9,6 +9,7 @@
 #include "engine/host_bitmap.hpp"
 #include "io/next_hop_plan.hpp"
 #include "io/packet_io.hpp"
+#include "probes/frame_shaper.hpp"
 #include "probes/probe_config.hpp"
 #include "targets/target_set.hpp"
 
@@ -27,6 +28,9 @@ struct SweepConfig {
   TargetSet targets;
   std::vector<ScanPart> scans;
   ProbeConfig probe;
+  // -f, -D, --data, --ip-options, --badsum: what becomes of each probe the
+  // modules build (probes/frame_shaper.hpp); inactive by default.
+  EvasionPlan evasion;
   // Per-target destination MACs (on-link targets, several routes); null when
   // probe.dst_mac serves every target. A target it has no MAC for is skipped.
   const NextHopPlan* next_hops = nullptr;
