@@ -148,7 +148,7 @@ TEST(FrameShaper, PayloadIsAppendedWithLengthsAndChecksums) {
       ASSERT_EQ(f.size(), probe.size() + len);
       EXPECT_EQ(get16(f.data() + 16), probe.size() - 14 + len);
       EXPECT_TRUE(std::equal(plan.payload.begin(), plan.payload.end(), f.end() - static_cast<long>(len)));
-      EXPECT_TRUE(std::equal(probe.begin() + 34, probe.begin() + 38, f.begin() + 34));  // ports (or ICMP type, code)
+      EXPECT_TRUE(std::equal(probe.begin() + 34, probe.begin() + 36, f.begin() + 34));  // source port, ICMP type and code
       EXPECT_TRUE(ip_checksum_ok(f));
       EXPECT_TRUE(l4_checksum_ok(f)) << "proto " << int(f[23]) << " payload " << len;
       if (f[23] == 17) {
