@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "packet/packet_decoder.hpp"
+#include "packet/packet_trace.hpp"
 #include "probes/icmp_ping_probe.hpp"
 #include "probes/tcp_probe.hpp"
 #include "probes/udp_probe.hpp"
@@ -210,6 +211,18 @@ TEST(FrameShaper, FragmentsCarryTheDatagramInEightByteSteps) {
   EXPECT_EQ(id, get16(probe.data() + 18));
   EXPECT_TRUE(std::equal(payload.begin(), payload.end(), probe.begin() + 34, probe.end()));
   EXPECT_EQ(payload.size(), probe.size() - 34);
+}
+
+TEST(FrameShaper, PacketTraceShowsFragments) {
+  EvasionPlan plan;
+  plan.fragment_size = 8;
+  const Shaped s = shape(plan, syn_probe(22));
+  ASSERT_EQ(s.frames.size(), 3u);
+  const std::string first = packet_trace_line(s.frames[0].data(), s.frames[0].size(), true, 0.5);
+  EXPECT_NE(first.find("IP [198.18.0.1 > 198.19.0.5 proto=6 ttl=57"), std::string::npos) << first;
+  EXPECT_NE(first.find("iplen=28 frag offset=0 MF ]"), std::string::npos) << first;
+  const std::string last = packet_trace_line(s.frames[2].data(), s.frames[2].size(), true, 0.5);
+  EXPECT_NE(last.find("frag offset=16 ]"), std::string::npos) << last;
 }
 
 TEST(FrameShaper, SixteenByteFragmentsWithPayloadAndOptions) {
