@@ -104,7 +104,7 @@ void print_summary(const SweepReport& r, std::ostream& err) {
                 "%llu results, %llu rejected cookies, %llu duplicates, %llu undecodable, %llu bad checksums; "
                 "capture dropped %llu (interface %llu); cooldown %.2f s, max RTT %.2f ms\n",
                 static_cast<unsigned long long>(r.probes_sent), r.send_seconds, r.measured_pps,
-                r.send_calls ? static_cast<double>(r.probes_sent) / static_cast<double>(r.send_calls) : 0.0,
+                r.send_calls ? static_cast<double>(r.frames_sent) / static_cast<double>(r.send_calls) : 0.0,
                 static_cast<unsigned long long>(r.answers_sent),
                 static_cast<unsigned long long>(r.frames_received),
                 static_cast<unsigned long long>(r.results),
@@ -115,6 +115,8 @@ void print_summary(const SweepReport& r, std::ostream& err) {
                 static_cast<unsigned long long>(r.io.rx_dropped),
                 static_cast<unsigned long long>(r.io.rx_if_dropped), r.cooldown_s, r.max_rtt_ms);
   err << line;
+  if (r.frames_sent > r.probes_sent)
+    err << "portsweep: the probes went out as " << r.frames_sent << " frames (fragments, decoy copies)\n";
   if (r.unsendable)
     err << "portsweep: " << r.unsendable << " probes not sent: their targets have no next hop\n";
   if (r.checksums_cut_short || r.checksums_offloaded)

@@ -81,7 +81,8 @@ struct SweepPosition {
 
 struct SweepReport {
   uint64_t probes_sent = 0;
-  uint64_t send_calls = 0;    // send_burst calls that took frames: probes / calls = frames per call
+  uint64_t send_calls = 0;    // send_burst calls that took frames: frames / calls = frames per call
+  uint64_t frames_sent = 0;   // probes_sent, or more with -f/-D (a probe's fragments and decoy copies)
   uint64_t frames_received = 0;
   uint64_t results = 0;
   uint64_t rejected_cookies = 0;

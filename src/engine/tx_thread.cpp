@@ -155,6 +155,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     const size_t probes_done = done == n_frames ? n : done / per_probe;
     counters.sent.fetch_add(probes_done, std::memory_order_relaxed);
     counters.send_calls.fetch_add(calls, std::memory_order_relaxed);
+    counters.frames.fetch_add(done, std::memory_order_relaxed);
     counters.last_burst.store(probes_done, std::memory_order_relaxed);
     counters.position.store(walker.position(), std::memory_order_relaxed);
     if (s.io.failed()) break;

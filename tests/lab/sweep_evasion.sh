@@ -81,7 +81,8 @@ echo "ok   the same sweep without --badsum finds the truth"
 scan frag -sS -p "$ports" -f "$targets"
 python3 "$SRC/tests/lab/sweep_compare.py" "$work/truth.txt" "$work/frag.jsonl" || fail "-f: the sweep differs from the truth"
 fields frag ip.id ip.frag_offset ip.flags.mf ip.len > "$work/frag.txt"
-python3 - "$work/frag.txt" <<'EOF' || fail "-f: the fragments are wrong"
+sent=$(sed -n 's/^portsweep: sent \([0-9]*\) probes.*/\1/p' "$work/frag.err")
+python3 - "$work/frag.txt" "$sent" <<'EOF' || fail "-f: the fragments are wrong"
 import sys, collections
 by_id = collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -98,7 +99,9 @@ for k, v in frags.items():
     # tshark's ip.frag_offset counts 8-byte units.
     assert len(v) % 3 == 0 and offsets[::len(v) // 3] == [0, 1, 2], (k, v)
     assert all(mf == (1 if o < 2 else 0) and length == 28 for o, mf, length in v), (k, v)
-print(f"ok   -f: {len(frags)} probes, each three 8-byte fragments (offsets 0, 8, 16; MF on the first two)")
+total = sum(len(v) for v in frags.values())
+assert total == 3 * int(sys.argv[2]), (total, sys.argv[2])
+print(f"ok   -f: {sys.argv[2]} probes, {total} fragments: each three of 8 bytes (offsets 0, 8, 16; MF on the first two)")
 EOF
 echo "ok   -f: the sweep equals the truth"
 
@@ -140,6 +143,8 @@ to_decoy=$(tshark -r "$work/decoys-out.pcap" -Y "ip.dst == 198.18.0.77 && tcp.fl
   -T fields -e frame.number 2> /dev/null | wc -l)
 [[ $to_decoy -ge 1 ]] || fail "-D: the target sent no SYN-ACK to the decoy 198.18.0.77"
 echo "ok   -D: the target answered the decoy 198.18.0.77 too ($to_decoy SYN-ACKs to it)"
+grep -q "sent 1 probes .*the probes went out as 6 frames" <(tr '\n' ' ' < "$work/decoys.err") \
+  || fail "-D -ff: one probe is not 6 frames: $(grep -E 'sent|frames' "$work/decoys.err")"
 grep -q "^Spoofing MAC address 02:50:53:AA:BB:CC (No registered vendor)$" "$work/decoys.out" \
   || fail "--spoof-mac: no Spoofing line: $(head -n 3 "$work/decoys.out")"
 fields decoys eth.src ip.src ip.ttl ip.frag_offset ip.flags.mf ip.len > "$work/decoys.txt"

@@ -510,6 +510,7 @@ TEST(Sweep, DecoysGoOutButOnlyOurProbesMakeResults) {
   run.report = run_sweep(c, io, hooks, std::atomic<bool>{false});
   expect_exact(run);
   EXPECT_EQ(run.report.probes_sent, 1024u);
+  EXPECT_EQ(run.report.frames_sent, 3072u);
   EXPECT_EQ(by_source[kDecoyA], 1024u);
   EXPECT_EQ(by_source[kDecoyB], 1024u);
   EXPECT_EQ(by_source[kScanner], 1024u + run.report.answers_sent);  // probes and RSTs
