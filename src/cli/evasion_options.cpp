@@ -102,7 +102,9 @@ std::vector<uint8_t> parse_data_hex(std::string_view text) {
   return out;
 }
 
-std::vector<uint8_t> parse_ip_options(std::string_view text) {
+std::vector<uint8_t> parse_ip_options(std::string_view text, size_t* target_at, size_t* first_hop_at) {
+  if (target_at) *target_at = 0;
+  if (first_hop_at) *first_hop_at = 0;
   const std::string expected =
       ": expected R, T, U, \"L ADDR...\", \"S ADDR...\" or bytes such as \\x07\\x27\\x04\\x00*36 (at most 40)";
   const auto bad = [&](const std::string& why) { return UsageError("invalid --ip-options " + quoted(text) + why); };
@@ -129,14 +131,19 @@ std::vector<uint8_t> parse_ip_options(std::string_view text) {
       o = {0x44, 36, 5, 1};
       o.resize(36, 0);
     } else if (kind == 'L' || kind == 'S') {
+      // The hops, then the target's slot: one NOP ahead keeps the addresses
+      // 4-byte aligned (39 bytes of option and a NOP fill the 40).
       const size_t n = words.size() - 1;
-      if (n == 0 || n > 9) throw bad(": a source route takes 1 to 9 addresses");
-      o = {static_cast<uint8_t>(kind == 'L' ? 0x83 : 0x89), static_cast<uint8_t>(3 + 4 * n), 4};
+      if (n == 0 || n > 8) throw bad(": a source route takes 1 to 8 hops (the target is the 9th address)");
+      o = {1, static_cast<uint8_t>(kind == 'L' ? 0x83 : 0x89), static_cast<uint8_t>(3 + 4 * (n + 1)), 4};
       for (size_t k = 1; k < words.size(); ++k) {
         const auto a = parse_ipv4(words[k]);
         if (!a) throw bad(": \"" + std::string(words[k]) + "\" is not an IPv4 address");
         for (int shift = 24; shift >= 0; shift -= 8) o.push_back(static_cast<uint8_t>(*a >> shift));
       }
+      if (first_hop_at) *first_hop_at = 4;
+      if (target_at) *target_at = o.size();
+      o.insert(o.end(), 4, 0);
     } else {
       throw bad(expected);
     }
@@ -262,7 +269,7 @@ EvasionPlan evasion_plan(const ScanOptions& o, std::mt19937_64& rng) {
     p.payload.resize(*o.data_length);
     for (uint8_t& b : p.payload) b = static_cast<uint8_t>(rng());
   }
-  if (!o.ip_options.empty()) p.ip_options = parse_ip_options(o.ip_options);
+  if (!o.ip_options.empty()) p.ip_options = parse_ip_options(o.ip_options, &p.route_target_at, &p.route_first_hop_at);
   if (o.fragment) p.fragment_size = static_cast<uint16_t>(8 * o.fragment);
   if (o.mtu) p.fragment_size = static_cast<uint16_t>(*o.mtu);
   if (!o.decoys.empty()) {

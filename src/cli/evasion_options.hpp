@@ -31,7 +31,11 @@ std::vector<uint8_t> parse_data_hex(std::string_view text);
 // addresses), "L ADDR..." (loose source route), "S ADDR..." (strict), or
 // bytes "\x07\x27\x04\x00*36" (*N: the byte before, N times in all). Padded
 // with end-of-options to a multiple of 4; at most 40 bytes.
-std::vector<uint8_t> parse_ip_options(std::string_view text);
+// "L"/"S" are laid out as nmap's: a NOP, the option with the hops and a
+// last slot for the target (its offset to *target_at, the first hop's to
+// *first_hop_at; both 0 for the other forms).
+std::vector<uint8_t> parse_ip_options(std::string_view text, size_t* target_at = nullptr,
+                                      size_t* first_hop_at = nullptr);
 
 // -D: addresses, ME (our place) and RND / RND:N (random addresses).
 struct DecoySpec {

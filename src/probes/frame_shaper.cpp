@@ -69,6 +69,11 @@ size_t FrameShaper::shape(const uint8_t* in, size_t len, uint8_t* scratch, uint8
   if (opt_len) std::memcpy(scratch + kL4Off, plan_.ip_options.data(), opt_len);
   uint8_t* ip = scratch + kIpOff;
   uint8_t* l4 = ip + ihl;
+  if (plan_.route_target_at != 0) {
+    uint8_t* slot = scratch + kL4Off + plan_.route_target_at;
+    std::memcpy(slot, ip + 16, 4);                                           // the target, last in the route
+    std::memcpy(ip + 16, scratch + kL4Off + plan_.route_first_hop_at, 4);  // sent to the first hop
+  }
   std::memcpy(l4, in + kL4Off, l4_len);
   if (plen) std::memcpy(l4 + l4_len, plan_.payload.data(), plen);
   ip[0] = static_cast<uint8_t>(0x40 | (ihl / 4));

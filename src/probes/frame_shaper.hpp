@@ -35,6 +35,11 @@ struct EvasionPlan {
   bool bad_checksum = false;        // --badsum
   std::vector<uint8_t> payload;     // --data, --data-string, --data-length's bytes
   std::vector<uint8_t> ip_options;  // --ip-options, padded to a multiple of 4 (at most 40)
+  // A source route's (--ip-options "L hop..."/"S hop..."), as nmap sends it:
+  // the probe's destination goes in the route's last slot, at this offset
+  // in ip_options, and the IP header is addressed to the first hop. 0: none.
+  size_t route_target_at = 0;
+  size_t route_first_hop_at = 0;
   uint16_t fragment_size = 0;       // bytes of IP payload per fragment (multiple of 8); 0: no fragments
   // The source of each frame of a probe in the order sent (-D): decoys and,
   // at real_index, ours (its value there is ignored: the probe's own source).

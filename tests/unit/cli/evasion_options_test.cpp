@@ -50,9 +50,15 @@ TEST(EvasionOptions, IpOptionsNamedForms) {
   EXPECT_EQ(parse_ip_options("r"), zeros_after({7, 39, 4}, 40));
   EXPECT_EQ(parse_ip_options("T"), zeros_after({0x44, 40, 5, 0}, 40));
   EXPECT_EQ(parse_ip_options("U"), zeros_after({0x44, 36, 5, 1}, 36));
-  EXPECT_EQ(parse_ip_options("L 198.18.0.2 198.19.0.5"),
-            (Bytes{0x83, 11, 4, 198, 18, 0, 2, 198, 19, 0, 5, 0}));
-  EXPECT_EQ(parse_ip_options("S 198.18.0.2"), (Bytes{0x89, 7, 4, 198, 18, 0, 2, 0}));
+  // As nmap 7.93 sends them: a NOP, the hops, the target's slot last.
+  size_t target_at = 0, first_hop_at = 0;
+  EXPECT_EQ(parse_ip_options("L 198.18.0.2 198.19.0.5", &target_at, &first_hop_at),
+            (Bytes{1, 0x83, 15, 4, 198, 18, 0, 2, 198, 19, 0, 5, 0, 0, 0, 0}));
+  EXPECT_EQ(target_at, 12u);
+  EXPECT_EQ(first_hop_at, 4u);
+  EXPECT_EQ(parse_ip_options("S 198.18.0.2"), (Bytes{1, 0x89, 11, 4, 198, 18, 0, 2, 0, 0, 0, 0}));
+  parse_ip_options("R", &target_at, &first_hop_at);
+  EXPECT_EQ(target_at, 0u);
 }
 
 TEST(EvasionOptions, IpOptionsBytes) {
@@ -64,8 +70,9 @@ TEST(EvasionOptions, IpOptionsBytes) {
 }
 
 TEST(EvasionOptions, IpOptionsMalformed) {
+  EXPECT_NO_THROW(parse_ip_options("L 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4"));
   for (const char* bad : {"", "X", "RR", "R 1.2.3.4", "L", "L 1.2.3", "S 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4 "
-                          "1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4", "\\x00*41", "\\x0", "\\xzz"})
+                          "1.2.3.4 1.2.3.4 1.2.3.4 1.2.3.4", "\\x00*41", "\\x0", "\\xzz"})
     EXPECT_THROW(parse_ip_options(bad), UsageError) << bad;
 }
 

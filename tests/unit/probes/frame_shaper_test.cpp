@@ -180,6 +180,33 @@ TEST(FrameShaper, IpOptionsSitBetweenHeaderAndL4) {
   EXPECT_EQ(d.src_ip, kSrc);
 }
 
+// nmap's loose source route: sent to the first hop, the target last in the
+// route; the TCP checksum is the target's (RFC 791's final destination).
+TEST(FrameShaper, SourceRouteGoesToTheFirstHopWithTheTargetLast) {
+  EvasionPlan plan;
+  plan.ip_options = {1, 0x83, 11, 4, 198, 18, 0, 2, 0, 0, 0, 0};
+  plan.route_first_hop_at = 4;
+  plan.route_target_at = 8;
+  plan.sources = {0xc6120063, 0};
+  plan.real_index = 1;
+  const Bytes probe = syn_probe(22);
+  const Shaped s = shape(plan, probe);
+  ASSERT_EQ(s.frames.size(), 2u);
+  for (const Bytes& f : s.frames) {
+    EXPECT_EQ(f[14], 0x48);
+    EXPECT_EQ(get32(f.data() + 30), 0xc6120002u);  // the first hop
+    EXPECT_EQ(get32(f.data() + 34 + 8), kDst);     // the target, last
+    EXPECT_TRUE(ip_checksum_ok(f));
+    // The pseudo-header's destination is the target.
+    Bytes final_dst = f;
+    final_dst[30] = static_cast<uint8_t>(kDst >> 24);
+    final_dst[31] = static_cast<uint8_t>(kDst >> 16);
+    final_dst[32] = static_cast<uint8_t>(kDst >> 8);
+    final_dst[33] = static_cast<uint8_t>(kDst);
+    EXPECT_TRUE(l4_checksum_ok(final_dst));
+  }
+}
+
 // The fragments of `frames` (one datagram) put back together: the IP payload.
 Bytes reassemble(const std::vector<Bytes>& frames, uint16_t& ip_id) {
   Bytes payload;
