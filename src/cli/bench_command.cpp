@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "cli/evasion_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "common/error.hpp"
 #include "engine/tx_benchmark.hpp"
@@ -50,6 +51,9 @@ std::vector<std::vector<uint8_t>> build_frames(const ScanScope& scope, const Pro
 }  // namespace
 
 int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
+  refuse_evasion_options(o, [](const std::string& option, const char* what) {
+    throw UsageError(option + " " + what + ", and --bench-tx sends plain SYNs only");
+  });
   ScanScope scope = resolve_scope(o);
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) {

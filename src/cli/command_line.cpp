@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/discovery_plan.hpp"
+#include "cli/evasion_options.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/nmap_args.hpp"
 #include "cli/option_numbers.hpp"
@@ -266,6 +267,26 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--ttl", o.ttl, "Set IP time-to-live field")
       ->transform(whole_in("--ttl", 1, 255))->group(io);
   app.add_flag("--iflist", o.iflist, "Print host interfaces and routes")->group(io);
+  app.add_flag("--send-eth", o.send_eth, "Send raw Ethernet frames (what portsweep always does)")->group(io);
+
+  const char* ev = "FIREWALL/IDS EVASION AND SPOOFING (raw probes; --rate counts probes, not their frames)";
+  app.add_flag("-f", o.fragment, "Fragment probes: 8 bytes of IP payload each (-ff: 16)")->group(ev);
+  app.add_option("--mtu", o.mtu, "Fragment probes: N bytes of IP payload each (a multiple of 8)")
+      ->type_name("N")->transform(whole_in("--mtu", 8, 65528))->group(ev);
+  app.add_option("-D,--decoys", o.decoys, "Also send every probe from each decoy, ours at ME's place")
+      ->type_name("decoy1,decoy2[,ME],RND:N")->group(ev);
+  app.add_option("--data", o.data_hex, "Append custom bytes to probes (replaces -sU's payloads)")
+      ->type_name("HEX")->group(ev);
+  app.add_option("--data-string", o.data_string, "Append a custom string to probes (replaces -sU's payloads)")
+      ->type_name("STRING")->group(ev);
+  app.add_option("--data-length", o.data_length,
+                 "Append N random bytes to probes, the same bytes in every probe (0: none, -sU's payloads neither)")
+      ->type_name("N")->transform(whole_in("--data-length", 0, 65400))->group(ev);
+  app.add_option("--ip-options", o.ip_options, "Send probes with IP options: R, T, U, \"L ADDR...\", \"S ADDR...\", \\xHH...")
+      ->type_name("OPTIONS")->group(ev);
+  app.add_option("--spoof-mac", o.spoof_mac, "Send probes from this MAC: 0 (random), a MAC, a prefix or a vendor")
+      ->type_name("MAC/PREFIX/VENDOR")->group(ev);
+  app.add_flag("--badsum", o.badsum, "Send probes with a wrong TCP/UDP/ICMP checksum")->group(ev);
 
   const char* outg = "OUTPUT";
   app.add_option("--output-normal", o.output_normal, "Normal output to FILE")
@@ -335,6 +356,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     if (!o.dpdk_args.empty() && o.io != "dpdk")
       throw UsageError("--dpdk-args \"" + o.dpdk_args + "\" needs --io dpdk (the I/O is " + o.io + ")");
     check_source_ports(o.source_ports);
+    check_evasion_options(o);
     if (int(!o.stylesheet.empty()) + int(o.webxml) + int(o.no_stylesheet) > 1)
       throw UsageError("--stylesheet, --webxml and --no-stylesheet each choose XML's stylesheet: expected one of them");
     if (o.list_scan && (o.ping_scan || any_probe_option(o)))

@@ -1,5 +1,6 @@
 #include "cli/connect_scan_command.hpp"
 
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "cli/discovery_plan.hpp"
+#include "cli/evasion_options.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
@@ -115,6 +117,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   if (o.source_port) refuse("-g", "sets the source port of raw probes");
   if (!o.source_ports.empty()) refuse("--source-ports", "sets the source ports of raw probes");
   if (o.ttl != 64) refuse("--ttl", "sets the TTL of raw probes");
+  refuse_evasion_options(o, refuse);
   if (!o.interface.empty()) refuse("-e", "picks the interface raw probes leave by");
   if (o.io != "pcap") refuse("--io " + o.io, "selects the packet I/O of raw probes");
   if (o.tx_threads != 0) refuse("--tx-threads", "sets the threads that send raw probes");

@@ -1,10 +1,12 @@
 #include "cli/ftp_bounce_command.hpp"
 
+
 #include <cstdio>
 #include <optional>
 #include <string>
 
 #include "cli/discovery_plan.hpp"
+#include "cli/evasion_options.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
@@ -46,6 +48,7 @@ void refuse_unusable_options(const ScanOptions& o) {
   if (o.source_port) refuse("-g", "sets the source port of raw probes");
   if (!o.source_ports.empty()) refuse("--source-ports", "sets the source ports of raw probes");
   if (o.ttl != 64) refuse("--ttl", "sets the TTL of raw probes");
+  refuse_evasion_options(o, [&](const std::string& option, const char* what) { refuse(option, what); });
   if (o.traceroute) refuse("--traceroute", "sends raw packets (ICMP with each TTL)");
   if (o.packet_trace) refuse("--packet-trace", "shows raw packets");
   if (any_probe_option(o)) refuse("the -P probe options", "select host discovery probes, which are raw packets");

@@ -1,11 +1,13 @@
 #include "cli/idle_scan_command.hpp"
 
+
 #include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
 
 #include "cli/discovery_plan.hpp"
+#include "cli/evasion_options.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
@@ -46,6 +48,9 @@ void refuse_unused_options(const ScanOptions& o) {
   if (o.seed) refuse("--seed", "there is no probe order to seed");
   if (o.retry_silent) refuse("--retry-silent", "ports are counted, not retried");
   if (o.wait_seconds) refuse("--wait", "the wait after each group comes from the zombie's round trip and -T");
+  refuse_evasion_options(o, [&](const std::string& option, const char* what) {
+    refuse(option, std::string(what) + ", and the idle scan's probes are its own (spoofed SYNs, IP ID probes)");
+  });
 }
 
 }  // namespace

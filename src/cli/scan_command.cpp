@@ -15,6 +15,7 @@
 #include "cli/connect_scan_command.hpp"
 #include "cli/loopback_targets.hpp"
 #include "cli/discovery_plan.hpp"
+#include "cli/evasion_options.hpp"
 #include "cli/ftp_bounce_command.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/idle_scan_command.hpp"
@@ -34,6 +35,7 @@
 #include "io/next_hop_plan.hpp"
 #include "io/scan_path.hpp"
 #include "output/format_registry.hpp"
+#include "output/mac_vendors.hpp"
 #include "output/output_set.hpp"
 #include "output/report_text.hpp"
 #include "probes/udp_payloads.hpp"
@@ -43,6 +45,9 @@ namespace portsweep {
 namespace {
 
 constexpr const char* kResumePath = "portsweep.resume";
+// The largest probe frame without payload options: a SYN with its MSS option
+// (Ethernet 14, IPv4 20, TCP 24); -sU's own payloads are gone with --data*.
+constexpr size_t kLargestPlainProbe = 58;
 
 std::atomic<bool> g_interrupted{false};
 
@@ -100,7 +105,7 @@ void print_summary(const SweepReport& r, std::ostream& err) {
                 "%llu results, %llu rejected cookies, %llu duplicates, %llu undecodable, %llu bad checksums; "
                 "capture dropped %llu (interface %llu); cooldown %.2f s, max RTT %.2f ms\n",
                 static_cast<unsigned long long>(r.probes_sent), r.send_seconds, r.measured_pps,
-                r.send_calls ? static_cast<double>(r.probes_sent) / static_cast<double>(r.send_calls) : 0.0,
+                r.send_calls ? static_cast<double>(r.frames_sent) / static_cast<double>(r.send_calls) : 0.0,
                 static_cast<unsigned long long>(r.answers_sent),
                 static_cast<unsigned long long>(r.frames_received),
                 static_cast<unsigned long long>(r.results),
@@ -111,6 +116,8 @@ void print_summary(const SweepReport& r, std::ostream& err) {
                 static_cast<unsigned long long>(r.io.rx_dropped),
                 static_cast<unsigned long long>(r.io.rx_if_dropped), r.cooldown_s, r.max_rtt_ms);
   err << line;
+  if (r.frames_sent > r.probes_sent)
+    err << "portsweep: the probes went out as " << r.frames_sent << " frames (fragments, decoy copies)\n";
   if (r.unsendable)
     err << "portsweep: " << r.unsendable << " probes not sent: their targets have no next hop\n";
   if (r.checksums_cut_short || r.checksums_offloaded)
@@ -122,7 +129,6 @@ void print_summary(const SweepReport& r, std::ostream& err) {
 }  // namespace
 
 int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
-  (void)out;
   ScanOptions o = given;
   std::optional<ResumeState> resume;
   if (!given.resume.empty()) {
@@ -180,8 +186,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::optional<UdpPayloadDb> payloads;
   const bool udp_pings = std::any_of(discovery.probes.begin(), discovery.probes.end(),
                                      [](const ScanPart& p) { return p.module == "udp_ping"; });
-  if (udp_pings ||
-      std::any_of(scope.modules.begin(), scope.modules.end(), [](const ProbeModule* m) { return m->proto == Proto::Udp; })) {
+  // --data, --data-string and --data-length replace them (nmap's rule, also
+  // for --data-length 0: no payload at all).
+  if (!payload_option_given(o) &&
+      (udp_pings || std::any_of(scope.modules.begin(), scope.modules.end(), [](const ProbeModule* m) { return m->proto == Proto::Udp; }))) {
     payloads = UdpPayloadDb::load(o.datadir.empty() ? std::nullopt : std::optional<std::string>(o.datadir));
     if (o.verbose > 0)
       err << "portsweep: UDP payloads for " << payloads->port_count() << " ports from " << payloads->origin() << "\n";
@@ -218,6 +226,17 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   cfg.probe.cookie_key = resume ? resume->key : random_cookie_key();
   if (!o.scan_flags.empty()) cfg.probe.tcp_flags = parse_scan_flags(o.scan_flags);
   if (payloads) cfg.probe.udp_payloads = &*payloads;
+  if (any_evasion_option(o)) {
+    cfg.evasion = evasion_plan(o, rng);
+    check_plan_fits(cfg.evasion, kLargestPlainProbe, path.mtu);
+  }
+  if (!o.spoof_mac.empty()) {
+    const MacVendors vendors = MacVendors::load(o.datadir);
+    cfg.probe.src_mac = resolve_spoof_mac(parse_spoof_mac(o.spoof_mac), vendors, rng);
+    const std::string_view vendor = vendors.vendor(cfg.probe.src_mac);
+    out << "Spoofing MAC address " << mac_text(cfg.probe.src_mac) << " ("
+        << (vendor.empty() ? std::string_view("No registered vendor") : vendor) << ")\n";
+  }
   cfg.rate_pps = choose_rate(o);
   unsigned cores = std::max(2u, std::thread::hardware_concurrency());
   cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : cores - 1);

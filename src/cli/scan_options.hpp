@@ -68,6 +68,17 @@ struct ScanOptions {
   std::optional<uint64_t> seed;
   std::string shard;                   // "I/N", 1-based as in zmap
   int ttl = 64;
+  // Firewall/IDS evasion (cli/evasion_options.hpp reads them).
+  int fragment = 0;                      // -f: 1 (8-byte fragments), -ff: 2 (16)
+  std::optional<unsigned> mtu;           // --mtu: IP payload bytes per fragment
+  std::string decoys;                    // -D decoy1,ME,RND:N
+  std::optional<std::string> data_hex;   // --data
+  std::optional<std::string> data_string;  // --data-string
+  std::optional<size_t> data_length;     // --data-length
+  std::string ip_options;                // --ip-options
+  std::string spoof_mac;                 // --spoof-mac
+  bool badsum = false;                   // --badsum
+  bool send_eth = false;                 // --send-eth: what portsweep always does
 
   // Service/version detection (-sV).
   std::optional<int> version_intensity;  // --version-intensity 0-9

@@ -43,16 +43,7 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       {"--scan-delay", "use --rate or --max-rate to slow the probes down"},
       {"--max-scan-delay", "use --rate or --min-rate to set the pace of the probes"},
       // FIREWALL/IDS EVASION AND SPOOFING
-      {"-f", "portsweep sends no fragmented probes"},
-      {"--mtu", "portsweep sends no fragmented probes"},
-      {"-D", "portsweep sends no decoy probes"},
       {"--proxies", "portsweep relays no connections through proxies"},
-      {"--data", "portsweep appends no payload of its own choosing to probes"},
-      {"--data-string", "portsweep appends no payload of its own choosing to probes"},
-      {"--data-length", "portsweep appends no payload of its own choosing to probes"},
-      {"--ip-options", "portsweep sends no IP options"},
-      {"--spoof-mac", "portsweep sends from the interface's own MAC address"},
-      {"--badsum", "portsweep sends only correct checksums"},
       // OUTPUT
       {"-oS", "portsweep writes no script kiddie output; use -oN, -oX, -oG, -oJ or -oA"},
       {"--noninteractive",
@@ -60,9 +51,7 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       // MISC
       {"-6", "IPv6 targets are not supported yet"},
       {"-A", "it turns on OS detection (-O) and scripts (-sC), which portsweep does not have; use -sV --traceroute"},
-      {"--send-eth",
-       "portsweep always sends raw Ethernet frames (through libpcap or DPDK, --io), so there is nothing to choose"},
-      {"--send-ip", "portsweep always sends raw Ethernet frames (through libpcap or DPDK, --io)"},
+      {"--send-ip", "portsweep always sends raw Ethernet frames (through libpcap or DPDK, --io), never through the kernel's raw IP sockets; --send-eth is what it does"},
   };
   return table;
 }
@@ -73,8 +62,8 @@ void refuse_unsupported_option(std::string_view token) {
     bool match = token == s;
     if (!match && token.starts_with(s)) {
       const std::string_view rest = token.substr(s.size());
-      // --script=default; -DRND:5 and -PY22,80 (values glued on, as nmap takes them).
-      match = (s.starts_with("--") && rest.front() == '=') || s == "-D" || s == "-PY";
+      // --script=default; -PY22,80 (values glued on, as nmap takes them).
+      match = (s.starts_with("--") && rest.front() == '=') || s == "-PY";
     }
     if (match) throw UsageError(std::string(s) + " is not supported: " + std::string(u.why));
   }

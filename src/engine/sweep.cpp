@@ -125,6 +125,7 @@ SweepHooks stage_sweep_hooks(const SweepHooks& scan, ResultConsumer on_results) 
 SweepReport add_round(const SweepReport& first, SweepReport second) {
   second.probes_sent += first.probes_sent;
   second.send_calls += first.send_calls;
+  second.frames_sent += first.frames_sent;
   second.frames_received += first.frames_received;
   second.results += first.results;
   second.rejected_cookies += first.rejected_cookies;
@@ -320,6 +321,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   report.first_pass_complete = first_pass_done;
   for (auto& c : s.tx) {
     report.send_calls += c.send_calls.load();
+    report.frames_sent += c.frames.load();
     report.unsendable += c.unsendable.load();
   }
   if (s.failed.load()) {

@@ -9,6 +9,7 @@
 #include "engine/host_bitmap.hpp"
 #include "io/next_hop_plan.hpp"
 #include "io/packet_io.hpp"
+#include "probes/frame_shaper.hpp"
 #include "probes/probe_config.hpp"
 #include "targets/target_set.hpp"
 
@@ -27,6 +28,9 @@ struct SweepConfig {
   TargetSet targets;
   std::vector<ScanPart> scans;
   ProbeConfig probe;
+  // -f, -D, --data, --ip-options, --badsum: what becomes of each probe the
+  // modules build (probes/frame_shaper.hpp); inactive by default.
+  EvasionPlan evasion;
   // Per-target destination MACs (on-link targets, several routes); null when
   // probe.dst_mac serves every target. A target it has no MAC for is skipped.
   const NextHopPlan* next_hops = nullptr;
@@ -77,7 +81,8 @@ struct SweepPosition {
 
 struct SweepReport {
   uint64_t probes_sent = 0;
-  uint64_t send_calls = 0;    // send_burst calls that took frames: probes / calls = frames per call
+  uint64_t send_calls = 0;    // send_burst calls that took frames: frames / calls = frames per call
+  uint64_t frames_sent = 0;   // probes_sent, or more with -f/-D (a probe's fragments and decoy copies)
   uint64_t frames_received = 0;
   uint64_t results = 0;
   uint64_t rejected_cookies = 0;

@@ -25,6 +25,7 @@ namespace portsweep {
 struct alignas(64) TxCounters {
   std::atomic<uint64_t> sent{0};
   std::atomic<uint64_t> send_calls{0};
+  std::atomic<uint64_t> frames{0};  // sent: probes, or their fragments and decoy copies
   std::atomic<uint64_t> unsendable{0};
   std::atomic<uint64_t> position{0};
   std::atomic<int64_t> first_send_ns{0};  // this thread's first and latest burst, for the

@@ -32,13 +32,25 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     probers.push_back(m->create(c.probe));
     frame_cap = std::max(frame_cap, probers.back()->max_frame_size());
   }
-  const uint32_t burst = c.burst;
+  const FrameShaper shaper(c.evasion, frame_cap);
+  const bool shaping = shaper.active();
+  const size_t per_probe = shaping ? shaper.frames_per_probe() : 1;
+  // Many frames a probe (8-byte fragments of a long payload) make smaller
+  // bursts: a burst stays near a thousand frames.
+  const uint32_t burst =
+      shaping ? static_cast<uint32_t>(std::clamp<size_t>(1024 / per_probe, 1, c.burst)) : c.burst;
+  const size_t shaped_cap = shaping ? shaper.max_frame_size() : 0;
+  std::vector<uint8_t> scratch(shaping ? shaper.scratch_size() : 0);
+  std::vector<uint8_t> shaped_storage(shaped_cap * burst * per_probe);
+  std::vector<uint8_t*> shaped_ptrs(shaping ? burst * per_probe : 0);
+  for (size_t k = 0; k < shaped_ptrs.size(); ++k) shaped_ptrs[k] = shaped_storage.data() + k * shaped_cap;
+  std::vector<uint16_t> shaped_lengths(shaped_ptrs.size());
 
   std::vector<uint8_t> storage(frame_cap * burst);
   std::vector<uint8_t*> frame_ptrs(burst);
   for (uint32_t k = 0; k < burst; ++k) frame_ptrs[k] = storage.data() + k * frame_cap;
   std::vector<uint16_t> lengths(burst);
-  std::vector<TxFrame> frames(burst);
+  std::vector<TxFrame> frames(burst * per_probe);
   std::vector<ProbeTarget> targets(burst);
   // A mixed sweep groups each burst by module: gathered[] in walk order,
   // then targets[] laid out module by module.
@@ -109,10 +121,19 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
         begin = end;
       }
     }
-    for (uint32_t k = 0; k < n; ++k) frames[k] = {frame_ptrs[k], lengths[k]};
     if (next_hops != nullptr)
       for (uint32_t k = 0; k < n; ++k) std::memcpy(frame_ptrs[k], targets[k].dst_mac, 6);
-    if (c.trace != nullptr) c.trace->sent(frames.data(), n);
+    size_t n_frames = n;
+    if (shaping) {
+      n_frames = 0;
+      for (uint32_t k = 0; k < n; ++k)
+        n_frames += shaper.shape(frame_ptrs[k], lengths[k], scratch.data(), shaped_ptrs.data() + n_frames,
+                                 shaped_lengths.data() + n_frames);
+      for (size_t k = 0; k < n_frames; ++k) frames[k] = {shaped_ptrs[k], shaped_lengths[k]};
+    } else {
+      for (uint32_t k = 0; k < n; ++k) frames[k] = {frame_ptrs[k], lengths[k]};
+    }
+    if (c.trace != nullptr) c.trace->sent(frames.data(), n_frames);
     const int64_t sent_at = monotonic_ns();
     for (uint32_t k = 0, noted = sample_all ? n : 1; k < noted; ++k) s.rtt.note_sent(indexes[k], sent_at);
     if (counters.first_send_ns.load(std::memory_order_relaxed) == 0)
@@ -121,18 +142,21 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     // Back-pressure: a full queue takes part of a burst; retry the rest.
     size_t done = 0;
     uint64_t calls = 0;
-    while (done < n) {
-      size_t took = s.io.send_burst(thread, frames.data() + done, n - done);
+    while (done < n_frames) {
+      size_t took = s.io.send_burst(thread, frames.data() + done, n_frames - done);
       done += took;
       calls += took != 0;
-      if (done < n) {
+      if (done < n_frames) {
         if (s.io.failed()) break;
         std::this_thread::yield();
       }
     }
-    counters.sent.fetch_add(done, std::memory_order_relaxed);
+    // Probes, not frames: a failed send leaves part of a probe's frames unsent.
+    const size_t probes_done = done == n_frames ? n : done / per_probe;
+    counters.sent.fetch_add(probes_done, std::memory_order_relaxed);
     counters.send_calls.fetch_add(calls, std::memory_order_relaxed);
-    counters.last_burst.store(done, std::memory_order_relaxed);
+    counters.frames.fetch_add(done, std::memory_order_relaxed);
+    counters.last_burst.store(probes_done, std::memory_order_relaxed);
     counters.position.store(walker.position(), std::memory_order_relaxed);
     if (s.io.failed()) break;
   }

@@ -1,5 +1,6 @@
 #include "output/mac_vendors.hpp"
 
+#include <cctype>
 #include <filesystem>
 
 #include "common/data_file.hpp"
@@ -49,6 +50,29 @@ std::string_view MacVendors::vendor(const std::array<uint8_t, 6>& mac) const {
   const uint32_t prefix = uint32_t{mac[0]} << 16 | uint32_t{mac[1]} << 8 | mac[2];
   auto it = by_prefix_.find(prefix);
   return it == by_prefix_.end() ? std::string_view() : std::string_view(it->second);
+}
+
+std::optional<uint32_t> MacVendors::prefix_of(std::string_view name) const {
+  if (name.empty()) return std::nullopt;
+  const auto lower = [](std::string_view v) {
+    std::string t(v);
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  const std::string want = lower(name);
+  // 0: equal, 1: starts with, 2: contains; lower is better.
+  int best_rank = 3;
+  uint32_t best = 0;
+  for (const auto& [prefix, vendor] : by_prefix_) {
+    const std::string v = lower(vendor);
+    const int rank = v == want ? 0 : v.starts_with(want) ? 1 : v.find(want) != std::string::npos ? 2 : 3;
+    if (rank < best_rank || (rank == best_rank && rank < 3 && prefix < best)) {
+      best_rank = rank;
+      best = prefix;
+    }
+  }
+  if (best_rank == 3) return std::nullopt;
+  return best;
 }
 
 }  // namespace portsweep

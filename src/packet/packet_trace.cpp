@@ -74,6 +74,16 @@ std::string packet_trace_line(const uint8_t* frame, size_t len, bool sent, doubl
   std::string s = head;
   DecodedPacket d;
   const uint8_t* ip = ip_header(frame, len);
+  // A fragment (-f, --mtu): its IP header only; the L4 header is whole in
+  // none but the datagram the target reassembles.
+  if (ip != nullptr && (ip[0] >> 4) == 4 && (load_be16(ip + 6) & 0x3fff) != 0) {
+    const unsigned field = load_be16(ip + 6);
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "IP [%s > %s proto=%u ttl=%u id=%u iplen=%u frag offset=%u%s ]",
+                  dotted(load_be32(ip + 12)).c_str(), dotted(load_be32(ip + 16)).c_str(), ip[9], ip[8],
+                  load_be16(ip + 4), load_be16(ip + 2), (field & 0x1fff) * 8, (field & 0x2000) ? " MF" : "");
+    return s + buf;
+  }
   if (ip == nullptr || decode_ethernet(frame, len, d, {.wire_len = 0, .verify_checksums = !sent}) != DecodeStatus::Ok) {
     return s + "(a frame of " + std::to_string(len) + " bytes that does not decode as IPv4)";
   }

@@ -121,7 +121,7 @@ TEST(NmapSpellings, SingleDashRefusedOptionsAreNamed) {
            {{"-script=default"}, "--script"},
            {{"-osscan-guess"}, "--osscan-guess"},
            {{"-proxies", "socks4://198.18.0.1:1080"}, "--proxies"},
-           {{"-send-eth"}, "--send-eth"}}) {
+           {{"-send-ip"}, "--send-ip"}}) {
     Args args = arg;
     args.push_back("198.19.0.1");
     const Parse p = parse(args);

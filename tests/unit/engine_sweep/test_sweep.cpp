@@ -476,5 +476,45 @@ TEST(Sweep, ExcludedAddressesNeverGetAPacket) {
   }
 }
 
+// -D: every probe leaves three times, a decoy's copy first; the target
+// answers each copy to its source. The answers to the decoys (which the
+// capture filter would not even pass) reach the engine here and must be
+// rejected: the results are exactly the truth, from our probes alone, and
+// "probes sent" counts probes, not frames.
+TEST(Sweep, DecoysGoOutButOnlyOurProbesMakeResults) {
+  constexpr uint32_t kDecoyA = 0x0A010063, kDecoyB = 0x0A010064;
+  Target target;
+  SweepConfig c = config();
+  c.evasion.sources = {kDecoyA, 0, kDecoyB};
+  c.evasion.real_index = 1;
+  std::mutex mu;
+  std::map<uint32_t, size_t> by_source;
+  MockIo io(c.tx_threads + 1);
+  io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) {
+    const uint8_t* ip = f.data() + 14;
+    const uint32_t src = get32(ip + 12), dst = get32(ip + 16);
+    {
+      std::lock_guard lock(mu);
+      ++by_source[src];
+    }
+    if (src == kScanner) return target.respond(f, m);
+    const uint8_t* t = ip + 20;
+    // A SYN-ACK to the decoy, its cookie echoed as a reply to ours would.
+    m.queue_reply(concat(ethernet(), ipv4(dst, src, 6, tcp(get16(t + 2), get16(t), 777, get32(t + 4) + 1, 0x12))));
+  });
+  SweepRun run;
+  SweepHooks hooks;
+  hooks.on_results = [&](std::span<const PortResult> batch) {
+    for (const PortResult& r : batch) run.results.emplace(std::pair{r.ip, r.port}, r);
+  };
+  run.report = run_sweep(c, io, hooks, std::atomic<bool>{false});
+  expect_exact(run);
+  EXPECT_EQ(run.report.probes_sent, 1024u);
+  EXPECT_EQ(run.report.frames_sent, 3072u);
+  EXPECT_EQ(by_source[kDecoyA], 1024u);
+  EXPECT_EQ(by_source[kDecoyB], 1024u);
+  EXPECT_EQ(by_source[kScanner], 1024u + run.report.answers_sent);  // probes and RSTs
+}
+
 }  // namespace
 }  // namespace portsweep
