@@ -1,0 +1,26 @@
+#pragma once
+// A scan's host names, as nmap gives them: the names typed as targets, and
+// reverse DNS (src/dns) of the hosts found up (-R: of every target; -n:
+// none), started as each host is found so the lookups overlap the scan.
+#include <iosfwd>
+#include <memory>
+
+#include "cli/scan_options.hpp"
+#include "output/host_names.hpp"
+#include "targets/target_input.hpp"
+
+namespace portsweep {
+
+// How long the report waits, after the scan, for lookups still out: one
+// lookup's own bound (c-ares: 1 s, then 2 s) and a little more.
+inline constexpr int kReverseDnsSettleMs = 3500;
+
+// Set on an OutputSet before begin(). Throws UsageError for a bad
+// --dns-servers, RuntimeFailure when c-ares cannot start.
+std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& options, const Targets& targets);
+
+// nmap's line for each target name that resolved to nothing:
+//   Failed to resolve "nosuch.example".
+void report_unresolved(const Targets& targets, std::ostream& err);
+
+}  // namespace portsweep
