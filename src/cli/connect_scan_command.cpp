@@ -129,10 +129,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
                      "use them with a raw scan (-sS), or -Pn to skip discovery");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   report_unresolved(scope.targets, err);
-  if (scope.targets.addresses.empty()) {
-    if (!scope.targets.unresolved.empty()) throw UsageError("no target name resolved to an address: nothing to scan");
-    throw UsageError("every target is excluded: nothing to scan");
-  }
+  if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   if (!choice.fallback_note.empty()) err << choice.fallback_note << "\n";
 
   ConnectScanConfig cfg;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ostream>
 
+#include "common/error.hpp"
 #include "common/message_text.hpp"
 #include "dns/dns_servers.hpp"
 #include "dns/reverse_resolver.hpp"
@@ -61,6 +62,11 @@ std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& o, const Targ
 }
 
 void report_unresolved(const Targets& targets, std::ostream& err) {
+  if (targets.addresses.empty() && !targets.unresolved.empty()) {
+    std::string names;
+    for (const std::string& n : targets.unresolved) names += (names.empty() ? "\"" : ", \"") + n + "\"";
+    throw UsageError("failed to resolve " + names + ": no target is left to scan");
+  }
   for (const std::string& name : targets.unresolved) print_message_line(err, "", "Failed to resolve \"" + name + "\".");
 }
 

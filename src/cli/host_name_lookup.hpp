@@ -21,6 +21,7 @@ std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& options, cons
 
 // nmap's line for each target name that resolved to nothing:
 //   Failed to resolve "nosuch.example".
+// Throws UsageError, naming them, when no target is left at all.
 void report_unresolved(const Targets& targets, std::ostream& err);
 
 }  // namespace portsweep

@@ -30,8 +30,8 @@ int run_list_scan(const ScanOptions& options, std::ostream& out) {
   }
   const int64_t start = now_us();
   ScanScope scope = resolve_scope(options);
-  out << "Starting portsweep " << PORTSWEEP_VERSION << " at " << short_time_text(start) << "\n";
   report_unresolved(scope.targets, std::cerr);
+  out << "Starting portsweep " << PORTSWEEP_VERSION << " at " << short_time_text(start) << "\n";
   // nmap's -sL names every target by reverse DNS (not with -n), as -R does.
   ScanOptions every = options;
   every.always_resolve = !options.no_dns;

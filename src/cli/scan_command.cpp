@@ -169,10 +169,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   report_unresolved(scope.targets, err);
-  if (scope.targets.addresses.empty()) {
-    if (!scope.targets.unresolved.empty()) throw UsageError("no target name resolved to an address: nothing to scan");
-    throw UsageError("every target is excluded: nothing to scan");
-  }
+  if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
   // -sn: no port scan, so no port scan type either (resolve_scope's -sS
   // default stays unused).
