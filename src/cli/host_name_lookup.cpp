@@ -1,6 +1,7 @@
 #include "cli/host_name_lookup.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <ostream>
 
 #include "common/error.hpp"
@@ -14,15 +15,22 @@ namespace {
 
 class TargetHostNames final : public HostNameSource {
  public:
-  TargetHostNames(std::vector<NamedAddress> typed, std::unique_ptr<ReverseResolver> resolver)
-      : typed_(std::move(typed)), resolver_(std::move(resolver)) {}
+  TargetHostNames(std::vector<NamedAddress> typed, std::unique_ptr<ReverseResolver> resolver, std::ostream* log)
+      : typed_(std::move(typed)), resolver_(std::move(resolver)), log_(log) {}
 
   void host_found(uint32_t ip) override {
     if (resolver_) resolver_->lookup(ip);
   }
 
   void settle() override {
-    if (resolver_) resolver_->finish(std::chrono::milliseconds(kReverseDnsSettleMs));
+    if (!resolver_) return;
+    resolver_->finish(std::chrono::milliseconds(kReverseDnsSettleMs));
+    if (log_ == nullptr) return;
+    const ResolverStats st = resolver_->stats();
+    char waited[32];
+    std::snprintf(waited, sizeof waited, "%.2f", st.waited_s);
+    *log_ << "portsweep: reverse DNS: " << st.started << " lookups, " << st.named << " named, " << st.given_up
+          << " given up; waited " << waited << " s after the scan\n";
   }
 
   HostNames names_of(uint32_t ip) const override {
@@ -42,11 +50,12 @@ class TargetHostNames final : public HostNameSource {
  private:
   std::vector<NamedAddress> typed_;  // sorted by address (Targets::names)
   std::unique_ptr<ReverseResolver> resolver_;
+  std::ostream* log_;  // -v's summary line; null: none
 };
 
 }  // namespace
 
-std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& o, const Targets& targets) {
+std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& o, const Targets& targets, std::ostream* log) {
   std::unique_ptr<ReverseResolver> resolver;
   if (!o.no_dns) {
     ResolverOptions r;
@@ -58,7 +67,7 @@ std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& o, const Targ
       for (uint64_t i = 0; i < targets.addresses.size(); ++i) resolver->lookup(targets.addresses.at(i));
     }
   }
-  return std::make_shared<TargetHostNames>(targets.names, std::move(resolver));
+  return std::make_shared<TargetHostNames>(targets.names, std::move(resolver), o.verbose > 0 ? log : nullptr);
 }
 
 void report_unresolved(const Targets& targets, std::ostream& err) {

@@ -192,7 +192,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // the scan before anything is set up, and an existing file loses nothing.
   OutputSet outputs;
   add_outputs(o, outputs, resume.has_value(), err);
-  outputs.set_host_names(make_host_names(o, scope.targets));
+  outputs.set_host_names(make_host_names(o, scope.targets, &err));
 
   // Every target's next hop (the gateway's MAC, or its own when on-link),
   // resolved before the packet I/O opens: a kernel-bypass backend takes the
