@@ -18,8 +18,13 @@ DTD=/usr/share/nmap/nmap.dtd
 grep -qx 'nameserver 198.18.0.2' /etc/netns/ps-scan/resolv.conf || fail "ps-scan's resolv.conf does not name the lab's DNS"
 echo "ok   ps-scan resolves through the lab's dnsmasq"
 
-# "ADDR NAME" (NAME empty when none) of grepable output's status lines.
-names_of() { sed -n 's/^Host: \([0-9.]*\) (\(.*\))\tStatus: .*/\1 \2/p' "$1" | sort; }
+# "ADDR NAME" (NAME empty when none) of grepable output's status lines:
+# the hosts up, or with "all" every host listed (-v lists the down ones).
+names_of() {
+  local status=Up
+  [[ ${2:-} == all ]] && status='[A-Za-z]*'
+  sed -n "s/^Host: \([0-9.]*\) (\(.*\))\tStatus: $status\$/\1 \2/p" "$1" | sort
+}
 # The truth: NAME for each listed address (live ones, or all with --all).
 truth_names() {  # live|all
   local addrs
@@ -59,7 +64,7 @@ run_nmap nmap-default "$NET"
 run_ps R -R -v "$NET"
 run_nmap nmap-R -R -v "$NET"
 run_ps n -n "$NET"
-run_ps servers --dns-servers 198.18.0.2 "$NET"
+run_ps servers -v --dns-servers 198.18.0.2 "$NET"
 run_ps system --system-dns "$NET"
 
 check_same() {  # WHAT EXPECTED ACTUAL
@@ -68,9 +73,12 @@ check_same() {  # WHAT EXPECTED ACTUAL
 }
 check_same "default: portsweep's names are the truth's" "$work/truth.live" <(names_of "$work/default.gnmap")
 check_same "default: nmap -sn's names are the truth's" "$work/truth.live" <(names_of "$work/nmap-default.gnmap")
-check_same "-R -v: portsweep names every target as the truth does" "$work/truth.all" <(names_of "$work/R.gnmap")
-check_same "-R -v: nmap -sn -R names every target as the truth does" "$work/truth.all" <(names_of "$work/nmap-R.gnmap")
+check_same "-R -v: portsweep names every target as the truth does" "$work/truth.all" <(names_of "$work/R.gnmap" all)
+check_same "-R -v: nmap -sn -R names every target as the truth does" "$work/truth.all" <(names_of "$work/nmap-R.gnmap" all)
 check_same "--dns-servers 198.18.0.2: the truth's names" "$work/truth.live" <(names_of "$work/servers.gnmap")
+live=$(wc -l < "$work/truth.live")
+grep -qx "portsweep: reverse DNS: $live lookups, $(awk 'NF == 2' "$work/truth.live" | wc -l) named, 0 given up; waited [0-9.]* s after the scan" \
+  "$work/servers.err" || fail "-v: the reverse DNS line: $(grep 'reverse DNS' "$work/servers.err")"
 check_same "--system-dns: the truth's names" "$work/truth.live" <(names_of "$work/system.gnmap")
 awk '{ print $1, "" }' "$work/truth.live" > "$work/truth.none"
 check_same "-n: no names" "$work/truth.none" <(names_of "$work/n.gnmap" | awk '{ print $1, "" }')
