@@ -25,20 +25,19 @@ names_of() {
   [[ ${2:-} == all ]] && status='[A-Za-z]*'
   sed -n "s/^Host: \([0-9.]*\) (\(.*\))\tStatus: $status\$/\1 \2/p" "$1" | sort
 }
-# The truth: NAME for each listed address (live ones, or all with --all).
+# The truth: "ADDR NAME" for the live addresses of $NET, or with "all" for every one.
 truth_names() {  # live|all
-  local addrs
-  if [[ $1 == live ]]; then addrs=$("$LAB" truth --live --targets "$NET"); else addrs=$("$PYTHON_ADDRS"); fi
-  local ptrs
+  local addrs ptrs a
+  if [[ $1 == live ]]; then
+    addrs=$("$LAB" truth --live --targets "$NET")
+  else
+    addrs=$(python3 -c 'import ipaddress, sys; print(*ipaddress.ip_network(sys.argv[1]), sep="\n")' "$NET")
+  fi
   ptrs=$("$LAB" truth --dns --targets "$NET" | awk '$1 == "ptr" { print $2, $3 }')
   for a in $addrs; do
-    n=$(awk -v a="$a" '$1 == a { print $2 }' <<< "$ptrs")
-    echo "$a $n"
+    echo "$a $(awk -v a="$a" '$1 == a { print $2 }' <<< "$ptrs")"
   done | sort
 }
-PYTHON_ADDRS="$work/all_addrs"
-printf '#!/bin/sh\npython3 -c "import ipaddress; print(*ipaddress.ip_network(\\"%s\\"), sep=\\"\\\\n\\")"\n' "$NET" > "$PYTHON_ADDRS"
-chmod +x "$PYTHON_ADDRS"
 
 run_ps() {  # NAME ARGS...
   local name=$1
@@ -106,8 +105,10 @@ for f in byname nmap-byname; do
     fail "$f: multi.lab.test scanned '$scanned', others '$other'"
 done
 grep -q 'Host: 198.19.0.12 (beta.lab.test)' "$work/byname.gnmap" || fail "by name: grepable shows the PTR"
-grep -q '<hostname name="web.lab.test" type="user"/>' "$work/byname.xml" &&
-  grep -q '<hostname name="beta.lab.test" type="PTR"/>' "$work/byname.xml" || fail "by name: XML's user and PTR hostnames"
+if ! grep -q '<hostname name="web.lab.test" type="user"/>' "$work/byname.xml" ||
+  ! grep -q '<hostname name="beta.lab.test" type="PTR"/>' "$work/byname.xml"; then
+  fail "by name: XML's user and PTR hostnames"
+fi
 echo "ok   by name: headings, Other addresses, rDNS record, Failed to resolve, XML user+PTR as nmap"
 
 # What the lookups add to a sweep: the same ports of a /22 with and without.
