@@ -57,7 +57,7 @@ class AresResolver final : public ReverseResolver {
     if (!o.servers.empty()) {
       std::string csv;
       for (const std::string& s : o.servers) csv += (csv.empty() ? "" : ",") + s;
-      rc = ares_set_servers_csv(channel_, csv.c_str());
+      rc = ares_set_servers_ports_csv(channel_, csv.c_str());
       if (rc != ARES_SUCCESS) {
         ares_destroy(channel_);
         throw UsageError("invalid --dns-servers \"" + csv + "\": " + ares_strerror(rc));

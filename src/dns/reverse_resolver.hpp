@@ -19,7 +19,9 @@ namespace portsweep {
 
 struct ResolverOptions {
   bool system = false;               // --system-dns
-  std::vector<std::string> servers;  // --dns-servers; empty: /etc/resolv.conf's
+  // --dns-servers; empty: /etc/resolv.conf's. c-ares's spelling, so
+  // "127.0.0.1:5353" and "[::1]:5353" name a port (the CLI takes addresses only).
+  std::vector<std::string> servers;
   // c-ares's per-try timeout and tries per server (a try's timeout doubles
   // each round, so one lookup with one server takes at most 1 + 2 s).
   std::chrono::milliseconds timeout{1000};

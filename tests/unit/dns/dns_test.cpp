@@ -1,6 +1,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 
 #include "common/error.hpp"
@@ -89,6 +94,39 @@ TEST(ReverseResolver, SystemNamesLoopback) {
   ResolverOptions o;
   o.system = true;
   expect_names_loopback(o);
+}
+
+// A server that never answers (a bound UDP socket on loopback nobody
+// reads): finish() gives the lookup up at its limit, not c-ares's 3 s.
+TEST(ReverseResolver, AresGivesUpAtTheLimit) {
+  const int silent = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  socklen_t len = sizeof sa;
+  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&sa), &len), 0);
+  ResolverOptions o;
+  o.servers = {"127.0.0.1:" + std::to_string(ntohs(sa.sin_port))};
+  std::unique_ptr<ReverseResolver> r = make_reverse_resolver(o);
+  r->lookup(ip(192, 0, 2, 1));  // TEST-NET-1: in no /etc/hosts
+  r->lookup(ip(192, 0, 2, 2));
+  const auto t0 = std::chrono::steady_clock::now();
+  r->finish(std::chrono::milliseconds(300));
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, std::chrono::milliseconds(290));
+  EXPECT_LT(waited, std::chrono::milliseconds(1500));
+  EXPECT_EQ(r->stats().given_up, 2u);
+  EXPECT_TRUE(r->names().find(ip(192, 0, 2, 1)).empty());
+  ::close(silent);
+}
+
+// What --dns-servers accepts, c-ares takes (nothing is asked: no packet).
+TEST(ReverseResolver, AresTakesEveryServerTheCommandLineAccepts) {
+  ResolverOptions o;
+  o.servers = parse_dns_servers("198.18.0.2,2001:db8::53");
+  EXPECT_NO_THROW(make_reverse_resolver(o)->finish(std::chrono::milliseconds(100)));
 }
 
 TEST(ReverseResolver, FinishWithNothingStartedReturnsAtOnce) {
