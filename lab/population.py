@@ -744,6 +744,8 @@ def cmd_truth(args):
         return cmd_discovery(args)
     if args.trace:
         return cmd_trace(args)
+    if args.dns:
+        return cmd_dns_truth(args)
     addrs = parse_targets(args.targets or str(NETWORK))
     out = sys.stdout
     pick = {"live": lambda x: x.live, "dead": lambda x: not x.live,
@@ -950,6 +952,83 @@ def cmd_nft_lan(_args):
     return 0
 
 
+
+# ------------------------------------------------------------------- DNS
+# The lab's DNS server (dnsmasq in the target namespace, reached at
+# DNS_SERVER; scripts/lab points ps-scan's /etc/resolv.conf at it) serves the
+# zone lab.test and nothing else: --local=/lab.test/ answers NXDOMAIN for a
+# missing name there, and dnsmasq runs with --no-resolv, so no query is ever
+# forwarded off the machine.  `truth --dns` prints these records; scripts/lab
+# hands them to dnsmasq (`dnsmasq-args`), so the two cannot drift apart.
+DNS_SERVER = "198.18.0.2"
+# Names with an address each way: A (and AAAA) plus the address's PTR
+# (dnsmasq --host-record; the first record of an address names its PTR).
+DNS_HOSTS = (
+    ("lab.test", "198.19.0.1", "2001:db8:1::1"),
+    ("www.lab.test", "198.19.0.1", "2001:db8:1::1"),
+    ("ns.lab.test", "198.19.0.2", None),
+)
+# PTR only (dnsmasq --ptr-record): live hosts with a reverse name.
+DNS_PTR_ONLY = (
+    ("198.19.0.10", "alpha.lab.test"),
+    ("198.19.0.12", "beta.lab.test"),
+    ("198.19.0.5", "down.lab.test"),  # a dead host: only -R asks for it
+)
+# A only (dnsmasq --address): a name whose address has another PTR, and a
+# name with two addresses (nmap scans the first, lists the other).
+DNS_A_ONLY = (
+    ("web.lab.test", ("198.19.0.12",)),
+    ("multi.lab.test", ("198.19.0.13", "198.19.0.14")),
+)
+
+
+def dns_ptr_records():
+    """{address: PTR name} of every lab address that has one."""
+    ptr = {}
+    for name, v4, _v6 in DNS_HOSTS:
+        ptr.setdefault(v4, name)
+    ptr.update(DNS_PTR_ONLY)
+    return ptr
+
+
+def dns_a_records():
+    """{name: [addresses]} of every name the lab server resolves."""
+    out = {}
+    for name, v4, _v6 in DNS_HOSTS:
+        out.setdefault(name, []).append(v4)
+    for name, addrs in DNS_A_ONLY:
+        out.setdefault(name, []).extend(addrs)
+    return out
+
+
+def cmd_dnsmasq_args(_args):
+    """dnsmasq's record options, one a line, for scripts/lab."""
+    lines = []
+    for name, v4, v6 in DNS_HOSTS:
+        lines.append(f"--host-record={name},{v4}" + (f",{v6}" if v6 else ""))
+    for addr, name in DNS_PTR_ONLY:
+        rev = ".".join(reversed(addr.split("."))) + ".in-addr.arpa"
+        lines.append(f"--ptr-record={rev},{name}")
+    for name, addrs in DNS_A_ONLY:
+        lines.extend(f"--address=/{name}/{a}" for a in addrs)
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    return 0
+
+
+def cmd_dns_truth(args):
+    """`ptr ADDR NAME` for the targets' addresses with a PTR record (all of
+    them without --targets), then `a NAME ADDR[,ADDR]` for every name."""
+    ptr = dns_ptr_records()
+    wanted = None
+    if args.targets:
+        wanted = {str(ipaddress.IPv4Address(a)) for a in parse_targets(args.targets)}
+    out = [f"ptr {a} {n}\n" for a, n in sorted(ptr.items(), key=lambda x: ipaddress.IPv4Address(x[0]))
+           if wanted is None or a in wanted]
+    out += [f"a {n} {','.join(addrs)}\n" for n, addrs in sorted(dns_a_records().items())]
+    sys.stdout.write("".join(out))
+    return 0
+
+
 def cmd_lan(_args):
     """One line per LAN host for scripts/lab: INDEX ADDR MAC TCP UDP
     (port lists comma-separated, '-' when empty)."""
@@ -1004,6 +1083,9 @@ def main(argv=None):
     t.add_argument("--trace", action="store_true",
                    help="the hops nmap --traceroute finds to the routed segment's "
                    "hosts (default: all of them), ADDR hop TTL HOPADDR")
+    t.add_argument("--dns", action="store_true",
+                   help="the lab DNS server's records: 'ptr ADDR NAME' for the "
+                   "targets with a PTR (default: all), then 'a NAME ADDR[,ADDR]'")
     t.add_argument("--live-only", action="store_true",
                    help="omit the lines of dead hosts")
     t.add_argument("--discovery", metavar="PROBES",
@@ -1025,10 +1107,12 @@ def main(argv=None):
     sub.add_parser("nft-lan", help="print a LAN host's nftables ruleset")
     sub.add_parser("lan", help="the LAN hosts, for scripts/lab")
     sub.add_parser("summary", help="population counts")
+    sub.add_parser("dnsmasq-args", help="the lab DNS server's records as dnsmasq options")
     args = ap.parse_args(argv)
     try:
         return {"truth": cmd_truth, "nft": cmd_nft, "nft-lan": cmd_nft_lan,
-                "lan": cmd_lan, "summary": cmd_summary}[args.cmd](args)
+                "lan": cmd_lan, "summary": cmd_summary,
+                "dnsmasq-args": cmd_dnsmasq_args}[args.cmd](args)
     except ValueError as e:
         print(f"population.py: {e}", file=sys.stderr)
         return 2

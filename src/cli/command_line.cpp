@@ -18,6 +18,7 @@
 #include "cli/unsupported_options.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
+#include "dns/dns_servers.hpp"
 #include "portsweep_config.h"
 
 namespace portsweep {
@@ -49,6 +50,17 @@ void check_shard(const std::string& s) {
   const auto v = number_pair(s, '/');
   if (!v || v->first < 1 || v->second > 65535 || v->first > v->second)
     throw UsageError("invalid --shard \"" + s + "\": expected I/N with 1 <= I <= N <= 65535, e.g. 2/4");
+}
+
+void check_dns_options(const ScanOptions& o) {
+  if (!o.dns_servers.empty()) parse_dns_servers(o.dns_servers);
+  if (!o.dns_servers.empty() && o.system_dns)
+    throw UsageError("--dns-servers names the servers c-ares asks, --system-dns uses the system's resolver instead: "
+                     "expected one of them");
+  if (o.no_dns && (o.always_resolve || !o.dns_servers.empty() || o.system_dns))
+    throw UsageError(std::string("-n turns reverse DNS off, so ") +
+                     (o.always_resolve ? "-R" : o.system_dns ? "--system-dns" : "--dns-servers") +
+                     " has nothing to do: expected one of them");
 }
 
 void check_source_ports(const std::string& s) {
@@ -193,7 +205,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_flag("--disable-arp-ping", o.disable_arp_ping,
                "On-link targets get the IP discovery probes too: an ARP answer alone does not make them up")
       ->group(disc);
-  app.add_flag("-n", o.no_dns, "Never do DNS resolution")->group(scan);
+  app.add_flag("-n", o.no_dns, "Never do reverse DNS (target names are still resolved)")->group(scan);
+  app.add_flag("-R", o.always_resolve, "Reverse DNS of every target, not only of the hosts found up")->group(scan);
+  app.add_option("--dns-servers", o.dns_servers, "Reverse DNS asks these servers (default: /etc/resolv.conf's)")
+      ->type_name("<serv1[,serv2],...>")->group(scan);
+  app.add_flag("--system-dns", o.system_dns, "Reverse DNS through the system's resolver (getnameinfo)")->group(scan);
   app.add_flag("--privileged", o.privileged, "Assume raw packets may be sent (no -sT fallback)")->group(scan);
   app.add_flag("--unprivileged", o.unprivileged, "Assume no raw-packet privilege: the default scan becomes -sT")
       ->group(scan);
@@ -357,6 +373,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       throw UsageError("--dpdk-args \"" + o.dpdk_args + "\" needs --io dpdk (the I/O is " + o.io + ")");
     check_source_ports(o.source_ports);
     check_evasion_options(o);
+    check_dns_options(o);
     if (int(!o.stylesheet.empty()) + int(o.webxml) + int(o.no_stylesheet) > 1)
       throw UsageError("--stylesheet, --webxml and --no-stylesheet each choose XML's stylesheet: expected one of them");
     if (o.list_scan && (o.ping_scan || any_probe_option(o)))

@@ -10,6 +10,7 @@
 #include "cli/discovery_plan.hpp"
 #include "cli/evasion_options.hpp"
 #include "cli/host_discovery.hpp"
+#include "cli/host_name_lookup.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
@@ -130,6 +131,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
     throw UsageError("-sT discovers hosts with connect() to ports 80 and 443: the -P probe options send raw packets; "
                      "use them with a raw scan (-sS), or -Pn to skip discovery");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
+  report_unresolved(scope.targets, err);
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   if (!choice.fallback_note.empty()) err << choice.fallback_note << "\n";
 
@@ -143,6 +145,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
 
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
+  outputs.set_host_names(make_host_names(o, scope.targets, &err));
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   info.scans.push_back(scan_kind_for(*scope.modules.front(), cfg.ports));
   info.num_targets = scope.targets.addresses.size();

@@ -8,6 +8,7 @@
 #include "cli/discovery_plan.hpp"
 #include "cli/evasion_options.hpp"
 #include "cli/host_discovery.hpp"
+#include "cli/host_name_lookup.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
@@ -74,6 +75,7 @@ int run_ftp_bounce_command(const ScanOptions& o, std::ostream& err, const std::a
   const ScanScope scope = resolve_scope(o);
   (void)plan_discovery(o, scope.services);  // its contradictions (-Pn with -sn, ...) hold here too
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
+  report_unresolved(scope.targets, err);
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   cfg.relay_ip = resolve_ftp_relay(cfg.relay);
   cfg.targets = &scope.targets.addresses;
@@ -82,6 +84,7 @@ int run_ftp_bounce_command(const ScanOptions& o, std::ostream& err, const std::a
 
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
+  outputs.set_host_names(make_host_names(o, scope.targets, &err));
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   info.scans.push_back(scan_kind_for(*scope.modules.front(), cfg.ports));
   info.num_targets = scope.targets.addresses.size();

@@ -9,6 +9,7 @@
 #include "cli/discovery_plan.hpp"
 #include "cli/evasion_options.hpp"
 #include "cli/host_discovery.hpp"
+#include "cli/host_name_lookup.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
@@ -93,12 +94,14 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
     throw UsageError("-sI needs -Pn: without it nmap pings the targets from your own address first, which an idle "
                      "scan is meant to avoid; portsweep does not (add -Pn)");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
+  report_unresolved(scope.targets, err);
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   const std::vector<uint16_t> ports = scope.ports.ports(Proto::Tcp);
 
   // Opened (not yet emptied) before anything is sent.
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
+  outputs.set_host_names(make_host_names(o, scope.targets, &err));
 
   // The targets' next hops (their gateway's MAC, or their own on-link), and
   // the zombie's, which must leave by the same interface: one I/O session.

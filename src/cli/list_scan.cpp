@@ -1,7 +1,9 @@
 #include "cli/list_scan.hpp"
 
 #include <chrono>
+#include <iostream>
 
+#include "cli/host_name_lookup.hpp"
 #include "cli/scan_plan.hpp"
 #include "common/error.hpp"
 #include "output/report_text.hpp"
@@ -28,11 +30,19 @@ int run_list_scan(const ScanOptions& options, std::ostream& out) {
   }
   const int64_t start = now_us();
   ScanScope scope = resolve_scope(options);
+  report_unresolved(scope.targets, std::cerr);
   out << "Starting portsweep " << PORTSWEEP_VERSION << " at " << short_time_text(start) << "\n";
+  // nmap's -sL names every target by reverse DNS (not with -n), as -R does.
+  ScanOptions every = options;
+  every.always_resolve = !options.no_dns;
+  const std::shared_ptr<HostNameSource> names = make_host_names(every, scope.targets);
+  names->settle();
   for (uint32_t ip : scope.targets.addresses) {
-    const std::string* name = scope.targets.name_of(ip);
-    if (name) out << "Nmap scan report for " << *name << " (" << ipv4_text(ip) << ")\n";
+    const HostNames n = names->names_of(ip);
+    if (!n.shown().empty()) out << "Nmap scan report for " << n.shown() << " (" << ipv4_text(ip) << ")\n";
     else out << "Nmap scan report for " << ipv4_text(ip) << "\n";
+    if (!n.user.empty() && !n.ptr.empty() && n.ptr != n.user)
+      out << "rDNS record for " << ipv4_text(ip) << ": " << n.ptr << "\n";
   }
   out << "Portsweep done: " << hosts_scanned_text(scope.targets.addresses.size(), 0)
       << " scanned in " << seconds_text(static_cast<double>(now_us() - start) * 1e-6)

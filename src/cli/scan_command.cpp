@@ -19,6 +19,7 @@
 #include "cli/ftp_bounce_command.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/idle_scan_command.hpp"
+#include "cli/host_name_lookup.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
@@ -174,6 +175,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
+  report_unresolved(scope.targets, err);
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
   // -sn: no port scan, so no port scan type either (resolve_scope's -sS
@@ -199,6 +201,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // the scan before anything is set up, and an existing file loses nothing.
   OutputSet outputs;
   add_outputs(o, outputs, resume.has_value(), err);
+  outputs.set_host_names(make_host_names(o, scope.targets, &err));
 
   // Every target's next hop (the gateway's MAC, or its own when on-link),
   // resolved before the packet I/O opens: a kernel-bypass backend takes the

@@ -31,7 +31,10 @@ struct ScanOptions {
   bool netmask_ping = false;    // -PM
   bool arp_ping = false;        // -PR
   bool disable_arp_ping = false;
-  bool no_dns = false;
+  bool no_dns = false;           // -n: no reverse DNS
+  bool always_resolve = false;   // -R: reverse DNS of every target, up or down
+  std::string dns_servers;       // --dns-servers s1[,s2...] (c-ares's servers)
+  bool system_dns = false;       // --system-dns: getnameinfo() instead of c-ares
   // nmap's: assume the process may (or may not) send raw packets, instead of
   // asking the kernel; without that privilege the default scan is -sT.
   bool privileged = false;

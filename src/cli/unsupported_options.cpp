@@ -13,9 +13,6 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       // HOST DISCOVERY
       {"-PY", "portsweep sends no SCTP probes; use -PS, -PA, -PU, -PE, -PP, -PM or -PO"},
       {"--sctp-init-ping", "portsweep sends no SCTP probes; use -PS, -PA, -PU, -PE, -PP, -PM or -PO"},
-      {"-R", "portsweep does no reverse DNS lookups"},
-      {"--dns-servers", "portsweep does no reverse DNS lookups, and resolves target names with the system's resolver"},
-      {"--system-dns", "portsweep does no reverse DNS lookups, and resolves target names with the system's resolver"},
       // SCAN TECHNIQUES
       {"-sY", "portsweep sends no SCTP probes"},
       {"-sZ", "portsweep sends no SCTP probes"},

@@ -327,6 +327,9 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
       if (!sink.wants_more()) return;
       continue;
     }
+    // The host's names, written after the scan: not carried into what is
+    // read back (a merged or re-reported scan names no hosts yet).
+    if (obj.contains("hostnames")) continue;
     if (host_status) {  // host discovery's record: {"ip":..,"status":"up","reason":..,"ttl":..,"time":..,"rtt_us":..}
       HostUp h;
       h.ip = *addr;

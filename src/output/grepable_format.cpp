@@ -33,7 +33,7 @@ class GrepableFormat final : public OutputFormat {
   void flush() override { out_.flush(); }
 
   void end(const HostTable& hosts, const ScanSummary& summary) override {
-    hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r); });
+    hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r, summary.names(r.ip)); });
     const double elapsed = summary.elapsed_s >= 0
                                ? summary.elapsed_s
                                : (summary.end_time_us - info_.start_time_us) / 1e6;
@@ -70,8 +70,9 @@ class GrepableFormat final : public OutputFormat {
     return s;
   }
 
-  void write_host(const HostReport& r) {
-    const std::string prefix = "Host: " + ipv4_text(r.ip) + " ()\t";
+  void write_host(const HostReport& r, const HostNames& names) {
+    // nmap's grepable line names a host by its PTR only, never the target's name.
+    const std::string prefix = "Host: " + ipv4_text(r.ip) + " (" + names.ptr + ")\t";
     if (!r.up) {  // -v's down host
       out_.write(prefix + "Status: Down\n");
       return;

@@ -179,6 +179,26 @@ class JsonFormat final : public OutputFormat {
   // it ran to its end. A file without one was cut short by a kill.
   void end(const HostTable& hosts, const ScanSummary& summary) override {
     std::string& s = pending_;
+    // Names are known only once the lookups started during the scan are
+    // over, so they come last: one record per named host, before the end.
+    if (summary.names_of) {
+      for (uint32_t ip : hosts.sorted_addresses()) {
+        const HostNames names = summary.names(ip);
+        if (names.empty()) continue;
+        s += "{\"ip\":\"" + ipv4_text(ip) + "\",\"hostnames\":[";
+        const auto entry = [&s](const std::string& name, const char* type, bool first) {
+          if (!first) s += ',';
+          s += "{\"name\":";
+          append_json_string(s, name);
+          s += ",\"type\":\"";
+          s += type;
+          s += "\"}";
+        };
+        if (!names.user.empty()) entry(names.user, "user", true);
+        if (!names.ptr.empty()) entry(names.ptr, "PTR", names.user.empty());
+        s += "]}\n";
+      }
+    }
     const double elapsed =
         summary.elapsed_s >= 0 ? summary.elapsed_s : static_cast<double>(summary.end_time_us - info_.start_time_us) / 1e6;
     char secs[32];

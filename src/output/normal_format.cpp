@@ -68,7 +68,7 @@ class NormalFormat final : public OutputFormat {
   }
 
   void end(const HostTable& hosts, const ScanSummary& summary) override {
-    hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r); });
+    hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r, summary.names(r.ip)); });
 
     const int64_t end_us = summary.end_time_us;
     const double elapsed =
@@ -136,16 +136,37 @@ class NormalFormat final : public OutputFormat {
     return s;
   }
 
-  void write_host(const HostReport& r) {
+  // What nmap adds under "Host is up" for a host given by name: the name's
+  // other addresses, and the PTR name when it is not the name typed. Built
+  // with append(): GCC 12 misreads chains of "+" here (-Wrestrict).
+  static std::string name_lines(const std::string& ip, const HostNames& names) {
+    std::string s;
+    if (names.user.empty()) return s;
+    if (!names.user_others.empty()) {
+      s += "Other addresses for " + names.user + " (not scanned):";
+      for (uint32_t other : names.user_others) s.append(" ").append(ipv4_text(other));
+      s += "\n";
+    }
+    if (!names.ptr.empty() && names.ptr != names.user)
+      s.append("rDNS record for ").append(ip).append(": ").append(names.ptr).append("\n");
+    return s;
+  }
+
+  void write_host(const HostReport& r, const HostNames& names) {
     const std::string ip = ipv4_text(r.ip);
+    std::string title = ip;
+    if (!names.shown().empty()) {
+      title = names.shown();
+      title.append(" (").append(ip).append(")");
+    }
     if (!r.up) {  // -v's down host: one line, as nmap writes it
-      out_.write("Nmap scan report for " + ip + (info_.reason ? " [host down, received no-response]\n" : " [host down]\n"));
+      out_.write("Nmap scan report for " + title + (info_.reason ? " [host down, received no-response]\n" : " [host down]\n"));
       return;
     }
-    std::string s = "Nmap scan report for " + ip + "\nHost is up";
+    std::string s = "Nmap scan report for " + title + "\nHost is up";
     if (info_.reason) s += ", received " + reason_text(r.up_reason, r.up_ttl);
     if (r.rtt) s += " (" + latency_text(r.rtt->srtt_us) + " latency)";
-    s += ".\n";
+    s += ".\n" + name_lines(ip, names);
     // A ping scan (-sn) probed no ports: the host's status is all there is.
     if (!info_.port_scan) {
       out_.write(s + mac_line(r) + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");

@@ -30,14 +30,14 @@ void OutputSet::begin(const ScanInfo& info) {
 
 void OutputSet::on_result(const PortResult& r) {
   std::lock_guard lock(mutex_);
-  table_->add(r);
+  add_result(r);
   for (auto& w : writers_) w->on_result(r);
 }
 
 void OutputSet::on_results(std::span<const PortResult> batch) {
   std::lock_guard lock(mutex_);
   for (const PortResult& r : batch) {
-    table_->add(r);
+    add_result(r);
     for (auto& w : writers_) w->on_result(r);
   }
 }
@@ -49,9 +49,20 @@ bool OutputSet::on_port_update(const PortResult& r) {
   return true;
 }
 
+// A new host in the table is a host found up: its name lookup starts now,
+// so it overlaps the rest of the scan. The table's size tells, with no
+// second lookup per result.
+void OutputSet::add_result(const PortResult& r) {
+  const std::size_t before = table_->hosts_up();
+  table_->add(r);
+  if (names_ && table_->hosts_up() != before) names_->host_found(r.ip);
+}
+
 void OutputSet::on_host_up(const HostUp& h) {
   std::lock_guard lock(mutex_);
+  const std::size_t before = table_->hosts_up();
   table_->add_host(h);
+  if (names_ && table_->hosts_up() != before) names_->host_found(h.ip);
   for (auto& w : writers_) w->on_host_up(h);
 }
 
@@ -86,6 +97,10 @@ void OutputSet::end(const ScanSummary& summary) {
   std::lock_guard lock(mutex_);
   if (!table_) table_.emplace();
   ScanSummary ended = summary;
+  if (names_) {
+    names_->settle();
+    ended.names_of = [names = names_](uint32_t ip) { return names->names_of(ip); };
+  }
   if (ended.end_time_us == 0) ended.end_time_us = now_us();
   std::exception_ptr first_error;
   for (auto& w : writers_) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "output/host_names.hpp"
 #include "output/host_table.hpp"
 #include "output/output_format.hpp"
 #include "output/scan_info.hpp"
@@ -20,6 +21,10 @@ class OutputSet {
   // Writers are added before begin().
   void add(std::unique_ptr<OutputFormat> writer);
   bool empty() const { return writers_.empty(); }
+  // Where hosts' names come from (none: every host is shown by address).
+  // Told of each host as it is found up; settled before the writers' end(),
+  // which then find the names in ScanSummary::names_of. Set before begin().
+  void set_host_names(std::shared_ptr<HostNameSource> names) { names_ = std::move(names); }
 
   // Sizes the host table from `info` (listing limit, ports per host) and
   // writes every header. A zero start time is taken as now.
@@ -57,9 +62,12 @@ class OutputSet {
   const HostTable& hosts() const { return *table_; }
 
  private:
+  void add_result(const PortResult& r);  // under mutex_
+
   std::mutex mutex_;
   std::vector<std::unique_ptr<OutputFormat>> writers_;
   std::optional<HostTable> table_;
+  std::shared_ptr<HostNameSource> names_;
 };
 
 }  // namespace portsweep

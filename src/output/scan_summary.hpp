@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "output/host_names.hpp"
 #include "output/scan_info.hpp"
 
 namespace portsweep {
@@ -27,6 +28,10 @@ struct ScanSummary {
   // discovery, as nmap lists them): calls its argument with every target
   // address, in ascending order; those not up are reported down.
   std::function<void(const std::function<void(uint32_t ip)>&)> each_target;
+  // A host's names (target name, reverse DNS); unset: none known.
+  std::function<HostNames(uint32_t ip)> names_of;
+
+  HostNames names(uint32_t ip) const { return names_of ? names_of(ip) : HostNames{}; }
 };
 
 }  // namespace portsweep

@@ -91,7 +91,7 @@ class XmlFormat final : public OutputFormat {
   }
 
   void end(const HostTable& hosts, const ScanSummary& summary) override {
-    hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r); });
+    hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r, summary.names(r.ip)); });
 
     const double elapsed = summary.elapsed_s >= 0
                                ? summary.elapsed_s
@@ -118,10 +118,18 @@ class XmlFormat final : public OutputFormat {
   }
 
  private:
-  void write_host(const HostReport& r) {
+  // The target's name as typed (type "user"), then reverse DNS's ("PTR").
+  static std::string hostnames_element(const HostNames& names) {
+    std::string s = "<hostnames>\n";
+    if (!names.user.empty()) s += "<hostname" + attr("name", names.user) + " type=\"user\"/>\n";
+    if (!names.ptr.empty()) s += "<hostname" + attr("name", names.ptr) + " type=\"PTR\"/>\n";
+    return s + "</hostnames>\n";
+  }
+
+  void write_host(const HostReport& r, const HostNames& names) {
     if (!r.up) {  // -v's down host: its status and address, as nmap writes it
       out_.write("<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>\n<address" +
-                 attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n</host>\n");
+                 attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" + hostnames_element(names) + "</host>\n");
       return;
     }
     std::string s = "<host" + attr("starttime", epoch_seconds(r.first_us)) +
@@ -134,7 +142,7 @@ class XmlFormat final : public OutputFormat {
       if (!vendor.empty()) s += attr("vendor", vendor);
       s += "/>\n";
     }
-    s += "<hostnames>\n</hostnames>\n";
+    s += hostnames_element(names);
     // A ping scan (-sn) probed no ports: nmap writes no <ports> then.
     if (info_.port_scan) s += ports_element(r);
     if (!r.trace.empty()) {

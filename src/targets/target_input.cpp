@@ -35,10 +35,20 @@ std::string read_whole_file(const std::string& path, std::string_view option, bo
   return text;
 }
 
+// `unresolved` set: a name without an address is noted there and skipped
+// (targets); unset, it is an error (exclusions).
 void add_specs(const std::vector<std::string>& specs, std::string_view kind, const HostResolver& resolve,
-               std::vector<Ipv4Range>& ranges, std::vector<NamedAddress>* names) {
+               std::vector<Ipv4Range>& ranges, std::vector<NamedAddress>* names,
+               std::vector<std::string>* unresolved = nullptr) {
   for (const std::string& spec : specs) {
-    ParsedTarget parsed = parse_target_spec(spec, resolve, kind);
+    ParsedTarget parsed;
+    try {
+      parsed = parse_target_spec(spec, resolve, kind);
+    } catch (const UnresolvedName& e) {
+      if (unresolved == nullptr) throw;
+      unresolved->push_back(e.name());
+      continue;
+    }
     if (ranges.empty()) {
       ranges = std::move(parsed.ranges);  // no copy for the common one-spec case
     } else {
@@ -54,6 +64,12 @@ const std::string* Targets::name_of(uint32_t address) const {
   auto it = std::lower_bound(names.begin(), names.end(), address,
                              [](const NamedAddress& n, uint32_t a) { return n.address < a; });
   return it != names.end() && it->address == address ? &it->name : nullptr;
+}
+
+const NamedAddress* Targets::named(uint32_t address) const {
+  auto it = std::lower_bound(names.begin(), names.end(), address,
+                             [](const NamedAddress& n, uint32_t a) { return n.address < a; });
+  return it != names.end() && it->address == address ? &*it : nullptr;
 }
 
 std::vector<std::string> read_spec_words(std::istream& in, bool split_commas) {
@@ -98,7 +114,8 @@ std::vector<std::string> split_exclude_list(std::string_view list) {
 Targets resolve_targets(const TargetOptions& options, const HostResolver& resolve) {
   std::vector<Ipv4Range> included;
   std::vector<NamedAddress> names;
-  add_specs(options.specs, "target", resolve, included, &names);
+  std::vector<std::string> unresolved;
+  add_specs(options.specs, "target", resolve, included, &names, &unresolved);
   if (options.input_file) {
     std::vector<std::string> words = read_spec_file(*options.input_file, "-iL");
     // Said here, before exclusions, so an empty list is not reported as
@@ -109,7 +126,7 @@ Targets resolve_targets(const TargetOptions& options, const HostResolver& resolv
       throw UsageError(what + " given to -iL holds no targets (only blank lines and comments); expected addresses, "
                               "networks or ranges, one or more a line");
     }
-    add_specs(words, "target", resolve, included, &names);
+    add_specs(words, "target", resolve, included, &names, &unresolved);
   }
 
   std::vector<Ipv4Range> excluded;
@@ -122,6 +139,7 @@ Targets resolve_targets(const TargetOptions& options, const HostResolver& resolv
   }
 
   Targets result;
+  result.unresolved = std::move(unresolved);
   result.addresses = TargetSet(std::move(included)).minus(TargetSet(std::move(excluded)));
   std::stable_sort(names.begin(), names.end(),
                    [](const NamedAddress& a, const NamedAddress& b) { return a.address < b.address; });

@@ -24,9 +24,14 @@ struct Targets {
   // Hostnames that resolved to an address still in `addresses`, sorted by
   // address, first name kept when two names share one address.
   std::vector<NamedAddress> names;
+  // Target names that resolved to no address, in the order given: nmap
+  // reports each ("Failed to resolve "NAME".") and scans the rest.
+  std::vector<std::string> unresolved;
 
   // The name to print for an address, or nullptr.
   const std::string* name_of(uint32_t address) const;
+  // Its whole entry (name and other addresses), or nullptr.
+  const NamedAddress* named(uint32_t address) const;
 };
 
 // Order does not matter: the result is a sorted set. Excluding everything

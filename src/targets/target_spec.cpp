@@ -138,19 +138,20 @@ bool is_hostname_char(char c) {
 
 }  // namespace
 
-uint32_t resolve_hostname(const std::string& hostname) {
+std::vector<uint32_t> resolve_hostname(const std::string& hostname) {
   addrinfo hints{};
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
   int rc = getaddrinfo(hostname.c_str(), nullptr, &hints, &found);
-  if (rc != 0 || found == nullptr) {
-    throw UsageError("failed to resolve \"" + hostname + "\": " +
-                     (rc != 0 ? gai_strerror(rc) : "no IPv4 address"));
-  }
+  if (rc != 0 || found == nullptr) throw UnresolvedName(hostname, rc != 0 ? gai_strerror(rc) : "no IPv4 address");
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
-  const auto* sin = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
-  return ntohl(sin->sin_addr.s_addr);
+  std::vector<uint32_t> addresses;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const uint32_t ip = ntohl(reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr.s_addr);
+    if (std::find(addresses.begin(), addresses.end(), ip) == addresses.end()) addresses.push_back(ip);
+  }
+  return addresses;
 }
 
 ParsedTarget parse_target_spec(std::string_view spec, const HostResolver& resolve, std::string_view kind) {
@@ -211,9 +212,12 @@ ParsedTarget parse_target_spec(std::string_view spec, const HostResolver& resolv
     err.fail(std::string("'") + *bad + "' cannot appear in an address or hostname");
   }
   std::string hostname(base);
-  uint32_t address = resolve(hostname);
+  std::vector<uint32_t> addresses = resolve(hostname);
+  if (addresses.empty()) throw UnresolvedName(hostname, "no IPv4 address");
+  const uint32_t address = addresses.front();
   result.ranges.push_back(prefix_length ? cidr_block(address, *prefix_length) : Ipv4Range{address, address});
-  result.name = NamedAddress{address, std::move(hostname)};
+  addresses.erase(addresses.begin());
+  result.name = NamedAddress{address, std::move(hostname), std::move(addresses)};
   return result;
 }
 

@@ -18,22 +18,40 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.hpp"
 #include "targets/target_set.hpp"
 
 namespace portsweep {
 
-// Turns a hostname into one IPv4 address (host order) or throws UsageError.
-// Injectable so tests and callers with their own cache need no DNS.
-using HostResolver = std::function<uint32_t(const std::string& hostname)>;
+// Turns a hostname into its IPv4 addresses (host order, the resolver's
+// order; never empty): the first is scanned, as nmap does without
+// --resolve-all, the others are reported as not scanned. Throws
+// UnresolvedName for a name with no address. Injectable so tests and
+// callers with their own cache need no DNS.
+using HostResolver = std::function<std::vector<uint32_t>(const std::string& hostname)>;
 
-// getaddrinfo(), IPv4 only, first answer: what nmap scans without --resolve-all.
-uint32_t resolve_hostname(const std::string& hostname);
+// A name that has no IPv4 address. A target's is reported (nmap's
+// "Failed to resolve "NAME".") and the other targets are scanned; anywhere
+// else it is a usage error.
+class UnresolvedName : public UsageError {
+ public:
+  UnresolvedName(const std::string& name, const std::string& why)
+      : UsageError("failed to resolve \"" + name + "\": " + why), name_(name) {}
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+// getaddrinfo(), IPv4 only, each address once.
+std::vector<uint32_t> resolve_hostname(const std::string& hostname);
 
 // A hostname the user typed and the address it resolved to, so reports can
 // say "scanme.example.org (192.0.2.7)".
 struct NamedAddress {
   uint32_t address = 0;
   std::string name;
+  std::vector<uint32_t> others;  // the name's other addresses, not scanned
   friend bool operator==(const NamedAddress&, const NamedAddress&) = default;
 };
 

@@ -62,9 +62,10 @@ const std::vector<Row>& rows() {
       works("-PM", {"-PM"}, [](O o) { return o.netmask_ping; }),
       works("-PO", {"-PO1,6"}, [](O o) { return o.proto_ping == Args{"1,6"}; }),
       works("-n", {"-n"}, [](O o) { return o.no_dns; }),
-      refused("-R", {"-R"}),
-      refused("--dns-servers", {"--dns-servers", "198.18.0.53"}),
-      refused("--system-dns", {"--system-dns"}),
+      works("-R", {"-R"}, [](O o) { return o.always_resolve && !o.no_dns; }),
+      works("--dns-servers", {"--dns-servers", "198.18.0.53,2001:db8::53"},
+            [](O o) { return o.dns_servers == "198.18.0.53,2001:db8::53" && !o.system_dns; }),
+      works("--system-dns", {"--system-dns"}, [](O o) { return o.system_dns && o.dns_servers.empty(); }),
       works("--traceroute", {"--traceroute"}, [](O o) { return o.traceroute; }),
       // SCAN TECHNIQUES
       works("-sS", {"-sS"}, [](O o) { return scan_is(o, "tcp_syn"); }),

@@ -55,6 +55,14 @@ TEST(SavedJsonl, ReadsHostStatusRecords) {
 
 // Whether a port the file does not list went unanswered (detect --from then
 // probes a -sU sweep's open|filtered ports): only a whole scan that ended.
+// -oJ's hostnames record (written after the scan) reads without error; the
+// names are not carried into the scan read back.
+TEST(SavedJsonl, HostnamesRecordsAreRead) {
+  const SavedScan s = parse(kLine + "\n" +
+                            R"({"ip":"198.19.0.5","hostnames":[{"name":"five.lab.test","type":"PTR"}]})" + "\n");
+  EXPECT_EQ(s.results.size(), 1u);
+}
+
 TEST(SavedJsonl, UnansweredPortsAreKnownOnlyForAWholeCompletedScan) {
   const std::string start =
       R"({"scan":"start","args":"portsweep -sU -p U:53,161 198.19.0.0/24","start":"2026-11-21T19:00:00.000000Z","targets":256,)"

@@ -1,7 +1,7 @@
 // -oJ against its documented schema (data/portsweep-jsonl.schema.json): the
 // JSON lines writer writes every kind of record - start, host (with and
 // without MAC and round trip), port (every state, reason and protocol),
-// trace, service (every field, and the fewest), end (complete and stopped) -
+// trace, service (every field, and the fewest), hostnames, end (complete and stopped) -
 // and scripts/validate-jsonl checks each line with python3-jsonschema. A
 // field the writer adds, renames or retypes without the schema fails here.
 // Skipped only where python3-jsonschema is missing.
@@ -110,6 +110,27 @@ TEST_F(JsonSchemaTest, EveryRecordOfACompleteScanIsValid) {
     auto w = make_writer("json", path);
     write_every_record(*w, info, sample_summary());
   }
+  EXPECT_VALID(path);
+}
+
+// The hostnames record: a user name with a PTR, a PTR alone, a user name alone.
+TEST_F(JsonSchemaTest, HostnamesRecordsAreValid) {
+  ScanSummary summary = sample_summary();
+  summary.names_of = [](uint32_t a) {
+    HostNames n;
+    if (a == ip(198, 19, 0, 3)) n = {.user = "web.example.test", .user_others = {}, .ptr = "beta.example.test"};
+    if (a == ip(198, 19, 0, 5)) n.ptr = "five.example.test";
+    if (a == ip(198, 19, 0, 200)) n.user = "only-typed.example.test";
+    return n;
+  };
+  const std::string path = dir.file("names.jsonl");
+  {
+    auto w = make_writer("json", path);
+    run_scan(*w, sample_info(), sample_results(), summary);
+  }
+  EXPECT_NE(read_file(path).find("\"hostnames\":[{\"name\":\"web.example.test\",\"type\":\"user\"},"
+                                 "{\"name\":\"beta.example.test\",\"type\":\"PTR\"}]"),
+            std::string::npos);
   EXPECT_VALID(path);
 }
 

@@ -23,11 +23,12 @@ using Ranges = std::vector<Ipv4Range>;
 
 uint32_t ip(const char* text) { return parse_ipv4(text).value(); }
 
-uint32_t fake_dns(const std::string& name) {
-  if (name == "web.example") return ip("192.0.2.10");
-  if (name == "db.example") return ip("192.0.2.20");
-  if (name == "alias.example") return ip("192.0.2.10");
-  throw UsageError("failed to resolve \"" + name + "\": unknown in this test");
+std::vector<uint32_t> fake_dns(const std::string& name) {
+  if (name == "web.example") return {ip("192.0.2.10")};
+  if (name == "db.example") return {ip("192.0.2.20")};
+  if (name == "alias.example") return {ip("192.0.2.10")};
+  if (name == "multi.example") return {ip("192.0.2.31"), ip("192.0.2.30")};
+  throw UnresolvedName(name, "unknown in this test");
 }
 
 // A file under the test temp dir, removed when the test ends.
@@ -82,8 +83,8 @@ TEST(ResolveTargets, HostnamesAreKeptForReports) {
   Targets targets = resolve_targets(options, fake_dns);
   EXPECT_EQ(targets.addresses.size(), 3u);
   ASSERT_EQ(targets.names.size(), 2u);
-  EXPECT_EQ(targets.names[0], (NamedAddress{ip("192.0.2.10"), "web.example"}));
-  EXPECT_EQ(targets.names[1], (NamedAddress{ip("192.0.2.20"), "db.example"}));
+  EXPECT_EQ(targets.names[0], (NamedAddress{ip("192.0.2.10"), "web.example", {}}));
+  EXPECT_EQ(targets.names[1], (NamedAddress{ip("192.0.2.20"), "db.example", {}}));
   ASSERT_NE(targets.name_of(ip("192.0.2.20")), nullptr);
   EXPECT_EQ(*targets.name_of(ip("192.0.2.20")), "db.example");
   EXPECT_EQ(targets.name_of(ip("10.0.0.1")), nullptr);
@@ -91,7 +92,7 @@ TEST(ResolveTargets, HostnamesAreKeptForReports) {
   options.excludes = {"web.example"};
   Targets without = resolve_targets(options, fake_dns);
   EXPECT_EQ(without.addresses.size(), 2u);
-  EXPECT_THAT(without.names, ElementsAre(NamedAddress{ip("192.0.2.20"), "db.example"}));
+  EXPECT_THAT(without.names, ElementsAre(NamedAddress{ip("192.0.2.20"), "db.example", {}}));
 }
 
 TEST(ResolveTargets, InputFileWithCommentsAndBlankLines) {
@@ -216,11 +217,36 @@ TEST(ResolveTargetsErrors, BadExclusion) {
               ThrowsMessage<UsageError>(HasSubstr("empty entry")));
 }
 
-TEST(ResolveTargetsErrors, UnresolvableTargetNamesIt) {
+// nmap reports a target name that resolves to nothing and scans the rest.
+TEST(ResolveTargets, UnresolvableTargetIsNotedAndTheRestKept) {
   TargetOptions options;
-  options.specs = {"10.0.0.1", "nosuch.example"};
+  options.specs = {"10.0.0.1", "nosuch.example", "web.example", "gone.example"};
+  Targets targets = resolve_targets(options, fake_dns);
+  EXPECT_EQ(targets.addresses.size(), 2u);
+  EXPECT_EQ(targets.unresolved, (std::vector<std::string>{"nosuch.example", "gone.example"}));
+}
+
+// An exclusion that resolves to nothing is still an error: excluding less
+// than asked would scan what the user meant to spare.
+TEST(ResolveTargetsErrors, UnresolvableExclusionNamesIt) {
+  TargetOptions options;
+  options.specs = {"10.0.0.1"};
+  options.excludes = {"nosuch.example"};
   EXPECT_THAT([&] { resolve_targets(options, fake_dns); },
               ThrowsMessage<UsageError>(HasSubstr("failed to resolve \"nosuch.example\"")));
+}
+
+// The first address is scanned, the others are kept for "Other addresses".
+TEST(ResolveTargets, NameWithSeveralAddressesKeepsTheOthers) {
+  TargetOptions options;
+  options.specs = {"multi.example"};
+  Targets targets = resolve_targets(options, fake_dns);
+  ASSERT_EQ(targets.addresses.size(), 1u);
+  EXPECT_TRUE(targets.addresses.contains(ip("192.0.2.31")));
+  const NamedAddress* named = targets.named(ip("192.0.2.31"));
+  ASSERT_NE(named, nullptr);
+  EXPECT_EQ(named->name, "multi.example");
+  EXPECT_EQ(named->others, std::vector<uint32_t>{ip("192.0.2.30")});
 }
 
 }  // namespace

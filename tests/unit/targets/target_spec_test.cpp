@@ -19,7 +19,7 @@ using Ranges = std::vector<Ipv4Range>;
 
 uint32_t ip(const char* text) { return parse_ipv4(text).value(); }
 
-uint32_t no_dns(const std::string& name) { throw UsageError("unexpected lookup of " + name); }
+std::vector<uint32_t> no_dns(const std::string& name) { throw UsageError("unexpected lookup of " + name); }
 
 TargetSet parse(std::string_view spec) { return TargetSet(parse_target_spec(spec, no_dns).ranges); }
 
@@ -92,9 +92,9 @@ TEST(TargetSpec, OpenEndedOctetRanges) {
 }
 
 TEST(TargetSpec, HostnameUsesTheResolver) {
-  auto fake = [](const std::string& name) -> uint32_t {
+  auto fake = [](const std::string& name) -> std::vector<uint32_t> {
     EXPECT_EQ(name, "scanme.example.org");
-    return 0xC0000207u;  // 192.0.2.7
+    return {0xC0000207u};  // 192.0.2.7
   };
   ParsedTarget parsed = parse_target_spec("scanme.example.org", fake);
   EXPECT_EQ(parsed.ranges, one("192.0.2.7", "192.0.2.7"));
@@ -117,7 +117,7 @@ TEST(TargetSpec, ResolvesLocalhostThroughTheSystem) {
 
 TEST(TargetSpec, UnresolvableHostname) {
   EXPECT_THAT([] { parse_target_spec("nosuch.invalid"); },
-              ThrowsMessage<UsageError>(HasSubstr("failed to resolve \"nosuch.invalid\"")));
+              ThrowsMessage<UnresolvedName>(HasSubstr("failed to resolve \"nosuch.invalid\"")));
 }
 
 void expect_error(std::string_view spec, const std::string& message) {
