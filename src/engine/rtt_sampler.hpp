@@ -55,6 +55,7 @@ class RttSampler {
     return static_cast<uint32_t>(std::max<int64_t>(rtt / 1000, 1));
   }
 
+  uint64_t slots() const noexcept { return mask_ + 1; }
   uint64_t samples() const noexcept { return samples_.load(std::memory_order_relaxed); }
   int64_t max_rtt_ns() const noexcept { return max_ns_.load(std::memory_order_relaxed); }
   // srtt + 4 x rttvar in nanoseconds; 0 before the first sample.

@@ -238,10 +238,15 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   };
   const int64_t deadline_ns =
       config.deadline_seconds > 0 ? start_ns + static_cast<int64_t>(config.deadline_seconds * 1e9) : INT64_MAX;
-  auto wait_while_serving = [&](double seconds, bool may_end_early) {
+  // Waits `seconds`, or with `adaptive` the RTT timeout as it stands, which
+  // the replies still arriving keep refining (a sweep's last replies are
+  // often its first samples); at least `floor`. Returns the time it settled on.
+  auto wait_while_serving = [&](double seconds, bool may_end_early, bool adaptive, double floor) {
     const int64_t from = monotonic_ns();
-    const int64_t until = std::min(deadline_ns, from + static_cast<int64_t>(seconds * 1e9));
-    while (monotonic_ns() < until && !s.io.failed() && !s.failed.load()) {
+    for (;;) {
+      if (adaptive) seconds = std::max(rtt_timeout(s.rtt, config.rtt_timeout), floor);
+      const int64_t until = std::min(deadline_ns, from + static_cast<int64_t>(seconds * 1e9));
+      if (monotonic_ns() >= until || s.io.failed() || s.failed.load()) break;
       service();
       checkpoint();
       if (may_end_early && hooks.end_cooldown &&
@@ -249,6 +254,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
         break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    return seconds;
   };
 
   std::thread rx([&] { run_rx_thread(s, config.tx_threads); });
@@ -304,7 +310,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     }
     first_pass_done = true;
     if (pass + 1 < passes) {
-      wait_while_serving(std::max(rtt_timeout(s.rtt, config.rtt_timeout), config.min_retry_gap), false);
+      wait_while_serving(0, false, true, config.min_retry_gap);
       if (monotonic_ns() >= deadline_ns) {
         report.timed_out = true;
         break;
@@ -314,10 +320,12 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   report.send_seconds = seconds_since(start_ns);
   meter.maybe_print(std::min(pass, passes - 1), true);
 
+  // The cooldown: --wait, or the RTT timeout (at most 1 s after a stop).
+  const bool adaptive = !config.wait_seconds && !report.stopped_early;
   double cooldown = config.wait_seconds ? *config.wait_seconds : rtt_timeout(s.rtt, config.rtt_timeout);
   if (report.stopped_early) cooldown = std::min(cooldown, 1.0);
   const int64_t cooldown_from = monotonic_ns();
-  wait_while_serving(cooldown, !report.stopped_early);
+  cooldown = wait_while_serving(cooldown, !report.stopped_early, adaptive, 0);
   if (cooldown_from + static_cast<int64_t>(cooldown * 1e9) > deadline_ns) report.timed_out = true;
   report.cooldown_s = report.timed_out ? std::min(cooldown, seconds_since(cooldown_from)) : cooldown;
   s.stop_rx.store(true);
