@@ -228,7 +228,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("DIR")->group(ports);
 
   const char* perf = "TIMING AND PERFORMANCE";
-  app.add_option("--timing", o.timing, "Timing template (higher is faster)")
+  app.add_option("--timing", o.timing,
+                 "Timing template (higher is faster): nmap's values for the pace, retries and RTT timeouts")
       ->type_name("<0-5>")->check(CLI::Range(0, 5).description(""))->group(perf)
       ->transform([](const std::string& v) { return std::to_string(timing_level(v)); });
   app.add_option("--rate", o.rate, "Send exactly this many packets per second")
@@ -238,12 +239,12 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--max-rate", o.max_rate, "Send no faster than PPS")
       ->type_name("PPS")->transform(rate_in("--max-rate"))->group(perf);
   app.add_option("--max-retries", o.max_retries,
-                 "Retry passes (default 1); a retry resends an unanswered probe only to an address that "
+                 "Retry passes (default -T's: 2 at -T0-2, else 1); a retry resends an unanswered probe only to an address that "
                  "answered some probe, since most silent addresses are dead")
       ->type_name("N")->transform(whole_in("--max-retries", 0, 50))->group(perf);
   app.add_flag("--retry-silent", o.retry_silent, "Retries also go to addresses that answered nothing")
       ->group(perf);
-  app.add_option("--wait", o.wait_seconds, "Seconds to wait for replies after the last probe")
+  app.add_option("--wait", o.wait_seconds, "Seconds to wait for replies after the last probe (default: the RTT timeout)")
       ->type_name("SECONDS")->transform(real_in("--wait", 0, 3600, "a time", "seconds"))->group(perf);
   app.add_option("--min-rtt-timeout", o.min_rtt_timeout,
                  "Cooldown and retry gap at least TIME, however fast the replies (-sT: connect timeout)")

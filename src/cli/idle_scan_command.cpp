@@ -10,6 +10,7 @@
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
+#include "cli/timing_template.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "engine/idle_scan.hpp"
@@ -46,6 +47,8 @@ void refuse_unused_options(const ScanOptions& o) {
   if (o.seed) refuse("--seed", "there is no probe order to seed");
   if (o.retry_silent) refuse("--retry-silent", "ports are counted, not retried");
   if (o.wait_seconds) refuse("--wait", "the wait after each group comes from the zombie's round trip and -T");
+  if (const char* t = given_timing_option(o))
+    refuse(t, "the idle scan's waits come from the zombie's round trip and -T, its pace from --max-rate");
 }
 
 }  // namespace

@@ -45,6 +45,17 @@ std::string time_text(double seconds) {
 
 const NmapTimingTemplate& nmap_timing_template(int level) { return kNmap.at(static_cast<size_t>(std::clamp(level, 0, 5))); }
 
+const char* given_timing_option(const ScanOptions& o) {
+  if (o.min_rtt_timeout) return "--min-rtt-timeout";
+  if (o.max_rtt_timeout) return "--max-rtt-timeout";
+  if (o.initial_rtt_timeout) return "--initial-rtt-timeout";
+  if (o.host_timeout) return "--host-timeout";
+  if (o.scan_delay) return "--scan-delay";
+  if (o.max_scan_delay) return "--max-scan-delay";
+  if (o.min_parallelism) return "--min-parallelism";
+  return nullptr;
+}
+
 std::optional<double> parse_nmap_time(std::string_view text) {
   size_t digits = text.size();
   double unit = 1;

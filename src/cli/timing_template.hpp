@@ -75,6 +75,12 @@ struct ResolvedTiming {
 // two explicit values that contradict each other are a UsageError.
 ResolvedTiming resolve_timing(const ScanOptions& o);
 
+// The first of nmap's timing options (not -T, --max-retries, the rates or
+// --max-parallelism) the command line gives, as nmap spells it; null when
+// none. For the scans whose engines have no use for them (-b, -sI): they
+// are refused there rather than ignored.
+const char* given_timing_option(const ScanOptions& o);
+
 // nmap's time syntax: a number with an optional unit, ms, s, m or h; a plain
 // number is seconds. Returns seconds, or nothing for anything else
 // (empty, negative, "5x", "ms", "1e3h" past a year).
