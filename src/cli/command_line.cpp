@@ -15,6 +15,7 @@
 #include "cli/scan_flags.hpp"
 #include "cli/service_options.hpp"
 #include "cli/subcommand_args.hpp"
+#include "cli/timing_template.hpp"
 #include "cli/unsupported_options.hpp"
 #include "common/error.hpp"
 #include "common/message_text.hpp"
@@ -244,7 +245,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("DIR")->group(ports);
 
   const char* perf = "TIMING AND PERFORMANCE";
-  app.add_option("--timing", o.timing, "Timing template (higher is faster)")
+  app.add_option("--timing", o.timing,
+                 "Timing template (higher is faster): nmap's values for the pace, retries and RTT timeouts")
       ->type_name("<0-5>")->check(CLI::Range(0, 5).description(""))->group(perf)
       ->transform([](const std::string& v) { return std::to_string(timing_level(v)); });
   app.add_option("--rate", o.rate, "Send exactly this many packets per second")
@@ -254,13 +256,33 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--max-rate", o.max_rate, "Send no faster than PPS")
       ->type_name("PPS")->transform(rate_in("--max-rate"))->group(perf);
   app.add_option("--max-retries", o.max_retries,
-                 "Retry passes (default 1); a retry resends an unanswered probe only to an address that "
+                 "Retry passes (default -T's: 2 at -T0-2, else 1); a retry resends an unanswered probe only to an address that "
                  "answered some probe, since most silent addresses are dead")
       ->type_name("N")->transform(whole_in("--max-retries", 0, 50))->group(perf);
   app.add_flag("--retry-silent", o.retry_silent, "Retries also go to addresses that answered nothing")
       ->group(perf);
-  app.add_option("--wait", o.wait_seconds, "Seconds to wait for replies after the last probe")
+  app.add_option("--wait", o.wait_seconds, "Seconds to wait for replies after the last probe (default: the RTT timeout)")
       ->type_name("SECONDS")->transform(real_in("--wait", 0, 3600, "a time", "seconds"))->group(perf);
+  app.add_option("--min-rtt-timeout", o.min_rtt_timeout,
+                 "Cooldown and retry gap at least TIME, however fast the replies (-sT: connect timeout)")
+      ->type_name("TIME")->transform(time_in("--min-rtt-timeout", 0.001, 3600))->group(perf);
+  app.add_option("--max-rtt-timeout", o.max_rtt_timeout,
+                 "Cooldown and retry gap at most TIME: srtt + 4 x rttvar of the replies, within min-max")
+      ->type_name("TIME")->transform(time_in("--max-rtt-timeout", 0.001, 3600))->group(perf);
+  app.add_option("--initial-rtt-timeout", o.initial_rtt_timeout,
+                 "Cooldown and retry gap before any reply has been timed; -sT's connect timeout")
+      ->type_name("TIME")->transform(time_in("--initial-rtt-timeout", 0.001, 3600))->group(perf);
+  app.add_option("--host-timeout", o.host_timeout,
+                 "Stop the sweep at TIME; if its first pass is cut short, every host is skipped (0: none)")
+      ->type_name("TIME")->transform(time_in("--host-timeout", 0, 366.0 * 86400))->group(perf);
+  app.add_option("--scan-delay", o.scan_delay,
+                 "At most one probe every TIME, over all hosts (so each host sees TIME between its probes)")
+      ->type_name("TIME")->transform(time_in("--scan-delay", 0, 1000))->group(perf);
+  app.add_option("--max-scan-delay", o.max_scan_delay, "At least one probe every TIME")
+      ->type_name("TIME")->transform(time_in("--max-scan-delay", 0.001, 1000))->group(perf);
+  app.add_option("--min-parallelism", o.min_parallelism,
+                 "Connections at once at least N: -sT's connects and -sV's connections")
+      ->type_name("N")->transform(whole_in("--min-parallelism", 1, 65535))->group(perf);
   app.add_option("--tx-threads", o.tx_threads, "Transmit threads (default: follow the cores)")
       ->type_name("N")->transform(whole_in("--tx-threads", 1, 64))->group(perf);
   app.add_option("--seed", o.seed, "Seed of the probe order and cookies")
@@ -359,6 +381,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     if (o.min_rate && o.max_rate && *o.min_rate > *o.max_rate)
       throw UsageError("--min-rate " + number_text(*o.min_rate) + " is above --max-rate " +
                        number_text(*o.max_rate) + ": expected the minimum at or below the maximum");
+    resolve_timing(o);  // contradicting timing options are refused here
+    if (o.host_timeout && *o.host_timeout > 0 && o.service_version)
+      throw UsageError("--host-timeout bounds the port scan's time, and is not applied to -sV's connections yet: "
+                       "run -sV without it (portsweep detect --from FILE probes saved results later)");
     check_shard(o.shard);
     // Each shard walks the permutation its seed defines; shards of different
     // random seeds would overlap and leave gaps.

@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -14,11 +15,13 @@
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
+#include "cli/timing_template.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "cli/connect_discovery.hpp"
 #include "engine/connect_scan.hpp"
 #include "output/output_set.hpp"
+#include "output/report_text.hpp"
 #include "ports/port_set.hpp"
 
 namespace portsweep {
@@ -138,10 +141,15 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   ConnectScanConfig cfg;
   cfg.targets = &scope.targets.addresses;
   cfg.ports = scope.ports.ports(Proto::Tcp);
-  // Paced only when asked: the bound on sockets in flight paces it otherwise.
-  cfg.rate = o.rate ? *o.rate : o.max_rate ? *o.max_rate : 0;
-  cfg.max_parallel = o.max_parallelism.value_or(kDefaultParallel);
-  cfg.max_retries = o.max_retries.value_or(1);
+  // -T and the timing options (cli/timing_template.hpp): paced only by
+  // --rate, --max-rate or a scan delay; the bound on sockets in flight paces
+  // it otherwise. Each connect waits the initial RTT timeout.
+  const ResolvedTiming timing = resolve_timing(o);
+  cfg.rate = timing.connect_rate;
+  cfg.max_parallel = timing.connect_parallel != 0 ? timing.connect_parallel
+                                                  : std::max(kDefaultParallel, o.min_parallelism.value_or(0));
+  cfg.max_retries = timing.retry_passes;
+  cfg.timeout_ms = timing.connect_timeout_ms;
 
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
@@ -154,6 +162,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
 
   // Discovery first (not with -Pn): the port scan then covers the hosts up.
   std::optional<ConnectDiscovery> found;
+  const auto scan_start = std::chrono::steady_clock::now();
   if (discovery.discover) {
     found = connect_discover(cfg, outputs, interrupted);
     char line[200];
@@ -175,7 +184,12 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
     hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
     hooks.on_tick = [&] { outputs.flush(); };
     hooks.progress = &err;
+    // --host-timeout counts from the scan's start, discovery included.
+    if (timing.host_timeout > 0)
+      cfg.deadline_seconds = std::max(
+          1e-3, timing.host_timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - scan_start).count());
     report = run_connect_scan(cfg, hooks, interrupted);
+    for (const uint32_t ip : report.skipped_hosts) err << "Skipping host " << ipv4_text(ip) << " due to host timeout\n";
   } else {
     err << "portsweep: no host is up; if they are, but refuse nothing on ports 80 and 443, try -Pn\n";
   }

@@ -12,6 +12,7 @@
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
+#include "cli/timing_template.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "engine/ftp_bounce_scan.hpp"
@@ -37,6 +38,7 @@ void refuse_unusable_options(const ScanOptions& o) {
   if (o.min_rate) refuse("--min-rate", pace);
   if (o.max_rate) refuse("--max-rate", pace);
   if (o.timing) refuse("-T", "sets the timing of raw probes");
+  if (const char* t = given_timing_option(o)) refuse(t, "sets the timing of raw probes or -sT's connects");
   if (o.max_retries) refuse("--max-retries", "retries unanswered probes");
   if (o.retry_silent) refuse("--retry-silent", "retries unanswered probes");
   if (o.wait_seconds) refuse("--wait", "waits for late replies to raw probes");

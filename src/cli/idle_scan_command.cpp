@@ -13,6 +13,7 @@
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
+#include "cli/timing_template.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "engine/idle_scan.hpp"
@@ -52,6 +53,8 @@ void refuse_unused_options(const ScanOptions& o) {
   refuse_evasion_options(o, [&](const std::string& option, const char* what) {
     refuse(option, std::string(what) + ", and the idle scan's probes are its own (spoofed SYNs, IP ID probes)");
   });
+  if (const char* t = given_timing_option(o))
+    refuse(t, "the idle scan's waits come from the zombie's round trip and -T, its pace from --max-rate");
 }
 
 }  // namespace

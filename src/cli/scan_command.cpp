@@ -25,11 +25,13 @@
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
 #include "cli/scan_tasks.hpp"
+#include "cli/timing_template.hpp"
 #include "cli/traceroute_stage.hpp"
 #include "common/error.hpp"
 #include "detect/service_probes.hpp"
 #include "engine/answered_set.hpp"
 #include "engine/packet_tracer.hpp"
+#include "engine/rate_limiter.hpp"
 #include "engine/resume_file.hpp"
 #include "engine/scan_layout.hpp"
 #include "engine/sweep.hpp"
@@ -63,19 +65,6 @@ void install_interrupt_handler() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
-}
-
-// nmap's -T templates set the pace when --rate, --max-rate and --min-rate
-// don't. nmap adapts its pace to the losses it sees; a stateless sweep holds
-// one rate, so the default (-T3) is zmap's: 10 Mbit/s of minimum-size frames,
-// ~15k packets/s, which a home router and a busy LAN take in their stride.
-double choose_rate(const ScanOptions& o) {
-  if (o.rate) return *o.rate;
-  if (o.max_rate) return *o.max_rate;
-  static const double by_template[] = {10, 100, 1'000, 15'000, 100'000, 1'000'000};
-  double r = by_template[o.timing.value_or(3)];
-  if (o.min_rate && *o.min_rate > r) r = *o.min_rate;
-  return r;
 }
 
 std::pair<uint32_t, uint32_t> parse_shard(const std::string& s) {
@@ -160,6 +149,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     return run_idle_scan_command(o, err, g_interrupted);
   }
 
+  // --min-parallelism bounds connections (-sT's, -sV's); the sweep keeps
+  // no count of probes in flight, so alone it would be ignored.
+  if (o.min_parallelism && !o.service_version)
+    throw UsageError("--min-parallelism sets the connections at once of -sT and -sV; the stateless sweep keeps no "
+                     "count of probes in flight: use --min-rate to set its pace");
   ScanScope scope = resolve_scope(o);
   // 127/8: Linux drops raw frames to them; the kernel's connect() reaches them.
   if (const LoopbackTargets lo = loopback_targets(scope.targets.addresses); lo != LoopbackTargets::None) {
@@ -240,14 +234,21 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     out << "Spoofing MAC address " << mac_text(cfg.probe.src_mac) << " ("
         << (vendor.empty() ? std::string_view("No registered vendor") : vendor) << ")\n";
   }
-  cfg.rate_pps = choose_rate(o);
+  // -T and the timing options (cli/timing_template.hpp).
+  const ResolvedTiming timing = resolve_timing(o);
+  cfg.rate_pps = timing.rate_pps;
   unsigned cores = std::max(2u, std::thread::hardware_concurrency());
-  cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : cores - 1);
+  // A scan delay is a spacing between any two probes: one thread sends them.
+  const unsigned default_threads = timing.paced_by_scan_delay ? 1 : cores - 1;
+  cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : default_threads);
   std::tie(cfg.shard, cfg.shards) = parse_shard(o.shard);
   cfg.seed = resume ? resume->seed : (o.seed ? *o.seed : rng());
-  cfg.max_retries = o.max_retries.value_or(1);
+  cfg.max_retries = timing.retry_passes;
   cfg.retry_silent = o.retry_silent;
   cfg.wait_seconds = o.wait_seconds;
+  cfg.rtt_timeout = {timing.min_rtt_timeout, timing.max_rtt_timeout, timing.initial_rtt_timeout};
+  if (timing.paced_by_scan_delay) cfg.min_retry_gap = timing.scan_delay;
+  cfg.deadline_seconds = timing.host_timeout;
   std::optional<PacketTracer> tracer;
   if (o.packet_trace) cfg.trace = &tracer.emplace(err);
   if (resume) {
@@ -390,6 +391,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   HostBitmap up, first_round, late;
   SweepReport report;
   bool sweep_ports = discovery.port_scan;
+  const int64_t scan_start_ns = monotonic_ns();
   if (resume && !resume->up_hosts.empty()) {
     up = up_hosts_bitmap(cfg.targets, resume->up_hosts, given.resume);
     up_hosts = resume->up_hosts;  // already reported, before the earlier results
@@ -435,6 +437,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       };
     }
   }
+  if (report.timed_out) sweep_ports = false;  // discovery used up --host-timeout
   if (sweep_ports) {
     // nmap's -v tasks, one per scan technique (the sweep runs them in one pass).
     const uint64_t swept_hosts = cfg.only_hosts ? cfg.only_hosts->count() : cfg.targets.size();
@@ -443,8 +446,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       if (k.xml_scaninfo) tasks.emplace_back(ScanTask(outputs, task_name(k.type), swept_hosts, k.num_services,
                                                       only_target(cfg.targets)), k.num_services);
     }
+    // --host-timeout counts from the scan's start, discovery included.
+    if (timing.host_timeout > 0)
+      cfg.deadline_seconds =
+          std::max(1e-3, timing.host_timeout - static_cast<double>(monotonic_ns() - scan_start_ns) * 1e-9);
     report = run_sweep(cfg, *io, hooks, g_interrupted);
-    if (round == 0 && !report.stopped_early && late.count() != 0) {
+    if (round == 0 && !report.stopped_early && !report.timed_out && late.count() != 0) {
       err << "portsweep: " << late.count() << (late.count() == 1 ? " host" : " hosts")
           << " answered discovery after the port sweep began; sweeping "
           << (late.count() == 1 ? "its" : "their") << " ports now\n";
@@ -459,7 +466,24 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     report.first_pass_complete = true;
   }
 
-  if (trace_plan && !report.stopped_early && !g_interrupted.load()) {
+  // --host-timeout: every host is scanned at once, so none is finished until
+  // every probe has gone out once. Cut short before that, each host up is
+  // skipped, as nmap skips a host that takes too long: its ports found so
+  // far are written, no port is reported unanswered. Cut short later, only
+  // retries and the cooldown were lost.
+  const bool hosts_skipped = report.timed_out && !report.first_pass_complete;
+  if (hosts_skipped) {
+    report.first_pass_complete = false;
+    if (discovery.discover)
+      for (const HostUp& h : up_hosts) err << "Skipping host " << ipv4_text(h.ip) << " due to host timeout\n";
+    else
+      for (uint64_t k = 0; k < cfg.targets.size(); ++k)
+        err << "Skipping host " << ipv4_text(cfg.targets.at(k)) << " due to host timeout\n";
+  } else if (report.timed_out) {
+    err << "portsweep: --host-timeout came after every probe had gone out once: the retries and the wait for late "
+           "replies were cut short\n";
+  }
+  if (trace_plan && !report.stopped_early && !report.timed_out && !g_interrupted.load()) {
     // Discovery's hosts, or (-Pn) those that answered a probe.
     const HostBitmap& to_trace = discovery.discover ? up : trace_plan->answered();
     for (const HostUp& h : up_hosts) trace_plan->note(h);
@@ -488,7 +512,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // Before -sV, which probes the open|filtered UDP ports of every host up.
   if (!discovery.discover && report.first_pass_complete) declare_targets_up(cfg.targets, cfg.next_hops, outputs, err);
   if (live && report.stopped_early) live->abandon();
-  if (probe_db && !report.stopped_early)
+  if (live && hosts_skipped) live->abandon();
+  if (probe_db && !report.stopped_early && !hosts_skipped)
     detection_interrupted = run_version_detection(o, *probe_db, outputs, info, err, g_interrupted,
                                                   report.first_pass_complete, live.get());
 

@@ -67,6 +67,11 @@ struct ScanOptions {
   bool retry_silent = false;           // retries also to addresses that answered nothing
   std::optional<double> wait_seconds;  // cooldown after the last probe
   std::optional<int> timing;           // -T0..5
+  // nmap's timing options, in seconds (what each does: cli/timing_template.hpp).
+  std::optional<double> min_rtt_timeout, max_rtt_timeout, initial_rtt_timeout;
+  std::optional<double> host_timeout;  // 0: none
+  std::optional<double> scan_delay, max_scan_delay;
+  std::optional<unsigned> min_parallelism;  // -sT's connects / -sV's connections at once, at least
   unsigned tx_threads = 0;             // 0: follow the cores
   std::optional<uint64_t> seed;
   std::string shard;                   // "I/N", 1-based as in zmap

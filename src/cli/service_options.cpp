@@ -1,5 +1,7 @@
 #include "cli/service_options.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 
 namespace portsweep {
@@ -14,6 +16,7 @@ DetectOptions detect_options_for(const ScanOptions& o) {
   d.trace = o.version_trace;
   d.all_ports = o.all_ports;
   if (o.max_parallelism) d.max_parallel = *o.max_parallelism;
+  if (o.min_parallelism) d.max_parallel = std::max(d.max_parallel, *o.min_parallelism);
   if (o.version_parallel) d.lanes = *o.version_parallel;
   return d;
 }

@@ -29,16 +29,12 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       {"--osscan-limit", "portsweep does no OS detection"},
       {"--osscan-guess", "portsweep does no OS detection"},
       // TIMING AND PERFORMANCE
-      {"--min-hostgroup", "the stateless sweep scans every target as one group; use --rate to pace it"},
-      {"--max-hostgroup", "the stateless sweep scans every target as one group; use --rate to pace it"},
-      {"--min-parallelism", "the stateless sweep keeps no count of probes in flight; use --min-rate"},
-      {"--min-rtt-timeout", "the stateless sweep has no per-probe timeout; --wait sets how long replies are awaited"},
-      {"--max-rtt-timeout", "the stateless sweep has no per-probe timeout; --wait sets how long replies are awaited"},
-      {"--initial-rtt-timeout",
-       "the stateless sweep has no per-probe timeout; --wait sets how long replies are awaited"},
-      {"--host-timeout", "the stateless sweep keeps no time per host"},
-      {"--scan-delay", "use --rate or --max-rate to slow the probes down"},
-      {"--max-scan-delay", "use --rate or --min-rate to set the pace of the probes"},
+      {"--min-hostgroup",
+       "the stateless sweep probes every target at once in one random order, writing each result as it comes, so "
+       "there are no host groups to size; use --rate to pace it, or --shard I/N --seed S to split it"},
+      {"--max-hostgroup",
+       "the stateless sweep probes every target at once in one random order, writing each result as it comes, so "
+       "there are no host groups to size; use --rate to pace it, or --shard I/N --seed S to split it"},
       // FIREWALL/IDS EVASION AND SPOOFING
       {"--proxies", "portsweep relays no connections through proxies"},
       // OUTPUT

@@ -70,6 +70,7 @@ struct Probe {
   uint32_t ip;
   uint16_t port;
   uint8_t attempt;
+  uint32_t host;  // the target's index, for --host-timeout's count of each host's decided ports
 };
 
 // One socket in flight. `generation` tells a stale epoll event or timeout
@@ -96,6 +97,7 @@ class ConnectLoop {
     epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epfd_ < 0) throw RuntimeFailure(std::string("cannot create an epoll set: ") + std::strerror(errno));
     interval_ns_ = c.rate > 0 ? 1e9 / c.rate : 0;
+    if (c.deadline_seconds > 0) decided_.assign(c.targets->size(), 0);
   }
 
   ~ConnectLoop() {
@@ -106,6 +108,7 @@ class ConnectLoop {
 
   ConnectScanReport run() {
     const int64_t t0 = mono_ns();
+    const int64_t deadline = cfg_.deadline_seconds > 0 ? t0 + static_cast<int64_t>(cfg_.deadline_seconds * 1e9) : INT64_MAX;
     next_send_ns_ = static_cast<double>(t0);
     int64_t next_tick = t0 + 100'000'000, next_progress = t0 + 5'000'000'000;
     std::vector<epoll_event> events(1024);
@@ -115,12 +118,16 @@ class ConnectLoop {
         break;
       }
       int64_t now = mono_ns();
+      if (now >= deadline) {
+        report_.timed_out = true;
+        break;
+      }
       launch(now);
       if (in_flight_ == 0 && retries_.empty() && next_ >= report_.probes) break;
       if (in_flight_ == 0 && !report_.error.empty()) break;
 
       // Sleep until an answer, the next timeout, the next paced launch or the tick.
-      int64_t wake = next_tick;
+      int64_t wake = std::min(next_tick, deadline);
       if (!deadlines_.empty()) wake = std::min(wake, slots_[deadlines_.front().slot].started_ns + timeout_ns());
       if (can_launch()) {
         // Room for more: right away, or when the pace or a backoff allows.
@@ -151,6 +158,9 @@ class ConnectLoop {
       }
     }
     deliver();
+    if (report_.timed_out)
+      for (uint64_t h = 0; h < decided_.size(); ++h)
+        if (decided_[h] < cfg_.ports.size()) report_.skipped_hosts.push_back(cfg_.targets->at(h));
     report_.seconds = static_cast<double>(mono_ns() - t0) / 1e9;
     return report_;
   }
@@ -183,7 +193,7 @@ class ConnectLoop {
         retries_.pop_front();
       } else {
         const uint64_t a = next_ % cfg_.targets->size(), port = next_ / cfg_.targets->size();
-        p = {cfg_.targets->at(a), cfg_.ports[port], 0};
+        p = {cfg_.targets->at(a), cfg_.ports[port], 0, static_cast<uint32_t>(a)};
         ++next_;
       }
       if (!start(p, now)) return;
@@ -308,6 +318,7 @@ class ConnectLoop {
       retries_.push_back(p);
     } else {
       ++report_.finished;  // filtered, no-response: counted by the outputs, not listed
+      if (!decided_.empty()) ++decided_[p.host];
     }
   }
 
@@ -318,6 +329,7 @@ class ConnectLoop {
       return;
     }
     ++report_.finished;
+    if (!decided_.empty()) ++decided_[p.host];
     if (v.state == PortState::Open) ++report_.open;
     else if (v.state == PortState::Closed) ++report_.closed;
     else ++report_.filtered;
@@ -351,6 +363,7 @@ class ConnectLoop {
   std::deque<Probe> retries_;
   std::vector<PortResult> batch_;
   uint64_t next_ = 0;  // the next probe index never started
+  std::vector<uint32_t> decided_;  // per target: ports decided (only with a deadline)
   int epfd_ = -1;
   double interval_ns_ = 0;
   double next_send_ns_ = 0;

@@ -33,6 +33,10 @@ struct ConnectScanConfig {
   unsigned max_parallel = 4096;  // sockets in flight at most (also bounded by RLIMIT_NOFILE)
   int timeout_ms = 1000;         // per attempt: nmap's initial RTT timeout
   int max_retries = 1;           // attempts after the first for a probe that timed out
+  // --host-timeout: the scan stops this many seconds after it began; 0:
+  // never. The hosts with a port still undecided then are the report's
+  // skipped_hosts (every host goes on at once, ports in turn).
+  double deadline_seconds = 0;
 };
 
 struct ConnectScanHooks {
@@ -51,6 +55,8 @@ struct ConnectScanReport {
   unsigned peak_in_flight = 0;
   double seconds = 0;
   bool interrupted = false;
+  bool timed_out = false;    // deadline_seconds came first
+  std::vector<uint32_t> skipped_hosts;  // then: the hosts not finished (addresses, ascending)
   std::string error;         // why the scan stopped early, other than an interrupt
 };
 

@@ -4,9 +4,16 @@
 // walks the same slices again and, when the answered set is exact, resends
 // only the probes still unanswered, and of those only the ones whose address
 // answered something (ResponsiveHosts; --retry-silent: all of them); between
-// passes it waits one retry gap so late replies are not mistaken for losses. After the last pass comes the
-// cooldown (--wait, or by default 8 × the largest RTT sampled, within
-// 0.5-10 s), then unanswered probes count as filtered.
+// passes it waits one retry gap so late replies are not mistaken for losses.
+// After the last pass comes the cooldown (--wait), then unanswered probes
+// count as filtered. The retry gap and the default cooldown are nmap's RTT
+// timeout: srtt + 4 x rttvar of the sampled replies (RttSampler), within
+// --min-rtt-timeout and --max-rtt-timeout, --initial-rtt-timeout before any
+// reply was timed: the wait after which nmap gives a probe up.
+//
+// --host-timeout (deadline_seconds) stops the TX threads and the cooldown
+// when it comes; every host is scanned at once, so the sweep's time is each
+// host's.
 //
 // On interrupt the TX threads stop at a burst boundary; their positions are
 // reported so the same seed resumes exactly where this run stopped.
@@ -29,9 +36,9 @@ namespace {
 
 double seconds_since(int64_t start_ns) { return static_cast<double>(monotonic_ns() - start_ns) * 1e-9; }
 
-double adaptive_wait(const RttSampler& rtt, double floor, double factor) {
-  if (rtt.samples() == 0) return std::max(floor, 1.0);
-  return std::clamp(factor * static_cast<double>(rtt.max_rtt_ns()) * 1e-9, floor, 10.0);
+double rtt_timeout(const RttSampler& rtt, const RttTimeouts& t) {
+  if (rtt.timeout_ns() == 0) return t.initial;
+  return std::clamp(static_cast<double>(rtt.timeout_ns()) * 1e-9, t.min, t.max);
 }
 
 class ProgressMeter {
@@ -230,10 +237,17 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     lagged = std::move(now);
     last_checkpoint = monotonic_ns();
   };
-  auto wait_while_serving = [&](double seconds, bool may_end_early) {
+  const int64_t deadline_ns =
+      config.deadline_seconds > 0 ? start_ns + static_cast<int64_t>(config.deadline_seconds * 1e9) : INT64_MAX;
+  // Waits `seconds`, or with `adaptive` the RTT timeout as it stands, which
+  // the replies still arriving keep refining (a sweep's last replies are
+  // often its first samples); at least `floor`. Returns the time it settled on.
+  auto wait_while_serving = [&](double seconds, bool may_end_early, bool adaptive, double floor) {
     const int64_t from = monotonic_ns();
-    const int64_t until = from + static_cast<int64_t>(seconds * 1e9);
-    while (monotonic_ns() < until && !s.io.failed() && !s.failed.load()) {
+    for (;;) {
+      if (adaptive) seconds = std::max(rtt_timeout(s.rtt, config.rtt_timeout), floor);
+      const int64_t until = std::min(deadline_ns, from + static_cast<int64_t>(seconds * 1e9));
+      if (monotonic_ns() >= until || s.io.failed() || s.failed.load()) break;
       service();
       checkpoint();
       if (may_end_early && hooks.end_cooldown &&
@@ -241,6 +255,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
         break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    return seconds;
   };
 
   std::thread rx([&] { run_rx_thread(s, config.tx_threads); });
@@ -258,6 +273,10 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       checkpoint();
       meter.maybe_print(pass);
       if (interrupt.load() || s.io.failed()) s.stop_tx.store(true);
+      if (monotonic_ns() >= deadline_ns && !s.stop_tx.load()) {
+        report.timed_out = true;
+        s.stop_tx.store(true);
+      }
       bool all = true;
       for (auto& c : s.tx) all = all && c.finished.load(std::memory_order_acquire);
       if (all) break;
@@ -274,6 +293,15 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
           report.measured_pps += static_cast<double>(before_last) / (static_cast<double>(last - first) * 1e-9);
       }
     }
+    if (report.timed_out) {
+      // The deadline may have come as the last burst went: then the pass is whole.
+      bool whole = true;
+      for (unsigned t = 0; t < config.tx_threads; ++t)
+        whole = whole && s.tx[t].position.load() >=
+                             s.permutation.segment(config.shard, config.shards, t, config.tx_threads).length();
+      first_pass_done = first_pass_done || whole;
+      break;
+    }
     if (s.stop_tx.load()) {
       report.interrupted = interrupt.load();
       report.stopped_early = true;
@@ -282,15 +310,25 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       break;
     }
     first_pass_done = true;
-    if (pass + 1 < passes) wait_while_serving(adaptive_wait(s.rtt, 0.25, 3.0), false);
+    if (pass + 1 < passes) {
+      wait_while_serving(0, false, true, config.min_retry_gap);
+      if (monotonic_ns() >= deadline_ns) {
+        report.timed_out = true;
+        break;
+      }
+    }
   }
   report.send_seconds = seconds_since(start_ns);
   meter.maybe_print(std::min(pass, passes - 1), true);
 
-  double cooldown = config.wait_seconds ? *config.wait_seconds : adaptive_wait(s.rtt, 0.5, 8.0);
+  // The cooldown: --wait, or the RTT timeout (at most 1 s after a stop).
+  const bool adaptive = !config.wait_seconds && !report.stopped_early;
+  double cooldown = config.wait_seconds ? *config.wait_seconds : rtt_timeout(s.rtt, config.rtt_timeout);
   if (report.stopped_early) cooldown = std::min(cooldown, 1.0);
-  report.cooldown_s = cooldown;
-  wait_while_serving(cooldown, !report.stopped_early);
+  const int64_t cooldown_from = monotonic_ns();
+  cooldown = wait_while_serving(cooldown, !report.stopped_early, adaptive, 0);
+  if (cooldown_from + static_cast<int64_t>(cooldown * 1e9) > deadline_ns) report.timed_out = true;
+  report.cooldown_s = report.timed_out ? std::min(cooldown, seconds_since(cooldown_from)) : cooldown;
   s.stop_rx.store(true);
   rx.join();
   service();

@@ -24,6 +24,10 @@ struct ScanPart {
   std::vector<uint16_t> ports;
 };
 
+struct RttTimeouts {
+  double min = 0.1, max = 10, initial = 1;  // nmap's -T3
+};
+
 struct SweepConfig {
   TargetSet targets;
   std::vector<ScanPart> scans;
@@ -65,7 +69,17 @@ struct SweepConfig {
   int max_retries = 0;
   // Retry passes also resend to addresses that answered nothing so far.
   bool retry_silent = false;
-  std::optional<double> wait_seconds;  // cooldown; unset = adaptive
+  std::optional<double> wait_seconds;  // cooldown; unset = adaptive: rtt_timeout
+  // The adaptive cooldown and the gap before each retry pass: nmap's
+  // timeout, srtt + 4 x rttvar of the sampled replies within [min, max],
+  // initial before any sample (RttSampler). Seconds.
+  RttTimeouts rtt_timeout;
+  // A pass waits at least this long before it starts (--scan-delay: the
+  // pace's spacing holds across passes too). Seconds.
+  double min_retry_gap = 0;
+  // --host-timeout: the sweep stops this many seconds after it began; 0:
+  // never. SweepReport::timed_out says it did.
+  double deadline_seconds = 0;
 
   // Resume point: the pass and each TX thread's position within it.
   unsigned start_pass = 0;
@@ -103,6 +117,10 @@ struct SweepReport {
   uint64_t probe_space = 0;
   bool exact_dedupe = false;
   bool interrupted = false;   // by the caller's interrupt flag (Ctrl-C)
+  // SweepConfig::deadline_seconds came: the sweep stopped there, without a
+  // resume point (not stopped_early). first_pass_complete says whether every
+  // probe had gone out once.
+  bool timed_out = false;
   bool stopped_early = false;  // interrupted, or a failure: stopped_at says where
   // Every probe was sent at least once: an unanswered port is known to be
   // unanswered. False after an interrupt or a failure inside the first pass,

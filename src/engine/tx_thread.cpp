@@ -57,8 +57,12 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   std::vector<ProbeTarget> gathered(n_modules > 1 ? burst : 0);
   std::vector<uint8_t> module_of(n_modules > 1 ? burst : 0);
   std::vector<uint32_t> offset(n_modules + 1);
-  // The probes whose send time is noted: the burst's first, or all of them.
-  const bool sample_all = c.sample_every_probe;
+  // The probes whose send time is noted: the burst's first, or all of them:
+  // when asked, when every probe has a slot of its own (a small scan, whose
+  // few replies would otherwise leave the RTT timeout unmeasured), or when
+  // the pace is slow enough that a slot lives two seconds.
+  const bool sample_all = c.sample_every_probe || s.layout.space().size() <= s.rtt.slots() ||
+                          (c.rate_pps > 0 && c.rate_pps * 2 <= static_cast<double>(s.rtt.slots()));
   std::vector<uint64_t> indexes(burst);
 
   CycleRange range = s.permutation.segment(c.shard, c.shards, thread, c.tx_threads);
@@ -159,6 +163,9 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     counters.last_burst.store(probes_done, std::memory_order_relaxed);
     counters.position.store(walker.position(), std::memory_order_relaxed);
     if (s.io.failed()) break;
+    // The slice is done: end now rather than after waiting for a grant
+    // (at -T0's one probe in 300 s, a wait of 300 s) that nothing would use.
+    if (walker.position() >= walker.length()) break;
   }
 }
 
