@@ -183,7 +183,9 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
     ConnectScanHooks hooks;
     hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
     hooks.on_tick = [&] { outputs.flush(); };
-    hooks.progress = &err;
+    const ProgressPlan progress = progress_plan(o, err, 5);
+    hooks.progress = progress.stream;
+    hooks.progress_every_s = progress.every_s;
     // --host-timeout counts from the scan's start, discovery included.
     if (timing.host_timeout > 0)
       cfg.deadline_seconds = std::max(

@@ -96,7 +96,9 @@ int run_ftp_bounce_command(const ScanOptions& o, std::ostream& err, const std::a
   FtpBounceHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) { outputs.on_results(batch); };
   hooks.on_tick = [&] { outputs.flush(); };
-  hooks.progress = &err;
+  const ProgressPlan progress = progress_plan(o, err, 5);
+  hooks.progress = progress.stream;
+  hooks.progress_every_s = progress.every_s;
   const FtpBounceReport report = run_ftp_bounce_scan(cfg, hooks, interrupted);
   for (const std::string& w : report.warnings) err << "WARNING: " << w << "\n";
   if (!report.error.empty()) err << "portsweep: the FTP bounce scan stopped: " << report.error << "\n";

@@ -183,7 +183,10 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
     begin();
     outputs.flush();
   };
+  // The zombie's line always; the periodic ones as progress_plan says.
+  const ProgressPlan progress = progress_plan(o, err, 5);
   hooks.progress = &err;
+  hooks.progress_every_s = progress.stream != nullptr ? progress.every_s : 1e12;
   const IdleScanReport report = run_idle_scan(cfg, *io, hooks, interrupted);
   const IoStats io_stats = io->stats();
   io->close();

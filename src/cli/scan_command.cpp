@@ -382,7 +382,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     };
   }
   hooks.on_tick = [&] { outputs.flush(); };
-  hooks.progress = &err;
+  const ProgressPlan progress = progress_plan(o, err, 1);
+  hooks.progress = progress.stream;
+  hooks.progress_every_s = progress.every_s;
   hooks.progress_is_tty = isatty(STDERR_FILENO);
 
   // Who is up: discovery (or a resumed scan's record of it), or -Pn's

@@ -103,7 +103,11 @@ struct ScanOptions {
   bool packet_trace = false;
   bool traceroute = false;    // --traceroute: the hops to every host up  // --packet-trace: every packet of the sweeps on stderr
   bool open_only = false;
-  bool append_output = false;  // --append-output: files are written after what they hold
+  bool append_output = false;
+  // Progress lines: --stats-every's interval; --noninteractive without it
+  // prints none (portsweep's progress is its only runtime status).
+  std::optional<double> stats_every;
+  bool noninteractive = false;  // --append-output: files are written after what they hold
   // XML's xml-stylesheet line: --stylesheet's path or URL, --webxml's nmap.org
   // copy, or none (--no-stylesheet, also the default for now).
   std::string stylesheet;

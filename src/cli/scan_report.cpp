@@ -60,6 +60,13 @@ ScanKind scan_kind_for(const ProbeModule& m, const std::vector<uint16_t>& ports)
   return kind;
 }
 
+ProgressPlan progress_plan(const ScanOptions& o, std::ostream& err, double default_every_s) {
+  ProgressPlan plan;
+  plan.every_s = o.stats_every.value_or(default_every_s);
+  if (!o.noninteractive || o.stats_every) plan.stream = &err;
+  return plan;
+}
+
 std::string default_xml_stylesheet(const std::string& datadir) {
   // nmap names the nmap.xsl installed beside its data files, so a browser
   // opening the XML shows it as HTML; nmap-common installs the same file.

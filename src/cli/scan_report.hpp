@@ -33,6 +33,15 @@ ServiceLookup service_names(const ServicesDb& services);
 // One <scaninfo>: module `m` probing `ports` (protocol numbers for -sO).
 ScanKind scan_kind_for(const ProbeModule& m, const std::vector<uint16_t>& ports);
 
+// Where a scan's progress lines go (null: nowhere) and how often: every
+// --stats-every, else every `default_every_s`; none with --noninteractive
+// unless --stats-every asks for them.
+struct ProgressPlan {
+  std::ostream* stream = nullptr;
+  double every_s = 1;
+};
+ProgressPlan progress_plan(const ScanOptions& o, std::ostream& err, double default_every_s);
+
 // XML's stylesheet when no option names one: nmap's nmap.xsl where nmap's
 // data files are installed (`datadir` first), as a file:// URL; "" when
 // there is none.

@@ -39,8 +39,6 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       {"--proxies", "portsweep relays no connections through proxies"},
       // OUTPUT
       {"-oS", "portsweep writes no script kiddie output; use -oN, -oX, -oG, -oJ or -oA"},
-      {"--noninteractive",
-       "portsweep reads no keys while it runs; its progress lines go to standard error (2>/dev/null drops them)"},
       // MISC
       {"-6", "IPv6 targets are not supported yet"},
       {"-A", "it turns on OS detection (-O) and scripts (-sC), which portsweep does not have; use -sV --traceroute"},

@@ -110,7 +110,8 @@ class ConnectLoop {
     const int64_t t0 = mono_ns();
     const int64_t deadline = cfg_.deadline_seconds > 0 ? t0 + static_cast<int64_t>(cfg_.deadline_seconds * 1e9) : INT64_MAX;
     next_send_ns_ = static_cast<double>(t0);
-    int64_t next_tick = t0 + 100'000'000, next_progress = t0 + 5'000'000'000;
+    const auto progress_ns = static_cast<int64_t>(hooks_.progress_every_s * 1e9);
+    int64_t next_tick = t0 + 100'000'000, next_progress = t0 + progress_ns;
     std::vector<epoll_event> events(1024);
     while (true) {
       if (stop_.load(std::memory_order_relaxed)) {
@@ -146,7 +147,7 @@ class ConnectLoop {
         if (hooks_.on_tick) hooks_.on_tick();
       }
       if (hooks_.progress != nullptr && now >= next_progress) {
-        next_progress = now + 5'000'000'000;
+        next_progress = now + progress_ns;
         *hooks_.progress << "portsweep: connect scan: " << report_.finished << " of " << report_.probes
                          << " probes done, " << in_flight_ << " in flight\n";
       }

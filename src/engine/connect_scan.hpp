@@ -43,6 +43,7 @@ struct ConnectScanHooks {
   std::function<void(std::span<const PortResult>)> on_results;  // called on the calling thread
   std::function<void()> on_tick;                                  // ~every 100 ms
   std::ostream* progress = nullptr;                               // a line every few seconds; null for none
+  double progress_every_s = 5;                                    // --stats-every
 };
 
 struct ConnectScanReport {

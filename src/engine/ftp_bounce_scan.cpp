@@ -238,7 +238,8 @@ class BounceScan {
     std::vector<std::thread> threads;
     threads.emplace_back([this] { work(0); });
     bool others_started = workers_ == 1;
-    int64_t next_tick = t0 + 100, next_progress = t0 + 5000;
+    const auto progress_ms = static_cast<int64_t>(hooks_.progress_every_s * 1e3);
+    int64_t next_tick = t0 + 100, next_progress = t0 + progress_ms;
     std::vector<PortResult> batch;
     while (true) {
       {
@@ -266,7 +267,7 @@ class BounceScan {
         if (hooks_.on_tick) hooks_.on_tick();
       }
       if (hooks_.progress != nullptr && now >= next_progress) {
-        next_progress = now + 5000;
+        next_progress = now + progress_ms;
         std::lock_guard lock(mu_);
         *hooks_.progress << "portsweep: ftp bounce scan: " << report_.finished << " of " << report_.probes
                          << " probes done, " << sessions_up_ << " sessions up\n";

@@ -97,6 +97,7 @@ struct FtpBounceHooks {
   std::function<void(std::span<const PortResult>)> on_results;  // on the calling thread
   std::function<void()> on_tick;                                  // ~every 100 ms, on the calling thread
   std::ostream* progress = nullptr;                               // a line every few seconds; null for none
+  double progress_every_s = 5;                                    // --stats-every
 };
 
 struct FtpBounceReport {

@@ -552,7 +552,8 @@ void IdleScanner::pace(int counted, int found) {
 void IdleScanner::scan() {
   const TargetSet& targets = *cfg_.targets;
   const size_t nports = cfg_.ports.size();
-  int64_t next_progress = mono_us() + 5'000'000;
+  const auto progress_us = static_cast<int64_t>(hooks_.progress_every_s * 1e6);
+  int64_t next_progress = mono_us() + progress_us;
   for (uint64_t t = 0; t < targets.size() && !stopped(); ++t) {
     target_ip_ = targets.at(t);
     target_mac_ = cfg_.target_mac ? cfg_.target_mac(t) : nullptr;
@@ -594,7 +595,7 @@ void IdleScanner::scan() {
     ++report_.hosts_done;
     report_.partial_ports = 0;
     if (hooks_.progress != nullptr && mono_us() >= next_progress) {
-      next_progress = mono_us() + 5'000'000;
+      next_progress = mono_us() + progress_us;
       char line[200];
       std::snprintf(line, sizeof line, "portsweep: idle scan: %llu of %llu hosts done, %llu open ports\n",
                     static_cast<unsigned long long>(report_.hosts_done),

@@ -112,6 +112,7 @@ struct IdleScanHooks {
   std::function<void(std::span<const PortResult>)> on_results;
   std::function<void()> on_tick;                                 // after each group
   std::ostream* progress = nullptr;                              // the zombie's line, and a line every few seconds
+  double progress_every_s = 5;                                   // --stats-every
 };
 
 struct IdleScanReport {

@@ -49,7 +49,7 @@ class ProgressMeter {
   void maybe_print(unsigned pass, bool force = false) {
     if (!hooks_.progress) return;
     int64_t now = monotonic_ns();
-    if (!force && now - last_ns_ < 1'000'000'000) return;
+    if (!force && now - last_ns_ < static_cast<int64_t>(hooks_.progress_every_s * 1e9)) return;
     uint64_t sent = 0, pos = 0, len = 0;
     for (unsigned t = 0; t < s_.tx.size(); ++t) {
       sent += s_.tx[t].sent.load(std::memory_order_relaxed);

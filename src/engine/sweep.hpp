@@ -24,6 +24,7 @@ struct SweepHooks {
   std::function<void(std::span<const ProbeResult>)> on_probe_results;
   std::function<void()> on_tick;        // ~every 100 ms, e.g. to flush outputs
   std::ostream* progress = nullptr;     // progress lines; null for none
+  double progress_every_s = 1;          // --stats-every
   // Every checkpoint_seconds: where a run that died right now (SIGKILL, power
   // loss) could resume. The position is the one seen a whole interval
   // earlier, so every probe before it has had its reply delivered (through

@@ -160,7 +160,7 @@ const std::vector<Row>& rows() {
       works("--iflist", {"--iflist"}, [](O o) { return o.iflist; }),
       works("--append-output", {"--append-output"}, [](O o) { return o.append_output; }),
       works_alone("--resume", {"--resume", "scan.resume"}, [](O o) { return o.resume == "scan.resume"; }),
-      refused("--noninteractive", {"--noninteractive"}),
+      works("--noninteractive", {"--noninteractive"}, [](O o) { return o.noninteractive; }),
       works("--stylesheet", {"--stylesheet", "my.xsl"}, [](O o) { return o.stylesheet == "my.xsl"; }),
       works("--webxml", {"--webxml"}, [](O o) { return o.webxml; }),
       works("--no-stylesheet", {"--no-stylesheet"}, [](O o) { return o.no_stylesheet && o.stylesheet.empty(); }),
@@ -378,6 +378,35 @@ TEST(DefaultXmlStylesheet, NamesNmapXslOfTheDataDirFirst) {
   // Without it, the one nmap-common installs, if any.
   const bool installed = std::filesystem::exists("/usr/share/nmap/nmap.xsl");
   EXPECT_EQ(default_xml_stylesheet(""), installed ? "file:///usr/share/nmap/nmap.xsl" : "");
+}
+
+}  // namespace
+}  // namespace portsweep::test
+
+namespace portsweep::test {
+namespace {
+
+// Progress lines: every --stats-every, else the scan's own interval; none
+// with --noninteractive unless --stats-every asks for them.
+TEST(ProgressPlan, StatsEveryAndNoninteractive) {
+  std::ostringstream err;
+  ScanOptions o;
+  ProgressPlan p = progress_plan(o, err, 5);
+  EXPECT_EQ(p.stream, &err);
+  EXPECT_EQ(p.every_s, 5);
+  o.noninteractive = true;
+  EXPECT_EQ(progress_plan(o, err, 5).stream, nullptr);
+  o.stats_every = 0.25;
+  p = progress_plan(o, err, 5);
+  EXPECT_EQ(p.stream, &err);
+  EXPECT_EQ(p.every_s, 0.25);
+  const ParsedCommandLine parsed = [] {
+    std::ostringstream out, e;
+    return parse_command_line({"--stats-every", "250ms", "--noninteractive", "198.19.0.1"}, out, e);
+  }();
+  ASSERT_TRUE(parsed.options);
+  EXPECT_EQ(parsed.options->stats_every, 0.25);
+  EXPECT_TRUE(parsed.options->noninteractive);
 }
 
 }  // namespace
