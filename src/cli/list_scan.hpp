@@ -5,8 +5,8 @@
 
 namespace portsweep {
 
-// -sL: print every target as nmap does, send nothing. Streams the addresses
-// from the range set, so listing a /8 needs no more memory than a /32.
-int run_list_scan(const ScanOptions& options, std::ostream& out);
+// -sL: list every target as nmap does, on the terminal and in every output
+// file asked for, and send nothing. `err` takes the warnings.
+int run_list_scan(const ScanOptions& options, std::ostream& err);
 
 }  // namespace portsweep

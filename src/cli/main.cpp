@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (o.bench_tx) return run_bench_tx(o, std::cout, std::cerr);
-    if (o.list_scan) return run_list_scan(o, std::cout);
+    if (o.list_scan) return run_list_scan(o, std::cerr);
     return run_scan(o, std::cout, std::cerr);
   } catch (const UsageError& e) {
     print_message_line(std::cerr, "portsweep: ", e.what());

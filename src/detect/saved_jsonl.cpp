@@ -334,6 +334,8 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
       HostUp h;
       h.ip = *addr;
       const std::string& status = text(field("status"), "status", "\"up\"");
+      if (status == "unknown")
+        fail("a list scan's (-sL) target: a list scan probed nothing, so it has no results to read back");
       if (status != "up") fail("invalid \"status\" \"" + status + "\": expected \"up\" (only hosts found up are written)");
       const std::string& reason = text(field("reason"), "reason", "one of nmap's reasons");
       if (!parse_reason(reason, h.reason)) fail("invalid \"reason\" \"" + reason + "\": expected one of nmap's reasons");

@@ -178,13 +178,21 @@ class JsonFormat final : public OutputFormat {
   // Every result is already written; the scan's closing record says whether
   // it ran to its end. A file without one was cut short by a kill.
   void end(const HostTable& hosts, const ScanSummary& summary) override {
-    std::string& s = pending_;
+    // A list scan's targets: one record each, in address order.
+    const bool list = info_.list_scan && summary.each_target;
+    if (list) {
+      summary.each_target([&](uint32_t ip) {
+        pending_ += "{\"ip\":\"" + ipv4_text(ip) + "\",\"status\":\"unknown\"}\n";
+        if (++pending_lines_ >= kBatchLines) flush();
+      });
+    }
     // Names are known only once the lookups started during the scan are
     // over, so they come last: one record per named host, before the end.
     if (summary.names_of) {
-      for (uint32_t ip : hosts.sorted_addresses()) {
+      const auto named = [&](uint32_t ip) {
         const HostNames names = summary.names(ip);
-        if (names.empty()) continue;
+        if (names.empty()) return;
+        std::string& s = pending_;
         s += "{\"ip\":\"" + ipv4_text(ip) + "\",\"hostnames\":[";
         const auto entry = [&s](const std::string& name, const char* type, bool first) {
           if (!first) s += ',';
@@ -197,8 +205,15 @@ class JsonFormat final : public OutputFormat {
         if (!names.user.empty()) entry(names.user, "user", true);
         if (!names.ptr.empty()) entry(names.ptr, "PTR", names.user.empty());
         s += "]}\n";
+        if (++pending_lines_ >= kBatchLines) flush();
+      };
+      if (list) {
+        summary.each_target(named);
+      } else {
+        for (uint32_t ip : hosts.sorted_addresses()) named(ip);
       }
     }
+    std::string& s = pending_;
     const double elapsed =
         summary.elapsed_s >= 0 ? summary.elapsed_s : static_cast<double>(summary.end_time_us - info_.start_time_us) / 1e6;
     char secs[32];

@@ -159,6 +159,10 @@ class NormalFormat final : public OutputFormat {
       title = names.shown();
       title.append(" (").append(ip).append(")");
     }
+    if (!r.up && info_.list_scan) {  // -sL's target: its name, nothing asked
+      out_.write("Nmap scan report for " + title + "\n" + name_lines(ip, names));
+      return;
+    }
     if (!r.up) {  // -v's down host: one line, as nmap writes it
       out_.write("Nmap scan report for " + title + (info_.reason ? " [host down, received no-response]\n" : " [host down]\n"));
       return;

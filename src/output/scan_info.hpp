@@ -66,6 +66,9 @@ struct ScanInfo {
   bool open_only = false;       // --open: list only ports that may be open
   bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
   bool port_scan = true;        // false for a ping scan (-sn): hosts' status only, no ports
+  // A list scan (-sL): every target is listed (ScanSummary::each_target),
+  // none probed, so none is up or down: nmap's status "unknown".
+  bool list_scan = false;
   std::string xml_stylesheet;   // href of XML's xml-stylesheet line; empty: none
   // Where the data files were read from (nmap-services' folder): -v's
   // "Read data files from:" line; empty: not said.

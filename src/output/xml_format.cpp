@@ -127,6 +127,12 @@ class XmlFormat final : public OutputFormat {
   }
 
   void write_host(const HostReport& r, const HostNames& names) {
+    if (!r.up && info_.list_scan) {  // -sL's target; nmap writes <hostnames> only when it has names
+      out_.write("<host><status state=\"unknown\" reason=\"user-set\" reason_ttl=\"0\"/>\n<address" +
+                 attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" +
+                 (names.empty() ? std::string() : hostnames_element(names)) + "</host>\n");
+      return;
+    }
     if (!r.up) {  // -v's down host: its status and address, as nmap writes it
       out_.write("<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>\n<address" +
                  attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" + hostnames_element(names) + "</host>\n");

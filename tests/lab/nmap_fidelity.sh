@@ -2,7 +2,8 @@
 # Output a parser cannot tell from nmap's: the same scans by nmap and by
 # portsweep, with the same options, in every file format nmap writes.
 #   1. a /24 x ports 1-1024 with nmap's default host discovery and --reason,
-#      and a /27 with -v (down hosts listed, nmap's task elements in XML);
+#      a /27 with -v (down hosts listed, nmap's task elements in XML), and
+#      a list scan (-sL) with and without reverse DNS;
 #   2. -sV of four hosts' service ports.
 # For each: ndiff reports no difference but the header line (the scanner's
 # version); the normal output is identical once times, latencies and the
@@ -89,6 +90,20 @@ grep -q '<taskend task="SYN Stealth Scan" time="[0-9]*" extrainfo="[0-9]* total 
 grep -q '^Discovered open port 22/tcp on 198.19.0.1$' "$work/verbose.out" ||
     fail "-v: no \"Discovered open port\" line on the terminal"
 compare verbose 20
+
+# 1c. -sL, without and with reverse DNS (the lab's DNS names some of them):
+# every target listed in every format, "unknown" in XML and grepable.
+for dns in -n -R; do
+    list=(-sL "$dns" 198.19.0.1-12)
+    name=list${dns#-}
+    "$LAB" exec nmap "${list[@]}" -oA "$work/$name-nmap" >/dev/null
+    "$LAB" exec "$PORTSWEEP" "${list[@]}" -oA "$work/$name-ps" -oJ "$work/$name.jsonl" >/dev/null 2>"$work/$name.err" ||
+        { cat "$work/$name.err"; fail "portsweep -sL $dns failed"; }
+    python3 "$SRC/scripts/validate-jsonl" --complete "$work/$name.jsonl" || fail "-sL $dns: -oJ off its schema"
+    [[ $(grep -c '"status":"unknown"' "$work/$name.jsonl") -eq 12 ]] || fail "-sL $dns: -oJ does not list 12 targets"
+    compare "$name" 0
+done
+grep -q 'Nmap scan report for alpha.lab.test (198.19.0.10)' "$work/listR-ps.nmap" || fail "-sL -R: 198.19.0.10 unnamed"
 
 # 2. -sV of the pinned service hosts (all open; firewalled; mixed).
 sv=(-n -T4 -sV -p 21,22,53,80,443,6379,8080 --reason 198.19.0.1-4)
