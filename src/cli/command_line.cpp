@@ -332,6 +332,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--output-xml", o.output_xml, "XML output to FILE")->type_name("FILE")->group(outg);
   app.add_option("--output-grepable", o.output_grepable, "Grepable output to FILE")
       ->type_name("FILE")->group(outg);
+  app.add_option("--output-skid", o.output_skid, "Script kiddie output to FILE (nmap's l33t joke)")
+      ->type_name("FILE")->group(outg);
   app.add_option("--output-json", o.output_json, "JSON lines to FILE, one record per result")
       ->type_name("FILE")->group(outg);
   app.add_option("--output-all", o.output_all, "Normal, XML and grepable output to BASE.*")

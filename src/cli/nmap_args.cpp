@@ -16,7 +16,7 @@ const std::vector<NmapAlias>& nmap_aliases() {
       {"-Pn", "--skip-discovery", false},  {"-iL", "--input-list", true},
       {"-oN", "--output-normal", true},    {"-oX", "--output-xml", true},
       {"-oG", "--output-grepable", true},  {"-oJ", "--output-json", true},
-      {"-oA", "--output-all", true},
+      {"-oA", "--output-all", true},      {"-oS", "--output-skid", true},
       {"-sn", "--ping-scan", false},       {"-PE", "--icmp-echo-ping", false},
       {"-PP", "--icmp-timestamp-ping", false}, {"-PM", "--icmp-netmask-ping", false},
       {"-PR", "--arp-ping", false},

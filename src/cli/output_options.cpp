@@ -93,6 +93,7 @@ void add_outputs(const ScanOptions& o, OutputSet& outputs, bool resuming, std::o
   plan("normal", "-oN", o.output_normal);
   plan("xml", "-oX", o.output_xml);
   plan("grepable", "-oG", o.output_grepable);
+  plan("skid", "-oS", o.output_skid);
   plan("json", "-oJ", o.output_json);
   if (!o.output_all.empty()) {
     if (o.output_all == "-")

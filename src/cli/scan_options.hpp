@@ -99,6 +99,7 @@ struct ScanOptions {
 
   // Output.
   std::string output_normal, output_xml, output_grepable, output_json, output_all;
+  std::string output_skid;  // -oS
   bool reason = false;
   bool packet_trace = false;
   bool traceroute = false;    // --traceroute: the hops to every host up  // --packet-trace: every packet of the sweeps on stderr

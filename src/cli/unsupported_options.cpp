@@ -38,7 +38,6 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       // FIREWALL/IDS EVASION AND SPOOFING
       {"--proxies", "portsweep relays no connections through proxies"},
       // OUTPUT
-      {"-oS", "portsweep writes no script kiddie output; use -oN, -oX, -oG, -oJ or -oA"},
       // MISC
       {"-6", "IPv6 targets are not supported yet"},
       {"-A", "it turns on OS detection (-O) and scripts (-sC), which portsweep does not have; use -sV --traceroute"},

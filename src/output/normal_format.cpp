@@ -2,6 +2,7 @@
 // begin(); hosts are printed at end(), in address order, because a stateless
 // scan learns about a host's ports in random order until the very end.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "output/format_registry.hpp"
@@ -12,6 +13,7 @@
 #include "output/scan_info.hpp"
 #include "output/scan_summary.hpp"
 #include "output/service_report.hpp"
+#include "output/skid_text.hpp"
 #include "output/time_text.hpp"
 
 namespace portsweep {
@@ -21,15 +23,17 @@ namespace {
 class NormalFormat final : public OutputFormat {
  public:
   NormalFormat(const std::string& path, const WriterOptions& options)
-      : out_(path, options.append), interactive_(options.interactive) {}
+      : out_(path, options.append), interactive_(options.interactive) {
+    if (options.skid) skid_.emplace();
+  }
 
   void begin(const ScanInfo& info) override {
     info_ = info;
     if (interactive_) {
-      out_.write("Starting portsweep " + info.version + " at " + short_time_text(info.start_time_us) +
+      put("Starting portsweep " + info.version + " at " + short_time_text(info.start_time_us) +
                  "\n");
     } else {
-      out_.write("# Portsweep " + info.version + " scan initiated " + ctime_text(info.start_time_us) +
+      put("# Portsweep " + info.version + " scan initiated " + ctime_text(info.start_time_us) +
                  " as: " + info.args + "\n");
     }
     out_.flush();
@@ -40,21 +44,21 @@ class NormalFormat final : public OutputFormat {
   // -v on the terminal: nmap's task lines and each open port as it is found
   // (nmap writes neither to -oN).
   void on_task(const TaskEvent& t) override {
-    if (!interactive_ || info_.verbose <= 0) return;
+    if (!interactive_ || skid_ || info_.verbose <= 0) return;
     if (t.end) {
       std::string line = "Completed " + t.task + " at " + clock_text(t.time_us) + ", " + seconds_text(t.elapsed_s) +
                          "s elapsed";
       if (!t.extrainfo.empty()) line += " (" + t.extrainfo + ")";
-      out_.write(line + "\n");
+      put(line + "\n");
     } else {
-      out_.write("Initiating " + t.task + " at " + clock_text(t.time_us) + "\n");
+      put("Initiating " + t.task + " at " + clock_text(t.time_us) + "\n");
       if (!t.scanning.empty()) {
-        out_.write(t.scanning + "\n");
+        put(t.scanning + "\n");
       } else if (t.only_host) {
-        out_.write("Scanning " + ipv4_text(*t.only_host) + " [" + std::to_string(t.ports_per_host) +
+        put("Scanning " + ipv4_text(*t.only_host) + " [" + std::to_string(t.ports_per_host) +
                    (t.ports_per_host == 1 ? " port]\n" : " ports]\n"));
       } else if (t.hosts != 0) {
-        out_.write("Scanning " + std::to_string(t.hosts) + (t.hosts == 1 ? " host [" : " hosts [") +
+        put("Scanning " + std::to_string(t.hosts) + (t.hosts == 1 ? " host [" : " hosts [") +
                    std::to_string(t.ports_per_host) + (t.ports_per_host == 1 ? " port/host]\n" : " ports/host]\n"));
       }
     }
@@ -62,8 +66,8 @@ class NormalFormat final : public OutputFormat {
   }
 
   void on_result(const PortResult& r) override {
-    if (!interactive_ || info_.verbose <= 0 || r.state != PortState::Open) return;
-    out_.write("Discovered open port " + std::to_string(r.port) + "/" + std::string(to_string(r.proto)) + " on " +
+    if (!interactive_ || skid_ || info_.verbose <= 0 || r.state != PortState::Open) return;
+    put("Discovered open port " + std::to_string(r.port) + "/" + std::string(to_string(r.proto)) + " on " +
                ipv4_text(r.ip) + "\n");
   }
 
@@ -78,21 +82,21 @@ class NormalFormat final : public OutputFormat {
                                seconds_text(elapsed) + " seconds";
     const char* comment = interactive_ ? "" : "# ";
     if (!summary.error.empty()) {
-      out_.write(std::string(comment) + "Scan stopped early (" + summary.error +
+      put(std::string(comment) + "Scan stopped early (" + summary.error +
                  "): the results are incomplete.\n");
     }
-    if (info_.verbose > 0 && !info_.data_dir.empty()) out_.write("Read data files from: " + info_.data_dir + "\n");
-    if (info_.version_scan) out_.write("Service detection performed.\n");
+    if (info_.verbose > 0 && !info_.data_dir.empty()) put("Read data files from: " + info_.data_dir + "\n");
+    if (info_.version_scan) put("Service detection performed.\n");
     if (interactive_) {
-      out_.write("Portsweep done: " + counts + "\n");
+      put("Portsweep done: " + counts + "\n");
       if (info_.verbose > 0) {
-        out_.write("           Raw packets sent: " + std::to_string(summary.packets_sent) + " (" +
+        put("           Raw packets sent: " + std::to_string(summary.packets_sent) + " (" +
                    byte_count_text(summary.bytes_sent) + ") | Rcvd: " +
                    std::to_string(summary.packets_received) + " (" +
                    byte_count_text(summary.bytes_received) + ")\n");
       }
     } else {
-      out_.write("# Portsweep done at " + ctime_text(end_us) + " -- " + counts + "\n");
+      put("# Portsweep done at " + ctime_text(end_us) + " -- " + counts + "\n");
     }
     out_.flush();
   }
@@ -160,11 +164,11 @@ class NormalFormat final : public OutputFormat {
       title.append(" (").append(ip).append(")");
     }
     if (!r.up && info_.list_scan) {  // -sL's target: its name, nothing asked
-      out_.write("Nmap scan report for " + title + "\n" + name_lines(ip, names));
+      put("Nmap scan report for " + title + "\n" + name_lines(ip, names));
       return;
     }
     if (!r.up) {  // -v's down host: one line, as nmap writes it
-      out_.write("Nmap scan report for " + title + (info_.reason ? " [host down, received no-response]\n" : " [host down]\n"));
+      put("Nmap scan report for " + title + (info_.reason ? " [host down, received no-response]\n" : " [host down]\n"));
       return;
     }
     std::string s = "Nmap scan report for " + title + "\nHost is up";
@@ -173,7 +177,7 @@ class NormalFormat final : public OutputFormat {
     s += ".\n" + name_lines(ip, names);
     // A ping scan (-sn) probed no ports: the host's status is all there is.
     if (!info_.port_scan) {
-      out_.write(s + mac_line(r) + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");
+      put(s + mac_line(r) + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");
       return;
     }
     if (r.listed.empty()) {
@@ -224,11 +228,21 @@ class NormalFormat final : public OutputFormat {
     s += mac_line(r);
     if (!r.trace.empty()) s += trace_text(r.trace);
     s += "\n";
-    out_.write(s);
+    put(s);
+  }
+
+  // Every line goes out through here: -oS scrambles it first.
+  void put(std::string_view text) {
+    if (skid_) {
+      out_.write((*skid_)(text));
+    } else {
+      out_.write(text);
+    }
   }
 
   OutputFile out_;
   bool interactive_;
+  std::optional<SkidText> skid_;
   ScanInfo info_;
 };
 
@@ -242,7 +256,19 @@ FormatInfo normal_format_info() {
           }};
 }
 
+// nmap's -oS: the terminal's report, scrambled (output/skid_text.hpp).
+FormatInfo skid_format_info() {
+  return {"skid", 'S', ".skid", false, "nmap's script kiddie output: the terminal's report in l33t",
+          [](const std::string& path, const WriterOptions& options) -> std::unique_ptr<OutputFormat> {
+            WriterOptions skid = options;
+            skid.interactive = true;
+            skid.skid = true;
+            return std::make_unique<NormalFormat>(path, skid);
+          }};
+}
+
 [[maybe_unused]] const bool registered = (register_format(normal_format_info()), true);
+[[maybe_unused]] const bool skid_registered = (register_format(skid_format_info()), true);
 
 }  // namespace
 

@@ -53,6 +53,8 @@ struct WriterOptions {
   bool interactive = false;
   // --append-output: written after what the file already holds.
   bool append = false;
+  // -oS: the text scrambled as nmap's script kiddie output.
+  bool skid = false;
 };
 
 }  // namespace portsweep

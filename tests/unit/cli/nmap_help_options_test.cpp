@@ -149,7 +149,7 @@ const std::vector<Row>& rows() {
       // OUTPUT
       works("-oN", {"-oN", "scan.nmap"}, [](O o) { return o.output_normal == "scan.nmap"; }),
       works("-oX", {"-oX", "scan.xml"}, [](O o) { return o.output_xml == "scan.xml"; }),
-      refused("-oS", {"-oS", "scan.skid"}),
+      works("-oS", {"-oS", "scan.skid"}, [](O o) { return o.output_skid == "scan.skid"; }),
       works("-oG", {"-oG", "scan.gnmap"}, [](O o) { return o.output_grepable == "scan.gnmap"; }),
       works("-oA", {"-oA", "scan"}, [](O o) { return o.output_all == "scan"; }),
       works("-v", {"-vv"}, [](O o) { return o.verbose == 2; }),

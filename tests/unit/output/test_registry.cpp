@@ -15,12 +15,13 @@ namespace portsweep::test {
 namespace {
 
 TEST(FormatRegistry, BuiltinsByNameAndLetter) {
-  for (const auto& [name, letter] : {std::pair{"normal", "N"}, {"xml", "X"}, {"grepable", "G"}, {"json", "J"}}) {
+  for (const auto& [name, letter] :
+       {std::pair{"normal", "N"}, {"xml", "X"}, {"grepable", "G"}, {"json", "J"}, {"skid", "S"}}) {
     const FormatInfo* by_name = find_format(name);
     ASSERT_NE(by_name, nullptr) << name;
     EXPECT_EQ(find_format(letter), by_name);
   }
-  EXPECT_EQ(find_format("S"), nullptr);
+  EXPECT_EQ(find_format("Q"), nullptr);
   // -oA writes these three; registration order is link order, not a contract.
   std::set<std::string> all;
   for (const FormatInfo* f : output_formats()) {
