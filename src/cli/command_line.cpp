@@ -384,6 +384,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     app.parse(reversed);
     if (!o.resume.empty()) refuse_beside_resume(app, o);
     o.exclude.erase(std::remove(o.exclude.begin(), o.exclude.end(), ""), o.exclude.end());
+    // As nmap's: each -d raises the verbosity too (XML's <verbose level>,
+    // the task lines, the down hosts), besides printing the timing report.
+    o.verbose += o.debug;
     if (o.min_rate && o.max_rate && *o.min_rate > *o.max_rate)
       throw UsageError("--min-rate " + number_text(*o.min_rate) + " is above --max-rate " +
                        number_text(*o.max_rate) + ": expected the minimum at or below the maximum");

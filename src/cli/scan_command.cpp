@@ -294,6 +294,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   info.shard = o.shard;
   info.seed = cfg.seed;
   outputs.begin(info);
+  if (o.debug > 0) out << timing_report(timing) << std::flush;  // -d: nmap's timing report
   // -sV starts on each open port as its result arrives, while the sweep goes on.
   std::unique_ptr<LiveServiceStage> live;
   if (probe_db) live = live_service_stage(o, *probe_db, outputs, info, err, g_interrupted, io->backend());

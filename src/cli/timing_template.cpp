@@ -94,6 +94,22 @@ OptionCheck time_in(std::string option, double min_seconds, double max_seconds) 
   };
 }
 
+std::string timing_report(const ResolvedTiming& t) {
+  const auto ms = [](double s) { return std::to_string(static_cast<long long>(s * 1000 + 0.5)); };
+  std::string r = "--------------- Timing report ---------------\n";
+  r += "  rtt-timeouts: init " + ms(t.initial_rtt_timeout) + ", min " + ms(t.min_rtt_timeout) + ", max " +
+       ms(t.max_rtt_timeout) + "\n";
+  r += "  scan-delay: " + ms(t.scan_delay) + "\n";
+  r += "  parallelism (-sT): " + std::to_string(t.connect_parallel) + ", connect timeout " +
+       std::to_string(t.connect_timeout_ms) + "\n";
+  r += "  retry passes: " + std::to_string(t.retry_passes) + ", host-timeout: " + ms(t.host_timeout) + "\n";
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.6g", t.rate_pps);
+  r += std::string("  rate: ") + rate + " probes/s\n";
+  r += "---------------------------------------------\n";
+  return r;
+}
+
 ResolvedTiming resolve_timing(const ScanOptions& o) {
   const int level = std::clamp(o.timing.value_or(3), 0, 5);
   const NmapTimingTemplate& t = kNmap[static_cast<size_t>(level)];

@@ -75,6 +75,10 @@ struct ResolvedTiming {
 // two explicit values that contradict each other are a UsageError.
 ResolvedTiming resolve_timing(const ScanOptions& o);
 
+// -d's timing report, as nmap prints it before a scan, with the values the
+// engine runs with (times in milliseconds, as nmap's).
+std::string timing_report(const ResolvedTiming& t);
+
 // The first of nmap's timing options (not -T, --max-retries, the rates or
 // --max-parallelism) the command line gives, as nmap spells it; null when
 // none. For the scans whose engines have no use for them (-b, -sI): they

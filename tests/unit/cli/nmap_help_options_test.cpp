@@ -153,7 +153,7 @@ const std::vector<Row>& rows() {
       works("-oG", {"-oG", "scan.gnmap"}, [](O o) { return o.output_grepable == "scan.gnmap"; }),
       works("-oA", {"-oA", "scan"}, [](O o) { return o.output_all == "scan"; }),
       works("-v", {"-vv"}, [](O o) { return o.verbose == 2; }),
-      works("-d", {"-d"}, [](O o) { return o.debug == 1; }),
+      works("-d", {"-d"}, [](O o) { return o.debug == 1 && o.verbose == 1; }),  // -d raises -v too, as nmap's
       works("--reason", {"--reason"}, [](O o) { return o.reason; }),
       works("--open", {"--open"}, [](O o) { return o.open_only; }),
       works("--packet-trace", {"--packet-trace"}, [](O o) { return o.packet_trace; }),

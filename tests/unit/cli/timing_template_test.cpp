@@ -246,5 +246,15 @@ TEST(TimingCommandLine, MalformedTimesOneLineExit2) {
   }
 }
 
+// -d's timing report says the values the engine runs with, in nmap's units.
+TEST(TimingReport, SaysTheResolvedValues) {
+  ScanOptions o;
+  o.timing = 4;
+  const std::string r = timing_report(resolve_timing(o));
+  EXPECT_NE(r.find("--------------- Timing report ---------------\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("  rtt-timeouts: init 500, min 100, max 1250\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("  rate: 100000 probes/s\n"), std::string::npos) << r;
+}
+
 }  // namespace
 }  // namespace portsweep
