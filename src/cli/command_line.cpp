@@ -349,6 +349,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->group(outg);
   app.add_flag("--open", o.open_only, "Only show open ports")->group(outg);
   app.add_flag("--append-output", o.append_output, "Append to rather than clobber the output files")->group(outg);
+  app.add_flag("--log-errors", o.log_errors, "Errors and warnings go to the -oN file too (always, as in nmap 7.93)")
+      ->group(outg);
   app.add_option("--stats-every", o.stats_every, "A progress line every TIME (default: 1s for sweeps, 5s otherwise)")
       ->type_name("TIME")->transform(time_in("--stats-every", 0.01, 366.0 * 86400))->group(outg);
   app.add_flag("--noninteractive", o.noninteractive, "No progress lines while the scan runs, unless --stats-every")

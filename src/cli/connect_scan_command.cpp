@@ -153,6 +153,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
 
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
+  log_unresolved(scope.targets, outputs);
   outputs.set_host_names(make_host_names(o, scope.targets, &err));
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   info.scans.push_back(scan_kind_for(*scope.modules.front(), cfg.ports));
@@ -191,7 +192,11 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
       cfg.deadline_seconds = std::max(
           1e-3, timing.host_timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - scan_start).count());
     report = run_connect_scan(cfg, hooks, interrupted);
-    for (const uint32_t ip : report.skipped_hosts) err << "Skipping host " << ipv4_text(ip) << " due to host timeout\n";
+    for (const uint32_t ip : report.skipped_hosts) {
+      const std::string line = "Skipping host " + ipv4_text(ip) + " due to host timeout";
+      err << line << "\n";
+      outputs.on_message(line);
+    }
   } else {
     err << "portsweep: no host is up; if they are, but refuse nothing on ports 80 and 443, try -Pn\n";
   }

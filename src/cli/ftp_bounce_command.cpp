@@ -86,6 +86,7 @@ int run_ftp_bounce_command(const ScanOptions& o, std::ostream& err, const std::a
 
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
+  log_unresolved(scope.targets, outputs);
   outputs.set_host_names(make_host_names(o, scope.targets, &err));
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   info.scans.push_back(scan_kind_for(*scope.modules.front(), cfg.ports));

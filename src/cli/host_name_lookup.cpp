@@ -1,5 +1,7 @@
 #include "cli/host_name_lookup.hpp"
 
+#include "output/output_set.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <ostream>
@@ -77,6 +79,10 @@ void report_unresolved(const Targets& targets, std::ostream& err) {
     throw UsageError("failed to resolve " + names + ": no target is left to scan");
   }
   for (const std::string& name : targets.unresolved) print_message_line(err, "", "Failed to resolve \"" + name + "\".");
+}
+
+void log_unresolved(const Targets& targets, OutputSet& outputs) {
+  for (const std::string& name : targets.unresolved) outputs.on_message("Failed to resolve \"" + name + "\".");
 }
 
 }  // namespace portsweep

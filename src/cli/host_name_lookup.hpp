@@ -11,6 +11,8 @@
 
 namespace portsweep {
 
+class OutputSet;
+
 // How long the report waits, after the scan, for lookups still out: one
 // lookup's own bound (c-ares: 1 s, then 2 s) and a little more.
 inline constexpr int kReverseDnsSettleMs = 3500;
@@ -27,5 +29,8 @@ std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& options, cons
 //   Failed to resolve "nosuch.example".
 // Throws UsageError, naming them, when no target is left at all.
 void report_unresolved(const Targets& targets, std::ostream& err);
+// The same lines for the output files that keep errors (-oN), once the
+// outputs are made.
+void log_unresolved(const Targets& targets, OutputSet& outputs);
 
 }  // namespace portsweep

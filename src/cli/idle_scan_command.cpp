@@ -104,6 +104,7 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
   // Opened (not yet emptied) before anything is sent.
   OutputSet outputs;
   add_outputs(o, outputs, false, err);
+  log_unresolved(scope.targets, outputs);
   outputs.set_host_names(make_host_names(o, scope.targets, &err));
 
   // The targets' next hops (their gateway's MAC, or their own on-link), and

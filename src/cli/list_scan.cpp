@@ -18,6 +18,7 @@ int run_list_scan(const ScanOptions& options, std::ostream& err) {
   // a target is neither up nor down, only listed (ScanInfo::list_scan).
   OutputSet outputs;
   add_outputs(options, outputs, /*resuming=*/false, err);
+  log_unresolved(scope.targets, outputs);
   // nmap's -sL names every target by reverse DNS (not with -n), as -R does.
   ScanOptions every = options;
   every.always_resolve = !options.no_dns;

@@ -195,6 +195,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // the scan before anything is set up, and an existing file loses nothing.
   OutputSet outputs;
   add_outputs(o, outputs, resume.has_value(), err);
+  log_unresolved(scope.targets, outputs);
   outputs.set_host_names(make_host_names(o, scope.targets, &err));
 
   // Every target's next hop (the gateway's MAC, or its own when on-link),
@@ -477,11 +478,15 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   const bool hosts_skipped = report.timed_out && !report.first_pass_complete;
   if (hosts_skipped) {
     report.first_pass_complete = false;
+    const auto skipping = [&](uint32_t ip) {
+      const std::string line = "Skipping host " + ipv4_text(ip) + " due to host timeout";
+      err << line << "\n";
+      outputs.on_message(line);
+    };
     if (discovery.discover)
-      for (const HostUp& h : up_hosts) err << "Skipping host " << ipv4_text(h.ip) << " due to host timeout\n";
+      for (const HostUp& h : up_hosts) skipping(h.ip);
     else
-      for (uint64_t k = 0; k < cfg.targets.size(); ++k)
-        err << "Skipping host " << ipv4_text(cfg.targets.at(k)) << " due to host timeout\n";
+      for (uint64_t k = 0; k < cfg.targets.size(); ++k) skipping(cfg.targets.at(k));
   } else if (report.timed_out) {
     err << "portsweep: --host-timeout came after every probe had gone out once: the retries and the wait for late "
            "replies were cut short\n";

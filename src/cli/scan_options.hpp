@@ -105,6 +105,9 @@ struct ScanOptions {
   bool traceroute = false;    // --traceroute: the hops to every host up  // --packet-trace: every packet of the sweeps on stderr
   bool open_only = false;
   bool append_output = false;
+  // --log-errors: nmap 7.93 always writes errors and warnings to -oN as well,
+  // and so does portsweep; the option is taken for nmap's command lines.
+  bool log_errors = false;
   // Progress lines: --stats-every's interval; --noninteractive without it
   // prints none (portsweep's progress is its only runtime status).
   std::optional<double> stats_every;

@@ -65,6 +65,13 @@ class NormalFormat final : public OutputFormat {
     out_.flush();
   }
 
+  // Errors and warnings: the terminal had them on standard error; -oN keeps
+  // them where they came, as nmap's does (what --log-errors once asked).
+  void on_message(std::string_view line) override {
+    if (interactive_) return;
+    put(std::string(line) + "\n");
+  }
+
   void on_result(const PortResult& r) override {
     if (!interactive_ || skid_ || info_.verbose <= 0 || r.state != PortState::Open) return;
     put("Discovered open port " + std::to_string(r.port) + "/" + std::string(to_string(r.proto)) + " on " +

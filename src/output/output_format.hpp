@@ -12,6 +12,7 @@
 //   end(hosts, summary)    once, also after an interrupt: per-host sections
 //                          and the trailer, leaving a complete file.
 // Writers flush on end() and on destruction, so written data is never lost.
+#include <string_view>
 #include <vector>
 
 #include "output/host_report.hpp"
@@ -42,6 +43,9 @@ class OutputFormat {
   // Likewise: the host table keeps services for the formats that print at end().
   virtual void on_service(const ServiceResult& s) { (void)s; }
   virtual void on_task(const TaskEvent& t) { (void)t; }
+  // An error or warning line the terminal got on standard error (nmap also
+  // writes those to its normal output file); no newline.
+  virtual void on_message(std::string_view line) { (void)line; }
   virtual void flush() {}
   virtual void end(const HostTable& hosts, const ScanSummary& summary) = 0;
 };

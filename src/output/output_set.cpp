@@ -26,6 +26,19 @@ void OutputSet::begin(const ScanInfo& info) {
   if (started.start_time_us == 0) started.start_time_us = now_us();
   table_.emplace(ReportPolicy::for_scan(started));
   for (auto& w : writers_) w->begin(started);
+  for (const std::string& line : early_messages_) {
+    for (auto& w : writers_) w->on_message(line);
+  }
+  early_messages_.clear();
+}
+
+void OutputSet::on_message(std::string line) {
+  std::lock_guard lock(mutex_);
+  if (!table_) {
+    early_messages_.push_back(std::move(line));
+    return;
+  }
+  for (auto& w : writers_) w->on_message(line);
 }
 
 void OutputSet::on_result(const PortResult& r) {

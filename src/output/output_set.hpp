@@ -40,6 +40,10 @@ class OutputSet {
   // A stage begins or ends: every writer hears it (with -v, nmap's task
   // lines and XML elements).
   void on_task(const TaskEvent& t);
+  // An error or warning already said on standard error, for the writers
+  // that keep them too (-oN, as nmap's). Before begin(), kept until then,
+  // so it follows the file's header.
+  void on_message(std::string line);
   // --traceroute's route to a host already reported up.
   void on_trace(uint32_t ip, std::vector<TraceHop> hops);
   // A batch under one lock, for a receive loop that collects results.
@@ -68,6 +72,7 @@ class OutputSet {
   std::vector<std::unique_ptr<OutputFormat>> writers_;
   std::optional<HostTable> table_;
   std::shared_ptr<HostNameSource> names_;
+  std::vector<std::string> early_messages_;  // on_message() before begin()
 };
 
 }  // namespace portsweep

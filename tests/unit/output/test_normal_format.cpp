@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "output/format_registry.hpp"
+#include "output/output_set.hpp"
 #include "output/host_table.hpp"
 #include "sample_scan.hpp"
 
@@ -259,6 +260,30 @@ TEST_F(NormalFormatTest, VerboseTerminalSaysTasksAndOpenPortsAsFound) {
   }
   EXPECT_EQ(read_file(quiet).find("Read data files"), std::string::npos);
   EXPECT_NE(read_file(file).find("Read data files from: /usr/share/nmap\n# Portsweep done"), std::string::npos);
+}
+
+// Errors and warnings go to -oN where they came (nmap's "Failed to resolve"
+// follows the header), never twice to the terminal, which had them on stderr.
+TEST_F(NormalFormatTest, MessagesGoToTheFileAfterItsHeader) {
+  const std::string file = dir.file("msg.nmap"), terminal = dir.file("msg.txt");
+  {
+    OutputSet outputs;
+    outputs.add(make_writer("normal", file));
+    outputs.add(make_writer("normal", terminal, WriterOptions{.interactive = true}));
+    outputs.on_message("Failed to resolve \"nosuch.invalid\".");
+    outputs.begin(sample_info());
+    outputs.on_message("Skipping host 198.19.0.9 due to host timeout");
+    outputs.end(sample_summary());
+  }
+  const std::string text = read_file(file);
+  const auto header = text.find("# Portsweep 0.1.0 scan initiated");
+  const auto failed = text.find("\nFailed to resolve \"nosuch.invalid\".\n");
+  const auto skipping = text.find("\nSkipping host 198.19.0.9 due to host timeout\n");
+  ASSERT_NE(failed, std::string::npos) << text;
+  ASSERT_NE(skipping, std::string::npos) << text;
+  EXPECT_LT(header, failed);
+  EXPECT_LT(failed, skipping);
+  EXPECT_EQ(read_file(terminal).find("Failed to resolve"), std::string::npos);
 }
 
 }  // namespace
