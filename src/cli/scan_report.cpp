@@ -88,7 +88,7 @@ ScanInfo scan_info_for(const ScanOptions& o, const std::string& command, const s
   info.start_time_us = wall_clock_us();
   info.verbose = o.verbose;
   info.debugging = o.debug;
-  info.reason = o.reason;
+  info.reason = o.reason || o.verbose > 1;  // -vv shows the reasons too, as nmap's does
   info.open_only = o.open_only;
   info.xml_stylesheet = o.webxml ? std::string(kWebXmlStylesheet)
                         : !o.stylesheet.empty() ? o.stylesheet

@@ -182,6 +182,10 @@ class NormalFormat final : public OutputFormat {
     if (info_.reason) s += ", received " + reason_text(r.up_reason, r.up_ttl);
     if (r.rtt) s += " (" + latency_text(r.rtt->srtt_us) + " latency)";
     s += ".\n" + name_lines(ip, names);
+    if (info_.verbose > 1) {  // -vv: when the host's answers came, as XML's starttime and endtime
+      s += "Scanned at " + seconds_time_text(r.first_us) + " for " +
+           std::to_string(epoch_seconds(r.last_us) - epoch_seconds(r.first_us)) + "s\n";
+    }
     // A ping scan (-sn) probed no ports: the host's status is all there is.
     if (!info_.port_scan) {
       put(s + mac_line(r) + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");

@@ -31,6 +31,8 @@ std::string ctime_text(int64_t us) { return format_time(us, "%a %b %e %H:%M:%S %
 
 std::string short_time_text(int64_t us) { return format_time(us, "%Y-%m-%d %H:%M %Z", false); }
 
+std::string seconds_time_text(int64_t us) { return format_time(us, "%Y-%m-%d %H:%M:%S %Z", false); }
+
 std::string clock_text(int64_t us) { return format_time(us, "%H:%M", false); }
 
 std::string iso_utc_text(int64_t us) {

@@ -10,6 +10,8 @@ namespace portsweep {
 std::string ctime_text(int64_t us);
 // "2026-11-21 18:44 UTC": the interactive "Starting" line.
 std::string short_time_text(int64_t us);
+// "2026-11-21 18:44:49 UTC": -vv's "Scanned at" line.
+std::string seconds_time_text(int64_t us);
 // "18:44": -v's task lines ("Initiating SYN Stealth Scan at 18:44").
 std::string clock_text(int64_t us);
 // "2026-11-21T19:00:00.123456Z": JSON lines.

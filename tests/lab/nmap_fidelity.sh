@@ -2,7 +2,7 @@
 # Output a parser cannot tell from nmap's: the same scans by nmap and by
 # portsweep, with the same options, in every file format nmap writes.
 #   1. a /24 x ports 1-1024 with nmap's default host discovery and --reason,
-#      a /27 with -v (down hosts listed, nmap's task elements in XML), and
+#      a /27 with -vv (down hosts listed, reasons, nmap's task elements), and
 #      a list scan (-sL) with and without reverse DNS;
 #   2. -sV of four hosts' service ports.
 # For each: ndiff reports no difference but the header line (the scanner's
@@ -35,7 +35,8 @@ mask_normal() {
         -e 's/^(Host is up, received) (syn-ack|reset) /\1 TCP-ANSWER /' \
         -e 's/^# (Nmap|Portsweep) .*/# HEADER/' \
         -e 's/^Service detection performed\..*/Service detection performed./' \
-        -e 's|^Read data files from: .*|Read data files from: DIR|' "$1"
+        -e 's|^Read data files from: .*|Read data files from: DIR|' \
+        -e 's/^Scanned at .* for [0-9]+s$/Scanned at TIME/' "$1"
 }
 
 compare() {
@@ -79,16 +80,17 @@ common=(-n -T4 -sS -p 1-1024 --reason "$targets")
     { cat "$work/sweep.err"; fail "portsweep's /24 scan failed"; }
 compare sweep 100
 
-# 1b. -v: the down hosts listed first, then the hosts up, a "Read data files
-# from" line (its folder masked); the XML gains nmap's task elements.
-verbose=(-v -n -T4 -sS -p 20-25,80,443 --reason 198.19.0.0/27)
+# 1b. -vv: the down hosts listed first, then the hosts up with their reasons
+# and "Scanned at" lines (times masked), a "Read data files from" line (its
+# folder masked); the XML gains nmap's task elements.
+verbose=(-vv -n -T4 -sS -p 20-25,80,443 198.19.0.0/27)
 "$LAB" exec nmap "${verbose[@]}" -oA "$work/verbose-nmap" >/dev/null
 "$LAB" exec "$PORTSWEEP" "${verbose[@]}" -e ps-scan0 -oA "$work/verbose-ps" >"$work/verbose.out" 2>"$work/verbose.err" ||
-    { cat "$work/verbose.err"; fail "portsweep -v failed"; }
+    { cat "$work/verbose.err"; fail "portsweep -vv failed"; }
 grep -q '<taskend task="SYN Stealth Scan" time="[0-9]*" extrainfo="[0-9]* total ports"/>' "$work/verbose-ps.xml" ||
-    fail "-v: no SYN Stealth Scan <taskend> in the XML"
+    fail "-vv: no SYN Stealth Scan <taskend> in the XML"
 grep -q '^Discovered open port 22/tcp on 198.19.0.1$' "$work/verbose.out" ||
-    fail "-v: no \"Discovered open port\" line on the terminal"
+    fail "-vv: no \"Discovered open port\" line on the terminal"
 compare verbose 20
 
 # 1c. -sL, without and with reverse DNS (the lab's DNS names some of them):
