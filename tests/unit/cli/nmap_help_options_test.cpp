@@ -18,6 +18,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/nmap_args.hpp"
+#include "parse_for_test.hpp"
 #include "cli/scan_report.hpp"
 
 namespace portsweep {
@@ -178,16 +179,8 @@ const std::vector<Row>& rows() {
   return table;
 }
 
-struct Parse {
-  ParsedCommandLine result;
-  std::string out, err;
-};
-
-Parse parse(Args args) {
-  std::ostringstream out, err;
-  auto r = parse_command_line(args, out, err);
-  return {std::move(r), out.str(), err.str()};
-}
+using test::Parse;
+using test::parse;
 
 // The row's command line with its option spelled `spelling` ("-open" for
 // "--open", "--scr=x" for "--script=x"), and the target unless it stands alone.

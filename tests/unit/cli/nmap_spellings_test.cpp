@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/command_line.hpp"
+#include "parse_for_test.hpp"
 #include "cli/nmap_args.hpp"
 #include "common/error.hpp"
 
@@ -19,16 +20,8 @@ namespace {
 using Args = std::vector<std::string>;
 using O = const ScanOptions&;
 
-struct Parse {
-  ParsedCommandLine result;
-  std::string out, err;
-};
-
-Parse parse(const Args& args) {
-  std::ostringstream out, err;
-  auto r = parse_command_line(args, out, err);
-  return {std::move(r), out.str(), err.str()};
-}
+using test::Parse;
+using test::parse;
 
 struct Spelling {
   Args args;  // a target is added

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cli/command_line.hpp"
+#include "parse_for_test.hpp"
 #include "cli/nmap_args.hpp"
 #include "common/error.hpp"
 
@@ -49,16 +50,8 @@ TEST(NmapArgs, LeavesPositionalsAndSingleLettersAlone) {
             (Args{"-n", "-e", "ps-scan0", "10.0.0.0/8", "--", "-sS"}));
 }
 
-struct Parse {
-  ParsedCommandLine result;
-  std::string out, err;
-};
-
-Parse parse(const Args& args) {
-  std::ostringstream out, err;
-  auto r = parse_command_line(args, out, err);
-  return {std::move(r), out.str(), err.str()};
-}
+using test::Parse;
+using test::parse;
 
 TEST(CommandLine, ParsesAnNmapStyleScan) {
   auto p = parse({"-sS", "-n", "-Pn", "-p", "21,22", "--rate", "300000", "-e", "ps-scan0", "-T4",

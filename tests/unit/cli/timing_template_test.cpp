@@ -6,6 +6,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/timing_template.hpp"
+#include "parse_for_test.hpp"
 #include "common/error.hpp"
 
 namespace portsweep {
@@ -198,34 +199,25 @@ TEST(TimingTemplate, Parallelism) {
   EXPECT_EQ(resolve_timing(o).connect_parallel, 50u);
 }
 
-struct Parsed {
-  std::optional<ScanOptions> options;
-  int status;
-  std::string err;
-};
-
-Parsed parse(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  ParsedCommandLine p = parse_command_line(args, out, err);
-  return {std::move(p.options), p.exit_status, err.str()};
-}
+using test::Parse;
+using test::parse;
 
 TEST(TimingCommandLine, TimesInNmapSyntax) {
-  const Parsed p = parse({"--min-rtt-timeout", "50ms", "--max-rtt-timeout", "2s", "--initial-rtt-timeout", "0.5",
+  const Parse p = parse({"--min-rtt-timeout", "50ms", "--max-rtt-timeout", "2s", "--initial-rtt-timeout", "0.5",
                           "--host-timeout", "30m", "--scan-delay", "10ms", "--max-scan-delay=1s", "198.19.0.1"});
-  ASSERT_TRUE(p.options) << p.err;
-  EXPECT_DOUBLE_EQ(*p.options->min_rtt_timeout, 0.05);
-  EXPECT_DOUBLE_EQ(*p.options->max_rtt_timeout, 2);
-  EXPECT_DOUBLE_EQ(*p.options->initial_rtt_timeout, 0.5);
-  EXPECT_DOUBLE_EQ(*p.options->host_timeout, 1800);
-  EXPECT_DOUBLE_EQ(*p.options->scan_delay, 0.01);
-  EXPECT_DOUBLE_EQ(*p.options->max_scan_delay, 1);
+  ASSERT_TRUE(p.result.options) << p.err;
+  EXPECT_DOUBLE_EQ(*p.result.options->min_rtt_timeout, 0.05);
+  EXPECT_DOUBLE_EQ(*p.result.options->max_rtt_timeout, 2);
+  EXPECT_DOUBLE_EQ(*p.result.options->initial_rtt_timeout, 0.5);
+  EXPECT_DOUBLE_EQ(*p.result.options->host_timeout, 1800);
+  EXPECT_DOUBLE_EQ(*p.result.options->scan_delay, 0.01);
+  EXPECT_DOUBLE_EQ(*p.result.options->max_scan_delay, 1);
 }
 
 TEST(TimingCommandLine, TemplateAfterAnExplicitValueDoesNotUndoIt) {
-  const Parsed p = parse({"--max-rtt-timeout", "3s", "-T5", "198.19.0.1"});
-  ASSERT_TRUE(p.options) << p.err;
-  EXPECT_DOUBLE_EQ(resolve_timing(*p.options).max_rtt_timeout, 3);
+  const Parse p = parse({"--max-rtt-timeout", "3s", "-T5", "198.19.0.1"});
+  ASSERT_TRUE(p.result.options) << p.err;
+  EXPECT_DOUBLE_EQ(resolve_timing(*p.result.options).max_rtt_timeout, 3);
 }
 
 TEST(TimingCommandLine, MalformedTimesOneLineExit2) {
@@ -238,9 +230,9 @@ TEST(TimingCommandLine, MalformedTimesOneLineExit2) {
         {"--max-scan-delay", "1e3", "198.19.0.1"},
         {"--min-rtt-timeout", "2s", "--max-rtt-timeout", "1s", "198.19.0.1"},
         {"--min-parallelism", "0", "198.19.0.1"}}) {
-    const Parsed p = parse(args);
-    EXPECT_FALSE(p.options) << args[0];
-    EXPECT_EQ(p.status, 2) << args[0];
+    const Parse p = parse(args);
+    EXPECT_FALSE(p.result.options) << args[0];
+    EXPECT_EQ(p.result.exit_status, 2) << args[0];
     EXPECT_NE(p.err.find(args[0]), std::string::npos) << p.err;
     EXPECT_EQ(std::count(p.err.begin(), p.err.end(), '\n'), 1) << p.err;
   }
