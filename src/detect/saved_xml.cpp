@@ -215,15 +215,8 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
       port.reason = reason_of(xml.attribute("reason"), port.state);
       port.ttl = static_cast<uint8_t>(number(xml, tag, "reason_ttl", 255, "a TTL from 0 to 255"));
       port.time_us = host_time_us;
-      // An unanswered port listed by name (a host's few) is no result, as in
-      // <extrareasons>: the scan's port count less the answers gives it back.
-      Reason said;
-      const bool unanswered = parse_reason(xml.attribute("reason"), said) &&
-                              (said == Reason::NoResponse || said == Reason::NoIpidChange);
-      if (!unanswered) {
-        sink.on_result(port);
-        port_sent = true;
-      }
+      sink.on_result(port);
+      port_sent = true;
     } else if (in_port && tag == "service" && header.version_scan) {
       // -sV's finding; a scan without -sV names ports from the table, which
       // whoever writes the file again looks up itself.

@@ -55,8 +55,11 @@ ReportPolicy ReportPolicy::for_scan(const ScanInfo& info) {
     p.no_response_state[proto_index(k.proto)] = k.unanswered_state();
     p.no_response_reason[proto_index(k.proto)] = k.no_response_reason;
     p.ports_per_host[proto_index(k.proto)] = k.num_services;
+    // A shard probed only its share of a host's ports: what it did not hear
+    // from may be another shard's, so it only counts them (merge lists them).
     std::optional<std::vector<uint16_t>> list = parse_port_ranges(k.services);
-    if (list && list->size() == k.num_services) p.port_lists[proto_index(k.proto)] = std::move(*list);
+    if (list && list->size() == k.num_services && info.shard.empty())
+      p.port_lists[proto_index(k.proto)] = std::move(*list);
   }
   p.open_only = info.open_only;
   return p;

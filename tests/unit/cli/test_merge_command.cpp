@@ -57,10 +57,14 @@ std::vector<Shard> three_shards() {
 
 using PortKey = std::tuple<uint32_t, uint16_t, int, int>;
 
+// The answered ports: XML also lists a host's few unanswered ones by name
+// (no-response), which JSON lines only count.
 std::set<PortKey> ports_of(const SavedScan& scan) {
   std::set<PortKey> keys;
   for_each_result_batch(scan, [&](std::span<const PortResult> batch) {
-    for (const PortResult& r : batch) keys.emplace(r.ip, r.port, static_cast<int>(r.state), static_cast<int>(r.reason));
+    for (const PortResult& r : batch) {
+      if (r.reason != Reason::NoResponse) keys.emplace(r.ip, r.port, static_cast<int>(r.state), static_cast<int>(r.reason));
+    }
   });
   return keys;
 }

@@ -42,10 +42,13 @@ constexpr const char* kCutLine = "{\"ip\":\"198.19.0.4\",\"proto\":\"tcp\",\"po"
 
 using PortKey = std::tuple<uint32_t, int, uint16_t, int, int, int>;
 
+// The answered ports: XML also lists a host's few unanswered ones by name
+// (no-response), which JSON lines only count.
 std::set<PortKey> ports_of(const SavedScan& scan) {
   std::set<PortKey> keys;
   for_each_result_batch(scan, [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {
+      if (r.reason == Reason::NoResponse) continue;
       keys.emplace(r.ip, static_cast<int>(r.proto), r.port, static_cast<int>(r.state), static_cast<int>(r.reason),
                    r.ttl);
     }
