@@ -371,6 +371,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--duration", o.duration, "Seconds --bench-tx runs (default 10)")
       ->type_name("SECONDS")->transform(real_in("--duration", 0.1, 86400, "a time", "seconds"))->group(bench);
 
+  app.add_flag("-A", o.aggressive,
+               "-sV and --traceroute (nmap's -A also runs -O and -sC, which portsweep does not have yet)")
+      ->group("MISC");
   app.add_flag("-V,--version", o.version, "Print version number")->group("MISC");
   app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
 
@@ -389,6 +392,12 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     // As nmap's: each -d raises the verbosity too (XML's <verbose level>,
     // the task lines, the down hosts), besides printing the timing report.
     o.verbose += o.debug;
+    // nmap's -A is -O -sV -sC --traceroute: what portsweep has of it (the
+    // scan says what it leaves out when it starts).
+    if (o.aggressive) {
+      o.service_version = true;
+      o.traceroute = true;
+    }
     if (o.min_rate && o.max_rate && *o.min_rate > *o.max_rate)
       throw UsageError("--min-rate " + number_text(*o.min_rate) + " is above --max-rate " +
                        number_text(*o.max_rate) + ": expected the minimum at or below the maximum");

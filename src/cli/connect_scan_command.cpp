@@ -106,8 +106,9 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   // Discovery is nmap's unprivileged one (connect() to 80 and 443), raw
   // probes being what -sT does without: the -P options are refused.
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
-  if (o.traceroute)
+  if (o.traceroute && !o.aggressive)
     throw UsageError("--traceroute sends raw packets (ICMP with each TTL), and -sT sends none: use -sS");
+  if (o.aggressive) err << "portsweep: -A with -sT traces no route: --traceroute sends raw packets, -sT none\n";
   if (o.packet_trace)
     throw UsageError("--packet-trace shows raw packets, and -sT sends none (its connects are the kernel's): use -sS");
   // What steers raw probes has nothing to steer here: refused rather than

@@ -28,6 +28,7 @@
 #include "cli/timing_template.hpp"
 #include "cli/traceroute_stage.hpp"
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 #include "detect/service_probes.hpp"
 #include "engine/answered_set.hpp"
 #include "engine/packet_tracer.hpp"
@@ -132,6 +133,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       throw UsageError("resume file \"" + given.resume + "\" holds a command line that no longer parses: " + reason);
     }
     o = *again.options;
+  }
+  if (o.aggressive) {
+    print_message_line(err, "portsweep: ",
+                       "-A runs -sV and --traceroute; nmap's -A also runs OS detection (-O) and scripts (-sC), which "
+                       "portsweep does not have yet");
   }
 
   // -sT (or the fallback to it without raw-packet privilege), -b and -sI

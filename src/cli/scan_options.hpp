@@ -105,6 +105,7 @@ struct ScanOptions {
   bool traceroute = false;    // --traceroute: the hops to every host up  // --packet-trace: every packet of the sweeps on stderr
   bool open_only = false;
   bool append_output = false;
+  bool aggressive = false;  // -A: -sV and --traceroute
   // --log-errors: nmap 7.93 always writes errors and warnings to -oN as well,
   // and so does portsweep; the option is taken for nmap's command lines.
   bool log_errors = false;

@@ -40,7 +40,6 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       // OUTPUT
       // MISC
       {"-6", "IPv6 targets are not supported yet"},
-      {"-A", "it turns on OS detection (-O) and scripts (-sC), which portsweep does not have; use -sV --traceroute"},
       {"--send-ip", "portsweep always sends raw Ethernet frames (through libpcap or DPDK, --io), never through the kernel's raw IP sockets; --send-eth is what it does"},
   };
   return table;

@@ -167,7 +167,7 @@ const std::vector<Row>& rows() {
       works("--no-stylesheet", {"--no-stylesheet"}, [](O o) { return o.no_stylesheet && o.stylesheet.empty(); }),
       // MISC
       refused("-6", {"-6"}),
-      refused("-A", {"-A"}),
+      works("-A", {"-A"}, [](O o) { return o.aggressive && o.service_version && o.traceroute; }),
       works("--datadir", {"--datadir", "/usr/share/nmap"}, [](O o) { return o.datadir == "/usr/share/nmap"; }),
       works("--send-eth", {"--send-eth"}, [](O o) { return o.send_eth; }),
       refused("--send-ip", {"--send-ip"}),
