@@ -4,19 +4,13 @@
 #include <cctype>
 
 #include "common/error.hpp"
+#include "common/hex_digit.hpp"
 #include "output/mac_vendors.hpp"
 #include "targets/ipv4.hpp"
 
 namespace portsweep {
 
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -27,7 +21,7 @@ std::optional<std::vector<uint8_t>> escaped_bytes(std::string_view s, size_t max
   size_t i = 0;
   while (i < s.size()) {
     if (i + 4 > s.size() || s[i] != '\\' || (s[i + 1] != 'x' && s[i + 1] != 'X')) return std::nullopt;
-    const int hi = hex_digit(s[i + 2]), lo = hex_digit(s[i + 3]);
+    const int hi = hex_digit_value(s[i + 2]), lo = hex_digit_value(s[i + 3]);
     if (hi < 0 || lo < 0) return std::nullopt;
     const auto byte = static_cast<uint8_t>(hi << 4 | lo);
     i += 4;
@@ -95,7 +89,7 @@ std::vector<uint8_t> parse_data_hex(std::string_view text) {
                      std::to_string(kMaxDataLength));
   std::vector<uint8_t> out;
   for (size_t i = 0; i < s.size(); i += 2) {
-    const int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
+    const int hi = hex_digit_value(s[i]), lo = hex_digit_value(s[i + 1]);
     if (hi < 0 || lo < 0) throw bad();
     out.push_back(static_cast<uint8_t>(hi << 4 | lo));
   }
@@ -198,7 +192,7 @@ SpoofMacSpec parse_spoof_mac(std::string_view text) {
   bool hex = true;
   for (char c : text) {
     if (c == ':' || c == '-' || c == '.') continue;
-    if (hex_digit(c) < 0) hex = false;
+    if (hex_digit_value(c) < 0) hex = false;
     digits += c;
   }
   if (hex && !digits.empty()) {
@@ -206,7 +200,7 @@ SpoofMacSpec parse_spoof_mac(std::string_view text) {
       throw UsageError("invalid --spoof-mac " + quoted(text) +
                        ": expected a MAC or its first bytes in hex (an even number of digits, at most 12)");
     for (size_t i = 0; i < digits.size(); i += 2)
-      m.bytes[m.given++] = static_cast<uint8_t>(hex_digit(digits[i]) << 4 | hex_digit(digits[i + 1]));
+      m.bytes[m.given++] = static_cast<uint8_t>(hex_digit_value(digits[i]) << 4 | hex_digit_value(digits[i + 1]));
     if (m.bytes[0] & 1)
       throw UsageError("invalid --spoof-mac " + quoted(text) + ": a multicast address cannot be a frame's source");
     return m;

@@ -451,10 +451,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (sweep_ports) {
     // nmap's -v tasks, one per scan technique (the sweep runs them in one pass).
     const uint64_t swept_hosts = cfg.only_hosts ? cfg.only_hosts->count() : cfg.targets.size();
-    std::vector<std::pair<ScanTask, uint32_t>> tasks;
+    std::vector<ScanTask> tasks;
     for (const ScanKind& k : info.scans) {
-      if (k.xml_scaninfo) tasks.emplace_back(ScanTask(outputs, task_name(k.type), swept_hosts, k.num_services,
-                                                      only_target(cfg.targets)), k.num_services);
+      if (k.xml_scaninfo)
+        tasks.emplace_back(outputs, task_name(k.type), swept_hosts, k.num_services, only_target(cfg.targets));
     }
     // --host-timeout counts from the scan's start, discovery included.
     if (timing.host_timeout > 0)
@@ -471,7 +471,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       report = add_round(report, run_sweep(cfg, *io, hooks, g_interrupted));
     }
     const uint64_t hosts_swept = swept_hosts + (round == 1 ? late.count() : 0);
-    for (auto& [task, ports] : tasks) task.end(std::to_string(hosts_swept * ports) + " total ports");
+    for (ScanTask& task : tasks) task.end(std::to_string(hosts_swept * task.ports_per_host()) + " total ports");
   } else if (!discovery.port_scan && !report.stopped_early) {
     report.first_pass_complete = true;
   }

@@ -25,33 +25,21 @@ std::string task_name(std::string_view scan_type) {
 
 ScanTask::ScanTask(OutputSet& outputs, std::string task, uint64_t hosts, uint32_t ports_per_host,
                    uint32_t only_host)
-    : outputs_(outputs) {
-  event_.task = std::move(task);
-  event_.hosts = hosts;
-  event_.ports_per_host = ports_per_host;
+    : outputs_(outputs), event_(TaskEvent::begins(std::move(task), wall_clock_us(), hosts, ports_per_host)) {
   if (hosts == 1 && only_host != 0) event_.only_host = only_host;
-  begin();
+  outputs_.on_task(event_);
 }
 
-ScanTask::ScanTask(OutputSet& outputs, std::string task, std::string scanning) : outputs_(outputs) {
-  event_.task = std::move(task);
+ScanTask::ScanTask(OutputSet& outputs, std::string task, std::string scanning)
+    : outputs_(outputs), event_(TaskEvent::begins(std::move(task), wall_clock_us(), 0, 0)) {
   event_.scanning = std::move(scanning);
-  begin();
-}
-
-void ScanTask::begin() {
-  event_.time_us = wall_clock_us();
   outputs_.on_task(event_);
 }
 
 void ScanTask::end(std::string extrainfo) {
-  TaskEvent done;
-  done.task = event_.task;
-  done.end = true;
-  done.time_us = wall_clock_us();
-  done.elapsed_s = static_cast<double>(done.time_us - event_.time_us) / 1e6;
-  done.extrainfo = std::move(extrainfo);
-  outputs_.on_task(done);
+  const int64_t now = wall_clock_us();
+  outputs_.on_task(TaskEvent::ends(event_.task, now, static_cast<double>(now - event_.time_us) / 1e6,
+                                   std::move(extrainfo)));
 }
 
 }  // namespace portsweep

@@ -30,10 +30,9 @@ class ScanTask {
   ScanTask(OutputSet& outputs, std::string task, std::string scanning);
 
   void end(std::string extrainfo);
+  uint32_t ports_per_host() const { return event_.ports_per_host; }
 
  private:
-  void begin();
-
   OutputSet& outputs_;
   TaskEvent event_;
 };

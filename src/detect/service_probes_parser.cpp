@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "common/error.hpp"
+#include "common/hex_digit.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/version_match_prefilter.hpp"
 #include "detect/version_match_template.hpp"
@@ -17,13 +18,6 @@ namespace portsweep {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Thrown inside one line's parse; the caller adds FILE:LINE.
 struct LineError : std::runtime_error {
@@ -97,8 +91,8 @@ std::string unescape_probe_string(std::string_view s) {
       case 'v': out += '\v'; break;
       case '\\': out += '\\'; break;
       case 'x': {
-        int hi = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
-        int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+        int hi = i + 1 < s.size() ? hex_digit_value(s[i + 1]) : -1;
+        int lo = i + 2 < s.size() ? hex_digit_value(s[i + 2]) : -1;
         if (hi < 0 || lo < 0) {
           throw LineError("bad escape in probe string; expected two hex digits after \\x");
         }

@@ -3,18 +3,13 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "common/hex_digit.hpp"
+
 namespace portsweep {
 namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Reads the arguments of a helper call, `text` starting just after its '('.
@@ -58,8 +53,8 @@ class HelperArgs {
         case 't': out += '\t'; break;
         case '0': out += '\0'; break;
         case 'x': {
-          int hi = pos_ < text_.size() ? hex_value(text_[pos_]) : -1;
-          int lo = pos_ + 1 < text_.size() ? hex_value(text_[pos_ + 1]) : -1;
+          int hi = pos_ < text_.size() ? hex_digit_value(text_[pos_]) : -1;
+          int lo = pos_ + 1 < text_.size() ? hex_digit_value(text_[pos_ + 1]) : -1;
           if (hi < 0 || lo < 0) throw std::invalid_argument("\\x needs two hex digits in a $-helper string");
           out += static_cast<char>(hi * 16 + lo);
           pos_ += 2;

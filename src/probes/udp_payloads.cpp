@@ -14,6 +14,7 @@
 
 #include "common/data_file.hpp"
 #include "common/error.hpp"
+#include "common/hex_digit.hpp"
 #include "portsweep_config.h"
 
 namespace portsweep {
@@ -24,13 +25,6 @@ constexpr size_t kPorts = 65536;
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 bool ends_word(char c) { return is_blank(c) || c == '\n' || c == '#' || c == '"'; }
 bool is_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Thrown inside the parse; the parser adds FILE:LINE.
 struct LineError : std::runtime_error {
@@ -132,8 +126,8 @@ void unescape(std::string_view body, size_t line, std::vector<uint8_t>& out) {
       case 't': out.push_back('\t'); break;
       case 'v': out.push_back('\v'); break;
       case 'x': {
-        int hi = i + 1 < body.size() ? hex_value(body[i + 1]) : -1;
-        int lo = i + 2 < body.size() ? hex_value(body[i + 2]) : -1;
+        int hi = i + 1 < body.size() ? hex_digit_value(body[i + 1]) : -1;
+        int lo = i + 2 < body.size() ? hex_digit_value(body[i + 2]) : -1;
         if (hi < 0 || lo < 0) {
           throw LineError(line, "bad escape \"\\" + std::string(body.substr(i, 3)) +
                                     "\"; expected two hex digits after \\x");
