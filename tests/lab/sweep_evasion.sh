@@ -152,7 +152,10 @@ cat "$work/decoys.txt"
 python3 - "$work/decoys.txt" <<'EOF' || fail "-D/--ttl/--spoof-mac/-ff: wrong frames"
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
-probes = [r for r in rows if r[2] == "33"]  # the RST after the SYN-ACK has the TTL too: one more datagram
+# The RST the engine sends after the SYN-ACK has the TTL too, and it may go
+# out between the decoys' fragments (the target answers within microseconds):
+# keep only fragments (offset or MF set); the RST is one whole datagram.
+probes = [r for r in rows if r[2] == "33" and (r[3] != "0" or r[4] != "0")]
 # 20 TCP header... a SYN is 24 bytes + 4 of --data = 28: two 16-byte fragments (16 + 12).
 # (ip.frag_offset in 8-byte units)
 want = [("198.18.0.77", 0, 1, 36), ("198.18.0.77", 2, 0, 32), ("198.18.0.1", 0, 1, 36),
