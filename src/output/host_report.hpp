@@ -4,9 +4,11 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <vector>
 
 #include "output/service_report.hpp"
+#include "output/os_report.hpp"
 #include "portsweep/result.hpp"
 
 namespace portsweep {
@@ -71,6 +73,9 @@ struct HostReport {
   std::optional<std::array<uint8_t, 6>> mac;  // an on-link host's, found by ARP
   // --traceroute's hops by TTL, the host last; empty when not traced.
   std::vector<TraceHop> trace;
+  // -O's findings and the passive OS hint; null when not found.
+  std::shared_ptr<const OsReport> os;
+  std::shared_ptr<const OsHint> os_hint;
 
   // The service report of a listed port; nullptr when detection did not run on it.
   const ServiceReport* service_of(const KeptPort& p) const;

@@ -211,6 +211,16 @@ void HostTable::set_trace(uint32_t ip, std::vector<TraceHop> hops) {
   if (it != hosts_.end()) it->second.trace = std::move(hops);
 }
 
+void HostTable::set_os(OsReport os) {
+  auto it = hosts_.find(os.ip);
+  if (it != hosts_.end()) it->second.os = std::make_shared<const OsReport>(std::move(os));
+}
+
+void HostTable::set_os_hint(OsHint hint) {
+  auto it = hosts_.find(hint.ip);
+  if (it != hosts_.end()) it->second.os_hint = std::make_shared<const OsHint>(std::move(hint));
+}
+
 void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
   auto it = hosts_.find(ip);
   if (it != hosts_.end()) update_rtt(it->second, rtt_us);
@@ -270,6 +280,8 @@ HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
   std::vector<HostEntry::Count> counts = h.counts;
   rep.services = h.services;
   rep.trace = h.trace;
+  rep.os = h.os;
+  rep.os_hint = h.os_hint;
   if (h.has_mac) rep.mac = h.mac;
   std::sort(rep.services.begin(), rep.services.end(), [](const PortService& a, const PortService& b) {
     return std::tie(a.proto, a.port) < std::tie(b.proto, b.port);

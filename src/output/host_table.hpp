@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
+#include <memory>
 #include <vector>
 
 #include "output/host_report.hpp"
+#include "output/os_report.hpp"
 #include "output/scan_info.hpp"
 #include "output/scan_summary.hpp"
 
@@ -71,6 +73,9 @@ struct HostEntry {
   // millions of KeptPorts stay small.
   std::vector<PortService> services;
   std::vector<TraceHop> trace;  // --traceroute's, by TTL
+  // -O's findings and the passive hint; shared, not copied, into reports.
+  std::shared_ptr<const OsReport> os;
+  std::shared_ptr<const OsHint> os_hint;
   std::array<uint8_t, 6> mac{};  // valid when has_mac: an on-link host's, from ARP
   bool has_mac = false;
 
@@ -99,6 +104,10 @@ class HostTable {
   // The route --traceroute found to a host the table holds (ignored
   // otherwise): hops by TTL, the host itself last.
   void set_trace(uint32_t ip, std::vector<TraceHop> hops);
+  // What OS detection found, or the passive OS hint, for a host the table
+  // holds (ignored otherwise); a second report replaces the first.
+  void set_os(OsReport os);
+  void set_os_hint(OsHint hint);
   // One round-trip sample for a host that has answered; ignored otherwise.
   void add_rtt(uint32_t ip, uint32_t rtt_us);
   // What version detection found on a port of a host that answered; a

@@ -22,6 +22,8 @@
 namespace portsweep {
 
 struct ServiceResult;
+struct OsReport;
+struct OsHint;
 struct ScanInfo;
 struct ScanSummary;
 class HostTable;
@@ -42,6 +44,9 @@ class OutputFormat {
   }
   // Likewise: the host table keeps services for the formats that print at end().
   virtual void on_service(const ServiceResult& s) { (void)s; }
+  // -O's findings on a host, and the passive OS hint: likewise kept in the table.
+  virtual void on_os(const OsReport& os) { (void)os; }
+  virtual void on_os_hint(const OsHint& hint) { (void)hint; }
   virtual void on_task(const TaskEvent& t) { (void)t; }
   // An error or warning line the terminal got on standard error (nmap also
   // writes those to its normal output file); no newline.

@@ -101,6 +101,18 @@ void OutputSet::on_service(const ServiceResult& s) {
   for (auto& w : writers_) w->on_service(s);
 }
 
+void OutputSet::on_os(OsReport os) {
+  std::lock_guard lock(mutex_);
+  for (auto& w : writers_) w->on_os(os);
+  table_->set_os(std::move(os));
+}
+
+void OutputSet::on_os_hint(OsHint hint) {
+  std::lock_guard lock(mutex_);
+  for (auto& w : writers_) w->on_os_hint(hint);
+  table_->set_os_hint(std::move(hint));
+}
+
 void OutputSet::flush() {
   std::lock_guard lock(mutex_);
   for (auto& w : writers_) w->flush();

@@ -56,6 +56,10 @@ class OutputSet {
   bool on_port_update(const PortResult& r);
   // What version detection found on a port already reported open.
   void on_service(const ServiceResult& s);
+  // What OS detection found on a host already reported up, and the passive
+  // OS hint (from the replies the sweep already had).
+  void on_os(OsReport os);
+  void on_os_hint(OsHint hint);
   void flush();
   // Writes every per-host section and trailer; a zero end time is taken as
   // now. Every writer is ended even if one fails; the first failure is then
