@@ -142,6 +142,14 @@ class MergeSink final : public SavedRecordSink {
     flush();
     if (traced_.insert(ip).second) outputs_.on_trace(ip, std::move(hops));
   }
+  void on_os(OsReport os) override {
+    flush();
+    outputs_.on_os(std::move(os));
+  }
+  void on_os_hint(OsHint hint) override {
+    flush();
+    outputs_.on_os_hint(std::move(hint));
+  }
   void flush() {
     if (batch_.empty()) return;
     for (const PortResult& r : batch_) last_result_us = std::max(last_result_us, r.time_us);
@@ -201,6 +209,7 @@ int run_merge_command(const std::vector<std::string>& args, std::ostream& out, s
   info.num_targets = first.num_targets;
   info.port_scan = first.port_scan;
   info.version_scan = first.version_scan;
+  info.os_scan = first.os_scan;
   info.seed = plan.seed;
   info.start_time_us = first.start_time_us;
   for (const std::size_t f : plan.chosen)

@@ -251,6 +251,7 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
         if (auto it = obj.find("seed"); it != obj.end()) h.seed = whole(*it, "seed", UINT64_MAX, ": expected a whole number");
         h.port_scan = flag("port_scan", true);
         h.version_scan = flag("version_scan", false);
+        h.os_scan = flag("os_scan", false);
         const Json& scans = field("scans");
         if (!scans.is_array()) fail("invalid \"scans\" " + quoted(scans) + ": expected an array of scan kinds");
         for (const Json& k : scans) {
@@ -324,6 +325,86 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
         route.push_back(t);
       }
       sink.on_trace(*addr, std::move(route));
+      if (!sink.wants_more()) return;
+      continue;
+    }
+    if (obj.contains("os_hint")) {  // the passive OS hint: {"ip":..,"os_hint":{"label":..,"signature":..}}
+      const Json& o = field("os_hint");
+      if (!o.is_object()) fail("invalid \"os_hint\" " + quoted(o) + ": expected {\"label\":..,\"signature\":..}");
+      OsHint hint;
+      hint.ip = *addr;
+      hint.label = text(o.contains("label") ? o["label"] : Json(), "label", "text");
+      hint.signature = text(o.contains("signature") ? o["signature"] : Json(), "signature", "a p0f signature");
+      sink.on_os_hint(std::move(hint));
+      if (!sink.wants_more()) return;
+      continue;
+    }
+    if (obj.contains("os")) {  // -O's findings on a host (the schema's "os" record)
+      const Json& o = field("os");
+      if (!o.is_object()) fail("invalid \"os\" " + quoted(o) + ": expected an object");
+      auto member = [&](const Json& of, const char* key) -> const Json& {
+        auto it = of.find(key);
+        if (it == of.end()) fail(std::string("missing \"") + key + "\" in an \"os\" record");
+        return *it;
+      };
+      auto list = [&](const Json& of, const char* key) -> const Json& {
+        const Json& v = member(of, key);
+        if (!v.is_array()) fail(std::string("invalid \"") + key + "\" " + quoted(v) + ": expected an array");
+        return v;
+      };
+      auto percent = [&](const Json& of) {
+        return static_cast<int>(whole(member(of, "accuracy"), "accuracy", 100, ": expected 0-100"));
+      };
+      OsReport os;
+      os.ip = *addr;
+      for (const Json& m : list(o, "matches")) {
+        OsMatchReport match;
+        match.name = text(member(m, "name"), "name", "an OS name");
+        match.accuracy = percent(m);
+        match.line = static_cast<uint32_t>(whole(member(m, "line"), "line", UINT32_MAX, ": expected a line number"));
+        for (const Json& c : list(m, "classes")) {
+          OsClassReport cls;
+          cls.type = text(member(c, "type"), "type", "a device type");
+          cls.vendor = text(member(c, "vendor"), "vendor", "a vendor");
+          cls.family = text(member(c, "family"), "family", "an OS family");
+          cls.generation = text(member(c, "generation"), "generation", "an OS generation");
+          cls.accuracy = percent(c);
+          for (const Json& cpe : list(c, "cpe")) cls.cpes.push_back(text(cpe, "cpe", "a CPE string"));
+          match.classes.push_back(std::move(cls));
+        }
+        os.matches.push_back(std::move(match));
+      }
+      for (const Json& p : list(o, "ports_used")) {
+        OsPortUsed used;
+        const std::string& proto = text(member(p, "proto"), "proto", "tcp or udp");
+        if (!parse_proto(proto, used.proto)) fail("invalid \"proto\" \"" + proto + "\": expected tcp or udp");
+        used.port = static_cast<uint16_t>(whole(member(p, "port"), "port", 65535, ": expected 0-65535"));
+        const std::string& state = text(member(p, "state"), "state", "open or closed");
+        if (!parse_port_state(state, used.state)) fail("invalid \"state\" \"" + state + "\": expected open or closed");
+        os.ports_used.push_back(used);
+      }
+      for (const Json& line : list(o, "summary")) os.summary.push_back(text(line, "summary", "a line of text"));
+      os.scan_time_s = time_of(member(o, "time")) / 1000000;
+      if (auto it = o.find("fingerprint"); it != o.end()) os.fingerprint = text(*it, "fingerprint", "nmap's fingerprint text");
+      if (auto it = o.find("distance"); it != o.end())
+        os.distance = static_cast<int>(whole(*it, "distance", 255, ": expected 0-255 hops"));
+      if (auto it = o.find("uptime_s"); it != o.end())
+        os.uptime_seconds = static_cast<int64_t>(whole(*it, "uptime_s", uint64_t{1} << 40, ": expected seconds"));
+      auto sequence = [&](const char* key, const char* kind, std::string& what, std::string& values) {
+        auto it = o.find(key);
+        if (it == o.end()) return false;
+        if (!it->is_object()) fail(std::string("invalid \"") + key + "\" " + quoted(*it) + ": expected an object");
+        what = text(member(*it, kind), kind, "text");
+        values = text(member(*it, "values"), "values", "text");
+        return true;
+      };
+      if (sequence("tcp_sequence", "difficulty", os.tcp_seq_difficulty, os.tcp_seq_values)) {
+        os.tcp_seq_index =
+            static_cast<uint32_t>(whole(member(o["tcp_sequence"], "index"), "index", UINT32_MAX, ": expected a number"));
+      }
+      sequence("ipid_sequence", "class", os.ipid_class, os.ipid_values);
+      sequence("ts_sequence", "class", os.ts_class, os.ts_values);
+      sink.on_os(std::move(os));
       if (!sink.wants_more()) return;
       continue;
     }

@@ -13,6 +13,7 @@
 
 #include "detect/saved_scan.hpp"
 #include "output/host_report.hpp"
+#include "output/os_report.hpp"
 #include "output/service_report.hpp"
 
 namespace portsweep {
@@ -31,6 +32,7 @@ struct SavedHeader {
   std::optional<uint64_t> seed;
   bool port_scan = true;
   bool version_scan = false;
+  bool os_scan = false;
 };
 
 // How the scan that wrote a file ended: -oJ's end record, XML's <runstats>
@@ -63,6 +65,9 @@ class SavedRecordSink {
     (void)ip;
     (void)hops;
   }
+  // -O's findings on a host, and the passive OS hint (JSON lines only).
+  virtual void on_os(OsReport os) { (void)os; }
+  virtual void on_os_hint(OsHint hint) { (void)hint; }
   virtual void on_ending(const SavedEnding& ending) { (void)ending; }
   // Checked after every record: false stops the reader there (a caller that
   // wanted only the header).

@@ -6,6 +6,7 @@
 
 #include "output/format_registry.hpp"
 #include "output/host_table.hpp"
+#include "output/os_text.hpp"
 #include "output/output_file.hpp"
 #include "output/report_text.hpp"
 #include "output/scan_info.hpp"
@@ -110,6 +111,7 @@ class GrepableFormat final : public OutputFormat {
       s += "\tIgnored State: " + std::string(to_string(r.hidden[0].state)) + " (" +
            std::to_string(r.hidden[0].count) + ")";
     }
+    if (r.os) s += os_grepable_fields(*r.os);
     s += "\n";
     out_.write(s);
   }

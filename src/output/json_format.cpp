@@ -68,7 +68,8 @@ class JsonFormat final : public OutputFormat {
     }
     if (info.seed) s += ",\"seed\":" + std::to_string(*info.seed);
     s += ",\"port_scan\":" + std::string(info.port_scan ? "true" : "false") +
-         ",\"version_scan\":" + std::string(info.version_scan ? "true" : "false") + ",\"scans\":[";
+         ",\"version_scan\":" + std::string(info.version_scan ? "true" : "false") +
+         ",\"os_scan\":" + std::string(info.os_scan ? "true" : "false") + ",\"scans\":[";
     for (std::size_t i = 0; i < info.scans.size(); ++i) {
       const ScanKind& k = info.scans[i];
       if (i > 0) s += ',';
@@ -129,6 +130,90 @@ class JsonFormat final : public OutputFormat {
       s += "}";
     }
     s += "]}\n";
+    if (++pending_lines_ >= kBatchLines) flush();
+  }
+
+  // -O's findings on a host: one record, the XML's content as keys.
+  void on_os(const OsReport& os) override {
+    std::string& s = pending_;
+    s += "{\"ip\":\"" + ipv4_text(os.ip) + "\",\"os\":{\"matches\":[";
+    for (size_t i = 0; i < os.matches.size(); ++i) {
+      const OsMatchReport& m = os.matches[i];
+      if (i > 0) s += ',';
+      s += "{\"name\":";
+      append_json_string(s, m.name);
+      s += ",\"accuracy\":" + std::to_string(m.accuracy) + ",\"line\":" + std::to_string(m.line) + ",\"classes\":[";
+      for (size_t j = 0; j < m.classes.size(); ++j) {
+        const OsClassReport& c = m.classes[j];
+        if (j > 0) s += ',';
+        s += "{\"type\":";
+        append_json_string(s, c.type);
+        s += ",\"vendor\":";
+        append_json_string(s, c.vendor);
+        s += ",\"family\":";
+        append_json_string(s, c.family);
+        s += ",\"generation\":";
+        append_json_string(s, c.generation);
+        s += ",\"accuracy\":" + std::to_string(c.accuracy) + ",\"cpe\":[";
+        for (size_t k = 0; k < c.cpes.size(); ++k) {
+          if (k > 0) s += ',';
+          append_json_string(s, c.cpes[k]);
+        }
+        s += "]}";
+      }
+      s += "]}";
+    }
+    s += "],\"ports_used\":[";
+    for (size_t i = 0; i < os.ports_used.size(); ++i) {
+      if (i > 0) s += ',';
+      s += "{\"proto\":\"" + std::string(to_string(os.ports_used[i].proto)) + "\",\"port\":" +
+           std::to_string(os.ports_used[i].port) + ",\"state\":\"" + std::string(to_string(os.ports_used[i].state)) + "\"}";
+    }
+    s += "]";
+    if (!os.fingerprint.empty()) {
+      s += ",\"fingerprint\":";
+      append_json_string(s, os.fingerprint);
+    }
+    s += ",\"summary\":[";
+    for (size_t i = 0; i < os.summary.size(); ++i) {
+      if (i > 0) s += ',';
+      append_json_string(s, os.summary[i]);
+    }
+    s += "],\"time\":\"" + iso_utc_text(os.scan_time_s * 1000000) + "\"";
+    if (os.distance >= 0) s += ",\"distance\":" + std::to_string(os.distance);
+    if (os.uptime_seconds) s += ",\"uptime_s\":" + std::to_string(*os.uptime_seconds);
+    auto sequence = [&s](const char* key, const char* kind, const std::string& what, const std::string& values) {
+      s += ",\"";
+      s += key;
+      s += "\":{\"";
+      s += kind;
+      s += "\":";
+      append_json_string(s, what);
+      s += ",\"values\":";
+      append_json_string(s, values);
+      s += "}";
+    };
+    if (!os.tcp_seq_difficulty.empty()) {
+      sequence("tcp_sequence", "difficulty", os.tcp_seq_difficulty, os.tcp_seq_values);
+      s.insert(s.size() - 1, ",\"index\":" + std::to_string(os.tcp_seq_index));
+    }
+    if (!os.ipid_class.empty()) {
+      sequence("ipid_sequence", "class", os.ipid_class, os.ipid_values);
+      sequence("ts_sequence", "class", os.ts_class, os.ts_values);
+    }
+    s += "}}\n";
+    if (++pending_lines_ >= kBatchLines) flush();
+  }
+
+  // The passive hint: {"ip":...,"os_hint":{"label":...,"signature":...}}; an
+  // empty label when no signature matched.
+  void on_os_hint(const OsHint& hint) override {
+    std::string& s = pending_;
+    s += "{\"ip\":\"" + ipv4_text(hint.ip) + "\",\"os_hint\":{\"label\":";
+    append_json_string(s, hint.label);
+    s += ",\"signature\":";
+    append_json_string(s, hint.signature);
+    s += "}}\n";
     if (++pending_lines_ >= kBatchLines) flush();
   }
 

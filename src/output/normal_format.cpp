@@ -7,6 +7,7 @@
 
 #include "output/format_registry.hpp"
 #include "output/host_table.hpp"
+#include "output/os_text.hpp"
 #include "output/output_file.hpp"
 #include "output/port_table.hpp"
 #include "output/report_text.hpp"
@@ -79,6 +80,7 @@ class NormalFormat final : public OutputFormat {
   }
 
   void end(const HostTable& hosts, const ScanSummary& summary) override {
+    now_us_ = summary.end_time_us;
     hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r, summary.names(r.ip)); });
 
     const int64_t end_us = summary.end_time_us;
@@ -93,7 +95,13 @@ class NormalFormat final : public OutputFormat {
                  "): the results are incomplete.\n");
     }
     if (info_.verbose > 0 && !info_.data_dir.empty()) put("Read data files from: " + info_.data_dir + "\n");
-    if (info_.version_scan) put("Service detection performed.\n");
+    if (info_.os_scan && info_.version_scan) {
+      put("OS and Service detection performed.\n");
+    } else if (info_.os_scan) {
+      put("OS detection performed.\n");
+    } else if (info_.version_scan) {
+      put("Service detection performed.\n");
+    }
     if (interactive_) {
       put("Portsweep done: " + counts + "\n");
       if (info_.verbose > 0) {
@@ -233,10 +241,15 @@ class NormalFormat final : public OutputFormat {
         table.add_row(std::move(row));
       }
       s += table.render();
+    }
+    // nmap's order under the table: MAC, OS, then the services' OS hints.
+    s += mac_line(r);
+    if (r.os) s += os_normal_text(*r.os, info_.verbose, now_us_);
+    if (r.os_hint) s += "OS hint: " + os_hint_text(*r.os_hint) + "\n";
+    if (!r.listed.empty()) {
       const std::string service_info = service_info_text(r.services);
       if (!service_info.empty()) s += "Service Info: " + service_info + "\n";
     }
-    s += mac_line(r);
     if (!r.trace.empty()) s += trace_text(r.trace);
     s += "\n";
     put(s);
@@ -255,6 +268,7 @@ class NormalFormat final : public OutputFormat {
   bool interactive_;
   std::optional<SkidText> skid_;
   ScanInfo info_;
+  int64_t now_us_ = 0;  // the report's time: uptimes count up to it
 };
 
 }  // namespace

@@ -64,6 +64,7 @@ struct ScanInfo {
   int debugging = 0;            // -d count; only reported in XML
   bool reason = false;          // --reason: REASON column and "received ..." wording
   bool open_only = false;       // --open: list only ports that may be open
+  bool os_scan = false;          // -O: "OS detection performed."
   bool version_scan = false;    // -sV: VERSION column, "Service Info" lines, "?" on guesses
   bool port_scan = true;        // false for a ping scan (-sn): hosts' status only, no ports
   // A list scan (-sL): every target is listed (ScanSummary::each_target),

@@ -8,6 +8,7 @@
 #include "output/format_registry.hpp"
 #include "ports/port_set.hpp"
 #include "output/host_table.hpp"
+#include "output/os_text.hpp"
 #include "output/output_file.hpp"
 #include "output/report_text.hpp"
 #include "output/scan_info.hpp"
@@ -91,6 +92,7 @@ class XmlFormat final : public OutputFormat {
   }
 
   void end(const HostTable& hosts, const ScanSummary& summary) override {
+    now_us_ = summary.end_time_us;
     hosts.for_each_report(summary, [&](const HostReport& r) { write_host(r, summary.names(r.ip)); });
 
     const double elapsed = summary.elapsed_s >= 0
@@ -151,6 +153,9 @@ class XmlFormat final : public OutputFormat {
     s += hostnames_element(names);
     // A ping scan (-sn) probed no ports: nmap writes no <ports> then.
     if (info_.port_scan) s += ports_element(r);
+    // nmap.dtd's order: ports, os (and the sequence elements), hostscript, trace.
+    if (r.os) s += os_xml_text(*r.os, now_us_);
+    if (r.os_hint) s += os_hint_xml(*r.os_hint);
     if (!r.trace.empty()) {
       const uint16_t port = r.trace.back().tcp_port;
       s += port ? "<trace" + attr("port", port) + " proto=\"tcp\">\n" : std::string("<trace proto=\"icmp\">\n");
@@ -227,6 +232,7 @@ class XmlFormat final : public OutputFormat {
 
   OutputFile out_;
   ScanInfo info_;
+  int64_t now_us_ = 0;  // the report's time: uptimes count up to it
 };
 
 }  // namespace
