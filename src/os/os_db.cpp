@@ -246,7 +246,9 @@ class OsDbParser {
   }
 
   void compile() {
+    std::vector<size_t> line_base;
     for (const FingerprintLine& l : db_.match_points_.lines) {
+      line_base.push_back(db_.slots_.size());
       for (const FingerprintTest& t : l.tests) {
         db_.slots_.push_back({l.name, t.name, static_cast<unsigned>(std::stoul(t.value))});
       }
@@ -259,8 +261,16 @@ class OsDbParser {
       for (size_t li = 0; li < ref.tests.lines.size(); ++li) {
         const FingerprintLine& l = ref.tests.lines[li];
         line_ = test_lines_[r][li];
+        // The line's MatchPoints entry once, then each test within it.
+        const FingerprintLine* weights = db_.match_points_.line(l.name);
+        size_t base = weights ? line_base.at(weights - db_.match_points_.lines.data()) : 0;
         for (const FingerprintTest& t : l.tests) {
-          int slot = db_.slot(l.name, t.name);
+          int slot = -1;
+          if (weights) {
+            for (size_t k = 0; k < weights->tests.size(); ++k) {
+              if (weights->tests[k].name == t.name) slot = static_cast<int>(base + k);
+            }
+          }
           // OPS(R=N), WIN(R=N), SEQ(R=N): MatchPoints weighs no R in these
           // lines, and nmap never puts one in a subject's (it leaves the
           // line out), so such a test never counts. Not compiled.

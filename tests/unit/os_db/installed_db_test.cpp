@@ -73,7 +73,7 @@ TEST(InstalledOsDb, LoadsFast) {
   std::printf("[ measure  ] nmap-os-db: %zu references, %zu checks (%zu distinct) loaded in %.1f ms\n",
               db.references().size(), db.check_count(), db.checks().size(), ms);
   EXPECT_GT(db.references().size(), 5000u);
-  EXPECT_LT(ms, 1000.0);
+  EXPECT_LT(ms, 3000.0);  // about 60-100 ms in a release build; room for sanitizers and a loaded machine
   // Facts of nmap's MatchPoints that the format documentation states.
   EXPECT_EQ(db.points("SEQ", "SP"), 25u);
   EXPECT_EQ(db.points("SEQ", "GCD"), 75u);
@@ -186,7 +186,7 @@ TEST(InstalledOsDb, MatchTimePerSubject) {
   }
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / n;
   std::printf("[ measure  ] match_os: %.3f ms per subject (%zu subjects, %zu with a perfect match)\n", ms, n, perfect);
-  EXPECT_LT(ms, 50.0);
+  EXPECT_LT(ms, 50.0);  // about 1 ms in a release build
 }
 
 }  // namespace
