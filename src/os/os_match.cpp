@@ -75,7 +75,17 @@ std::string percent_text(double accuracy) { return std::to_string(os_percent(acc
 int os_percent(double accuracy) noexcept { return static_cast<int>(std::floor(accuracy * 100)); }
 
 OsScore score_os(const OsDb& db, size_t reference, const Fingerprint& subject) {
-  return score_with(db, reference, evaluate_checks(db, subject_slots(db, subject)));
+  // One reference: evaluate only its own checks.
+  SubjectSlots s = subject_slots(db, subject);
+  OsScore score;
+  for (uint32_t c : db.reference_checks(reference)) {
+    const OsCheck& check = db.checks()[c];
+    if (!s.present[check.slot]) continue;
+    unsigned points = db.slots()[check.slot].points;
+    score.possible += points;
+    if (check.expression.matches(s.values[check.slot])) score.matched += points;
+  }
+  return score;
 }
 
 OsMatchResult match_os(const OsDb& db, const Fingerprint& subject, const OsMatchOptions& options) {
