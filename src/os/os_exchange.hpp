@@ -29,6 +29,13 @@ struct OsExchanges {
   bool on_link = false;  // reached by ARP on our own segment (DC=D)
   std::array<uint8_t, 6> mac{};  // its MAC when on-link (SCAN M=)
   bool has_mac = false;
+  // The closed TCP port was picked at random, not seen closed by the port
+  // scan: nmap then leaves unanswered T5-T7 out (no "R=N") and SCAN's CT=
+  // empty.
+  bool closed_tcp_port_guessed = false;
+  // The closed UDP port was seen closed by the port scan (-sU): SCAN's CU=
+  // names it even when U1 went unanswered.
+  bool closed_udp_port_from_scan = false;
 
   OsExchange& at(OsProbeId id) noexcept { return probes[static_cast<size_t>(id)]; }
   const OsExchange& at(OsProbeId id) const noexcept { return probes[static_cast<size_t>(id)]; }

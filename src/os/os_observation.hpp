@@ -28,9 +28,17 @@ struct OsObservation {
   // TCP timestamp sequence ("1000HZ", "none returned (unsupported)", ...).
   std::string ts_class;
   std::vector<uint32_t> tsvals;
-  // Seconds since boot, from the timestamps' rate; nmap prints it only when
-  // the clock rate is one it trusts.
+  // Seconds since boot at the first SYN's send time, from the timestamps'
+  // rate. nmap prints "Uptime guess" whenever it computed one (two or more
+  // SYN-ACKs with timestamps, none zero), even 0 when it distrusts the
+  // clock (over two years, or a rate it cannot place).
   std::optional<int64_t> uptime_seconds;
+  // "Network Distance" as nmap reports it, and how it knows (SCAN's DC):
+  // "L" localhost (0), "D" on-link (1), "I" from U1's quoted TTL, "T" the
+  // exchanges' own hop count (traceroute); -1 and "" when unknown.
+  int distance = -1;
+  std::string distance_method;
+  bool u1_answered = false;  // U1 got its port unreachable (SCAN's CU=)
 };
 
 OsObservation observe_os(const OsExchanges& x);
@@ -40,7 +48,13 @@ struct ScanLineFacts {
   std::string version;     // V=, the scanner's version
   int64_t time_s = 0;      // D= (month/day) and TM= (hex seconds)
   std::string platform;    // P=, e.g. "x86_64-pc-linux-gnu"
+  // false when nmap would not offer the print for submission for reasons
+  // outside the exchanges (scan delay > 500 ms, -T5, timing ratio > 1.4): G=N.
+  bool conditions_ideal = true;
 };
+
+// The SCAN(...) line alone (no wrap), as nmap writes it.
+std::string scan_line(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts);
 
 // nmap's "TCP/IP fingerprint:" block: the SCAN line, then the test lines,
 // wrapped in "OS:"-prefixed rows as nmap wraps them.
