@@ -696,6 +696,17 @@ bool private_ipv4(uint32_t a) noexcept {
 
 }  // namespace
 
+std::string submission_omitted_reason(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts) {
+  if (!facts.omit_reason.empty()) return facts.omit_reason;
+  if (x.params.open_tcp_port == 0) return "Missing an open TCP port so results incomplete";
+  if (x.params.closed_tcp_port == 0 || x.closed_tcp_port_guessed) return "Missing a closed TCP port so results incomplete";
+  if (o.distance < -1)
+    return "Host distance (" + std::to_string(o.distance) + " network hops) appears to be negative";
+  if (o.distance > 5) return "Host distance (" + std::to_string(o.distance) + " network hops) is greater than five";
+  if (!o.u1_answered && !x.closed_udp_port_from_scan) return "Didn't receive UDP response. Please try again with -sSU";
+  return {};
+}
+
 std::string scan_line(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts) {
   const OsProbeParams& p = x.params;
   std::tm tm{};
@@ -703,10 +714,8 @@ std::string scan_line(const OsExchanges& x, const OsObservation& o, const ScanLi
   const bool have_tm = localtime_r(&t, &tm) != nullptr;
   const bool closed_known = p.closed_tcp_port != 0 && !x.closed_tcp_port_guessed;
   const bool udp_known = o.u1_answered || x.closed_udp_port_from_scan;
-  // G: nmap's "good for submission": both TCP ports known, a closed UDP port
-  // known, distance 0-5 hops (or unknown), and timing it trusts.
-  const bool good = p.open_tcp_port != 0 && closed_known && udp_known && o.distance >= -1 && o.distance <= 5 &&
-                    facts.conditions_ideal;
+  // G: whether nmap offers the print for submission.
+  const bool good = !facts.too_many_matches && submission_omitted_reason(x, o, facts).empty();
   std::string s = "SCAN(V=" + facts.version + "%E=4%D=";
   s += have_tm ? std::to_string(tm.tm_mon + 1) + "/" + std::to_string(tm.tm_mday) : std::string("0/0");
   s += "%OT=" + (p.open_tcp_port != 0 ? std::to_string(p.open_tcp_port) : std::string());
@@ -729,7 +738,13 @@ std::string scan_line(const OsExchanges& x, const OsObservation& o, const ScanLi
   return s;
 }
 
-std::string format_subject_fingerprint(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts) {
+std::string format_subject_fingerprint(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts,
+                                       bool wrap) {
+  if (!wrap) {
+    std::string out = scan_line(x, o, facts) + '\n';
+    for (const FingerprintLine& l : o.fingerprint.lines) out += format_line(l) + '\n';
+    return out;
+  }
   std::string flat = scan_line(x, o, facts);
   for (const FingerprintLine& l : o.fingerprint.lines) flat += format_line(l);
   // nmap's submission wrap: rows of "OS:" and 72 characters of the text.

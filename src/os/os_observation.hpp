@@ -48,16 +48,32 @@ struct ScanLineFacts {
   std::string version;     // V=, the scanner's version
   int64_t time_s = 0;      // D= (month/day) and TM= (hex seconds)
   std::string platform;    // P=, e.g. "x86_64-pc-linux-gnu"
-  // false when nmap would not offer the print for submission for reasons
-  // outside the exchanges (scan delay > 500 ms, -T5, timing ratio > 1.4): G=N.
-  bool conditions_ideal = true;
+  // Why nmap would not offer the print for submission, for reasons outside
+  // the exchanges ("Scan delay (600) is greater than 500", "Timing level 5
+  // (Insane) used", "maxTimingRatio (...) is greater than 1.4", "Some probes
+  // failed to send so results incomplete"); empty: none.
+  std::string omit_reason{};
+  // The match found too many perfect matches: nmap prints the print with G=N.
+  bool too_many_matches = false;
 };
+
+// nmap's reason for not offering the print for submission (facts.omit_reason,
+// or "Missing an open TCP port so results incomplete", "Missing a closed TCP
+// port ...", "Host distance (N network hops) is greater than five", "Didn't
+// receive UDP response. Please try again with -sSU"); empty when it would.
+// nmap prints "OS fingerprint not ideal because: <reason>" and, when there is
+// one, the block unwrapped (SCAN's G=N).
+std::string submission_omitted_reason(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts);
 
 // The SCAN(...) line alone (no wrap), as nmap writes it.
 std::string scan_line(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts);
 
 // nmap's "TCP/IP fingerprint:" block: the SCAN line, then the test lines,
-// wrapped in "OS:"-prefixed rows as nmap wraps them.
-std::string format_subject_fingerprint(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts);
+// wrapped in "OS:"-prefixed rows of 72 characters as nmap wraps them, each
+// row ended by '\n'. With wrap false, one line per row, unprefixed: what nmap
+// prints when the print is not offered for submission (a reason above, or
+// too many matches).
+std::string format_subject_fingerprint(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts,
+                                       bool wrap = true);
 
 }  // namespace portsweep::os

@@ -758,7 +758,7 @@ TEST(OsFormat, ScanLineAndWrap) {
   x.mac = {0x02, 0x50, 0x53, 0x01, 0x00, 0x0a};
   x.closed_tcp_port_guessed = true;
   x.at(OsProbeId::U1).reply.clear();
-  facts.conditions_ideal = true;
+  EXPECT_EQ(submission_omitted_reason(x, observe_os(x), facts), "Missing a closed TCP port so results incomplete");
   EXPECT_EQ(scan_line(x, observe_os(x), facts),
             "SCAN(V=7.93%E=4%D=12/1%OT=22%CT=%CU=%PV=Y%DS=1%DC=D%G=N%M=025053%TM=6B0E7FFD%P=x86_64-pc-linux-gnu)");
 }
@@ -769,7 +769,7 @@ namespace {
 
 struct Fixture {
   OsExchanges x;
-  std::string nmap_block;  // "OS:" rows joined
+  std::vector<std::string> nmap_rows;  // the block nmap printed, row by row
   std::vector<std::string> host_lines;
 };
 
@@ -817,10 +817,12 @@ Fixture load_fixture(const std::string& file) {
         (dir == "sent" ? e.sent : e.reply) = unhex(hex);
         (dir == "sent" ? e.sent_us : e.reply_us) = us;
       }
+    } else if (key == "closed_tcp_guessed") {
+      int g = 0;
+      ls >> g;
+      f.x.closed_tcp_port_guessed = g != 0;
     } else if (key == "nmap") {
-      std::string row;
-      ls >> row;
-      f.nmap_block += row.substr(3);
+      f.nmap_rows.push_back(line.substr(5));
     } else if (key == "nmap-host") {
       f.host_lines.push_back(line.substr(10));
     }
@@ -852,40 +854,58 @@ std::map<std::string, std::string> tests_of(const std::string& body) {
   return m;
 }
 
+// Replays nmap's first try and compares our block with the one nmap printed,
+// byte for byte: every line and every test, SP, GCD, ISR and TS included
+// (they differ from run to run of the host, not between replays of one run).
 void compare_with_nmap(const std::string& file) {
   setenv("TZ", "UTC", 1);
   tzset();
   const Fixture f = load_fixture(file);
-  const auto nmap = split_lines(f.nmap_block);
-  ASSERT_GT(nmap.size(), 10u);
+  ASSERT_FALSE(f.nmap_rows.empty());
+  const bool wrapped = f.nmap_rows[0].rfind("OS:", 0) == 0;
+  std::string nmap_block, flat;
+  for (const std::string& r : f.nmap_rows) {
+    nmap_block += r + '\n';
+    flat += wrapped ? r.substr(3) : r;
+  }
+  const auto nmap = split_lines(flat);
+  ASSERT_GT(nmap.size(), 3u);
   ASSERT_EQ(nmap[0].first, "SCAN");
   const auto scan = tests_of(nmap[0].second);
   ScanLineFacts facts{scan.at("V"), static_cast<int64_t>(std::stoul(scan.at("TM"), nullptr, 16)), scan.at("P")};
-  const OsObservation o = observe_os(f.x);
-  const std::string block = format_subject_fingerprint(f.x, o, facts);
-  std::string flat;
-  std::istringstream rows(block);
-  std::string row;
-  while (std::getline(rows, row)) flat += row.substr(3);
-  EXPECT_EQ(flat, f.nmap_block);
-  const auto ours = split_lines(flat);
-  // Every line, every test, in nmap's order. Nothing is left out: replaying
-  // nmap's own first try, even SP, GCD, ISR and TS (which differ from run to
-  // run of the host) must come out the same.
-  ASSERT_EQ(ours.size(), nmap.size());
-  for (size_t i = 0; i < nmap.size(); ++i) {
-    EXPECT_EQ(ours[i].first, nmap[i].first);
-    EXPECT_EQ(ours[i].first + "(" + ours[i].second + ")", nmap[i].first + "(" + nmap[i].second + ")");
+  bool distance_printed = false;
+  for (const std::string& h : f.host_lines) {
+    if (h.rfind("Too many fingerprints match", 0) == 0) facts.too_many_matches = true;
   }
+  const OsObservation o = observe_os(f.x);
+  const std::string ours = format_subject_fingerprint(f.x, o, facts, wrapped);
+  EXPECT_EQ(ours, nmap_block);
+  // Line by line too, for a readable failure.
+  std::string ours_flat;
+  std::istringstream rows(ours);
+  std::string row;
+  while (std::getline(rows, row)) ours_flat += wrapped ? row.substr(3) : row;
+  const auto mine = split_lines(ours_flat);
+  ASSERT_EQ(mine.size(), nmap.size());
+  for (size_t i = 0; i < nmap.size(); ++i)
+    EXPECT_EQ(mine[i].first + "(" + mine[i].second + ")", nmap[i].first + "(" + nmap[i].second + ")");
+  // The G flag and the unwrapped form go together in nmap's output.
+  EXPECT_EQ(scan.at("G") == "Y", wrapped);
   for (const std::string& h : f.host_lines) {
     if (h.rfind("Network Distance: ", 0) == 0) {
-      EXPECT_EQ(h, "Network Distance: " + std::to_string(o.distance) + " hop");
+      distance_printed = true;
+      EXPECT_EQ(h, "Network Distance: " + std::to_string(o.distance) + (o.distance == 1 ? " hop" : " hops"));
     }
     if (h.rfind("IP ID Sequence Generation: ", 0) == 0) {
       EXPECT_EQ(h, "IP ID Sequence Generation: " + o.ipid_class);
     }
+    if (h.rfind("OS fingerprint not ideal because: ", 0) == 0) {
+      EXPECT_EQ(h, "OS fingerprint not ideal because: " + submission_omitted_reason(f.x, o, facts));
+    }
   }
-  EXPECT_EQ(o.tcp_seq_difficulty, "Good luck!");
+  if (!distance_printed) {
+    EXPECT_EQ(o.distance, -1);
+  }
 }
 
 }  // namespace
@@ -893,6 +913,17 @@ void compare_with_nmap(const std::string& file) {
 TEST(OsLabFixture, RoutedLinuxTargetEqualsNmap) { compare_with_nmap("target_198.19.0.1.txt"); }
 
 TEST(OsLabFixture, OnLinkLanHostEqualsNmap) { compare_with_nmap("lan_198.18.1.10.txt"); }
+
+// 198.19.0.3 drops everything but its open ports: no closed port (nmap
+// picks one at random, T5-T7 go unanswered and are left out), no U1 or echo
+// answer (TG instead of T, no DS/DC), G=N and the unwrapped block.
+TEST(OsLabFixture, FirewalledHostEqualsNmap) { compare_with_nmap("target_198.19.0.3.txt"); }
+
+// 198.19.0.12's resets carry window 8192 (W=2000 in T4-T7).
+TEST(OsLabFixture, ResetsWithAWindowEqualNmap) { compare_with_nmap("target_198.19.0.12.txt"); }
+
+// 198.19.0.4 has no open port: no SEQ SYNs, ECN or T1-T4 at all.
+TEST(OsLabFixture, NoOpenPortEqualsNmap) { compare_with_nmap("target_198.19.0.4.txt"); }
 
 TEST(OsLabFixture, OurProbesMatchNmapsOnTheWire) {
   // What nmap sent in the lab, field by field, against what we build with the
