@@ -159,6 +159,7 @@ std::optional<uint32_t> tcp_tsval(const TcpView& t) noexcept {
       --remaining;
       continue;
     }
+    if (remaining < 2) break;  // no length byte left (nmap reads on; we stop)
     const uint8_t len = *p++;
     if (len < 2 || len > remaining) break;
     if (kind == 8 && len == 10) return load_be32(p);
@@ -323,6 +324,8 @@ uint32_t gcd_of(const std::vector<uint32_t>& v) noexcept {
   return a;
 }
 
+bool is_echo_reply(const Parsed& r) noexcept { return r.ok && r.ip.proto == wire::kIpProtoIcmp && r.ip.l4[0] == 0; }
+
 bool is_localhost(const OsProbeParams& p) noexcept { return (p.dst_ip >> 24) == 127 || p.dst_ip == p.src_ip; }
 
 // One T1-T7 line (reply_no 0 is T1: no W, no O).
@@ -371,7 +374,9 @@ FingerprintLine ecn_line(const Parsed& r) {
 // U1, from an ICMP port unreachable quoting our datagram; nullopt when the
 // quote is too short or names other ports. `hops` gets nmap's distance.
 std::optional<FingerprintLine> u1_line(const Parsed& r, const Parsed& sent, int& hops) {
-  if (r.ip.proto != wire::kIpProtoIcmp || !sent.ok || sent.ip.proto != wire::kIpProtoUdp) return std::nullopt;
+  if (r.ip.proto != wire::kIpProtoIcmp || !sent.ok || sent.ip.proto != wire::kIpProtoUdp ||
+      sent.ip.l4_len < wire::kUdpHeader)
+    return std::nullopt;
   const uint8_t* icmp = r.ip.l4;
   const size_t icmp_len = r.ip.l4_len;
   if (icmp_len < 8 + 20 + 8 || icmp[0] != 3 || icmp[1] != 3) return std::nullopt;
@@ -518,7 +523,7 @@ OsObservation observe_os(const OsExchanges& x) {
     if (reply[i].ok && reply[i].is_tcp) closed_ids.push_back(reply[i].ip.id);
   for (OsProbeId id : {OsProbeId::Ie1, OsProbeId::Ie2}) {
     const Parsed& r = reply[static_cast<size_t>(id)];
-    if (r.ok && r.ip.proto == wire::kIpProtoIcmp) icmp_ids.push_back(r.ip.id);
+    if (is_echo_reply(r)) icmp_ids.push_back(r.ip.id);
   }
   const IpidClass ti = tcp_ids.size() >= 3 ? classify_ipids(tcp_ids, localhost) : IpidClass::Unknown;
   const IpidClass ci = closed_ids.size() >= 2 ? classify_ipids(closed_ids, localhost) : IpidClass::Unknown;
@@ -595,8 +600,7 @@ OsObservation observe_os(const OsExchanges& x) {
     const size_t a = static_cast<size_t>(OsProbeId::Ie1), b = static_cast<size_t>(OsProbeId::Ie2);
     const Parsed& r1 = reply[a];
     const Parsed& r2 = reply[b];
-    auto echo = [](const Parsed& r) { return r.ok && r.ip.proto == wire::kIpProtoIcmp && r.ip.l4[0] == 0; };
-    if (echo(r1) && echo(r2)) {
+    if (is_echo_reply(r1) && is_echo_reply(r2)) {
       FingerprintLine l{"IE", {}};
       add(l, "R", "Y");
       add(l, "DFI", r1.ip.df && r2.ip.df ? "Y" : r1.ip.df ? "S" : !r2.ip.df ? "N" : "O");
@@ -671,7 +675,10 @@ OsObservation observe_os(const OsExchanges& x) {
     o.ipid_class = ipid_words(ti);
     o.ts_class = ts_words(ts_class);
   }
-  if (localhost) {
+  if (x.distance_from_traceroute && x.distance > 0) {
+    o.distance = x.distance;
+    o.distance_method = "T";
+  } else if (localhost) {
     o.distance = 0;
     o.distance_method = "L";
   } else if (x.on_link) {
@@ -680,9 +687,6 @@ OsObservation observe_os(const OsExchanges& x) {
   } else if (hops != -1) {
     o.distance = hops;
     o.distance_method = "I";
-  } else if (x.distance >= 0) {
-    o.distance = x.distance;
-    o.distance_method = "T";
   }
   return o;
 }

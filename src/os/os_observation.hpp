@@ -34,8 +34,8 @@ struct OsObservation {
   // clock (over two years, or a rate it cannot place).
   std::optional<int64_t> uptime_seconds;
   // "Network Distance" as nmap reports it, and how it knows (SCAN's DC):
-  // "L" localhost (0), "D" on-link (1), "I" from U1's quoted TTL, "T" the
-  // exchanges' own hop count (traceroute); -1 and "" when unknown.
+  // "L" localhost (0), "D" on-link (1), "I" from U1's quoted TTL, "T" a
+  // traceroute's (OsExchanges::distance_from_traceroute); -1 and "" unknown.
   int distance = -1;
   std::string distance_method;
   bool u1_answered = false;  // U1 got its port unreachable (SCAN's CU=)

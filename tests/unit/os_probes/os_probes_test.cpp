@@ -494,6 +494,12 @@ TEST(OsObserve, TtlBecomesTgWithoutU1AndCountsHopsWithIt) {
   EXPECT_EQ(o.distance_method, "");
   x.on_link = true;
   EXPECT_EQ(observe_os(x).distance_method, "D");
+  x.distance = 4;  // a hop count from elsewhere is not nmap's to print...
+  EXPECT_EQ(observe_os(x).distance, 1);
+  x.distance_from_traceroute = true;  // ...but a traceroute's overrides, as nmap's does
+  EXPECT_EQ(observe_os(x).distance, 4);
+  EXPECT_EQ(observe_os(x).distance_method, "T");
+  x.distance_from_traceroute = false;
   EXPECT_EQ(*observe_os(x).fingerprint.line("T1")->value("TG"), "40") << "on-link does not give nmap the T value";
 }
 
@@ -961,4 +967,35 @@ TEST(OsLabFixture, OurProbesMatchNmapsOnTheWire) {
           << "length and payload";
     }
   }
+}
+
+TEST(OsLabFixture, TruncatedAndCorruptRepliesAreSafe) {
+  // Every prefix of every captured reply, and each byte of it flipped in
+  // turn: observe_os and os_probe_answered read only within the datagram
+  // (run under ASan by scripts/sanitize).
+  const Fixture f = load_fixture("target_198.19.0.1.txt");
+  OsProbeParams p = f.x.params;
+  size_t observed = 0;
+  for (size_t i = 0; i < kOsProbeCount; ++i) {
+    const std::vector<uint8_t> whole = f.x.probes[i].reply;
+    for (size_t n = 0; n <= whole.size(); ++n) {
+      OsExchanges x = f.x;
+      x.probes[i].reply.assign(whole.begin(), whole.begin() + static_cast<long>(n));
+      (void)os_probe_answered(p, x.probes[i].reply.data(), n);
+      observed += observe_os(x).fingerprint.lines.size();
+    }
+    const std::vector<uint8_t> probe = f.x.probes[i].sent;
+    for (size_t n = 0; n <= probe.size(); ++n) {
+      OsExchanges x = f.x;
+      x.probes[i].sent.assign(probe.begin(), probe.begin() + static_cast<long>(n));
+      observed += observe_os(x).fingerprint.lines.size();
+    }
+    for (size_t b = 0; b < whole.size(); ++b) {
+      OsExchanges x = f.x;
+      x.probes[i].reply[b] ^= 0xff;
+      (void)os_probe_answered(p, x.probes[i].reply.data(), x.probes[i].reply.size());
+      observed += observe_os(x).fingerprint.lines.size();
+    }
+  }
+  EXPECT_GT(observed, 0u);
 }
