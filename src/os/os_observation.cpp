@@ -691,6 +691,19 @@ OsObservation observe_os(const OsExchanges& x) {
   return o;
 }
 
+std::string format_hex_list(const std::vector<uint32_t>& values) {
+  std::string out;
+  for (uint32_t v : values) {
+    if (!out.empty()) out += ',';
+    out += hex(v);
+  }
+  return out;
+}
+
+std::string format_hex_list(const std::vector<uint16_t>& values) {
+  return format_hex_list(std::vector<uint32_t>(values.begin(), values.end()));
+}
+
 namespace {
 
 bool private_ipv4(uint32_t a) noexcept {

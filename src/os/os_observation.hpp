@@ -43,6 +43,11 @@ struct OsObservation {
 
 OsObservation observe_os(const OsExchanges& x);
 
+// nmap's value lists (XML <tcpsequence values=...> and the like): upper-case
+// hex, comma-separated, no padding: "4B7711A7,BC0CA336".
+std::string format_hex_list(const std::vector<uint32_t>& values);
+std::string format_hex_list(const std::vector<uint16_t>& values);
+
 // Facts of the scan that nmap writes in the fingerprint's SCAN line.
 struct ScanLineFacts {
   std::string version;     // V=, the scanner's version

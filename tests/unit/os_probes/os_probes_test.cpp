@@ -469,6 +469,9 @@ TEST(OsObserve, LinuxLikeHostGivesTheExpectedLines) {
   EXPECT_EQ(o.tcp_isns.size(), 6u);
   EXPECT_EQ(o.tcp_isns[1], 0xBC0CA336u);
   EXPECT_FALSE(o.tcp_seq_difficulty.empty());
+  EXPECT_EQ(format_hex_list(o.tcp_isns), "4B7711A7,BC0CA336,E570EEF1,83AF5A75,A5D5EE6,71FF8824");
+  EXPECT_EQ(format_hex_list(o.ipids), "0,0,0,0,0,0");
+  EXPECT_EQ(format_hex_list(o.tsvals), "4C4B40,4C4BA4,4C4C08,4C4C6C,4C4CD0,4C4D34");
 }
 
 TEST(OsObserve, TtlBecomesTgWithoutU1AndCountsHopsWithIt) {

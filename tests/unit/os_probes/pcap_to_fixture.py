@@ -3,6 +3,15 @@
 
 usage: pcap_to_fixture.py CAPTURE.pcap NMAP_OUTPUT.txt TARGET OUT.txt
 
+How the committed fixtures were made (lab up, under the lab lock):
+
+  ip netns exec ps-scan tcpdump -U -n -i ps-scan0 -w t.pcap host 198.19.0.1 &
+  scripts/lab exec nmap -n -Pn -O -d -p 22,8080 198.19.0.1 > t.txt
+  (stop tcpdump)  pcap_to_fixture.py t.pcap t.txt 198.19.0.1 target_198.19.0.1.txt
+
+(LAN hosts: -i ps-scan1.) -d makes nmap print the block even when it
+matches perfectly.
+
 CAPTURE is tcpdump's Ethernet capture in the scanner namespace (host TARGET)
 while `nmap -n -Pn -O -d -p OPEN,CLOSED TARGET` ran; NMAP_OUTPUT is that
 run's normal output. The fixture keeps only nmap's first OS detection try:
