@@ -24,11 +24,23 @@ struct OsExchanges {
   OsProbeParams params;
   std::array<OsExchange, kOsProbeCount> probes;  // indexed by OsProbeId
   // Hops to the host, when known (0 on-link); -1 unknown. Feeds "Network
-  // Distance" and the SCAN line's DS/DC.
+  // Distance" and the SCAN line's DS/DC only when it comes from a traceroute
+  // that reached the host (distance_from_traceroute): nmap's traceroute
+  // then overrides what OS detection knew (DC=T). Otherwise nmap knows the
+  // distance only as localhost, on-link (1) or from U1's quoted TTL, and
+  // observe_os works it out itself.
   int distance = -1;
+  bool distance_from_traceroute = false;
   bool on_link = false;  // reached by ARP on our own segment (DC=D)
   std::array<uint8_t, 6> mac{};  // its MAC when on-link (SCAN M=)
   bool has_mac = false;
+  // The closed TCP port was picked at random, not seen closed by the port
+  // scan: nmap then leaves unanswered T5-T7 out (no "R=N") and SCAN's CT=
+  // empty.
+  bool closed_tcp_port_guessed = false;
+  // The closed UDP port was seen closed by the port scan (-sU): SCAN's CU=
+  // names it even when U1 went unanswered.
+  bool closed_udp_port_from_scan = false;
 
   OsExchange& at(OsProbeId id) noexcept { return probes[static_cast<size_t>(id)]; }
   const OsExchange& at(OsProbeId id) const noexcept { return probes[static_cast<size_t>(id)]; }

@@ -33,8 +33,16 @@ struct OsProbeParams {
   uint32_t seq_base = 0;  // TCP sequence numbers derive from it
   uint16_t icmp_id = 0;   // IE1's id; IE2 uses icmp_id + 1
   uint16_t ip_id = 0;     // IP ID of the TCP probes (U1 uses nmap's 0x1042)
-  uint8_t ttl = 0;        // 0: a random-looking TTL as nmap picks (37-63)
+  uint8_t ttl = 0;        // 0: a random-looking TTL as nmap picks (37-59; U1 51-64)
 };
+
+// What nmap draws at random, derived here from the params so a probe rebuilt
+// later is the same datagram: the TCP probes' ack number (the ECN probe's is
+// 0), each probe's TTL (p.ttl when set), and probe `id`'s source port
+// (src_port_base + id).
+uint32_t os_probe_ack(const OsProbeParams& p) noexcept;
+uint8_t os_probe_ttl(OsProbeId id, const OsProbeParams& p) noexcept;
+uint16_t os_probe_src_port(OsProbeId id, const OsProbeParams& p) noexcept;
 
 // Whether the params allow probe `id` to be sent (its port is known).
 bool os_probe_possible(OsProbeId id, const OsProbeParams& p) noexcept;
