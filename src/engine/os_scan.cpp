@@ -373,6 +373,7 @@ void OsScanner::begin_try(Slot& s, int64_t now) {
     e.sent.clear();
     e.reply.clear();
     e.sent_us = e.reply_us = 0;
+    e.sends = 0;
   }
   s.x.on_link = h.on_link;
   s.x.has_mac = h.on_link;
@@ -424,6 +425,7 @@ bool OsScanner::send(Slot& s, OsProbeId id, int64_t now, int64_t wall) {
   os::OsExchange& e = s.x.at(id);
   e.sent.assign(f + kEthHeader, f + kEthHeader + len);
   e.sent_us = wall;
+  ++e.sends;
   if (s.sent & bit(id)) ++report_.retransmissions;
   s.sent |= bit(id);
   s.active |= bit(id);

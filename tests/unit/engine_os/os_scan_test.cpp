@@ -62,6 +62,8 @@ struct FakeHosts {
   // base unknown here: keyed by what identifies it on the wire) to drop.
   int drop_first_t5 = 0;     // the closed port's SYN (T5): drop this many
   bool answer_t3 = true;     // SYN|FIN|URG|PSH to the open port
+  int drop_syn_number = 0;   // drop the Nth plain SYN to the open port (1-based; 0: none)
+  int syns_to_open = 0;
   bool answer_udp = true;
   int hops = 0;              // TTL the quoted U1 lost on its way
   bool strays = false;       // also send a reply from a stranger and one from a wrong port
@@ -131,6 +133,7 @@ struct FakeHosts {
       const uint32_t ack = get32(l4 + 4) + 1;
       if (s.dport == kOpen) {
         if ((s.tcp_flags & 0x3F) == 0x2B && !answer_t3) return;  // T3
+        if (s.tcp_flags == 0x02 && ++syns_to_open == drop_syn_number) return;
         const uint8_t flags = (s.tcp_flags & 0x02) ? 0x12 : 0x04;
         io.queue_reply(frame(tcp_reply(s.dst, s.dport, s.sport, flags, ack)));
       } else {
@@ -286,7 +289,30 @@ TEST(OsScan, RetransmitsUnansweredProbesUpToFourSends) {
   EXPECT_TRUE(x.at(OsProbeId::T5).answered());
   EXPECT_FALSE(x.at(OsProbeId::T3).answered());
   EXPECT_FALSE(x.at(OsProbeId::T3).sent.empty());
+  EXPECT_EQ(x.at(OsProbeId::T3).sends, 4);
+  EXPECT_EQ(x.at(OsProbeId::T5).sends, 3);
+  EXPECT_EQ(x.at(OsProbeId::Seq1).sends, 1);
   EXPECT_EQ(r.report.retransmissions, 2u + 3u);
+}
+
+TEST(OsScan, ASeqProbeLostIsSentAgainAfterTheSeqPhaseNotDuringIt) {
+  Scan r;
+  r.net.hosts = {kNet + 1};
+  r.net.drop_syn_number = 3;  // SEQ3
+  r.go(config({host(kNet + 1)}));
+  const auto seen = r.net.sent_to(kNet + 1);
+  ASSERT_EQ(seen.size(), 17u);
+  // The first six are the SEQ probes, 100 ms apart, SEQ3 not repeated among them.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(seen[i].sport, seen[0].sport + i);
+  // SEQ3 goes again after IE1, IE2 and U1, before ECN (nmap's OPS/WIN probe).
+  EXPECT_EQ(seen[9].dport, kOpen);
+  EXPECT_EQ(seen[9].sport, seen[0].sport + 2);
+  EXPECT_EQ(seen[10].tcp_flags, 0xC2);
+  ASSERT_EQ(r.judged.tries.size(), 1u);
+  const os::OsExchanges& x = r.judged.tries.begin()->second;
+  EXPECT_TRUE(x.at(OsProbeId::Seq3).answered());
+  EXPECT_EQ(x.at(OsProbeId::Seq3).sends, 2);
+  EXPECT_EQ(x.at(OsProbeId::Seq2).sends, 1);
 }
 
 TEST(OsScan, IgnoresRepliesFromOtherHostsAndPorts) {
