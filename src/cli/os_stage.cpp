@@ -114,9 +114,9 @@ OsPlan::Choice OsPlan::choose(uint32_t ip, std::mt19937_64& rng) const {
   c.host.ip = ip;
   c.host.rtt_us = h.rtt_us;
   c.host.open_tcp_port = h.open_tcp;
-  c.closed_tcp_known = h.closed_tcp != 0;
+  c.closed_tcp_known = c.host.closed_tcp_from_scan = h.closed_tcp != 0;
   c.host.closed_tcp_port = h.closed_tcp ? h.closed_tcp : h.unfiltered_tcp ? h.unfiltered_tcp : random_closed_port(rng);
-  c.closed_udp_known = h.closed_udp != 0;
+  c.closed_udp_known = c.host.closed_udp_from_scan = h.closed_udp != 0;
   c.host.closed_udp_port = h.closed_udp ? h.closed_udp : random_closed_port(rng);
   c.reliable = h.open_tcp != 0 && (h.closed_tcp != 0 || h.unfiltered_tcp != 0);
   return c;

@@ -30,6 +30,10 @@ struct OsScanHost {
   uint16_t open_tcp_port = 0;
   uint16_t closed_tcp_port = 0;
   uint16_t closed_udp_port = 0;
+  // The closed ports were seen closed by the port scan (not unfiltered, not
+  // picked at random): nmap's fingerprint says so (SCAN's CT=/CU=).
+  bool closed_tcp_from_scan = false;
+  bool closed_udp_from_scan = false;
   MacAddress next_hop_mac{};  // the gateway's, or the host's own when on_link
   bool on_link = false;       // next_hop_mac is the host's (nmap's DC=D, distance 1, M=)
   uint32_t rtt_us = 0;        // a round trip the sweep measured to it; 0: none (the initial timeout serves)
