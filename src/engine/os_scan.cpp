@@ -33,15 +33,19 @@
 // try's 4-tuple would ignore a new SYN on it); a late reply to an earlier
 // try names a port of that try and is not taken for this one's.
 //
-// Cost: per probe, an Ethernet header and build_os_probe (~100 ns) into a
-// buffer made once, and a copy of the datagram into the host's exchange,
-// whose buffers are reserved when its slot is made: no allocation per
-// packet (a reply longer than 576 bytes, which no OS probe draws, would
-// grow its buffer once). Per reply: Ethernet/IPv4 bounds checks, a binary
-// search over the hosts (~8 steps for 256), os_probe_answered, a copy. Per
-// pass: one step per slot (~20 ns), so ~5 us for 256 hosts; passes happen
-// about as often as probes are due or replies arrive. The judge's queue
-// takes a lock per host per try, never per packet. Slots cost ~15 KB each
+// Cost (counted, not benchmarked): per probe, an Ethernet header and
+// build_os_probe into a buffer made once, and a copy of the datagram (at most
+// 336 bytes) into the host's exchange, whose buffers are reserved when its
+// slot is made: no allocation per packet (a reply longer than 576 bytes,
+// which no OS probe draws, would grow its buffer once). Per reply: Ethernet
+// and IPv4 bounds checks, a binary search over the hosts (8 steps for 256),
+// os_probe_answered, a copy. Per pass: one step per slot, a few branches
+// when nothing is due; passes happen about as often as probes are due or
+// replies arrive (16 probes a host a try), so the loop is far from the
+// 100 ms scale it keeps: in the lab, 256 hosts at once (959 tries),
+// the 4255 SEQ gaps seen on the target's side were 99.99-102.84 ms (median
+// 100.63; nmap's timing ratio 1.01 at worst). The judge's queue
+// takes a lock per host per try, never per packet. A slot costs ~15 KB
 // (16 sent and 16 reply buffers): 15 MB at the default 1024 hosts at once.
 #include "engine/os_scan.hpp"
 
