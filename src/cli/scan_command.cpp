@@ -337,6 +337,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // results first (copied into this run's log), then what this run adds.
   // Without a writable log the scan still runs, but cannot be resumed.
   std::optional<ResultLog> log;
+  // -O's choice of ports sees every result, a resumed run's earlier ones too.
+  std::optional<OsPlan> os_plan;
+  if (o.os_detection) os_plan.emplace();
   std::vector<HostUp> up_hosts;  // discovery's, for the resume file
   // The port sweep's round (see host_discovery.hpp) and the hosts of its
   // first; set before any checkpoint can be written.
@@ -373,6 +376,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
         if (!answered.empty()) answered[r.index / 64] |= uint64_t{1} << (r.index % 64);
       }
       outputs.on_results(earlier);
+      if (os_plan)
+        for (const PortResult& r : earlier) os_plan->note(r);
       if (live) live->on_results(earlier);
       if (log) log->append(chunk);
     });
@@ -384,8 +389,6 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   SweepHooks hooks;
   std::optional<TracePlan> trace_plan;
   if (o.traceroute) trace_plan.emplace(cfg.targets);
-  std::optional<OsPlan> os_plan;
-  if (o.os_detection) os_plan.emplace();
   hooks.on_results = [&](std::span<const PortResult> batch) {
     outputs.on_results(batch);
     if (live) live->on_results(batch);
