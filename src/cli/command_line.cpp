@@ -25,6 +25,28 @@
 namespace portsweep {
 
 namespace {
+bool scans_with_module(const ScanOptions& o, std::string_view module) {
+  return std::find(o.scan_types.begin(), o.scan_types.end(), module) != o.scan_types.end();
+}
+}  // namespace
+
+std::optional<std::string> os_detection_refusal(const ScanOptions& o) {
+  if (o.list_scan) return "-sL sends nothing: -O has nothing to do";
+  if (o.ping_scan)
+    return "-O needs a port scan, for an open and a closed port of each host: drop -sn (nmap refuses -O with it too)";
+  if (scans_with_module(o, "ip_proto"))
+    return "-O cannot run with -sO (nmap turns OS detection off with it): find the ports -O probes with -sS or -sU";
+  for (const char* m : {"tcp_connect", "tcp_idle", "ftp_bounce"})
+    if (scans_with_module(o, m))
+      return std::string("-O runs after the raw port sweep, and ") +
+             (m[4] == 'c' ? "-sT" : m[4] == 'i' ? "-sI" : "-b") + " has none: use -sS (or another raw scan type) with -O";
+  if (!o.shard.empty())
+    return "-O fingerprints whole hosts, and a shard (--shard) sees only part of each host's ports: run -O without "
+           "--shard";
+  return std::nullopt;
+}
+
+namespace {
 
 int timing_level(const std::string& v) {
   static const char* names[] = {"paranoid", "sneaky", "polite", "normal", "aggressive", "insane"};
@@ -62,6 +84,18 @@ void check_dns_options(const ScanOptions& o) {
     throw UsageError(std::string("-n turns reverse DNS off, so ") +
                      (o.always_resolve ? "-R" : o.system_dns ? "--system-dns" : "--dns-servers") +
                      " has nothing to do: expected one of them");
+}
+
+void check_os_options(ScanOptions& o) {
+  // -A asks for -O where the scan can run it; the scan says when it does not.
+  if (o.aggressive && !o.os_detection && !os_detection_refusal(o)) o.os_detection = true;
+  if (o.os_detection) {
+    if (auto why = os_detection_refusal(o)) throw UsageError(*why);
+    return;
+  }
+  const char* tuning = o.osscan_limit ? "--osscan-limit" : o.osscan_guess ? "--osscan-guess" : o.max_os_tries ? "--max-os-tries" : nullptr;
+  if (tuning)
+    throw UsageError(std::string(tuning) + " tunes OS detection, which is not asked for: add -O (or -A)");
 }
 
 void check_source_ports(const std::string& s) {
@@ -230,6 +264,16 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
                  "Connections at once: -sT's connects (default 4000), -b's FTP sessions (default 8) and -sV's connections (default 4096)")
       ->type_name("N")->transform(whole_in("--max-parallelism", 1, 65535))->group(sv);
 
+  const char* osd = "OS DETECTION";
+  app.add_flag("-O", o.os_detection,
+               "Enable OS detection: nmap's probes to every host up at once, after the port scan")
+      ->group(osd);
+  app.add_flag("--osscan-limit", o.osscan_limit, "Limit OS detection to promising targets (an open and a closed TCP port)")
+      ->group(osd);
+  app.add_flag("--osscan-guess,--fuzzy", o.osscan_guess, "Guess OS more aggressively")->group(osd);
+  app.add_option("--max-os-tries", o.max_os_tries, "OS detection tries per host at most (default 5)")
+      ->type_name("N")->transform(whole_in("--max-os-tries", 1, 50))->group(osd);
+
   const char* ports = "PORT SPECIFICATION";
   app.add_option("--ports", o.ports, "Only scan these ports: -p22; -p1-65535; -p U:53,T:21-25,80")
       ->type_name("SPEC")->group(ports);
@@ -372,7 +416,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("SECONDS")->transform(real_in("--duration", 0.1, 86400, "a time", "seconds"))->group(bench);
 
   app.add_flag("-A", o.aggressive,
-               "-sV and --traceroute (nmap's -A also runs -O and -sC, which portsweep does not have yet)")
+               "-sV, -O and --traceroute (nmap's -A also runs -sC, which portsweep does not have yet)")
       ->group("MISC");
   app.add_flag("-V,--version", o.version, "Print version number")->group("MISC");
   app.set_help_flag("-h,--help", "Print this help summary page")->group("MISC");
@@ -398,6 +442,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       o.service_version = true;
       o.traceroute = true;
     }
+    check_os_options(o);
     if (o.min_rate && o.max_rate && *o.min_rate > *o.max_rate)
       throw UsageError("--min-rate " + number_text(*o.min_rate) + " is above --max-rate " +
                        number_text(*o.max_rate) + ": expected the minimum at or below the maximum");

@@ -20,6 +20,7 @@
 #include "cli/host_discovery.hpp"
 #include "cli/idle_scan_command.hpp"
 #include "cli/host_name_lookup.hpp"
+#include "cli/os_stage.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
@@ -135,15 +136,24 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     o = *again.options;
   }
   if (o.aggressive) {
-    print_message_line(err, "portsweep: ",
-                       "-A runs -sV and --traceroute; nmap's -A also runs OS detection (-O) and scripts (-sC), which "
-                       "portsweep does not have yet");
+    std::string note = o.os_detection ? "-A runs -sV, -O and --traceroute; nmap's -A also runs scripts (-sC), which "
+                                        "portsweep does not have yet"
+                                      : "-A runs -sV and --traceroute; nmap's -A also runs scripts (-sC), which "
+                                        "portsweep does not have yet, and -O, left out here: " +
+                                            os_detection_refusal(o).value_or("");
+    print_message_line(err, "portsweep: ", note);
   }
 
   // -sT (or the fallback to it without raw-packet privilege), -b and -sI
   // have engines of their own: the kernel's connect(), an FTP server's
   // PORT/LIST, spoofed SYNs read through a zombie's IP ID.
   const EngineChoice engine = choose_scan_engine(o);
+  if (engine.runner != ScanRunner::Sweep && o.os_detection) {
+    // Without raw-packet privilege the scan falls back to -sT.
+    if (!o.aggressive) throw UsageError("-O sends raw packets, and this scan is a connect scan (-sT): run it with privileges");
+    print_message_line(err, "portsweep: ", "-A leaves -O out: this scan is a connect scan (-sT), and -O sends raw packets");
+    o.os_detection = false;
+  }
   if (engine.runner != ScanRunner::Sweep) {
     const bool connect = engine.runner == ScanRunner::Connect, bounce = engine.runner == ScanRunner::FtpBounce;
     if (resume)
@@ -163,6 +173,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   ScanScope scope = resolve_scope(o);
   // 127/8: Linux drops raw frames to them; the kernel's connect() reaches them.
   if (const LoopbackTargets lo = loopback_targets(scope.targets.addresses); lo != LoopbackTargets::None) {
+    if (o.os_detection)
+      throw UsageError("-O sends raw frames, which Linux drops for 127/8 targets: OS detection of loopback targets is "
+                       "not possible");
     EngineChoice choice;
     choice.runner = ScanRunner::Connect;
     choice.fallback_note = loopback_connect_scan(o, lo);
@@ -174,6 +187,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // scan before it sends anything (the connect scan above loads its own).
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
+  // nmap-os-db likewise, before anything is sent.
+  std::optional<os::OsDb> os_db;
+  if (o.os_detection) os_db = os::OsDb::load(os_db_path(o.datadir));
+  if (o.os_detection && any_evasion_option(o))
+    err << "WARNING: -O's probes go out as nmap's OS probes, unshaped: -f, --mtu, -D, --data*, --ip-options and "
+           "--badsum shape the port sweep's probes only\n";
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   report_unresolved(scope.targets, err);
   if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
@@ -281,6 +300,12 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     filter += (filter.empty() ? "(" : " or (") + std::string(m->rx_filter) + ")";
     snaplen = std::max(snaplen, m->rx_snaplen);
   }
+  // -O's replies: SYN-ACKs and RSTs, echo replies, U1's port unreachable
+  // with the whole probe quoted.
+  if (o.os_detection) {
+    filter += (filter.empty() ? "(" : " or (") + std::string(kOsRxFilter) + ")";
+    snaplen = std::max(snaplen, kOsRxSnaplen);
+  }
   io_cfg.rx_filter = "(" + filter + ") and dst host " + ipv4_text(path.src_ip);
   io_cfg.tx_queues = cfg.tx_threads + 1;  // the last queue carries the RX thread's RSTs
   // 192 bytes hold the deepest headers a classifier reads (Ethernet with two
@@ -312,6 +337,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // results first (copied into this run's log), then what this run adds.
   // Without a writable log the scan still runs, but cannot be resumed.
   std::optional<ResultLog> log;
+  // -O's choice of ports sees every result, a resumed run's earlier ones too.
+  std::optional<OsPlan> os_plan;
+  if (o.os_detection) os_plan.emplace();
   std::vector<HostUp> up_hosts;  // discovery's, for the resume file
   // The port sweep's round (see host_discovery.hpp) and the hosts of its
   // first; set before any checkpoint can be written.
@@ -348,6 +376,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
         if (!answered.empty()) answered[r.index / 64] |= uint64_t{1} << (r.index % 64);
       }
       outputs.on_results(earlier);
+      if (os_plan)
+        for (const PortResult& r : earlier) os_plan->note(r);
       if (live) live->on_results(earlier);
       if (log) log->append(chunk);
     });
@@ -364,6 +394,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     if (live) live->on_results(batch);
     if (trace_plan)
       for (const PortResult& r : batch) trace_plan->note(r);
+    if (os_plan)
+      for (const PortResult& r : batch) os_plan->note(r);
   };
   if (log) hooks.on_probe_results = [&](std::span<const ProbeResult> batch) { log->append(batch); };
   // Checkpoints while the scan runs (atomically: temp file and rename), so a
@@ -511,6 +543,47 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
       err << line;
     }
   }
+  // -O, after the sweep (and traceroute), on the same I/O session: before
+  // a kernel-bypass backend lets the interface go for -sV.
+  bool os_interrupted = false;
+  std::string os_error;
+  if (os_plan && !report.stopped_early && !report.timed_out && !g_interrupted.load() && !io->failed()) {
+    for (const HostUp& h : up_hosts) os_plan->note(h);
+    // Discovery's hosts, or (-Pn) those that answered a probe.
+    const HostBitmap to_scan = discovery.discover ? up : os_plan->answered(cfg.targets);
+    OsStageRequest req;
+    req.options = &o;
+    req.targets = &cfg.targets;
+    req.hosts = &to_scan;
+    req.plan = &*os_plan;
+    req.next_hops = &next_hops;
+    req.db = &*os_db;
+    req.src_mac = cfg.probe.src_mac;
+    req.src_ip = path.src_ip;
+    req.rtt_timeout = cfg.rtt_timeout;
+    req.scan_delay = timing.scan_delay;
+    req.timing_insane = o.timing == 5;
+    req.udp_scanned = std::any_of(scope.modules.begin(), scope.modules.end(),
+                                  [](const ProbeModule* m) { return m->proto == Proto::Udp; });
+    req.seed = cfg.seed ^ rng();
+    req.trace = cfg.trace;
+    req.progress = progress.stream;
+    req.progress_every_s = progress.every_s;
+    req.on_tick = [&] { outputs.flush(); };
+    const OsStageOutcome done = run_os_stage(req, *io, outputs, err, g_interrupted);
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "portsweep: OS detection: %llu hosts (%llu left out), %llu tries, %llu probes (%llu retransmitted) in "
+                  "%.2f s; %llu replies, %llu strays; %llu perfect matches\n",
+                  static_cast<unsigned long long>(done.hosts), static_cast<unsigned long long>(done.skipped),
+                  static_cast<unsigned long long>(done.scan.tries), static_cast<unsigned long long>(done.scan.probes_sent),
+                  static_cast<unsigned long long>(done.scan.retransmissions), done.scan.seconds,
+                  static_cast<unsigned long long>(done.scan.replies), static_cast<unsigned long long>(done.scan.strays),
+                  static_cast<unsigned long long>(done.perfect));
+    err << line;
+    os_interrupted = done.scan.interrupted;
+    os_error = done.scan.error;
+  }
   if (io->failed()) err << "portsweep: packet I/O failed: " << io->failure_message() << "\n";
   if (!report.error.empty()) err << "portsweep: the scan stopped: " << report.error << "\n";
 
@@ -547,6 +620,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (report.interrupted) summary.error = "interrupted";
   else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";
+  else if (os_interrupted) summary.error = "interrupted during OS detection";
+  else if (!os_error.empty()) summary.error = os_error;
   else if (io->failed()) summary.error = "packet I/O failed";
   io->close();
   try {
@@ -576,7 +651,8 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     remove_resume_file(given.resume);
     err << "portsweep: the scan is complete; removed " << given.resume << "\n";
   }
-  return io->failed() || !report.error.empty() ? 1 : 0;
+  if (os_interrupted) return 130;
+  return io->failed() || !report.error.empty() || !os_error.empty() ? 1 : 0;
 }
 
 }  // namespace portsweep

@@ -97,6 +97,12 @@ struct ScanOptions {
   std::optional<unsigned> version_parallel;  // --version-parallel: a port's probes at once
   std::optional<unsigned> max_parallelism;  // --max-parallelism: -sT's connects / ports version-probed at once
 
+  // OS detection (-O): nmap's probes to every host up, after the port scan.
+  bool os_detection = false;        // -O (and -A)
+  bool osscan_limit = false;        // --osscan-limit: only hosts with an open and a closed TCP port
+  bool osscan_guess = false;        // --osscan-guess, --fuzzy: guesses below nmap's 85%
+  std::optional<int> max_os_tries;  // --max-os-tries 1-50 (nmap's default 5)
+
   // Output.
   std::string output_normal, output_xml, output_grepable, output_json, output_all;
   std::string output_skid;  // -oS
@@ -105,7 +111,7 @@ struct ScanOptions {
   bool traceroute = false;    // --traceroute: the hops to every host up  // --packet-trace: every packet of the sweeps on stderr
   bool open_only = false;
   bool append_output = false;
-  bool aggressive = false;  // -A: -sV and --traceroute
+  bool aggressive = false;  // -A: -sV, -O and --traceroute
   // --log-errors: nmap 7.93 always writes errors and warnings to -oN as well,
   // and so does portsweep; the option is taken for nmap's command lines.
   bool log_errors = false;

@@ -24,10 +24,6 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       {"--script-trace", "portsweep has no script engine (NSE)"},
       {"--script-updatedb", "portsweep has no script engine (NSE)"},
       {"--script-help", "portsweep has no script engine (NSE)"},
-      // OS DETECTION
-      {"-O", "portsweep does no OS detection"},
-      {"--osscan-limit", "portsweep does no OS detection"},
-      {"--osscan-guess", "portsweep does no OS detection"},
       // TIMING AND PERFORMANCE
       {"--min-hostgroup",
        "the stateless sweep probes every target at once in one random order, writing each result as it comes, so "

@@ -16,6 +16,11 @@ struct OsExchange {
   std::vector<uint8_t> reply;  // IPv4 datagram received (header on); empty: no reply
   int64_t sent_us = 0;         // wall clock, microseconds since the epoch
   int64_t reply_us = 0;
+  // Times it was sent in this try (1 + retransmissions). A SEQ probe sent
+  // more than once went again after the SEQ phase, as nmap's separate
+  // OPS/WIN/T1 probe: nmap takes its reply for those lines, not for SEQ's
+  // rates, and a retransmitted probe's IP ID for no IP ID test.
+  uint8_t sends = 0;
 
   bool answered() const noexcept { return !reply.empty(); }
 };

@@ -112,9 +112,9 @@ const std::vector<Row>& rows() {
       refused("--script-updatedb", {"--script-updatedb"}),
       refused("--script-help", {"--script-help=default"}),
       // OS DETECTION
-      refused("-O", {"-O"}),
-      refused("--osscan-limit", {"--osscan-limit"}),
-      refused("--osscan-guess", {"--osscan-guess"}),
+      works("-O", {"-O"}, [](O o) { return o.os_detection; }),
+      works("--osscan-limit", {"--osscan-limit", "-O"}, [](O o) { return o.os_detection && o.osscan_limit; }),
+      works("--osscan-guess", {"--osscan-guess", "-O"}, [](O o) { return o.os_detection && o.osscan_guess; }),
       // TIMING AND PERFORMANCE
       works("-T", {"-T4"}, [](O o) { return o.timing == 4; }),
       refused("--min-hostgroup", {"--min-hostgroup", "64"}),
@@ -167,7 +167,7 @@ const std::vector<Row>& rows() {
       works("--no-stylesheet", {"--no-stylesheet"}, [](O o) { return o.no_stylesheet && o.stylesheet.empty(); }),
       // MISC
       refused("-6", {"-6"}),
-      works("-A", {"-A"}, [](O o) { return o.aggressive && o.service_version && o.traceroute; }),
+      works("-A", {"-A"}, [](O o) { return o.aggressive && o.service_version && o.os_detection && o.traceroute; }),
       works("--datadir", {"--datadir", "/usr/share/nmap"}, [](O o) { return o.datadir == "/usr/share/nmap"; }),
       works("--send-eth", {"--send-eth"}, [](O o) { return o.send_eth; }),
       refused("--send-ip", {"--send-ip"}),

@@ -112,7 +112,7 @@ TEST(NmapSpellings, SingleDashLongOptionsBesideShortOnes) {
 TEST(NmapSpellings, SingleDashRefusedOptionsAreNamed) {
   for (const auto& [arg, named] : std::vector<std::pair<Args, std::string>>{
            {{"-script=default"}, "--script"},
-           {{"-osscan-guess"}, "--osscan-guess"},
+           {{"-script-trace"}, "--script-trace"},
            {{"-proxies", "socks4://198.18.0.1:1080"}, "--proxies"},
            {{"-send-ip"}, "--send-ip"}}) {
     Args args = arg;
