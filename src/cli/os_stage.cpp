@@ -76,6 +76,20 @@ double timing_ratio(const os::OsExchanges& x) {
   return static_cast<double>(b.sent_us - a.sent_us) / 500'000.0;
 }
 
+std::string omit_reason(const OsStageRequest& req, double max_timing_ratio) {
+  char why[96];
+  if (req.scan_delay > 0.5) {
+    std::snprintf(why, sizeof why, "Scan delay (%d) is greater than 500", static_cast<int>(req.scan_delay * 1000));
+    return why;
+  }
+  if (req.timing_insane) return "Timing level 5 (Insane) used";
+  if (max_timing_ratio > 1.4) {
+    std::snprintf(why, sizeof why, "maxTimingRatio (%e) is greater than 1.4", max_timing_ratio);
+    return why;
+  }
+  return {};
+}
+
 }  // namespace
 
 void OsPlan::note(const PortResult& r) {
@@ -192,8 +206,14 @@ OsStageOutcome run_os_stage(const OsStageRequest& req, PacketIo& io, OutputSet& 
     os::OsMatchResult match = os::match_os(*req.db, observation.fingerprint, match_options);
     out.tries = try_index + 1;
     out.max_timing_ratio = std::max(out.max_timing_ratio, timing_ratio(x));
-    const double accuracy = match.guesses.empty() ? 0 : match.guesses.front().accuracy;
-    const bool perfect = match.perfect;
+    const double accuracy = match.candidates.empty() ? 0 : match.candidates.front().accuracy;
+    const bool perfect = match.perfect_matches > 0 && match.status == os::OsMatchStatus::Success;
+    // nmap tries a host up to --max-os-tries times only when its fingerprint
+    // is one worth submitting; otherwise twice at most (FingerPrintResults::
+    // OmitSubmissionFP's conditions).
+    os::ScanLineFacts judged;
+    judged.omit_reason = omit_reason(req, out.max_timing_ratio);
+    const bool omit = !os::submission_omitted_reason(x, observation, judged).empty();
     if (!out.have || accuracy > out.best || perfect) {
       out.have = true;
       out.best = accuracy;
@@ -202,13 +222,6 @@ OsStageOutcome run_os_stage(const OsStageRequest& req, PacketIo& io, OutputSet& 
       out.match = std::move(match);
     }
     if (perfect) return true;
-    // nmap tries a host up to --max-os-tries times only when its fingerprint
-    // is one worth submitting; otherwise twice at most (FingerPrintResults::
-    // OmitSubmissionFP's conditions).
-    const OsPlan::Choice& c = choices[h];
-    const bool udp_known = c.closed_udp_known || x.at(os::OsProbeId::U1).answered() || req.udp_scanned;
-    const bool omit = req.scan_delay > 0.5 || req.timing_insane || c.host.open_tcp_port == 0 || !c.closed_tcp_known ||
-                      x.distance < -1 || x.distance > 5 || out.max_timing_ratio > 1.4 || !udp_known;
     const int limit = omit ? std::min(max_tries, 2) : max_tries;
     return try_index + 1 >= limit;
   };
@@ -222,7 +235,7 @@ OsStageOutcome run_os_stage(const OsStageRequest& req, PacketIo& io, OutputSet& 
     HostOutcome& r = results[h];
     if (!r.have) continue;
     const OsPlan::Choice& c = choices[h];
-    if (r.match.perfect) ++outcome.perfect;
+    if (r.match.perfect_matches > 0 && r.match.status == os::OsMatchStatus::Success) ++outcome.perfect;
     OsReport report;
     report.ip = c.host.ip;
     if (c.host.open_tcp_port != 0) report.ports_used.push_back({PortState::Open, Proto::Tcp, c.host.open_tcp_port});
@@ -239,20 +252,30 @@ OsStageOutcome run_os_stage(const OsStageRequest& req, PacketIo& io, OutputSet& 
         m.classes.push_back({k.device_type, k.vendor, k.family, k.generation, m.accuracy, k.cpes});
       report.matches.push_back(std::move(m));
     }
-    const os::OsSummary summary = os::summarize_os(r.match);
-    // nmap prints it above the host's OS lines unless it found too many
-    // perfect matches to name any.
-    if (!c.reliable && !(r.match.perfect && r.match.guesses.size() > 8)) report.summary.emplace_back(kUnreliable);
-    report.summary.insert(report.summary.end(), summary.lines.begin(), summary.lines.end());
+    // nmap prints guesses as if --osscan-guess were given when it would not
+    // offer the fingerprint for submission, and its warning when the scan
+    // found no open or no closed port.
+    os::ScanLineFacts judged;
+    judged.omit_reason = omit_reason(req, r.max_timing_ratio);
+    os::OsSummaryOptions sum_options;
+    sum_options.guess = o.osscan_guess;
+    sum_options.omit_reason = os::submission_omitted_reason(r.x, r.observation, judged);
+    sum_options.verbose = o.verbose;
+    sum_options.debugging = o.debug > 0;
+    sum_options.unreliable = !c.reliable;
+    const os::OsSummary summary = os::summarize_os(r.match, sum_options);
+    report.summary = summary.lines;
     int64_t first_sent_us = 0;
     for (const os::OsExchange& e : r.x.probes)
       if (!e.sent.empty() && (first_sent_us == 0 || e.sent_us < first_sent_us)) first_sent_us = e.sent_us;
     report.scan_time_s = first_sent_us / 1'000'000;
     if (summary.show_fingerprint) {
       facts.time_s = report.scan_time_s;
+      facts.omit_reason = omit_reason(req, r.max_timing_ratio);
+      facts.too_many_matches = r.match.status == os::OsMatchStatus::TooManyMatches;
       report.fingerprint = os::format_subject_fingerprint(r.x, r.observation, facts);
     }
-    report.distance = r.x.distance;
+    report.distance = r.observation.distance;
     report.uptime_seconds = r.observation.uptime_seconds;
     report.tcp_seq_index = r.observation.tcp_seq_index;
     report.tcp_seq_difficulty = r.observation.tcp_seq_difficulty;

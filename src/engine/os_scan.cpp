@@ -383,6 +383,8 @@ void OsScanner::begin_try(Slot& s, int64_t now) {
   s.x.has_mac = h.on_link;
   s.x.mac = h.on_link ? h.next_hop_mac : MacAddress{};
   s.x.distance = -1;
+  s.x.closed_tcp_port_guessed = !h.closed_tcp_from_scan;
+  s.x.closed_udp_port_from_scan = h.closed_udp_from_scan;
   s.active = s.sent = s.answered = 0;
   s.tui_sends.fill(0);
   s.q_head = s.q_len = 0;
