@@ -97,6 +97,11 @@ struct ScanOptions {
   std::optional<unsigned> version_parallel;  // --version-parallel: a port's probes at once
   std::optional<unsigned> max_parallelism;  // --max-parallelism: -sT's connects / ports version-probed at once
 
+  // The passive OS hint (--os-hint / --no-os-hint): p0f's classification of
+  // each host's first SYN-ACK (else RST) of the sweep; unset: the default
+  // (cli/os_hint_options.hpp).
+  std::optional<bool> os_hint;
+
   // Output.
   std::string output_normal, output_xml, output_grepable, output_json, output_all;
   std::string output_skid;  // -oS
