@@ -233,8 +233,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   const char* osd = "OS DETECTION";
   bool os_hint_on = false, os_hint_off = false;
   app.add_flag("--os-hint", os_hint_on,
-               "Passive OS hint per host from the sweep's own SYN-ACKs and resets (p0f signatures; on by default "
-               "in TCP sweeps)")
+               "Passive OS hint per host from the sweep's own SYN-ACKs and resets (p0f signatures; on with -O)")
       ->group(osd);
   app.add_flag("--no-os-hint", os_hint_off, "No passive OS hint")->group(osd);
   const char* ports = "PORT SPECIFICATION";

@@ -10,7 +10,7 @@ namespace portsweep {
 
 std::unique_ptr<os::PassiveClassifier> os_hint_classifier(const ScanOptions& o,
                                                           const std::vector<const ProbeModule*>& modules,
-                                                          uint64_t targets, std::ostream& err) {
+                                                          uint64_t targets, std::ostream& err, bool os_detection) {
   if (o.os_hint == false) return nullptr;
   const bool explicit_on = o.os_hint == true;
   const bool tcp = std::any_of(modules.begin(), modules.end(), [](const ProbeModule* m) { return m->proto == Proto::Tcp; });
@@ -27,7 +27,7 @@ std::unique_ptr<os::PassiveClassifier> os_hint_classifier(const ScanOptions& o,
                        std::to_string(targets) + ": split it with --shard, or use --no-os-hint");
     return nullptr;
   }
-  if (!explicit_on && !kOsHintByDefault) return nullptr;
+  if (!explicit_on && !kOsHintByDefault && !os_detection) return nullptr;
   const std::string path = first_data_file(os::P0fDatabase::search_path(o.datadir), "p0f signatures");
   auto classifier = std::make_unique<os::PassiveClassifier>(os::P0fDatabase::load(path));
   if (o.verbose > 0)

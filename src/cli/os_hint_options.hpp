@@ -14,18 +14,23 @@
 
 namespace portsweep {
 
-// On by default in a sweep with a TCP scan type: the benchmark
-// (bench/loops, BM_RxLoop/hint) put its cost under 5 % of the RX loop's
-// time per reply (README, Benchmarks).
-inline constexpr bool kOsHintByDefault = true;
+// Off by default in a plain sweep: the bar was under 5 % of the RX
+// loop's time per reply, and the whole-loop benchmark (bench/loops,
+// BM_RxLoopOsHint: 6 ports a host, a quarter of the hosts alive) measured
+// 8-10 % (-sS 46.3 -> 50.9 ns, -sA 35.4 -> 38.2 ns per reply): one capture
+// per host is a large share when a host sends only ~5 replies. On with -O
+// (`os_detection`), and wherever --os-hint asks for it.
+inline constexpr bool kOsHintByDefault = false;
 
 // The classifier a sweep of `modules` (the port sweep's; none for -sn) over
 // `targets` addresses uses, or null when the hint is off. An explicit
 // --os-hint where no TCP reply comes back (-sU, -sO, -sn alone), or over more
-// targets than the engine keeps a map for, is refused (UsageError).
+// targets than the engine keeps a map for, is refused (UsageError); the
+// default (and -O's) just stays off there.
 std::unique_ptr<os::PassiveClassifier> os_hint_classifier(const ScanOptions& o,
                                                           const std::vector<const ProbeModule*>& modules,
-                                                          uint64_t targets, std::ostream& err);
+                                                          uint64_t targets, std::ostream& err,
+                                                          bool os_detection = false);
 
 // An explicit --os-hint on a scan whose engine reads no raw replies (-sT,
 // -sI, -b): refused, naming the engine (`what`, "a connect scan (-sT)").

@@ -186,6 +186,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (!discovery.port_scan) scope.modules.clear();
   // The passive OS hint's signatures, loaded (and a broken file refused)
   // before anything is sent.
+  // (-O, when it comes, passes os_detection = true: the hint is on with it.)
   const std::unique_ptr<os::PassiveClassifier> os_hints =
       os_hint_classifier(o, scope.modules, scope.targets.addresses.size(), err);
 

@@ -110,7 +110,7 @@ SweepState::SweepState(const SweepConfig& c, PacketIo& i)
       permutation(layout.space().size(), c.seed), answered(layout.space().size()), responsive(c.targets.size()),
       rtt(c.sample_every_probe ? RttSampler::kEveryProbeBits : RttSampler::kBurstSampleBits),
       os_hints(c.os_hints && c.targets.size() <= OsHintCollector::kMaxAddresses
-                   ? std::make_unique<OsHintCollector>(*c.os_hints, c.targets.size())
+                   ? std::make_unique<OsHintCollector>(c.targets.size())
                    : nullptr),
       tx(c.tx_threads) {}
 
@@ -220,7 +220,9 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       if (!raw.empty() && hooks.on_probe_results) hooks.on_probe_results(raw);
       if (s.os_hints) {
         hints.clear();
-        s.os_hints->drain([&](const OsHintRecord& h) {
+        OsHintRecord h;
+        s.os_hints->drain([&](const OsHintCapture& c) {
+          if (!read_os_hint(c, *config.os_hints, h)) return;
           if (h.observation.is_synack()) {
             rst_hints.erase(h.ip);
             hints.push_back(h);

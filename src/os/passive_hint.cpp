@@ -157,9 +157,7 @@ bool observe_tcp_reply(const uint8_t* ip, size_t len, PassiveObservation& o) noe
   o.eol_pad = 0;
   read_options(tcp + 20, tcp + doff, (flags & (kSyn | kAck)) == kSyn, o);
   o.layout_hash = p0f_layout_hash(o.layout.data(), o.layout_len, o.eol_pad);
-  const size_t total = load_be16(ip + 2);
-  const size_t have = total < len ? total : len;
-  o.payload = have > ihl + doff;
+  o.payload = load_be16(ip + 2) > ihl + doff;  // the IP total length: the payload need not be here
   return true;
 }
 

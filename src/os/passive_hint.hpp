@@ -11,7 +11,8 @@
 // walks the [tcp:response] signatures in file order, comparing a 32-bit hash
 // of the option layout first (nearly every signature fails there), so a
 // match costs ~100 compares of one word plus the few full checks that pass.
-// The engine does this once per host (engine/os_hints.hpp), not per reply.
+// The engine does this once per host (engine/os_hints.hpp), not per reply,
+// and on the sweep's driver thread, not the RX thread.
 //
 // Matching, best first:
 //   Exact    every field as the signature says (wildcards, mss*N, mtu*N, %N)
@@ -67,8 +68,9 @@ struct PassiveObservation {
 };
 
 // Reads an IPv4 datagram holding a TCP segment: `ip` points at the IP
-// header, `len` bytes of it were captured (headers at least). False when the
-// headers do not fit or it is not IPv4 TCP.
+// header, `len` bytes of it were captured (the headers at least; whether a
+// payload came is read from the IP total length). False when the headers do
+// not fit or it is not IPv4 TCP.
 bool observe_tcp_reply(const uint8_t* ip, size_t len, PassiveObservation& out) noexcept;
 
 // p0f's initial-TTL guess: 32, 64, 128 or 255.

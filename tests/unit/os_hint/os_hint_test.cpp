@@ -466,11 +466,15 @@ DecodedPacket decoded(const std::vector<uint8_t>& d) {
 
 TEST(OsHintCollector, OneSynAckPerHostAndAResetOnlyUntilThen) {
   const PassiveClassifier c(P0fDatabase::load(own_file()));
-  OsHintCollector hints(c, 256);
+  OsHintCollector hints(256);
   std::vector<OsHintRecord> got;
   const auto drain = [&] {
     got.clear();
-    hints.drain([&](const OsHintRecord& r) { got.push_back(r); });
+    hints.drain([&](const OsHintCapture& cap) {
+      OsHintRecord r;
+      EXPECT_TRUE(read_os_hint(cap, c, r));
+      got.push_back(r);
+    });
   };
   const DecodedPacket rst = decoded(kLabReset), synack = decoded(kLabSynAck);
   hints.note(rst, 10);
@@ -502,15 +506,36 @@ TEST(OsHintCollector, OneSynAckPerHostAndAResetOnlyUntilThen) {
   EXPECT_TRUE(got.empty());
 }
 
-TEST(OsHintCollector, AFullRingLeavesTheHostForItsNextReply) {
+TEST(OsHintCollector, CapturesHeadersAndKnowsOfAPayload) {
+  Tcp t;
+  t.options = linux_full(7);
+  t.window = 29200;
+  t.payload = 400;
+  const std::vector<uint8_t> d = datagram(t);
+  OsHintCollector hints(16);
+  hints.note(decoded(d), 3);
   const PassiveClassifier c(P0fDatabase::load(own_file()));
-  OsHintCollector hints(c, OsHintCollector::kRingSlots + 1);
+  size_t n = hints.drain([&](const OsHintCapture& cap) {
+    EXPECT_EQ(cap.len, 60);  // the headers, not the payload
+    OsHintRecord r;
+    ASSERT_TRUE(read_os_hint(cap, c, r));
+    EXPECT_EQ(format_observed_signature(r.observation), "4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df:+");
+  });
+  EXPECT_EQ(n, 1u);
+}
+
+TEST(OsHintCollector, AFullRingLeavesTheHostForItsNextReply) {
+  EXPECT_EQ(OsHintCollector(100).ring_slots(), 256u);
+  EXPECT_EQ(OsHintCollector(1).ring_slots(), 64u);
+  EXPECT_EQ(OsHintCollector(1 << 20).ring_slots(), OsHintCollector::kMaxRingSlots);
+  OsHintCollector small(100, 64);
   const DecodedPacket synack = decoded(kLabSynAck);
-  for (uint64_t a = 0; a <= OsHintCollector::kRingSlots; ++a) hints.note(synack, a);
-  size_t n = hints.drain([](const OsHintRecord&) {});
-  EXPECT_EQ(n, OsHintCollector::kRingSlots);
-  hints.note(synack, OsHintCollector::kRingSlots);  // dropped before: tried again
-  n = hints.drain([](const OsHintRecord&) {});
+  for (uint64_t a = 0; a <= 64; ++a) small.note(synack, a);
+  size_t n = small.drain([](const OsHintCapture&) {});
+  EXPECT_EQ(n, 64u);
+  small.note(synack, 64);  // dropped before: tried again
+  small.note(synack, 63);  // taken before: not again
+  n = small.drain([](const OsHintCapture&) {});
   EXPECT_EQ(n, 1u);
 }
 
@@ -525,6 +550,8 @@ TEST(OsHintOption, DefaultsAndRefusals) {
   ScanOptions o;
   o.datadir = std::string(PORTSWEEP_SOURCE_DATADIR);  // the project's file first... unless p0f.fp is in it
   EXPECT_EQ(os_hint_classifier(o, {syn}, 65536, err) != nullptr, kOsHintByDefault);
+  EXPECT_NE(os_hint_classifier(o, {syn}, 65536, err, /*os_detection=*/true), nullptr);  // -O turns it on
+  EXPECT_EQ(os_hint_classifier(o, {udp}, 65536, err, true), nullptr);  // ... where a TCP reply can come
   EXPECT_EQ(os_hint_classifier(o, {udp}, 65536, err), nullptr);  // default: off where no TCP reply comes
   EXPECT_EQ(os_hint_classifier(o, {syn}, uint64_t{1} << 32, err), nullptr);
   o.os_hint = false;
