@@ -17,9 +17,9 @@ namespace portsweep {
 // Off by default in a plain sweep: the bar was under 5 % of the RX
 // loop's time per reply, and the whole-loop benchmark (bench/loops,
 // BM_RxLoopOsHint: 6 ports a host, a quarter of the hosts alive) measured
-// 8-10 % (-sS 46.3 -> 50.9 ns, -sA 35.4 -> 38.2 ns per reply): one capture
-// per host is a large share when a host sends only ~5 replies. On with -O
-// (`os_detection`), and wherever --os-hint asks for it.
+// 7-14 % (medians of 15: -sS 45.2 -> 51.5 ns, -sA 35.1 -> 37.5 ns per
+// reply): one capture per host is a large share when a host sends only ~5
+// replies. On with -O (`os_detection`), and wherever --os-hint asks for it.
 inline constexpr bool kOsHintByDefault = false;
 
 // The classifier a sweep of `modules` (the port sweep's; none for -sn) over

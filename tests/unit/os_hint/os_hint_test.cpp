@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "cli/os_hint_options.hpp"
 #include "common/error.hpp"
 #include "engine/os_hints.hpp"
@@ -579,6 +580,23 @@ TEST(OsHintOption, DefaultsAndRefusals) {
   o.verbose = 0;
   // A --datadir without the file falls through to the next place.
   EXPECT_NE(os_hint_classifier(o, {syn}, 256, err), nullptr);
+}
+
+TEST(OsHintOption, CommandLine) {
+  const auto parse = [](std::vector<std::string> args, std::string* err_text = nullptr) {
+    std::ostringstream out, err;
+    ParsedCommandLine p = parse_command_line(args, out, err);
+    if (err_text) *err_text = err.str();
+    return p;
+  };
+  EXPECT_EQ(parse({"--os-hint", "-p", "22", "198.18.1.10"}).options->os_hint, true);
+  EXPECT_EQ(parse({"--no-os-hint", "-p", "22", "198.18.1.10"}).options->os_hint, false);
+  EXPECT_EQ(parse({"-p", "22", "198.18.1.10"}).options->os_hint, std::nullopt);
+  std::string err;
+  const ParsedCommandLine both = parse({"--os-hint", "-p", "22", "--no-os-hint", "198.18.1.10"}, &err);
+  EXPECT_FALSE(both.options.has_value());
+  EXPECT_EQ(both.exit_status, 2);
+  EXPECT_EQ(err, "portsweep: --os-hint and --no-os-hint contradict each other: expected one of them\n");
 }
 
 TEST(OsHintOption, RecordAsTheOutputsCarryIt) {
