@@ -21,6 +21,14 @@
 // order the probes were sent (the TX thread's permutation), each probe
 // answered once, so the answered set takes every one as new.
 //
+// BM_RxLoopOsHint runs the same loop over Linux-like replies (SYN-ACKs with
+// an MSS option and window 64240, IP ID 0 with DF, as the lab's 6.18 kernel
+// answers the sweep's SYN) with the passive OS hint off (hint:0) and on
+// (hint:1): what --os-hint costs the RX thread per reply (its captures; the
+// driver's read and match are BM_OsHintClassify's). Its collector is reset
+// with the answered set between iterations, so every iteration captures
+// each host's first reply again.
+//
 // Counters: per_reply is CPU seconds per reply ("45.1n" reads 45.1 ns);
 // items_per_second is replies per second; replies is the replies per
 // iteration and answers/reply the share of them that got a RST.
@@ -28,10 +36,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
 #include <memory>
 #include <vector>
 
 #include "engine/sweep_state.hpp"
+#include "os/passive_hint.hpp"
+#include "portsweep_config.h"
 #include "loop_io.hpp"
 #include "loop_scans.hpp"
 #include "tests/unit/probes/test_frames.hpp"
@@ -65,6 +78,24 @@ Bytes udp_datagram(uint16_t sport, uint16_t dport, size_t payload) {
   put16(b, 0);
   for (size_t i = 0; i < payload; ++i) b.push_back(static_cast<uint8_t>(i));
   return b;
+}
+
+// A TCP reply as Linux 6.x sends it: IP ID 0 (with DF); a SYN-ACK with an
+// MSS option and a window of 44 segments.
+Bytes linux_like(Bytes frame) {
+  uint8_t* ip = frame.data() + 14;
+  if (ip[9] != 6) return frame;
+  ip[4] = ip[5] = 0;
+  if (ip[20 + 13] == 0x12) {
+    frame.insert(frame.end(), {2, 4, 0x05, 0xb4});
+    ip = frame.data() + 14;
+    ip[2] = 0;
+    ip[3] = 44;
+    ip[20 + 12] = 0x60;
+    ip[20 + 14] = 0xfa;
+    ip[20 + 15] = 0xf0;
+  }
+  return refill_checksums(frame);
 }
 
 // What the target (or its router) sends back for `probe`, a frame written
@@ -109,7 +140,7 @@ struct ReplySet {
 
 // Walks the TX thread's slice in send order, writes each probe with the
 // scan type's Prober and keeps the reply it draws.
-ReplySet sweep_replies(const SweepState& s) {
+ReplySet sweep_replies(const SweepState& s, bool linux = false) {
   const SweepConfig& c = s.config;
   std::vector<std::unique_ptr<Prober>> probers;
   size_t cap = 0;
@@ -131,6 +162,7 @@ ReplySet sweep_replies(const SweepState& s) {
     probers[slot.module]->write_probes({&target, 1}, &frame, &len);
     Bytes reply = reply_to(*s.layout.modules()[slot.module], Bytes(probe.begin(), probe.begin() + len));
     if (reply.empty()) continue;
+    if (linux) reply = linux_like(std::move(reply));
     out.synacks += reply[14 + 9] == 6 && reply[14 + 20 + 13] == 0x12;
     replies.push_back(std::move(reply));
   }
@@ -187,6 +219,86 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
       benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.SetLabel(spec);
 }
+
+void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
+  SweepConfig config = loop_config(spec);
+  // The RX thread never reads the signatures: the project's own file will do.
+  std::optional<os::PassiveClassifier> classifier;
+  if (state.range(0) != 0) {
+    classifier.emplace(os::P0fDatabase::load(std::string(PORTSWEEP_SOURCE_DATADIR) + "/p0f-response.fp"));
+    config.os_hints = &*classifier;
+  }
+  NullIo probe_space_io(config.tx_threads + 1);
+  ReplySet replies = sweep_replies(SweepState(config, probe_space_io), true);
+  ReplayIo io(config.tx_threads + 1, replies.frames);
+  SweepState s(config, io);
+  // The driver drains the hints every 5 ms while the loop runs; here they
+  // wait for the iteration's end, so the ring holds them all.
+  if (classifier) s.os_hints = std::make_unique<OsHintCollector>(config.targets.size(), size_t{1} << 15);
+  const std::vector<uint64_t> cleared(s.answered.snapshot().size(), 0);
+  uint64_t drained = 0, hints = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    s.answered.restore(cleared);
+    if (s.os_hints) s.os_hints->reset();
+    s.stop_rx.store(false);
+    io.rewind(&s.stop_rx);
+    state.ResumeTiming();
+    run_rx_thread(s, config.tx_threads);
+    state.PauseTiming();
+    drained += s.ring.drain([](const ProbeResult&) {});
+    if (s.os_hints) hints += s.os_hints->drain([](const OsHintCapture&) {});
+    state.ResumeTiming();
+  }
+  const uint64_t n = replies.frames.size() * static_cast<uint64_t>(state.iterations());
+  if (s.failed.load() || s.rx.results.load() != n || drained != n || s.rx.rejected.load() != 0) {
+    state.SkipWithError("the RX loop did not take every reply as a new result");
+    return;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(n));
+  state.counters["replies"] = static_cast<double>(replies.frames.size());
+  state.counters["hints/reply"] = static_cast<double>(hints) / static_cast<double>(n);
+  state.counters["per_reply"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.SetLabel(std::string(spec) + (classifier ? " with hints" : " no hints"));
+}
+
+BENCHMARK_CAPTURE(BM_RxLoopOsHint, sS, "-sS")->ArgName("hint")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RxLoopOsHint, sA, "-sA")->ArgName("hint")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// The driver's share, per capture: a SYN-ACK and a RST of the lab's Linux
+// read and matched against the project's own signatures (file:0) and
+// Debian's p0f.fp (file:1, skipped where it is not installed).
+void BM_OsHintClassify(benchmark::State& state) {
+  const std::string file = state.range(0) == 0 ? std::string(PORTSWEEP_SOURCE_DATADIR) + "/p0f-response.fp"
+                                               : std::string("/etc/p0f/p0f.fp");
+  if (!std::filesystem::exists(file)) {
+    state.SkipWithError((file + " is not installed").c_str());
+    return;
+  }
+  const os::PassiveClassifier classifier(os::P0fDatabase::load(file));
+  OsHintCapture synack, rst;
+  const Bytes a = linux_like(concat(ethernet(), ipv4(kLabNet + 10, kScanner, 6, tcp(22, 40000, 7, 8, 0x12))));
+  const Bytes b = linux_like(concat(ethernet(), ipv4(kLabNet + 10, kScanner, 6, tcp(23, 40000, 0, 8, 0x14))));
+  synack.len = static_cast<uint8_t>(a.size() - 14);
+  std::copy(a.begin() + 14, a.end(), synack.headers);
+  rst.len = static_cast<uint8_t>(b.size() - 14);
+  std::copy(b.begin() + 14, b.end(), rst.headers);
+  OsHintRecord r;
+  uint64_t labelled = 0;
+  for (auto _ : state) {
+    labelled += read_os_hint(synack, classifier, r) && r.match.label != nullptr;
+    benchmark::DoNotOptimize(r);
+    labelled += read_os_hint(rst, classifier, r) && r.match.label != nullptr;
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(2 * state.iterations());
+  state.counters["per_capture"] = benchmark::Counter(static_cast<double>(2 * state.iterations()),
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["labelled"] = static_cast<double>(labelled) / static_cast<double>(2 * state.iterations());
+  state.SetLabel(file);
+}
+BENCHMARK(BM_OsHintClassify)->ArgName("file")->Arg(0)->Arg(1);
 
 BENCHMARK_CAPTURE(BM_RxLoop, sS, "-sS")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RxLoop, sA, "-sA")->Unit(benchmark::kMillisecond);

@@ -274,6 +274,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--max-os-tries", o.max_os_tries, "OS detection tries per host at most (default 5)")
       ->type_name("N")->transform(whole_in("--max-os-tries", 1, 50))->group(osd);
 
+  bool os_hint_on = false, os_hint_off = false;
+  app.add_flag("--os-hint", os_hint_on,
+               "Passive OS hint per host from the sweep's own SYN-ACKs and resets (p0f signatures; on with -O)")
+      ->group(osd);
+  app.add_flag("--no-os-hint", os_hint_off, "No passive OS hint")->group(osd);
   const char* ports = "PORT SPECIFICATION";
   app.add_option("--ports", o.ports, "Only scan these ports: -p22; -p1-65535; -p U:53,T:21-25,80")
       ->type_name("SPEC")->group(ports);
@@ -432,6 +437,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     std::vector<std::string> reversed(normalised.rbegin(), normalised.rend());
     app.parse(reversed);
     if (!o.resume.empty()) refuse_beside_resume(app, o);
+    if (os_hint_on && os_hint_off) throw UsageError("--os-hint and --no-os-hint contradict each other: expected one of them");
+    if (os_hint_on || os_hint_off) o.os_hint = os_hint_on;
     o.exclude.erase(std::remove(o.exclude.begin(), o.exclude.end(), ""), o.exclude.end());
     // As nmap's: each -d raises the verbosity too (XML's <verbose level>,
     // the task lines, the down hosts), besides printing the timing report.

@@ -21,6 +21,7 @@
 #include "cli/idle_scan_command.hpp"
 #include "cli/host_name_lookup.hpp"
 #include "cli/os_stage.hpp"
+#include "cli/os_hint_options.hpp"
 #include "cli/output_options.hpp"
 #include "cli/scan_flags.hpp"
 #include "cli/scan_plan.hpp"
@@ -156,6 +157,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   }
   if (engine.runner != ScanRunner::Sweep) {
     const bool connect = engine.runner == ScanRunner::Connect, bounce = engine.runner == ScanRunner::FtpBounce;
+    refuse_os_hint(o, connect ? "a connect scan (-sT)" : bounce ? "an FTP bounce scan (-b)" : "an idle scan (-sI)");
     if (resume)
       throw UsageError(std::string(connect ? "a connect scan (-sT)" : bounce ? "an FTP bounce scan (-b)" : "an idle scan (-sI)") +
                        " cannot be resumed: run it again");
@@ -179,6 +181,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     EngineChoice choice;
     choice.runner = ScanRunner::Connect;
     choice.fallback_note = loopback_connect_scan(o, lo);
+    refuse_os_hint(o, "a connect scan of loopback targets");
     scope.modules = {find_probe_module("tcp_connect")};
     install_interrupt_handler();
     return run_connect_scan_command(o, choice, err, g_interrupted, &scope);
@@ -200,6 +203,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // -sn: no port scan, so no port scan type either (resolve_scope's -sS
   // default stays unused).
   if (!discovery.port_scan) scope.modules.clear();
+  // The passive OS hint's signatures, loaded (and a broken file refused)
+  // before anything is sent.
+  // On with -O: the hint costs no packet, and the report carries both.
+  const std::unique_ptr<os::PassiveClassifier> os_hints =
+      os_hint_classifier(o, scope.modules, scope.targets.addresses.size(), err, o.os_detection);
 
   // -sU's protocol payloads (nmap-payloads, else the project's own file),
   // loaded before anything (ARP included) is sent, so a broken file stops
@@ -275,6 +283,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   cfg.rtt_timeout = {timing.min_rtt_timeout, timing.max_rtt_timeout, timing.initial_rtt_timeout};
   if (timing.paced_by_scan_delay) cfg.min_retry_gap = timing.scan_delay;
   cfg.deadline_seconds = timing.host_timeout;
+  cfg.os_hints = os_hints.get();
   std::optional<PacketTracer> tracer;
   if (o.packet_trace) cfg.trace = &tracer.emplace(err);
   if (resume) {
@@ -322,6 +331,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   for (size_t k = 0; k < scope.modules.size(); ++k) info.scans.push_back(scan_kind_for(*scope.modules[k], cfg.scans[k].ports));
   info.num_targets = cfg.targets.size();
   info.version_scan = probe_db.has_value();
+  info.os_scan = o.os_detection;
   info.port_scan = discovery.port_scan;
   info.shard = o.shard;
   info.seed = cfg.seed;
@@ -422,6 +432,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     };
   }
   hooks.on_tick = [&] { outputs.flush(); };
+  if (os_hints)
+    hooks.on_os_hints = [&](std::span<const OsHintRecord> batch) {
+      for (const OsHintRecord& r : batch) outputs.on_os_hint(os_hint_of(r));
+    };
   const ProgressPlan progress = progress_plan(o, err, 1);
   hooks.progress = progress.stream;
   hooks.progress_every_s = progress.every_s;
@@ -499,6 +513,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
           << (late.count() == 1 ? "its" : "their") << " ports now\n";
       round = 1;
       cfg = stage_sweep_config(cfg, cfg.scans, &late);  // from the start, no trailing stage
+      cfg.os_hints = os_hints.get();  // the same port sweep: its hosts' hints too
       hooks.on_trailing_results = nullptr;
       report = add_round(report, run_sweep(cfg, *io, hooks, g_interrupted));
     }

@@ -102,6 +102,10 @@ struct ScanOptions {
   bool osscan_limit = false;        // --osscan-limit: only hosts with an open and a closed TCP port
   bool osscan_guess = false;        // --osscan-guess, --fuzzy: guesses below nmap's 85%
   std::optional<int> max_os_tries;  // --max-os-tries 1-50 (nmap's default 5)
+  // The passive OS hint (--os-hint / --no-os-hint): p0f's classification of
+  // each host's first SYN-ACK (else RST) of the sweep; unset: the default
+  // (cli/os_hint_options.hpp).
+  std::optional<bool> os_hint;
 
   // Output.
   std::string output_normal, output_xml, output_grepable, output_json, output_all;

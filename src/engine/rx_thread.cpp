@@ -137,7 +137,10 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         continue;
       }
       const uint32_t sampled_rtt = s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
-      s.responsive.mark(s.layout.space().cell(static_cast<uint64_t>(index)).address);
+      const uint64_t address = s.layout.space().cell(static_cast<uint64_t>(index)).address;
+      s.responsive.mark(address);
+      // The passive OS hint: a bit test per reply, the read once per host.
+      if (s.os_hints && r.from_ip == 0) s.os_hints->note(decoded[j], address);
       // The probe's own send time, where it carries one, beats the sampler's
       // (which also counts the time the reply waited for this thread).
       const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl,

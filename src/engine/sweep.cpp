@@ -25,6 +25,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <thread>
+#include <unordered_map>
 
 #include "common/error.hpp"
 #include "engine/rate_limiter.hpp"
@@ -107,13 +108,18 @@ SweepState::SweepState(const SweepConfig& c, PacketIo& i)
       // Late replies of the stage before: a few thousand at most.
       trailing_ring(trailing_config ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
       permutation(layout.space().size(), c.seed), answered(layout.space().size()), responsive(c.targets.size()),
-      rtt(c.sample_every_probe ? RttSampler::kEveryProbeBits : RttSampler::kBurstSampleBits), tx(c.tx_threads) {}
+      rtt(c.sample_every_probe ? RttSampler::kEveryProbeBits : RttSampler::kBurstSampleBits),
+      os_hints(c.os_hints && c.targets.size() <= OsHintCollector::kMaxAddresses
+                   ? std::make_unique<OsHintCollector>(c.targets.size())
+                   : nullptr),
+      tx(c.tx_threads) {}
 
 SweepConfig stage_sweep_config(const SweepConfig& scan, std::vector<ScanPart> probes, const HostBitmap* hosts) {
   SweepConfig cfg = scan;
   cfg.scans = std::move(probes);
   cfg.only_hosts = hosts;
   cfg.trailing_scans.clear();
+  cfg.os_hints = nullptr;
   cfg.start_pass = 0;
   cfg.start_positions.clear();
   cfg.start_answered.clear();
@@ -143,6 +149,7 @@ SweepReport add_round(const SweepReport& first, SweepReport second) {
   second.checksums_offloaded += first.checksums_offloaded;
   second.answers_sent += first.answers_sent;
   second.ring_full_waits += first.ring_full_waits;
+  second.os_hints += first.os_hints;
   second.rtt_samples += first.rtt_samples;
   second.unsendable += first.unsendable;
   second.max_rtt_ms = std::max(first.max_rtt_ms, second.max_rtt_ms);
@@ -191,6 +198,11 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
 
   std::vector<PortResult> batch, trailing;
   std::vector<ProbeResult> raw;
+  // Hints: a SYN-ACK's goes out at once; a RST's waits (by address) for the
+  // end of the sweep, dropped if the host's SYN-ACK comes after all.
+  std::vector<OsHintRecord> hints;
+  std::unordered_map<uint32_t, OsHintRecord> rst_hints;
+  uint64_t hints_delivered = 0;
   int64_t last_tick = start_ns;
   // Results leave the engine as probe indices; here, off the hot path, they
   // become (address, protocol, port) for the outputs. A consumer that throws
@@ -206,6 +218,21 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
       });
       if (!batch.empty() && hooks.on_results) hooks.on_results(batch);
       if (!raw.empty() && hooks.on_probe_results) hooks.on_probe_results(raw);
+      if (s.os_hints) {
+        hints.clear();
+        OsHintRecord h;
+        s.os_hints->drain([&](const OsHintCapture& c) {
+          if (!read_os_hint(c, *config.os_hints, h)) return;
+          if (h.observation.is_synack()) {
+            rst_hints.erase(h.ip);
+            hints.push_back(h);
+          } else {
+            rst_hints.emplace(h.ip, h);
+          }
+        });
+        if (!hints.empty() && hooks.on_os_hints) hooks.on_os_hints(hints);
+        hints_delivered += hints.size();
+      }
       if (s.trailing_ring) {
         trailing.clear();
         s.trailing_ring->drain([&](const ProbeResult& r) { trailing.push_back(s.trailing_layout->port_result(r)); });
@@ -332,6 +359,18 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   s.stop_rx.store(true);
   rx.join();
   service();
+  if (!rst_hints.empty() && hooks.on_os_hints && !s.failed.load()) {
+    hints.clear();
+    for (auto& [ip, h] : rst_hints) hints.push_back(h);
+    std::sort(hints.begin(), hints.end(), [](const OsHintRecord& a, const OsHintRecord& b) { return a.ip < b.ip; });
+    try {
+      hooks.on_os_hints(hints);
+      hints_delivered += hints.size();
+    } catch (const std::exception& e) {
+      s.fail(e.what());
+    }
+  }
+  report.os_hints = hints_delivered;
   meter.finish();
   if (hooks.on_tick && !s.failed.load()) {
     try {

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <span>
 
+#include "engine/os_hints.hpp"
 #include "engine/result_ring.hpp"
 #include "engine/sweep_config.hpp"
 #include "portsweep/result.hpp"
@@ -42,6 +43,10 @@ struct SweepHooks {
   // replies the next one will still read need not wait them out).
   std::function<bool(double waited_s, double max_rtt_s)> end_cooldown;
   bool progress_is_tty = false;
+  // The passive OS hints (SweepConfig::os_hints), one per host: a SYN-ACK's
+  // as it comes; a RST's at the end of the sweep, for the hosts that sent
+  // no SYN-ACK. Called on the calling thread.
+  std::function<void(std::span<const OsHintRecord>)> on_os_hints;
 };
 
 // A further sweep of a scan (host discovery before it, traceroute after):

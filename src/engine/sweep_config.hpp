@@ -16,6 +16,9 @@
 namespace portsweep {
 
 class PacketTracer;
+namespace os {
+class PassiveClassifier;
+}
 
 // One scan type of the sweep and the ports (for -sO: protocol numbers) it
 // probes. `-sS -sU -p T:22,U:53` is two of these, permuted in one pass.
@@ -59,6 +62,10 @@ struct SweepConfig {
   CookieKey trailing_cookie_key{};
   // --packet-trace: every frame sent and received, one line each; null: off.
   PacketTracer* trace = nullptr;
+  // --os-hint: each host's first SYN-ACK (else its first RST) is classified
+  // with these p0f signatures (engine/os_hints.hpp); null: off. A stage
+  // sweep (stage_sweep_config) starts without it.
+  const os::PassiveClassifier* os_hints = nullptr;
 
   double rate_pps = 0;       // <= 0: as fast as the I/O goes
   unsigned tx_threads = 1;
@@ -107,6 +114,7 @@ struct SweepReport {
   uint64_t checksums_offloaded = 0;  // read unchecked: a local sender left the checksum to offload
   uint64_t answers_sent = 0;  // RSTs for SYN-ACKs
   uint64_t ring_full_waits = 0;
+  uint64_t os_hints = 0;      // passive OS hints delivered (SweepHooks::on_os_hints)
   uint64_t rtt_samples = 0;
   uint64_t unsendable = 0;    // probes skipped: their target has no next hop
   double max_rtt_ms = 0;

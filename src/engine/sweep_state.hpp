@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/answered_set.hpp"
+#include "engine/os_hints.hpp"
 #include "engine/probe_permutation.hpp"
 #include "engine/scan_layout.hpp"
 #include "engine/responsive_hosts.hpp"
@@ -76,6 +77,8 @@ struct SweepState {
   ResponsiveHosts responsive;
   RttSampler rtt;
   ResultRing ring;
+  // The passive OS hint (SweepConfig::os_hints); null when off.
+  std::unique_ptr<OsHintCollector> os_hints;
   std::vector<TxCounters> tx;
   RxCounters rx;
   std::atomic<bool> stop_tx{false};

@@ -83,6 +83,7 @@ DecodeStatus parse_ipv4(const uint8_t* p, size_t len, DecodedPacket& out, Decode
   // worth it for a scanner and a later fragment has no L4 header at all.
   if ((load_be16(p + 6) & 0x3fff) != 0) return DecodeStatus::Malformed;
 
+  out.l3 = p;
   out.ip_id = load_be16(p + 4);
   out.ttl = p[8];
   out.ip_proto = p[9];

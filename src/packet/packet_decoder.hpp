@@ -85,6 +85,7 @@ struct DecodedPacket {
   uint16_t vlan_id = 0;              // innermost 802.1Q VID, 0 if untagged
 
   // IPv4.
+  const uint8_t* l3 = nullptr;  // the IP header, in the caller's buffer (the passive OS hint reads it whole)
   uint32_t src_ip = 0;  // host byte order
   uint32_t dst_ip = 0;
   uint16_t ip_id = 0;
