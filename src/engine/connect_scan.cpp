@@ -1,3 +1,4 @@
+#include "common/clock.hpp"
 #include "engine/connect_scan.hpp"
 
 #include <arpa/inet.h>
@@ -55,10 +56,6 @@ int64_t mono_ns() {
       .count();
 }
 
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Descriptors kept free for the process's own files (outputs, the epoll set, stdio).
 constexpr uint64_t kReservedFds = 64;

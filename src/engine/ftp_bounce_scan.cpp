@@ -1,3 +1,4 @@
+#include "common/clock.hpp"
 #include "engine/ftp_bounce_scan.hpp"
 
 #include <arpa/inet.h>
@@ -38,10 +39,6 @@ int64_t mono_ms() {
       .count();
 }
 
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool has_control_char(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });

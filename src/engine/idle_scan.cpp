@@ -1,3 +1,4 @@
+#include "common/clock.hpp"
 #include "engine/idle_scan.hpp"
 
 #include <algorithm>
@@ -95,15 +96,7 @@ constexpr double kTooBusyPerCount = 0.5;    // ... and from which the zombie is 
 constexpr size_t kRxBurst = 64;
 constexpr uint16_t kProbePortSpan = 256;    // our IP ID probes' source ports cycle over this many
 
-int64_t mono_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class IdleScanner {
  public:

@@ -47,6 +47,7 @@
 // 100.63; nmap's timing ratio 1.01 at worst). The judge's queue
 // takes a lock per host per try, never per packet. A slot costs ~15 KB
 // (16 sent and 16 reply buffers): 15 MB at the default 1024 hosts at once.
+#include "common/clock.hpp"
 #include "engine/os_scan.hpp"
 
 #include <algorithm>
@@ -90,15 +91,7 @@ constexpr uint16_t kPortBaseLow = 33000;  // nmap's range for OS probe source po
 constexpr uint16_t kPortBaseSpan = 32261;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
-int64_t mono_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 uint64_t splitmix(uint64_t x) noexcept {
   x += 0x9E3779B97F4A7C15ull;
