@@ -51,6 +51,21 @@ VARYING = {("SEQ", "SP"), ("SEQ", "GCD"), ("SEQ", "ISR"), ("SEQ", "TS")}
 # fingerprint, MAC prefix (on-link only).  Left out: V (the scanner's
 # version), D and TM (date, time), P (platform).
 SCAN_FIELDS = ("E", "OT", "CT", "CU", "PV", "DS", "DC", "G", "M")
+# What moves with load (--under-load: -O of hundreds of hosts at once, as
+# bench/os_vs_nmap.sh runs it; stable for the test's twelve hosts):
+#  * SEQ.II, the IP ID class of the two ICMP echo replies: Linux draws those
+#    IDs from hashed counters that jump by a random amount up to the time
+#    since the counter was last used, so once the two replies leave in
+#    different ticks the IDs are no longer "incremental" and nmap leaves II
+#    out (seen on 23 of 64 class-B hosts, other hosts in each run, nmap and
+#    nmap alike).  Compared only when both reports have it.
+#  * SCAN.G, whether the fingerprint is fit for submission, which nmap
+#    decides from its timing (maxTimingRatio).  Not compared.
+# The top guesses follow II (Linux 5.3 - 5.4 with it, Linux 2.6.18 and
+# two AXIS cameras without it, both at 95 %), so a guess difference with an
+# II difference is reported as explained.
+LOAD_ABSENT_OK = {("SEQ", "II")}
+LOAD_IGNORED = {("SCAN", "G")}
 
 
 def fail_usage(msg):
@@ -154,8 +169,9 @@ def compare_guesses(ref, test):
     return diffs
 
 
-def compare_fingerprints(a, b):
-    """Differences between two parsed fingerprints, deterministic tests only."""
+def compare_fingerprints(a, b, under_load=False):
+    """Differences between two parsed fingerprints, deterministic tests only
+    (under_load: LOAD_ABSENT_OK and LOAD_IGNORED apply)."""
     diffs = []
     if a is None or b is None:
         return [f"fingerprint missing from {'REF' if a is None else 'TEST'} (run with -vv or -d)"]
@@ -168,13 +184,30 @@ def compare_fingerprints(a, b):
             if (test, attr) in VARYING:
                 continue
             va, vb = a[test].get(attr), b[test].get(attr)
+            if under_load and (test, attr) in LOAD_ABSENT_OK and (va is None or vb is None):
+                continue
             if va != vb:
                 diffs.append(f"{test}.{attr}: REF {va!r}, TEST {vb!r}")
     sa, sb = a.get("SCAN", {}), b.get("SCAN", {})
     for field in SCAN_FIELDS:
+        if under_load and ("SCAN", field) in LOAD_IGNORED:
+            continue
         if sa.get(field) != sb.get(field):
             diffs.append(f"SCAN.{field}: REF {sa.get(field)!r}, TEST {sb.get(field)!r}")
     return diffs
+
+
+def load_differences(a, b):
+    """The LOAD_ABSENT_OK tests one fingerprint has and the other lacks
+    ('SEQ.II: REF I, TEST none'): what explains different guesses under load."""
+    if a is None or b is None:
+        return []
+    out = []
+    for test, attr in sorted(LOAD_ABSENT_OK):
+        va, vb = a.get(test, {}).get(attr), b.get(test, {}).get(attr)
+        if va != vb:
+            out.append(f"{test}.{attr}: REF {va or 'none'}, TEST {vb or 'none'}")
+    return out
 
 
 def compared_tests(fp):
@@ -289,6 +322,10 @@ def main(argv=None):
     ap.add_argument("--hints", help="portsweep's -oJ file(s), comma-separated: check the passive hints")
     ap.add_argument("--p0f", default="/etc/p0f/p0f.fp",
                     help="p0f's database, to check hint labels' TTLs (skipped when absent)")
+    ap.add_argument("--under-load", action="store_true",
+                    help="hundreds of hosts at once: SEQ.II compared only when both "
+                    "have it, SCAN.G not at all, and a guess difference that comes "
+                    "with an II difference counted as explained (LOAD_ABSENT_OK)")
     ap.add_argument("--ref-name", default="nmap")
     ap.add_argument("--test-name", default="portsweep")
     args = ap.parse_args(argv)
@@ -302,6 +339,7 @@ def main(argv=None):
     bad = 0
     compared = 0
     exact_top = 0
+    explained = 0
     for addr, (name, personality) in truth.items():
         diffs = []
         r, t = ref.get(addr), test.get(addr)
@@ -312,10 +350,15 @@ def main(argv=None):
         if not diffs:
             if r["ports"] != t["ports"]:
                 diffs.append(f"ports used: REF {r['ports']}, TEST {t['ports']}")
-            diffs += compare_fingerprints(r["fingerprint"], t["fingerprint"])
+            diffs += compare_fingerprints(r["fingerprint"], t["fingerprint"], args.under_load)
             if r["fingerprint"]:
                 compared += compared_tests(r["fingerprint"])
             guess_diffs = compare_guesses(r["matches"], t["matches"])
+            why = load_differences(r["fingerprint"], t["fingerprint"]) if args.under_load else []
+            if guess_diffs and why:
+                explained += 1
+                print(f"note {addr}: guesses differ with {'; '.join(why)} (load-dependent)")
+                guess_diffs = []
             diffs += guess_diffs
             if not guess_diffs and top(r["matches"]) == top(t["matches"]):
                 exact_top += 1
@@ -337,7 +380,8 @@ def main(argv=None):
             print(f"ok   {addr} ({name}): {summary}")
     print(f"== {len(truth) - bad} of {len(truth)} hosts agree ({args.ref_name} vs {args.test_name}); "
           f"{compared} deterministic fingerprint values compared; top guesses identical on {exact_top}, "
-          f"within a point on the rest; "
+          f"within a point on the rest" +
+          (f", explained by load-dependent II on {explained}" if args.under_load else "") + "; "
           f"left out as varying: {', '.join(f'{t}.{a}' for t, a in sorted(VARYING))}")
     return 1 if bad else 0
 
