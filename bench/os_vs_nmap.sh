@@ -18,14 +18,26 @@
 # within one point), and the whole comparison's summary (fingerprints too).
 # The last line:
 #
-#   os: nmap 95.3 s, portsweep 6.1 s, ratio 15.6x, top guesses agree on 256 of 256 hosts
+#   os: nmap 60.2 s, portsweep 141.8 s, ratio 0.4x, top guesses agree on 172 of 256 hosts (near: 3; load changed a fingerprint: 78; DIFFER: 3)
+#
+# (that is nmap against itself: both runs nmap's, the first at a busier
+# moment).
 #
 #   sudo bench/os_vs_nmap.sh [PORTSWEEP_BINARY]
 #   env: HOSTS (default 256), KEEP (a folder: the XML files and the host
 #        list are copied there)
 #
-# Exits non-zero if a scanner fails or a host's top guesses differ without an
-# II difference to explain it.  Needs
+# Per host: agree; near (compare_os.py's guesses_near: each side's top names
+# among the other's guesses; under load the SEQ rates SP, ISR and TS spread
+# and move scores by up to 5 points); differ with a load note (a lost or
+# mispaired reply, the echo replies' IP ID class); or DIFFER.  nmap against
+# itself (a stand-in script running nmap as PORTSWEEP_BINARY, on the 2-core
+# machine shared with other builds) gave 172 agree, 3 near, 78 with load
+# notes and 3 DIFFER of 256: the DIFFERs had equal deterministic tests and
+# TS 1E/1F/20 where the single-host runs give 20-22 (Linux 3.7 and 3.2.38
+# enter the top), so a DIFFER here is a lead, not a verdict:
+# tests/lab/os_vs_nmap.sh is the fidelity check.  Exits non-zero only if a
+# scanner fails.  Needs
 # root (the lab); holds the lab lock for the whole run.  A portsweep without
 # -O refuses the option: the script says so, still times nmap, and fails.
 set -euo pipefail
@@ -101,25 +113,28 @@ def show(rep):
         return "no guess"
     acc, names = c.top(rep["matches"])
     return f"{acc}% {' | '.join(sorted(names))}"
-agree = explained = 0
+agree = near = explained = 0
 for h in hosts:
     a, b = nmap.get(h), ours.get(h)
     both = bool(a and b and a["os"] and b["os"])
     ok = both and not c.compare_guesses(a["matches"], b["matches"])
-    why = c.load_differences(a["fingerprint"], b["fingerprint"]) if both and not ok else []
+    why = c.compare_fingerprints(a["fingerprint"], b["fingerprint"], True)[1] if both and not ok else []
+    close = both and not ok and not why and c.guesses_near(a["matches"], b["matches"])
     agree += ok
     explained += bool(why)
-    verdict = "agree " if ok else f"differ with {'; '.join(why)}" if why else "DIFFER"
+    near += close
+    verdict = ("agree " if ok else f"differ with {'; '.join(why)}" if why else
+               "near (SP/ISR/TS scores)" if close else "DIFFER")
     print(f"{h:<16} {verdict}  nmap {show(a)}  portsweep {show(b)}", file=sys.stderr)
-print(agree, explained)
+print(agree, near, explained)
 PY
 )
-read -r agree explained <<<"$agree"
-((agree + explained == n)) || failed=1
+read -r agree near explained <<<"$agree"
+differ=$((n - agree - near - explained))
 echo "== the whole comparison (fingerprints, classes, distance; SEQ.II and SCAN.G move with load)"
 python3 "$COMPARE" --under-load "$work/truth" "$work/nmap.xml" "$work/portsweep.xml" | tail -1 || true
-awk -v a="$nmap_s" -v b="$ps_s" -v g="$agree" -v e="$explained" -v n="$n" \
+awk -v a="$nmap_s" -v b="$ps_s" -v g="$agree" -v m="$near" -v e="$explained" -v d="$differ" -v n="$n" \
     'BEGIN { printf "os: nmap %.1f s, portsweep %.1f s, ratio %.1fx, top guesses agree on %d of %d hosts", a, b, a / b, g, n
-             if (e) printf " (%d more differ with the IP ID class of the echo replies, which moves with load)", e
+             if (m || e || d) printf " (near: %d; load changed a fingerprint: %d; DIFFER: %d)", m, e, d
              printf "\n" }'
 exit "$failed"

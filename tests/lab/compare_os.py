@@ -52,19 +52,32 @@ VARYING = {("SEQ", "SP"), ("SEQ", "GCD"), ("SEQ", "ISR"), ("SEQ", "TS")}
 # version), D and TM (date, time), P (platform).
 SCAN_FIELDS = ("E", "OT", "CT", "CU", "PV", "DS", "DC", "G", "M")
 # What moves with load (--under-load: -O of hundreds of hosts at once, as
-# bench/os_vs_nmap.sh runs it; stable for the test's twelve hosts):
+# bench/os_vs_nmap.sh runs it; all stable for the test's twelve hosts), seen
+# in nmap-vs-nmap runs over 64 and 256 class-B hosts, each different hosts
+# in each run:
 #  * SEQ.II, the IP ID class of the two ICMP echo replies: Linux draws those
 #    IDs from hashed counters that jump by a random amount up to the time
 #    since the counter was last used, so once the two replies leave in
 #    different ticks the IDs are no longer "incremental" and nmap leaves II
-#    out (seen on 23 of 64 class-B hosts, other hosts in each run, nmap and
-#    nmap alike).  Compared only when both reports have it.
+#    out (31 of 64 hosts differ).  Compared only when both have it; so are
+#    SEQ.CI and SEQ.TI, which need two replies of T5-T7 or of the six SYNs
+#    (missing where T6 and T7 were lost).
+#  * a probe's reply lost (T6 or T7 R=N on one side, R=Y on the other: 47
+#    and 41 of 256 hosts in one run, 24 and 27 in the next), and a reply
+#    paired with another probe (T5 or T7 A=O where the host's is S+: 14 and
+#    18 of 256; T6 S=O).  That line is not compared.
+#  * SP, ISR and TS (never compared) spread wider (SP F7-109 where a few
+#    hosts give FC-107), out of the ranges of nmap-os-db's entries more
+#    often: with the same deterministic tests, a host's best guess scored 96 %
+#    in one run and 91 % in the other (SP, ISR and GCD weigh 125 of the
+#    2,700-odd points a Linux entry has, TS 100 more).  So under load the
+#    guesses need only be near (guesses_near).
 #  * SCAN.G, whether the fingerprint is fit for submission, which nmap
 #    decides from its timing (maxTimingRatio).  Not compared.
-# The top guesses follow II (Linux 5.3 - 5.4 with it, Linux 2.6.18 and
-# two AXIS cameras without it, both at 95 %), so a guess difference with an
-# II difference is reported as explained.
-LOAD_ABSENT_OK = {("SEQ", "II")}
+# The top guesses follow these (Linux 5.3 - 5.4 with II, Linux 2.6.18 and
+# two AXIS cameras without it, both at 95 %), so a guess difference that
+# comes with one of them is reported as explained by load.
+LOAD_ABSENT_OK = {("SEQ", "II"), ("SEQ", "CI"), ("SEQ", "TI")}
 LOAD_IGNORED = {("SCAN", "G")}
 
 
@@ -169,22 +182,42 @@ def compare_guesses(ref, test):
     return diffs
 
 
+def guesses_near(ref, test):
+    """Under load: every name at either side's best accuracy is among the
+    other side's guesses (nmap lists those within 10 points of its best)."""
+    (_, rn), (_, tn) = top(ref), top(test)
+    rnames, tnames = {n for n, _, _ in ref}, {n for n, _, _ in test}
+    return bool(rn) and bool(tn) and rn <= tnames and tn <= rnames
+
+
 def compare_fingerprints(a, b, under_load=False):
-    """Differences between two parsed fingerprints, deterministic tests only
-    (under_load: LOAD_ABSENT_OK and LOAD_IGNORED apply)."""
-    diffs = []
+    """(differences, load notes) between two parsed fingerprints,
+    deterministic tests only.  under_load: what moves with load (above) is
+    not a difference but a note ('SEQ.II: REF I, TEST none')."""
+    diffs, notes = [], []
     if a is None or b is None:
-        return [f"fingerprint missing from {'REF' if a is None else 'TEST'} (run with -vv or -d)"]
+        return [f"fingerprint missing from {'REF' if a is None else 'TEST'} (run with -vv or -d)"], []
     tests_a = set(a) - {"SCAN", "EXTRA"}
     tests_b = set(b) - {"SCAN", "EXTRA"}
     if tests_a != tests_b:
         diffs.append(f"test lines differ: only REF {sorted(tests_a - tests_b)}, only TEST {sorted(tests_b - tests_a)}")
     for test in sorted(tests_a & tests_b):
-        for attr in sorted(set(a[test]) | set(b[test])):
+        la, lb = a[test], b[test]
+        if under_load and "R" in la and "R" in lb and la["R"] != lb["R"]:
+            notes.append(f"{test} lost: REF R={la['R']}, TEST R={lb['R']}")
+            continue
+        paired = [k for k in ("S", "A") if la.get(k) != lb.get(k) and "O" in (la.get(k), lb.get(k))]
+        if under_load and paired:
+            notes.append(f"{test}.{paired[0]}: REF {la.get(paired[0])}, TEST {lb.get(paired[0])} "
+                         "(a reply paired with another probe)")
+            continue
+        for attr in sorted(set(la) | set(lb)):
             if (test, attr) in VARYING:
                 continue
-            va, vb = a[test].get(attr), b[test].get(attr)
+            va, vb = la.get(attr), lb.get(attr)
             if under_load and (test, attr) in LOAD_ABSENT_OK and (va is None or vb is None):
+                if va != vb:
+                    notes.append(f"{test}.{attr}: REF {va or 'none'}, TEST {vb or 'none'}")
                 continue
             if va != vb:
                 diffs.append(f"{test}.{attr}: REF {va!r}, TEST {vb!r}")
@@ -194,20 +227,7 @@ def compare_fingerprints(a, b, under_load=False):
             continue
         if sa.get(field) != sb.get(field):
             diffs.append(f"SCAN.{field}: REF {sa.get(field)!r}, TEST {sb.get(field)!r}")
-    return diffs
-
-
-def load_differences(a, b):
-    """The LOAD_ABSENT_OK tests one fingerprint has and the other lacks
-    ('SEQ.II: REF I, TEST none'): what explains different guesses under load."""
-    if a is None or b is None:
-        return []
-    out = []
-    for test, attr in sorted(LOAD_ABSENT_OK):
-        va, vb = a.get(test, {}).get(attr), b.get(test, {}).get(attr)
-        if va != vb:
-            out.append(f"{test}.{attr}: REF {va or 'none'}, TEST {vb or 'none'}")
-    return out
+    return diffs, notes
 
 
 def compared_tests(fp):
@@ -324,8 +344,9 @@ def main(argv=None):
                     help="p0f's database, to check hint labels' TTLs (skipped when absent)")
     ap.add_argument("--under-load", action="store_true",
                     help="hundreds of hosts at once: SEQ.II compared only when both "
-                    "have it, SCAN.G not at all, and a guess difference that comes "
-                    "with an II difference counted as explained (LOAD_ABSENT_OK)")
+                    "have it, a lost or mispaired reply's line and SCAN.G not at all, "
+                    "and a guess difference that comes with one of them counted as "
+                    "explained by load")
     ap.add_argument("--ref-name", default="nmap")
     ap.add_argument("--test-name", default="portsweep")
     args = ap.parse_args(argv)
@@ -340,6 +361,7 @@ def main(argv=None):
     compared = 0
     exact_top = 0
     explained = 0
+    near = 0
     for addr, (name, personality) in truth.items():
         diffs = []
         r, t = ref.get(addr), test.get(addr)
@@ -350,14 +372,18 @@ def main(argv=None):
         if not diffs:
             if r["ports"] != t["ports"]:
                 diffs.append(f"ports used: REF {r['ports']}, TEST {t['ports']}")
-            diffs += compare_fingerprints(r["fingerprint"], t["fingerprint"], args.under_load)
+            fp_diffs, why = compare_fingerprints(r["fingerprint"], t["fingerprint"], args.under_load)
+            diffs += fp_diffs
             if r["fingerprint"]:
                 compared += compared_tests(r["fingerprint"])
             guess_diffs = compare_guesses(r["matches"], t["matches"])
-            why = load_differences(r["fingerprint"], t["fingerprint"]) if args.under_load else []
             if guess_diffs and why:
                 explained += 1
-                print(f"note {addr}: guesses differ with {'; '.join(why)} (load-dependent)")
+                print(f"note {addr}: guesses differ with {'; '.join(why)} (load)")
+                guess_diffs = []
+            elif guess_diffs and args.under_load and guesses_near(r["matches"], t["matches"]):
+                near += 1
+                print(f"note {addr}: guesses near, not equal ({guess_diffs[0]})")
                 guess_diffs = []
             diffs += guess_diffs
             if not guess_diffs and top(r["matches"]) == top(t["matches"]):
@@ -381,7 +407,8 @@ def main(argv=None):
     print(f"== {len(truth) - bad} of {len(truth)} hosts agree ({args.ref_name} vs {args.test_name}); "
           f"{compared} deterministic fingerprint values compared; top guesses identical on {exact_top}, "
           f"within a point on the rest" +
-          (f", explained by load-dependent II on {explained}" if args.under_load else "") + "; "
+          (f", different where load changed the fingerprint on {explained}, near on {near}"
+           if args.under_load else "") + "; "
           f"left out as varying: {', '.join(f'{t}.{a}' for t, a in sorted(VARYING))}")
     return 1 if bad else 0
 
