@@ -31,6 +31,11 @@ schema.json); a flat {"type": "os_hint", "ip": …, "label": …, "signature": �
 is read too.  The signature is p0f's syntax, ver:ittl:olen:mss:wsize,scale:
 olayout:quirks:pclass.
 
+--under-load (bench/os_vs_nmap.sh: hundreds of hosts at once) tolerates
+what load changes even between two nmap runs (LOAD_ABSENT_OK and the notes
+above it): lost or mispaired replies, II/CI/TI left out, SCAN.G, and top
+guesses that are only near (guesses_near).
+
 Exit status 0 when everything agrees, 1 otherwise (every difference
 printed), 2 on bad input.
 """
