@@ -48,12 +48,17 @@ makes of that are nmap's (see `verdict`), in nmap's words, exactly what
 sS (default for TCP ports), sA, sW, sM, sN, sF, sX, sU (default for UDP
 ports) and sO.  `truth --discovery PROBES` prints, from the same replies,
 the hosts nmap's host discovery (-sn) with those probes finds up, and the
-reasons it may give (see discovery_reasons).
+reasons it may give (see discovery_reasons).  `truth --os` prints each live
+host's TCP/IP stack personality (lab/personalities.py): the LAN hosts' own,
+`target` for the class-B's one kernel.
 """
 
 import argparse
 import ipaddress
+import shlex
 import sys
+
+import personalities
 
 NETWORK = ipaddress.IPv4Network("198.19.0.0/16")
 BASE = int(NETWORK.network_address)
@@ -577,6 +582,19 @@ LAN_HOSTS = {
     100: ((80, 443), (7,)),
     254: ((22, 80, 8080), ()),
 }
+# Each LAN host's TCP/IP stack personality (lab/personalities.py): the
+# sysctls scripts/lab sets in its namespace, which OS detection sees.
+LAN_PERSONALITY = {
+    10: "linux",
+    11: "ttl128",
+    12: "ttl255",
+    13: "no-timestamps",
+    20: "no-ecn-sack",
+    21: "mss1400",
+    100: "small-window",
+    254: "ttl128-big",
+}
+assert LAN_PERSONALITY.keys() == LAN_HOSTS.keys()
 
 
 def lan_mac(i):
@@ -739,9 +757,48 @@ def parse_targets(spec):
 
 # --------------------------------------------------------------- commands
 
+def os_ports_kernel(host, ports):
+    """True if -O on PORTS ({'tcp': [...], 'udp': [...]}) meets only HOST's
+    kernel: not firewalled (its closed ports and ICMP answer), and the
+    first open and the first closed TCP port of PORTS (the ones nmap's -O
+    probes) are answered by the kernel, with no ruleset override and no
+    rewritten reset window; PORTS must have both, and a closed UDP port if
+    it names UDP ports."""
+    if not host.live or host.firewalled:
+        return False
+    tcp = [(p, host.response("sS", p)) for p in ports["tcp"]]
+    opened = next((p for p, r in tcp if r == SYNACK), None)
+    closed = next((p for p, r in tcp if r in (RST, RST_WIN)), None)
+    if opened is None or closed is None:
+        return False
+    if ports["udp"] and not any(host.response("sU", p) == PORTUNREACH for p in ports["udp"]):
+        return False
+    return all(("tcp", p) not in host.overrides and p not in host.window for p in (opened, closed))
+
+
+def cmd_os_truth(args):
+    """`ADDR PERSONALITY ttl=… timestamps=… …` for every live target: the
+    sysctls of its stack (lab/personalities.py).  With PORTS, only the
+    hosts whose -O on those ports meets nothing but their kernel
+    (os_ports_kernel): what nmap -O fingerprints as the kernel itself."""
+    addrs = parse_targets(args.targets or str(NETWORK))
+    ports = parse_ports(args.ports) if args.ports else None
+    out = []
+    for a in addrs:
+        host = host_at(a)
+        if not host.live or (ports is not None and not os_ports_kernel(host, ports)):
+            continue
+        name = LAN_PERSONALITY[host.h] if isinstance(host, LanHost) else "target"
+        out.append(f"{host.addr} {personalities.describe(name)}\n")
+    sys.stdout.write("".join(out))
+    return 0
+
+
 def cmd_truth(args):
     if args.discovery is not None:
         return cmd_discovery(args)
+    if args.os:
+        return cmd_os_truth(args)
     if args.trace:
         return cmd_trace(args)
     if args.dns:
@@ -1038,6 +1095,18 @@ def cmd_lan(_args):
     return 0
 
 
+def cmd_lan_sysctls(_args):
+    """One line per LAN host for scripts/lab: INDEX ADVMSS (the connected
+    route's advmss metric, '-' for the MTU's), then the sysctls of its
+    personality as shell-quoted `sysctl -w` arguments (none: the defaults)."""
+    for i in sorted(LAN_HOSTS):
+        name = LAN_PERSONALITY[i]
+        values = personalities.changed_sysctls(name)
+        print(i, personalities.advmss(name) or "-",
+              *(shlex.quote(f"{k}={v}") for k, v in sorted(values.items())))
+    return 0
+
+
 def summary_lines(hosts):
     live = [h for h in hosts if h.live]
     fw = [h for h in live if h.firewalled]
@@ -1086,6 +1155,10 @@ def main(argv=None):
     t.add_argument("--dns", action="store_true",
                    help="the lab DNS server's records: 'ptr ADDR NAME' for the "
                    "targets with a PTR (default: all), then 'a NAME ADDR[,ADDR]'")
+    t.add_argument("--os", action="store_true",
+                   help="each live target's TCP/IP stack personality: its name and "
+                   "sysctls (lab/personalities.py); with PORTS, only the hosts -O on "
+                   "those ports fingerprints as the bare kernel")
     t.add_argument("--live-only", action="store_true",
                    help="omit the lines of dead hosts")
     t.add_argument("--discovery", metavar="PROBES",
@@ -1106,12 +1179,13 @@ def main(argv=None):
                    help="comma-separated interfaces whose traffic is judged")
     sub.add_parser("nft-lan", help="print a LAN host's nftables ruleset")
     sub.add_parser("lan", help="the LAN hosts, for scripts/lab")
+    sub.add_parser("lan-sysctls", help="the LAN hosts' personality sysctls, for scripts/lab")
     sub.add_parser("summary", help="population counts")
     sub.add_parser("dnsmasq-args", help="the lab DNS server's records as dnsmasq options")
     args = ap.parse_args(argv)
     try:
         return {"truth": cmd_truth, "nft": cmd_nft, "nft-lan": cmd_nft_lan,
-                "lan": cmd_lan, "summary": cmd_summary,
+                "lan": cmd_lan, "lan-sysctls": cmd_lan_sysctls, "summary": cmd_summary,
                 "dnsmasq-args": cmd_dnsmasq_args}[args.cmd](args)
     except ValueError as e:
         print(f"population.py: {e}", file=sys.stderr)

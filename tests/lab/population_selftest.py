@@ -196,6 +196,27 @@ rc, out = run("lan")
 check(rc == 0 and "10 198.18.1.10 02:50:53:01:00:0a 22,80 7" in out.splitlines()
       and "11 198.18.1.11 02:50:53:01:00:0b 22,443 -" in out.splitlines(), "lan table")
 
+# Stack personalities (truth --os, lan-sysctls): every LAN host has one of
+# its own, the class-B is the target's kernel, and scripts/lab gets each
+# host's changed sysctls (shell-quoted) and route advmss.
+import personalities  # noqa: E402
+check(set(pop.LAN_PERSONALITY.values()) <= set(personalities.PERSONALITIES)
+      and len(set(pop.LAN_PERSONALITY.values())) == len(pop.LAN_HOSTS), "one personality per LAN host")
+rc, out = run("truth", "--os", "--targets", "198.18.1.10,198.18.1.11,198.18.1.2,198.19.0.1,198.19.0.5")
+check(rc == 0 and out.splitlines() == [
+    "198.18.1.10 linux ttl=64 timestamps=1 window_scaling=1 sack=1 ecn=2 rmem=4096,131072,33554432 advmss=1460",
+    "198.18.1.11 ttl128 ttl=128 timestamps=0 window_scaling=1 sack=1 ecn=0 rmem=4096,131072,33554432 advmss=1460",
+    "198.19.0.1 target ttl=64 timestamps=1 window_scaling=1 sack=1 ecn=2 rmem=4096,131072,33554432 advmss=1460"],
+    "truth --os: live hosts only, LAN personalities, the class-B's kernel")
+rc, out = run("truth", "--os", "--targets", "198.19.0.0/28", "T:22,8080,U:9")
+check(rc == 0 and [line.split()[0] for line in out.splitlines()] == ["198.19.0.1", "198.19.0.2", "198.19.0.13", "198.19.0.14"],
+      "truth --os PORTS: only hosts whose -O ports the kernel answers (not .3 firewalled, "
+      ".4 and .10 overridden on 22, .12 with a reset window on 8080)")
+rc, out = run("lan-sysctls")
+lines = dict(line.split(" ", 1) for line in out.splitlines())
+check(rc == 0 and lines["10"] == "-" and lines["21"] == "1400 net.ipv4.tcp_window_scaling=0"
+      and lines["100"] == "- 'net.ipv4.tcp_rmem=4096 8192 65536'", "lan-sysctls")
+
 # Host discovery (truth --discovery).
 P = pop.parse_probes
 check(P("PE,PP,PS443,PA80,PU40125,PO1,2,4")
