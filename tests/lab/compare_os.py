@@ -327,7 +327,11 @@ def check_hint(addr, personality, hint, p0f_labels):
         if opt in options and personality.get(key) == "0":
             diffs.append(f"signature {sig!r}: option {opt}, but the host has {key}=0")
     low = label.lower()
-    if ttl >= 128 and any(w in low for w in UNIX_WORDS):
+    # What an initial TTL says passively: 128 is Windows' (no unix label),
+    # 255 Solaris' and network gear's (neither Linux's nor Windows' default).
+    if ttl == 128 and any(w in low for w in UNIX_WORDS):
+        diffs.append(f"label {label!r} for a host with initial TTL {ttl}")
+    if ttl == 255 and ("linux" in low or "windows" in low):
         diffs.append(f"label {label!r} for a host with initial TTL {ttl}")
     if ttl == 64 and "windows" in low:
         diffs.append(f"label {label!r} for a host with initial TTL 64")
