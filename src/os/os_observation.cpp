@@ -19,6 +19,8 @@
 // TG, the received TTL rounded up to 32, 64, 128 or 255.
 #include "os/os_observation.hpp"
 
+#include "os/os_match.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -715,13 +717,13 @@ bool private_ipv4(uint32_t a) noexcept {
 
 std::string submission_omitted_reason(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts) {
   if (!facts.omit_reason.empty()) return facts.omit_reason;
-  if (x.params.open_tcp_port == 0) return "Missing an open TCP port so results incomplete";
-  if (x.params.closed_tcp_port == 0 || x.closed_tcp_port_guessed) return "Missing a closed TCP port so results incomplete";
-  if (o.distance < -1)
-    return "Host distance (" + std::to_string(o.distance) + " network hops) appears to be negative";
-  if (o.distance > 5) return "Host distance (" + std::to_string(o.distance) + " network hops) is greater than five";
-  if (!o.u1_answered && !x.closed_udp_port_from_scan) return "Didn't receive UDP response. Please try again with -sSU";
-  return {};
+  // nmap's rules in one place (os_match): this host's ports and distance.
+  OsScanConditions c;
+  c.open_tcp_port = x.params.open_tcp_port == 0 ? -1 : x.params.open_tcp_port;
+  c.closed_tcp_port = x.params.closed_tcp_port == 0 || x.closed_tcp_port_guessed ? -1 : x.params.closed_tcp_port;
+  c.closed_udp_port = o.u1_answered || x.closed_udp_port_from_scan ? x.params.closed_udp_port : -1;
+  c.distance = o.distance;
+  return omit_submission_reason(c);
 }
 
 std::string scan_line(const OsExchanges& x, const OsObservation& o, const ScanLineFacts& facts) {
