@@ -30,20 +30,6 @@ void keep_lowest(uint16_t& slot, uint16_t port) {
 // nmap's range for a port it picks when the scan found none closed.
 uint16_t random_closed_port(std::mt19937_64& rng) { return static_cast<uint16_t>(30000 + rng() % 14781); }
 
-constexpr const char* kUnreliable =
-    "Warning: OSScan results may be unreliable because we could not find at least 1 open and 1 closed port";
-
-std::string hex_list(const auto& values) {
-  std::string s;
-  char buf[16];
-  for (const auto v : values) {
-    std::snprintf(buf, sizeof buf, "%X", static_cast<unsigned>(v));
-    if (!s.empty()) s += ',';
-    s += buf;
-  }
-  return s;
-}
-
 std::string platform() {
 #if defined(__x86_64__)
   return "x86_64-pc-linux-gnu";
@@ -279,11 +265,11 @@ OsStageOutcome run_os_stage(const OsStageRequest& req, PacketIo& io, OutputSet& 
     report.uptime_seconds = r.observation.uptime_seconds;
     report.tcp_seq_index = r.observation.tcp_seq_index;
     report.tcp_seq_difficulty = r.observation.tcp_seq_difficulty;
-    report.tcp_seq_values = hex_list(r.observation.tcp_isns);
+    report.tcp_seq_values = os::format_hex_list(r.observation.tcp_isns);
     report.ipid_class = r.observation.ipid_class;
-    report.ipid_values = hex_list(r.observation.ipids);
+    report.ipid_values = os::format_hex_list(r.observation.ipids);
     report.ts_class = r.observation.ts_class;
-    report.ts_values = hex_list(r.observation.tsvals);
+    report.ts_values = os::format_hex_list(r.observation.tsvals);
     outputs.on_os(std::move(report));
   }
   return outcome;
