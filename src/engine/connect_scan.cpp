@@ -1,4 +1,3 @@
-#include "common/clock.hpp"
 #include "engine/connect_scan.hpp"
 
 #include <arpa/inet.h>
@@ -15,6 +14,7 @@
 #include <cstring>
 #include <deque>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 
 namespace portsweep {

@@ -1,4 +1,3 @@
-#include "common/clock.hpp"
 #include "engine/ftp_bounce_scan.hpp"
 
 #include <arpa/inet.h>
@@ -20,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 
 namespace portsweep {

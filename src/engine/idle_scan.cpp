@@ -1,4 +1,3 @@
-#include "common/clock.hpp"
 #include "engine/idle_scan.hpp"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "common/clock.hpp"
 #include "engine/packet_tracer.hpp"
 #include "packet/packet_decoder.hpp"
 #include "probes/tcp_idle_scan.hpp"

@@ -47,7 +47,6 @@
 // 100.63; nmap's timing ratio 1.01 at worst). The judge's queue
 // takes a lock per host per try, never per packet. A slot costs ~15 KB
 // (16 sent and 16 reply buffers): 15 MB at the default 1024 hosts at once.
-#include "common/clock.hpp"
 #include "engine/os_scan.hpp"
 
 #include <algorithm>
@@ -60,6 +59,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/clock.hpp"
 #include "engine/packet_tracer.hpp"
 #include "os/os_probes.hpp"
 
