@@ -90,4 +90,19 @@ void print_message_line(std::ostream& out, std::string_view prefix, std::string_
   out << prefix << printable_text(message) << '\n';
 }
 
+std::string_view trim_blanks(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string quoted_excerpt(std::string_view s, size_t max) {
+  std::string out = "\"";
+  out += s.substr(0, max);
+  if (s.size() > max) out += "...";
+  out += '"';
+  return out;
+}
+
 }  // namespace portsweep

@@ -23,6 +23,13 @@ inline constexpr size_t kMaxQuoted = 80;
 inline constexpr size_t kMaxMessage = 1024;
 std::string printable_text(std::string_view text);
 
+// `s` without the blanks (space, tab, CR, LF, VT, FF) at either end: a
+// data file's line or field as its parser reads it.
+std::string_view trim_blanks(std::string_view s);
+
+// `s` in double quotes for an error line, cut to `max` characters and "...".
+std::string quoted_excerpt(std::string_view s, size_t max = 60);
+
 // Writes `prefix`, printable_text(message) and one newline.
 void print_message_line(std::ostream& out, std::string_view prefix, std::string_view message);
 

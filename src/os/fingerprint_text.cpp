@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 
 namespace portsweep::os {
 namespace {
@@ -12,21 +13,6 @@ namespace {
 constexpr size_t kWrapWidth = 72;  // characters after "OS:" in a wrapped row
 
 [[noreturn]] void bad(const std::string& what) { throw UsageError("bad OS fingerprint text: " + what); }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string excerpt(std::string_view s) {
-  constexpr size_t kMax = 40;
-  std::string out = "\"";
-  out += s.substr(0, kMax);
-  if (s.size() > kMax) out += "...";
-  out += '"';
-  return out;
-}
 
 // The rows of the text, XML's encoded newline decoded.
 std::vector<std::string_view> rows_of(std::string_view text, std::string& storage) {
@@ -50,7 +36,7 @@ std::vector<std::string_view> rows_of(std::string_view text, std::string& storag
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
-    std::string_view row = trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    std::string_view row = trim_blanks(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
     if (!row.empty()) rows.push_back(row);
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
@@ -81,7 +67,7 @@ SubjectFingerprintText parse_subject_text(std::string_view text) {
     std::string_view row = rows[i];
     if (wrapped) {
       if (!row.starts_with("OS:")) {
-        bad("row " + std::to_string(i + 1) + " " + excerpt(row) +
+        bad("row " + std::to_string(i + 1) + " " + quoted_excerpt(row) +
             " does not start with OS:; expected every row of a wrapped fingerprint to");
       }
       row.remove_prefix(3);
@@ -93,11 +79,11 @@ SubjectFingerprintText parse_subject_text(std::string_view text) {
   std::string_view rest = joined;
   while (!rest.empty()) {
     size_t open = rest.find('(');
-    if (open == std::string_view::npos) bad("text " + excerpt(rest) + " has no '('; expected LINE(TEST=VALUE%...)");
+    if (open == std::string_view::npos) bad("text " + quoted_excerpt(rest) + " has no '('; expected LINE(TEST=VALUE%...)");
     std::string_view name = rest.substr(0, open);
     bool alnum = !name.empty();
     for (char c : name) alnum = alnum && std::isalnum(static_cast<unsigned char>(c));
-    if (!alnum) bad("bad line name " + excerpt(name) + "; expected SCAN, SEQ, OPS, WIN, ECN, T1-T7, U1 or IE");
+    if (!alnum) bad("bad line name " + quoted_excerpt(name) + "; expected SCAN, SEQ, OPS, WIN, ECN, T1-T7, U1 or IE");
     if (name != "SCAN" && !known_line(name)) {
       bad("unknown line " + std::string(name) + "; expected SCAN, SEQ, OPS, WIN, ECN, T1-T7, U1 or IE");
     }
@@ -111,7 +97,7 @@ SubjectFingerprintText parse_subject_text(std::string_view text) {
       std::string_view item = body.substr(0, pct);
       size_t eq = item.find('=');
       if (eq == std::string_view::npos || eq == 0) {
-        bad("test " + excerpt(item) + " in line " + line.name + "; expected TEST=VALUE");
+        bad("test " + quoted_excerpt(item) + " in line " + line.name + "; expected TEST=VALUE");
       }
       std::string_view test = item.substr(0, eq);
       if (line.value(test) != nullptr) bad("test " + line.name + "." + std::string(test) + " appears twice");

@@ -18,17 +18,12 @@
 #include <unordered_map>
 
 #include "common/data_file.hpp"
+#include "common/message_text.hpp"
 
 namespace portsweep::os {
 namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool starts_with_keyword(std::string_view line, std::string_view keyword, bool any_case) {
   if (line.size() < keyword.size()) return false;
@@ -52,34 +47,25 @@ struct LineError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string quoted(std::string_view s) {
-  constexpr size_t kMax = 60;
-  std::string out = "\"";
-  out += s.substr(0, kMax);
-  if (s.size() > kMax) out += "...";
-  out += '"';
-  return out;
-}
-
 // "SEQ(SP=0-5%GCD=1)" -> a FingerprintLine; the caller checks the name.
 FingerprintLine parse_test_line(std::string_view text) {
   size_t open = text.find('(');
   if (open == std::string_view::npos) {
-    throw LineError("unexpected line " + quoted(text) +
+    throw LineError("unexpected line " + quoted_excerpt(text) +
                     "; expected Class, CPE or a test line like SEQ(SP=0-5%GCD=1)");
   }
   FingerprintLine line;
   std::string_view name = text.substr(0, open);
   if (!is_test_name(name)) {
-    throw LineError("bad test line name " + quoted(name) + "; expected letters and digits like SEQ or T1 before '('");
+    throw LineError("bad test line name " + quoted_excerpt(name) + "; expected letters and digits like SEQ or T1 before '('");
   }
   line.name = name;
   size_t close = text.find(')', open + 1);
   if (close == std::string_view::npos) {
     throw LineError("test line " + line.name + " has no closing ')'; expected " + line.name + "(TEST=VALUE%...)");
   }
-  if (!trim(text.substr(close + 1)).empty()) {
-    throw LineError("unexpected " + quoted(trim(text.substr(close + 1))) + " after test line " + line.name +
+  if (!trim_blanks(text.substr(close + 1)).empty()) {
+    throw LineError("unexpected " + quoted_excerpt(trim_blanks(text.substr(close + 1))) + " after test line " + line.name +
                     "; expected nothing after ')'");
   }
   std::string_view body = text.substr(open + 1, close - open - 1);
@@ -89,7 +75,7 @@ FingerprintLine parse_test_line(std::string_view text) {
     std::string_view item = body.substr(0, pct);
     size_t eq = item.find('=');
     if (eq == std::string_view::npos || eq == 0) {
-      throw LineError("bad test " + quoted(item) + " in " + line.name + "; expected TEST=VALUE");
+      throw LineError("bad test " + quoted_excerpt(item) + " in " + line.name + "; expected TEST=VALUE");
     }
     std::string_view test = item.substr(0, eq);
     if (line.value(test) != nullptr) {
@@ -111,10 +97,10 @@ OsClass parse_class_line(std::string_view rest) {
       throw LineError("Class line has " + std::to_string(i + 1) +
                       " field(s); expected Class VENDOR | FAMILY | GENERATION | DEVICE TYPE");
     }
-    fields[i] = trim(rest.substr(0, bar));
+    fields[i] = trim_blanks(rest.substr(0, bar));
     rest.remove_prefix(bar + 1);
   }
-  fields[3] = trim(rest);
+  fields[3] = trim_blanks(rest);
   c.vendor = fields[0];
   c.family = fields[1];
   c.generation = fields[2];
@@ -159,14 +145,14 @@ class OsDbParser {
 
   void handle(std::string_view raw) {
     if (!raw.empty() && raw.front() == '#') return;
-    std::string_view text = trim(raw);
+    std::string_view text = trim_blanks(raw);
     if (text.empty()) {
       state_ = State::Between;  // a blank line ends a record
       return;
     }
     if (starts_with_keyword(text, "Fingerprint", true)) {
       std::string_view name = text.substr(11);
-      name = trim(name.substr(0, name.find('#')));
+      name = trim_blanks(name.substr(0, name.find('#')));
       if (name.empty()) throw LineError("Fingerprint has no name; expected Fingerprint OS NAME");
       OsReference ref;
       ref.name = name;
@@ -177,8 +163,8 @@ class OsDbParser {
       return;
     }
     if (starts_with_keyword(text, "MatchPoints", true)) {
-      if (!trim(text.substr(11)).empty()) {
-        throw LineError("unexpected " + quoted(trim(text.substr(11))) + " after MatchPoints; expected nothing");
+      if (!trim_blanks(text.substr(11)).empty()) {
+        throw LineError("unexpected " + quoted_excerpt(trim_blanks(text.substr(11))) + " after MatchPoints; expected nothing");
       }
       if (have_match_points_) {
         throw LineError("second MatchPoints section (the first is on line " + std::to_string(match_points_line_) +
@@ -191,7 +177,7 @@ class OsDbParser {
     }
     switch (state_) {
       case State::Between:
-        throw LineError("unexpected line " + quoted(text) +
+        throw LineError("unexpected line " + quoted_excerpt(text) +
                         " outside a record; expected Fingerprint NAME or MatchPoints after a blank line");
       case State::MatchPoints:
         match_points_line(text);
@@ -215,7 +201,7 @@ class OsDbParser {
       bool digits = !t.value.empty() && t.value.size() <= 9;
       for (char c : t.value) digits = digits && c >= '0' && c <= '9';
       if (!digits) {
-        throw LineError("MatchPoints weight " + line.name + "." + t.name + "=" + quoted(t.value) +
+        throw LineError("MatchPoints weight " + line.name + "." + t.name + "=" + quoted_excerpt(t.value) +
                         "; expected a decimal number of points");
       }
     }
@@ -230,7 +216,7 @@ class OsDbParser {
     }
     if (starts_with_keyword(text, "CPE", false)) {
       if (ref.classes.empty()) throw LineError("CPE line before any Class line; expected it after its Class");
-      std::string_view rest = trim(text.substr(3));
+      std::string_view rest = trim_blanks(text.substr(3));
       size_t end = 0;
       while (end < rest.size() && !is_blank(rest[end])) ++end;
       if (end == 0) throw LineError("CPE line has no name; expected CPE cpe:/PART:VENDOR:PRODUCT");

@@ -5,6 +5,7 @@
 
 #include "common/data_file.hpp"
 #include "common/error.hpp"
+#include "common/message_text.hpp"
 #include "portsweep_config.h"
 
 namespace portsweep::os {
@@ -33,12 +34,6 @@ struct OptionName {
 constexpr OptionName kOptionNames[] = {
     {"nop", 1}, {"mss", 2}, {"ws", 3}, {"sok", 4}, {"sack", 5}, {"ts", 8},
 };
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -87,7 +82,7 @@ class Parser {
       const std::string_view raw = text.substr(from, end - from);
       from = end + 1;
       if (raw.find('\0') != std::string_view::npos) fail("a NUL byte: not a text file");
-      const std::string_view l = trim(raw);
+      const std::string_view l = trim_blanks(raw);
       if (l.empty() || l.front() == ';') continue;
       if (l.front() == '[') {
         section(l);
@@ -95,11 +90,11 @@ class Parser {
       }
       const size_t eq = l.find('=');
       if (eq == std::string_view::npos) fail("\"" + std::string(l) + "\" is neither a [section] nor \"key = value\"");
-      const std::string_view key = trim(l.substr(0, eq)), value = trim(l.substr(eq + 1));
+      const std::string_view key = trim_blanks(l.substr(0, eq)), value = trim_blanks(l.substr(eq + 1));
       if (key == "classes") {
         if (!labels.empty()) fail("\"classes\" after the first label: the classes come first");
         for (std::string_view c : split(value, ',')) {
-          c = trim(c);
+          c = trim_blanks(c);
           if (c.empty()) fail("an empty class name in \"classes = " + std::string(value) + "\"");
           classes.emplace_back(c);
         }
@@ -108,7 +103,7 @@ class Parser {
         label(value, classes, labels);
       } else if (key == "sys") {
         if (!have_label_) fail("\"sys\" before any label of its section");
-        for (std::string_view s : split(value, ',')) labels.back().sys.emplace_back(trim(s));
+        for (std::string_view s : split(value, ',')) labels.back().sys.emplace_back(trim_blanks(s));
       } else if (key == "sig") {
         if (section_ == Section::None) fail("a signature before any [section]");
         if (!have_label_) fail("a signature before any label of its section");
