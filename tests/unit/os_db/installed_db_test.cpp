@@ -4,7 +4,6 @@
 // the file is not installed. Nothing of the file is copied here.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -65,15 +64,12 @@ bool dash_after_first_alternative(const std::string& expr) {
          expr.substr(0, bar).find('-') == std::string::npos;
 }
 
-TEST(InstalledOsDb, LoadsFast) {
+// How long loading and matching take is a benchmark's question (the
+// figures: README), never a unit test's: a loaded machine would fail it.
+TEST(InstalledOsDb, Loads) {
   if (!std::filesystem::exists(kInstalledOsDb)) GTEST_SKIP() << kInstalledOsDb << " is not installed (nmap-common)";
-  auto start = std::chrono::steady_clock::now();
   OsDb db = OsDb::load(kInstalledOsDb);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::printf("[ measure  ] nmap-os-db: %zu references, %zu checks (%zu distinct) loaded in %.1f ms\n",
-              db.references().size(), db.check_count(), db.checks().size(), ms);
   EXPECT_GT(db.references().size(), 5000u);
-  EXPECT_LT(ms, 3000.0);  // about 60-100 ms in a release build; room for sanitizers and a loaded machine
   // Facts of nmap's MatchPoints that the format documentation states.
   EXPECT_EQ(db.points("SEQ", "SP"), 25u);
   EXPECT_EQ(db.points("SEQ", "GCD"), 75u);
@@ -175,18 +171,17 @@ TEST(InstalledOsDb, AWrongValueCostsItsPoints) {
   EXPECT_GT(perturbed, db.references().size() * 9 / 10);
 }
 
-TEST(InstalledOsDb, MatchTimePerSubject) {
+// A sample of references, each matched whole against the database: (all but
+// nmap 7.93's three self-mismatching entries) a perfect match.
+TEST(InstalledOsDb, SampledReferencesMatchThemselves) {
   NEED_DB();
   const size_t n = std::min<size_t>(200, db.references().size());
-  auto start = std::chrono::steady_clock::now();
   size_t perfect = 0;
   for (size_t i = 0; i < n; ++i) {
     OsMatchResult r = match_os(db, subject_of(db.references()[i * (db.references().size() / n)]), {});
     perfect += r.perfect_matches > 0;
   }
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / n;
-  std::printf("[ measure  ] match_os: %.3f ms per subject (%zu subjects, %zu with a perfect match)\n", ms, n, perfect);
-  EXPECT_LT(ms, 50.0);  // about 1 ms in a release build
+  EXPECT_GE(perfect + 3, n);
 }
 
 }  // namespace
