@@ -61,22 +61,12 @@
 
 #include "common/clock.hpp"
 #include "engine/packet_tracer.hpp"
+#include "os/os_observation.hpp"
 #include "os/os_probes.hpp"
 
 namespace portsweep {
 
 using os::OsProbeId;
-
-int os_distance_from_u1(const os::OsExchanges& x) noexcept {
-  const os::OsExchange& u1 = x.at(OsProbeId::U1);
-  if (u1.sent.size() < 20 || u1.reply.size() < 20) return -1;
-  const size_t ihl = size_t{u1.reply[0] & 0x0Fu} * 4;
-  if (u1.reply[9] != 1 || u1.reply.size() < ihl + 8 + 20) return -1;  // ICMP quoting a whole IP header
-  if (u1.reply[ihl] != 3) return -1;                                   // destination unreachable
-  const int sent_ttl = u1.sent[8];
-  const int quoted_ttl = u1.reply[ihl + 8 + 8];
-  return sent_ttl - quoted_ttl + 1;
-}
 
 namespace {
 
@@ -522,7 +512,7 @@ int64_t OsScanner::step(size_t k, int64_t now, int64_t wall) {
 void OsScanner::end_try(size_t k) {
   Slot& s = slots_[k];
   const OsScanHost& h = cfg_.hosts[s.host];
-  s.x.distance = h.on_link ? 1 : os_distance_from_u1(s.x);
+  s.x.distance = h.on_link ? 1 : os::u1_distance(s.x);
   s.phase = Phase::Judging;
   judge_.submit(k);
 }

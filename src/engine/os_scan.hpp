@@ -107,9 +107,4 @@ struct OsScanReport {
 OsScanReport run_os_scan(const OsScanConfig& config, PacketIo& io, const OsScanHooks& hooks,
                          const std::atomic<bool>& interrupt);
 
-// Hops to the host as nmap counts them from U1's port unreachable: the
-// probe's TTL minus the TTL of the datagram it quotes, plus one. -1 when U1
-// was not answered with a quote.
-int os_distance_from_u1(const os::OsExchanges& x) noexcept;
-
 }  // namespace portsweep

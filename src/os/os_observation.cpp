@@ -693,6 +693,14 @@ OsObservation observe_os(const OsExchanges& x) {
   return o;
 }
 
+int u1_distance(const OsExchanges& x) {
+  const OsExchange& u1 = x.at(OsProbeId::U1);
+  const Parsed reply = parse(u1.reply);
+  int hops = -1;
+  if (reply.ok) u1_line(reply, parse(u1.sent), hops);
+  return hops;
+}
+
 std::string format_hex_list(const std::vector<uint32_t>& values) {
   std::string out;
   for (uint32_t v : values) {

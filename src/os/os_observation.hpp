@@ -43,6 +43,10 @@ struct OsObservation {
 
 OsObservation observe_os(const OsExchanges& x);
 
+// Hops to the host from U1's port unreachable (our TTL minus the TTL the
+// quote arrived with, plus one); -1 when U1 got no such reply.
+int u1_distance(const OsExchanges& x);
+
 // nmap's value lists (XML <tcpsequence values=...> and the like): upper-case
 // hex, comma-separated, no padding: "4B7711A7,BC0CA336".
 std::string format_hex_list(const std::vector<uint32_t>& values);
