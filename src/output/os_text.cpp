@@ -10,17 +10,6 @@ namespace portsweep {
 
 namespace {
 
-std::string attr(std::string_view name, std::string_view value) {
-  std::string s = " ";
-  s += name;
-  s += "=\"";
-  s += xml_escape(value);
-  s += '"';
-  return s;
-}
-
-std::string attr(std::string_view name, int64_t value) { return attr(name, std::to_string(value)); }
-
 // When the host booted, in whole seconds since the epoch; 0: unknown.
 int64_t last_boot_s(const OsReport& os) {
   return os.uptime_seconds ? os.scan_time_s - *os.uptime_seconds : 0;
@@ -50,17 +39,17 @@ std::string os_normal_text(const OsReport& os, int verbose, int64_t now_us) {
 std::string os_xml_text(const OsReport& os, int64_t now_us) {
   std::string s = "<os>";
   for (const OsPortUsed& p : os.ports_used) {
-    s += "<portused" + attr("state", to_string(p.state)) + attr("proto", to_string(p.proto)) +
-         attr("portid", int64_t{p.port}) + "/>\n";
+    s += "<portused" + xml_attr("state", to_string(p.state)) + xml_attr("proto", to_string(p.proto)) +
+         xml_attr("portid", int64_t{p.port}) + "/>\n";
   }
   for (const OsMatchReport& m : os.matches) {
-    s += "<osmatch" + attr("name", m.name) + attr("accuracy", int64_t{m.accuracy}) + attr("line", int64_t{m.line}) + ">\n";
+    s += "<osmatch" + xml_attr("name", m.name) + xml_attr("accuracy", int64_t{m.accuracy}) + xml_attr("line", int64_t{m.line}) + ">\n";
     for (const OsClassReport& c : m.classes) {
       s += "<osclass";
-      if (!c.type.empty()) s += attr("type", c.type);
-      s += attr("vendor", c.vendor) + attr("osfamily", c.family);
-      if (!c.generation.empty()) s += attr("osgen", c.generation);
-      s += attr("accuracy", int64_t{c.accuracy});
+      if (!c.type.empty()) s += xml_attr("type", c.type);
+      s += xml_attr("vendor", c.vendor) + xml_attr("osfamily", c.family);
+      if (!c.generation.empty()) s += xml_attr("osgen", c.generation);
+      s += xml_attr("accuracy", int64_t{c.accuracy});
       if (c.cpes.empty()) {
         s += "/>\n";
         continue;
@@ -71,22 +60,22 @@ std::string os_xml_text(const OsReport& os, int64_t now_us) {
     }
     s += "</osmatch>\n";
   }
-  if (!os.fingerprint.empty()) s += "<osfingerprint" + attr("fingerprint", os.fingerprint) + "/>\n";
+  if (!os.fingerprint.empty()) s += "<osfingerprint" + xml_attr("fingerprint", os.fingerprint) + "/>\n";
   s += "</os>\n";
   if (os.uptime_seconds) {
     const int64_t boot = last_boot_s(os);
-    s += "<uptime" + attr("seconds", now_us / 1000000 - boot) + attr("lastboot", ctime_text(boot * 1000000)) + "/>\n";
+    s += "<uptime" + xml_attr("seconds", now_us / 1000000 - boot) + xml_attr("lastboot", ctime_text(boot * 1000000)) + "/>\n";
   }
-  if (os.distance >= 0) s += "<distance" + attr("value", int64_t{os.distance}) + "/>\n";
+  if (os.distance >= 0) s += "<distance" + xml_attr("value", int64_t{os.distance}) + "/>\n";
   if (!os.tcp_seq_difficulty.empty()) {
-    s += "<tcpsequence" + attr("index", int64_t{os.tcp_seq_index}) + attr("difficulty", os.tcp_seq_difficulty) +
-         attr("values", os.tcp_seq_values) + "/>\n";
+    s += "<tcpsequence" + xml_attr("index", int64_t{os.tcp_seq_index}) + xml_attr("difficulty", os.tcp_seq_difficulty) +
+         xml_attr("values", os.tcp_seq_values) + "/>\n";
   }
   if (!os.ipid_class.empty()) {
-    s += "<ipidsequence" + attr("class", os.ipid_class) + attr("values", os.ipid_values) + "/>\n";
+    s += "<ipidsequence" + xml_attr("class", os.ipid_class) + xml_attr("values", os.ipid_values) + "/>\n";
     // nmap writes the timestamps' element with the IP IDs' (both need three replies).
-    s += "<tcptssequence" + attr("class", os.ts_class);
-    if (!os.ts_values.empty()) s += attr("values", os.ts_values);
+    s += "<tcptssequence" + xml_attr("class", os.ts_class);
+    if (!os.ts_values.empty()) s += xml_attr("values", os.ts_values);
     s += "/>\n";
   }
   return s;
@@ -112,7 +101,7 @@ std::string os_hint_text(const OsHint& hint) {
 }
 
 std::string os_hint_xml(const OsHint& hint) {
-  return "<hostscript><script id=\"os-hint\"" + attr("output", os_hint_text(hint)) + "/></hostscript>\n";
+  return "<hostscript><script id=\"os-hint\"" + xml_attr("output", os_hint_text(hint)) + "/></hostscript>\n";
 }
 
 }  // namespace portsweep

@@ -78,4 +78,25 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Built by appending: g++ 12 at -O3 misreads the equivalent operator+ chain
+// as an overlapping memcpy (-Wrestrict) and -Werror stops the build.
+std::string attr_text(std::string_view name, std::string_view escaped) {
+  std::string s;
+  s.reserve(name.size() + escaped.size() + 4);
+  s += ' ';
+  s.append(name);
+  s += "=\"";
+  s.append(escaped);
+  s += '"';
+  return s;
+}
+
+}  // namespace
+
+std::string xml_attr(std::string_view name, std::string_view value) { return attr_text(name, xml_escape(value)); }
+
+std::string xml_attr(std::string_view name, int64_t value) { return attr_text(name, std::to_string(value)); }
+
 }  // namespace portsweep

@@ -24,27 +24,6 @@ namespace {
 // nmap's floor for the <times> timeout, in microseconds.
 constexpr uint64_t kMinTimeoutUs = 100000;
 
-// Built by appending: g++ 12 at -O3 misreads the equivalent operator+ chain
-// as an overlapping memcpy (-Wrestrict) and -Werror stops the build.
-std::string attr_text(std::string_view name, std::string_view escaped) {
-  std::string s;
-  s.reserve(name.size() + escaped.size() + 4);
-  s += ' ';
-  s.append(name);
-  s += "=\"";
-  s.append(escaped);
-  s += '"';
-  return s;
-}
-
-std::string attr(std::string_view name, std::string_view value) {
-  return attr_text(name, xml_escape(value));
-}
-
-std::string attr(std::string_view name, int64_t value) {
-  return attr_text(name, std::to_string(value));
-}
-
 class XmlFormat final : public OutputFormat {
  public:
   XmlFormat(const std::string& path, const WriterOptions& options) : out_(path, options.append) {}
@@ -57,16 +36,16 @@ class XmlFormat final : public OutputFormat {
       s += "<?xml-stylesheet href=\"" + xml_escape(info.xml_stylesheet) + "\" type=\"text/xsl\"?>\n";
     s += "<!-- Portsweep " + xml_escape(info.version) + " scan initiated " + started +
          " as: " + xml_escape(info.args) + " -->\n";
-    s += "<nmaprun" + attr("scanner", "nmap") + attr("args", info.args) +
-         attr("start", epoch_seconds(info.start_time_us)) + attr("startstr", started) +
-         attr("version", info.version) + attr("xmloutputversion", "1.05") + ">\n";
+    s += "<nmaprun" + xml_attr("scanner", "nmap") + xml_attr("args", info.args) +
+         xml_attr("start", epoch_seconds(info.start_time_us)) + xml_attr("startstr", started) +
+         xml_attr("version", info.version) + xml_attr("xmloutputversion", "1.05") + ">\n";
     for (const ScanKind& k : info.scans) {
       if (!k.xml_scaninfo) continue;
-      s += "<scaninfo" + attr("type", k.type) + attr("protocol", to_string(k.proto)) +
-           attr("numservices", k.num_services) + attr("services", k.services) + "/>\n";
+      s += "<scaninfo" + xml_attr("type", k.type) + xml_attr("protocol", to_string(k.proto)) +
+           xml_attr("numservices", k.num_services) + xml_attr("services", k.services) + "/>\n";
     }
-    s += "<verbose" + attr("level", info.verbose) + "/>\n";
-    s += "<debugging" + attr("level", info.debugging) + "/>\n";
+    s += "<verbose" + xml_attr("level", info.verbose) + "/>\n";
+    s += "<debugging" + xml_attr("level", info.debugging) + "/>\n";
     out_.write(s);
     out_.flush();
   }
@@ -76,9 +55,9 @@ class XmlFormat final : public OutputFormat {
   // nmap's <taskbegin>/<taskend> with -v, written as the stages happen.
   void on_task(const TaskEvent& t) override {
     if (info_.verbose <= 0) return;
-    std::string e = std::string(t.end ? "<taskend" : "<taskbegin") + attr("task", t.task) +
-                    attr("time", epoch_seconds(t.time_us));
-    if (t.end && !t.extrainfo.empty()) e += attr("extrainfo", t.extrainfo);
+    std::string e = std::string(t.end ? "<taskend" : "<taskbegin") + xml_attr("task", t.task) +
+                    xml_attr("time", epoch_seconds(t.time_us));
+    if (t.end && !t.extrainfo.empty()) e += xml_attr("extrainfo", t.extrainfo);
     out_.write(e + "/>\n");
   }
 
@@ -86,8 +65,8 @@ class XmlFormat final : public OutputFormat {
   // before the port scan reaches it (a killed scan's XML still names it).
   void on_host_up(const HostUp& h) override {
     if (h.reason == Reason::UserSet || !info_.port_scan) return;
-    out_.write("<hosthint><status state=\"up\"" + attr("reason", to_string(h.reason)) +
-               attr("reason_ttl", h.ttl) + "/>\n<address" + attr("addr", ipv4_text(h.ip)) +
+    out_.write("<hosthint><status state=\"up\"" + xml_attr("reason", to_string(h.reason)) +
+               xml_attr("reason_ttl", h.ttl) + "/>\n<address" + xml_attr("addr", ipv4_text(h.ip)) +
                " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n</hosthint>\n");
   }
 
@@ -104,17 +83,17 @@ class XmlFormat final : public OutputFormat {
     const std::string summary_text = "Portsweep done at " + finished + "; " +
                                      hosts_scanned_text(total, up) + " scanned in " +
                                      seconds_text(elapsed) + " seconds";
-    std::string s = "<runstats><finished" + attr("time", epoch_seconds(summary.end_time_us)) +
-                    attr("timestr", finished) + attr("summary", summary_text) +
-                    attr("elapsed", seconds_text(elapsed));
+    std::string s = "<runstats><finished" + xml_attr("time", epoch_seconds(summary.end_time_us)) +
+                    xml_attr("timestr", finished) + xml_attr("summary", summary_text) +
+                    xml_attr("elapsed", seconds_text(elapsed));
     if (summary.error.empty()) {
-      s += attr("exit", "success");
+      s += xml_attr("exit", "success");
     } else {
-      s += attr("exit", "error") + attr("errormsg", summary.error);
+      s += xml_attr("exit", "error") + xml_attr("errormsg", summary.error);
     }
-    s += "/><hosts" + attr("up", static_cast<int64_t>(up)) +
-         attr("down", static_cast<int64_t>(total > up ? total - up : 0)) +
-         attr("total", static_cast<int64_t>(total)) + "/>\n</runstats>\n</nmaprun>\n";
+    s += "/><hosts" + xml_attr("up", static_cast<int64_t>(up)) +
+         xml_attr("down", static_cast<int64_t>(total > up ? total - up : 0)) +
+         xml_attr("total", static_cast<int64_t>(total)) + "/>\n</runstats>\n</nmaprun>\n";
     out_.write(s);
     out_.flush();
   }
@@ -123,31 +102,31 @@ class XmlFormat final : public OutputFormat {
   // The target's name as typed (type "user"), then reverse DNS's ("PTR").
   static std::string hostnames_element(const HostNames& names) {
     std::string s = "<hostnames>\n";
-    if (!names.user.empty()) s += "<hostname" + attr("name", names.user) + " type=\"user\"/>\n";
-    if (!names.ptr.empty()) s += "<hostname" + attr("name", names.ptr) + " type=\"PTR\"/>\n";
+    if (!names.user.empty()) s += "<hostname" + xml_attr("name", names.user) + " type=\"user\"/>\n";
+    if (!names.ptr.empty()) s += "<hostname" + xml_attr("name", names.ptr) + " type=\"PTR\"/>\n";
     return s + "</hostnames>\n";
   }
 
   void write_host(const HostReport& r, const HostNames& names) {
     if (!r.up && info_.list_scan) {  // -sL's target; nmap writes <hostnames> only when it has names
       out_.write("<host><status state=\"unknown\" reason=\"user-set\" reason_ttl=\"0\"/>\n<address" +
-                 attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" +
+                 xml_attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" +
                  (names.empty() ? std::string() : hostnames_element(names)) + "</host>\n");
       return;
     }
     if (!r.up) {  // -v's down host: its status and address, as nmap writes it
       out_.write("<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>\n<address" +
-                 attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" + hostnames_element(names) + "</host>\n");
+                 xml_attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" + hostnames_element(names) + "</host>\n");
       return;
     }
-    std::string s = "<host" + attr("starttime", epoch_seconds(r.first_us)) +
-                    attr("endtime", epoch_seconds(r.last_us)) + "><status state=\"up\"" +
-                    attr("reason", to_string(r.up_reason)) + attr("reason_ttl", r.up_ttl) + "/>\n";
-    s += "<address" + attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n";
+    std::string s = "<host" + xml_attr("starttime", epoch_seconds(r.first_us)) +
+                    xml_attr("endtime", epoch_seconds(r.last_us)) + "><status state=\"up\"" +
+                    xml_attr("reason", to_string(r.up_reason)) + xml_attr("reason_ttl", r.up_ttl) + "/>\n";
+    s += "<address" + xml_attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n";
     if (r.mac) {
-      s += "<address" + attr("addr", mac_text(*r.mac)) + " addrtype=\"mac\"";
+      s += "<address" + xml_attr("addr", mac_text(*r.mac)) + " addrtype=\"mac\"";
       const std::string_view vendor = info_.mac_vendor ? info_.mac_vendor(*r.mac) : std::string_view();
-      if (!vendor.empty()) s += attr("vendor", vendor);
+      if (!vendor.empty()) s += xml_attr("vendor", vendor);
       s += "/>\n";
     }
     s += hostnames_element(names);
@@ -158,13 +137,13 @@ class XmlFormat final : public OutputFormat {
     if (r.os_hint) s += os_hint_xml(*r.os_hint);
     if (!r.trace.empty()) {
       const uint16_t port = r.trace.back().tcp_port;
-      s += port ? "<trace" + attr("port", port) + " proto=\"tcp\">\n" : std::string("<trace proto=\"icmp\">\n");
+      s += port ? "<trace" + xml_attr("port", port) + " proto=\"tcp\">\n" : std::string("<trace proto=\"icmp\">\n");
       for (const TraceHop& h : r.trace) {
-        s += "<hop" + attr("ttl", h.ttl) + attr("ipaddr", ipv4_text(h.ip));
+        s += "<hop" + xml_attr("ttl", h.ttl) + xml_attr("ipaddr", ipv4_text(h.ip));
         if (h.rtt_us) {
           char ms[32];
           std::snprintf(ms, sizeof ms, "%.2f", h.rtt_us / 1000.0);
-          s += attr("rtt", ms);
+          s += xml_attr("rtt", ms);
         }
         s += "/>\n";
       }
@@ -173,8 +152,8 @@ class XmlFormat final : public OutputFormat {
     if (r.rtt) {
       const uint64_t timeout =
           std::max<uint64_t>(kMinTimeoutUs, uint64_t{r.rtt->srtt_us} + 4ull * r.rtt->rttvar_us);
-      s += "<times" + attr("srtt", r.rtt->srtt_us) + attr("rttvar", r.rtt->rttvar_us) +
-           attr("to", static_cast<int64_t>(timeout)) + "/>\n";
+      s += "<times" + xml_attr("srtt", r.rtt->srtt_us) + xml_attr("rttvar", r.rtt->rttvar_us) +
+           xml_attr("to", static_cast<int64_t>(timeout)) + "/>\n";
     }
     s += "</host>\n";
     out_.write(s);
@@ -183,26 +162,26 @@ class XmlFormat final : public OutputFormat {
   std::string ports_element(const HostReport& r) const {
     std::string s = "<ports>";
     for (const HiddenState& h : r.hidden) {
-      s += "<extraports" + attr("state", to_string(h.state)) + attr("count", h.count) + ">\n";
+      s += "<extraports" + xml_attr("state", to_string(h.state)) + xml_attr("count", h.count) + ">\n";
       // nmap 7.9x lists the ports of each reason; ours where all are known.
       for (const ReasonTally& t : h.reasons) {
-        s += "<extrareasons" + attr("reason", to_string(t.reason)) + attr("count", t.count) +
-             attr("proto", to_string(t.proto));
-        if (!t.ports.empty()) s += attr("ports", format_port_ranges(t.ports));
+        s += "<extrareasons" + xml_attr("reason", to_string(t.reason)) + xml_attr("count", t.count) +
+             xml_attr("proto", to_string(t.proto));
+        if (!t.ports.empty()) s += xml_attr("ports", format_port_ranges(t.ports));
         s += "/>\n";
       }
       s += "</extraports>\n";
     }
     for (const KeptPort& p : r.listed) {
-      s += "<port" + attr("protocol", to_string(p.proto)) + attr("portid", p.port) + "><state" +
-           attr("state", to_string(p.state)) + attr("reason", to_string(p.reason)) +
-           attr("reason_ttl", p.ttl) + "/>";
+      s += "<port" + xml_attr("protocol", to_string(p.proto)) + xml_attr("portid", p.port) + "><state" +
+           xml_attr("state", to_string(p.state)) + xml_attr("reason", to_string(p.reason)) +
+           xml_attr("reason_ttl", p.ttl) + "/>";
       if (const ServiceReport* detected = r.service_of(p)) {
         s += service_element(*detected);
       } else {
         std::string_view service;
         if (info_.service_name) service = info_.service_name(p.port, p.proto);
-        if (!service.empty()) s += "<service" + attr("name", service) + " method=\"table\" conf=\"3\"/>";
+        if (!service.empty()) s += "<service" + xml_attr("name", service) + " method=\"table\" conf=\"3\"/>";
       }
       s += "</port>\n";
     }
@@ -212,9 +191,9 @@ class XmlFormat final : public OutputFormat {
 
   // nmap.dtd's <service>: attributes in nmap's order, then one <cpe> each.
   static std::string service_element(const ServiceReport& d) {
-    std::string s = "<service" + attr("name", d.name.empty() ? std::string_view("unknown") : d.name);
+    std::string s = "<service" + xml_attr("name", d.name.empty() ? std::string_view("unknown") : d.name);
     auto optional_attr = [&s](std::string_view name, const std::string& value) {
-      if (!value.empty()) s += attr(name, value);
+      if (!value.empty()) s += xml_attr(name, value);
     };
     optional_attr("product", d.product);
     optional_attr("version", d.version);
@@ -222,8 +201,8 @@ class XmlFormat final : public OutputFormat {
     optional_attr("hostname", d.hostname);
     optional_attr("ostype", d.ostype);
     optional_attr("devicetype", d.devicetype);
-    if (d.ssl_tunnel) s += attr("tunnel", "ssl");
-    s += attr("method", to_string(d.method)) + attr("conf", int64_t{d.conf});
+    if (d.ssl_tunnel) s += xml_attr("tunnel", "ssl");
+    s += xml_attr("method", to_string(d.method)) + xml_attr("conf", int64_t{d.conf});
     if (d.cpe.empty()) return s + "/>";
     s += ">";
     for (const std::string& c : d.cpe) s += "<cpe>" + xml_escape(c) + "</cpe>";
