@@ -182,6 +182,7 @@ class JsonFormat final : public OutputFormat {
     s += "],\"time\":\"" + iso_utc_text(os.scan_time_s * 1000000) + "\"";
     if (os.distance >= 0) s += ",\"distance\":" + std::to_string(os.distance);
     if (os.uptime_seconds) s += ",\"uptime_s\":" + std::to_string(*os.uptime_seconds);
+    // {"difficulty"|"class":..,"values":..} and, for the TCP sequence, its index.
     auto sequence = [&s](const char* key, const char* kind, const std::string& what, const std::string& values) {
       s += ",\"";
       s += key;
@@ -191,15 +192,16 @@ class JsonFormat final : public OutputFormat {
       append_json_string(s, what);
       s += ",\"values\":";
       append_json_string(s, values);
-      s += "}";
     };
     if (!os.tcp_seq_difficulty.empty()) {
       sequence("tcp_sequence", "difficulty", os.tcp_seq_difficulty, os.tcp_seq_values);
-      s.insert(s.size() - 1, ",\"index\":" + std::to_string(os.tcp_seq_index));
+      s += ",\"index\":" + std::to_string(os.tcp_seq_index) + "}";
     }
     if (!os.ipid_class.empty()) {
       sequence("ipid_sequence", "class", os.ipid_class, os.ipid_values);
+      s += "}";
       sequence("ts_sequence", "class", os.ts_class, os.ts_values);
+      s += "}";
     }
     s += "}}\n";
     if (++pending_lines_ >= kBatchLines) flush();
