@@ -259,7 +259,8 @@ OsStageOutcome run_os_stage(const OsStageRequest& req, PacketIo& io, OutputSet& 
       facts.time_s = report.scan_time_s;
       facts.omit_reason = omit_reason(req, r.max_timing_ratio);
       facts.too_many_matches = r.match.status == os::OsMatchStatus::TooManyMatches;
-      report.fingerprint = os::format_subject_fingerprint(r.x, r.observation, facts);
+      // Wrapped in nmap's "OS:" rows only when offered for submission.
+      report.fingerprint = os::format_subject_fingerprint(r.x, r.observation, facts, summary.fingerprint_wrapped);
     }
     report.distance = r.observation.distance;
     report.uptime_seconds = r.observation.uptime_seconds;
