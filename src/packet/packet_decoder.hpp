@@ -32,8 +32,12 @@ namespace portsweep {
 // The datagram quoted inside an ICMP error: its IP header and first 8 L4
 // bytes, i.e. what we sent.
 struct QuotedDatagram {
-  uint32_t src_ip = 0;  // host byte order
+  uint32_t src_ip = 0;  // host byte order (IPv4)
   uint32_t dst_ip = 0;
+  // An ICMPv6 error quotes an IPv6 packet: its addresses, 16 bytes each in
+  // the caller's buffer (null for an IPv4 quote).
+  const uint8_t* src_ip6 = nullptr;
+  const uint8_t* dst_ip6 = nullptr;
   uint16_t ip_id = 0;
   uint8_t proto = 0;
   uint8_t l4_len = 0;     // L4 bytes quoted, up to 8 (a header-only probe quotes none)
@@ -51,6 +55,18 @@ enum class IcmpType : uint8_t {
   TimeExceeded = 11,
   ParameterProblem = 12,
   TimestampReply = 14,
+};
+
+// ICMPv6 message types (RFC 4443, RFC 4861).
+enum class Icmp6Type : uint8_t {
+  DestUnreachable = 1,
+  PacketTooBig = 2,
+  TimeExceeded = 3,
+  ParameterProblem = 4,
+  EchoRequest = 128,
+  EchoReply = 129,
+  NeighborSolicitation = 135,
+  NeighborAdvertisement = 136,
 };
 
 // How a decode went. Only Ok leaves every field of the DecodedPacket valid.
@@ -84,10 +100,16 @@ struct DecodedPacket {
   const uint8_t* src_mac = nullptr;  // 6 bytes into the frame; null for raw IP
   uint16_t vlan_id = 0;              // innermost 802.1Q VID, 0 if untagged
 
-  // IPv4.
+  // IP. ip_version says which of the address pairs holds: IPv4's as host
+  // order numbers, IPv6's as 16 bytes in the caller's buffer. For IPv6,
+  // ttl is the hop limit, ip_proto the upper-layer header after any
+  // extension headers (58 for ICMPv6), and ip_id 0.
   const uint8_t* l3 = nullptr;  // the IP header, in the caller's buffer (the passive OS hint reads it whole)
+  uint8_t ip_version = 4;
   uint32_t src_ip = 0;  // host byte order
   uint32_t dst_ip = 0;
+  const uint8_t* src_ip6 = nullptr;
+  const uint8_t* dst_ip6 = nullptr;
   uint16_t ip_id = 0;
   uint8_t ttl = 0;
   uint8_t ip_proto = 0;
@@ -103,7 +125,7 @@ struct DecodedPacket {
   uint8_t tcp_flags = 0;
   uint8_t tcp_header_len = 0;  // data offset * 4, options included
 
-  // ICMP.
+  // ICMP, or ICMPv6 when ip_version is 6 (its own type numbers, Icmp6Type).
   uint8_t icmp_type = 0;
   uint8_t icmp_code = 0;
   uint16_t icmp_id = 0;   // echo / timestamp messages

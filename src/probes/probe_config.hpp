@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "packet/probe_cookie.hpp"
+#include "portsweep/ip_address.hpp"
 
 namespace portsweep {
 
@@ -16,9 +17,13 @@ class UdpPayloadDb;
 struct ProbeConfig {
   MacAddress src_mac{};
   MacAddress dst_mac{};  // the gateway's (or a single on-link target's) MAC
+  // The family every probe of this prober has: a module's create() builds
+  // its IPv6 prober for V6 (ProbeModule::families must say it has one).
+  AddressFamily family = AddressFamily::V4;
   uint32_t src_ip = 0;   // host byte order
+  std::array<uint8_t, 16> src_ip6{};  // V6: our address on the interface
   SourcePorts src_ports{};
-  uint8_t ttl = 64;
+  uint8_t ttl = 64;  // the hop limit for IPv6
   uint16_t tcp_window = 1024;  // nmap's raw-scan default
   uint16_t tcp_mss = 1460;     // sent as the only TCP option of a SYN, like nmap
   // --scanflags: TCP flags to send instead of the module's own; the module's

@@ -14,16 +14,19 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "packet/packet_decoder.hpp"
 #include "portsweep/result.hpp"
+#include "portsweep/uint128.hpp"
 #include "probes/probe_config.hpp"
 #include "probes/reply_verdict.hpp"
 
 namespace portsweep {
 
 struct ProbeTarget {
-  uint32_t ip = 0;  // host byte order
+  uint32_t ip = 0;  // host byte order (an IPv4 sweep)
+  u128 ip6 = 0;     // an IPv6 sweep: the address's 16 bytes as one number (load_ipv6)
   uint16_t port = 0;  // the destination port; the protocol number for -sO
   // The engine's: this target's own next-hop MAC (6 bytes), written over the
   // frame's Ethernet destination after the module wrote it; null when the
@@ -143,6 +146,8 @@ inline uint32_t round_trip_us(int64_t reply_us, int64_t sent_us) noexcept {
 //   size_t write(uint8_t*, uint32_t ip, uint16_t port), or
 //   size_t write(uint8_t*, uint32_t ip, uint16_t port, int64_t now_us) for a
 //     probe that carries its send time (the clock is then read once a burst);
+//   an IPv6 probe declares `static constexpr bool kIpv6 = true;` and takes
+//     u128 ip (ProbeTarget::ip6) in place of uint32_t ip in either form;
 //   size_t write_answer(const DecodedPacket&, uint8_t*) const (optional: none answers);
 // and Classifier
 //   ReplyVerdict classify(const DecodedPacket&, int64_t, PortResult&, bool& answer) const, or
@@ -159,10 +164,10 @@ class BatchProber final : public Prober {
     if constexpr (kTimed) {
       const int64_t now_us = probe_clock_us();
       for (size_t i = 0; i < targets.size(); ++i)
-        lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, targets[i].port, now_us));
+        lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], address(targets[i]), targets[i].port, now_us));
     } else {
       for (size_t i = 0; i < targets.size(); ++i)
-        lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], targets[i].ip, targets[i].port));
+        lengths[i] = static_cast<uint16_t>(probe_.write(frames[i], address(targets[i]), targets[i].port));
     }
   }
 
@@ -191,7 +196,13 @@ class BatchProber final : public Prober {
   }
 
  private:
-  static constexpr bool kTimed = requires(Probe p, uint8_t* f) { p.write(f, uint32_t{}, uint16_t{}, int64_t{}); };
+  static constexpr bool kIpv6 = requires { requires Probe::kIpv6; };
+  using Address = std::conditional_t<kIpv6, u128, uint32_t>;
+  static Address address(const ProbeTarget& t) noexcept {
+    if constexpr (kIpv6) return t.ip6;
+    else return t.ip;
+  }
+  static constexpr bool kTimed = requires(Probe p, uint8_t* f) { p.write(f, Address{}, uint16_t{}, int64_t{}); };
   static constexpr bool kAnswers = requires(const Classifier c, const DecodedPacket& d, PortResult& r, bool& a) {
     c.classify(d, int64_t{}, r, a);
   };
