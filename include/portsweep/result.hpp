@@ -52,7 +52,7 @@ enum class Reason : uint8_t {
 inline constexpr std::size_t kReasonCount = 21;
 
 struct PortResult {
-  IpAddress ip;           // either family (IPv4 as ::ffff:a.b.c.d)
+  IpAddress ip{};         // either family (IPv4 as ::ffff:a.b.c.d)
   uint16_t port = 0;
   Proto proto = Proto::Tcp;
   PortState state = PortState::Filtered;
@@ -64,13 +64,13 @@ struct PortResult {
   uint32_t rtt_us = 0;
   // Who sent the reply, when not the target itself: a traceroute hop (the
   // target's address is `ip`). Unspecified (::) otherwise.
-  IpAddress from_ip;
+  IpAddress from_ip{};
 };
 
 // A host host discovery found up (or -Pn took to be): why, and the round
 // trip when the answer measured one.
 struct HostUp {
-  IpAddress ip;
+  IpAddress ip{};
   Reason reason = Reason::UserSet;
   uint8_t ttl = 0;       // of the answer; 0 for ARP and -Pn
   int64_t time_us = 0;   // wall clock of the answer
