@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The lab's IPv6 side against Debian's nmap: `nmap -6 -n -Pn --reason`, run
 # inside the scanner namespace, must see exactly what `scripts/lab truth`
-# says for IPv6 targets, port by port, state and reason: -sS, -sU, -sO and
-# -sA on a sample of the population's /112 (a few hundred addresses the truth
-# picks so that every host kind, every override and every rewritten reset
-# window of the class-B is there, plus dead addresses of the /64 outside
-# the /112) and on the on-link segment 2001:db8:0:1::/64 (neighbour
-# discovery).  Also: the lab's DNS server answers AAAA queries as
-# `truth --dns --family 6` says, and nmap resolves a name to IPv6 with -6.
+# says for IPv6 targets, port by port, state and reason: -sS, -sA, -sW, -sU
+# and -sO on a sample of the population's /112 (about 200 addresses the
+# population picks so that every host kind, every override and rewritten
+# reset windows are there, plus dead addresses of the /64 beyond the /112)
+# and -sS, -sU, -sO on the on-link segment 2001:db8:0:1::/64, whose hosts
+# nmap must find by neighbour discovery.  Also: the lab's DNS server answers
+# AAAA and ip6.arpa PTR queries as `truth --dns --family 6` says, and nmap -6
+# scans a name that has only an AAAA record.
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "$(readlink -f "$0")")/common.sh"
 COMPARE="$SRC/tests/lab/compare_nmap.py"
@@ -16,10 +17,9 @@ t_start=$EPOCHREALTIME
 secs() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
 # The sample: the first 32 addresses (the pinned hosts), then, chosen by the
-# population itself, hosts with each override of each protocol (four per
-# (protocol, action)), firewalled
-# hosts, hosts with reset windows, dead hosts, and four dead addresses of
-# the /64 beyond the /112.
+# population itself, four hosts with each override of each protocol,
+# firewalled hosts, hosts with reset windows, dead hosts and plain ones, and
+# four dead addresses of the /64 beyond the /112.
 python3 - "$SRC/lab" >"$work/sample" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
@@ -84,6 +84,8 @@ fast=(-T4 --max-retries 1 --min-rate 3000)
 tcp_ports=21,22,25,53,80,110,443,6379,8080,8443,53053
 run_compare sS "$tcp_ports" "$sample" yes -T4
 run_compare sA 80 "$sample" no "${fast[@]}"
+# The rewritten reset windows: -sW reads them open.
+run_compare sW "$tcp_ports" "$sample" yes "${fast[@]}"
 run_compare sU U:53,123,161 "$sample" yes "${fast[@]}"
 run_compare sO 0-6,17,41,43,44,47,50,51,58,59,60,103,132,136,255 "$sample" yes "${fast[@]}"
 
