@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "io/interface_info.hpp"
 #include "io/netlink_route.hpp"
+#include "io/netlink_route6.hpp"
+#include "portsweep/ip_address.hpp"
 #include "targets/ipv4.hpp"
 
 namespace portsweep {
@@ -74,7 +77,7 @@ void print_iflist(std::ostream& out) {
     std::string type(interface_type_name(i));
     std::string up = i.up ? "up" : "down";
     std::string mtu = std::to_string(i.mtu);
-    if (i.ipv4.empty()) {
+    if (i.ipv4.empty() && i.ipv6.empty()) {
       rows.push_back({i.name, in_parens(i.name), "(none)", type, up, mtu, mac});
     }
     // One row per address, named by its label so aliases (eth0:1) show.
@@ -82,6 +85,13 @@ void print_iflist(std::ostream& out) {
       rows.push_back({a.label, in_parens(i.name),
                       format_ipv4(a.address) + "/" + std::to_string(a.prefix_len), type, up, mtu,
                       mac});
+    }
+    // Then its IPv6 addresses, as nmap lists them: one row each, under the
+    // link's own name (IPv6 addresses have no alias labels).
+    for (const auto& a : i.ipv6) {
+      rows.push_back({i.name, in_parens(i.name),
+                      IpAddress::v6(a.address).to_string() + "/" + std::to_string(a.prefix_len), type,
+                      up, mtu, mac});
     }
   }
   print_table(out, "INTERFACES", rows);
@@ -97,6 +107,25 @@ void print_iflist(std::ostream& out) {
     if (r.type != RTN_UNICAST) continue;
     rows.push_back({format_ipv4(r.dst) + "/" + std::to_string(r.dst_len), link_name(ifaces, r.oif),
                     std::to_string(r.metric), r.gateway != 0 ? format_ipv4(r.gateway) : ""});
+  }
+  // IPv6 after IPv4, as nmap orders them, and like nmap's (read from
+  // /proc/net/ipv6_route) from the local table too: our own addresses (/128)
+  // and the multicast prefix appear with the main table's routes.
+  std::vector<netlink::Route6> routes6;
+  try {
+    routes6 = netlink::dump_ipv6_lookup_routes();
+  } catch (const RuntimeFailure&) {
+    routes6.clear();  // a kernel without IPv6
+  }
+  std::stable_sort(routes6.begin(), routes6.end(), [](const auto& a, const auto& b) {
+    return a.dst_len != b.dst_len ? a.dst_len > b.dst_len : a.metric < b.metric;
+  });
+  for (const auto& r : routes6) {
+    if (r.type != RTN_UNICAST && r.type != RTN_LOCAL && r.type != RTN_MULTICAST && r.type != RTN_ANYCAST) continue;
+    if (r.oif == 0) continue;  // multipath: no one device to name
+    rows.push_back({IpAddress::v6(r.dst).to_string() + "/" + std::to_string(r.dst_len),
+                    link_name(ifaces, r.oif), std::to_string(r.metric),
+                    r.gateway != 0 ? IpAddress::v6(r.gateway).to_string() : ""});
   }
   print_table(out, "ROUTES", rows);
 }
