@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -66,10 +69,46 @@ std::string link_name(const std::vector<InterfaceInfo>& ifaces, int index) {
   return s;
 }
 
+// The position of each (interface index, IPv6 address) in
+// /proc/net/if_inet6. nmap lists an interface's IPv6 addresses in that
+// file's order (the kernel's address hash order, not netlink's); reading
+// it too keeps the rows in nmap's order. Empty when the file cannot be read.
+std::map<std::pair<int, u128>, size_t> proc_inet6_order() {
+  std::map<std::pair<int, u128>, size_t> order;
+  std::ifstream in("/proc/net/if_inet6");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string hex;
+    unsigned ifindex = 0;
+    if (!(fields >> hex >> std::hex >> ifindex) || hex.size() != 32) continue;
+    u128 a = 0;
+    bool ok = true;
+    for (char c : hex) {
+      const int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                    : (c >= 'a' && c <= 'f')                     ? c - 'a' + 10
+                                                                 : -1;
+      if (v < 0) ok = false;
+      a = a << 4 | static_cast<unsigned>(v < 0 ? 0 : v);
+    }
+    if (ok) order.emplace(std::pair{static_cast<int>(ifindex), a}, order.size());
+  }
+  return order;
+}
+
 }  // namespace
 
 void print_iflist(std::ostream& out) {
-  const auto ifaces = list_interfaces();
+  auto ifaces = list_interfaces();
+  const auto order = proc_inet6_order();
+  for (auto& i : ifaces) {
+    auto rank = [&](const InterfaceAddress6& a) {
+      auto it = order.find({i.index, a.address});
+      return it == order.end() ? order.size() : it->second;
+    };
+    std::stable_sort(i.ipv6.begin(), i.ipv6.end(),
+                     [&](const InterfaceAddress6& a, const InterfaceAddress6& b) { return rank(a) < rank(b); });
+  }
 
   std::vector<Row> rows{{"DEV", "(SHORT)", "IP/MASK", "TYPE", "UP", "MTU", "MAC"}};
   for (const auto& i : ifaces) {
