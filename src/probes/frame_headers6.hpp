@@ -21,26 +21,23 @@
 
 namespace portsweep {
 
-inline constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
-inline constexpr size_t kIpv6Header = 40;
-inline constexpr uint8_t kIpProtoIcmpv6 = 58;
 // Offsets in a probe frame: Ethernet, then the fixed IPv6 header, then L4.
 inline constexpr size_t kIp6Off = 14;
 inline constexpr size_t kIp6SrcOff = kIp6Off + 8;
 inline constexpr size_t kIp6DstOff = kIp6Off + 24;
-inline constexpr size_t kL4Off6 = kIp6Off + kIpv6Header;  // 54
+inline constexpr size_t kL4Off6 = kIp6Off + wire::kIpv6Header;  // 54
 
 inline void write_ethernet_header6(uint8_t* f, const MacAddress& dst, const MacAddress& src) noexcept {
   std::memcpy(f, dst.data(), 6);
   std::memcpy(f + 6, src.data(), 6);
-  wire::store_be16(f + 12, kEtherTypeIpv6);
+  wire::store_be16(f + 12, wire::kEtherTypeIpv6);
 }
 
 // The fixed IPv6 header: version 6, traffic class 0, flow label 0 (a probe
 // that carries a cookie there patches it), `payload_len` bytes of payload,
 // hop limit config.ttl, our source; the destination left zero.
 inline void write_ipv6_header(uint8_t* ip, const ProbeConfig& c, uint8_t next_header, uint16_t payload_len) noexcept {
-  std::memset(ip, 0, kIpv6Header);
+  std::memset(ip, 0, wire::kIpv6Header);
   ip[0] = 0x60;
   wire::store_be16(ip + 4, payload_len);
   ip[6] = next_header;
@@ -77,7 +74,7 @@ inline uint64_t ipv6_address_words(u128 address) noexcept {
 // The pseudo-header's sum without the destination address: the template's
 // part, to which each probe adds ipv6_address_words(destination).
 inline uint64_t ipv6_pseudo_header_sum_src(const ProbeConfig& c, uint8_t next_header, uint32_t l4_len) noexcept {
-  return ones_sum(c.src_ip6.data(), 16) + (l4_len >> 16) + (l4_len & 0xffff) + next_header;
+  return ipv6_address_sum(c.src_ip6.data()) + (l4_len >> 16) + (l4_len & 0xffff) + next_header;
 }
 
 // A 32-bit field's share (a TCP sequence number, an ack).

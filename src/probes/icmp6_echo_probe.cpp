@@ -15,9 +15,9 @@ Icmp6EchoProbe::Icmp6EchoProbe(const ProbeConfig& config) noexcept : config_(con
   uint8_t* f = frame_.data();
   constexpr uint16_t kMessage = kFrameSize - kL4Off6;
   write_ethernet_header6(f, config_.dst_mac, config_.src_mac);
-  write_ipv6_header(f + kIp6Off, config_, kIpProtoIcmpv6, kMessage);
+  write_ipv6_header(f + kIp6Off, config_, wire::kIpProtoIcmp6, kMessage);
   f[kL4Off6] = kIcmp6EchoRequestType;
-  icmp_sum_ = ones_sum(f + kL4Off6, kMessage, ipv6_pseudo_header_sum_src(config_, kIpProtoIcmpv6, kMessage));
+  icmp_sum_ = ones_sum(f + kL4Off6, kMessage, ipv6_pseudo_header_sum_src(config_, wire::kIpProtoIcmp6, kMessage));
 }
 
 size_t Icmp6EchoProbe::write(uint8_t* out, u128 dst, uint16_t, int64_t now_us) noexcept {
@@ -42,7 +42,7 @@ Icmp6EchoClassifier::Icmp6EchoClassifier(const ProbeCookie& cookie, const uint8_
 }
 
 ReplyVerdict Icmp6EchoClassifier::classify(const DecodedPacket& r, int64_t time_us, PortResult& out) const noexcept {
-  if (!ipv6_reply_to(r, src_ip6_) || r.ip_proto != kIpProtoIcmpv6 || r.icmp_type != kIcmp6EchoReplyType)
+  if (!ipv6_reply_to(r, src_ip6_) || r.ip_proto != wire::kIpProtoIcmp6 || r.icmp_type != kIcmp6EchoReplyType)
     return ReplyVerdict::Ignored;
   const uint64_t flow = icmp6_echo_flow(cookie_, src_ip6_, r.src_ip6);
   if (r.icmp_id != ProbeCookie::flow_tag_of(flow) || r.icmp_seq != ProbeCookie::flow_ip_id_of(flow))

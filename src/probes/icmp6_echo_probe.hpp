@@ -30,7 +30,7 @@ inline constexpr uint8_t kIcmp6EchoReplyType = 129;
 
 // The flow a target's echo is hashed under (IPv6 address bytes, 16 each).
 inline uint64_t icmp6_echo_flow(const ProbeCookie& cookie, const uint8_t* src16, const uint8_t* dst16) noexcept {
-  return cookie.flow_hash6(src16, dst16, kIpProtoIcmpv6, kIcmp6EchoRequestType);
+  return cookie.flow_hash6(src16, dst16, wire::kIpProtoIcmp6, kIcmp6EchoRequestType);
 }
 
 class Icmp6EchoProbe {

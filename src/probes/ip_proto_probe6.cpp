@@ -26,14 +26,14 @@ IpProtoProbe6::Template IpProtoProbe6::build(uint8_t protocol) const {
   Template t;
   uint8_t* f = t.frame.data();
   size_t l4 = 0;
-  if (protocol == kIpProtoIcmpv6) l4 = kIcmpHeader;
+  if (protocol == wire::kIpProtoIcmp6) l4 = kIcmpHeader;
   if (protocol == kIpProtoTcp) l4 = kTcpMinHeader;
   if (protocol == kIpProtoUdp) l4 = kUdpHeader;
   t.len = static_cast<uint16_t>(kL4Off6 + l4);
   write_ethernet_header6(f, config_.dst_mac, config_.src_mac);
   write_ipv6_header(f + kIp6Off, config_, protocol, static_cast<uint16_t>(l4));
   uint8_t* p = f + kL4Off6;
-  if (protocol == kIpProtoIcmpv6) {
+  if (protocol == wire::kIpProtoIcmp6) {
     p[0] = kIcmp6EchoRequest;  // id and sequence patched per probe
   } else if (protocol == kIpProtoTcp) {
     store_be16(p + 2, kTcpPort);
@@ -56,7 +56,7 @@ size_t IpProtoProbe6::write(uint8_t* out, u128 dst, uint16_t protocol) noexcept 
   const uint64_t flow = cookie_.flow_hash6(config_.src_ip6.data(), out + kIp6DstOff, 0, proto);
   set_ipv6_flow_label(out + kIp6Off, flow_label_of(flow));
   uint8_t* p = out + kL4Off6;
-  if (proto == kIpProtoIcmpv6) {
+  if (proto == wire::kIpProtoIcmp6) {
     const uint16_t id = ProbeCookie::flow_tag_of(flow);
     const uint16_t seq = ProbeCookie::flow_ip_id_of(flow);
     store_be16(p + 4, id);
@@ -93,12 +93,12 @@ ReplyVerdict IpProtoClassifier6::classify(const DecodedPacket& r, int64_t time_u
     return ReplyVerdict::Result;
   };
   switch (r.ip_proto) {
-    case kIpProtoIcmpv6: {
+    case wire::kIpProtoIcmp6: {
       if (r.icmp_type == kIcmp6EchoReply) {
-        const uint64_t flow = flow_to(r.src_ip6, kIpProtoIcmpv6);
+        const uint64_t flow = flow_to(r.src_ip6, wire::kIpProtoIcmp6);
         if (r.icmp_id != ProbeCookie::flow_tag_of(flow) || r.icmp_seq != ProbeCookie::flow_ip_id_of(flow))
           return ReplyVerdict::Rejected;
-        return open(kIpProtoIcmpv6);  // nmap -6 says proto-response here, not echo-reply
+        return open(wire::kIpProtoIcmp6);  // nmap -6 says proto-response here, not echo-reply
       }
       if (!quotes_ipv6_from(r, src_ip6_)) return ReplyVerdict::Ignored;
       const QuotedDatagram& q = r.quote;

@@ -43,7 +43,7 @@ inline uint32_t quoted_flow_label(const QuotedDatagram& q) noexcept {
 // from that datagram's destination itself (nmap's from_target: only the
 // target's own port unreachable says "closed" to -sU).
 inline bool quotes_ipv6_from(const DecodedPacket& r, const uint8_t* us) noexcept {
-  return r.ip_proto == kIpProtoIcmpv6 && r.has_quote && r.quote.src_ip6 != nullptr && r.quote.dst_ip6 != nullptr &&
+  return r.ip_proto == wire::kIpProtoIcmp6 && r.has_quote && r.quote.src_ip6 != nullptr && r.quote.dst_ip6 != nullptr &&
          same_ipv6(r.quote.src_ip6, us);
 }
 inline bool from_quoted_target(const DecodedPacket& r) noexcept { return same_ipv6(r.src_ip6, r.quote.dst_ip6); }
