@@ -94,7 +94,8 @@ TEST_F(UdpProbe6Test, FrameFieldByField) {
 }
 
 TEST_F(UdpProbe6Test, PortsGetTheSamePayloadsAsIpv4) {
-  EXPECT_EQ(Bytes(send(1001).begin() + 62, send(1001).end()), (Bytes{'s', 'n', 'm', 'p', '!'}));
+  const Bytes snmp = send(1001);
+  EXPECT_EQ(Bytes(snmp.begin() + 62, snmp.end()), (Bytes{'s', 'n', 'm', 'p', '!'}));
   EXPECT_EQ(send(9999).size(), 62u);
   EXPECT_EQ(send(53), send(53)) << "a probe is a pure function of its target";
 }
