@@ -84,7 +84,7 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
   answer = false;
   if (r.dst_ip != src_ip_) return ReplyVerdict::Ignored;
   const auto result = [&](uint8_t protocol, PortState state, Reason reason) {
-    out = {r.src_ip, protocol, Proto::Ip, state, reason, r.ttl, time_us};
+    out = {IpAddress::v4(r.src_ip), protocol, Proto::Ip, state, reason, r.ttl, time_us};
     return ReplyVerdict::Result;
   };
   const auto flow_from = [&](uint32_t target, uint8_t protocol) {
@@ -107,7 +107,7 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
       PortState state = PortState::Filtered;
       if (reason == Reason::ProtoUnreach) state = PortState::Closed;
       if (reason == Reason::PortUnreach) state = PortState::Open;  // the protocol is there (nmap, for any protocol)
-      out = {q.dst_ip, q.proto, Proto::Ip, state, reason, r.ttl, time_us};
+      out = {IpAddress::v4(q.dst_ip), q.proto, Proto::Ip, state, reason, r.ttl, time_us};
       return ReplyVerdict::Result;
     }
     case kIpProtoTcp: {
