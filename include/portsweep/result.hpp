@@ -45,11 +45,17 @@ enum class Reason : uint8_t {
   // -sI: the zombie's IP ID moved for the port's spoofed SYN (open), or did not.
   IpidChange,
   NoIpidChange,
+  // ICMPv6 errors (nmap's words for them; IPv6's address unreachable and
+  // admin prohibited read as host-unreach and admin-prohibited).
+  NoRoute,       // destination unreachable, code 0
+  BeyondScope,   // code 2
+  RejectRoute,   // code 6
+  ParamProblem,  // parameter problem (-sO's "closed": unrecognised next header)
 };
 
 // Reason's values are 0 .. kReasonCount - 1 (readers of saved results and
 // resume files check against it).
-inline constexpr std::size_t kReasonCount = 21;
+inline constexpr std::size_t kReasonCount = 25;
 
 struct PortResult {
   IpAddress ip{};         // either family (IPv4 as ::ffff:a.b.c.d)

@@ -6,6 +6,7 @@
 #include "packet/wire.hpp"
 #include "probes/frame_headers.hpp"
 #include "probes/icmp_unreachable.hpp"
+#include "probes/ip_proto_probe6.hpp"
 #include "probes/probe_module.hpp"
 
 namespace portsweep {
@@ -133,6 +134,11 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
 }
 
 std::unique_ptr<Prober> make_ip_proto_prober(const ProbeConfig& c) {
+  if (c.family == AddressFamily::V6) {
+    IpProtoProbe6 probe(c);
+    IpProtoClassifier6 classifier(probe.cookie(), c.src_ip6.data(), probe.config().src_ports);
+    return std::make_unique<BatchProber<IpProtoProbe6, IpProtoClassifier6>>(std::move(probe), classifier);
+  }
   IpProtoProbe probe(c);
   IpProtoClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
   return std::make_unique<BatchProber<IpProtoProbe, IpProtoClassifier>>(std::move(probe), classifier);

@@ -9,6 +9,7 @@
 #include "probes/icmp_unreachable.hpp"
 #include "probes/probe_module.hpp"
 #include "probes/udp_payloads.hpp"
+#include "probes/udp_probe6.hpp"
 
 namespace portsweep {
 
@@ -95,6 +96,11 @@ ReplyVerdict UdpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
 }
 
 std::unique_ptr<Prober> make_udp_prober(const ProbeConfig& c) {
+  if (c.family == AddressFamily::V6) {
+    UdpProbe6 probe(c);
+    UdpClassifier6 classifier(probe.cookie(), c.src_ip6.data(), probe.config().src_ports);
+    return std::make_unique<BatchProber<UdpProbe6, UdpClassifier6>>(std::move(probe), classifier);
+  }
   UdpProbe probe(c);
   UdpClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
   return std::make_unique<BatchProber<UdpProbe, UdpClassifier>>(std::move(probe), classifier);
