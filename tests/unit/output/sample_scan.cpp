@@ -27,9 +27,9 @@ std::string_view sample_service(uint16_t port, Proto proto) {
   return {};
 }
 
-PortResult result(uint32_t addr, uint16_t port, Proto proto, PortState state, Reason reason,
+PortResult result(IpAddress addr, uint16_t port, Proto proto, PortState state, Reason reason,
                   uint8_t ttl) {
-  return {addr, port, proto, state, reason, ttl, 0};
+  return {addr, port, proto, state, reason, ttl, 0, 0, {}};
 }
 
 }  // namespace
@@ -48,7 +48,7 @@ ScanInfo sample_info(bool reason) {
 }
 
 std::vector<PortResult> sample_results() {
-  const uint32_t a = ip(198, 19, 0, 5), b = ip(198, 19, 0, 3), c = ip(198, 19, 0, 200);
+  const IpAddress a = ip(198, 19, 0, 5), b = ip(198, 19, 0, 3), c = ip(198, 19, 0, 200);
   // The first result of each host is why it is up; keep those in front.
   std::vector<PortResult> head = {
       result(b, 88, Proto::Tcp, PortState::Open, Reason::SynAck, 128),
@@ -108,6 +108,12 @@ void run_scan(OutputFormat& w, const ScanInfo& info, const std::vector<PortResul
   }
   table.add_rtt(ip(198, 19, 0, 5), 120);
   w.end(table, summary);
+}
+
+IpAddress ip6(std::string_view text) {
+  const std::optional<IpAddress> a = IpAddress::parse(text);
+  if (!a || a->is_v4()) throw std::invalid_argument("not an IPv6 address: " + std::string(text));
+  return *a;
 }
 
 TempDir::TempDir() {

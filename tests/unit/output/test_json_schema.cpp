@@ -75,13 +75,13 @@ void write_every_record(OutputFormat& w, ScanInfo info, const ScanSummary& summa
     for (uint8_t state = 0; state <= static_cast<uint8_t>(PortState::ClosedFiltered); ++state) {
       for (uint8_t reason = 0; reason < kReasonCount; ++reason) {
         const PortResult r{ip(198, 19, 0, 5), port++, static_cast<Proto>(proto), static_cast<PortState>(state),
-                           static_cast<Reason>(reason), 64, t += 10};
+                           static_cast<Reason>(reason), 64, t += 10, 0, {}};
         table.add(r);
         w.on_result(r);
       }
     }
   }
-  const PortResult highest{ip(198, 19, 0, 3), 65535, Proto::Tcp, PortState::Open, Reason::SynAck, 255, t += 10};
+  const PortResult highest{ip(198, 19, 0, 3), 65535, Proto::Tcp, PortState::Open, Reason::SynAck, 255, t += 10, 0, {}};
   table.add(highest);
   w.on_result(highest);
   w.on_trace(ip(198, 19, 0, 3), {{.ttl = 1, .ip = ip(198, 18, 0, 1), .rtt_us = 90},
@@ -116,7 +116,7 @@ TEST_F(JsonSchemaTest, EveryRecordOfACompleteScanIsValid) {
 // The hostnames record: a user name with a PTR, a PTR alone, a user name alone.
 TEST_F(JsonSchemaTest, HostnamesRecordsAreValid) {
   ScanSummary summary = sample_summary();
-  summary.names_of = [](uint32_t a) {
+  summary.names_of = [](const IpAddress& a) {
     HostNames n;
     if (a == ip(198, 19, 0, 3)) n = {.user = "web.example.test", .user_others = {}, .ptr = "beta.example.test"};
     if (a == ip(198, 19, 0, 5)) n.ptr = "five.example.test";

@@ -72,8 +72,8 @@ TEST_F(XmlDtdTest, TasksAreValid) {
 // -v lists the hosts discovery found down, as nmap does: still valid.
 TEST_F(XmlDtdTest, DownHostsListedWithVerboseAreValid) {
   ScanSummary summary = sample_summary();
-  summary.each_target = [](const std::function<void(uint32_t)>& visit) {
-    for (uint32_t a = ip(198, 19, 0, 1); a <= ip(198, 19, 0, 6); ++a) visit(a);
+  summary.each_target = [](const std::function<void(const IpAddress&)>& visit) {
+    for (uint32_t a = ip4(198, 19, 0, 1); a <= ip4(198, 19, 0, 6); ++a) visit(IpAddress::v4(a));
     visit(ip(198, 19, 0, 200));
   };
   EXPECT_EQ(validate(sample_info(), sample_results(), summary), 0);
