@@ -85,6 +85,24 @@ std::vector<PortResult> sample_results() {
   return head;
 }
 
+std::vector<PortResult> mixed_results() {
+  const IpAddress ten = ip6("2001:db8:1::10"), five = ip6("2001:db8:1::5");
+  std::vector<PortResult> v6 = {
+      result(ten, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64),
+      result(five, 80, Proto::Tcp, PortState::Open, Reason::SynAck, 57),
+      result(ten, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 64),
+  };
+  for (uint16_t p = 31; p <= 60; ++p) v6.push_back(result(ten, p, Proto::Tcp, PortState::Closed, Reason::Reset, 64));
+  for (uint16_t p = 90; p <= 92; ++p) {
+    v6.push_back(result(five, p, Proto::Tcp, PortState::Filtered, Reason::AdminProhibited, 57));
+  }
+  int64_t t = kStartUs + 500;
+  for (PortResult& r : v6) r.time_us = (t += 3);
+  std::vector<PortResult> all = sample_results();
+  all.insert(all.begin(), v6.begin(), v6.end());
+  return all;
+}
+
 ScanSummary sample_summary() {
   ScanSummary s;
   s.end_time_us = kStartUs + 3210000;

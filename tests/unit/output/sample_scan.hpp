@@ -34,6 +34,11 @@ IpAddress ip6(std::string_view text);
 
 ScanInfo sample_info(bool reason = false);
 std::vector<PortResult> sample_results();
+// The sample's results with two IPv6 hosts mixed in, delivered before them:
+//   2001:db8:1::10  22/tcp open, 30 closed (over the limit), 53/udp open
+//   2001:db8:1::5   80/tcp open, 3 filtered by ICMPv6 (listed)
+// In address order: the three IPv4 hosts, then ::5, then ::10.
+std::vector<PortResult> mixed_results();
 ScanSummary sample_summary();
 
 // Runs a whole scan through one writer: begin, every result, end; gives
