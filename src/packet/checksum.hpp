@@ -39,6 +39,17 @@ inline uint64_t pseudo_header_sum(uint32_t src_ip, uint32_t dst_ip, uint8_t prot
   return uint64_t{src_ip >> 16} + (src_ip & 0xffff) + (dst_ip >> 16) + (dst_ip & 0xffff) + proto + l4_len;
 }
 
+// The IPv6 pseudo-header (RFC 8200 §8.1): both 16-byte addresses, the
+// upper-layer length as 32 bits and the next header value, which is the
+// upper-layer protocol (6, 17, 58), never an extension header's. Used for
+// TCP, UDP and ICMPv6 alike: unlike ICMPv4, ICMPv6 covers it too.
+inline uint64_t ipv6_address_sum(const uint8_t* addr16) noexcept { return ones_sum(addr16, 16); }
+
+inline uint64_t ipv6_pseudo_sum(const uint8_t* src16, const uint8_t* dst16, uint32_t upper_len,
+                                uint8_t next_header) noexcept {
+  return ipv6_address_sum(src16) + ipv6_address_sum(dst16) + (upper_len >> 16) + (upper_len & 0xffff) + next_header;
+}
+
 // --- Verifying a received checksum ------------------------------------------
 // A receiver only asks whether the sum over a header (or a segment and its
 // pseudo-header), checksum field included, folds to 0xffff. RFC 1071's sum
@@ -89,6 +100,13 @@ inline uint16_t raw16(uint16_t v) noexcept {
 // from an IPv4 header's bytes 12-19.
 inline uint64_t pseudo_header_sum_raw(const uint8_t* ip_header, uint8_t proto, uint16_t l4_len) noexcept {
   return ones_sum_raw(ip_header + 12, 8, uint64_t{raw16(proto)} + raw16(l4_len));
+}
+
+// The IPv6 pseudo-header in host-order terms (4 loads for the addresses).
+inline uint64_t ipv6_pseudo_sum_raw(const uint8_t* src16, const uint8_t* dst16, uint32_t upper_len,
+                                    uint8_t next_header) noexcept {
+  return ones_sum_raw(dst16, 16, ones_sum_raw(src16, 16)) + raw16(static_cast<uint16_t>(upper_len >> 16)) +
+         raw16(static_cast<uint16_t>(upper_len)) + raw16(next_header);
 }
 
 // True when a raw sum over data that includes its checksum field is right.

@@ -3,8 +3,10 @@
 // number of compression (C) and finalization (D) rounds as parameters:
 // SipHash-2-4 is the reference variant, SipHash-1-3 the faster one.
 // siphash_bytes() follows the specification byte for byte (checked against
-// the paper's test vectors); siphash_12() is the same function specialized to
-// 12-byte messages given as words, the probe cookie's hot path.
+// the paper's test vectors); siphash_words() and siphash_12() are the same
+// function over messages given as words — N whole little-endian words and a
+// tail of fewer than 8 bytes — the probe cookies' hot paths (an IPv6 cookie
+// is 4 words of addresses and a 3- or 4-byte tail).
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -62,8 +64,9 @@ struct State {
 };
 
 inline uint64_t load_le64(const uint8_t* p) noexcept {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
   return v;
 }
 
@@ -77,6 +80,17 @@ uint64_t siphash_bytes(const SipKey& key, const uint8_t* data, size_t len) noexc
   uint64_t last = static_cast<uint64_t>(len & 0xff) << 56;
   for (size_t i = whole; i < len; ++i) last |= static_cast<uint64_t>(data[i]) << (8 * (i - whole));
   s.absorb<C>(last);
+  return s.finish<D>();
+}
+
+// SipHash of the message whose little-endian encoding is the N words of
+// `words` followed by the low `tail_len` (< 8) bytes of `tail`; bytes of
+// `tail` above those must be zero.
+template <int C, int D, size_t N>
+uint64_t siphash_words(const SipKey& key, const uint64_t (&words)[N], uint64_t tail, unsigned tail_len) noexcept {
+  sip_detail::State s(key);
+  for (size_t i = 0; i < N; ++i) s.absorb<C>(words[i]);
+  s.absorb<C>((static_cast<uint64_t>((N * 8 + tail_len) & 0xff) << 56) | tail);
   return s.finish<D>();
 }
 

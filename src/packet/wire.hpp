@@ -47,9 +47,18 @@ inline constexpr size_t kIcmpHeader = 8;
 inline constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 inline constexpr uint16_t kEtherTypeVlan = 0x8100;
 inline constexpr uint16_t kEtherTypeQinQ = 0x88a8;
+inline constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
+inline constexpr size_t kIpv6Header = 40;
 inline constexpr uint8_t kIpProtoIcmp = 1;
 inline constexpr uint8_t kIpProtoTcp = 6;
 inline constexpr uint8_t kIpProtoUdp = 17;
+inline constexpr uint8_t kIpProtoIcmp6 = 58;
+// IPv6 extension headers the decoder walks past (RFC 8200 §4), and the
+// fragment header it refuses as it refuses IPv4 fragments.
+inline constexpr uint8_t kIp6HopByHop = 0;
+inline constexpr uint8_t kIp6Routing = 43;
+inline constexpr uint8_t kIp6Fragment = 44;
+inline constexpr uint8_t kIp6DestOptions = 60;
 
 // TCP flag bits (byte 13 of the header).
 inline constexpr uint8_t kTcpFin = 0x01;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "targets/ipv6.hpp"
 
 namespace portsweep {
 namespace {
@@ -35,40 +36,81 @@ std::string read_whole_file(const std::string& path, std::string_view option, bo
   return text;
 }
 
-// `unresolved` set: a name without an address is noted there and skipped
-// (targets); unset, it is an error (exclusions).
-void add_specs(const std::vector<std::string>& specs, std::string_view kind, const HostResolver& resolve,
-               std::vector<Ipv4Range>& ranges, std::vector<NamedAddress>* names,
-               std::vector<std::string>* unresolved = nullptr) {
+// What the specifications of one kind (targets or exclusions) add up to.
+struct Collected {
+  std::vector<Ipv4Range> ranges;
+  std::vector<Ipv6Range> ranges6;
+  std::vector<NamedAddress> names;
+  std::vector<std::string> unresolved;
+  // The specification that holds the most IPv6 addresses, for the message
+  // that refuses a set above the limit.
+  std::string largest6;
+  u128 largest6_size = 0;
+};
+
+template <class Range>
+void append(std::vector<Range>& to, std::vector<Range>& from) {
+  if (to.empty()) {
+    to = std::move(from);  // no copy for the common one-spec case
+  } else {
+    to.insert(to.end(), from.begin(), from.end());
+  }
+}
+
+// Targets (`exclusions` false): a name without an address is noted in
+// `unresolved` and skipped, and a name scans its first address of `family`.
+// Exclusions: such a name is an error, and every address a name has is
+// excluded (sparing less than asked would scan what the user meant to spare).
+void add_specs(const std::vector<std::string>& specs, bool exclusions, AddressFamily family,
+               const HostResolver& resolve, Collected& out) {
+  const std::string_view kind = exclusions ? "exclusion" : "target";
+  const std::optional<AddressFamily> name_family =
+      exclusions ? std::nullopt : std::optional<AddressFamily>(family);
   for (const std::string& spec : specs) {
     ParsedTarget parsed;
     try {
-      parsed = parse_target_spec(spec, resolve, kind);
+      parsed = parse_target_spec(spec, resolve, kind, name_family);
     } catch (const UnresolvedName& e) {
-      if (unresolved == nullptr) throw;
-      unresolved->push_back(e.name());
+      if (exclusions) throw;
+      out.unresolved.push_back(e.name());
       continue;
     }
-    if (ranges.empty()) {
-      ranges = std::move(parsed.ranges);  // no copy for the common one-spec case
-    } else {
-      ranges.insert(ranges.end(), parsed.ranges.begin(), parsed.ranges.end());
+    if (!exclusions && !parsed.ranges6.empty()) {
+      u128 size = 0;
+      for (const Ipv6Range& r : parsed.ranges6) size += r.size();  // < 2^128: ::ffff:0:0/96 is never IPv6
+      if (size > out.largest6_size) {
+        out.largest6_size = size;
+        out.largest6 = spec;
+      }
     }
-    if (names && parsed.name) names->push_back(std::move(*parsed.name));
+    append(out.ranges, parsed.ranges);
+    append(out.ranges6, parsed.ranges6);
+    if (!exclusions && parsed.name) out.names.push_back(std::move(*parsed.name));
   }
+}
+
+[[noreturn]] void refuse_ipv6_size(const TargetSet6& set, const Collected& included, uint64_t limit) {
+  std::string why = "the IPv6 targets hold " + format_count(set.size()) + " addresses, more than the limit of " +
+                    std::to_string(limit) + ": ";
+  const std::string largest = format_count(included.largest6_size);
+  if (included.largest6_size > limit) {
+    why += "\"" + included.largest6 + "\" alone is " + largest;
+  } else {
+    why += "the largest specification, \"" + included.largest6 + "\", is " + largest;
+  }
+  throw UsageError(why + "; scan a smaller block or raise the limit with --max-ipv6-targets N");
 }
 
 }  // namespace
 
-const std::string* Targets::name_of(uint32_t address) const {
-  auto it = std::lower_bound(names.begin(), names.end(), address,
-                             [](const NamedAddress& n, uint32_t a) { return n.address < a; });
-  return it != names.end() && it->address == address ? &it->name : nullptr;
+const std::string* Targets::name_of(const IpAddress& address) const {
+  const NamedAddress* n = named(address);
+  return n ? &n->name : nullptr;
 }
 
-const NamedAddress* Targets::named(uint32_t address) const {
+const NamedAddress* Targets::named(const IpAddress& address) const {
   auto it = std::lower_bound(names.begin(), names.end(), address,
-                             [](const NamedAddress& n, uint32_t a) { return n.address < a; });
+                             [](const NamedAddress& n, const IpAddress& a) { return n.address < a; });
   return it != names.end() && it->address == address ? &*it : nullptr;
 }
 
@@ -112,10 +154,9 @@ std::vector<std::string> split_exclude_list(std::string_view list) {
 }
 
 Targets resolve_targets(const TargetOptions& options, const HostResolver& resolve) {
-  std::vector<Ipv4Range> included;
-  std::vector<NamedAddress> names;
-  std::vector<std::string> unresolved;
-  add_specs(options.specs, "target", resolve, included, &names, &unresolved);
+  const AddressFamily family = options.ipv6 ? AddressFamily::V6 : AddressFamily::V4;
+  Collected included;
+  add_specs(options.specs, false, family, resolve, included);
   if (options.input_file) {
     std::vector<std::string> words = read_spec_file(*options.input_file, "-iL");
     // Said here, before exclusions, so an empty list is not reported as
@@ -126,25 +167,32 @@ Targets resolve_targets(const TargetOptions& options, const HostResolver& resolv
       throw UsageError(what + " given to -iL holds no targets (only blank lines and comments); expected addresses, "
                               "networks or ranges, one or more a line");
     }
-    add_specs(words, "target", resolve, included, &names, &unresolved);
+    add_specs(words, false, family, resolve, included);
   }
 
-  std::vector<Ipv4Range> excluded;
+  Collected excluded;
   for (const std::string& list : options.excludes) {
-    add_specs(split_exclude_list(list), "exclusion", resolve, excluded, nullptr);
+    add_specs(split_exclude_list(list), true, family, resolve, excluded);
   }
   if (options.exclude_file) {
-    add_specs(read_spec_file(*options.exclude_file, "--excludefile", true), "exclusion", resolve, excluded,
-              nullptr);
+    add_specs(read_spec_file(*options.exclude_file, "--excludefile", true), true, family, resolve, excluded);
   }
 
   Targets result;
-  result.unresolved = std::move(unresolved);
-  result.addresses = TargetSet(std::move(included)).minus(TargetSet(std::move(excluded)));
+  result.unresolved = std::move(included.unresolved);
+  result.addresses = TargetSet(std::move(included.ranges)).minus(TargetSet(std::move(excluded.ranges)));
+  result.addresses6 = TargetSet6(std::move(included.ranges6)).minus(TargetSet6(std::move(excluded.ranges6)));
+  if (result.addresses6.size() > options.max_ipv6_addresses) {
+    refuse_ipv6_size(result.addresses6, included, options.max_ipv6_addresses);
+  }
+
+  std::vector<NamedAddress>& names = included.names;
   std::stable_sort(names.begin(), names.end(),
                    [](const NamedAddress& a, const NamedAddress& b) { return a.address < b.address; });
   for (NamedAddress& n : names) {
-    if (!result.addresses.contains(n.address)) continue;
+    const bool kept = n.address.is_v4() ? result.addresses.contains(n.address.v4_value())
+                                        : result.addresses6.contains(n.address.value());
+    if (!kept) continue;
     if (!result.names.empty() && result.names.back().address == n.address) continue;
     result.names.push_back(std::move(n));
   }
