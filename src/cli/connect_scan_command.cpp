@@ -212,7 +212,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   ending.summary.packets_sent = report.connects + (found ? found->report.connects : 0);
   // -v lists the hosts discovery found down, once it asked every one.
   if (o.verbose > 0 && found && found->report.finished == found->report.probes)
-    ending.summary.each_target = each_target_of(scope.targets.addresses);
+    ending.summary.each_target = each_target_of(SweepTargets(scope.targets.addresses, scope.targets.addresses6));
   const int status = finish_scan(o, probe_db, outputs, info, scope.targets.addresses, std::move(ending), err, interrupted);
   char line[400];
   std::snprintf(line, sizeof line,

@@ -1,5 +1,7 @@
 #include "cli/host_name_lookup.hpp"
 
+#include <algorithm>
+
 #include "output/output_set.hpp"
 
 #include <chrono>
@@ -20,7 +22,7 @@ class TargetHostNames final : public HostNameSource {
   TargetHostNames(std::vector<NamedAddress> typed, std::unique_ptr<ReverseResolver> resolver, std::ostream* log)
       : typed_(std::move(typed)), resolver_(std::move(resolver)), log_(log) {}
 
-  void host_found(uint32_t ip) override {
+  void host_found(const IpAddress& ip) override {
     if (resolver_) resolver_->lookup(ip);
   }
 
@@ -35,15 +37,14 @@ class TargetHostNames final : public HostNameSource {
           << " given up; waited " << waited << " s after the scan\n";
   }
 
-  HostNames names_of(uint32_t ip) const override {
+  HostNames names_of(const IpAddress& ip) const override {
     HostNames n;
-    const IpAddress address = IpAddress::v4(ip);
+    const IpAddress& address = ip;
     auto it = std::lower_bound(typed_.begin(), typed_.end(), address,
                                [](const NamedAddress& a, const IpAddress& b) { return a.address < b; });
     if (it != typed_.end() && it->address == address) {
       n.user = it->name;
-      for (const IpAddress& other : it->others)
-        if (other.is_v4()) n.user_others.push_back(other.v4_value());
+      n.user_others = it->others;
     }
     if (resolver_) n.ptr = resolver_->names().find(ip);
     return n;
@@ -68,14 +69,17 @@ std::shared_ptr<HostNameSource> make_host_names(const ScanOptions& o, const Targ
     resolver = make_reverse_resolver(r);
     // -R: every target, up or not, from the start.
     if (o.always_resolve) {
-      for (uint64_t i = 0; i < targets.addresses.size(); ++i) resolver->lookup(targets.addresses.at(i));
+      for (uint64_t i = 0; i < targets.addresses.size(); ++i) resolver->lookup(IpAddress::v4(targets.addresses.at(i)));
+      // IPv6 targets too, up to the same count -R would ask a class-B for.
+      const uint64_t v6 = static_cast<uint64_t>(std::min<u128>(targets.addresses6.size(), u128{1} << 20));
+      for (uint64_t i = 0; i < v6; ++i) resolver->lookup(IpAddress::v6(targets.addresses6.at(i)));
     }
   }
   return std::make_shared<TargetHostNames>(targets.names, std::move(resolver), o.verbose > 0 ? log : nullptr);
 }
 
 void report_unresolved(const Targets& targets, std::ostream& err) {
-  if (targets.addresses.empty() && !targets.unresolved.empty()) {
+  if (targets.empty() && !targets.unresolved.empty()) {
     std::string names;
     for (const std::string& n : targets.unresolved) names += (names.empty() ? "\"" : ", \"") + n + "\"";
     throw UsageError("failed to resolve " + names + ": no target is left to scan");

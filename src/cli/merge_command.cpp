@@ -1,3 +1,4 @@
+#include "engine/sweep_targets.hpp"
 #include "cli/merge_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -106,8 +107,8 @@ ShardFile read_shard_file(const std::string& path) {
 // route once too (each shard traces the hosts it saw).
 class MergeSink final : public SavedRecordSink {
  public:
-  MergeSink(OutputSet& outputs, std::unordered_map<uint32_t, uint32_t>& found_up,
-            std::unordered_set<uint32_t>& traced)
+  MergeSink(OutputSet& outputs, std::unordered_map<IpAddress, uint32_t>& found_up,
+            std::unordered_set<IpAddress>& traced)
       : outputs_(outputs), found_up_(found_up), traced_(traced) {
     batch_.reserve(kResultBatch);
   }
@@ -138,7 +139,7 @@ class MergeSink final : public SavedRecordSink {
     flush();
     outputs_.on_service(s);
   }
-  void on_trace(uint32_t ip, std::vector<TraceHop> hops) override {
+  void on_trace(IpAddress ip, std::vector<TraceHop> hops) override {
     flush();
     if (traced_.insert(ip).second) outputs_.on_trace(ip, std::move(hops));
   }
@@ -161,8 +162,8 @@ class MergeSink final : public SavedRecordSink {
 
  private:
   OutputSet& outputs_;
-  std::unordered_map<uint32_t, uint32_t>& found_up_;
-  std::unordered_set<uint32_t>& traced_;
+  std::unordered_map<IpAddress, uint32_t>& found_up_;
+  std::unordered_set<IpAddress>& traced_;
   std::vector<PortResult> batch_;
 };
 
@@ -219,8 +220,8 @@ int run_merge_command(const std::vector<std::string>& args, std::ostream& out, s
   outputs.begin(info);
   declare_pn_targets(plan.scan_args, outputs, err);
 
-  std::unordered_map<uint32_t, uint32_t> found_up;  // host -> shards whose discovery found it (-Pn: UINT32_MAX)
-  std::unordered_set<uint32_t> traced;
+  std::unordered_map<IpAddress, uint32_t> found_up;  // host -> shards whose discovery found it (-Pn: UINT32_MAX)
+  std::unordered_set<IpAddress> traced;
   ScanSummary summary;
   summary.hosts_total = first.num_targets;
   for (const std::size_t f : plan.chosen) {
@@ -235,7 +236,7 @@ int run_merge_command(const std::vector<std::string>& args, std::ostream& out, s
   // Each shard's discovery asks every target, then sweeps its cells of the
   // hosts it found. A host found by some shards only had its cells in the
   // others skipped: its unanswered ports are not known, so none is counted.
-  std::unordered_set<uint32_t> partial;
+  std::unordered_set<IpAddress> partial;
   for (const auto& [ip, shards] : found_up)
     if (shards < plan.shards) partial.insert(ip);
   if (!partial.empty()) {
@@ -244,7 +245,7 @@ int run_merge_command(const std::vector<std::string>& args, std::ostream& out, s
                            std::to_string(plan.shards) + " shards; their ports in the other shards were not probed, " +
                            "so only their answered ports are reported");
     const PortsPerProto full = outputs.hosts().policy().ports_per_host;
-    summary.ports_scanned_for = [partial = std::move(partial), full](uint32_t ip) {
+    summary.ports_scanned_for = [partial = std::move(partial), full](const IpAddress& ip) {
       return partial.contains(ip) ? PortsPerProto{} : full;
     };
   }

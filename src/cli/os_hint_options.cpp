@@ -44,7 +44,7 @@ void refuse_os_hint(const ScanOptions& o, std::string_view what) {
 
 OsHint os_hint_of(const OsHintRecord& r) {
   OsHint h;
-  h.ip = r.ip;
+  h.ip = IpAddress::v4(r.ip);  // the hint reads IPv4 replies only
   h.label = os::hint_label(r.match);
   h.signature = os::format_observed_signature(r.observation);
   return h;

@@ -79,8 +79,9 @@ std::string omit_reason(const OsStageRequest& req, double max_timing_ratio) {
 }  // namespace
 
 void OsPlan::note(const PortResult& r) {
-  if (r.proto != Proto::Tcp && r.proto != Proto::Udp) return;
-  HostPorts& h = hosts_[r.ip];
+  // -O is refused for IPv6 targets: its plan holds IPv4 hosts.
+  if ((r.proto != Proto::Tcp && r.proto != Proto::Udp) || !r.ip.is_v4()) return;
+  HostPorts& h = hosts_[r.ip.v4_value()];
   if (r.proto == Proto::Tcp) {
     if (r.state == PortState::Open) keep_lowest(h.open_tcp, r.port);
     else if (r.state == PortState::Closed) keep_lowest(h.closed_tcp, r.port);
@@ -92,7 +93,7 @@ void OsPlan::note(const PortResult& r) {
 }
 
 void OsPlan::note(const HostUp& up) {
-  if (up.rtt_us != 0) hosts_[up.ip].rtt_us = up.rtt_us;
+  if (up.rtt_us != 0 && up.ip.is_v4()) hosts_[up.ip.v4_value()].rtt_us = up.rtt_us;
 }
 
 const OsPlan::HostPorts* OsPlan::find(uint32_t ip) const {
@@ -223,7 +224,7 @@ OsStageOutcome run_os_stage(const OsStageRequest& req, PacketIo& io, OutputSet& 
     const OsPlan::Choice& c = choices[h];
     if (r.match.perfect_matches > 0 && r.match.status == os::OsMatchStatus::Success) ++outcome.perfect;
     OsReport report;
-    report.ip = c.host.ip;
+    report.ip = IpAddress::v4(c.host.ip);
     if (c.host.open_tcp_port != 0) report.ports_used.push_back({PortState::Open, Proto::Tcp, c.host.open_tcp_port});
     if (c.closed_tcp_known) report.ports_used.push_back({PortState::Closed, Proto::Tcp, c.host.closed_tcp_port});
     if (c.closed_udp_known || r.x.at(os::OsProbeId::U1).answered())

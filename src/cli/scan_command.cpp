@@ -667,7 +667,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   summary.bytes_received = report.io.rx_bytes;
   // Ports that were never probed are not reported: until every probe has
   // gone out once, an unanswered port says nothing.
-  if (!report.first_pass_complete) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  if (!report.first_pass_complete) summary.ports_scanned_for = [](const IpAddress&) { return PortsPerProto{}; };
   // -v lists the hosts discovery found down, once it asked every one.
   if (o.verbose > 0 && discovery.discover && report.first_pass_complete && !report.stopped_early)
     summary.each_target = each_target_of(axis);

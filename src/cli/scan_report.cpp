@@ -130,7 +130,7 @@ bool run_version_detection(const ScanOptions& o, const ServiceProbeDb& db, Outpu
   const ServiceScanStats stats =
       live != nullptr ? live->finish(std::move(stage)) : run_service_stage(db, outputs, stage);
   std::size_t hosts = 0;
-  for (uint32_t ip : outputs.hosts().sorted_addresses()) hosts += outputs.hosts().find(ip)->services.empty() ? 0 : 1;
+  for (const IpAddress& ip : outputs.hosts().sorted_addresses()) hosts += outputs.hosts().find(ip)->services.empty() ? 0 : 1;
   task.end(std::to_string(stats.ports) + (stats.ports == 1 ? " service on " : " services on ") +
            std::to_string(hosts) + (hosts == 1 ? " host" : " hosts"));
   return stats.interrupted;
@@ -153,9 +153,9 @@ std::unique_ptr<LiveServiceStage> live_service_stage(const ScanOptions& o, const
   return std::make_unique<LiveServiceStage>(db, outputs, service_stage_options(o, info, err, stop, false), tcp, udp);
 }
 
-std::function<void(const std::function<void(uint32_t)>&)> each_target_of(const TargetSet& targets) {
-  return [&targets](const std::function<void(uint32_t)>& visit) {
-    for (uint32_t ip : targets) visit(ip);
+std::function<void(const std::function<void(const IpAddress&)>&)> each_target_of(const SweepTargets& targets) {
+  return [targets](const std::function<void(const IpAddress&)>& visit) {
+    for (uint64_t i = 0; i < targets.size(); ++i) visit(targets.address(i));
   };
 }
 
@@ -165,8 +165,11 @@ int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe
   const bool stopped = ending.interrupted || !ending.error.empty();
   bool detection_interrupted = false;
   // -Pn's hosts are up before -sV runs, so it probes their open|filtered UDP ports too.
+  static const TargetSet6 kNoIpv6;  // these engines (-sT, -sI, -b) reach IPv4 targets only
+  const SweepTargets axis(targets, kNoIpv6);
+  const SweepHops hops{ending.sendable, nullptr, targets.size()};
   if (ending.declare_targets_up && ending.every_port_tried && !stopped)
-    declare_targets_up(targets, ending.sendable, outputs, err);
+    declare_targets_up(axis, ending.sendable != nullptr ? &hops : nullptr, outputs, err);
   if (live != nullptr && stopped) live->abandon();
   if (probe_db && !stopped)
     detection_interrupted =
@@ -175,7 +178,7 @@ int finish_scan(const ScanOptions& o, const std::optional<ServiceProbeDb>& probe
   summary.end_time_us = wall_clock_us();
   summary.hosts_total = targets.size();
   // A stopped scan did not try every port: an unanswered one says nothing.
-  if (!ending.every_port_tried || stopped) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
+  if (!ending.every_port_tried || stopped) summary.ports_scanned_for = [](const IpAddress&) { return PortsPerProto{}; };
   if (ending.interrupted) summary.error = "interrupted";
   else if (!ending.error.empty()) summary.error = ending.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";

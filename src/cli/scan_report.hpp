@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/scan_options.hpp"
+#include "engine/sweep_targets.hpp"
 #include "detect/service_probes.hpp"
 #include "detect/service_stage.hpp"
 #include "io/next_hop_plan.hpp"
@@ -78,7 +79,7 @@ std::unique_ptr<LiveServiceStage> live_service_stage(const ScanOptions& o, const
 
 // ScanSummary::each_target over `targets` (which must outlive it): every
 // address in ascending order, for -v's down hosts.
-std::function<void(const std::function<void(uint32_t)>&)> each_target_of(const TargetSet& targets);
+std::function<void(const std::function<void(const IpAddress&)>&)> each_target_of(const SweepTargets& targets);
 
 // How a scan by an engine of its own (-sT, -sI, -b) ended.
 struct ScanEnding {

@@ -4,11 +4,13 @@
 
 #include "cli/scan_report.hpp"
 #include "output/output_set.hpp"
-#include "targets/target_set.hpp"
 
 namespace portsweep {
 
-uint32_t only_target(const TargetSet& targets) { return targets.size() == 1 ? targets.at(0) : 0; }
+std::optional<IpAddress> only_target(const SweepTargets& targets) {
+  if (targets.size() != 1) return std::nullopt;
+  return targets.address(0);
+}
 
 std::string task_name(std::string_view scan_type) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
@@ -24,9 +26,9 @@ std::string task_name(std::string_view scan_type) {
 }
 
 ScanTask::ScanTask(OutputSet& outputs, std::string task, uint64_t hosts, uint32_t ports_per_host,
-                   uint32_t only_host)
+                   std::optional<IpAddress> only_host)
     : outputs_(outputs), event_(TaskEvent::begins(std::move(task), wall_clock_us(), hosts, ports_per_host)) {
-  if (hosts == 1 && only_host != 0) event_.only_host = only_host;
+  if (hosts == 1 && only_host) event_.only_host = only_host;
   outputs_.on_task(event_);
 }
 

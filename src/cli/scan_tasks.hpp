@@ -6,15 +6,18 @@
 #include <string_view>
 
 #include "output/task_event.hpp"
-#include "targets/target_set.hpp"
+#include <optional>
+
+#include "engine/sweep_targets.hpp"
+#include "portsweep/ip_address.hpp"
 
 namespace portsweep {
 
 class OutputSet;
 
 // The single target of a scan of one, which nmap names in its task lines
-// ("Scanning 198.19.0.1 [8 ports]"); 0 for more.
-uint32_t only_target(const TargetSet& targets);
+// ("Scanning 198.19.0.1 [8 ports]"); nullopt for more.
+std::optional<IpAddress> only_target(const SweepTargets& targets);
 
 // nmap's task name for a scan technique (ScanKind::type: "syn", "udp", ...).
 std::string task_name(std::string_view scan_type);
@@ -24,7 +27,7 @@ class ScanTask {
  public:
   // A stage over `hosts` targets (one of them: named) and `ports_per_host` each.
   ScanTask(OutputSet& outputs, std::string task, uint64_t hosts, uint32_t ports_per_host,
-           uint32_t only_host = 0);
+           std::optional<IpAddress> only_host = std::nullopt);
   // A stage with its own "Scanning ..." line (or none, when it is empty).
   ScanTask(OutputSet& outputs, std::string task, std::string scanning);
 

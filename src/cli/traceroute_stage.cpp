@@ -16,7 +16,9 @@ uint8_t hops_from_ttl(uint8_t ttl) noexcept {
 }
 
 void TracePlan::note(const PortResult& r) {
-  if (const auto index = targets_->index_of(r.ip)) answered_.set(*index);
+  // --traceroute is refused for IPv6 targets: every result here is IPv4.
+  if (!r.ip.is_v4()) return;
+  if (const auto index = targets_->index_of(r.ip.v4_value())) answered_.set(*index);
   farthest_ = std::max(farthest_, hops_from_ttl(r.ttl));
   if (r.proto == Proto::Tcp && r.state == PortState::Open) ++open_tcp_[r.port];
 }
@@ -53,7 +55,7 @@ SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8
   cfg.shard = 0;
   cfg.shards = 1;
 
-  std::unordered_map<uint32_t, std::vector<TraceHop>> routes;
+  std::unordered_map<IpAddress, std::vector<TraceHop>> routes;
   const SweepHooks h = stage_sweep_hooks(hooks, [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) {
       // The host's own SYN-ACK or RST: the TCP probe reached it.
@@ -64,7 +66,7 @@ SweepReport trace_routes(const SweepConfig& base, const HostBitmap& hosts, uint8
   const SweepReport report = run_sweep(cfg, io, h, interrupt);
   if (report.stopped_early) return report;  // a partial route would mislead
   for (auto& [ip, hops] : routes) {
-    const uint32_t target = ip;  // a copy: clang 14 cannot capture a structured binding
+    const IpAddress target = ip;  // a copy: clang 14 cannot capture a structured binding
     // Both probes may answer at one TTL: the first answer serves.
     std::stable_sort(hops.begin(), hops.end(), [](const TraceHop& a, const TraceHop& b) { return a.ttl < b.ttl; });
     hops.erase(std::unique(hops.begin(), hops.end(), [](const TraceHop& a, const TraceHop& b) { return a.ttl == b.ttl; }),
