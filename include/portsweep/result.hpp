@@ -51,11 +51,12 @@ enum class Reason : uint8_t {
   BeyondScope,   // code 2
   RejectRoute,   // code 6
   ParamProblem,  // parameter problem (-sO's "closed": unrecognised next header)
+  NdResponse,    // on-link IPv6: the host answered neighbour discovery (nmap's -PR for IPv6)
 };
 
 // Reason's values are 0 .. kReasonCount - 1 (readers of saved results and
 // resume files check against it).
-inline constexpr std::size_t kReasonCount = 25;
+inline constexpr std::size_t kReasonCount = 26;
 
 struct PortResult {
   IpAddress ip{};         // either family (IPv4 as ::ffff:a.b.c.d)

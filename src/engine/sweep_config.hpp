@@ -8,6 +8,7 @@
 
 #include "engine/host_bitmap.hpp"
 #include "io/next_hop_plan.hpp"
+#include "io/next_hop_plan6.hpp"
 #include "io/packet_io.hpp"
 #include "probes/frame_shaper.hpp"
 #include "probes/probe_config.hpp"
@@ -46,7 +47,7 @@ struct SweepConfig {
   const NextHopPlan* next_hops = nullptr;
   // The same for the IPv6 targets (indexes into targets6), and the MAC
   // their frames go to when one serves them all (probe.dst_mac is IPv4's).
-  const NextHopPlan* next_hops6 = nullptr;
+  const NextHopPlan6* next_hops6 = nullptr;
   MacAddress dst_mac6{};
   // Only these targets are probed (host discovery's live hosts for a port
   // sweep, the hosts ARP did not already find for discovery); null: all.

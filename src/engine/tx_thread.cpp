@@ -85,7 +85,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   const bool skip_up = pass > 0 && c.retry_only_silent_hosts && s.responsive.enabled();
   const HostBitmap* only_hosts = c.only_hosts;
   const NextHopPlan* next_hops = c.next_hops;
-  const NextHopPlan* next_hops6 = c.next_hops6;
+  const NextHopPlan6* next_hops6 = c.next_hops6;
   const bool any_hops = next_hops != nullptr || next_hops6 != nullptr;
   const uint64_t v4_count = axis.v4_count();
 
@@ -105,9 +105,9 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
       if (skip_up && s.responsive.answered(cell.address)) continue;
       const ScanSlot slot = s.layout.slots()[cell.port];
       const bool v6 = cell.address >= v4_count;
-      const NextHopPlan* hops = v6 ? next_hops6 : next_hops;
-      if (hops != nullptr) {
-        const MacAddr* mac = hops->mac_for(v6 ? cell.address - v4_count : cell.address);
+      if (v6 ? next_hops6 != nullptr : next_hops != nullptr) {
+        const MacAddr* mac =
+            v6 ? next_hops6->mac_for(cell.address - v4_count) : next_hops->mac_for(cell.address);
         if (mac == nullptr) {  // unroutable, or on-link and silent to ARP / neighbour discovery
           ++unsendable;
           continue;

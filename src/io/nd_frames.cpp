@@ -11,7 +11,6 @@ namespace {
 
 using wire::load_be16, wire::store_be16, wire::store_be32;
 
-constexpr size_t kIpv6Header = 40;
 constexpr size_t kNdBody = 24;  // type, code, checksum, flags/reserved, target
 constexpr uint8_t kHopLimit = 255;
 // ff02::1:ff00:0, the solicited-node prefix (/104).
