@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <memory>
-#include <sstream>
+
+#include <sys/stat.h>
 
 #include "common/error.hpp"
 #include "targets/ipv6.hpp"
@@ -28,12 +30,49 @@ std::string read_whole_file(const std::string& path, std::string_view option, bo
   std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   if (!file) fail(errno);
   std::string text;
+  // Sized once from a regular file's length (a hit list can be tens of MB);
+  // a directory's or a pipe's says nothing.
+  struct stat st {};
+  if (::fstat(::fileno(file.get()), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    text.reserve(static_cast<size_t>(st.st_size));
+  }
   char buffer[65536];
   size_t got;
   while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, got);
   // A directory opens fine on Linux and only fails (EISDIR) on the read.
   if (std::ferror(file.get())) fail(errno);
   return text;
+}
+
+std::string read_stream(std::istream& in) { return {std::istreambuf_iterator<char>(in), {}}; }
+
+// A target file's text, "-" for standard input.
+std::string read_spec_text(const std::string& path, std::string_view option, bool exclusions) {
+  return path == "-" ? read_stream(std::cin) : read_whole_file(path, option, exclusions);
+}
+
+// The words of a target file, as views into its text: no copy per word,
+// which matters for hit lists of millions of addresses.
+std::vector<std::string_view> split_words(std::string_view text, bool split_commas) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '#') {  // a comment, to the end of the line
+      i = text.find('\n', i);
+      if (i == std::string_view::npos) break;
+    } else if (is_separator(text[i], split_commas)) {
+      ++i;
+    } else {
+      const size_t start = i;
+      while (i < text.size() && text[i] != '#' && !is_separator(text[i], split_commas)) ++i;
+      words.push_back(text.substr(start, i - start));
+    }
+  }
+  return words;
+}
+
+std::vector<std::string> to_strings(const std::vector<std::string_view>& views) {
+  return {views.begin(), views.end()};
 }
 
 // What the specifications of one kind (targets or exclusions) add up to.
@@ -48,25 +87,33 @@ struct Collected {
   u128 largest6_size = 0;
 };
 
+// `left`: how many specifications are still to come. A hit list is mostly
+// one address a word, so room for that many is made at the family's first
+// range: one allocation instead of a doubling vector's copies.
 template <class Range>
-void append(std::vector<Range>& to, std::vector<Range>& from) {
-  if (to.empty()) {
+void append(std::vector<Range>& to, std::vector<Range>& from, size_t left) {
+  if (from.empty()) return;
+  if (to.empty() && left == 0) {
     to = std::move(from);  // no copy for the common one-spec case
-  } else {
-    to.insert(to.end(), from.begin(), from.end());
+    return;
   }
+  if (to.capacity() == 0) to.reserve(from.size() + left);
+  to.insert(to.end(), from.begin(), from.end());
 }
 
 // Targets (`exclusions` false): a name without an address is noted in
 // `unresolved` and skipped, and a name scans its first address of `family`.
 // Exclusions: such a name is an error, and every address a name has is
 // excluded (sparing less than asked would scan what the user meant to spare).
-void add_specs(const std::vector<std::string>& specs, bool exclusions, AddressFamily family,
-               const HostResolver& resolve, Collected& out) {
+template <class Words>
+void add_specs(const Words& specs, bool exclusions, AddressFamily family, const HostResolver& resolve,
+               Collected& out) {
   const std::string_view kind = exclusions ? "exclusion" : "target";
   const std::optional<AddressFamily> name_family =
       exclusions ? std::nullopt : std::optional<AddressFamily>(family);
-  for (const std::string& spec : specs) {
+  size_t left = specs.size();
+  for (const std::string_view spec : specs) {
+    --left;
     ParsedTarget parsed;
     try {
       parsed = parse_target_spec(spec, resolve, kind, name_family);
@@ -80,11 +127,11 @@ void add_specs(const std::vector<std::string>& specs, bool exclusions, AddressFa
       for (const Ipv6Range& r : parsed.ranges6) size += r.size();  // < 2^128: ::ffff:0:0/96 is never IPv6
       if (size > out.largest6_size) {
         out.largest6_size = size;
-        out.largest6 = spec;
+        out.largest6 = std::string(spec);
       }
     }
-    append(out.ranges, parsed.ranges);
-    append(out.ranges6, parsed.ranges6);
+    append(out.ranges, parsed.ranges, left);
+    append(out.ranges6, parsed.ranges6, left);
     if (!exclusions && parsed.name) out.names.push_back(std::move(*parsed.name));
   }
 }
@@ -115,25 +162,11 @@ const NamedAddress* Targets::named(const IpAddress& address) const {
 }
 
 std::vector<std::string> read_spec_words(std::istream& in, bool split_commas) {
-  std::vector<std::string> words;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    size_t i = 0;
-    while (i < line.size()) {
-      while (i < line.size() && is_separator(line[i], split_commas)) ++i;
-      size_t start = i;
-      while (i < line.size() && !is_separator(line[i], split_commas)) ++i;
-      if (i > start) words.push_back(line.substr(start, i - start));
-    }
-  }
-  return words;
+  return to_strings(split_words(read_stream(in), split_commas));
 }
 
 std::vector<std::string> read_spec_file(const std::string& path, std::string_view option, bool exclusions) {
-  if (path == "-") return read_spec_words(std::cin, exclusions);
-  std::istringstream text(read_whole_file(path, option, exclusions));
-  return read_spec_words(text, exclusions);
+  return to_strings(split_words(read_spec_text(path, option, exclusions), exclusions));
 }
 
 std::vector<std::string> split_exclude_list(std::string_view list) {
@@ -158,7 +191,8 @@ Targets resolve_targets(const TargetOptions& options, const HostResolver& resolv
   Collected included;
   add_specs(options.specs, false, family, resolve, included);
   if (options.input_file) {
-    std::vector<std::string> words = read_spec_file(*options.input_file, "-iL");
+    const std::string text = read_spec_text(*options.input_file, "-iL", false);
+    const std::vector<std::string_view> words = split_words(text, false);
     // Said here, before exclusions, so an empty list is not reported as
     // "every target is excluded".
     if (words.empty() && options.specs.empty()) {
@@ -175,13 +209,19 @@ Targets resolve_targets(const TargetOptions& options, const HostResolver& resolv
     add_specs(split_exclude_list(list), true, family, resolve, excluded);
   }
   if (options.exclude_file) {
-    add_specs(read_spec_file(*options.exclude_file, "--excludefile", true), true, family, resolve, excluded);
+    const std::string text = read_spec_text(*options.exclude_file, "--excludefile", true);
+    add_specs(split_words(text, true), true, family, resolve, excluded);
   }
 
   Targets result;
   result.unresolved = std::move(included.unresolved);
-  result.addresses = TargetSet(std::move(included.ranges)).minus(TargetSet(std::move(excluded.ranges)));
-  result.addresses6 = TargetSet6(std::move(included.ranges6)).minus(TargetSet6(std::move(excluded.ranges6)));
+  // Without exclusions, no minus(): it would copy a hit list's ranges once more.
+  result.addresses = TargetSet(std::move(included.ranges));
+  if (!excluded.ranges.empty()) result.addresses = result.addresses.minus(TargetSet(std::move(excluded.ranges)));
+  result.addresses6 = TargetSet6(std::move(included.ranges6));
+  if (!excluded.ranges6.empty()) {
+    result.addresses6 = result.addresses6.minus(TargetSet6(std::move(excluded.ranges6)));
+  }
   if (result.addresses6.size() > options.max_ipv6_addresses) {
     refuse_ipv6_size(result.addresses6, included, options.max_ipv6_addresses);
   }

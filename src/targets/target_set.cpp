@@ -29,7 +29,9 @@ BasicTargetSet<Address>::BasicTargetSet(std::vector<Range> ranges) {
     }
   }
   ranges.resize(out);
-  ranges.shrink_to_fit();
+  // Given back when merging freed much (a dense hit list becomes a few
+  // ranges); not worth a copy of millions of ranges otherwise.
+  if (ranges.capacity() > 2 * ranges.size() + 16) ranges.shrink_to_fit();
   ranges_ = std::move(ranges);
   build_index();
 }
