@@ -159,7 +159,7 @@ TEST(DiscoveryModules, ARejectedReplyReachesTheModuleWhoseCookieItCarries) {
   Bytes frame(ack->max_frame_size());
   uint8_t* frames[] = {frame.data()};
   uint16_t len = 0;
-  const ProbeTarget target{kTarget, 80, nullptr};
+  const ProbeTarget target{.ip = kTarget, .port = 80};
   ack->write_probes({&target, 1}, frames, &len);
   const uint16_t sport = get16(frame.data() + 34);
   const uint32_t ack_no = get32(frame.data() + 42);
@@ -188,7 +188,7 @@ TEST(DiscoveryModules, EveryResultFieldIsSetWhateverTheOutcomeHeldBefore) {
     Bytes frame(prober->max_frame_size());
     uint8_t* frames[] = {frame.data()};
     uint16_t len = 0;
-    const ProbeTarget target{kTarget, 80, nullptr};
+    const ProbeTarget target{.ip = kTarget, .port = 80};
     prober->write_probes({&target, 1}, frames, &len);
     frame.resize(len);
     // The host's answer in kind: an ICMP error quoting the probe always is one.

@@ -40,7 +40,7 @@ Sent send(Prober& p, uint16_t port) {
   Bytes f(p.max_frame_size());
   uint8_t* fp = f.data();
   uint16_t len = 0;
-  const ProbeTarget t{kTarget, port};
+  const ProbeTarget t{.ip = kTarget, .port = port};
   p.write_probes({&t, 1}, &fp, &len);
   f.resize(len);
   const uint8_t* tcp = f.data() + 34;

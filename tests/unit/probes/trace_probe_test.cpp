@@ -100,7 +100,7 @@ TEST(TraceTcp, TheTtlComesBackInTheAckAndTheQuote) {
   Bytes frame(prober->max_frame_size());
   uint8_t* frames[] = {frame.data()};
   uint16_t len = 0;
-  const ProbeTarget target{kTarget, 5, nullptr};  // TTL 5
+  const ProbeTarget target{.ip = kTarget, .port = 5};  // TTL 5
   prober->write_probes({&target, 1}, frames, &len);
   frame.resize(len);
   EXPECT_EQ(frame[22], 5) << "IP TTL";
