@@ -4,7 +4,6 @@
 // the decoder does not lift out, and filling a result with an IPv6 address.
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 
 #include "packet/packet_decoder.hpp"
 #include "portsweep/ip_address.hpp"
@@ -53,18 +52,10 @@ inline bool from_quoted_target(const DecodedPacket& r) noexcept { return same_ip
 // and the ICMP sequence take.
 inline uint32_t flow_label_of(uint64_t flow) noexcept { return static_cast<uint32_t>(flow >> 44) & 0xfffff; }
 
-// Until PortResult carries an IpAddress (main's change in flight), an IPv6
-// address has nowhere to go: TEMPORARY, removed when main is merged.
-template <class Field>
-inline void assign_ipv6(Field& field, const uint8_t* address) noexcept {
-  if constexpr (std::is_same_v<Field, IpAddress>) field = IpAddress::v6(address);
-  else field = Field{};
-}
-
 // Every field of `out`, for a reply about `target` (16 bytes).
 inline void set_result6(PortResult& out, const uint8_t* target, uint16_t port, Proto proto, PortState state,
                         Reason reason, uint8_t ttl, int64_t time_us, uint32_t rtt_us = 0) noexcept {
-  assign_ipv6(out.ip, target);
+  out.ip = IpAddress::v6(target);
   out.port = port;
   out.proto = proto;
   out.state = state;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "../unit/probes/test_frames.hpp"
+#include "../unit/probes/test_builders6.hpp"
 #include "fuzz_probers.hpp"
 #include "fuzz_support.hpp"
 #include "output/format_registry.hpp"
@@ -122,6 +123,49 @@ std::map<std::string, Bytes> replies_to(const Bytes& probe) {
   return out;
 }
 
+// IPv6 shapes, built by hand (2001:db8::1 scanning 2001:db8:1::5): each
+// reply kind the decoder reads, the extension headers it walks, and the
+// edges it must refuse.
+void frame6_seeds() {
+  const Addr6 us = addr6(0, 1), target = addr6(1, 5), router = addr6(0xff, 0xfe);
+  const auto eth6 = [](const Bytes& packet) { return concat(ethernet(0x86dd), packet); };
+  Bytes syn = tcp(40000, 80, 0x01020304, 0, 0x02);
+  const Bytes syn6 = ipv6(us, target, 6, syn, 64);
+  const Bytes udp6 = ipv6(us, target, 17, udp_datagram(40000, 53, Bytes{'q'}), 64);
+  const Bytes syn_ack = eth6(ipv6(target, us, 6, tcp(80, 40000, 777, 0x01020305, 0x12), 57));
+  seed("packet_decoder", "v6-probe-syn", eth6(syn6));
+  seed("packet_decoder", "v6-synack", syn_ack);
+  seed("packet_decoder", "v6-rst-ack", eth6(ipv6(target, us, 6, tcp(81, 40000, 0, 0x01020305, 0x14), 57)));
+  seed("packet_decoder", "v6-udp-reply", eth6(ipv6(target, us, 17, udp_datagram(53, 40000, Bytes{'o', 'k'}), 57)));
+  seed("packet_decoder", "v6-echo-reply", eth6(ipv6(target, us, 58, icmp6(129, 0, 0x12340001, Bytes{'p', 's'}), 57)));
+  seed("packet_decoder", "v6-unreach-port", eth6(ipv6(target, us, 58, icmp6(1, 4, 0, udp6), 57)));
+  seed("packet_decoder", "v6-unreach-admin", eth6(ipv6(router, us, 58, icmp6(1, 1, 0, syn6), 250)));
+  seed("packet_decoder", "v6-too-big", eth6(ipv6(router, us, 58, icmp6(2, 0, 1280, syn6), 250)));
+  seed("packet_decoder", "v6-time-exceeded", eth6(ipv6(router, us, 58, icmp6(3, 0, 0, syn6), 250)));
+  Bytes na_body(target.begin(), target.end());
+  append(na_body, Bytes{2, 1, 0x02, 0, 0, 0, 0, 0x05});  // target link-layer address option
+  seed("packet_decoder", "v6-neighbor-adv", eth6(ipv6(target, us, 58, icmp6(136, 0, 0x60000000, na_body), 255)));
+  Bytes ns_body(us.begin(), us.end());
+  append(ns_body, Bytes{1, 1, 0x02, 0, 0, 0, 0, 0x01});  // source link-layer address option
+  seed("packet_decoder", "v6-neighbor-sol", eth6(ipv6(target, us, 58, icmp6(135, 0, 0, ns_body), 255)));
+  Bytes exts = ext_header(60, 0);  // hop-by-hop -> destination options -> TCP
+  append(exts, ext_header(6, 1));
+  seed("packet_decoder", "v6-ext-headers", eth6(ipv6(target, us, 6, tcp(80, 40000, 1, 2, 0x12), 57, exts, 0)));
+  const Bytes quoted_ext = ipv6(us, target, 6, syn, 64, ext_header(6, 0), 60);
+  seed("packet_decoder", "v6-quote-ext", eth6(ipv6(router, us, 58, icmp6(3, 0, 0, quoted_ext), 250)));
+  const Bytes fragment = {6, 0, 0, 1, 0, 0, 0, 7};  // offset 0, more fragments
+  seed("packet_decoder", "v6-fragment", eth6(ipv6(target, us, 6, tcp(80, 40000, 1, 2, 0x12), 57, fragment, 44)));
+  seed("packet_decoder", "v6-vlan", vlan_tagged(syn_ack, 7));
+  seed("packet_decoder", "v6-bare", Bytes(syn_ack.begin() + 14, syn_ack.end()));
+  seed("packet_decoder", "v6-truncated", Bytes(syn_ack.begin(), syn_ack.begin() + 70));
+  Bytes damaged = syn_ack;
+  damaged[14 + 40 + 13] ^= 0x04;
+  seed("packet_decoder", "v6-bad-checksum", damaged);
+  Bytes no_sum = eth6(ipv6(target, us, 17, udp_datagram(53, 40000, Bytes{'z'}), 57));
+  no_sum[14 + 40 + 6] = no_sum[14 + 40 + 7] = 0;  // invalid over IPv6
+  seed("packet_decoder", "v6-udp-zero-checksum", no_sum);
+}
+
 void frame_seeds() {
   // Each scan type once (the TCP flag scans differ only in their rules), -sS
   // with --scanflags too, -sU to a port with a payload and one without, -sO
@@ -180,6 +224,7 @@ void frame_seeds() {
   damaged[14 + 20 + 13] ^= 0x04;  // a flag flipped in transit: the TCP checksum no longer holds
   seed("packet_decoder", "bad-checksum", damaged);
   seed("packet_decoder", "arp", concat(ethernet(0x0806), Bytes(28, 0)));
+  frame6_seeds();
 }
 
 // ---- saved results ---------------------------------------------------------

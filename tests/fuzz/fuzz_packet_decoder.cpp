@@ -1,4 +1,4 @@
-// The reply decoder against arbitrary frames, as Ethernet and as bare IPv4,
+// The reply decoder against arbitrary frames, as Ethernet and as bare IPv4 and IPv6,
 // with checksum verification on (as the engine runs it, the wire length
 // unknown or equal to the capture) and off. libFuzzer hands over a heap copy
 // of exactly `size` bytes, so ASan catches any read past the capture; on top
@@ -28,9 +28,27 @@ bool inside(const uint8_t* p, size_t n, const uint8_t* base, size_t size) {
 void check_decoded(const DecodedPacket& d, const uint8_t* data, size_t size) {
   if (d.src_mac != nullptr) check(inside(d.src_mac, 6, data, size), "src_mac outside the frame");
   if (d.payload != nullptr) check(inside(d.payload, d.payload_len, data, size), "payload outside the frame");
+  check(d.ip_version == 4 || d.ip_version == 6, "an IP version other than 4 and 6");
+  if (d.ip_version == 6) {
+    check(inside(d.src_ip6, 16, data, size) && inside(d.dst_ip6, 16, data, size), "an IPv6 address outside the frame");
+    check(d.src_ip6 == d.l3 + 8 && d.dst_ip6 == d.l3 + 24, "IPv6 addresses not those of the header");
+    if (d.nd_target != nullptr) {
+      check(d.icmp_type == 135 || d.icmp_type == 136, "a neighbor discovery target outside NS/NA");
+      check(inside(d.nd_target, 16, data, size), "nd_target outside the frame");
+    }
+    if (d.nd_mac != nullptr) check(inside(d.nd_mac, 6, data, size), "nd_mac outside the frame");
+  } else {
+    check(d.src_ip6 == nullptr && d.dst_ip6 == nullptr, "IPv6 addresses on an IPv4 packet");
+  }
   if (d.has_quote) {
-    check(d.ip_proto == 1, "a quote outside ICMP");
+    check(d.ip_proto == (d.ip_version == 6 ? 58 : 1), "a quote outside ICMP");
     check(d.quote.l4_len <= 8, "more than 8 quoted L4 bytes");
+    if (d.ip_version == 6) {
+      check(inside(d.quote.src_ip6, 16, data, size) && inside(d.quote.dst_ip6, 16, data, size),
+            "a quoted IPv6 address outside the frame");
+    } else {
+      check(d.quote.src_ip6 == nullptr, "an IPv6 address in an IPv4 quote");
+    }
   }
   if (d.ip_proto == 6) check(d.tcp_header_len >= 20 && d.tcp_header_len <= 60, "TCP header length out of 20-60");
   // Touch every payload byte, so a bad length shows under ASan even when the
@@ -41,7 +59,9 @@ void check_decoded(const DecodedPacket& d, const uint8_t* data, size_t size) {
 }
 
 bool same(const DecodedPacket& a, const DecodedPacket& b) {
-  return a.src_mac == b.src_mac && a.vlan_id == b.vlan_id && a.src_ip == b.src_ip && a.dst_ip == b.dst_ip &&
+  return a.src_mac == b.src_mac && a.vlan_id == b.vlan_id && a.ip_version == b.ip_version && a.src_ip == b.src_ip &&
+         a.dst_ip == b.dst_ip && a.src_ip6 == b.src_ip6 && a.dst_ip6 == b.dst_ip6 && a.nd_target == b.nd_target &&
+         a.nd_mac == b.nd_mac &&
          a.ip_proto == b.ip_proto && a.src_port == b.src_port && a.dst_port == b.dst_port && a.seq == b.seq &&
          a.ack == b.ack && a.tcp_flags == b.tcp_flags && a.icmp_type == b.icmp_type && a.has_quote == b.has_quote &&
          a.payload == b.payload && a.payload_len == b.payload_len && a.truncated == b.truncated;
@@ -77,11 +97,15 @@ void run(Decoder decode, const uint8_t* data, size_t size, bool ethernet) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   run(&decode_ethernet, data, size, true);
   run(&decode_ipv4, data, size, false);
+  run(&decode_ipv6, data, size, false);
   // Reuse: a struct holding an earlier frame's link fields loses them.
-  DecodedPacket reused;
-  if (decode_ethernet(data, size, reused, {.wire_len = 0, .verify_checksums = false}) == DecodeStatus::Ok &&
-      decode_ipv4(data, size, reused, {.wire_len = 0, .verify_checksums = false}) == DecodeStatus::Ok) {
-    check(reused.src_mac == nullptr && reused.vlan_id == 0, "link fields kept from an earlier frame");
+  for (Decoder bare : {&decode_ipv4, &decode_ipv6}) {
+    DecodedPacket reused;
+    if (decode_ethernet(data, size, reused, {.wire_len = 0, .verify_checksums = false}) == DecodeStatus::Ok &&
+        bare(data, size, reused, {.wire_len = 0, .verify_checksums = false}) == DecodeStatus::Ok) {
+      check(reused.src_mac == nullptr && reused.vlan_id == 0, "link fields kept from an earlier frame");
+      check_decoded(reused, data, size);
+    }
   }
   // --packet-trace reads whatever arrives, as sent and as received.
   for (bool sent : {true, false}) {

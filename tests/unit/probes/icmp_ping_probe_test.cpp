@@ -66,7 +66,7 @@ TEST(IcmpPing, EchoCarriesTheCookieAndItsSendTime) {
   IcmpPingClassifier c(probe.cookie(), kUs, IcmpPing::Echo);
   PortResult r;
   ASSERT_EQ(classify(c, answer(req, 0), kSent + 120, r), ReplyVerdict::Result);
-  EXPECT_EQ(r.ip, kTarget);
+  EXPECT_EQ(r.ip, IpAddress::v4(kTarget));
   EXPECT_EQ(r.state, PortState::Open);
   EXPECT_EQ(r.reason, Reason::EchoReply);
   EXPECT_EQ(r.ttl, 63);
@@ -142,10 +142,10 @@ TEST(DiscoveryModules, SeveralOfOneProtocolShareASweepButScanTypesDoNot) {
   const ScanLayout layout(c);
   EXPECT_EQ(layout.space().size(), 40u);
   // Each module's slot is found from its own index, whatever the others hold.
-  EXPECT_GE(layout.index_of(1, kTarget, 443), 0);
-  EXPECT_LT(layout.index_of(1, kTarget, 80), 0);
-  EXPECT_GE(layout.index_of(2, kTarget, 80), 0);
-  EXPECT_NE(layout.index_of(0, kTarget, 0), layout.index_of(3, kTarget, 0));
+  EXPECT_GE(layout.index_of(1, IpAddress::v4(kTarget), 443), 0);
+  EXPECT_LT(layout.index_of(1, IpAddress::v4(kTarget), 80), 0);
+  EXPECT_GE(layout.index_of(2, IpAddress::v4(kTarget), 80), 0);
+  EXPECT_NE(layout.index_of(0, IpAddress::v4(kTarget), 0), layout.index_of(3, IpAddress::v4(kTarget), 0));
   c.scans = {{"tcp_syn", {443}}, {"tcp_ack", {80}}};
   EXPECT_THROW(ScanLayout{c}, UsageError);
 }
@@ -198,13 +198,13 @@ TEST(DiscoveryModules, EveryResultFieldIsSetWhateverTheOutcomeHeldBefore) {
     ASSERT_EQ(decode_ethernet(reply.data(), reply.size(), d), DecodeStatus::Ok);
     ReplyOutcome out{};
     out.result.rtt_us = 777;
-    out.result.from_ip = 0x01020304;
+    out.result.from_ip = IpAddress::v4(0x01020304);
     bool done = false;
     prober->classify({&d, 1}, 9, &out, &done);
     if (!done) continue;  // -PE reads no ICMP error
     ++taken;
     EXPECT_EQ(out.result.rtt_us, 0u) << option;
-    EXPECT_EQ(out.result.from_ip, 0u) << option;
+    EXPECT_TRUE(out.result.from_ip.is_unspecified()) << option;
   }
   EXPECT_EQ(taken, 6) << "every module but -PE takes the error quoting its own probe";
 }

@@ -33,7 +33,8 @@ TEST(ProbeRegistry, TcpProberRoundTrip) {
   const size_t cap = prober->max_frame_size();
   ASSERT_GE(cap, 58u);
 
-  const std::vector<ProbeTarget> targets = {{0xc0a80001, 22}, {0xc0a80002, 80}, {0xc0a80003, 443}};
+  const std::vector<ProbeTarget> targets = {
+      {.ip = 0xc0a80001, .port = 22}, {.ip = 0xc0a80002, .port = 80}, {.ip = 0xc0a80003, .port = 443}};
   std::vector<Bytes> bufs(targets.size(), Bytes(cap));
   std::vector<uint8_t*> frames;
   for (auto& b : bufs) frames.push_back(b.data());

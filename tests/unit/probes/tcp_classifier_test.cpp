@@ -64,7 +64,7 @@ class TcpClassifierTest : public ::testing::Test {
 TEST_F(TcpClassifierTest, SynAckIsOpenAndNeedsRst) {
   const Bytes s = syn(443);
   ASSERT_EQ(classify(tcp_reply(s, 0x12)), ReplyVerdict::Result);
-  EXPECT_EQ(result_.ip, kTarget);
+  EXPECT_EQ(result_.ip, IpAddress::v4(kTarget));
   EXPECT_EQ(result_.port, 443);
   EXPECT_EQ(result_.proto, Proto::Tcp);
   EXPECT_EQ(result_.state, PortState::Open);
@@ -96,7 +96,7 @@ TEST_F(TcpClassifierTest, IcmpUnreachablesAreFiltered) {
   for (const auto& c : cases) {
     const Bytes s = syn(8080);
     ASSERT_EQ(classify(icmp_reply(s, c.code)), ReplyVerdict::Result) << int{c.code};
-    EXPECT_EQ(result_.ip, kTarget);  // the probed host, not the router
+    EXPECT_EQ(result_.ip, IpAddress::v4(kTarget));  // the probed host, not the router
     EXPECT_EQ(result_.port, 8080);
     EXPECT_EQ(result_.state, PortState::Filtered);
     EXPECT_EQ(result_.reason, c.reason);

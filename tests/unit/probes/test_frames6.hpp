@@ -6,7 +6,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
 
 #include "packet/packet_decoder.hpp"
 #include "portsweep/ip_address.hpp"
@@ -92,12 +91,44 @@ inline DecodedPacket icmp6_error(const Addr6& from, uint8_t type, uint8_t code, 
   return d;
 }
 
-// The result's address, whatever PortResult::ip's type is while main's
-// change to IpAddress is in flight (TEMPORARY: a plain == after the merge).
-template <class R>
-bool result_address_is(const R& r, const Addr6& a) {
-  if constexpr (std::is_same_v<decltype(r.ip), IpAddress>) return r.ip == IpAddress::v6(a);
-  else return true;
+// The result is about `a`, and came from it (no other sender recorded).
+inline bool result_address_is(const PortResult& r, const Addr6& a) {
+  return r.ip == IpAddress::v6(a) && r.from_ip.is_unspecified();
+}
+
+}  // namespace portsweep::testing
+
+namespace portsweep::testing {
+
+// A whole Ethernet + IPv6 frame from `src` to `dst` carrying `l4` (next
+// header `nh`), its TCP/UDP/ICMPv6 checksum filled in when left at zero.
+inline Bytes frame6(const Addr6& src, const Addr6& dst, uint8_t nh, Bytes l4, uint8_t hop_limit = 64,
+                    uint32_t flow = 0) {
+  const size_t at = nh == 6 ? 16 : nh == 17 ? 6 : nh == 58 ? 2 : 0;
+  if (at != 0 && l4.size() >= at + 2 && l4[at] == 0 && l4[at + 1] == 0) {
+    uint16_t c = l4_verify6(src.data(), dst.data(), nh, l4.data(), l4.size());
+    if (nh == 17 && c == 0) c = 0xffff;
+    l4[at] = static_cast<uint8_t>(c >> 8);
+    l4[at + 1] = static_cast<uint8_t>(c);
+  }
+  Bytes f = ethernet(0x86dd);
+  f.push_back(0x60);  // version 6, traffic class 0
+  f.push_back(static_cast<uint8_t>((flow >> 16) & 0x0f));
+  put16(f, static_cast<uint16_t>(flow));
+  put16(f, static_cast<uint16_t>(l4.size()));
+  f.push_back(nh);
+  f.push_back(hop_limit);
+  append(f, src.data(), 16);
+  append(f, dst.data(), 16);
+  append(f, l4);
+  return f;
+}
+
+// An ICMPv6 error message quoting `quoted` (an IPv6 datagram's bytes).
+inline Bytes icmp6_message(uint8_t type, uint8_t code, const uint8_t* quoted, size_t len) {
+  Bytes m = {type, code, 0, 0, 0, 0, 0, 0};
+  append(m, quoted, len);
+  return m;
 }
 
 }  // namespace portsweep::testing

@@ -57,9 +57,9 @@ TEST_F(Trace, AHopsTimeExceededNamesTheHopAtThatTtl) {
   const Bytes quote(probe2.begin() + 14, probe2.end());  // the whole datagram, as Linux quotes it
   PortResult r;
   ASSERT_EQ(classify(concat(ethernet(), ipv4(kRouter, kUs, 1, icmp_error(11, 0, quote), 64)), r), ReplyVerdict::Result);
-  EXPECT_EQ(r.ip, kTarget);
+  EXPECT_EQ(r.ip, IpAddress::v4(kTarget));
   EXPECT_EQ(r.port, 2);
-  EXPECT_EQ(r.from_ip, kRouter);
+  EXPECT_EQ(r.from_ip, IpAddress::v4(kRouter));
   EXPECT_EQ(r.reason, Reason::TimeExceeded);
   EXPECT_EQ(r.rtt_us, 300u);
   // Only the first 8 bytes quoted (an old router): the hop, with no round trip.
@@ -82,7 +82,7 @@ TEST_F(Trace, TheTargetsEchoReplyEndsTheRoute) {
   PortResult r;
   ASSERT_EQ(classify(concat(ethernet(), ipv4(kTarget, kUs, 1, icmp, 62)), r), ReplyVerdict::Result);
   EXPECT_EQ(r.port, 3);
-  EXPECT_EQ(r.from_ip, kTarget);
+  EXPECT_EQ(r.from_ip, IpAddress::v4(kTarget));
   EXPECT_EQ(r.reason, Reason::EchoReply);
   EXPECT_EQ(r.rtt_us, 300u);
   // A discovery echo reply (8-byte payload) is not a trace reply.
@@ -124,13 +124,13 @@ TEST(TraceTcp, TheTtlComesBackInTheAckAndTheQuote) {
   ReplyOutcome out;
   ASSERT_TRUE(classify(concat(ethernet(), ipv4(kTarget, kUs, 6, tcp(22, sport, 0, seq + 1, 0x14), 60)), out));
   EXPECT_EQ(out.result.port, 5);
-  EXPECT_EQ(out.result.from_ip, kTarget);
+  EXPECT_EQ(out.result.from_ip, IpAddress::v4(kTarget));
   EXPECT_EQ(out.result.reason, Reason::Reset);
   const Bytes quote(frame.begin() + 14, frame.end());
   ASSERT_TRUE(classify(concat(ethernet(), ipv4(kRouter, kUs, 1, icmp_error(11, 0, quote), 64)), out));
-  EXPECT_EQ(out.result.ip, kTarget);
+  EXPECT_EQ(out.result.ip, IpAddress::v4(kTarget));
   EXPECT_EQ(out.result.port, 5);
-  EXPECT_EQ(out.result.from_ip, kRouter);
+  EXPECT_EQ(out.result.from_ip, IpAddress::v4(kRouter));
   // A RST acknowledging another sequence number is not ours.
   EXPECT_FALSE(classify(concat(ethernet(), ipv4(kTarget, kUs, 6, tcp(22, sport, 0, seq + 0x41, 0x14), 60)), out));
   EXPECT_EQ(out.verdict, ReplyVerdict::Rejected);
