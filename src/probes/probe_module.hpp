@@ -26,12 +26,14 @@ namespace portsweep {
 
 struct ProbeTarget {
   uint32_t ip = 0;  // host byte order (an IPv4 sweep)
-  u128 ip6 = 0;     // an IPv6 sweep: the address's 16 bytes as one number (load_ipv6)
   uint16_t port = 0;  // the destination port; the protocol number for -sO
   // The engine's: this target's own next-hop MAC (6 bytes), written over the
   // frame's Ethernet destination after the module wrote it; null when the
   // template's serves. Modules ignore it.
   const uint8_t* dst_mac = nullptr;
+  // An IPv6 sweep's address: its 16 bytes as one number (load_ipv6). Last,
+  // so {ip, port} still means what it always meant.
+  u128 ip6 = 0;
 };
 
 struct ReplyOutcome {
