@@ -38,8 +38,46 @@ Rules (percentages are per mille of the hashed draw, see the constants):
     protocols the kernel does not handle get ICMP protocol unreachable.
   * a few KNOWN hosts are pinned (see KNOWN below) so tests can rely on them.
 
-IPv6 (2001:db8:1::/64) is not part of the population: every address there is
-live and behaves like an unfiltered host.
+IPv6: 2001:db8:1::/112 is the same population (2001:db8:1::h is host h,
+the twin of 198.19.x.y with h = x*256+y): the same live, dead and
+firewalled hosts, the same per-port and per-protocol overrides and
+rewritten reset windows, from an ip6 half of the same ruleset.  The rest of
+the target's 2001:db8:1::/64 is dead (dropped).  The LAN has an IPv6 twin
+too, 2001:db8:0:1::/64 (2001:db8:0:1::N is 198.18.1.N, N as a number: .10
+is ::a).  What differs is only what IPv6 can say (see ICMP6_REJECTS):
+  * the ICMPv4 unreachables map to ICMPv6 destination unreachables:
+    net-unreach (0) -> no-route (1/0), host-unreach (1) -> address
+    unreachable (1/3), port-unreach (3) -> port unreachable (1/4),
+    admin-prohibited (13) -> admin prohibited (1/1); IPv6 has no net- or
+    host-prohibited, so net-prohibited (9) -> "source address failed
+    ingress/egress policy" (1/5, which nmap reads as admin-prohibited) and
+    host-prohibited (10) -> "reject route to destination" (1/6,
+    reject-route): the closest in meaning, and all distinct on the wire;
+  * protocol-unreach (3/2) -> Parameter Problem code 1 ("unrecognized Next
+    Header"), what the kernel itself sends for an unknown protocol.
+    nftables cannot forge a Parameter Problem, so the ruleset makes the
+    kernel send it: the probe's Next Header becomes 96 (a protocol Linux
+    does not know) and its first byte the original protocol number; the
+    output chain puts both bytes back in the quoted packet of the kernel's
+    error (two swapped high bytes leave the ICMPv6 checksum valid).  Only
+    for probes with traffic class < 16 (first byte 0x60, as scanners send);
+    the rule drops the others.  The module-claimable protocols get the
+    same treatment, as IPv4's get a forged protocol unreachable;
+  * -sO: ICMPv6 is protocol 58 (an echo request; nmap -6 reads the reply as
+    proto-response) and protocol 1 is just another unknown protocol.
+    Linux says nothing to nmap's bare hop-by-hop (0), routing (43),
+    no-next-header (59), destination options (60), PIM (103) and UDP-Lite
+    (136) probes, and answers its empty fragment header (44) with a
+    Parameter Problem code 0 (nmap: open param-problem).
+  * every ICMPv6 error comes from the probed address, as ICMPv4's do: Linux
+    sources an ICMPv6 error from the offending packet's destination only if
+    that is a configured address (the population has a local route, no
+    addresses: 16k of them take the kernel most of a minute to add), else
+    from 2001:db8::2, and nmap reads a port unreachable from elsewhere as
+    "filtered"; so the output chain gives every ICMPv6 error about a
+    population address that address as its source (checksum updated).
+Discovery (-sn), traceroute, OS personalities and the relayed scans have
+no IPv6 truth.
 
 What a target sends back to each probe follows from the rules and from what
 the Linux kernel does (see `Host.response`); the state and reason a scan type
@@ -62,6 +100,13 @@ import personalities
 
 NETWORK = ipaddress.IPv4Network("198.19.0.0/16")
 BASE = int(NETWORK.network_address)
+# IPv6: the population's twin (host h is BASE6 + h), inside the /64 the
+# target answers for (a local route; the rest of it is dead).
+NETWORK6 = ipaddress.IPv6Network("2001:db8:1::/112")
+ROUTE6 = ipaddress.IPv6Network("2001:db8:1::/64")
+BASE6 = int(NETWORK6.network_address)
+# The most addresses one truth may list (an IPv6 /64 has 2**64).
+MAX_TARGETS = 1 << 20
 
 # What the lab's services (started by scripts/lab) listen on, on the wildcard
 # address, inside the target namespace.  Nothing else listens there.
@@ -102,6 +147,22 @@ ICMP_REJECTS = {
     HOSTPROHIB: ("host-prohibited", 10, "host-prohibited"),
     ADMIN: ("admin-prohibited", 13, "admin-prohibited"),
 }
+# Their IPv6 forms (see the module docstring): nftables' name of the
+# ICMPv6 unreachable (None: the kernel's Parameter Problem, provoked), the
+# ICMPv6 type and code, and nmap -6's reason for it.
+ICMP6_REJECTS = {
+    NETUNREACH: ("no-route", (1, 0), "no-route"),
+    HOSTUNREACH: ("addr-unreachable", (1, 3), "host-unreach"),
+    PROTOUNREACH: (None, (4, 1), "param-problem"),
+    PORTUNREACH: ("port-unreachable", (1, 4), "port-unreach"),
+    NETPROHIB: ("policy-fail", (1, 5), "admin-prohibited"),
+    HOSTPROHIB: ("reject-route", (1, 6), "reject-route"),
+    ADMIN: ("admin-prohibited", (1, 1), "admin-prohibited"),
+}
+# The Next Header a provoked Parameter Problem's probe is given (unknown to
+# Linux), and the first byte (version 6, traffic class < 16) it must have.
+PARAMPROB_NEXTHDR = 96
+IP6_FIRST_BYTE = 0x60
 
 # Override shares, in per mille of one hashed draw per (host, proto, port),
 # taken in this order.  The first three are the lab's original shares and
@@ -152,6 +213,16 @@ KERNEL_OPTIONAL_PROTOCOLS = (4, 33, 41, 47, 50, 51, 108, 115, 132, 137)
 # Whatever the host does with those two ports decides the protocol's state.
 IPSCAN_TCP_PORT = 80
 IPSCAN_UDP_PORT = 40125
+# IPv6 (-6 -sO): nmap probes ICMPv6 (58) with an echo request; Linux is
+# silent to nmap's bare hop-by-hop (0: dropped before any hook), routing
+# (43), no-next-header (59), destination options (60), PIM (103) and
+# UDP-Lite (136) probes, answers an empty fragment header (44) with a
+# Parameter Problem code 0 (an erroneous field: understood), and every other
+# protocol, 1 included, with Parameter Problem code 1.  Seen in the lab
+# (nmap 7.93 -6 -sO 0-255 of an unfiltered host, kernel 6.18).
+ICMP6_PROTO = 58
+KERNEL_SILENT_PROTOCOLS6 = frozenset((0, 43, 59, 60, 103, 136))
+FRAGMENT_PROTO = 44
 
 # Pinned hosts (index = low 16 bits).  Keep this documented in lab/README.md
 # and in the tests: they rely on these.
@@ -259,6 +330,9 @@ SCAN_PROTO = {s: ("udp" if s == "sU" else "ip" if s == "sO" else "tcp")
 # action (ICMP_REJECTS) or None for nothing at all.
 SYNACK, RST, RST_WIN, UDP_REPLY, ECHO_REPLY = (
     "syn-ack", "rst", "rst-window", "udp-reply", "echo-reply")
+# IPv6 only: Parameter Problem code 0 (the kernel's, to an empty fragment
+# header).
+PARAM_FIELD = "param-field"
 
 _OPEN_FILTERED = ("open|filtered", "no-response")
 _FILTERED = ("filtered", "no-response")
@@ -331,8 +405,31 @@ def verdict(scan, reply):
     return _VERDICT[scan][reply]
 
 
+def verdict6(scan, reply):
+    """(state, reason) nmap -6 gives a port or protocol after this reply
+    (nmap's ICMPv6 reading, scan_engine_raw.cc; checked in the lab by
+    tests/lab/lab_ipv6_truth.sh)."""
+    if scan in RELAYED_VERDICTS:
+        raise ValueError(f"--scan {scan}: no IPv6 truth (the relays are IPv4 only)")
+    if reply == PARAM_FIELD:
+        return ("open", "param-problem")
+    if reply in ICMP6_REJECTS:
+        reason = ICMP6_REJECTS[reply][2]
+        if scan == "sU" and reply == PORTUNREACH:
+            return ("closed", reason)
+        if scan == "sO" and reply == PROTOUNREACH:
+            return ("closed", reason)
+        if scan == "sO" and reply == PORTUNREACH:
+            return ("open", reason)
+        return ("filtered", reason)
+    if scan == "sO" and reply == ECHO_REPLY:
+        return ("open", "proto-response")
+    return _VERDICT[scan][reply]
+
+
 class Host:
     __slots__ = ("h", "live", "firewalled", "overrides", "fw_open", "window")
+    family = 4
 
     listening = LISTENING
     # UDP ports whose service answers an empty datagram (nmap's -PU probe):
@@ -624,11 +721,99 @@ class LanHost(Host):
         return self.listening["udp"]  # lan_listener.py echoes anything
 
 
+# The LAN's IPv6 twin: 2001:db8:0:1::/64 on the same bridge, host N at
+# 2001:db8:0:1::N (N as a number), the scanner at 2001:db8:0:1::1.
+LAN_NETWORK6 = ipaddress.IPv6Network("2001:db8:0:1::/64")
+LAN_BASE6 = int(LAN_NETWORK6.network_address)
+
+
+def _addr6(base, low):
+    """The IPv6 address base + low as nmap prints it (RFC 5952)."""
+    if 0 < low < 0x10000:
+        return _PREFIX6[base] + f"{low:x}"
+    return str(ipaddress.IPv6Address(base + low))
+
+
+_PREFIX6 = {BASE6: "2001:db8:1::", LAN_BASE6: "2001:db8:0:1::"}
+
+
+class _V6:
+    """What a host says over IPv6 (mixed into Host and LanHost): the same
+    decisions, ICMPv6's messages and nmap -6's reading of them."""
+    __slots__ = ()
+    family = 6
+
+    def _ip_response(self, proto):
+        if not self.live:
+            return None
+        if proto == ICMP6_PROTO:  # an echo request; firewalled hosts drop it
+            return None if self.firewalled else ECHO_REPLY
+        if proto == 6:
+            return self.response("sA", IPSCAN_TCP_PORT)
+        if proto == 17:
+            return self.response("sU", IPSCAN_UDP_PORT)
+        act = self.action("ip", proto)
+        if act == DROP:
+            return None
+        if act != ACCEPT:
+            return act
+        if proto in KERNEL_SILENT_PROTOCOLS6:
+            return None
+        if proto == FRAGMENT_PROTO:
+            return PARAM_FIELD
+        return PROTOUNREACH
+
+    def verdict(self, scan, port):
+        return verdict6(scan, self.response(scan, port))
+
+
+class Host6(_V6, Host):
+    """Population host h over IPv6 (2001:db8:1::h); outside the /112 (h of
+    2**16 and up, the rest of the target's /64) a dead address."""
+    __slots__ = ()
+
+    def __init__(self, h):  # pylint: disable=super-init-not-called
+        if h < NETWORK6.num_addresses:
+            Host.__init__(self, h)
+            return
+        self.h = h
+        self.live = self.firewalled = False
+        self.overrides = {}
+        self.fw_open = self.window = frozenset()
+
+    @property
+    def addr(self):
+        return _addr6(BASE6, self.h)
+
+
+class LanHost6(_V6, LanHost):
+    """LAN address 2001:db8:0:1::i: LAN host i over IPv6, or nobody."""
+    __slots__ = ()
+
+    @property
+    def addr(self):
+        return _addr6(LAN_BASE6, self.h)
+
+
 def host_at(a):
-    """The Host (population or LAN) of integer IPv4 address a."""
+    """The Host (population or LAN) of integer address a: IPv4, or IPv6
+    (an integer of 2**32 and up)."""
+    if a >= 1 << 32:
+        if BASE6 <= a < BASE6 + ROUTE6.num_addresses:
+            return Host6(a - BASE6)
+        return LanHost6(a - LAN_BASE6)
     if BASE <= a < BASE + NETWORK.num_addresses:
         return Host(a - BASE)
     return LanHost(a - LAN_BASE)
+
+
+def to_family6(a):
+    """The IPv6 twin of lab address a (itself if it is IPv6)."""
+    if a >= 1 << 32:
+        return a
+    if BASE <= a < BASE + NETWORK.num_addresses:
+        return BASE6 + a - BASE
+    return LAN_BASE6 + a - LAN_BASE
 
 
 # ---------------------------------------------------------------- parsing
@@ -732,27 +917,52 @@ def parse_probes(spec):
     return probes
 
 
-def parse_targets(spec):
+def parse_targets(spec, family=None):
     """Comma-separated addresses / CIDRs inside 198.19.0.0/16 or the LAN
-    198.18.1.0/24 -> sorted list of integer addresses.  The scanner's own
-    LAN address is left out (it has no truth)."""
+    198.18.1.0/24, or their IPv6 twins (2001:db8:1::/64, whose /112 is the
+    population, and 2001:db8:0:1::/64) -> sorted list of integer
+    addresses (IPv6 ones are 2**32 and up).  The scanner's own LAN addresses
+    are left out (they have no truth).  family 6 turns IPv4 targets into
+    their IPv6 twins; family 4 refuses IPv6 ones."""
     addrs = set()
-    scanner = LAN_BASE + LAN_SCANNER
+    scanners = (LAN_BASE + LAN_SCANNER, LAN_BASE6 + LAN_SCANNER)
     for item in spec.split(","):
         item = item.strip()
         if not item:
             continue
-        net = ipaddress.IPv4Network(item, strict=False)
-        if not (net.subnet_of(NETWORK) or net.subnet_of(LAN_NETWORK)):
+        net = ipaddress.ip_network(item, strict=False)
+        if net.version == 6:
+            if family == 4:
+                raise ValueError(f"{item} is IPv6, not --family 4")
+            if not (net.subnet_of(ROUTE6) or net.subnet_of(LAN_NETWORK6)):
+                raise ValueError(f"{item} is outside the lab's IPv6 networks {ROUTE6} "
+                                 f"(population {NETWORK6}) and {LAN_NETWORK6}")
+        elif not (net.subnet_of(NETWORK) or net.subnet_of(LAN_NETWORK)):
             raise ValueError(f"{item} is outside the lab networks {NETWORK} "
                              f"and {LAN_NETWORK}")
-        if net.num_addresses == 1 and int(net.network_address) == scanner:
+        if net.num_addresses > MAX_TARGETS:
+            raise ValueError(f"{item}: more than {MAX_TARGETS} addresses")
+        if net.num_addresses == 1 and int(net.network_address) in scanners:
             raise ValueError(f"{item} is the scanner's own address (ps-scan1): "
                              "no truth for it")
         first = int(net.network_address)
         addrs.update(range(first, first + net.num_addresses))
-    addrs.discard(scanner)
+    addrs.difference_update(scanners)
+    if family == 6:
+        addrs = {to_family6(a) for a in addrs}
     return sorted(addrs)
+
+
+def default_targets(args):
+    """--targets, or the population of the family asked (IPv4's without)."""
+    if args.targets:
+        return args.targets
+    return str(NETWORK6 if getattr(args, "family", None) == 6 else NETWORK)
+
+
+def refuse_ipv6(addrs, what):
+    if addrs and addrs[-1] >= 1 << 32:
+        raise ValueError(f"{what}: no IPv6 truth ({ipaddress.ip_address(addrs[-1])})")
 
 
 # --------------------------------------------------------------- commands
@@ -781,7 +991,10 @@ def cmd_os_truth(args):
     sysctls of its stack (lab/personalities.py).  With PORTS, only the
     hosts whose -O on those ports meets nothing but their kernel
     (os_ports_kernel): what nmap -O fingerprints as the kernel itself."""
-    addrs = parse_targets(args.targets or str(NETWORK))
+    addrs = parse_targets(default_targets(args), args.family)
+    # (The personalities' TTLs are IPv4's; over IPv6 every host has the
+    # kernel's hop limit.)
+    refuse_ipv6(addrs, "--os")
     ports = parse_ports(args.ports) if args.ports else None
     out = []
     for a in addrs:
@@ -803,7 +1016,7 @@ def cmd_truth(args):
         return cmd_trace(args)
     if args.dns:
         return cmd_dns_truth(args)
-    addrs = parse_targets(args.targets or str(NETWORK))
+    addrs = parse_targets(default_targets(args), args.family)
     out = sys.stdout
     pick = {"live": lambda x: x.live, "dead": lambda x: not x.live,
             "firewalled": lambda x: x.firewalled}.get(args.hosts)
@@ -823,8 +1036,10 @@ def cmd_truth(args):
         check_relayed(scans, addrs, ports)
     items = [(scan, SCAN_PROTO[scan], port) for scan in scans
              for port in ports[SCAN_PROTO[scan]]]
-    dead_tail = [f" {proto} {port} {' '.join(verdict(scan, None))}\n"
-                 for scan, proto, port in items]
+    dead_tail = {f: [f" {proto} {port} {' '.join(v(scan, None))}\n"
+                     for scan, proto, port in items]
+                 for f, v in ((4, verdict), (6, verdict6))
+                 if f == 4 or (addrs and addrs[-1] >= 1 << 32)}
     chunk = []
     for a in addrs:
         host = host_at(a)
@@ -832,7 +1047,7 @@ def cmd_truth(args):
         if not host.live:
             if args.live_only:
                 continue
-            chunk.extend(addr + tail for tail in dead_tail)
+            chunk.extend(addr + tail for tail in dead_tail[host.family])
         else:
             for scan, proto, port in items:
                 st, why = host.verdict(scan, port)
@@ -852,7 +1067,7 @@ def check_relayed(scans, addrs, ports):
         outside = [a for a in addrs if not BASE <= a < BASE + NETWORK.num_addresses]
         if outside:
             raise ValueError(f"--scan {scan}: the {RELAY_NAME[scan]} reaches only "
-                             f"{NETWORK}, not {ipaddress.IPv4Address(outside[0])}")
+                             f"{NETWORK}, not {ipaddress.ip_address(outside[0])}")
     if "b" in scans:
         low = [p for p in ports["tcp"] if p < RELAY_MIN_PORT]
         if low:
@@ -867,8 +1082,9 @@ RELAY_NAME = {"sI": "idle-scan zombie", "b": "FTP bounce relay"}
 def cmd_trace(args):
     """`truth --trace [--targets ADDR,…]`: the hops nmap --traceroute finds
     from the scanner, `ADDR hop TTL HOPADDR`, one line per hop."""
-    if args.hosts is not None or args.ports is not None or args.scan is not None:
-        raise ValueError("--trace takes only --targets (the routed segment's addresses)")
+    if (args.hosts is not None or args.ports is not None or args.scan is not None
+            or args.family == 6):
+        raise ValueError("--trace takes only --targets (the routed segment's IPv4 addresses)")
     targets = (args.targets.split(",") if args.targets else list(TRACE_HOPS))
     out = []
     for t in (t.strip() for t in targets):
@@ -886,10 +1102,12 @@ def cmd_discovery(args):
     if args.hosts is not None:
         raise ValueError("--discovery does not combine with --live/--dead/--firewalled")
     # Ports make no sense for discovery: a positional argument is the targets.
-    targets = args.ports if args.ports is not None else (args.targets or str(NETWORK))
+    targets = args.ports if args.ports is not None else default_targets(args)
     probes = parse_probes(args.discovery)
+    addrs = parse_targets(targets, args.family)
+    refuse_ipv6(addrs, "--discovery")
     out = []
-    for a in parse_targets(targets):
+    for a in addrs:
         host = host_at(a)
         reasons = discovery_reasons(host, probes, arp=not args.disable_arp_ping,
                                     udp_payloads=args.udp_payloads)
@@ -927,6 +1145,83 @@ def kernel_optional_rule():
     return f"ip protocol {{ {protos} }} reject with icmp type prot-unreachable"
 
 
+# IPv6 rejects of a bare IP protocol (-sO's "ip" overrides).  Linux's
+# nftables reject sends no ICMPv6 error for a packet with nothing after its
+# headers (nf_reject_ipv6: reject6_csum_ok wants a transport header), and
+# nmap -6 -sO's probes are just that.  So these too go through the kernel's
+# Parameter Problem: the probe's Next Header becomes a marker N (unknown to
+# Linux, one per action) and its first byte B = 0x60 + P - N (P the
+# protocol), and the output chain turns the kernel's Parameter Problem with
+# that (B, N) quoted into the destination unreachable of the action, quote
+# restored.  B and N change by opposite amounts in the high bytes of two
+# 16-bit words, so the quote's ones-complement sum, and the checksum, stay
+# right; nftables itself fixes the checksum for the type, code and pointer.
+IP_REJECT_MARKERS = {NETUNREACH: 90, HOSTUNREACH: 91, PORTUNREACH: 92,
+                     NETPROHIB: 93, HOSTPROHIB: 94, ADMIN: 95}
+assert all(IP6_FIRST_BYTE + p - n >= 0 and p != n for n in IP_REJECT_MARKERS.values()
+           for p in LAB_PORTS["ip"])
+
+
+def _ip_marker_byte(proto, act):
+    return IP6_FIRST_BYTE + proto - IP_REJECT_MARKERS[act]
+
+
+def _reject6(proto, act):
+    """The nftables statement(s) that carry out override `act` over IPv6
+    (ICMP6_REJECTS); a list: a provoked Parameter Problem needs two rules,
+    the second for probes whose first byte is not 0x60 (traffic class 16 or
+    more), which can't be restored: TCP and UDP ones are dropped, bare
+    protocols rejected (which works if they carry a payload)."""
+    if act == DROP:
+        return ["drop"]
+    if act == RESET:
+        return ["reject with tcp reset" if proto == "tcp"
+                else "reject with icmpv6 type port-unreachable"]
+    name = ICMP6_REJECTS[act][0]
+    if proto == "ip":
+        bytes_ = ", ".join(f"{p} : {_ip_marker_byte(p, act)}" for p in LAB_PORTS["ip"])
+        return [f"@nh,0,8 {IP6_FIRST_BYTE:#x} @nh,0,8 set ip6 nexthdr map {{ {bytes_} }} "
+                f"@nh,48,8 set {IP_REJECT_MARKERS[act]} accept",
+                f"reject with icmpv6 type {name}"]
+    if name is not None:
+        return [f"reject with icmpv6 type {name}"]
+    # The kernel's own Parameter Problem, provoked (module docstring).
+    num = _PROTO_NUM[proto]
+    return [f"@nh,0,8 {IP6_FIRST_BYTE:#x} @nh,0,8 set {num} "
+            f"@nh,48,8 set {PARAMPROB_NEXTHDR} accept", "drop"]
+
+
+def kernel_optional_rules6():
+    """IPv6's answer to the module-claimable protocols: the kernel's
+    Parameter Problem code 1, provoked (see _reject6), so the lab does not
+    depend on the modules loaded.  The input rules, then the output rules
+    that restore the quoted probes: first those of the module-claimable
+    protocols, then _reject6's tcp and udp ones."""
+    mangle = [f"ip6 nexthdr {p} @nh,0,8 {IP6_FIRST_BYTE:#x} @nh,0,8 set {p} "
+              f"@nh,48,8 set {PARAMPROB_NEXTHDR}" for p in KERNEL_OPTIONAL_PROTOCOLS]
+    # ICMPv6 header 8 bytes, then the quoted IPv6 header: its first byte at
+    # bit 64 of the transport header, its Next Header at bit 112.
+    restore = [f"icmpv6 type parameter-problem icmpv6 code 1 @th,64,8 {p} "
+               f"@th,112,8 {PARAMPROB_NEXTHDR} @th,64,8 set {IP6_FIRST_BYTE:#x} "
+               f"@th,112,8 set {p}" for p in (*KERNEL_OPTIONAL_PROTOCOLS, 6, 17)]
+    return mangle, restore
+
+
+def ip_reject_rules6():
+    """The output rules that turn a provoked Parameter Problem into the
+    destination unreachable of an "ip" override (see IP_REJECT_MARKERS)."""
+    out = []
+    for act, marker in IP_REJECT_MARKERS.items():
+        code = ICMP6_REJECTS[act][1][1]
+        for p in LAB_PORTS["ip"]:
+            out.append(f"icmpv6 type parameter-problem icmpv6 code 1 "
+                       f"@th,64,8 {_ip_marker_byte(p, act)} @th,112,8 {marker} "
+                       f"icmpv6 param-problem set 0 icmpv6 code set {code} "
+                       f"icmpv6 type set destination-unreachable "
+                       f"@th,64,8 set {IP6_FIRST_BYTE:#x} @th,112,8 set {p}")
+    return out
+
+
 def cmd_nft(args):
     everyone = all_hosts()
     hosts = [h for h in everyone if h.live]
@@ -934,27 +1229,45 @@ def cmd_nft(args):
     fw_open = {"tcp": [], "udp": []}
     firewalled = []
     window = []
+    # The same for IPv6: the host's twin address, the same decisions.
+    sets6 = {name: [] for name in sets}
+    fw_open6 = {"tcp": [], "udp": []}
+    firewalled6 = []
+    window6 = []
+    live6 = []
     for host in hosts:
+        a4, a6 = host.addr, _addr6(BASE6, host.h)
+        live6.append(a6)
         for (proto, port), act in sorted(host.overrides.items()):
-            sets[_set_name(proto, act)].append(f"{host.addr} . {port}")
+            sets[_set_name(proto, act)].append(f"{a4} . {port}")
+            sets6[_set_name(proto, act)].append(f"{a6} . {port}")
         if host.firewalled:
-            firewalled.append(host.addr)
+            firewalled.append(a4)
+            firewalled6.append(a6)
             for proto, port in sorted(host.fw_open):
-                fw_open[proto].append(f"{host.addr} . {port}")
-        window.extend(f"{host.addr} . {port}" for port in sorted(host.window))
+                fw_open[proto].append(f"{a4} . {port}")
+                fw_open6[proto].append(f"{a6} . {port}")
+        window.extend(f"{a4} . {port}" for port in sorted(host.window))
+        window6.extend(f"{a6} . {port}" for port in sorted(host.window))
 
-    def addr_set(name, elems):
-        return (f"\tset {name} {{\n\t\ttype ipv4_addr\n"
+    def addr_set(name, elems, family="ipv4_addr"):
+        return (f"\tset {name} {{\n\t\ttype {family}\n"
                 f"{_elements(elems)}\t}}\n")
 
-    def pair_set(name, elems, key="inet_service"):
-        return (f"\tset {name} {{\n\t\ttype ipv4_addr . {key}\n"
+    def pair_set(name, elems, key="inet_service", family="ipv4_addr"):
+        return (f"\tset {name} {{\n\t\ttype {family} . {key}\n"
                 f"{_elements(elems)}\t}}\n")
 
     match = {"tcp": "ip daddr . tcp dport", "udp": "ip daddr . udp dport",
              "ip": "ip daddr . ip protocol"}
     rules = "".join(f"\t\t{match[p]} @{_set_name(p, a)} {_reject(p, a)}\n"
                     for p, acts in OVERRIDE_ACTIONS.items() for a in acts)
+    match6 = {"tcp": "ip6 daddr . tcp dport", "udp": "ip6 daddr . udp dport",
+              "ip": "ip6 daddr . ip6 nexthdr"}
+    rules6 = "".join(f"\t\t{match6[p]} @{_set_name(p, a)}6 {stmt}\n"
+                     for p, acts in OVERRIDE_ACTIONS.items() for a in acts
+                     for stmt in _reject6(p, a))
+    mangle6, restore6 = kernel_optional_rules6()
     ifaces = ", ".join(f'"{i}"' for i in args.iface.split(",") if i)
     w = sys.stdout.write
     w("# Generated by lab/population.py nft -- do not edit.\n")
@@ -967,6 +1280,15 @@ def cmd_nft(args):
     for proto, elems in fw_open.items():
         w(pair_set(f"{proto}_fw_open", elems))
     w(pair_set("tcp_rst_window", window))
+    w(addr_set("live6", live6, "ipv6_addr"))
+    w(addr_set("firewalled6", firewalled6, "ipv6_addr"))
+    for name, elems in sets6.items():
+        w(pair_set(name + "6", elems,
+                   "inet_proto" if name.startswith("ip_") else "inet_service", "ipv6_addr"))
+    for proto, elems in fw_open6.items():
+        w(pair_set(f"{proto}_fw_open6", elems, family="ipv6_addr"))
+    w(pair_set("tcp_rst_window6", window6, family="ipv6_addr"))
+    nl = "\n\t\t"
     # Stateless on purpose: no conntrack, so a 300k pps SYN sweep can't fill a
     # connection table, and every packet gets the same verdict as the truth.
     w(f"""\tchain input {{
@@ -975,6 +1297,7 @@ def cmd_nft(args):
 \t\t# scanner's, and the routed segment's: the zombie's, the FTP relay's):
 \t\t# loopback and the link addresses (198.18.0.0/24) are left alone.
 \t\tiifname != {{ {ifaces} }} accept
+\t\tmeta nfproto ipv6 jump population6
 \t\tmeta nfproto != ipv4 accept
 \t\tip daddr != {NETWORK} accept
 \t\tip daddr != @live drop
@@ -986,14 +1309,39 @@ def cmd_nft(args):
 \t\tip daddr . udp dport @udp_fw_open accept
 \t\tdrop
 \t}}
+\t# The IPv6 twin: 2001:db8:1::h is host h; the rest of the target's
+\t# {ROUTE6} is dead.
+\tchain population6 {{
+\t\tip6 daddr != {ROUTE6} return
+\t\tip6 daddr != @live6 drop
+{rules6}\t\tip6 daddr @firewalled6 jump firewalled6
+\t\t{nl.join(mangle6)}
+\t}}
+\tchain firewalled6 {{
+\t\tip6 daddr . tcp dport @tcp_fw_open6 accept
+\t\tip6 daddr . udp dport @udp_fw_open6 accept
+\t\tdrop
+\t}}
 \t# A Linux reset always has window 0; these get one, so a window scan
 \t# (-sW) calls them open.  After the TCP DNS plumbing's output chain
 \t# (priority filter), which gives port 53's resets their port back.
 \tchain output {{
 \t\ttype filter hook output priority filter + 10; policy accept;
+\t\tmeta nfproto ipv6 jump output6
 \t\tmeta nfproto != ipv4 accept
 \t\tip saddr != {NETWORK} accept
 \t\ttcp flags & rst == rst ip saddr . tcp sport @tcp_rst_window tcp window set {RST_WINDOW}
+\t}}
+\t# IPv6: the same window rewrite, and the quoted probe of every provoked
+\t# Parameter Problem put back as it came.
+\tchain output6 {{
+\t\t# An ICMPv6 error about a population address comes from it (the
+\t\t# kernel would pick 2001:db8::2: the address is not configured).
+\t\tip6 saddr != {NETWORK6} icmpv6 type {{ destination-unreachable, parameter-problem }} @th,256,112 {int(NETWORK6.network_address) >> 16:#x} ip6 saddr set @th,256,128
+\t\tip6 saddr != {NETWORK6} return
+\t\ttcp flags & rst == rst ip6 saddr . tcp sport @tcp_rst_window6 tcp window set {RST_WINDOW}
+\t\ticmpv6 type != parameter-problem return
+\t\t{nl.join(restore6 + ip_reject_rules6())}
 \t}}
 }}
 """)
@@ -1001,11 +1349,21 @@ def cmd_nft(args):
 
 
 def cmd_nft_lan(_args):
-    """The ruleset of one LAN host: nothing but the kernel-optional protocols."""
+    """The ruleset of one LAN host: nothing but the kernel-optional protocols,
+    IPv4's answered with a forged protocol unreachable, IPv6's with the
+    kernel's own Parameter Problem (kernel_optional_rules6)."""
+    mangle6, restore6 = kernel_optional_rules6()
+    restore6 = restore6[:-2]  # no TCP or UDP override on the LAN
+    nl = "\n\t\t"
     print("# Generated by lab/population.py nft-lan -- do not edit.")
     print("table ip portsweep_lan {\n\tchain input {\n"
           "\t\ttype filter hook input priority filter; policy accept;\n"
           f"\t\t{kernel_optional_rule()}\n\t}}\n}}")
+    print("table ip6 portsweep_lan6 {\n\tchain input {\n"
+          "\t\ttype filter hook input priority filter; policy accept;\n"
+          f"\t\t{nl.join(mangle6)}\n\t}}\n\tchain output {{\n"
+          "\t\ttype filter hook output priority filter; policy accept;\n"
+          f"\t\t{nl.join(restore6)}\n\t}}\n}}")
     return 0
 
 
@@ -1020,11 +1378,17 @@ def cmd_nft_lan(_args):
 DNS_SERVER = "198.18.0.2"
 # Names with an address each way: A (and AAAA) plus the address's PTR
 # (dnsmasq --host-record; the first record of an address names its PTR).
+# None: no record of that family (v6.lab.test and lan10.lab.test resolve
+# only to IPv6, so a scanner given them must scan IPv6 or nothing).
 DNS_HOSTS = (
     ("lab.test", "198.19.0.1", "2001:db8:1::1"),
     ("www.lab.test", "198.19.0.1", "2001:db8:1::1"),
-    ("ns.lab.test", "198.19.0.2", None),
+    ("ns.lab.test", "198.19.0.2", "2001:db8:1::2"),
+    ("v6.lab.test", None, "2001:db8:1::101"),
+    ("lan10.lab.test", None, "2001:db8:0:1::a"),
 )
+# The reverse zone the server answers for IPv6 (2001:db8::/32).
+DNS_REVERSE6 = "8.b.d.0.1.0.0.2.ip6.arpa"
 # PTR only (dnsmasq --ptr-record): live hosts with a reverse name.
 DNS_PTR_ONLY = (
     ("198.19.0.10", "alpha.lab.test"),
@@ -1043,26 +1407,47 @@ def dns_ptr_records():
     """{address: PTR name} of every lab address that has one."""
     ptr = {}
     for name, v4, _v6 in DNS_HOSTS:
-        ptr.setdefault(v4, name)
+        if v4:
+            ptr.setdefault(v4, name)
     ptr.update(DNS_PTR_ONLY)
     return ptr
 
 
 def dns_a_records():
-    """{name: [addresses]} of every name the lab server resolves."""
+    """{name: [addresses]} of every name the lab server resolves (A)."""
     out = {}
     for name, v4, _v6 in DNS_HOSTS:
-        out.setdefault(name, []).append(v4)
+        if v4:
+            out.setdefault(name, []).append(v4)
     for name, addrs in DNS_A_ONLY:
         out.setdefault(name, []).extend(addrs)
+    return out
+
+
+def dns_ptr6_records():
+    """{IPv6 address: PTR name}: the first name of each AAAA record."""
+    ptr = {}
+    for name, _v4, v6 in DNS_HOSTS:
+        if v6:
+            ptr.setdefault(v6, name)
+    return ptr
+
+
+def dns_aaaa_records():
+    """{name: [IPv6 addresses]} of every name with an AAAA record."""
+    out = {}
+    for name, _v4, v6 in DNS_HOSTS:
+        if v6:
+            out.setdefault(name, []).append(v6)
     return out
 
 
 def cmd_dnsmasq_args(_args):
     """dnsmasq's record options, one a line, for scripts/lab."""
     lines = []
+    lines.append(f"--local=/{DNS_REVERSE6}/")
     for name, v4, v6 in DNS_HOSTS:
-        lines.append(f"--host-record={name},{v4}" + (f",{v6}" if v6 else ""))
+        lines.append(f"--host-record={name}," + ",".join(a for a in (v4, v6) if a))
     for addr, name in DNS_PTR_ONLY:
         rev = ".".join(reversed(addr.split("."))) + ".in-addr.arpa"
         lines.append(f"--ptr-record={rev},{name}")
@@ -1074,11 +1459,22 @@ def cmd_dnsmasq_args(_args):
 
 def cmd_dns_truth(args):
     """`ptr ADDR NAME` for the targets' addresses with a PTR record (all of
-    them without --targets), then `a NAME ADDR[,ADDR]` for every name."""
+    them without --targets), then `a NAME ADDR[,ADDR]` for every name; with
+    --family 6 the same for IPv6: the IPv6 PTRs and `aaaa NAME ADDR[,ADDR]`."""
+    if args.family == 6:
+        ptr6 = dns_ptr6_records()
+        wanted = None
+        if args.targets:
+            wanted = {str(ipaddress.ip_address(a)) for a in parse_targets(args.targets, 6)}
+        out = [f"ptr {a} {n}\n" for a, n in sorted(ptr6.items(), key=lambda x: ipaddress.ip_address(x[0]))
+               if wanted is None or a in wanted]
+        out += [f"aaaa {n} {','.join(addrs)}\n" for n, addrs in sorted(dns_aaaa_records().items())]
+        sys.stdout.write("".join(out))
+        return 0
     ptr = dns_ptr_records()
     wanted = None
     if args.targets:
-        wanted = {str(ipaddress.IPv4Address(a)) for a in parse_targets(args.targets)}
+        wanted = {str(ipaddress.IPv4Address(a)) for a in parse_targets(args.targets, 4)}
     out = [f"ptr {a} {n}\n" for a, n in sorted(ptr.items(), key=lambda x: ipaddress.IPv4Address(x[0]))
            if wanted is None or a in wanted]
     out += [f"a {n} {','.join(addrs)}\n" for n, addrs in sorted(dns_a_records().items())]
@@ -1138,7 +1534,12 @@ def main(argv=None):
     t = sub.add_parser("truth", help="expected state of every (addr, proto, port)")
     t.add_argument("--targets",
                    help="comma-separated addresses/CIDRs in the class-B or the "
-                   "LAN (default: the class-B)")
+                   "LAN, or their IPv6 twins (default: the class-B)")
+    t.add_argument("--family", type=int, choices=(4, 6),
+                   help="6: the IPv6 twins of the targets (IPv4 ones translated: "
+                   "198.19.x.y -> 2001:db8:1::h, 198.18.1.N -> 2001:db8:0:1::N; "
+                   "default targets 2001:db8:1::/112); 4: refuse IPv6 targets.  "
+                   "Without it, targets are taken as given")
     t.add_argument("--scan", metavar="TYPE[,TYPE]",
                    help=f"nmap scan type(s): {', '.join(SCANS)} (default: TCP "
                    "ports as sS, UDP ports as sU)")

@@ -15,7 +15,8 @@ detection (-sV) slow, on purpose.
     -T4), so a scanner must wait for it rather than move on.
 
 Both listen on every address, IPv4 and IPv6 (the target answers for
-198.19.0.0/16 and 2001:db8:1::/64 through local routes).  Once both are
+198.19.0.0/16 and 2001:db8:1::/64 through local routes; asyncio binds
+0.0.0.0 and :: for a host of None).  Once both are
 bound, READY_FILE (if given) is created.  One asyncio loop, one coroutine per
 connection; the open-file limit is raised to its hard limit, since the silent
 port holds every connection a scanner leaves open.

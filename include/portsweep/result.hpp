@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "portsweep/ip_address.hpp"
+
 namespace portsweep {
 
 enum class Proto : uint8_t { Tcp, Udp, Sctp, Ip };
@@ -43,14 +45,21 @@ enum class Reason : uint8_t {
   // -sI: the zombie's IP ID moved for the port's spoofed SYN (open), or did not.
   IpidChange,
   NoIpidChange,
+  // ICMPv6 errors (nmap's words for them; IPv6's address unreachable and
+  // admin prohibited read as host-unreach and admin-prohibited).
+  NoRoute,       // destination unreachable, code 0
+  BeyondScope,   // code 2
+  RejectRoute,   // code 6
+  ParamProblem,  // parameter problem (-sO's "closed": unrecognised next header)
+  NdResponse,    // on-link IPv6: the host answered neighbour discovery (nmap's -PR for IPv6)
 };
 
 // Reason's values are 0 .. kReasonCount - 1 (readers of saved results and
 // resume files check against it).
-inline constexpr std::size_t kReasonCount = 21;
+inline constexpr std::size_t kReasonCount = 26;
 
 struct PortResult {
-  uint32_t ip = 0;        // IPv4, host byte order
+  IpAddress ip{};         // either family (IPv4 as ::ffff:a.b.c.d)
   uint16_t port = 0;
   Proto proto = Proto::Tcp;
   PortState state = PortState::Filtered;
@@ -61,14 +70,14 @@ struct PortResult {
   // echo's payload, a timestamp's originate field); 0 when it does not.
   uint32_t rtt_us = 0;
   // Who sent the reply, when not the target itself: a traceroute hop (the
-  // target's address is `ip`). 0 otherwise.
-  uint32_t from_ip = 0;
+  // target's address is `ip`). Unspecified (::) otherwise.
+  IpAddress from_ip{};
 };
 
 // A host host discovery found up (or -Pn took to be): why, and the round
 // trip when the answer measured one.
 struct HostUp {
-  uint32_t ip = 0;       // IPv4, host byte order
+  IpAddress ip{};
   Reason reason = Reason::UserSet;
   uint8_t ttl = 0;       // of the answer; 0 for ARP and -Pn
   int64_t time_us = 0;   // wall clock of the answer

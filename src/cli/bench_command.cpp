@@ -1,3 +1,4 @@
+#include "cli/family_scope.hpp"
 #include "cli/bench_command.hpp"
 
 #include <algorithm>
@@ -55,6 +56,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
     throw UsageError(option + " " + what + ", and --bench-tx sends plain SYNs only");
   });
   ScanScope scope = resolve_scope(o);
+  refuse_ipv6_targets(scope, "--bench-tx");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   if (scope.targets.addresses.empty()) {
     throw UsageError("--bench-tx needs a target to address its frames to, e.g. 198.19.0.5.");

@@ -190,6 +190,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->delimiter(',')->allow_extra_args(false)->type_name("HOST1[,HOST2]...")->group(tgt);
   app.add_option("--excludefile", o.exclude_file, "Exclude list from file")
       ->type_name("FILE")->group(tgt);
+  app.add_flag("-6", o.ipv6, "Enable IPv6 scanning: hostnames resolve to IPv6 (IPv4 and IPv6 addresses may be mixed)")
+      ->group(tgt);
+  app.add_option("--max-ipv6-targets", o.max_ipv6_targets,
+                 "Largest IPv6 target set swept without refusing (default 16777216; a /64 is 2^64 addresses)")
+      ->type_name("N")->check(CLI::Range(uint64_t{1}, uint64_t{1} << 62))->group(tgt);
 
   const char* scan = "SCAN TECHNIQUES";
   // Every registered probe module is a scan type with its own flag.

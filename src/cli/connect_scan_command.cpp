@@ -1,3 +1,4 @@
+#include "cli/family_scope.hpp"
 #include "cli/connect_scan_command.hpp"
 
 
@@ -103,6 +104,7 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
   const ScanScope scope = resolved != nullptr ? *resolved : resolve_scope(o);
+  refuse_ipv6_targets(scope, "a connect scan (-sT)");
   // Discovery is nmap's unprivileged one (connect() to 80 and 443), raw
   // probes being what -sT does without: the -P options are refused.
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);

@@ -1,3 +1,4 @@
+#include "cli/family_scope.hpp"
 #include "cli/ftp_bounce_command.hpp"
 
 
@@ -75,6 +76,7 @@ int run_ftp_bounce_command(const ScanOptions& o, std::ostream& err, const std::a
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
   const ScanScope scope = resolve_scope(o);
+  refuse_ipv6_targets(scope, "an FTP bounce scan (-b)");
   (void)plan_discovery(o, scope.services);  // its contradictions (-Pn with -sn, ...) hold here too
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   report_unresolved(scope.targets, err);

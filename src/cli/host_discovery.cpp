@@ -10,30 +10,38 @@
 
 namespace portsweep {
 
-DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const NextHopPlan& next_hops,
+DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const SweepHops& next_hops,
                                 PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
                                 const std::atomic<bool>& interrupt, bool hand_off) {
-  const TargetSet& targets = base.targets;
+  const SweepTargets targets(base.targets, base.targets6);
   DiscoveryOutcome out{HostBitmap(targets.size()), {}, {}, false};
   // Targets still to be asked: all but the on-link ones ARP found (nmap
   // sends those no IP probe).
   HostBitmap to_probe(targets.size());
   to_probe.set_all();
   if (plan.arp) {
-    for (const OnLinkHost& h : next_hops.on_link_hosts()) {
-      if (h.source != OnLinkHost::Source::ArpReply) continue;
-      const HostUp up{h.address, Reason::ArpResponse, 0, h.reply_time_us, h.latency_us, h.mac.bytes, true};
-      out.up.set(h.target_index);
-      to_probe.clear(h.target_index);
+    const auto found = [&](uint64_t index, const HostUp& up) {
+      out.up.set(index);
+      to_probe.clear(index);
       out.hosts.push_back(up);
       outputs.on_host_up(up);
-    }
+    };
+    if (next_hops.v4 != nullptr)
+      for (const OnLinkHost& h : next_hops.v4->on_link_hosts())
+        if (h.source == OnLinkHost::Source::ArpReply)
+          found(h.target_index, {IpAddress::v4(h.address), Reason::ArpResponse, 0, h.reply_time_us, h.latency_us,
+                                 h.mac.bytes, true});
+    if (next_hops.v6 != nullptr)
+      for (const OnLinkHost6& h : next_hops.v6->on_link_hosts())
+        if (h.source == OnLinkHost::Source::ArpReply)
+          found(next_hops.v4_count + h.target_index, {IpAddress::v6(h.address), Reason::NdResponse, 0,
+                                                      h.reply_time_us, h.latency_us, h.mac.bytes, true});
   }
   // Nothing reaches a target without a next hop (unroutable, or on-link and
-  // silent to ARP): it is down without a probe.
-  if (next_hops.kind() != NextHopPlan::Kind::Uniform || next_hops.mac_for(0) == nullptr)
+  // silent to ARP or neighbour discovery): it is down without a probe.
+  if (!next_hops.all_sendable())
     for (uint64_t i = 0; i < targets.size(); ++i)
-      if (next_hops.mac_for(i) == nullptr) to_probe.clear(i);
+      if (!next_hops.sendable(i)) to_probe.clear(i);
   if (plan.probes.empty() || to_probe.count() == 0) return out;
 
   SweepConfig cfg = stage_sweep_config(base, plan.probes, &to_probe);
@@ -64,13 +72,13 @@ DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& pl
   return out;
 }
 
-void note_hosts_up(std::span<const PortResult> batch, const TargetSet& targets, HostBitmap& up,
+void note_hosts_up(std::span<const PortResult> batch, const SweepTargets& targets, HostBitmap& up,
                    std::vector<HostUp>& hosts, OutputSet& outputs, HostBitmap* also) {
   for (const PortResult& r : batch) {
     if (!says_host_up(r)) continue;
     const auto index = targets.index_of(r.ip);
     if (!index) continue;
-    const HostUp found{r.ip, r.reason, r.ttl, r.time_us, r.rtt_us};
+    const HostUp found{r.ip, r.reason, r.ttl, r.time_us, r.rtt_us, {}, false};
     if (up.test(*index)) {  // a further answer from a host already up
       outputs.on_host_up_again(found);
       continue;
@@ -91,11 +99,14 @@ void print_discovery_summary(const DiscoveryOutcome& found, const std::vector<Ho
                              std::ostream& err) {
   const auto by_arp =
       std::count_if(hosts.begin(), hosts.end(), [](const HostUp& h) { return h.reason == Reason::ArpResponse; });
+  const auto by_nd =
+      std::count_if(hosts.begin(), hosts.end(), [](const HostUp& h) { return h.reason == Reason::NdResponse; });
   char line[160];
   std::snprintf(line, sizeof line, "portsweep: host discovery: %zu of %llu hosts up", hosts.size(),
                 static_cast<unsigned long long>(targets));
   err << line;
   if (by_arp) err << " (" << by_arp << " by ARP)";
+  if (by_nd) err << " (" << by_nd << " by neighbour discovery)";
   if (found.ran_sweep) {
     std::snprintf(line, sizeof line, "; %llu probes in %.2f s", static_cast<unsigned long long>(found.report.probes_sent),
                   found.report.elapsed_s);
@@ -104,7 +115,7 @@ void print_discovery_summary(const DiscoveryOutcome& found, const std::vector<Ho
   err << "\n";
 }
 
-void declare_targets_up(const TargetSet& targets, const NextHopPlan* sendable, OutputSet& outputs, std::ostream& err) {
+void declare_targets_up(const SweepTargets& targets, const SweepHops* sendable, OutputSet& outputs, std::ostream& err) {
   // As nmap does; but every listed host costs the host table ~150 bytes.
   if (targets.size() > kMaxListedUnansweredHosts) {
     err << "WARNING: -Pn with " << targets.size() << " targets: only the hosts that answer are listed (every target "
@@ -113,16 +124,16 @@ void declare_targets_up(const TargetSet& targets, const NextHopPlan* sendable, O
   }
   const int64_t now = wall_clock_us();
   for (uint64_t i = 0; i < targets.size(); ++i)
-    if (sendable == nullptr || sendable->mac_for(i) != nullptr)
-      outputs.on_host_up({targets.at(i), Reason::UserSet, 0, now, 0});
+    if (sendable == nullptr || sendable->sendable(i))
+      outputs.on_host_up({targets.address(i), Reason::UserSet, 0, now, 0, {}, false});
 }
 
-HostBitmap up_hosts_bitmap(const TargetSet& targets, const std::vector<HostUp>& hosts, const std::string& origin) {
+HostBitmap up_hosts_bitmap(const SweepTargets& targets, const std::vector<HostUp>& hosts, const std::string& origin) {
   HostBitmap up(targets.size());
   for (const HostUp& h : hosts) {
     const auto index = targets.index_of(h.ip);
     if (!index)
-      throw UsageError("resume file \"" + origin + "\" names " + ipv4_text(h.ip) + " as up, which is not a target of its scan");
+      throw UsageError("resume file \"" + origin + "\" names " + h.ip.to_string() + " as up, which is not a target of its scan");
     up.set(*index);
   }
   return up;

@@ -1,8 +1,8 @@
 #pragma once
 // Host discovery before the port sweep: which targets are up.
 //
-// On-link targets that answered the next-hop plan's ARP sweep are up
-// already (nmap's -PR). Every other target gets the plan's IP probes in one
+// On-link targets that answered the next-hop plan's ARP sweep (or, for
+// IPv6, its neighbour solicitations) are up already (nmap's -PR). Every other target gets the plan's IP probes in one
 // stateless sweep — the same engine, permutation and cookies as the port
 // sweep, with several probe types of one protocol side by side — whose
 // retry pass goes only to addresses that have answered nothing yet. Each
@@ -24,8 +24,10 @@
 #include <vector>
 
 #include "cli/discovery_plan.hpp"
+#include "cli/sweep_hops.hpp"
 #include "engine/host_bitmap.hpp"
 #include "engine/sweep.hpp"
+#include "engine/sweep_targets.hpp"
 #include "io/next_hop_plan.hpp"
 #include "output/output_set.hpp"
 
@@ -44,14 +46,14 @@ inline constexpr uint32_t kDiscoveryStage = 1;
 // `base` is the port sweep's configuration (targets, addresses, rate,
 // threads, retries, next hops); its scans are replaced by the plan's probes.
 // `hand_off`: a port sweep follows and will read the late answers.
-DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const NextHopPlan& next_hops,
+DiscoveryOutcome discover_hosts(const SweepConfig& base, const DiscoveryPlan& plan, const SweepHops& next_hops,
                                 PacketIo& io, OutputSet& outputs, const SweepHooks& hooks,
                                 const std::atomic<bool>& interrupt, bool hand_off);
 
 // Discovery's answers: each host not yet in `up` (by target index) is set
 // there (and in `also`, when given), appended to `hosts` and reported to
 // `outputs`; answers that do not say a host is up are skipped.
-void note_hosts_up(std::span<const PortResult> batch, const TargetSet& targets, HostBitmap& up,
+void note_hosts_up(std::span<const PortResult> batch, const SweepTargets& targets, HostBitmap& up,
                    std::vector<HostUp>& hosts, OutputSet& outputs, HostBitmap* also);
 
 // Makes `port_sweep` read discovery's late answers (the trailing stage).
@@ -66,10 +68,10 @@ void print_discovery_summary(const DiscoveryOutcome& found, const std::vector<Ho
 // Past kMaxListedUnansweredHosts targets only the hosts that answer are
 // listed, and a warning says so.
 inline constexpr uint64_t kMaxListedUnansweredHosts = uint64_t{1} << 18;
-void declare_targets_up(const TargetSet& targets, const NextHopPlan* sendable, OutputSet& outputs, std::ostream& err);
+void declare_targets_up(const SweepTargets& targets, const SweepHops* sendable, OutputSet& outputs, std::ostream& err);
 
 // The bitmap of `hosts` (a resume file's) over `targets`; throws UsageError
 // naming `origin` for an address that is not a target.
-HostBitmap up_hosts_bitmap(const TargetSet& targets, const std::vector<HostUp>& hosts, const std::string& origin);
+HostBitmap up_hosts_bitmap(const SweepTargets& targets, const std::vector<HostUp>& hosts, const std::string& origin);
 
 }  // namespace portsweep

@@ -37,11 +37,13 @@ class TargetHostNames final : public HostNameSource {
 
   HostNames names_of(uint32_t ip) const override {
     HostNames n;
-    auto it = std::lower_bound(typed_.begin(), typed_.end(), ip,
-                               [](const NamedAddress& a, uint32_t b) { return a.address < b; });
-    if (it != typed_.end() && it->address == ip) {
+    const IpAddress address = IpAddress::v4(ip);
+    auto it = std::lower_bound(typed_.begin(), typed_.end(), address,
+                               [](const NamedAddress& a, const IpAddress& b) { return a.address < b; });
+    if (it != typed_.end() && it->address == address) {
       n.user = it->name;
-      n.user_others = it->others;
+      for (const IpAddress& other : it->others)
+        if (other.is_v4()) n.user_others.push_back(other.v4_value());
     }
     if (resolver_) n.ptr = resolver_->names().find(ip);
     return n;

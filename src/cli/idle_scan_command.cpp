@@ -1,3 +1,4 @@
+#include "cli/family_scope.hpp"
 #include "cli/idle_scan_command.hpp"
 
 
@@ -92,6 +93,7 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
   std::optional<ServiceProbeDb> probe_db;
   if (o.service_version) probe_db = ServiceProbeDb::load(o.datadir);
   const ScanScope scope = resolve_scope(o);
+  refuse_ipv6_targets(scope, "an idle scan (-sI)");
   const DiscoveryPlan discovery = plan_discovery(o, scope.services);
   if (discovery.discover)
     throw UsageError("-sI needs -Pn: without it nmap pings the targets from your own address first, which an idle "

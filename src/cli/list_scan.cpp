@@ -6,6 +6,7 @@
 #include "cli/output_options.hpp"
 #include "cli/scan_plan.hpp"
 #include "cli/scan_report.hpp"
+#include "engine/sweep_targets.hpp"
 #include "output/output_set.hpp"
 #include "output/scan_summary.hpp"
 
@@ -26,15 +27,14 @@ int run_list_scan(const ScanOptions& options, std::ostream& err) {
   ScanInfo info = scan_info_for(options, "portsweep", options.argv, scope.services);
   info.list_scan = true;
   info.port_scan = false;
-  info.num_targets = scope.targets.addresses.size();
+  const SweepTargets axis(scope.targets.addresses, scope.targets.addresses6);
+  info.num_targets = axis.size();
   outputs.begin(info);
 
   ScanSummary summary;
   summary.end_time_us = wall_clock_us();
-  summary.hosts_total = scope.targets.addresses.size();
-  summary.each_target = [&](const std::function<void(uint32_t)>& visit) {
-    for (uint32_t ip : scope.targets.addresses) visit(ip);
-  };
+  summary.hosts_total = axis.size();
+  summary.each_target = each_target_of(axis);
   outputs.end(summary);
   return 0;
 }

@@ -176,7 +176,8 @@ void declare_pn_targets(const std::string& scan_args, OutputSet& outputs, std::o
   const ParsedCommandLine parsed = parse_command_line(words, discard, discard);
   if (!parsed.options || !parsed.options->skip_discovery) return;
   try {
-    declare_targets_up(resolve_targets(target_options_of(*parsed.options)).addresses, nullptr, outputs, err);
+    const Targets targets = resolve_targets(target_options_of(*parsed.options));
+    declare_targets_up(SweepTargets(targets.addresses, targets.addresses6), nullptr, outputs, err);
   } catch (const std::exception& e) {
     print_message_line(err, "portsweep merge: warning: ",
                        std::string("-Pn's targets cannot be listed again here (") + e.what() +

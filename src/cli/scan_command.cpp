@@ -17,6 +17,8 @@
 #include "cli/discovery_plan.hpp"
 #include "cli/evasion_options.hpp"
 #include "cli/ftp_bounce_command.hpp"
+#include "cli/family_scope.hpp"
+#include "io/rx_filter.hpp"
 #include "cli/host_discovery.hpp"
 #include "cli/idle_scan_command.hpp"
 #include "cli/host_name_lookup.hpp"
@@ -173,8 +175,11 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     throw UsageError("--min-parallelism sets the connections at once of -sT and -sV; the stateless sweep keeps no "
                      "count of probes in flight: use --min-rate to set its pace");
   ScanScope scope = resolve_scope(o);
+  const bool has_v4 = !scope.targets.addresses.empty(), has_v6 = !scope.targets.addresses6.empty();
+  if (has_v6) refuse_for_ipv6(o, err);
   // 127/8: Linux drops raw frames to them; the kernel's connect() reaches them.
   if (const LoopbackTargets lo = loopback_targets(scope.targets.addresses); lo != LoopbackTargets::None) {
+    if (has_v6) throw UsageError("127/8 targets are scanned with connect(), IPv6 targets are not: scan them in two runs");
     if (o.os_detection)
       throw UsageError("-O sends raw frames, which Linux drops for 127/8 targets: OS detection of loopback targets is "
                        "not possible");
@@ -198,8 +203,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
            "--badsum shape the port sweep's probes only\n";
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
   report_unresolved(scope.targets, err);
-  if (scope.targets.addresses.empty()) throw UsageError("every target is excluded: nothing to scan");
-  const DiscoveryPlan discovery = plan_discovery(o, scope.services);
+  if (!has_v4 && !has_v6) throw UsageError("every target is excluded: nothing to scan");
+  DiscoveryPlan discovery = plan_discovery(o, scope.services);
+  if (has_v6) fit_discovery_to_ipv6(discovery, o);
   // -sn: no port scan, so no port scan type either (resolve_scope's -sS
   // default stays unused).
   if (!discovery.port_scan) scope.modules.clear();
@@ -233,24 +239,46 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
 
   // Every target's next hop (the gateway's MAC, or its own when on-link),
   // resolved before the packet I/O opens: a kernel-bypass backend takes the
-  // interface from the kernel.
-  const NextHopPlan next_hops = resolve_next_hops(next_hop_request(o, scope));
-  for (const auto& w : next_hops.warnings()) err << "WARNING: " << w << "\n";
-  const ScanPath& path = next_hops.path();
+  // interface from the kernel. Each family has its own plan; both must
+  // leave through one interface (one packet I/O session).
+  std::optional<NextHopPlan> next_hops4;
+  if (has_v4) next_hops4.emplace(resolve_next_hops(next_hop_request(o, scope)));
+  std::optional<NextHopPlan6> next_hops6;
+  std::vector<NextHopRange6> ranges6;
+  if (has_v6) next_hops6.emplace(resolve_next_hops6(next_hop_request6(o, scope, ranges6)));
+  if (next_hops4)
+    for (const auto& w : next_hops4->warnings()) err << "WARNING: " << w << "\n";
+  if (next_hops6)
+    for (const auto& w : next_hops6->warnings()) err << "WARNING: " << w << "\n";
+  const ScanPath path = sweep_path(next_hops4 ? &next_hops4->path() : nullptr,
+                                   next_hops6 ? &next_hops6->path() : nullptr);
+  const SweepHops hops{next_hops4 ? &*next_hops4 : nullptr, next_hops6 ? &*next_hops6 : nullptr,
+                       scope.targets.addresses.size()};
 
   std::random_device rd;
   std::mt19937_64 rng((uint64_t{rd()} << 32) ^ rd());
   SweepConfig cfg;
   cfg.targets = scope.targets.addresses;
+  cfg.targets6 = scope.targets.addresses6;
+  const SweepTargets axis(cfg.targets, cfg.targets6);  // refers to cfg's sets, which live as long as cfg
   for (const ProbeModule* m : scope.modules)
     cfg.scans.push_back({std::string(m->name), m->proto == Proto::Ip ? scope.ip_protocols : scope.ports.ports(m->proto)});
   cfg.probe.src_mac = path.src_mac.bytes;
   // One next hop for every target (the routed case) is part of the
   // template; otherwise the TX loop writes each probe's own.
-  if (next_hops.kind() == NextHopPlan::Kind::Uniform && next_hops.mac_for(0) != nullptr)
-    cfg.probe.dst_mac = next_hops.mac_for(0)->bytes;
-  else
-    cfg.next_hops = &next_hops;
+  if (next_hops4) {
+    if (next_hops4->kind() == NextHopPlan::Kind::Uniform && next_hops4->mac_for(0) != nullptr)
+      cfg.probe.dst_mac = next_hops4->mac_for(0)->bytes;
+    else
+      cfg.next_hops = &*next_hops4;
+  }
+  if (next_hops6) {
+    if (next_hops6->uniform() && next_hops6->mac_for(0) != nullptr)
+      cfg.dst_mac6 = next_hops6->mac_for(0)->bytes;
+    else
+      cfg.next_hops6 = &*next_hops6;
+    store_ipv6(cfg.probe.src_ip6.data(), next_hops6->path().src_ip);
+  }
   cfg.probe.src_ip = path.src_ip;
   cfg.probe.ttl = static_cast<uint8_t>(o.ttl);
   cfg.probe.src_ports = choose_source_ports(o, rng);
@@ -315,7 +343,14 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     filter += (filter.empty() ? "(" : " or (") + std::string(kOsRxFilter) + ")";
     snaplen = std::max(snaplen, kOsRxSnaplen);
   }
-  io_cfg.rx_filter = "(" + filter + ") and dst host " + ipv4_text(path.src_ip);
+  // Each family's replies to its own address: "(...) and dst host A.B.C.D",
+  // "ip6 and (...) and dst host 2001:db8::1", or both.
+  io_cfg.rx_filter.clear();
+  if (has_v4) io_cfg.rx_filter = reply_filter(filter, IpAddress::v4(path.src_ip));
+  if (has_v6) {
+    const std::string v6 = reply_filter(filter, IpAddress::v6(next_hops6->path().src_ip));
+    io_cfg.rx_filter = has_v4 ? "(" + io_cfg.rx_filter + ") or (" + v6 + ")" : v6;
+  }
   io_cfg.tx_queues = cfg.tx_threads + 1;  // the last queue carries the RX thread's RSTs
   // 192 bytes hold the deepest headers a classifier reads (Ethernet with two
   // VLAN tags, IP with options, an ICMP error quoting IP with options), and a
@@ -324,12 +359,16 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   io_cfg.rx_snaplen = std::max<uint32_t>(snaplen, 192);
   io_cfg.rx_buffer_bytes = size_t{16} << 20;
   io_cfg.local_ip = path.src_ip;  // a kernel-bypass backend answers ARP for it
+  if (has_v6) {  // and neighbour solicitations for this one
+    io_cfg.local_ip6 = cfg.probe.src_ip6;
+    io_cfg.has_local_ip6 = true;
+  }
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
   auto io = open_packet_io(io_cfg);
 
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   for (size_t k = 0; k < scope.modules.size(); ++k) info.scans.push_back(scan_kind_for(*scope.modules[k], cfg.scans[k].ports));
-  info.num_targets = cfg.targets.size();
+  info.num_targets = axis.size();
   info.version_scan = probe_db.has_value();
   info.os_scan = o.os_detection;
   info.port_scan = discovery.port_scan;
@@ -449,25 +488,25 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   bool sweep_ports = discovery.port_scan;
   const int64_t scan_start_ns = monotonic_ns();
   if (resume && !resume->up_hosts.empty()) {
-    up = up_hosts_bitmap(cfg.targets, resume->up_hosts, given.resume);
+    up = up_hosts_bitmap(axis, resume->up_hosts, given.resume);
     up_hosts = resume->up_hosts;  // already reported, before the earlier results
     round = resume->round;
     first_round_hosts = resume->first_round_hosts;
     const auto split = up_hosts.begin() + static_cast<std::ptrdiff_t>(first_round_hosts);
-    first_round = up_hosts_bitmap(cfg.targets, {up_hosts.begin(), split}, given.resume);
-    late = up_hosts_bitmap(cfg.targets, {split, up_hosts.end()}, given.resume);
+    first_round = up_hosts_bitmap(axis, {up_hosts.begin(), split}, given.resume);
+    late = up_hosts_bitmap(axis, {split, up_hosts.end()}, given.resume);
     cfg.only_hosts = round == 0 ? &first_round : &late;
   } else if (discovery.discover) {
     uint32_t probes_per_host = 0;
     for (const ScanPart& p : discovery.probes) probes_per_host += static_cast<uint32_t>(p.ports.size());
-    ScanTask ping(outputs, "Ping Scan", cfg.targets.size(), probes_per_host, only_target(cfg.targets));
+    ScanTask ping(outputs, "Ping Scan", axis.size(), probes_per_host, only_target(axis));
     DiscoveryOutcome found =
-        discover_hosts(cfg, discovery, next_hops, *io, outputs, hooks, g_interrupted, discovery.port_scan);
-    ping.end(std::to_string(cfg.targets.size()) + (cfg.targets.size() == 1 ? " total host" : " total hosts"));
+        discover_hosts(cfg, discovery, hops, *io, outputs, hooks, g_interrupted, discovery.port_scan);
+    ping.end(std::to_string(axis.size()) + (axis.size() == 1 ? " total host" : " total hosts"));
     up = std::move(found.up);
     up_hosts = std::move(found.hosts);
     report = found.report;
-    print_discovery_summary(found, up_hosts, cfg.targets.size(), err);
+    print_discovery_summary(found, up_hosts, axis.size(), err);
     if (found.report.stopped_early) {
       // Nothing of the port sweep was sent: a resume would only repeat the
       // discovery, so none is written.
@@ -483,24 +522,24 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     }
     first_round = up;
     first_round_hosts = up_hosts.size();
-    late = HostBitmap(cfg.targets.size());
+    late = HostBitmap(axis.size());
     cfg.only_hosts = &first_round;
     if (found.ran_sweep) {
       // The pipeline: round 0 reads discovery's late answers.
       trail_discovery(cfg, discovery);
       hooks.on_trailing_results = [&](std::span<const PortResult> batch) {
-        note_hosts_up(batch, cfg.targets, up, up_hosts, outputs, &late);
+        note_hosts_up(batch, axis, up, up_hosts, outputs, &late);
       };
     }
   }
   if (report.timed_out) sweep_ports = false;  // discovery used up --host-timeout
   if (sweep_ports) {
     // nmap's -v tasks, one per scan technique (the sweep runs them in one pass).
-    const uint64_t swept_hosts = cfg.only_hosts ? cfg.only_hosts->count() : cfg.targets.size();
+    const uint64_t swept_hosts = cfg.only_hosts ? cfg.only_hosts->count() : axis.size();
     std::vector<ScanTask> tasks;
     for (const ScanKind& k : info.scans) {
       if (k.xml_scaninfo)
-        tasks.emplace_back(outputs, task_name(k.type), swept_hosts, k.num_services, only_target(cfg.targets));
+        tasks.emplace_back(outputs, task_name(k.type), swept_hosts, k.num_services, only_target(axis));
     }
     // --host-timeout counts from the scan's start, discovery included.
     if (timing.host_timeout > 0)
@@ -531,15 +570,15 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   const bool hosts_skipped = report.timed_out && !report.first_pass_complete;
   if (hosts_skipped) {
     report.first_pass_complete = false;
-    const auto skipping = [&](uint32_t ip) {
-      const std::string line = "Skipping host " + ipv4_text(ip) + " due to host timeout";
+    const auto skipping = [&](const IpAddress& ip) {
+      const std::string line = "Skipping host " + ip.to_string() + " due to host timeout";
       err << line << "\n";
       outputs.on_message(line);
     };
     if (discovery.discover)
       for (const HostUp& h : up_hosts) skipping(h.ip);
     else
-      for (uint64_t k = 0; k < cfg.targets.size(); ++k) skipping(cfg.targets.at(k));
+      for (uint64_t k = 0; k < axis.size(); ++k) skipping(axis.address(k));
   } else if (report.timed_out) {
     err << "portsweep: --host-timeout came after every probe had gone out once: the retries and the wait for late "
            "replies were cut short\n";
@@ -571,7 +610,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     req.targets = &cfg.targets;
     req.hosts = &to_scan;
     req.plan = &*os_plan;
-    req.next_hops = &next_hops;
+    req.next_hops = &*next_hops4;  // -O is refused for IPv6 targets: an IPv4 scan has its plan
     req.db = &*os_db;
     req.src_mac = cfg.probe.src_mac;
     req.src_ip = path.src_ip;
@@ -612,7 +651,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // -Pn: every target is up, answered or not (nmap's "user-set"), once every
   // one has been probed; an interrupted scan lists only the hosts that answered.
   // Before -sV, which probes the open|filtered UDP ports of every host up.
-  if (!discovery.discover && report.first_pass_complete) declare_targets_up(cfg.targets, cfg.next_hops, outputs, err);
+  if (!discovery.discover && report.first_pass_complete) declare_targets_up(axis, &hops, outputs, err);
   if (live && report.stopped_early) live->abandon();
   if (live && hosts_skipped) live->abandon();
   if (probe_db && !report.stopped_early && !hosts_skipped)
@@ -621,7 +660,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
 
   ScanSummary summary;
   summary.end_time_us = wall_clock_us();
-  summary.hosts_total = cfg.targets.size();
+  summary.hosts_total = axis.size();
   summary.packets_sent = report.probes_sent + report.answers_sent;
   summary.packets_received = report.frames_received;
   summary.bytes_sent = report.io.tx_bytes;
@@ -631,7 +670,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   if (!report.first_pass_complete) summary.ports_scanned_for = [](uint32_t) { return PortsPerProto{}; };
   // -v lists the hosts discovery found down, once it asked every one.
   if (o.verbose > 0 && discovery.discover && report.first_pass_complete && !report.stopped_early)
-    summary.each_target = each_target_of(cfg.targets);
+    summary.each_target = each_target_of(axis);
   if (report.interrupted) summary.error = "interrupted";
   else if (!report.error.empty()) summary.error = report.error;
   else if (detection_interrupted) summary.error = "interrupted during version detection";

@@ -45,6 +45,8 @@ struct ScanOptions {
   std::string input_list;
   std::vector<std::string> exclude;
   std::string exclude_file;
+  bool ipv6 = false;                            // -6: hostnames resolve to IPv6
+  uint64_t max_ipv6_targets = uint64_t{1} << 24;  // --max-ipv6-targets
   std::optional<std::string> ports;
   bool fast = false;
   std::optional<std::string> exclude_ports;

@@ -34,6 +34,8 @@ TargetOptions target_options_of(const ScanOptions& o) {
   if (!o.input_list.empty()) t.input_file = o.input_list;
   t.excludes = o.exclude;
   if (!o.exclude_file.empty()) t.exclude_file = o.exclude_file;
+  t.ipv6 = o.ipv6;
+  t.max_ipv6_addresses = o.max_ipv6_targets;
   return t;
 }
 
@@ -86,6 +88,9 @@ namespace {
 
 std::optional<uint32_t> source_ip(const ScanOptions& o) {
   if (o.source_ip.empty()) return std::nullopt;
+  if (const auto a = IpAddress::parse(o.source_ip); a && !a->is_v4())
+    throw UsageError("invalid -S \"" + o.source_ip + "\" for IPv4 targets: expected one IPv4 address (scan the two "
+                     "families in two runs to spoof both)");
   auto ip = parse_target_spec(o.source_ip);
   if (ip.ranges.size() != 1 || ip.ranges[0].first != ip.ranges[0].last)
     throw UsageError("invalid -S \"" + o.source_ip + "\": expected one IPv4 address");
@@ -98,7 +103,7 @@ ScanPath resolve_path(const ScanOptions& o, const ScanScope& scope) {
   ScanPathRequest req;
   if (!o.interface.empty()) req.iface = o.interface;
   req.src_ip = source_ip(o);
-  req.first_target = scope.targets.addresses.at(0);
+  req.first_target = scope.targets.addresses.empty() ? 0 : scope.targets.addresses.at(0);
   return resolve_scan_path(req);
 }
 

@@ -6,12 +6,11 @@
 #include <string_view>
 
 #include "output/task_event.hpp"
+#include "targets/target_set.hpp"
 
 namespace portsweep {
 
 class OutputSet;
-
-class TargetSet;
 
 // The single target of a scan of one, which nmap names in its task lines
 // ("Scanning 198.19.0.1 [8 ports]"); 0 for more.

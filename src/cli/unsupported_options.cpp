@@ -35,7 +35,6 @@ const std::vector<UnsupportedOption>& unsupported_options() {
       {"--proxies", "portsweep relays no connections through proxies"},
       // OUTPUT
       // MISC
-      {"-6", "IPv6 targets are not supported yet"},
       {"--send-ip", "portsweep always sends raw Ethernet frames (through libpcap or DPDK, --io), never through the kernel's raw IP sockets; --send-eth is what it does"},
   };
   return table;

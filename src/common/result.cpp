@@ -24,7 +24,7 @@ std::string_view to_string(PortState s) {
   return "?";
 }
 
-static_assert(static_cast<std::size_t>(Reason::NoIpidChange) + 1 == kReasonCount, "kReasonCount follows the last Reason");
+static_assert(static_cast<std::size_t>(Reason::NdResponse) + 1 == kReasonCount, "kReasonCount follows the last Reason");
 
 std::string_view to_string(Reason r) {
   switch (r) {
@@ -49,6 +49,11 @@ std::string_view to_string(Reason r) {
     case Reason::TimeExceeded: return "time-exceeded";
     case Reason::IpidChange: return "ipid-change";
     case Reason::NoIpidChange: return "no-ipid-change";
+    case Reason::NoRoute: return "no-route";
+    case Reason::BeyondScope: return "beyond-scope";
+    case Reason::RejectRoute: return "reject-route";
+    case Reason::ParamProblem: return "param-problem";
+    case Reason::NdResponse: return "nd-response";
   }
   return "?";
 }

@@ -22,7 +22,7 @@
 #include "detect/saved_records.hpp"
 #include "detect/saved_scan.hpp"
 #include "ports/port_set.hpp"
-#include "targets/ipv4.hpp"
+#include "portsweep/ip_address.hpp"
 
 namespace portsweep {
 
@@ -33,6 +33,9 @@ using Json = nlohmann::json;
 // -oJ's lines are a few hundred bytes; a service record with long version
 // strings a few KB.
 constexpr std::size_t kMaxLine = std::size_t{1} << 20;
+
+// What an "ip" field holds: either family's text form.
+const std::string kAnAddress = "an IPv4 or IPv6 address";
 
 // Length of the well-formed UTF-8 sequence at s[i], 0 if there is none.
 std::size_t utf8_length(std::string_view s, std::size_t i) {
@@ -306,9 +309,9 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
       continue;
     }
     if (!header_sent) send_header({});
-    const std::string& ip_text = text(field("ip"), "ip", "an IPv4 address");
-    const std::optional<uint32_t> addr = parse_ipv4(ip_text);
-    if (!addr) fail("invalid \"ip\" \"" + ip_text + "\": expected an IPv4 address");
+    const std::string& ip_text = text(field("ip"), "ip", kAnAddress);
+    const std::optional<IpAddress> addr = IpAddress::parse(ip_text);
+    if (!addr) fail("invalid \"ip\" \"" + ip_text + "\": expected " + kAnAddress);
     if (obj.contains("trace")) {  // --traceroute's route to a host: {"ip":..,"trace":[{"ttl":..,"ip":..,"rtt_us":..}]}
       const Json& hops = field("trace");
       if (!hops.is_array()) fail("invalid \"trace\" " + quoted(hops) + ": expected an array of hops");
@@ -318,8 +321,8 @@ void read_jsonl_records(std::istream& in, const std::string& source, std::size_t
           fail("invalid \"trace\" hop " + quoted(hop) + ": expected {\"ttl\":..,\"ip\":..}");
         TraceHop t;
         t.ttl = static_cast<uint8_t>(whole(hop["ttl"], "ttl", 255, ": expected 0-255"));
-        const std::optional<uint32_t> hop_ip = parse_ipv4(text(hop["ip"], "ip", "an IPv4 address"));
-        if (!hop_ip) fail("invalid hop \"ip\" " + quoted(hop["ip"]) + ": expected an IPv4 address");
+        const std::optional<IpAddress> hop_ip = IpAddress::parse(text(hop["ip"], "ip", kAnAddress));
+        if (!hop_ip) fail("invalid hop \"ip\" " + quoted(hop["ip"]) + ": expected " + kAnAddress);
         t.ip = *hop_ip;
         if (hop.contains("rtt_us")) t.rtt_us = static_cast<uint32_t>(whole(hop["rtt_us"], "rtt_us", 60'000'000, ""));
         route.push_back(t);
@@ -498,7 +501,7 @@ SavedScan parse_saved_jsonl(std::istream& in, const std::string& source, std::si
     SavedScan scan;
     SavedHeader header;
     std::map<Proto, std::set<uint16_t>> ports;
-    std::unordered_set<uint32_t> hosts;
+    std::unordered_set<IpAddress> hosts;
 
     bool completed = false;
 

@@ -15,6 +15,7 @@
 #include "output/host_report.hpp"
 #include "output/os_report.hpp"
 #include "output/service_report.hpp"
+#include "portsweep/ip_address.hpp"
 
 namespace portsweep {
 
@@ -56,12 +57,12 @@ class SavedRecordSink {
   // no header).
   virtual void on_header(const SavedHeader& header) { (void)header; }
   virtual void on_host_up(const HostUp& h) { (void)h; }
-  // XML: every <host> with an IPv4 address, up or down, at its end.
-  virtual void on_host_seen(uint32_t ip) { (void)ip; }
+  // XML: every <host> with an IPv4 or IPv6 address, up or down, at its end.
+  virtual void on_host_seen(IpAddress ip) { (void)ip; }
   virtual void on_result(const PortResult& r) { (void)r; }
   virtual void on_run(const PortRun& run) { (void)run; }
   virtual void on_service(const ServiceResult& s) { (void)s; }
-  virtual void on_trace(uint32_t ip, std::vector<TraceHop> hops) {
+  virtual void on_trace(IpAddress ip, std::vector<TraceHop> hops) {
     (void)ip;
     (void)hops;
   }

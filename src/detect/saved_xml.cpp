@@ -17,7 +17,7 @@
 #include "detect/saved_records.hpp"
 #include "detect/saved_scan.hpp"
 #include "detect/xml_element_stream.hpp"
-#include "targets/ipv4.hpp"
+#include "portsweep/ip_address.hpp"
 
 namespace portsweep {
 
@@ -82,8 +82,10 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
   SavedHeader header;
   bool header_sent = false;
   bool in_host = false;
-  bool host_ipv4 = false;
-  uint32_t ip = 0;
+  // The <host>'s address (its first of either family); hosts without one
+  // (a MAC alone) are skipped.
+  bool host_ip = false;
+  IpAddress ip;
   int64_t host_time_us = 0;
   HostUp status;  // the <host>'s <status>, and its <times>
   bool status_up = false;
@@ -135,8 +137,8 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
     if (element.end) {
       if (tag == "host") {
         in_host = false;
-        if (host_ipv4) sink.on_host_seen(ip);
-        if (host_ipv4 && status_up) {
+        if (host_ip) sink.on_host_seen(ip);
+        if (host_ip && status_up) {
           status.ip = ip;
           status.time_us = host_time_us;
           sink.on_host_up(status);
@@ -147,7 +149,7 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
         in_extra = false;
       } else if (tag == "trace") {
         in_trace = false;
-        if (host_ipv4 && !route.empty()) {
+        if (host_ip && !route.empty()) {
           route.back().tcp_port = trace_port;
           sink.on_trace(ip, std::move(route));
         }
@@ -180,7 +182,8 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
     send_header();
     if (tag == "host") {
       in_host = true;
-      host_ipv4 = false;
+      host_ip = false;
+      ip = IpAddress{};
       host_time_us = static_cast<int64_t>(number(xml, tag, "starttime", kMaxSavedTimeSeconds, kSeconds)) * 1000000;
       number(xml, tag, "endtime", kMaxSavedTimeSeconds, kSeconds);  // unused, but a file saying it is checked
       status = HostUp{};
@@ -194,13 +197,25 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
     } else if (in_host && tag == "times") {
       // srtt in microseconds; a minute bounds any round trip worth keeping.
       status.rtt_us = static_cast<uint32_t>(number(xml, tag, "srtt", 60'000'000, "a round trip in microseconds, at most 60000000"));
-    } else if (in_host && tag == "address" && xml.attribute("addrtype") == "ipv4") {
-      const std::optional<uint32_t> addr = parse_ipv4(xml.attribute("addr"));
-      host_ipv4 = addr.has_value();
-      ip = addr.value_or(0);
-    } else if (in_host && tag == "address" && xml.attribute("addrtype") == "mac") {
-      status.has_mac = parse_mac_text(xml.attribute("addr"), status.mac);
-    } else if (in_host && host_ipv4 && tag == "port") {
+    } else if (in_host && tag == "address") {
+      const std::string type = xml.attribute("addrtype");
+      if (type == "mac") {
+        status.has_mac = parse_mac_text(xml.attribute("addr"), status.mac);
+      } else if (type == "ipv4" || type == "ipv6") {
+        // A malformed address is refused, not skipped: its host's ports
+        // would otherwise vanish from what is read back without a word.
+        const std::string text = xml.attribute("addr");
+        const std::optional<IpAddress> addr = IpAddress::parse(text);
+        const bool v4 = type == "ipv4";
+        if (!addr || addr->is_v4() != v4) {
+          xml.refuse("addr=\"" + text + "\" of <address addrtype=\"" + type + "\"> is not an " +
+                     (v4 ? "IPv4" : "IPv6") + " address; expected one like " + (v4 ? "192.0.2.1" : "2001:db8::1"));
+        }
+        // nmap writes one address per host; should a host have two, the first names it.
+        if (!host_ip) ip = *addr;
+        host_ip = true;
+      }
+    } else if (in_host && host_ip && tag == "port") {
       const std::string id = xml.attribute("portid");
       const std::optional<uint16_t> portid = port_number(id);
       if (!portid) xml.refuse("portid=\"" + id + "\" of <port> is not a port number; expected 0-65535");
@@ -239,7 +254,7 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
       service = std::move(sv);
     } else if (service && tag == "cpe") {
       service->service.cpe.push_back(xml.text());
-    } else if (in_host && host_ipv4 && tag == "extraports") {
+    } else if (in_host && host_ip && tag == "extraports") {
       in_extra = true;
       extra_state = state_of(xml.attribute("state"));
       // nmap lists every open port as a <port>; an open range here would
@@ -268,15 +283,15 @@ void read_xml_records(std::istream& in, const std::string& source, std::size_t l
       // Unanswered ports are not results: the report counts them anyway.
       if (r.reason == Reason::NoResponse || r.reason == Reason::NoIpidChange) continue;
       for (const auto& [first, last] : *ranges) sink.on_run({r, first, last});
-    } else if (in_host && host_ipv4 && tag == "trace") {
+    } else if (in_host && host_ip && tag == "trace") {
       in_trace = true;
       trace_port = static_cast<uint16_t>(number(xml, tag, "port", 65535, "a port number"));
       route.clear();
     } else if (in_trace && tag == "hop") {
       TraceHop h;
       h.ttl = static_cast<uint8_t>(number(xml, tag, "ttl", 255, "a TTL from 0 to 255"));
-      const std::optional<uint32_t> hop = parse_ipv4(xml.attribute("ipaddr"));
-      if (!hop) xml.refuse("ipaddr=\"" + xml.attribute("ipaddr") + "\" of <hop> is not an IPv4 address");
+      const std::optional<IpAddress> hop = IpAddress::parse(xml.attribute("ipaddr"));
+      if (!hop) xml.refuse("ipaddr=\"" + xml.attribute("ipaddr") + "\" of <hop> is not an IPv4 or IPv6 address");
       h.ip = *hop;
       if (const std::string ms = xml.attribute("rtt"); !ms.empty()) {
         const double v = std::strtod(ms.c_str(), nullptr);
@@ -317,7 +332,7 @@ SavedScan parse_saved_xml(std::istream& in, const std::string& source, std::size
       scan.scans = h.scans;
     }
     void on_host_up(const HostUp& h) override { scan.hosts.push_back(h); }
-    void on_host_seen(uint32_t) override { ++hosts_seen; }
+    void on_host_seen(IpAddress) override { ++hosts_seen; }
     void on_result(const PortResult& r) override { scan.results.push_back(r); }
     void on_run(const PortRun& run) override { scan.runs.push_back(run); }
     void on_ending(const SavedEnding& e) override { scan.num_targets = e.hosts_total; }

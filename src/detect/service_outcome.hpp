@@ -1,6 +1,8 @@
 #pragma once
 // The unit of version detection (one open port) and what probing it found.
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -10,11 +12,20 @@
 namespace portsweep {
 
 struct ServiceTarget {
-  uint32_t ip = 0;  // IPv4, host byte order
+  IpAddress ip;  // either family
   uint16_t port = 0;
   Proto proto = Proto::Tcp;
 
   bool operator==(const ServiceTarget&) const = default;
+};
+
+// A target as a hash key (the ports a live stage has taken): the address's
+// hash mixed with port and protocol; a few multiplies, no allocation.
+struct ServiceTargetHash {
+  std::size_t operator()(const ServiceTarget& t) const noexcept {
+    const uint64_t rest = (uint64_t{static_cast<uint8_t>(t.proto)} << 16) | t.port;
+    return std::hash<IpAddress>{}(t.ip) ^ static_cast<std::size_t>((rest + 1) * 0xff51afd7ed558ccdull);
+  }
 };
 
 enum class ServiceVerdict : uint8_t {

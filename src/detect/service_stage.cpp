@@ -34,7 +34,7 @@ int64_t now_us() {
 std::vector<ServiceTarget> service_targets(const HostTable& hosts, const ServiceProbeDb& db,
                                            const DetectOptions& options) {
   std::vector<ServiceTarget> targets;
-  for (uint32_t ip : hosts.sorted_addresses()) {
+  for (const IpAddress& ip : hosts.sorted_addresses()) {
     const HostEntry* h = hosts.find(ip);
     std::vector<ServiceTarget> ports;
     for (const KeptPort& p : h->ports) {
@@ -61,7 +61,7 @@ std::vector<ServiceTarget> udp_service_targets(const HostTable& hosts, const Ser
   auto wanted = [&](uint16_t port) { return options.all_ports || !db.excluded(port, Proto::Udp); };
   std::vector<uint16_t> listed;
   std::vector<ServiceTarget> host_open, host_of;  // one host's, reused
-  for (uint32_t ip : hosts.sorted_addresses()) {
+  for (const IpAddress& ip : hosts.sorted_addresses()) {
     const HostEntry* h = hosts.find(ip);
     listed.clear();
     host_open.clear();
@@ -233,7 +233,7 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
   std::vector<ServiceTarget> targets = service_targets(outputs.hosts(), db, options.detect);
   if (options.probed != nullptr) {
     std::erase_if(targets,
-                  [&](const ServiceTarget& t) { return options.probed->contains(port_key(t.ip, t.port, t.proto)); });
+                  [&](const ServiceTarget& t) { return options.probed->contains(t); });
   }
   std::size_t skipped_hosts = 0;
   std::size_t udp_open = 0;
@@ -242,7 +242,7 @@ ServiceScanStats run_service_stage(const ServiceProbeDb& db, OutputSet& outputs,
   if (options.probed != nullptr) {
     std::size_t kept = 0, kept_open = 0;
     for (std::size_t k = 0; k < udp_targets.size(); ++k) {
-      if (options.probed->contains(port_key(udp_targets[k].ip, udp_targets[k].port, Proto::Udp))) continue;
+      if (options.probed->contains(udp_targets[k])) continue;
       if (k < udp_open) ++kept_open;
       udp_targets[kept++] = udp_targets[k];
     }
@@ -416,10 +416,11 @@ void LiveServiceStage::on_results(std::span<const PortResult> batch) {
     if (r.proto == Proto::Tcp ? !tcp_scanner_ : (r.proto != Proto::Udp || !udp_scanner_)) continue;
     if (!options_.detect.all_ports && db_.excluded(r.port, r.proto)) continue;
     // A port reported twice (a duplicated reply, a resumed run) is probed once.
-    if (!seen_.insert(port_key(r.ip, r.port, r.proto)).second) continue;
+    const ServiceTarget target{r.ip, r.port, r.proto};
+    if (!seen_.insert(target).second) continue;
     if (!lane.first_fed) lane.first_fed = Clock::now();
     ++lane.fed;
-    lane.feed.push({r.ip, r.port, r.proto});
+    lane.feed.push(target);
   }
 }
 

@@ -57,6 +57,9 @@ std::vector<ServiceTarget> udp_service_targets(const HostTable& hosts, const Ser
 // keeps the table's name (`table_name`, may be empty) with confidence 3.
 ServiceReport service_report(const ServiceOutcome& outcome, std::string_view table_name);
 
+// The (address, port, protocol) of every port a stage has taken.
+using ProbedPorts = std::unordered_set<ServiceTarget, ServiceTargetHash>;
+
 struct ServiceStageOptions {
   DetectOptions detect;
   ServiceLookup table_name;          // nmap-services names; optional
@@ -68,13 +71,9 @@ struct ServiceStageOptions {
   // Empty when there was no UDP sweep, or its unanswered ports say nothing
   // (an interrupted scan, a shard of one).
   std::vector<uint16_t> udp_unanswered;
-  // Ports already probed (by a LiveServiceStage): skipped, keyed port_key().
-  const std::unordered_set<uint64_t>* probed = nullptr;
+  // Ports already probed (by a LiveServiceStage): skipped.
+  const ProbedPorts* probed = nullptr;
 };
-
-inline uint64_t port_key(uint32_t ip, uint16_t port, Proto proto) {
-  return (uint64_t{ip} << 17) | (uint64_t{proto == Proto::Udp} << 16) | port;
-}
 
 // Probes every open TCP port and every open or open|filtered UDP port of
 // outputs.hosts() and reports each to outputs.on_service() (a UDP port that
@@ -138,7 +137,7 @@ class LiveServiceStage {
   std::unique_ptr<ServiceScanner> tcp_scanner_;
   std::unique_ptr<UdpServiceScanner> udp_scanner_;
   std::mutex seen_mutex_;
-  std::unordered_set<uint64_t> seen_;
+  ProbedPorts seen_;
 };
 
 }  // namespace portsweep

@@ -1,5 +1,7 @@
 #include "detect/tcp_stream.hpp"
 
+#include "detect/socket_address.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -17,15 +19,12 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 
 }  // namespace
 
-int TcpStream::open(uint32_t ip, uint16_t port) {
+int TcpStream::open(const IpAddress& ip, uint16_t port) {
   close();
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const SocketAddress sa = socket_address(ip, port);
+  fd_ = ::socket(sa.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return errno;
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  sa.sin_addr.s_addr = htonl(ip);
-  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0 || errno == EINPROGRESS) return 0;
+  if (::connect(fd_, sa.get(), sa.length) == 0 || errno == EINPROGRESS) return 0;
   const int err = errno;
   close();
   return err;
@@ -38,7 +37,7 @@ int TcpStream::finish_connect() {
   if (err != 0) return err;
   // SO_ERROR is 0 while the handshake is still under way too: only a peer
   // address proves the connection is up.
-  sockaddr_in peer{};
+  sockaddr_storage peer{};
   socklen_t plen = sizeof peer;
   if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&peer), &plen) != 0) return errno == ENOTCONN ? EINPROGRESS : errno;
   return 0;

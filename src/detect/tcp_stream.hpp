@@ -8,6 +8,8 @@
 
 #include <openssl/ssl.h>
 
+#include "portsweep/ip_address.hpp"
+
 namespace portsweep {
 
 class TcpStream {
@@ -25,9 +27,10 @@ class TcpStream {
   TcpStream(const TcpStream&) = delete;
   TcpStream& operator=(const TcpStream&) = delete;
 
-  // Starts connecting to ip:port (host byte order). Returns 0 when under
-  // way (or done), otherwise the errno that stopped it.
-  int open(uint32_t ip, uint16_t port);
+  // Starts connecting to ip:port (an AF_INET or AF_INET6 socket, as the
+  // address's family). Returns 0 when under way (or done), otherwise the
+  // errno that stopped it.
+  int open(const IpAddress& ip, uint16_t port);
   int fd() const { return fd_; }
   bool is_open() const { return fd_ >= 0; }
 

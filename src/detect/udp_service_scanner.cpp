@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "detect/event_poller.hpp"
 #include "detect/slot_deadlines.hpp"
+#include "detect/socket_address.hpp"
 #include "detect/udp_probe_session.hpp"
 
 namespace portsweep {
@@ -36,13 +37,10 @@ struct Slot {
 
 // A non-blocking UDP socket connected to the target; -errno on failure.
 int open_socket(const ServiceTarget& t) {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const SocketAddress sa = socket_address(t.ip, t.port);
+  const int fd = ::socket(sa.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(t.port);
-  sa.sin_addr.s_addr = htonl(t.ip);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
+  if (::connect(fd, sa.get(), sa.length) != 0) {
     const int err = errno;
     ::close(fd);
     return -err;

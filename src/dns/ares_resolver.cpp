@@ -3,7 +3,8 @@
 // Design: one thread owns the c-ares channel and runs its event loop (poll
 // on the channel's sockets plus an eventfd). Any thread may start a lookup:
 // lookup() appends the address to a queue under a mutex and writes the
-// eventfd; the loop moves the queue into ares_gethostbyaddr() calls. So
+// eventfd; the loop moves the queue into ares_gethostbyaddr() calls (AF_INET
+// or AF_INET6 by the address: in-addr.arpa or ip6.arpa names). So
 // every lookup of the scan is in flight at once, each costs the caller one
 // lock and one write(2) - once per host found, never per packet - and a
 // /16 sweep's hundreds of lookups finish while the sweep is still sending.
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <thread>
 
 #include "common/error.hpp"
@@ -78,7 +80,7 @@ class AresResolver final : public ReverseResolver {
   }
 
  protected:
-  void start(uint32_t ip) override {
+  void start(const IpAddress& ip) override {
     {
       std::lock_guard lock(mutex_);
       queue_.push_back(ip);
@@ -91,7 +93,7 @@ class AresResolver final : public ReverseResolver {
  private:
   struct Query {
     AresResolver* self;
-    uint32_t ip;
+    IpAddress ip;
   };
 
   void wake() {
@@ -127,7 +129,7 @@ class AresResolver final : public ReverseResolver {
   }
 
   void run() {
-    std::vector<uint32_t> batch;
+    std::vector<IpAddress> batch;
     while (true) {
       bool draining = false;
       bool cancel = false;
@@ -137,11 +139,19 @@ class AresResolver final : public ReverseResolver {
         draining = draining_;
         cancel = cancel_;
       }
-      for (uint32_t ip : batch) {
-        in_addr addr{};
-        addr.s_addr = htonl(ip);
+      for (const IpAddress& ip : batch) {
         ++in_flight_;
-        ares_gethostbyaddr(channel_, &addr, sizeof addr, AF_INET, &AresResolver::answered, new Query{this, ip});
+        // c-ares asks in-addr.arpa or ip6.arpa by the family (and reads
+        // the hosts file first, as for IPv4).
+        if (ip.is_v4()) {
+          in_addr addr{};
+          addr.s_addr = htonl(ip.v4_value());
+          ares_gethostbyaddr(channel_, &addr, sizeof addr, AF_INET, &AresResolver::answered, new Query{this, ip});
+        } else {
+          in6_addr addr{};
+          std::memcpy(addr.s6_addr, ip.bytes().data(), 16);
+          ares_gethostbyaddr(channel_, &addr, sizeof addr, AF_INET6, &AresResolver::answered, new Query{this, ip});
+        }
       }
       batch.clear();
       if (cancel) ares_cancel(channel_);
@@ -185,7 +195,7 @@ class AresResolver final : public ReverseResolver {
   std::thread loop_;
   std::mutex mutex_;
   std::condition_variable idle_;
-  std::vector<uint32_t> queue_;  // started, not yet handed to c-ares
+  std::vector<IpAddress> queue_;  // started, not yet handed to c-ares
   bool draining_ = false;
   bool cancel_ = false;
   bool done_ = false;

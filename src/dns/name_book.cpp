@@ -2,12 +2,12 @@
 
 namespace portsweep {
 
-void NameBook::set(uint32_t ip, std::string name) {
+void NameBook::set(const IpAddress& ip, std::string name) {
   std::lock_guard lock(mutex_);
   names_.insert_or_assign(ip, std::move(name));
 }
 
-std::string NameBook::find(uint32_t ip) const {
+std::string NameBook::find(const IpAddress& ip) const {
   std::lock_guard lock(mutex_);
   auto it = names_.find(ip);
   return it == names_.end() ? std::string() : it->second;
@@ -18,7 +18,7 @@ std::size_t NameBook::size() const {
   return names_.size();
 }
 
-std::unordered_map<uint32_t, std::string> NameBook::snapshot() const {
+std::unordered_map<IpAddress, std::string> NameBook::snapshot() const {
   std::lock_guard lock(mutex_);
   return names_;
 }

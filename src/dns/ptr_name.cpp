@@ -1,14 +1,30 @@
 #include "dns/ptr_name.hpp"
 
+#include <array>
+#include <cstdint>
+
 namespace portsweep {
 
-std::string reverse_query_name(uint32_t ip) {
+std::string reverse_query_name(const IpAddress& ip) {
   std::string s;
-  for (int shift = 0; shift < 32; shift += 8) {
-    s += std::to_string((ip >> shift) & 0xFFu);
+  if (ip.is_v4()) {
+    const uint32_t v4 = ip.v4_value();
+    for (int shift = 0; shift < 32; shift += 8) {
+      s += std::to_string((v4 >> shift) & 0xFFu);
+      s += '.';
+    }
+    return s + "in-addr.arpa";
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::array<uint8_t, 16>& b = ip.bytes();
+  s.reserve(64 + 8);
+  for (int i = 15; i >= 0; --i) {
+    s += kHex[b[i] & 0x0F];
+    s += '.';
+    s += kHex[b[i] >> 4];
     s += '.';
   }
-  return s + "in-addr.arpa";
+  return s + "ip6.arpa";
 }
 
 std::optional<std::string> report_host_name(std::string_view answer) {

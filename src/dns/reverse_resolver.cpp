@@ -2,7 +2,7 @@
 
 namespace portsweep {
 
-void ReverseResolver::lookup(uint32_t ip) {
+void ReverseResolver::lookup(const IpAddress& ip) {
   {
     std::lock_guard lock(mutex_);
     if (finished_ || !asked_.insert(ip).second) return;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dns/name_book.hpp"
+#include "portsweep/ip_address.hpp"
 
 namespace portsweep {
 
@@ -39,10 +40,10 @@ struct ResolverStats {
 class ReverseResolver {
  public:
   virtual ~ReverseResolver() = default;
-  // Starts the PTR lookup of `ip` (host byte order); a repeated address is
-  // ignored. Never waits on the network: safe from the receive path, once
-  // per host.
-  void lookup(uint32_t ip);
+  // Starts the PTR lookup of `ip` (either family: in-addr.arpa or
+  // ip6.arpa); a repeated address is ignored. Never waits on the network:
+  // safe from the receive path, once per host.
+  void lookup(const IpAddress& ip);
   // No more lookups: waits until each started one has its answer or `limit`
   // has passed, then gives up the rest. Called once.
   void finish(std::chrono::milliseconds limit);
@@ -51,14 +52,14 @@ class ReverseResolver {
   ResolverStats stats() const;
 
  protected:
-  virtual void start(uint32_t ip) = 0;   // called under no lock, once per address
+  virtual void start(const IpAddress& ip) = 0;   // called under no lock, once per address
   // Waits for the lookups out until `deadline`; returns how many were given up.
   virtual uint64_t drain(std::chrono::steady_clock::time_point deadline) = 0;
   NameBook names_;
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_set<uint32_t> asked_;
+  std::unordered_set<IpAddress> asked_;
   ResolverStats stats_;
   bool finished_ = false;
 };

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <thread>
 
@@ -24,7 +25,7 @@ struct WorkQueue {
   std::mutex mutex;
   std::condition_variable work;
   std::condition_variable idle;
-  std::deque<uint32_t> pending;
+  std::deque<IpAddress> pending;
   std::size_t busy = 0;
   bool closing = false;
   NameBook found;
@@ -35,16 +36,25 @@ void work(const std::shared_ptr<WorkQueue>& q) {
   while (true) {
     q->work.wait(lock, [&] { return q->closing || !q->pending.empty(); });
     if (q->pending.empty()) return;
-    const uint32_t ip = q->pending.front();
+    const IpAddress ip = q->pending.front();
     q->pending.pop_front();
     ++q->busy;
     lock.unlock();
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(ip);
+    sockaddr_storage sa{};
+    socklen_t sa_len = 0;
+    if (ip.is_v4()) {
+      auto* in = reinterpret_cast<sockaddr_in*>(&sa);
+      in->sin_family = AF_INET;
+      in->sin_addr.s_addr = htonl(ip.v4_value());
+      sa_len = sizeof(sockaddr_in);
+    } else {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&sa);
+      in6->sin6_family = AF_INET6;
+      std::memcpy(in6->sin6_addr.s6_addr, ip.bytes().data(), 16);
+      sa_len = sizeof(sockaddr_in6);
+    }
     char host[NI_MAXHOST];
-    if (getnameinfo(reinterpret_cast<const sockaddr*>(&sa), sizeof sa, host, sizeof host, nullptr, 0, NI_NAMEREQD) ==
-        0) {
+    if (getnameinfo(reinterpret_cast<const sockaddr*>(&sa), sa_len, host, sizeof host, nullptr, 0, NI_NAMEREQD) == 0) {
       if (auto name = report_host_name(host)) q->found.set(ip, std::move(*name));
     }
     lock.lock();
@@ -62,7 +72,7 @@ class SystemResolver final : public ReverseResolver {
   ~SystemResolver() override { drain(std::chrono::steady_clock::now()); }
 
  protected:
-  void start(uint32_t ip) override {
+  void start(const IpAddress& ip) override {
     {
       std::lock_guard lock(queue_->mutex);
       queue_->pending.push_back(ip);

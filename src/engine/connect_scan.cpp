@@ -332,7 +332,7 @@ class ConnectLoop {
     else if (v.state == PortState::Closed) ++report_.closed;
     else ++report_.filtered;
     PortResult r;
-    r.ip = p.ip;
+    r.ip = IpAddress::v4(p.ip);
     r.port = p.port;
     r.proto = Proto::Tcp;
     r.state = v.state;

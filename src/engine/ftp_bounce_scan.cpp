@@ -472,7 +472,7 @@ class BounceScan {
       return ProbeEnd::Lost;
     }
     if (!c.send_command("LIST", why)) return ProbeEnd::Lost;
-    out.ip = p.ip;
+    out.ip = IpAddress::v4(p.ip);
     out.port = p.port;
     out.proto = Proto::Tcp;
     out.reason = Reason::NoResponse;  // nmap's -b sets no reason

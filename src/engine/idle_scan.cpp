@@ -569,7 +569,7 @@ void IdleScanner::scan() {
       for (size_t i = lo; i < lo + g; ++i) {
         // Every decided port, as nmap lists them: the IP ID moved for it, or not.
         PortResult r;
-        r.ip = target_ip_;
+        r.ip = IpAddress::v4(target_ip_);
         r.port = cfg_.ports[i];
         r.proto = Proto::Tcp;
         r.state = open_[i] ? PortState::Open : PortState::ClosedFiltered;

@@ -18,7 +18,8 @@
 namespace portsweep {
 
 namespace {
-constexpr const char* kMagic = "portsweep-resume 1";
+// 2: the hosts sidecar holds 16-byte addresses (either family).
+constexpr const char* kMagic = "portsweep-resume 2";
 // The command line, a few numbers and one position per thread; 16 MB holds
 // any command line Linux can pass (its argument space is 2 MB by default).
 constexpr uint64_t kMaxResumeBytes = uint64_t{16} << 20;
@@ -26,21 +27,22 @@ constexpr uint64_t kMaxResumeBytes = uint64_t{16} << 20;
 // The answered map is raw little-endian words: 48 KB for a /16 x 6 ports,
 // at most 16 MB (the exact map's limit). Text would triple that for nothing.
 std::string sidecar(const std::string& path) { return path + ".answered"; }
-// The hosts discovery found up: ip (LE32), time_us (LE64), rtt_us (LE32),
-// reason, ttl; 18 bytes each, 300 KB for a /16's 16k live hosts.
+// The hosts discovery found up: the address (16 bytes, IPv4 mapped),
+// time_us (LE64), rtt_us (LE32), reason, ttl; 30 bytes each, 480 KB for a
+// /16's 16k live hosts.
 std::string hosts_sidecar(const std::string& path) { return path + ".hosts"; }
-constexpr size_t kHostRecordBytes = 18;
-constexpr uint64_t kMaxHosts = uint64_t{1} << 32;  // every IPv4 address once
+constexpr size_t kHostRecordBytes = 30;
+constexpr uint64_t kMaxHosts = uint64_t{1} << 32;  // more than any sweep holds (the sidecar is read whole)
 
 void write_hosts(const std::string& path, const std::vector<HostUp>& hosts) {
   std::string bytes(hosts.size() * kHostRecordBytes, '\0');
   char* rec = bytes.data();
   for (const HostUp& h : hosts) {
-    std::memcpy(rec, &h.ip, 4);
-    std::memcpy(rec + 4, &h.time_us, 8);
-    std::memcpy(rec + 12, &h.rtt_us, 4);
-    rec[16] = static_cast<char>(h.reason);
-    rec[17] = static_cast<char>(h.ttl);
+    std::memcpy(rec, h.ip.bytes().data(), 16);
+    std::memcpy(rec + 16, &h.time_us, 8);
+    std::memcpy(rec + 24, &h.rtt_us, 4);
+    rec[28] = static_cast<char>(h.reason);
+    rec[29] = static_cast<char>(h.ttl);
     rec += kHostRecordBytes;
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -60,14 +62,14 @@ std::vector<HostUp> read_hosts(const std::string& path, uint64_t count) {
   char rec[kHostRecordBytes];
   for (HostUp& h : hosts) {
     if (!in.read(rec, kHostRecordBytes)) throw UsageError("resume sidecar \"" + path + "\" could not be read");
-    std::memcpy(&h.ip, rec, 4);
-    std::memcpy(&h.time_us, rec + 4, 8);
-    std::memcpy(&h.rtt_us, rec + 12, 4);
-    if (static_cast<uint8_t>(rec[16]) >= kReasonCount)
+    h.ip = IpAddress::v6(reinterpret_cast<const uint8_t*>(rec));
+    std::memcpy(&h.time_us, rec + 16, 8);
+    std::memcpy(&h.rtt_us, rec + 24, 4);
+    if (static_cast<uint8_t>(rec[28]) >= kReasonCount)
       throw UsageError("resume sidecar \"" + path + "\" holds a host with an unknown reason " +
-                       std::to_string(static_cast<uint8_t>(rec[16])));
-    h.reason = static_cast<Reason>(rec[16]);
-    h.ttl = static_cast<uint8_t>(rec[17]);
+                       std::to_string(static_cast<uint8_t>(rec[28])));
+    h.reason = static_cast<Reason>(rec[28]);
+    h.ttl = static_cast<uint8_t>(rec[29]);
   }
   return hosts;
 }

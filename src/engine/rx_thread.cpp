@@ -32,23 +32,40 @@ int64_t probe_index(const ScanLayout& layout, size_t k, const PortResult& r) noe
   return index;
 }
 
+// A traceroute hop's address, as the ring's 32-bit slot holds it (hops are
+// IPv4 only: --traceroute is refused for IPv6 targets).
+uint32_t hop_of(const PortResult& r) noexcept { return r.from_ip.is_v4() ? r.from_ip.v4_value() : 0; }
+
 void rx_loop(SweepState& s, unsigned answer_queue) {
   constexpr size_t kBurst = 256;
-  // The sweep's modules first, then the trailing stage's: a reply's
-  // owner indexes this list.
-  const size_t n_modules = s.layout.modules().size();
+  // One prober per module and family the sweep has, the sweep's modules
+  // first, then the trailing stage's: a reply's owner indexes this list,
+  // and module_of[] / trailing_of[] say whose it is. A prober skips the
+  // other family's replies (BatchProber), so a mixed sweep pays one compare
+  // per reply per extra prober.
   std::vector<std::unique_ptr<Prober>> probers;
+  std::vector<uint8_t> module_of;
+  std::vector<bool> trailing_of;
   size_t answer_cap = 0;
-  for (const ProbeModule* m : s.layout.modules()) {
-    probers.push_back(m->create(s.config.probe));
-    answer_cap = std::max(answer_cap, probers.back()->max_frame_size());
-  }
-  if (s.trailing_layout) {
-    for (const ProbeModule* m : s.trailing_layout->modules()) {
-      probers.push_back(m->create(s.trailing_config->probe));
+  const SweepTargets& axis = s.layout.targets();
+  const auto add = [&](const ProbeModule* m, const ProbeConfig& base, const MacAddress& dst_mac6, size_t module,
+                       bool trailing) {
+    for (const AddressFamily f : {AddressFamily::V4, AddressFamily::V6}) {
+      if (f == AddressFamily::V4 ? !axis.has_v4() : !axis.has_v6()) continue;
+      ProbeConfig c = base;
+      c.family = f;
+      if (f == AddressFamily::V6 && dst_mac6 != MacAddress{}) c.dst_mac = dst_mac6;
+      probers.push_back(m->create(c));
+      module_of.push_back(static_cast<uint8_t>(module));
+      trailing_of.push_back(trailing);
       answer_cap = std::max(answer_cap, probers.back()->max_frame_size());
     }
-  }
+  };
+  const size_t n_modules = s.layout.modules().size();
+  for (size_t k = 0; k < n_modules; ++k) add(s.layout.modules()[k], s.config.probe, s.config.dst_mac6, k, false);
+  if (s.trailing_layout)
+    for (size_t k = 0; k < s.trailing_layout->modules().size(); ++k)
+      add(s.trailing_layout->modules()[k], s.trailing_config->probe, s.trailing_config->dst_mac6, k, true);
   const size_t n_probers = probers.size();
   std::vector<RxFrame> frames(kBurst);
   std::vector<DecodedPacket> decoded(kBurst);
@@ -110,19 +127,20 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         rejected += o.verdict == ReplyVerdict::Rejected;
         continue;
       }
-      const size_t k = n_probers > 1 ? owner[j] : 0;
+      const size_t g = n_probers > 1 ? owner[j] : 0;
       // Answer every SYN-ACK, duplicates included: a retransmitted SYN-ACK
       // means our earlier RST was lost.
       if (o.needs_answer) {
         uint8_t* buf = answer_storage.data() + n_answers * answer_cap;
-        size_t len = probers[k]->write_answer(decoded[j], buf);
+        size_t len = probers[g]->write_answer(decoded[j], buf);
         if (len) answers[n_answers++] = {buf, static_cast<uint16_t>(len)};
       }
       const PortResult& r = o.result;
-      if (k >= n_modules) {  // the trailing stage's: its consumer deduplicates
-        const int64_t index = probe_index(*s.trailing_layout, k - n_modules, r);
+      const size_t k = module_of[g];
+      if (trailing_of[g]) {  // the trailing stage's: its consumer deduplicates
+        const int64_t index = probe_index(*s.trailing_layout, k, r);
         if (index < 0) continue;
-        const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us, r.from_ip};
+        const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us, hop_of(r)};
         while (!s.trailing_ring->push(result)) {
           rx.ring_full.fetch_add(1, std::memory_order_relaxed);
           if (s.stop_rx.load(std::memory_order_relaxed)) return count();
@@ -140,11 +158,12 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       const uint64_t address = s.layout.space().cell(static_cast<uint64_t>(index)).address;
       s.responsive.mark(address);
       // The passive OS hint: a bit test per reply, the read once per host.
-      if (s.os_hints && r.from_ip == 0) s.os_hints->note(decoded[j], address);
+      if (s.os_hints && r.from_ip.is_unspecified() && decoded[j].ip_version == 4)
+        s.os_hints->note(decoded[j], address);
       // The probe's own send time, where it carries one, beats the sampler's
       // (which also counts the time the reply waited for this thread).
       const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl,
-                               r.rtt_us != 0 ? r.rtt_us : sampled_rtt, r.from_ip};
+                               r.rtt_us != 0 ? r.rtt_us : sampled_rtt, hop_of(r)};
       while (!s.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
         if (s.stop_rx.load(std::memory_order_relaxed)) return count();

@@ -28,6 +28,10 @@ std::vector<const ProbeModule*> resolve_modules(const SweepConfig& c) {
     if (part.ports.empty())
       throw UsageError(std::string(m->nmap_option) + " has no " +
                        (m->proto == Proto::Ip ? "protocols" : "ports") + " to scan");
+    if (!c.targets6.empty() && (m->families & kFamilyV6) == 0)
+      throw UsageError(std::string(m->nmap_option) + " does not probe IPv6 targets");
+    if (!c.targets.empty() && (m->families & kFamilyV4) == 0)
+      throw UsageError(std::string(m->nmap_option) + " does not probe IPv4 targets");
     out.push_back(m);
   }
   return out;
@@ -43,8 +47,8 @@ std::vector<ScanSlot> flatten_slots(const SweepConfig& c) {
 }  // namespace
 
 ScanLayout::ScanLayout(const SweepConfig& c)
-    : targets_(&c.targets), modules_(resolve_modules(c)), slots_(flatten_slots(c)),
-      space_(c.targets.size(), static_cast<uint32_t>(slots_.size())) {
+    : targets_(c.targets, c.targets6), modules_(resolve_modules(c)), slots_(flatten_slots(c)),
+      space_(targets_.size(), static_cast<uint32_t>(slots_.size())) {
   slot_of_.assign(modules_.size(), std::vector<int32_t>(65536, -1));
   for (size_t k = 0; k < slots_.size(); ++k) slot_of_[slots_[k].module][slots_[k].port] = static_cast<int32_t>(k);
 }

@@ -11,6 +11,7 @@
 #include "engine/probe_space.hpp"
 #include "engine/result_ring.hpp"
 #include "engine/sweep_config.hpp"
+#include "engine/sweep_targets.hpp"
 #include "portsweep/result.hpp"
 #include "probes/probe_module.hpp"
 
@@ -30,14 +31,15 @@ class ScanLayout {
   const std::vector<const ProbeModule*>& modules() const noexcept { return modules_; }
   const std::vector<ScanSlot>& slots() const noexcept { return slots_; }
   const ProbeSpace& space() const noexcept { return space_; }
+  const SweepTargets& targets() const noexcept { return targets_; }
 
   // Probe index of (module, address, port), or -1 if that module never
   // probed it.
-  int64_t index_of(size_t module, uint32_t ip, uint16_t port) const noexcept {
+  int64_t index_of(size_t module, const IpAddress& ip, uint16_t port) const noexcept {
     const std::vector<int32_t>& column = slot_of_[module];
     int32_t p = column[port];
     if (p < 0) return -1;
-    auto a = targets_->index_of(ip);
+    auto a = targets_.index_of(ip);
     if (!a) return -1;
     return static_cast<int64_t>(space_.index_of({*a, static_cast<uint32_t>(p)}));
   }
@@ -46,12 +48,12 @@ class ScanLayout {
   PortResult port_result(const ProbeResult& r) const noexcept {
     const ProbeCell cell = space_.cell(r.index);
     const ScanSlot slot = slots_[cell.port];
-    return {targets_->at(cell.address), slot.port, modules_[slot.module]->proto, r.state, r.reason, r.ttl, r.time_us,
-            r.rtt_us, r.from_ip};
+    return {targets_.address(cell.address), slot.port, modules_[slot.module]->proto, r.state, r.reason, r.ttl,
+            r.time_us, r.rtt_us, r.from_ip != 0 ? IpAddress::v4(r.from_ip) : IpAddress{}};
   }
 
  private:
-  const TargetSet* targets_;
+  SweepTargets targets_;
   std::vector<const ProbeModule*> modules_;
   std::vector<ScanSlot> slots_;
   std::vector<std::vector<int32_t>> slot_of_;  // per module: port -> slot, -1 if unprobed

@@ -94,6 +94,8 @@ std::unique_ptr<const SweepConfig> trailing_config_of(const SweepConfig& c) {
   if (c.trailing_scans.empty()) return nullptr;
   auto t = std::make_unique<SweepConfig>();
   t->targets = c.targets;
+  t->targets6 = c.targets6;
+  t->dst_mac6 = c.dst_mac6;
   t->scans = c.trailing_scans;
   t->probe = c.probe;
   t->probe.cookie_key = c.trailing_cookie_key;
@@ -107,7 +109,7 @@ SweepState::SweepState(const SweepConfig& c, PacketIo& i)
       trailing_layout(trailing_config ? std::make_unique<const ScanLayout>(*trailing_config) : nullptr),
       // Late replies of the stage before: a few thousand at most.
       trailing_ring(trailing_config ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
-      permutation(layout.space().size(), c.seed), answered(layout.space().size()), responsive(c.targets.size()),
+      permutation(layout.space().size(), c.seed), answered(layout.space().size()), responsive(layout.targets().size()),
       rtt(c.sample_every_probe ? RttSampler::kEveryProbeBits : RttSampler::kBurstSampleBits),
       os_hints(c.os_hints && c.targets.size() <= OsHintCollector::kMaxAddresses
                    ? std::make_unique<OsHintCollector>(c.targets.size())

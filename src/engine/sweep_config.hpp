@@ -8,6 +8,7 @@
 
 #include "engine/host_bitmap.hpp"
 #include "io/next_hop_plan.hpp"
+#include "io/next_hop_plan6.hpp"
 #include "io/packet_io.hpp"
 #include "probes/frame_shaper.hpp"
 #include "probes/probe_config.hpp"
@@ -32,7 +33,10 @@ struct RttTimeouts {
 };
 
 struct SweepConfig {
+  // IPv4 targets, then IPv6 ones: one address axis (engine/sweep_targets.hpp).
+  // Every scan module must have an IPv6 prober when targets6 is not empty.
   TargetSet targets;
+  TargetSet6 targets6;
   std::vector<ScanPart> scans;
   ProbeConfig probe;
   // -f, -D, --data, --ip-options, --badsum: what becomes of each probe the
@@ -41,6 +45,10 @@ struct SweepConfig {
   // Per-target destination MACs (on-link targets, several routes); null when
   // probe.dst_mac serves every target. A target it has no MAC for is skipped.
   const NextHopPlan* next_hops = nullptr;
+  // The same for the IPv6 targets (indexes into targets6), and the MAC
+  // their frames go to when one serves them all (probe.dst_mac is IPv4's).
+  const NextHopPlan6* next_hops6 = nullptr;
+  MacAddress dst_mac6{};
   // Only these targets are probed (host discovery's live hosts for a port
   // sweep, the hosts ARP did not already find for discovery); null: all.
   // Retry passes then resend to every one of them, answered or not: they

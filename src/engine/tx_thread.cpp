@@ -25,11 +25,22 @@ namespace {
 void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   const SweepConfig& c = s.config;
   TxCounters& counters = s.tx[thread];
+  // One prober per (module, family): group g = module + n_modules for an
+  // IPv6 target's probe. A single-family sweep has n_modules groups.
   const size_t n_modules = s.layout.modules().size();
+  const SweepTargets& axis = s.layout.targets();
+  const bool mixed = axis.has_v4() && axis.has_v6();
+  const size_t v6_group = mixed ? n_modules : 0;  // added to a module's index for its IPv6 probes
+  const size_t n_groups = mixed ? 2 * n_modules : n_modules;
   std::vector<std::unique_ptr<Prober>> probers;
   size_t frame_cap = 0;
-  for (const ProbeModule* m : s.layout.modules()) {
-    probers.push_back(m->create(c.probe));
+  for (size_t g = 0; g < n_groups; ++g) {
+    ProbeConfig pc = c.probe;
+    if (g >= n_modules || !axis.has_v4()) {
+      pc.family = AddressFamily::V6;
+      if (c.dst_mac6 != MacAddress{}) pc.dst_mac = c.dst_mac6;
+    }
+    probers.push_back(s.layout.modules()[g % n_modules]->create(pc));
     frame_cap = std::max(frame_cap, probers.back()->max_frame_size());
   }
   const FrameShaper shaper(c.evasion, frame_cap);
@@ -54,9 +65,9 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   std::vector<ProbeTarget> targets(burst);
   // A mixed sweep groups each burst by module: gathered[] in walk order,
   // then targets[] laid out module by module.
-  std::vector<ProbeTarget> gathered(n_modules > 1 ? burst : 0);
-  std::vector<uint8_t> module_of(n_modules > 1 ? burst : 0);
-  std::vector<uint32_t> offset(n_modules + 1);
+  std::vector<ProbeTarget> gathered(n_groups > 1 ? burst : 0);
+  std::vector<uint8_t> module_of(n_groups > 1 ? burst : 0);
+  std::vector<uint32_t> offset(n_groups + 1);
   // The probes whose send time is noted: the burst's first, or all of them:
   // when asked, when every probe has a slot of its own (a small scan, whose
   // few replies would otherwise leave the RTT timeout unmeasured), or when
@@ -73,8 +84,10 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
                            !c.retry_only_silent_hosts;
   const bool skip_up = pass > 0 && c.retry_only_silent_hosts && s.responsive.enabled();
   const HostBitmap* only_hosts = c.only_hosts;
-  const TargetSet& addresses = c.targets;
   const NextHopPlan* next_hops = c.next_hops;
+  const NextHopPlan6* next_hops6 = c.next_hops6;
+  const bool any_hops = next_hops != nullptr || next_hops6 != nullptr;
+  const uint64_t v4_count = axis.v4_count();
 
   counters.position.store(walker.position(), std::memory_order_relaxed);
   while (!s.stop_tx.load(std::memory_order_relaxed)) {
@@ -82,7 +95,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     if (grant == 0) break;
     uint32_t n = 0;
     uint64_t index = 0;
-    ProbeTarget* out = n_modules > 1 ? gathered.data() : targets.data();
+    ProbeTarget* out = n_groups > 1 ? gathered.data() : targets.data();
     uint64_t unsendable = 0;
     while (n < grant && walker.next(index)) {
       if (skip_answered && s.answered.answered(index)) continue;
@@ -91,33 +104,38 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
       if (skip_silent && !s.responsive.answered(cell.address)) continue;
       if (skip_up && s.responsive.answered(cell.address)) continue;
       const ScanSlot slot = s.layout.slots()[cell.port];
-      if (next_hops != nullptr) {
-        const MacAddr* mac = next_hops->mac_for(cell.address);
-        if (mac == nullptr) {  // unroutable, or on-link and silent to ARP
+      const bool v6 = cell.address >= v4_count;
+      if (v6 ? next_hops6 != nullptr : next_hops != nullptr) {
+        const MacAddr* mac =
+            v6 ? next_hops6->mac_for(cell.address - v4_count) : next_hops->mac_for(cell.address);
+        if (mac == nullptr) {  // unroutable, or on-link and silent to ARP / neighbour discovery
           ++unsendable;
           continue;
         }
         out[n].dst_mac = mac->bytes.data();
+      } else {
+        out[n].dst_mac = nullptr;
       }
-      out[n].ip = addresses.at(cell.address);
+      if (v6) out[n].ip6 = axis.v6_at(cell.address);
+      else out[n].ip = axis.v4_at(cell.address);
       out[n].port = slot.port;
-      if (n_modules > 1) module_of[n] = slot.module;
+      if (n_groups > 1) module_of[n] = static_cast<uint8_t>(slot.module + (v6 ? v6_group : 0));
       if (sample_all || n == 0) indexes[n] = index;
       ++n;
     }
     if (unsendable) counters.unsendable.fetch_add(unsendable, std::memory_order_relaxed);
     if (n == 0) break;  // slice done (unsendable targets are walked past, not counted)
-    if (n_modules == 1) {
+    if (n_groups == 1) {
       probers[0]->write_probes(std::span<const ProbeTarget>(targets.data(), n), frame_ptrs.data(), lengths.data());
     } else {
       std::fill(offset.begin(), offset.end(), 0);
       for (uint32_t k = 0; k < n; ++k) ++offset[module_of[k] + 1];
-      for (size_t m = 0; m < n_modules; ++m) offset[m + 1] += offset[m];
+      for (size_t m = 0; m < n_groups; ++m) offset[m + 1] += offset[m];
       // offset[m] is where module m's probes start; filling advances it to
       // where they end.
       for (uint32_t k = 0; k < n; ++k) targets[offset[module_of[k]]++] = gathered[k];
       uint32_t begin = 0;
-      for (size_t m = 0; m < n_modules; ++m) {
+      for (size_t m = 0; m < n_groups; ++m) {
         const uint32_t end = offset[m];
         if (end > begin)
           probers[m]->write_probes(std::span<const ProbeTarget>(targets.data() + begin, end - begin),
@@ -125,8 +143,9 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
         begin = end;
       }
     }
-    if (next_hops != nullptr)
-      for (uint32_t k = 0; k < n; ++k) std::memcpy(frame_ptrs[k], targets[k].dst_mac, 6);
+    if (any_hops)
+      for (uint32_t k = 0; k < n; ++k)
+        if (targets[k].dst_mac != nullptr) std::memcpy(frame_ptrs[k], targets[k].dst_mac, 6);
     size_t n_frames = n;
     if (shaping) {
       n_frames = 0;

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "io/sweep_socket.hpp"
 
 namespace portsweep {
 
@@ -222,88 +223,14 @@ SweepClock SweepClock::now() {
   return c;
 }
 
-namespace {
-
-class ArpSocket {
- public:
-  ArpSocket(const std::string& iface, int ifindex) : iface_(iface) {
-    // Protocol 0 here and ETH_P_ARP at bind: a socket opened with a protocol
-    // starts receiving from every interface at once, and moving it to one
-    // interface then waits for an RCU grace period (milliseconds).
-    fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd_ < 0) {
-      const int err = errno;
-      throw RuntimeFailure("cannot open a packet socket on " + iface + " to send ARP: " +
-                           std::strerror(err) +
-                           (err == EPERM ? " (portsweep needs root or CAP_NET_RAW)." : "."));
-    }
-    // Answers to a burst of requests arrive together; room for thousands.
-    const int rcvbuf = 4 << 20;
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-#ifdef PACKET_IGNORE_OUTGOING
-    const int one = 1;  // our own requests need not come back to us (Linux >= 4.20)
-    ::setsockopt(fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
-#endif
-    sockaddr_ll sll{};
-    sll.sll_family = AF_PACKET;
-    sll.sll_protocol = htons(ETH_P_ARP);
-    sll.sll_ifindex = ifindex;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0) {
-      const int err = errno;
-      ::close(fd_);
-      throw RuntimeFailure("cannot bind a packet socket to " + iface + " to send ARP: " +
-                           std::strerror(err) + ".");
-    }
-  }
-  ~ArpSocket() { ::close(fd_); }
-  ArpSocket(const ArpSocket&) = delete;
-  ArpSocket& operator=(const ArpSocket&) = delete;
-
-  // False when the socket's buffer is full (try again later).
-  bool send(const uint8_t* frame, size_t len) {
-    if (::send(fd_, frame, len, 0) >= 0) return true;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR) return false;
-    throw RuntimeFailure("cannot send an ARP request on " + iface_ + ": " +
-                         std::strerror(errno) + ".");
-  }
-
-  void wait(int64_t ns) {
-    pollfd pfd{fd_, POLLIN, 0};
-    timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-    ::ppoll(&pfd, 1, &ts, nullptr);
-  }
-
-  // Feeds every frame waiting on the socket to the sweep.
-  void drain(ArpSweep& sweep) {
-    std::array<uint8_t, 1514> buf{};
-    for (;;) {
-      sockaddr_ll from{};
-      socklen_t from_len = sizeof from;
-      const ssize_t n = ::recvfrom(fd_, buf.data(), buf.size(), 0,
-                                   reinterpret_cast<sockaddr*>(&from), &from_len);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return;  // EAGAIN: nothing more
-      }
-      if (from.sll_pkttype == PACKET_OUTGOING) continue;
-      sweep.on_frame(buf.data(), static_cast<size_t>(n), steady_now_ns());
-    }
-  }
-
- private:
-  std::string iface_;
-  int fd_ = -1;
-};
-
-}  // namespace
-
 void run_arp_sweep(ArpSweep& sweep, const std::string& iface, int ifindex) {
   if (sweep.entries().empty()) return;
-  ArpSocket sock(iface, ifindex);
+  SweepSocket sock(iface, ifindex, ETH_P_ARP, "ARP");
+  auto feed = [&](const uint8_t* f, size_t len, int64_t at) { sweep.on_frame(f, len, at); };
   std::array<uint8_t, kRequestLen> frame{};
   for (;;) {
     int64_t now = steady_now_ns();
-    sock.drain(sweep);
+    sock.drain(feed);
     if (sweep.done(now)) break;
     while (auto ip = sweep.next_request(now)) {
       sweep.write_request(*ip, frame.data());
@@ -318,7 +245,7 @@ void run_arp_sweep(ArpSweep& sweep, const std::string& iface, int ifindex) {
     // With a full send buffer next_due_ns() may already be past: yield 100 µs.
     sock.wait(std::clamp<int64_t>(until - now, 100'000, 1'000'000'000));
   }
-  sock.drain(sweep);
+  sock.drain(feed);
 }
 
 }  // namespace portsweep

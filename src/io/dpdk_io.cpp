@@ -20,8 +20,9 @@
 // no second copy.
 //
 // Because the kernel no longer sees the interface's traffic under AF_XDP (or
-// a vfio NIC), recv_burst answers ARP requests for IoConfig::local_ip: the
-// next hop re-checks our MAC every few seconds and would stop sending replies.
+// a vfio NIC), recv_burst answers ARP requests for IoConfig::local_ip and
+// Neighbor Solicitations for IoConfig::local_ip6: the next hop re-checks our
+// MAC every few seconds and would stop sending replies.
 #include <linux/ethtool.h>
 #include <linux/if_xdp.h>
 #include <linux/sockios.h>
@@ -64,6 +65,7 @@
 #include "io/dpdk_eal.hpp"
 #include "io/dpdk_eal_args.hpp"
 #include "io/dpdk_leftovers.hpp"
+#include "io/nd_responder.hpp"
 #include "io/packet_io.hpp"
 #include "io/xdp_link.hpp"
 
@@ -277,6 +279,8 @@ class DpdkIo final : public PacketIo {
   bpf_program filter_{};
   bool have_filter_ = false;
   uint32_t local_ip_ = 0;
+  u128 local_ip6_ = 0;
+  bool has_local_ip6_ = false;
   MacAddr local_mac_;
   DeferredFrames deferred_;
   int link_fd_ = -1;
@@ -286,6 +290,7 @@ class DpdkIo final : public PacketIo {
   std::atomic<uint64_t> rx_bytes_{0};
   std::atomic<uint64_t> rx_filtered_{0};
   std::atomic<uint64_t> arp_replies_{0};
+  std::atomic<uint64_t> nd_replies_{0};
   rte_eth_stats final_{};
 
   static constexpr int kFailureNone = 0, kFailureWriting = 1, kFailureReady = 2;
@@ -317,6 +322,8 @@ DpdkIo::DpdkIo(const IoConfig& config) : iface_(config.iface), pid_(static_cast<
   snaplen_ = std::max<uint32_t>(config.rx_snaplen, 64);
   rx_burst_ = std::clamp<size_t>(config.rx_burst, 1, kMaxRxBurst);
   local_ip_ = config.local_ip;
+  local_ip6_ = load_ipv6(config.local_ip6.data());
+  has_local_ip6_ = config.has_local_ip6;
   try {
     start(config, user_args);
   } catch (...) {
@@ -677,7 +684,7 @@ size_t DpdkIo::poll_rx(RxFrame* out, size_t max) noexcept {
 
   const int64_t now = wall_us();
   size_t kept = 0;
-  uint64_t bytes = 0, filtered = 0, arp_replies = 0;
+  uint64_t bytes = 0, filtered = 0, arp_replies = 0, nd_replies = 0;
   for (size_t i = 0; i < got; ++i) {
     rte_mbuf* m = rx_mbufs_[i];
     const uint8_t* data = rte_pktmbuf_mtod(m, const uint8_t*);
@@ -688,6 +695,15 @@ size_t DpdkIo::poll_rx(RxFrame* out, size_t max) noexcept {
       if (deferred_.push(reply.data(), kArpFrameLen)) ++arp_replies;
       rte_pktmbuf_free(m);
       continue;
+    }
+    if (kernel_blind_ && has_local_ip6_) {
+      if (const auto asker = neighbor_solicitation_for(data, len, local_ip6_)) {
+        std::array<uint8_t, kNaFrameLen> reply;
+        write_neighbor_advertisement(*asker, local_ip6_, local_mac_, reply.data());
+        if (deferred_.push(reply.data(), kNaFrameLen)) ++nd_replies;
+        rte_pktmbuf_free(m);
+        continue;
+      }
     }
     if (have_filter_) {
       pcap_pkthdr h{};
@@ -711,6 +727,7 @@ size_t DpdkIo::poll_rx(RxFrame* out, size_t max) noexcept {
   }
   if (filtered != 0) bump(rx_filtered_, filtered);
   if (arp_replies != 0) bump(arp_replies_, arp_replies);
+  if (nd_replies != 0) bump(nd_replies_, nd_replies);
   return kept;
 }
 
@@ -798,6 +815,7 @@ IoStats DpdkIo::stats() const {
       {"dpdk_oerrors", e.oerrors},     {"dpdk_rx_nombuf", e.rx_nombuf},
       {"tx_queue_full", full},         {"tx_nombuf", nombuf}, {"tx_queue_busy", busy},
       {"rx_filtered", read(rx_filtered_)}, {"arp_replies", read(arp_replies_)},
+      {"nd_replies", read(nd_replies_)},
       {"dpdk_device_queues", dev_.size()},
   };
   if (!closed_) {

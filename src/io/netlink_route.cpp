@@ -15,6 +15,7 @@
 
 #include "common/error.hpp"
 #include "io/netlink_attributes.hpp"
+#include "io/netlink_dump.hpp"
 #include "io/netlink_request.hpp"
 #include "targets/ipv4.hpp"
 
@@ -22,85 +23,14 @@ namespace portsweep::netlink {
 
 namespace {
 
-// A dump that raced a table change is flagged; it is cheap to ask again.
-constexpr int kDumpAttempts = 3;
-// Room for a request: header, family header and two u32 attributes.
-constexpr size_t kRequestBuffer = 256;
+using detail::dump, detail::fail, detail::kRequestBuffer, detail::mac_of, detail::start_request,
+    detail::string_of;
 
 std::string errno_text(int err) { return std::strerror(err); }
-
-// The sentence for a request that did not complete; `what` names what was
-// asked for ("routing table").
-[[noreturn]] void fail(const RequestResult& r, const std::string& what) {
-  const std::string why = errno_text(r.error);
-  switch (r.outcome) {
-    case Outcome::NoSocket:
-      throw RuntimeFailure("cannot open a netlink socket to read the routing tables: " + why + ".");
-    case Outcome::NotSent:
-      throw RuntimeFailure("cannot send a netlink request: " + why + ".");
-    case Outcome::NoAnswer:
-      if (r.error == ENOSPC) {
-        throw RuntimeFailure("a netlink answer did not fit in " + std::to_string(kAnswerBuffer) + " bytes.");
-      }
-      throw RuntimeFailure("no answer from the kernel to a netlink request: " + why + ".");
-    case Outcome::Malformed:
-      throw RuntimeFailure("the kernel's answer with the " + what + " is malformed: " + why + ".");
-    case Outcome::DumpChanged:
-      throw RuntimeFailure("the " + what + " kept changing while being read; try again.");
-    case Outcome::Done:
-    case Outcome::Refused:
-      break;
-  }
-  throw RuntimeFailure("cannot read the " + what + " from the kernel: " + why + ".");
-}
 
 // An IPv4 address attribute (validated as 4 bytes), network order on the
 // wire, host order here.
 uint32_t ipv4_of(const nlattr* a) { return ntohl(mnl_attr_get_u32(a)); }
-
-// A hardware address attribute holds whatever the link type uses (4 bytes
-// on an IPIP tunnel, 20 on InfiniBand); only Ethernet's 6 are a MAC.
-std::optional<MacAddr> mac_of(const nlattr* a) {
-  if (a == nullptr || mnl_attr_get_payload_len(a) != 6) return std::nullopt;
-  MacAddr mac;
-  std::memcpy(mac.bytes.data(), mnl_attr_get_payload(a), 6);
-  return mac;
-}
-
-// A NUL-terminated string attribute (validated as such).
-std::string string_of(const nlattr* a) {
-  const char* s = mnl_attr_get_str(a);
-  return std::string(s, strnlen(s, mnl_attr_get_payload_len(a)));
-}
-
-// Starts a request for `type` whose payload opens with family header Header
-// (every rtnetlink family header starts with the address family byte).
-template <typename Header>
-Header* start_request(char* buf, uint16_t type, uint16_t flags, uint8_t family) {
-  nlmsghdr* h = mnl_nlmsg_put_header(buf);
-  h->nlmsg_type = type;
-  h->nlmsg_flags = flags;
-  auto* header = static_cast<Header*>(mnl_nlmsg_put_extra_header(h, sizeof(Header)));
-  std::memcpy(header, &family, 1);
-  return header;
-}
-
-// Runs a dump, starting over if the kernel says the table changed under it.
-// `parse` sees every message and returns MNL_CB_ERROR (errno set) for one
-// that is malformed, which fails the dump.
-template <typename Header, typename Out>
-std::vector<Out> dump(uint16_t type, uint8_t family, const char* what,
-                      const std::function<int(const nlmsghdr&, std::vector<Out>&)>& parse) {
-  for (int attempt = 1;; ++attempt) {
-    std::vector<Out> out;
-    alignas(nlmsghdr) char buf[kRequestBuffer] = {};
-    start_request<Header>(buf, type, NLM_F_DUMP, family);
-    const RequestResult r =
-        run_request(*reinterpret_cast<nlmsghdr*>(buf), [&](const nlmsghdr& m) { return parse(m, out); });
-    if (r.ok()) return out;
-    if (r.outcome != Outcome::DumpChanged || attempt == kDumpAttempts) fail(r, what);
-  }
-}
 
 // What a route message may carry that a scan reads.
 AttributeTable route_attributes() {

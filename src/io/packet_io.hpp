@@ -4,6 +4,7 @@
 // bursts; the engine never sees which one it has. The per-burst virtual call is
 // the only indirection on the hot path: backends must not allocate, lock or
 // throw inside send_burst/recv_burst.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -76,6 +77,11 @@ struct IoConfig {
   // takes the interface away from the kernel (DPDK over AF_XDP or a vfio NIC)
   // answers ARP requests for it, on the last TX queue; the others ignore it.
   uint32_t local_ip = 0;
+  // Our IPv6 address on the interface (network order, as on the wire), used
+  // only when has_local_ip6: such a backend answers Neighbor Solicitations
+  // for it (io/nd_responder.hpp) as it answers ARP for local_ip.
+  std::array<uint8_t, 16> local_ip6{};
+  bool has_local_ip6 = false;
   // Backend-specific settings as key=value pairs (pcap: "tx" = "sendmmsg" |
   // "inject"); a backend rejects keys it does not know with a UsageError.
   std::vector<std::pair<std::string, std::string>> options;

@@ -49,12 +49,10 @@ InterfaceInfo usable_interface(const std::string& name) {
   return std::move(*info);
 }
 
-ScanPath interface_path(const InterfaceInfo& iface, std::optional<uint32_t> src_ip,
-                        uint32_t preferred_src) {
-  ScanPath path;
-  path.iface = iface.name;
-  path.ifindex = iface.index;
-  path.mtu = iface.mtu;
+namespace {
+
+// Throws unless iface can carry the scan's frames.
+void check_frames_fit(const InterfaceInfo& iface) {
   if (iface.uses_arp && !iface.mac) {
     throw RuntimeFailure("interface \"" + iface.name +
                          "\" has no MAC address; give another with -e.");
@@ -64,6 +62,17 @@ ScanPath interface_path(const InterfaceInfo& iface, std::optional<uint32_t> src_
                          "\" is not an Ethernet interface; portsweep writes Ethernet frames, "
                          "so give another with -e.");
   }
+}
+
+}  // namespace
+
+ScanPath interface_path(const InterfaceInfo& iface, std::optional<uint32_t> src_ip,
+                        uint32_t preferred_src) {
+  check_frames_fit(iface);
+  ScanPath path;
+  path.iface = iface.name;
+  path.ifindex = iface.index;
+  path.mtu = iface.mtu;
   path.src_mac = iface.mac.value_or(MacAddr{});
 
   if (src_ip) {
@@ -74,6 +83,32 @@ ScanPath interface_path(const InterfaceInfo& iface, std::optional<uint32_t> src_
     path.src_ip = iface.ipv4.front().address;
   } else {
     throw RuntimeFailure("interface \"" + iface.name + "\" has no IPv4 address: give -S ADDR.");
+  }
+  return path;
+}
+
+ScanPath6 interface_path6(const InterfaceInfo& iface, std::optional<u128> src_ip, u128 preferred_src,
+                          u128 peer) {
+  check_frames_fit(iface);
+  ScanPath6 path;
+  path.iface = iface.name;
+  path.ifindex = iface.index;
+  path.mtu = iface.mtu;
+  path.src_mac = iface.mac.value_or(MacAddr{});
+  for (const auto& a : iface.ipv6) {
+    if (a.usable && (a.address >> 118) == 0x3fa) {  // fe80::/10
+      path.link_local_src = a.address;
+      break;
+    }
+  }
+  if (src_ip) {
+    path.src_ip = *src_ip;
+  } else if (preferred_src != 0) {
+    path.src_ip = preferred_src;
+  } else if (auto best = ipv6_source_for(iface, peer)) {
+    path.src_ip = *best;
+  } else {
+    throw RuntimeFailure("interface \"" + iface.name + "\" has no usable IPv6 address: give -S ADDR.");
   }
   return path;
 }

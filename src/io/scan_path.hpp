@@ -22,6 +22,19 @@ struct ScanPath {
   bool via_gateway = false;
 };
 
+// The same for an IPv6 scan: addresses are u128 (portsweep/uint128.hpp).
+struct ScanPath6 {
+  std::string iface;
+  int ifindex = 0;
+  MacAddr src_mac;
+  u128 src_ip = 0;
+  u128 link_local_src = 0;  // the interface's link-local address (0: none), for ND with fe80:: neighbours
+  u128 next_hop_ip = 0;     // Uniform plans through a gateway only
+  MacAddr next_hop_mac;
+  unsigned mtu = 0;
+  bool via_gateway = false;
+};
+
 struct ScanPathRequest {
   std::optional<std::string> iface;  // -e IFACE
   std::optional<uint32_t> src_ip;    // -S ADDR, host order; may be any address (spoofing)
@@ -44,5 +57,9 @@ InterfaceInfo usable_interface(const std::string& name);
 // address. Leaves the next-hop fields alone.
 ScanPath interface_path(const InterfaceInfo& iface, std::optional<uint32_t> src_ip,
                         uint32_t preferred_src);
+// The same for IPv6: src_ip (-S) if given, else preferred_src if not 0, else
+// the interface's best address for reaching `peer` (ipv6_source_for).
+ScanPath6 interface_path6(const InterfaceInfo& iface, std::optional<u128> src_ip, u128 preferred_src,
+                          u128 peer);
 
 }  // namespace portsweep

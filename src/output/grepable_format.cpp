@@ -73,7 +73,7 @@ class GrepableFormat final : public OutputFormat {
 
   void write_host(const HostReport& r, const HostNames& names) {
     // nmap's grepable line names a host by its PTR only, never the target's name.
-    const std::string prefix = "Host: " + ipv4_text(r.ip) + " (" + names.ptr + ")\t";
+    const std::string prefix = "Host: " + address_text(r.ip) + " (" + names.ptr + ")\t";
     if (!r.up && info_.list_scan) {  // -sL's target
       out_.write(prefix + "Status: Unknown\n");
       return;

@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "portsweep/ip_address.hpp"
+
 namespace portsweep {
 
 struct HostNames {
   std::string user;                      // the target's name as typed; empty: given as an address
-  std::vector<uint32_t> user_others;     // user's other addresses, not scanned
+  std::vector<IpAddress> user_others;    // user's other addresses (either family), not scanned
   std::string ptr;                       // reverse DNS; empty: none (or -n)
 
   bool empty() const { return user.empty() && ptr.empty(); }
@@ -24,11 +26,11 @@ class HostNameSource {
   virtual ~HostNameSource() = default;
   // A host the scan found up (discovery, or its first port result); called
   // once per host under OutputSet's lock, so it must not block.
-  virtual void host_found(uint32_t ip) = 0;
+  virtual void host_found(const IpAddress& ip) = 0;
   // Before the writers' end(): the lookups' bounded last wait.
   virtual void settle() = 0;
   // After settle().
-  virtual HostNames names_of(uint32_t ip) const = 0;
+  virtual HostNames names_of(const IpAddress& ip) const = 0;
 };
 
 }  // namespace portsweep

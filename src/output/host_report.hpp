@@ -44,7 +44,7 @@ struct HiddenState {
 // One hop of a host's traceroute; a TTL nobody answered has no hop.
 struct TraceHop {
   uint8_t ttl = 0;
-  uint32_t ip = 0;       // who answered at this TTL (the host itself at the last)
+  IpAddress ip;          // who answered at this TTL (the host itself at the last)
   uint32_t rtt_us = 0;   // 0: not measured
   uint16_t tcp_port = 0;  // the probe that got the answer: a SYN to this port, or (0) an echo request
 };
@@ -56,7 +56,7 @@ struct RttEstimate {
 };
 
 struct HostReport {
-  uint32_t ip = 0;
+  IpAddress ip;  // either family
   // False for a target discovery found down, listed with -v as nmap lists
   // it ("[host down]"): nothing below is set then.
   bool up = true;

@@ -99,7 +99,7 @@ void HostTable::add(const PortResult& r) {
   HostEntry& h = it->second;
   // A port's answer with its round trip (a sampled probe's) is the host's
   // latency too, as for nmap; a hop's answer (traceroute) is not.
-  if (r.rtt_us != 0 && r.from_ip == 0) update_rtt(h, r.rtt_us);
+  if (r.rtt_us != 0 && r.from_ip.is_unspecified()) update_rtt(h, r.rtt_us);
   if (fresh) {
     h.first_us = h.last_us = r.time_us;
     h.up_reason = r.reason;
@@ -206,7 +206,7 @@ void HostTable::add_host(const HostUp& up) {
   if (up.rtt_us != 0) add_rtt(up.ip, up.rtt_us);
 }
 
-void HostTable::set_trace(uint32_t ip, std::vector<TraceHop> hops) {
+void HostTable::set_trace(const IpAddress& ip, std::vector<TraceHop> hops) {
   auto it = hosts_.find(ip);
   if (it != hosts_.end()) it->second.trace = std::move(hops);
 }
@@ -221,7 +221,7 @@ void HostTable::set_os_hint(OsHint hint) {
   if (it != hosts_.end()) it->second.os_hint = std::make_shared<const OsHint>(std::move(hint));
 }
 
-void HostTable::add_rtt(uint32_t ip, uint32_t rtt_us) {
+void HostTable::add_rtt(const IpAddress& ip, uint32_t rtt_us) {
   auto it = hosts_.find(ip);
   if (it != hosts_.end()) update_rtt(it->second, rtt_us);
 }
@@ -254,20 +254,20 @@ bool HostTable::set_service(const ServiceResult& r) {
   return true;
 }
 
-const HostEntry* HostTable::find(uint32_t ip) const {
+const HostEntry* HostTable::find(const IpAddress& ip) const {
   auto it = hosts_.find(ip);
   return it == hosts_.end() ? nullptr : &it->second;
 }
 
-std::vector<uint32_t> HostTable::sorted_addresses() const {
-  std::vector<uint32_t> ips;
+std::vector<IpAddress> HostTable::sorted_addresses() const {
+  std::vector<IpAddress> ips;
   ips.reserve(hosts_.size());
   for (const auto& [ip, entry] : hosts_) ips.push_back(ip);
   std::sort(ips.begin(), ips.end());
   return ips;
 }
 
-HostReport HostTable::report(uint32_t ip, const PortsPerProto& scanned) const {
+HostReport HostTable::report(const IpAddress& ip, const PortsPerProto& scanned) const {
   const HostEntry& h = hosts_.at(ip);
   HostReport rep;
   rep.ip = ip;
@@ -403,14 +403,14 @@ void HostTable::for_each_report(const ScanSummary& summary,
     // The down targets first, as nmap lists them when its host discovery
     // ends, then the hosts up; each in address order. -v's listing of a /16
     // is 65,536 reports, one at a time.
-    summary.each_target([&](uint32_t ip) {
+    summary.each_target([&](const IpAddress& ip) {
       if (hosts_.find(ip) != hosts_.end()) return;
       HostReport down;
       down.ip = ip;
       down.up = false;
       fn(down);
     });
-    summary.each_target([&](uint32_t ip) {
+    summary.each_target([&](const IpAddress& ip) {
       if (hosts_.find(ip) == hosts_.end()) return;
       const PortsPerProto scanned =
           summary.ports_scanned_for ? summary.ports_scanned_for(ip) : policy_.ports_per_host;
@@ -418,7 +418,7 @@ void HostTable::for_each_report(const ScanSummary& summary,
     });
     return;
   }
-  for (uint32_t ip : sorted_addresses()) {
+  for (const IpAddress& ip : sorted_addresses()) {
     const PortsPerProto scanned =
         summary.ports_scanned_for ? summary.ports_scanned_for(ip) : policy_.ports_per_host;
     HostReport rep = report(ip, scanned);

@@ -91,7 +91,7 @@ class JsonFormat final : public OutputFormat {
   void on_result(const PortResult& r) override {
     if (info_.open_only && !may_be_open(r.state)) return;
     std::string& s = pending_;
-    s += "{\"ip\":\"" + ipv4_text(r.ip) + "\",\"proto\":\"" + std::string(to_string(r.proto)) +
+    s += "{\"ip\":\"" + address_text(r.ip) + "\",\"proto\":\"" + std::string(to_string(r.proto)) +
          "\",\"port\":" + std::to_string(r.port) + ",\"state\":\"" + std::string(to_string(r.state)) +
          "\",\"reason\":\"" + std::string(to_string(r.reason)) + "\",\"ttl\":" + std::to_string(r.ttl) +
          ",\"time\":\"" + iso_utc_text(r.time_us) + "\"";
@@ -111,7 +111,7 @@ class JsonFormat final : public OutputFormat {
   void on_host_up(const HostUp& h) override {
     if (h.reason == Reason::UserSet) return;
     std::string& s = pending_;
-    s += "{\"ip\":\"" + ipv4_text(h.ip) + "\",\"status\":\"up\",\"reason\":\"" + std::string(to_string(h.reason)) +
+    s += "{\"ip\":\"" + address_text(h.ip) + "\",\"status\":\"up\",\"reason\":\"" + std::string(to_string(h.reason)) +
          "\",\"ttl\":" + std::to_string(h.ttl) + ",\"time\":\"" + iso_utc_text(h.time_us) + "\"";
     if (h.rtt_us != 0) s += ",\"rtt_us\":" + std::to_string(h.rtt_us);
     if (h.has_mac) s += ",\"mac\":\"" + mac_text(h.mac) + "\"";
@@ -120,12 +120,12 @@ class JsonFormat final : public OutputFormat {
   }
 
   // --traceroute's route to a host: one record, its hops by TTL.
-  void on_trace(uint32_t ip, const std::vector<TraceHop>& hops) override {
+  void on_trace(const IpAddress& ip, const std::vector<TraceHop>& hops) override {
     std::string& s = pending_;
-    s += "{\"ip\":\"" + ipv4_text(ip) + "\",\"trace\":[";
+    s += "{\"ip\":\"" + address_text(ip) + "\",\"trace\":[";
     for (size_t i = 0; i < hops.size(); ++i) {
       if (i) s += ',';
-      s += "{\"ttl\":" + std::to_string(hops[i].ttl) + ",\"ip\":\"" + ipv4_text(hops[i].ip) + "\"";
+      s += "{\"ttl\":" + std::to_string(hops[i].ttl) + ",\"ip\":\"" + address_text(hops[i].ip) + "\"";
       if (hops[i].rtt_us) s += ",\"rtt_us\":" + std::to_string(hops[i].rtt_us);
       s += "}";
     }
@@ -136,7 +136,7 @@ class JsonFormat final : public OutputFormat {
   // -O's findings on a host: one record, the XML's content as keys.
   void on_os(const OsReport& os) override {
     std::string& s = pending_;
-    s += "{\"ip\":\"" + ipv4_text(os.ip) + "\",\"os\":{\"matches\":[";
+    s += "{\"ip\":\"" + address_text(os.ip) + "\",\"os\":{\"matches\":[";
     for (size_t i = 0; i < os.matches.size(); ++i) {
       const OsMatchReport& m = os.matches[i];
       if (i > 0) s += ',';
@@ -211,7 +211,7 @@ class JsonFormat final : public OutputFormat {
   // empty label when no signature matched.
   void on_os_hint(const OsHint& hint) override {
     std::string& s = pending_;
-    s += "{\"ip\":\"" + ipv4_text(hint.ip) + "\",\"os_hint\":{\"label\":";
+    s += "{\"ip\":\"" + address_text(hint.ip) + "\",\"os_hint\":{\"label\":";
     append_json_string(s, hint.label);
     s += ",\"signature\":";
     append_json_string(s, hint.signature);
@@ -224,7 +224,7 @@ class JsonFormat final : public OutputFormat {
   // "method" key tells it from the port's earlier state record.
   void on_service(const ServiceResult& r) override {
     std::string& s = pending_;
-    s += "{\"ip\":\"" + ipv4_text(r.ip) + "\",\"proto\":\"" + std::string(to_string(r.proto)) +
+    s += "{\"ip\":\"" + address_text(r.ip) + "\",\"proto\":\"" + std::string(to_string(r.proto)) +
          "\",\"port\":" + std::to_string(r.port) + ",\"state\":\"open\"";
     const ServiceReport& d = r.service;
     auto field = [&s](const char* key, const std::string& value) {
@@ -268,19 +268,19 @@ class JsonFormat final : public OutputFormat {
     // A list scan's targets: one record each, in address order.
     const bool list = info_.list_scan && summary.each_target;
     if (list) {
-      summary.each_target([&](uint32_t ip) {
-        pending_ += "{\"ip\":\"" + ipv4_text(ip) + "\",\"status\":\"unknown\"}\n";
+      summary.each_target([&](const IpAddress& ip) {
+        pending_ += "{\"ip\":\"" + address_text(ip) + "\",\"status\":\"unknown\"}\n";
         if (++pending_lines_ >= kBatchLines) flush();
       });
     }
     // Names are known only once the lookups started during the scan are
     // over, so they come last: one record per named host, before the end.
     if (summary.names_of) {
-      const auto named = [&](uint32_t ip) {
+      const auto named = [&](const IpAddress& ip) {
         const HostNames names = summary.names(ip);
         if (names.empty()) return;
         std::string& s = pending_;
-        s += "{\"ip\":\"" + ipv4_text(ip) + "\",\"hostnames\":[";
+        s += "{\"ip\":\"" + address_text(ip) + "\",\"hostnames\":[";
         const auto entry = [&s](const std::string& name, const char* type, bool first) {
           if (!first) s += ',';
           s += "{\"name\":";
@@ -297,7 +297,7 @@ class JsonFormat final : public OutputFormat {
       if (list) {
         summary.each_target(named);
       } else {
-        for (uint32_t ip : hosts.sorted_addresses()) named(ip);
+        for (const IpAddress& ip : hosts.sorted_addresses()) named(ip);
       }
     }
     std::string& s = pending_;

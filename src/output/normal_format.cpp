@@ -56,7 +56,7 @@ class NormalFormat final : public OutputFormat {
       if (!t.scanning.empty()) {
         put(t.scanning + "\n");
       } else if (t.only_host) {
-        put("Scanning " + ipv4_text(*t.only_host) + " [" + std::to_string(t.ports_per_host) +
+        put("Scanning " + address_text(*t.only_host) + " [" + std::to_string(t.ports_per_host) +
                    (t.ports_per_host == 1 ? " port]\n" : " ports]\n"));
       } else if (t.hosts != 0) {
         put("Scanning " + std::to_string(t.hosts) + (t.hosts == 1 ? " host [" : " hosts [") +
@@ -76,7 +76,7 @@ class NormalFormat final : public OutputFormat {
   void on_result(const PortResult& r) override {
     if (!interactive_ || skid_ || info_.verbose <= 0 || r.state != PortState::Open) return;
     put("Discovered open port " + std::to_string(r.port) + "/" + std::string(to_string(r.proto)) + " on " +
-               ipv4_text(r.ip) + "\n");
+               address_text(r.ip) + "\n");
   }
 
   void end(const HostTable& hosts, const ScanSummary& summary) override {
@@ -134,13 +134,16 @@ class NormalFormat final : public OutputFormat {
            ")\n";
   }
 
-  // nmap's TRACEROUTE table: a TTL nobody answered is "...".
-  static std::string trace_text(const std::vector<TraceHop>& hops) {
+  // nmap's TRACEROUTE table: a TTL nobody answered is "...". An echo
+  // request's trace names ICMP's protocol number, or ICMPv6's to an IPv6 host.
+  static std::string trace_text(const IpAddress& host, const std::vector<TraceHop>& hops) {
     const uint16_t port = hops.back().tcp_port;
-    std::string s = "\nTRACEROUTE (using " + (port ? "port " + std::to_string(port) + "/tcp" : std::string("proto 1/icmp")) +
-                    ")\nHOP RTT      ADDRESS\n";
+    const std::string using_what = port ? "port " + std::to_string(port) + "/tcp"
+                                   : host.is_v4() ? std::string("proto 1/icmp")
+                                                  : std::string("proto 58/ipv6-icmp");
+    std::string s = "\nTRACEROUTE (using " + using_what + ")\nHOP RTT      ADDRESS\n";
     unsigned next = 1;
-    char line[96];
+    char line[112];
     for (const TraceHop& h : hops) {
       for (; next < h.ttl; ++next) {
         std::snprintf(line, sizeof line, "%-3u ...\n", next);
@@ -148,7 +151,7 @@ class NormalFormat final : public OutputFormat {
       }
       char rtt[32] = "--";
       if (h.rtt_us) std::snprintf(rtt, sizeof rtt, "%.2f ms", h.rtt_us / 1000.0);
-      std::snprintf(line, sizeof line, "%-3u %-8s %s\n", static_cast<unsigned>(h.ttl), rtt, ipv4_text(h.ip).c_str());
+      std::snprintf(line, sizeof line, "%-3u %-8s %s\n", static_cast<unsigned>(h.ttl), rtt, address_text(h.ip).c_str());
       s += line;
       next = h.ttl + 1u;
     }
@@ -163,7 +166,7 @@ class NormalFormat final : public OutputFormat {
     if (names.user.empty()) return s;
     if (!names.user_others.empty()) {
       s += "Other addresses for " + names.user + " (not scanned):";
-      for (uint32_t other : names.user_others) s.append(" ").append(ipv4_text(other));
+      for (const IpAddress& other : names.user_others) s.append(" ").append(address_text(other));
       s += "\n";
     }
     if (!names.ptr.empty() && names.ptr != names.user)
@@ -172,7 +175,7 @@ class NormalFormat final : public OutputFormat {
   }
 
   void write_host(const HostReport& r, const HostNames& names) {
-    const std::string ip = ipv4_text(r.ip);
+    const std::string ip = address_text(r.ip);
     std::string title = ip;
     if (!names.shown().empty()) {
       title = names.shown();
@@ -196,7 +199,7 @@ class NormalFormat final : public OutputFormat {
     }
     // A ping scan (-sn) probed no ports: the host's status is all there is.
     if (!info_.port_scan) {
-      put(s + mac_line(r) + (r.trace.empty() ? std::string() : trace_text(r.trace)) + "\n");
+      put(s + mac_line(r) + (r.trace.empty() ? std::string() : trace_text(r.ip, r.trace)) + "\n");
       return;
     }
     if (r.listed.empty()) {
@@ -250,7 +253,7 @@ class NormalFormat final : public OutputFormat {
       const std::string service_info = service_info_text(r.services);
       if (!service_info.empty()) s += "Service Info: " + service_info + "\n";
     }
-    if (!r.trace.empty()) s += trace_text(r.trace);
+    if (!r.trace.empty()) s += trace_text(r.ip, r.trace);
     s += "\n";
     put(s);
   }

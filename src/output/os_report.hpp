@@ -35,7 +35,7 @@ struct OsMatchReport {
 };
 
 struct OsReport {
-  uint32_t ip = 0;  // IPv4, host byte order
+  IpAddress ip;  // either family
   std::vector<OsPortUsed> ports_used;
   std::vector<OsMatchReport> matches;    // best first
   std::vector<std::string> summary;      // normal output's lines (Device type, Running, OS details, ...)
@@ -55,7 +55,7 @@ struct OsReport {
 // The passive hint for a host, from the SYN-ACKs and resets a sweep already
 // received (p0f signatures): "Linux 3.x" and what it came from.
 struct OsHint {
-  uint32_t ip = 0;
+  IpAddress ip;
   std::string label;  // p0f's "Linux:3.x" rendered as "Linux 3.x"; empty: no signature matched
   std::string signature;  // the observed signature in p0f's syntax, e.g. "4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df:0"
 };

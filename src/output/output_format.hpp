@@ -38,7 +38,7 @@ class OutputFormat {
   virtual void on_host_up(const HostUp& h) { (void)h; }
   // --traceroute's route to a host, once it is known (the table keeps it
   // for the formats that print at end()).
-  virtual void on_trace(uint32_t ip, const std::vector<TraceHop>& hops) {
+  virtual void on_trace(const IpAddress& ip, const std::vector<TraceHop>& hops) {
     (void)ip;
     (void)hops;
   }

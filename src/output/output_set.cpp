@@ -89,7 +89,7 @@ void OutputSet::on_task(const TaskEvent& t) {
   for (auto& w : writers_) w->on_task(t);
 }
 
-void OutputSet::on_trace(uint32_t ip, std::vector<TraceHop> hops) {
+void OutputSet::on_trace(const IpAddress& ip, std::vector<TraceHop> hops) {
   std::lock_guard lock(mutex_);
   for (auto& w : writers_) w->on_trace(ip, hops);
   table_->set_trace(ip, std::move(hops));
@@ -124,7 +124,7 @@ void OutputSet::end(const ScanSummary& summary) {
   ScanSummary ended = summary;
   if (names_) {
     names_->settle();
-    ended.names_of = [names = names_](uint32_t ip) { return names->names_of(ip); };
+    ended.names_of = [names = names_](const IpAddress& ip) { return names->names_of(ip); };
   }
   if (ended.end_time_us == 0) ended.end_time_us = now_us();
   std::exception_ptr first_error;

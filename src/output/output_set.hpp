@@ -45,7 +45,7 @@ class OutputSet {
   // so it follows the file's header.
   void on_message(std::string line);
   // --traceroute's route to a host already reported up.
-  void on_trace(uint32_t ip, std::vector<TraceHop> hops);
+  void on_trace(const IpAddress& ip, std::vector<TraceHop> hops);
   // A batch under one lock, for a receive loop that collects results.
   void on_results(std::span<const PortResult> batch);
   // A port's state changed after its first result (version detection's UDP

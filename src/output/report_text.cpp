@@ -18,6 +18,12 @@ std::string ipv4_text(uint32_t ip) {
   return buf;
 }
 
+std::string address_text(const IpAddress& ip) {
+  return ip.is_v4() ? ipv4_text(ip.v4_value()) : ip.to_string();
+}
+
+std::string_view addrtype_text(const IpAddress& ip) { return ip.is_v4() ? "ipv4" : "ipv6"; }
+
 std::string reason_text(Reason r, uint8_t ttl) {
   std::string s(to_string(r));
   if (ttl != 0) s += " ttl " + std::to_string(ttl);

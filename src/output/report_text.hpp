@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "portsweep/result.hpp"
 
@@ -11,6 +12,10 @@ namespace portsweep {
 
 // Dotted quad of an address held in host byte order.
 std::string ipv4_text(uint32_t ip);
+// Either family as every format prints it: "198.19.0.5", "2001:db8:1::5".
+std::string address_text(const IpAddress& ip);
+// nmap.dtd's addrtype of an address: "ipv4" or "ipv6".
+std::string_view addrtype_text(const IpAddress& ip);
 // nmap's spelling of a MAC: "02:50:53:01:00:0A".
 std::string mac_text(const std::array<uint8_t, 6>& mac);
 // "syn-ack ttl 64"; the TTL is left out when there was no reply packet.

@@ -23,15 +23,16 @@ struct ScanSummary {
   // Ports probed on one host, per protocol. Unset: every host got each scan's
   // full port list (ScanKind::num_services). An interrupted scan that knows
   // better sets it, since the count of unanswered ports is derived from it.
-  std::function<PortsPerProto(uint32_t ip)> ports_scanned_for;
+  std::function<PortsPerProto(const IpAddress& ip)> ports_scanned_for;
   // Set when the down hosts are listed (-v, after a complete host
   // discovery, as nmap lists them): calls its argument with every target
-  // address, in ascending order; those not up are reported down.
-  std::function<void(const std::function<void(uint32_t ip)>&)> each_target;
+  // address, in ascending order (IpAddress's: IPv4 before IPv6); those not
+  // up are reported down.
+  std::function<void(const std::function<void(const IpAddress& ip)>&)> each_target;
   // A host's names (target name, reverse DNS); unset: none known.
-  std::function<HostNames(uint32_t ip)> names_of;
+  std::function<HostNames(const IpAddress& ip)> names_of;
 
-  HostNames names(uint32_t ip) const { return names_of ? names_of(ip) : HostNames{}; }
+  HostNames names(const IpAddress& ip) const { return names_of ? names_of(ip) : HostNames{}; }
 };
 
 }  // namespace portsweep

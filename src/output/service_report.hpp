@@ -47,7 +47,7 @@ struct PortService {
 
 // One port's service as the detection stage delivers it to the outputs.
 struct ServiceResult {
-  uint32_t ip = 0;         // IPv4, host byte order
+  IpAddress ip;            // either family
   uint16_t port = 0;
   Proto proto = Proto::Tcp;
   int64_t time_us = 0;     // when detection finished, microseconds since the epoch

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "portsweep/ip_address.hpp"
+
 namespace portsweep {
 
 struct TaskEvent {
@@ -16,7 +18,7 @@ struct TaskEvent {
   // At the beginning: what it covers, for "Scanning 74 hosts [8 ports/host]"
   // (the line is left out when hosts is 0, e.g. -sV's own wording below).
   uint64_t hosts = 0;
-  std::optional<uint32_t> only_host;  // the one target, named instead of counted
+  std::optional<IpAddress> only_host;  // the one target, named instead of counted
   uint32_t ports_per_host = 0;
   std::string scanning;  // a line of its own instead: "Scanning 4 services on 2 hosts"
   // At the end: seconds since it began and what it did ("592 total ports").

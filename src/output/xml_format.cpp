@@ -66,8 +66,8 @@ class XmlFormat final : public OutputFormat {
   void on_host_up(const HostUp& h) override {
     if (h.reason == Reason::UserSet || !info_.port_scan) return;
     out_.write("<hosthint><status state=\"up\"" + xml_attr("reason", to_string(h.reason)) +
-               xml_attr("reason_ttl", h.ttl) + "/>\n<address" + xml_attr("addr", ipv4_text(h.ip)) +
-               " addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n</hosthint>\n");
+               xml_attr("reason_ttl", h.ttl) + "/>\n" + address_element(h.ip) +
+               "<hostnames>\n</hostnames>\n</hosthint>\n");
   }
 
   void end(const HostTable& hosts, const ScanSummary& summary) override {
@@ -99,6 +99,11 @@ class XmlFormat final : public OutputFormat {
   }
 
  private:
+  // <address addr="..." addrtype="ipv4"/>, or "ipv6".
+  static std::string address_element(const IpAddress& ip) {
+    return "<address" + xml_attr("addr", address_text(ip)) + xml_attr("addrtype", addrtype_text(ip)) + "/>\n";
+  }
+
   // The target's name as typed (type "user"), then reverse DNS's ("PTR").
   static std::string hostnames_element(const HostNames& names) {
     std::string s = "<hostnames>\n";
@@ -109,20 +114,19 @@ class XmlFormat final : public OutputFormat {
 
   void write_host(const HostReport& r, const HostNames& names) {
     if (!r.up && info_.list_scan) {  // -sL's target; nmap writes <hostnames> only when it has names
-      out_.write("<host><status state=\"unknown\" reason=\"user-set\" reason_ttl=\"0\"/>\n<address" +
-                 xml_attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" +
-                 (names.empty() ? std::string() : hostnames_element(names)) + "</host>\n");
+      out_.write("<host><status state=\"unknown\" reason=\"user-set\" reason_ttl=\"0\"/>\n" +
+                 address_element(r.ip) + (names.empty() ? std::string() : hostnames_element(names)) + "</host>\n");
       return;
     }
     if (!r.up) {  // -v's down host: its status and address, as nmap writes it
-      out_.write("<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>\n<address" +
-                 xml_attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n" + hostnames_element(names) + "</host>\n");
+      out_.write("<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>\n" +
+                 address_element(r.ip) + hostnames_element(names) + "</host>\n");
       return;
     }
     std::string s = "<host" + xml_attr("starttime", epoch_seconds(r.first_us)) +
                     xml_attr("endtime", epoch_seconds(r.last_us)) + "><status state=\"up\"" +
                     xml_attr("reason", to_string(r.up_reason)) + xml_attr("reason_ttl", r.up_ttl) + "/>\n";
-    s += "<address" + xml_attr("addr", ipv4_text(r.ip)) + " addrtype=\"ipv4\"/>\n";
+    s += address_element(r.ip);
     if (r.mac) {
       s += "<address" + xml_attr("addr", mac_text(*r.mac)) + " addrtype=\"mac\"";
       const std::string_view vendor = info_.mac_vendor ? info_.mac_vendor(*r.mac) : std::string_view();
@@ -137,9 +141,11 @@ class XmlFormat final : public OutputFormat {
     if (r.os_hint) s += os_hint_xml(*r.os_hint);
     if (!r.trace.empty()) {
       const uint16_t port = r.trace.back().tcp_port;
-      s += port ? "<trace" + xml_attr("port", port) + " proto=\"tcp\">\n" : std::string("<trace proto=\"icmp\">\n");
+      // An echo request's trace names ICMP; nmap names no protocol for ICMPv6's.
+      s += port ? "<trace" + xml_attr("port", port) + " proto=\"tcp\">\n"
+                : std::string(r.ip.is_v4() ? "<trace proto=\"icmp\">\n" : "<trace>\n");
       for (const TraceHop& h : r.trace) {
-        s += "<hop" + xml_attr("ttl", h.ttl) + xml_attr("ipaddr", ipv4_text(h.ip));
+        s += "<hop" + xml_attr("ttl", h.ttl) + xml_attr("ipaddr", address_text(h.ip));
         if (h.rtt_us) {
           char ms[32];
           std::snprintf(ms, sizeof ms, "%.2f", h.rtt_us / 1000.0);

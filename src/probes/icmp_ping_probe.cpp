@@ -85,7 +85,7 @@ ReplyVerdict IcmpPingClassifier::classify(const DecodedPacket& r, int64_t time_u
     // modulo 2^32.
     rtt = round_trip_us(static_cast<uint32_t>(static_cast<uint32_t>(time_us) - load_be32(r.payload)), 0);
   }
-  out = {r.src_ip, 0, Proto::Ip, PortState::Open, reason_, r.ttl, time_us, rtt};
+  out = {IpAddress::v4(r.src_ip), 0, Proto::Ip, PortState::Open, reason_, r.ttl, time_us, rtt};
   return ReplyVerdict::Result;
 }
 

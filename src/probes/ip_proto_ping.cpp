@@ -13,8 +13,8 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_ip_proto_prob
 
 const ProbeModule kIpProtoPing{
     .name = "ip_proto_ping", .nmap_option = "-PO", .long_option = "--ip-protocol-ping", .scan_type = "ping",
-    .summary = "Host discovery: IP protocol probes", .proto = Proto::Ip, .port_based = true,
-    .no_response = PortState::OpenFiltered, .rx_filter = "ip", .create = &create, .role = ProbeRole::HostDiscovery};
+    .summary = "Host discovery: IP protocol probes", .proto = Proto::Ip, .families = kFamilyV4 | kFamilyV6, .port_based = true,
+    .no_response = PortState::OpenFiltered, .rx_filter = "ip or ip6", .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep
 

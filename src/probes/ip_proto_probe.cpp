@@ -6,6 +6,7 @@
 #include "packet/wire.hpp"
 #include "probes/frame_headers.hpp"
 #include "probes/icmp_unreachable.hpp"
+#include "probes/ip_proto_probe6.hpp"
 #include "probes/probe_module.hpp"
 
 namespace portsweep {
@@ -83,7 +84,7 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
   answer = false;
   if (r.dst_ip != src_ip_) return ReplyVerdict::Ignored;
   const auto result = [&](uint8_t protocol, PortState state, Reason reason) {
-    out = {r.src_ip, protocol, Proto::Ip, state, reason, r.ttl, time_us};
+    out = {IpAddress::v4(r.src_ip), protocol, Proto::Ip, state, reason, r.ttl, time_us};
     return ReplyVerdict::Result;
   };
   const auto flow_from = [&](uint32_t target, uint8_t protocol) {
@@ -106,7 +107,7 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
       PortState state = PortState::Filtered;
       if (reason == Reason::ProtoUnreach) state = PortState::Closed;
       if (reason == Reason::PortUnreach) state = PortState::Open;  // the protocol is there (nmap, for any protocol)
-      out = {q.dst_ip, q.proto, Proto::Ip, state, reason, r.ttl, time_us};
+      out = {IpAddress::v4(q.dst_ip), q.proto, Proto::Ip, state, reason, r.ttl, time_us};
       return ReplyVerdict::Result;
     }
     case kIpProtoTcp: {
@@ -133,6 +134,11 @@ ReplyVerdict IpProtoClassifier::classify(const DecodedPacket& r, int64_t time_us
 }
 
 std::unique_ptr<Prober> make_ip_proto_prober(const ProbeConfig& c) {
+  if (c.family == AddressFamily::V6) {
+    IpProtoProbe6 probe(c);
+    IpProtoClassifier6 classifier(probe.cookie(), c.src_ip6.data(), probe.config().src_ports);
+    return std::make_unique<BatchProber<IpProtoProbe6, IpProtoClassifier6>>(std::move(probe), classifier);
+  }
   IpProtoProbe probe(c);
   IpProtoClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
   return std::make_unique<BatchProber<IpProtoProbe, IpProtoClassifier>>(std::move(probe), classifier);

@@ -75,7 +75,8 @@ class IpProtoClassifier {
   SourcePorts src_ports_;
 };
 
-// The Prober of every module built on these (-sO and -PO).
+// The Prober of every module built on these (-sO and -PO): IpProtoProbe6
+// and IpProtoClassifier6 for an IPv6 scan (config.family).
 std::unique_ptr<Prober> make_ip_proto_prober(const ProbeConfig& config);
 
 }  // namespace portsweep

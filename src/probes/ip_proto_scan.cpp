@@ -14,8 +14,8 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_ip_proto_prob
 
 const ProbeModule kIpProtoScan{
     .name = "ip_proto", .nmap_option = "-sO", .long_option = "--ip-protocol-scan", .scan_type = "ipproto",
-    .summary = "IP protocol scan: which IP protocols (-p 0-255) a host answers", .proto = Proto::Ip,
-    .no_response = PortState::OpenFiltered, .rx_filter = "ip", .create = &create};
+    .summary = "IP protocol scan: which IP protocols (-p 0-255) a host answers", .proto = Proto::Ip, .families = kFamilyV4 | kFamilyV6,
+    .no_response = PortState::OpenFiltered, .rx_filter = "ip or ip6", .create = &create};
 
 }  // namespace portsweep
 

@@ -174,7 +174,8 @@ class BatchProber final : public Prober {
   void classify(std::span<const DecodedPacket> replies, int64_t now_us, ReplyOutcome* outcomes,
                 bool* done) const noexcept override {
     for (size_t i = 0; i < replies.size(); ++i) {
-      if (done[i]) continue;
+      // The other family's replies are its prober's (a mixed sweep has both).
+      if (done[i] || replies[i].ip_version != kIpVersion) continue;
       ReplyOutcome& o = outcomes[i];
       bool answer = false;
       ReplyVerdict v;
@@ -197,6 +198,7 @@ class BatchProber final : public Prober {
 
  private:
   static constexpr bool kIpv6 = requires { requires Probe::kIpv6; };
+  static constexpr uint8_t kIpVersion = kIpv6 ? 6 : 4;
   using Address = std::conditional_t<kIpv6, u128, uint32_t>;
   static Address address(const ProbeTarget& t) noexcept {
     if constexpr (kIpv6) return t.ip6;

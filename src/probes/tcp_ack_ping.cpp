@@ -20,7 +20,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) {
 
 const ProbeModule kTcpAckPing{
     .name = "tcp_ack_ping", .nmap_option = "-PA", .long_option = "--tcp-ack-ping", .scan_type = "ping",
-    .summary = "Host discovery: TCP ACK to the given ports", .proto = Proto::Tcp, .port_based = true,
+    .summary = "Host discovery: TCP ACK to the given ports", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .port_based = true,
     .rx_filter = kTcpRxFilter, .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep

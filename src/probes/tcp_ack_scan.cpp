@@ -16,7 +16,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_tcp_prober(c,
 
 const ProbeModule kTcpAckScan{
     .name = "tcp_ack", .nmap_option = "-sA", .long_option = "--ack-scan", .scan_type = "ack",
-    .summary = "TCP ACK scan: unfiltered or filtered", .proto = Proto::Tcp, .no_response = kRules.no_response,
+    .summary = "TCP ACK scan: unfiltered or filtered", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .no_response = kRules.no_response,
     .rx_filter = kTcpRxFilter, .create = &create};
 
 }  // namespace portsweep

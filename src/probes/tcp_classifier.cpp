@@ -27,13 +27,13 @@ ReplyVerdict TcpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     // itself); every other answer acknowledges what we sent.
     const bool ours = (rst && ack_sent_) ? r.seq == cookie : r.ack - ack_advance_ == cookie;
     if (!ours) return ReplyVerdict::Rejected;
-    out.ip = r.src_ip;
+    out.ip = IpAddress::v4(r.src_ip);
     out.port = r.src_port;
     out.proto = Proto::Tcp;
     out.ttl = r.ttl;
     out.time_us = time_us;
     out.rtt_us = 0;   // `out` is reused from reply to reply: every field is set
-    out.from_ip = 0;
+    out.from_ip = {};
     if (syn_ack) {
       out.state = PortState::Open;
       out.reason = Reason::SynAck;
@@ -54,7 +54,7 @@ ReplyVerdict TcpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     Reason reason;
     if (!icmp_unreachable_reason(r.icmp_code, reason)) return ReplyVerdict::Ignored;
     if (q.seq != cookie_.seq(q.src_ip, q.dst_ip, q.src_port, q.dst_port)) return ReplyVerdict::Rejected;
-    out.ip = q.dst_ip;
+    out.ip = IpAddress::v4(q.dst_ip);
     out.port = q.dst_port;
     out.proto = Proto::Tcp;
     out.state = PortState::Filtered;
@@ -62,7 +62,7 @@ ReplyVerdict TcpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     out.ttl = r.ttl;
     out.time_us = time_us;
     out.rtt_us = 0;   // `out` is reused from reply to reply: every field is set
-    out.from_ip = 0;
+    out.from_ip = {};
     return ReplyVerdict::Result;
   }
   return ReplyVerdict::Ignored;

@@ -15,7 +15,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_tcp_prober(c,
 
 const ProbeModule kTcpFinScan{
     .name = "tcp_fin", .nmap_option = "-sF", .long_option = "--fin-scan", .scan_type = "fin",
-    .summary = "TCP FIN scan", .proto = Proto::Tcp, .no_response = kRules.no_response,
+    .summary = "TCP FIN scan", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .no_response = kRules.no_response,
     .rx_filter = kTcpRxFilter, .create = &create};
 
 }  // namespace portsweep

@@ -16,7 +16,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_tcp_prober(c,
 
 const ProbeModule kTcpMaimonScan{
     .name = "tcp_maimon", .nmap_option = "-sM", .long_option = "--maimon-scan", .scan_type = "maimon",
-    .summary = "TCP Maimon (FIN/ACK) scan", .proto = Proto::Tcp, .no_response = kRules.no_response,
+    .summary = "TCP Maimon (FIN/ACK) scan", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .no_response = kRules.no_response,
     .rx_filter = kTcpRxFilter, .create = &create};
 
 }  // namespace portsweep

@@ -16,7 +16,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_tcp_prober(c,
 
 const ProbeModule kTcpNullScan{
     .name = "tcp_null", .nmap_option = "-sN", .long_option = "--null-scan", .scan_type = "null",
-    .summary = "TCP Null scan (no flags)", .proto = Proto::Tcp, .no_response = kRules.no_response,
+    .summary = "TCP Null scan (no flags)", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .no_response = kRules.no_response,
     .rx_filter = kTcpRxFilter, .create = &create};
 
 }  // namespace portsweep

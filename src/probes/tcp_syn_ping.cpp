@@ -21,7 +21,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) {
 
 const ProbeModule kTcpSynPing{
     .name = "tcp_syn_ping", .nmap_option = "-PS", .long_option = "--tcp-syn-ping", .scan_type = "ping",
-    .summary = "Host discovery: TCP SYN to the given ports", .proto = Proto::Tcp, .port_based = true,
+    .summary = "Host discovery: TCP SYN to the given ports", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .port_based = true,
     .rx_filter = kTcpRxFilter, .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep

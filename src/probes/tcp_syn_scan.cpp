@@ -16,7 +16,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_tcp_prober(c,
 
 const ProbeModule kTcpSynScan{
     .name = "tcp_syn", .nmap_option = "-sS", .long_option = "--syn-scan", .scan_type = "syn",
-    .summary = "TCP SYN scan (the default)", .proto = Proto::Tcp, .no_response = kRules.no_response,
+    .summary = "TCP SYN scan (the default)", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .no_response = kRules.no_response,
     .rx_filter = kTcpRxFilter, .create = &create};
 
 }  // namespace portsweep

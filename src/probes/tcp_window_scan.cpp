@@ -16,7 +16,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_tcp_prober(c,
 
 const ProbeModule kTcpWindowScan{
     .name = "tcp_window", .nmap_option = "-sW", .long_option = "--window-scan", .scan_type = "window",
-    .summary = "TCP Window scan: open or closed from the RST's window", .proto = Proto::Tcp, .no_response = kRules.no_response,
+    .summary = "TCP Window scan: open or closed from the RST's window", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .no_response = kRules.no_response,
     .rx_filter = kTcpRxFilter, .create = &create};
 
 }  // namespace portsweep

@@ -15,7 +15,7 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_tcp_prober(c,
 
 const ProbeModule kTcpXmasScan{
     .name = "tcp_xmas", .nmap_option = "-sX", .long_option = "--xmas-scan", .scan_type = "xmas",
-    .summary = "TCP Xmas scan (FIN, PSH, URG)", .proto = Proto::Tcp, .no_response = kRules.no_response,
+    .summary = "TCP Xmas scan (FIN, PSH, URG)", .proto = Proto::Tcp, .families = kFamilyV4 | kFamilyV6, .no_response = kRules.no_response,
     .rx_filter = kTcpRxFilter, .create = &create};
 
 }  // namespace portsweep

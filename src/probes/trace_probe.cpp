@@ -60,8 +60,8 @@ ReplyVerdict TraceClassifier::classify(const DecodedPacket& r, int64_t time_us, 
     const uint64_t flow = trace_flow(cookie_, src_ip_, r.src_ip, ttl);
     if (r.icmp_id != ProbeCookie::flow_tag_of(flow) || r.icmp_seq != ProbeCookie::flow_ip_id_of(flow))
       return ReplyVerdict::Rejected;
-    out = {r.src_ip, ttl, Proto::Ip, PortState::Open, Reason::EchoReply, r.ttl, time_us,
-           round_trip_us(time_us, static_cast<int64_t>(load_be64(r.payload))), r.src_ip};
+    out = {IpAddress::v4(r.src_ip), ttl, Proto::Ip, PortState::Open, Reason::EchoReply, r.ttl, time_us,
+           round_trip_us(time_us, static_cast<int64_t>(load_be64(r.payload))), IpAddress::v4(r.src_ip)};
     return ReplyVerdict::Result;
   }
   if (!r.has_quote || (r.icmp_type != kTimeExceeded && r.icmp_type != kUnreachable)) return ReplyVerdict::Ignored;
@@ -80,7 +80,7 @@ ReplyVerdict TraceClassifier::classify(const DecodedPacket& r, int64_t time_us, 
   const size_t ihl = r.payload_len > 0 ? size_t{r.payload[0] & 0x0fu} * 4 : 0;
   if (ihl >= kIpv4MinHeader && r.payload_len >= ihl + 8 + TraceProbe::kBody)
     rtt = round_trip_us(time_us, static_cast<int64_t>(load_be64(r.payload + ihl + 8)));
-  out = {q.dst_ip, ttl, Proto::Ip, PortState::Open, reason, r.ttl, time_us, rtt, r.src_ip};
+  out = {IpAddress::v4(q.dst_ip), ttl, Proto::Ip, PortState::Open, reason, r.ttl, time_us, rtt, IpAddress::v4(r.src_ip)};
   return ReplyVerdict::Result;
 }
 
@@ -132,8 +132,8 @@ ReplyVerdict TraceTcpClassifier::classify(const DecodedPacket& r, int64_t time_u
     const uint32_t seq = r.ack - 1;
     if (!ours(r.src_ip, r.dst_port, seq)) return ReplyVerdict::Rejected;
     answer = syn_ack;
-    out = {r.src_ip, static_cast<uint16_t>(seq & kTtlBits), Proto::Ip, PortState::Open,
-           syn_ack ? Reason::SynAck : Reason::Reset, r.ttl, time_us, 0, r.src_ip};
+    out = {IpAddress::v4(r.src_ip), static_cast<uint16_t>(seq & kTtlBits), Proto::Ip, PortState::Open,
+           syn_ack ? Reason::SynAck : Reason::Reset, r.ttl, time_us, 0, IpAddress::v4(r.src_ip)};
     return ReplyVerdict::Result;
   }
   if (r.ip_proto != kIpProtoIcmp || !r.has_quote || (r.icmp_type != kTimeExceeded && r.icmp_type != kUnreachable))
@@ -146,7 +146,7 @@ ReplyVerdict TraceTcpClassifier::classify(const DecodedPacket& r, int64_t time_u
   if (!ours(q.dst_ip, q.src_port, q.seq)) return ReplyVerdict::Rejected;
   Reason reason = Reason::TimeExceeded;
   if (r.icmp_type == kUnreachable && !icmp_unreachable_reason(r.icmp_code, reason)) return ReplyVerdict::Ignored;
-  out = {q.dst_ip, q.ip_id, Proto::Ip, PortState::Open, reason, r.ttl, time_us, 0, r.src_ip};
+  out = {IpAddress::v4(q.dst_ip), q.ip_id, Proto::Ip, PortState::Open, reason, r.ttl, time_us, 0, IpAddress::v4(r.src_ip)};
   return ReplyVerdict::Result;
 }
 

@@ -14,8 +14,8 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_udp_prober(c)
 
 const ProbeModule kUdpPing{
     .name = "udp_ping", .nmap_option = "-PU", .long_option = "--udp-ping", .scan_type = "ping",
-    .summary = "Host discovery: UDP to the given ports", .proto = Proto::Udp, .port_based = true,
-    .no_response = PortState::OpenFiltered, .rx_filter = "udp or icmp", .create = &create, .role = ProbeRole::HostDiscovery};
+    .summary = "Host discovery: UDP to the given ports", .proto = Proto::Udp, .families = kFamilyV4 | kFamilyV6, .port_based = true,
+    .no_response = PortState::OpenFiltered, .rx_filter = "udp or icmp or icmp6", .create = &create, .role = ProbeRole::HostDiscovery};
 
 }  // namespace portsweep
 

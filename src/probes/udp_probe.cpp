@@ -9,6 +9,7 @@
 #include "probes/icmp_unreachable.hpp"
 #include "probes/probe_module.hpp"
 #include "probes/udp_payloads.hpp"
+#include "probes/udp_probe6.hpp"
 
 namespace portsweep {
 
@@ -75,7 +76,7 @@ ReplyVerdict UdpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     if (!src_ports_.contains(r.dst_port)) return ReplyVerdict::Ignored;
     const uint64_t flow = cookie_.flow_hash(r.dst_ip, r.src_ip, kIpProtoUdp, r.src_port);
     if (r.dst_port != ProbeCookie::source_port_of(flow, src_ports_)) return ReplyVerdict::Rejected;
-    out = {r.src_ip, r.src_port, Proto::Udp, PortState::Open, Reason::UdpResponse, r.ttl, time_us};
+    out = {IpAddress::v4(r.src_ip), r.src_port, Proto::Udp, PortState::Open, Reason::UdpResponse, r.ttl, time_us};
     return ReplyVerdict::Result;
   }
   if (r.ip_proto == kIpProtoIcmp && r.has_quote && r.icmp_type == static_cast<uint8_t>(IcmpType::DestUnreachable)) {
@@ -88,13 +89,18 @@ ReplyVerdict UdpClassifier::classify(const DecodedPacket& r, int64_t time_us, Po
     if (q.src_port != ProbeCookie::source_port_of(flow, src_ports_) || q.ip_id != ProbeCookie::flow_ip_id_of(flow))
       return ReplyVerdict::Rejected;
     const PortState state = reason == Reason::PortUnreach ? PortState::Closed : PortState::Filtered;
-    out = {q.dst_ip, q.dst_port, Proto::Udp, state, reason, r.ttl, time_us};
+    out = {IpAddress::v4(q.dst_ip), q.dst_port, Proto::Udp, state, reason, r.ttl, time_us};
     return ReplyVerdict::Result;
   }
   return ReplyVerdict::Ignored;
 }
 
 std::unique_ptr<Prober> make_udp_prober(const ProbeConfig& c) {
+  if (c.family == AddressFamily::V6) {
+    UdpProbe6 probe(c);
+    UdpClassifier6 classifier(probe.cookie(), c.src_ip6.data(), probe.config().src_ports);
+    return std::make_unique<BatchProber<UdpProbe6, UdpClassifier6>>(std::move(probe), classifier);
+  }
   UdpProbe probe(c);
   UdpClassifier classifier(probe.cookie(), c.src_ip, probe.config().src_ports);
   return std::make_unique<BatchProber<UdpProbe, UdpClassifier>>(std::move(probe), classifier);

@@ -74,7 +74,8 @@ class UdpClassifier {
   SourcePorts src_ports_;
 };
 
-// The Prober of every module built on these (-sU and -PU).
+// The Prober of every module built on these (-sU and -PU): UdpProbe6 and
+// UdpClassifier6 for an IPv6 scan (config.family).
 std::unique_ptr<Prober> make_udp_prober(const ProbeConfig& config);
 
 }  // namespace portsweep

@@ -14,8 +14,8 @@ std::unique_ptr<Prober> create(const ProbeConfig& c) { return make_udp_prober(c)
 
 const ProbeModule kUdpScan{
     .name = "udp", .nmap_option = "-sU", .long_option = "--udp-scan", .scan_type = "udp",
-    .summary = "UDP scan, with nmap-payloads' protocol payloads", .proto = Proto::Udp,
-    .no_response = PortState::OpenFiltered, .rx_filter = "udp or icmp", .create = &create};
+    .summary = "UDP scan, with nmap-payloads' protocol payloads", .proto = Proto::Udp, .families = kFamilyV4 | kFamilyV6,
+    .no_response = PortState::OpenFiltered, .rx_filter = "udp or icmp or icmp6", .create = &create};
 
 }  // namespace portsweep
 

@@ -5,37 +5,51 @@
 
 namespace portsweep {
 
-TargetSet::TargetSet(std::vector<Ipv4Range> ranges) {
-  for (const Ipv4Range& r : ranges) {
-    if (r.first > r.last) throw std::invalid_argument("Ipv4Range with first > last");
+namespace {
+
+constexpr auto kByFirst = [](const auto& a, const auto& b) { return a.first < b.first; };
+
+}  // namespace
+
+template <class Address>
+BasicTargetSet<Address>::BasicTargetSet(std::vector<Range> ranges) {
+  for (const Range& r : ranges) {
+    if (r.first > r.last) throw std::invalid_argument("address range with first > last");
   }
-  std::sort(ranges.begin(), ranges.end(),
-            [](const Ipv4Range& a, const Ipv4Range& b) { return a.first < b.first; });
-  // Merge in place; 64-bit arithmetic so a range ending at 255.255.255.255
-  // does not wrap around and swallow its successor.
+  std::sort(ranges.begin(), ranges.end(), kByFirst);
+  // Merge in place. A range ending at the top of the address space swallows
+  // everything after it; testing for that first keeps last + 1 from wrapping.
+  constexpr Address kTop = std::numeric_limits<Address>::max();
   size_t out = 0;
   for (size_t i = 0; i < ranges.size(); ++i) {
-    if (out > 0 && uint64_t{ranges[i].first} <= uint64_t{ranges[out - 1].last} + 1) {
+    if (out > 0 && (ranges[out - 1].last == kTop || ranges[i].first <= ranges[out - 1].last + 1)) {
       ranges[out - 1].last = std::max(ranges[out - 1].last, ranges[i].last);
     } else {
       ranges[out++] = ranges[i];
     }
   }
   ranges.resize(out);
-  ranges.shrink_to_fit();
+  // Given back when merging freed much (a dense hit list becomes a few
+  // ranges); not worth a copy of millions of ranges otherwise.
+  if (ranges.capacity() > 2 * ranges.size() + 16) ranges.shrink_to_fit();
   ranges_ = std::move(ranges);
   build_index();
 }
 
-TargetSet::TargetSet(Normalized, std::vector<Ipv4Range> ranges) : ranges_(std::move(ranges)) {
+template <class Address>
+BasicTargetSet<Address>::BasicTargetSet(Normalized, std::vector<Range> ranges) : ranges_(std::move(ranges)) {
   build_index();
 }
 
-void TargetSet::build_index() {
+template <class Address>
+void BasicTargetSet<Address>::build_index() {
   starts_.clear();
   starts_.reserve(ranges_.size());
+  // Disjoint ranges sum to at most the size of the address space, so only
+  // the whole space itself (one range) can exceed Size; Range::size()
+  // saturates that one.
   size_ = 0;
-  for (const Ipv4Range& r : ranges_) {
+  for (const Range& r : ranges_) {
     starts_.push_back(size_);
     size_ += r.size();
   }
@@ -43,77 +57,105 @@ void TargetSet::build_index() {
   bucket_shift_ = 0;
   if (ranges_.size() < 2) return;
   while ((size_ >> bucket_shift_) > ranges_.size()) ++bucket_shift_;
-  const uint64_t count = ((size_ - 1) >> bucket_shift_) + 1;
-  buckets_.reserve(count);
+  const Size count = ((size_ - 1) >> bucket_shift_) + 1;  // at most 2 * ranges
+  buckets_.reserve(static_cast<size_t>(count));
   uint32_t range = 0;
-  for (uint64_t b = 0; b < count; ++b) {
-    const uint64_t first_index = b << bucket_shift_;
+  for (Size b = 0; b < count; ++b) {
+    const Size first_index = b << bucket_shift_;
     while (range + 1 < ranges_.size() && starts_[range + 1] <= first_index) ++range;
     buckets_.push_back(range);
   }
 }
 
-uint32_t TargetSet::at(uint64_t index) const {
-  if (index >= size_) throw std::out_of_range("TargetSet::at: index past the end");
-  if (ranges_.size() == 1) return ranges_.front().first + static_cast<uint32_t>(index);
-  const uint64_t b = index >> bucket_shift_;
+template <class Address>
+Address BasicTargetSet<Address>::at(uint64_t index) const {
+  const Size wide = index;
+  if (wide >= size_) throw std::out_of_range("TargetSet::at: index past the end");
+  if (ranges_.size() == 1) return ranges_.front().first + static_cast<Address>(wide);
+  // Widened before the shift: an IPv6 set's bucket_shift_ can exceed 63.
+  const size_t b = static_cast<size_t>(wide >> bucket_shift_);
   const size_t low = buckets_[b];
   const size_t high = b + 1 < buckets_.size() ? buckets_[b + 1] : ranges_.size() - 1;
   auto it = std::upper_bound(starts_.begin() + static_cast<std::ptrdiff_t>(low),
-                             starts_.begin() + static_cast<std::ptrdiff_t>(high) + 1, index);
+                             starts_.begin() + static_cast<std::ptrdiff_t>(high) + 1, wide);
   const size_t i = static_cast<size_t>(it - starts_.begin()) - 1;
-  return ranges_[i].first + static_cast<uint32_t>(index - starts_[i]);
+  return ranges_[i].first + static_cast<Address>(wide - starts_[i]);
 }
 
 namespace {
 
 // The range holding `address`, or end().
-std::vector<Ipv4Range>::const_iterator find_range(const std::vector<Ipv4Range>& ranges, uint32_t address) {
+template <class Range, class Address>
+typename std::vector<Range>::const_iterator find_range(const std::vector<Range>& ranges, Address address) {
   auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
-                             [](uint32_t a, const Ipv4Range& r) { return a < r.first; });
+                             [](Address a, const Range& r) { return a < r.first; });
   if (it == ranges.begin() || address > std::prev(it)->last) return ranges.end();
   return std::prev(it);
 }
 
 }  // namespace
 
-bool TargetSet::contains(uint32_t address) const { return find_range(ranges_, address) != ranges_.end(); }
+template <class Address>
+bool BasicTargetSet<Address>::contains(Address address) const {
+  return find_range(ranges_, address) != ranges_.end();
+}
 
-std::optional<uint64_t> TargetSet::index_of(uint32_t address) const noexcept {
+template <class Address>
+std::optional<uint64_t> BasicTargetSet<Address>::index_of(Address address) const noexcept {
   auto it = find_range(ranges_, address);
   if (it == ranges_.end()) return std::nullopt;
   const size_t i = static_cast<size_t>(it - ranges_.begin());
-  return starts_[i] + (address - it->first);
+  const Size index = starts_[i] + Size{address - it->first};
+  if constexpr (sizeof(Size) > sizeof(uint64_t)) {
+    if (index > std::numeric_limits<uint64_t>::max()) return std::nullopt;  // only in a set above 2^64
+  }
+  return static_cast<uint64_t>(index);
 }
 
-TargetSet TargetSet::minus(const TargetSet& excluded) const {
-  const std::vector<Ipv4Range>& cut = excluded.ranges_;
-  std::vector<Ipv4Range> out;
+template <class Address>
+BasicTargetSet<Address> BasicTargetSet<Address>::minus(const BasicTargetSet& excluded) const {
+  const std::vector<Range>& cut = excluded.ranges_;
+  std::vector<Range> out;
   out.reserve(ranges_.size());
   size_t j = 0;
-  for (const Ipv4Range& r : ranges_) {
+  for (const Range& r : ranges_) {
     while (j < cut.size() && cut[j].last < r.first) ++j;
-    uint64_t next = r.first;  // lowest address of r not yet emitted or cut
+    Address next = r.first;  // lowest address of r not yet emitted or cut
+    bool rest_cut = false;   // a cut reaches r.last: nothing of r is left after it
     for (size_t k = j; k < cut.size() && cut[k].first <= r.last; ++k) {
-      if (cut[k].first > next) out.push_back({static_cast<uint32_t>(next), cut[k].first - 1});
-      next = std::max(next, uint64_t{cut[k].last} + 1);
+      if (cut[k].first > next) out.push_back({next, static_cast<Address>(cut[k].first - 1)});
+      if (cut[k].last >= r.last) {
+        rest_cut = true;
+        break;
+      }
+      next = static_cast<Address>(cut[k].last + 1);  // cut[k].last < r.last: cannot wrap
     }
-    if (next <= r.last) out.push_back({static_cast<uint32_t>(next), r.last});
+    if (!rest_cut) out.push_back({next, r.last});
   }
   // Pieces of disjoint, non-adjacent ranges stay disjoint and non-adjacent.
-  return TargetSet(Normalized{}, std::move(out));
+  return BasicTargetSet(Normalized{}, std::move(out));
 }
 
-TargetSet TargetSet::united(const TargetSet& other) const {
-  std::vector<Ipv4Range> all;
+template <class Address>
+BasicTargetSet<Address> BasicTargetSet<Address>::united(const BasicTargetSet& other) const {
+  std::vector<Range> all;
   all.reserve(ranges_.size() + other.ranges_.size());
   std::merge(ranges_.begin(), ranges_.end(), other.ranges_.begin(), other.ranges_.end(),
-             std::back_inserter(all),
-             [](const Ipv4Range& a, const Ipv4Range& b) { return a.first < b.first; });
-  return TargetSet(std::move(all));
+             std::back_inserter(all), kByFirst);
+  return BasicTargetSet(std::move(all));
 }
 
-TargetSet::const_iterator TargetSet::begin() const { return const_iterator(&ranges_, 0); }
-TargetSet::const_iterator TargetSet::end() const { return const_iterator(&ranges_, ranges_.size()); }
+template <class Address>
+typename BasicTargetSet<Address>::const_iterator BasicTargetSet<Address>::begin() const {
+  return const_iterator(&ranges_, 0);
+}
+
+template <class Address>
+typename BasicTargetSet<Address>::const_iterator BasicTargetSet<Address>::end() const {
+  return const_iterator(&ranges_, ranges_.size());
+}
+
+template class BasicTargetSet<uint32_t>;
+template class BasicTargetSet<u128>;
 
 }  // namespace portsweep

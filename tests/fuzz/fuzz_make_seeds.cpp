@@ -365,10 +365,10 @@ void text_seeds() {
                            "x11-?", "[1-1024]", "0", "0-100|22|100|0.01", "22,80||10|", "||20|", "|||0.5",
                            "U:53,T:22|T:22"})
     seed("ports", "spec-" + std::to_string(n++), spec);
-  seed("resume_file", "plain", "portsweep-resume 1\n# continue this scan with: portsweep --resume x\n"
+  seed("resume_file", "plain", "portsweep-resume 2\n# continue this scan with: portsweep --resume x\n"
                                "seed 12345\nkey 0123456789abcdeffedcba9876543210\nthreads 2\npass 0\n"
                                "position 0 1000\nposition 1 998\narg -sS\narg -p\narg 22,80\narg 198.19.0.0/16\n");
-  seed("resume_file", "sidecars", "portsweep-resume 1\nseed 7\nkey 00000000000000010000000000000002\n"
+  seed("resume_file", "sidecars", "portsweep-resume 2\nseed 7\nkey 00000000000000010000000000000002\n"
                                   "threads 1\npass 1\nposition 0 5\nanswered 4\nresults 3\narg -sU\narg 198.19.0.1\n");
 
   // The project's own data files: whole, and cut into entries.

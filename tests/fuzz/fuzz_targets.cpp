@@ -20,28 +20,35 @@ namespace {
 using namespace portsweep;
 using portsweep::fuzz::check;
 
-uint32_t fake_resolve(const std::string& name) {
+// Some names get an IPv4 address, some an IPv6 one, some both.
+std::vector<IpAddress> fake_resolve(const std::string& name) {
   uint32_t h = 2166136261u;
   for (unsigned char c : name) h = (h ^ c) * 16777619u;
-  if (h % 5 == 0) throw UsageError("failed to resolve \"" + name + "\"");
-  return h;
+  if (h % 5 == 0) throw UnresolvedName(name, "unknown to the fuzzer");
+  const IpAddress v6 = IpAddress::v6((u128{0x20010db8} << 96) | h);
+  if (h % 3 == 0) return {v6};
+  if (h % 3 == 1) return {IpAddress::v4(h), v6};
+  return {IpAddress::v4(h)};
 }
 
-void check_ranges(const std::vector<Ipv4Range>& ranges) {
+template <class Range>
+void check_ranges(const std::vector<Range>& ranges) {
   for (size_t i = 0; i < ranges.size(); ++i) {
     check(ranges[i].first <= ranges[i].last, "a reversed range");
     if (i > 0) check(ranges[i - 1].last < ranges[i].first, "ranges overlap or are out of order");
   }
 }
 
-void check_set(const TargetSet& set) {
+template <class Set>
+void check_set(const Set& set) {
   check_ranges(set.ranges());
-  uint64_t total = 0;
-  for (const Ipv4Range& r : set.ranges()) total += r.size();
+  typename Set::Size total = 0;
+  for (const auto& r : set.ranges()) total += r.size();
   check(total == set.size(), "size() is not the sum of the ranges");
   if (set.empty()) return;
-  for (uint64_t i : {uint64_t{0}, set.size() / 3, set.size() / 2, set.size() - 1}) {
-    const uint32_t a = set.at(i);
+  const uint64_t size = static_cast<uint64_t>(set.size());  // resolve_targets keeps IPv6 below 2^64
+  for (uint64_t i : {uint64_t{0}, size / 3, size / 2, size - 1}) {
+    const auto a = set.at(i);
     check(set.contains(a), "at() gives an address the set does not contain");
     check(set.index_of(a) == i, "index_of() is not the inverse of at()");
   }
@@ -52,7 +59,11 @@ void check_set(const TargetSet& set) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(fuzz::as_text(data, size));
 
-  fuzz::accepts([&] { check_ranges(parse_target_spec(text, fake_resolve).ranges); });
+  fuzz::accepts([&] {
+    const ParsedTarget p = parse_target_spec(text, fake_resolve);
+    check_ranges(p.ranges);
+    check_ranges(p.ranges6);
+  });
   fuzz::accepts([&] { split_exclude_list(text); });
 
   const size_t bar = text.find('|');
@@ -66,7 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // legitimate but costly target, not worth fuzzing time. Such words go.
   std::erase_if(words, [](const std::string& w) {
     size_t n = 0;
-    fuzz::accepts([&] { n = parse_target_spec(w, fake_resolve).ranges.size(); });
+    fuzz::accepts([&] {
+      const ParsedTarget p = parse_target_spec(w, fake_resolve);
+      n = p.ranges.size() + p.ranges6.size();
+    });
     return n > 4096;
   });
 
@@ -76,7 +90,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::accepts([&] {
     const Targets t = resolve_targets(options, fake_resolve);
     check_set(t.addresses);
-    for (const NamedAddress& n : t.names) check(t.addresses.contains(n.address), "a name outside the set");
+    check_set(t.addresses6);
+    for (const NamedAddress& n : t.names) {
+      const bool in = n.address.is_v4() ? t.addresses.contains(n.address.v4_value())
+                                        : t.addresses6.contains(n.address.value());
+      check(in, "a name outside the set");
+    }
   });
   return 0;
 }

@@ -35,11 +35,13 @@ an open port may read "filtered no-response"; counted, not failed (and at
 least one open port must read open).
 
 --require-states also fails unless the truth itself exercises every
-state/reason the lab's model can produce for each scan type, so that a
+state/reason the lab's model can produce for each scan type (over IPv6
+when the truth's addresses are IPv6: nmap -6's readings), so that a
 degenerate population (say, everything filtered) cannot pass silently.
 """
 
 import collections
+import ipaddress
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -53,18 +55,22 @@ import population as pop  # noqa: E402
 ICMP_REASONS = {r for _, _, r in pop.ICMP_REJECTS.values()}
 
 
-def possible_verdicts(scan):
-    """Every (state, reason) the lab's model can give for this scan type."""
+def possible_verdicts(scan, family=4):
+    """Every (state, reason) the lab's model can give for this scan type
+    (over IPv6 with family 6)."""
     replies = [pop.SYNACK, pop.RST, pop.RST_WIN, pop.UDP_REPLY, pop.ECHO_REPLY,
                None, *pop.ICMP_REJECTS]
     if scan == "sS":
         replies.remove(pop.RST_WIN)  # the same verdict as RST
     if scan == "sO":
         replies.remove(pop.UDP_REPLY)  # nothing listens on nmap's UDP port
+        if family == 6:
+            replies.append(pop.PARAM_FIELD)  # the empty fragment header
+    judge = pop.verdict6 if family == 6 else pop.verdict
     out = set()
     for r in replies:
         try:
-            out.add(pop.verdict(scan, r))
+            out.add(judge(scan, r))
         except KeyError:  # this scan can't get this reply (an ACK scan, a SYN-ACK)
             pass
     if scan == "sU":
@@ -192,9 +198,10 @@ def main(argv):
         if not bounce_open:
             bad.append("nmap -b read no open port as open")
     if require:
+        family = 6 if any(":" in k[0] for k in truth) else 4
         for proto in sorted({k[1] for k in truth}):
             have = {(s, r) for p, s, r in tally if p == proto}
-            for state, reason in sorted(possible_verdicts(scan_of[proto]) - have):
+            for state, reason in sorted(possible_verdicts(scan_of[proto], family) - have):
                 bad.append(f"truth never exercises {scan_of[proto]} {proto} "
                            f"{state} {reason}")
     if bad:
@@ -207,8 +214,7 @@ def main(argv):
 
 def _sort_key(key):
     addr, proto, port = key
-    return (tuple(int(x) for x in addr.split(".")) if "." in addr else (addr,),
-            proto, port)
+    return (int(ipaddress.ip_address(addr)), proto, port)
 
 
 if __name__ == "__main__":

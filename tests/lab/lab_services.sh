@@ -14,14 +14,15 @@ echo "ok   second up replaced the first one"
 "$LAB" status
 
 # Pinned hosts where the population leaves every service open and 8080
-# closed, plus one the hash picked (the first such host in 198.19.123.0/24)
-# and two IPv6 ones.
+# closed, plus one the hash picked (the first such host in 198.19.123.0/24),
+# and the IPv6 twins of two of them (2001:db8:1::101 is 198.19.1.1).
 hashed=$("$LAB" truth --live-only --targets 198.19.123.0/24 T:21,22,53,80,443,2525,6379,8080,9999,U:53 |
     awk '$4 != ($3 == 8080 ? "closed" : "open") { bad[$1] = 1 } { order[NR] = $1 }
          END { for (i = 1; i <= NR; i++) if (!bad[order[i]]) { print order[i]; exit } }')
 [[ -n $hashed ]] || fail "no all-open host in 198.19.123.0/24"
 "$LAB" exec python3 "$SRC/tests/lab/check_services.py" \
-    198.19.0.1 198.19.1.1 198.19.255.254 "$hashed" 2001:db8:1::1 2001:db8:1::beef
+    198.19.0.1 198.19.1.1 198.19.255.254 "$hashed" 2001:db8:1::101 \
+    "$("$LAB" truth --live --family 6 --targets "$hashed")"
 
 for addr in 198.19.0.1 "$hashed"; do
     tls=$("$LAB" exec openssl s_client -connect "$addr:443" -servername lab.test </dev/null 2>&1) ||

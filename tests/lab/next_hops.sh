@@ -24,7 +24,9 @@ GW_MAC=02:50:53:00:00:02
 "$LAB" up
 
 # Every ARP message on the target's side of the veth: "who-has ADDR tell
-# SENDER", and the target's answers with their bytes.
+# SENDER", and the target's answers with their bytes; and every IPv6
+# Neighbor Solicitation ("ns who-has ADDR from SRC to MAC") and
+# Advertisement ("na ADDR to DST").
 "$LAB" exec true # the namespaces exist
 ip netns exec ps-target "$PYTHON" -u - "$work/capture.ready" >"$work/arp.log" <<'PY' &
 import socket, struct, sys
@@ -34,6 +36,15 @@ s.bind(("ps-tgt0", 0))
 open(sys.argv[1], "w").close()
 while True:
     f = s.recv(2048)
+    # IPv6 Neighbor Discovery (no extension headers): solicitations and
+    # advertisements with their target.
+    if len(f) >= 78 and f[12:14] == b"\x86\xdd" and f[20] == 58 and f[54] in (135, 136):
+        ntop = lambda b: socket.inet_ntop(socket.AF_INET6, b)
+        if f[54] == 135:
+            print("ns who-has", ntop(f[62:78]), "from", ntop(f[22:38]), "to", f[0:6].hex(":"))
+        else:
+            print("na", ntop(f[62:78]), "to", ntop(f[38:54]))
+        continue
     if len(f) < 42 or f[12:14] != b"\x08\x06":
         continue
     op, = struct.unpack("!H", f[20:22])
@@ -168,6 +179,78 @@ expect_line selffirst "segment first 198.18.0.1 index 0 count 1 unroutable local
 expect_line selffirst "counts targets 3 via_gateway 0 on_link 2 answered 1 known 0 silent 1 not_asked 0 unroutable 1 gateways 0"
 echo "ok   a target routed through the other interface is skipped; -e on the wrong one is refused; our own address first changes nothing"
 
+echo "== IPv6: the routed /112 through 2001:db8::2, by one Neighbor Solicitation"
+# The MACs the namespaces' links really have, not the lab script's constants.
+link_mac() { ip -n "$1" -br link show "$2" | awk '{ print $3 }'; }
+TGT_LINK_MAC=$(link_mac ps-target ps-tgt0)
+SCAN_LINK_MAC=$(link_mac ps-scan ps-scan0)
+resolve6() {
+    ip -n ps-scan -6 neigh flush dev ps-scan0
+    resolve_warm "$1" -6 "${@:2}"
+}
+resolve6 routed6 --repeat 5 --mac-of 2001:db8:1:: --mac-of 2001:db8:1::ffff 2001:db8:1::/112
+expect_line routed6 "interface ps-scan0 src 2001:db8::1 mac $SCAN_LINK_MAC"
+expect_line routed6 "segment first 2001:db8:1:: index 0 count 65536 gateway 2001:db8::2"
+expect_line routed6 "counts targets 65536 via_gateway 65536 on_link 0 answered 0 known 0 silent 0 unroutable 0 gateways 1"
+expect_line routed6 "mac-of 2001:db8:1:: $TGT_LINK_MAC"
+expect_line routed6 "mac-of 2001:db8:1::ffff $TGT_LINK_MAC"
+grep -qE '^plan uniform segments 1 ' "$work/routed6" || fail "the routed /112 is not one uniform segment"
+grep -qE '^nd solicitations 1 replies 1 ' "$work/routed6" ||
+    fail "expected one solicitation and one answer for the gateway: $(grep '^nd ' "$work/routed6")"
+expect_count routed6 '^warning ' 0
+bytes6=$(grep -oE 'lookup_bytes [0-9]+' "$work/routed6" | cut -d' ' -f2)
+((bytes6 < 64)) || fail "a routed /112 holds $bytes6 bytes of lookup"
+echo "ok   2001:db8:1::/112: one segment through 2001:db8::2 ($TGT_LINK_MAC, as ps-tgt0's link says), $bytes6 bytes of lookup"
+
+echo "== IPv6: the on-link /120 of ps-scan0"
+resolve6 onlink6 --hosts --nd-retries 2 --mac-of 2001:db8::2 --mac-of 2001:db8::3 2001:db8::1-2001:db8::ff
+grep -qE "^host 2001:db8::2 $TGT_LINK_MAC nd-response latency_us [0-9]+ reply_time_us [0-9]+$" "$work/onlink6" ||
+    fail "2001:db8::2 is not reported up by nd-response with ps-tgt0's MAC"
+expect_line onlink6 "segment first 2001:db8::1 index 0 count 1 unroutable local-address"
+expect_line onlink6 "counts targets 255 via_gateway 0 on_link 254 answered 1 known 0 silent 253 unroutable 1 gateways 0"
+expect_line onlink6 "mac-of 2001:db8::2 $TGT_LINK_MAC"
+expect_line onlink6 "mac-of 2001:db8::3 none"
+expect_count onlink6 '^host 2001:db8::[0-9a-f]+ silent$' 253
+expect_line onlink6 "warning 253 on-link targets on ps-scan0 did not answer Neighbor Solicitation (3 solicitations each) and are skipped (e.g. 2001:db8::3)."
+grep -qE '^nd solicitations 760 replies 1 .* timed_out 0$' "$work/onlink6" ||
+    fail "expected 254 addresses asked, ::2 once and 253 three times: $(grep '^nd ' "$work/onlink6")"
+# A fresh kernel entry is taken as is: a made-up MAC no answer could give.
+ip -n ps-scan -6 neigh replace 2001:db8::5 lladdr 02:50:53:00:00:55 nud permanent dev ps-scan0
+resolve_warm known6 -6 --hosts 2001:db8::4-2001:db8::6
+ip -n ps-scan -6 neigh del 2001:db8::5 dev ps-scan0
+expect_line known6 "host 2001:db8::5 02:50:53:00:00:55 neighbour-table"
+expect_line known6 "counts targets 3 via_gateway 0 on_link 3 answered 0 known 1 silent 2 unroutable 0 gateways 0"
+echo "ok   2001:db8::2 answered with ps-tgt0's MAC, 253 silent after 3 solicitations, ::1 is ours, a fresh kernel entry used as is"
+
+# The LAN's IPv6 twin, once the lab has it (2001:db8:0:1::N for 198.18.1.N).
+if ip -n ps-scan -6 addr show dev ps-scan1 | grep -q '2001:db8:0:1::1/64'; then
+    echo "== IPv6: the LAN 2001:db8:0:1::/120 behind ps-scan1, several hosts"
+    ip -n ps-scan -6 neigh flush dev ps-scan1
+    resolve_warm lan6 -6 --hosts 2001:db8:0:1::-2001:db8:0:1::ff
+    expect_line lan6 "interface ps-scan1 src 2001:db8:0:1::1 mac $(link_mac ps-scan ps-scan1)"
+    grep -E '^host .* nd-response ' "$work/lan6" | awk '{ print $2, $3 }' | sort >"$work/lan6.found"
+    for ns in $(ip netns list | awk '/^ps-lan-h[0-9]+/ { print $1 }'); do
+        printf '2001:db8:0:1::%x %s\n' "${ns#ps-lan-h}" "$(link_mac "$ns" eth0)"
+    done | sort >"$work/lan6.links"
+    diff "$work/lan6.links" "$work/lan6.found" >"$work/lan6.diff" ||
+        fail "the LAN hosts found by ND differ from their links (< ip link, > found): $(cat "$work/lan6.diff")"
+    echo "ok   the $(wc -l <"$work/lan6.links") LAN hosts, each with the MAC its link has, and nothing else"
+    # nmap's neighbour discovery of the same /120 finds the same hosts.
+    "$LAB" exec nmap -6 -sn -n -e ps-scan1 -oX "$work/nmap6.xml" 2001:db8:0:1::/120 >/dev/null
+    "$PYTHON" - "$work/nmap6.xml" "$work/lan6.found" <<'PY'
+import sys, xml.etree.ElementTree as ET
+nmap = {(h.find("address[@addrtype='ipv6']").get("addr"), h.find("address[@addrtype='mac']").get("addr").lower())
+        for h in ET.parse(sys.argv[1]).getroot().iter("host")
+        if h.find("status").get("reason") == "nd-response"}
+ours = {tuple(line.split()) for line in open(sys.argv[2])}
+print(f"   nmap nd-response: {len(nmap)} hosts; ours: {len(ours)}")
+sys.exit(0 if nmap == ours else 1)
+PY
+    echo "ok   the same hosts and MACs as nmap's nd-response"
+else
+    echo "skip the LAN has no IPv6 in this lab"
+fi
+
 echo "== nmap's ARP ping of the /24 finds the same hosts"
 # The wire checks below are about our requests only: nmap asks .0 and .255.
 sleep 0.2
@@ -204,6 +287,22 @@ n=$(grep -c 'who-has 198\.18\.0\.3 tell 198\.18\.0\.1$' "$work/arp.ours" || true
 ((n == 12)) || fail "198.18.0.3 was asked $n times, expected 12"
 n5=$(grep -c 'who-has 198\.18\.0\.5 tell 198\.18\.0\.1$' "$work/arp.ours" || true)
 ((n5 == 6)) || fail "198.18.0.5 was asked $n5 times, expected 6: its fresh entry was not used"
+# IPv6: the routed /112 and our own address were never solicited by us; ::3
+# (silent) was solicited 3 times, in the /120 run only; ::5 3 times too, not
+# in the ::4-::6 run, where it had a fresh kernel entry.
+# (ps-target's kernel checks our address with solicitations of its own.)
+ours6='from (2001:db8::1|fe80::50:53ff:fe00:1) '
+if grep -E "^ns who-has 2001:db8:1:[^ ]* $ours6" "$work/arp.ours"; then
+    fail "a routed IPv6 target was solicited"
+fi
+if grep -E "^ns who-has 2001:db8::1 $ours6" "$work/arp.ours"; then
+    fail "our own IPv6 address was solicited"
+fi
+n=$(grep -c '^ns who-has 2001:db8::3 from 2001:db8::1 to 33:33:ff:00:00:03$' "$work/arp.ours" || true)
+((n == 3)) || fail "2001:db8::3 was solicited $n times (to its solicited-node group), expected 3"
+n=$(grep -cE "^ns who-has 2001:db8::5 $ours6" "$work/arp.ours" || true)
+((n == 3)) || fail "2001:db8::5 was solicited $n times, expected 3: its fresh entry was not used"
+grep -m1 '^na 2001:db8::2 to 2001:db8::1$' "$work/arp.ours" >/dev/null || fail "no advertisement from 2001:db8::2 was seen"
 # One captured answer of the target, for the record (and the unit tests).
 grep -m1 '^reply 198\.18\.0\.2 to 198\.18\.0\.1 ' "$work/arp.log" | sed 's/^/   /' || true
 echo "ok   .0 and .255 never asked, nothing outside the /24 asked, silent addresses asked 3 times a run, known ones not at all"

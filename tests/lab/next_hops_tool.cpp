@@ -1,6 +1,7 @@
 // portsweep-next-hops: runs the next-hop resolver (io/next_hop_plan.hpp) on
 // a target list and prints what it found, one fact a line, for the lab test
 // and for a developer looking at a network. A test tool: not installed.
+// With -6 the targets are IPv6 and the IPv6 resolver runs (next_hops6_tool.cpp).
 //
 //   portsweep-next-hops [-e IFACE] [-S ADDR] [--arp-rate PPS] [--arp-retries N]
 //                       [--arp-interval MS] [--max-on-link N] [--hosts] [--mac-of ADDR]...
@@ -18,15 +19,17 @@
 #include "targets/target_input.hpp"
 
 namespace portsweep {
-namespace {
 
-const char* kind_name(const RouteSegment& s) {
-  switch (s.kind) {
+int run6(int argc, char** argv);  // next_hops6_tool.cpp: the -6 mode
+const char* hop_kind_name(HopKind kind, Unroutable why);  // shared with it
+
+const char* hop_kind_name(HopKind kind, Unroutable why) {
+  switch (kind) {
     case HopKind::Gateway: return "gateway";
     case HopKind::OnLink: return "onlink";
     case HopKind::Unroutable: break;
   }
-  switch (s.why) {
+  switch (why) {
     case Unroutable::NoRoute: return "unroutable no-route";
     case Unroutable::RejectRoute: return "unroutable reject-route";
     case Unroutable::OtherInterface: return "unroutable other-interface";
@@ -37,6 +40,10 @@ const char* kind_name(const RouteSegment& s) {
   return "unroutable";
 }
 
+namespace {
+
+const char* kind_name(const RouteSegment& s) { return hop_kind_name(s.kind, s.why); }
+
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "portsweep-next-hops: " << why
             << "\nusage: portsweep-next-hops [-e IFACE] [-S ADDR] [--arp-rate PPS] "
@@ -46,6 +53,9 @@ const char* kind_name(const RouteSegment& s) {
 }
 
 int run(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "-6") return run6(argc, argv);
+  }
   NextHopRequest request;
   TargetOptions target_options;
   std::vector<uint32_t> mac_of;

@@ -323,5 +323,139 @@ rc, out = run("truth", "--trace", "--targets", "198.18.3.10")
 check(out == "198.18.3.10 hop 1 198.18.0.2\n198.18.3.10 hop 2 198.18.2.2\n"
       "198.18.3.10 hop 3 198.18.3.10\n", "trace to the zombie: 3 hops")
 
+# IPv6: the same population at 2001:db8:1::h, the LAN at 2001:db8:0:1::N.
+import ipaddress  # noqa: E402
+V6 = pop.BASE6
+check(pop.parse_targets("2001:db8:1::/126") == [V6, V6 + 1, V6 + 2, V6 + 3]
+      and pop.parse_targets("198.19.0.1,198.18.1.10", family=6) == [pop.LAN_BASE6 + 10, V6 + 1]
+      and pop.parse_targets("2001:db8:0:1::/126") == [pop.LAN_BASE6, pop.LAN_BASE6 + 2, pop.LAN_BASE6 + 3],
+      "IPv6 targets, --family 6 translation, the scanner's LAN address left out")
+for bad, fam in (("2001:db8:1::/64", None), ("2001:db8::2", None), ("2001:db8:2::1", None),
+                 ("2001:db8:0:1::1", None), ("2001:db8:1::1", 4)):
+    try:
+        pop.parse_targets(bad, fam)
+        check(False, f"rejects IPv6 target {bad} (family {fam})")
+    except ValueError:
+        check(True, f"rejects IPv6 target {bad} (family {fam})")
+same = all((a.live, a.firewalled, a.overrides, a.fw_open, a.window)
+           == (b.live, b.firewalled, b.overrides, b.fw_open, b.window)
+           for a, b in ((pop.Host(h), pop.Host6(h)) for h in range(0, 1 << 16, 7)))
+check(same, "every IPv6 host decides as its IPv4 twin")
+check(pop.Host6(0xABCD).addr == "2001:db8:1::abcd" and pop.Host6(0).addr == "2001:db8:1::"
+      and pop.host_at(pop.LAN_BASE6 + 10).addr == "2001:db8:0:1::a"
+      and all(str(ipaddress.ip_address(V6 + h)) == pop.Host6(h).addr for h in (1, 0x100, 0xFFFF)),
+      "IPv6 addresses as nmap prints them")
+out6 = pop.host_at(V6 + 0x10000)
+check(not out6.live and out6.addr == "2001:db8:1::1:0"
+      and out6.verdict("sS", 22) == ("filtered", "no-response"), "the /64 beyond the /112 is dead")
+g10 = pop.Host6(10)
+check(verdicts(g10, "sS", (21, 22, 25, 53, 80, 110, 443))
+      == ["filtered no-route", "filtered host-unreach", "filtered param-problem",
+          "filtered port-unreach", "filtered admin-prohibited", "filtered reject-route",
+          "filtered admin-prohibited"], "2001:db8:1::a: every ICMPv6 form of the rejects on TCP")
+check(verdicts(g10, "sU", (53, 123, 161)) == ["filtered no-route", "filtered reject-route",
+                                               "filtered param-problem"]
+      and pop.Host6(1).verdict("sU", 161) == ("closed", "port-unreach")
+      and pop.Host6(1).verdict("sU", 53) == ("open", "udp-response"), "IPv6 UDP")
+check(verdicts(pop.Host6(1), "sO", (0, 1, 2, 6, 17, 44, 47, 58, 59, 103, 136, 255))
+      == ["open|filtered no-response", "closed param-problem", "closed param-problem",
+          "open proto-response", "open port-unreach", "open param-problem",
+          "closed param-problem", "open proto-response", "open|filtered no-response",
+          "open|filtered no-response", "open|filtered no-response", "closed param-problem"],
+      "-6 -sO of a plain host")
+check(verdicts(pop.Host6(13), "sO", (2, 4, 47, 50, 51, 103, 132))
+      == ["filtered admin-prohibited", "open|filtered no-response", "filtered reject-route",
+          "filtered no-route", "filtered admin-prohibited", "open port-unreach",
+          "filtered host-unreach"], "2001:db8:1::d: IP protocol overrides over IPv6")
+check(verdicts(pop.Host6(3), "sO", (1, 6, 58)) == ["open|filtered no-response",
+                                                   "open proto-response",
+                                                   "open|filtered no-response"],
+      "-6 -sO of a firewalled host: only 80/tcp answers")
+# Only the ICMP readings differ between the families, and only as mapped.
+v4map = {r4: pop.ICMP6_REJECTS[a][2] for a, (_, _, r4) in pop.ICMP_REJECTS.items()}
+rc4, out4 = run("truth", "--scan", "sS", "--targets", "198.19.0.0/22", "T:21,22,25,53,80,110,443,8080")
+rc6, out6 = run("truth", "--scan", "sS", "--family", "6", "--targets", "198.19.0.0/22",
+                "T:21,22,25,53,80,110,443,8080")
+l4, l6 = out4.splitlines(), out6.splitlines()
+check(rc4 == rc6 == 0 and len(l4) == len(l6) == 1024 * 8
+      and all(b.split()[:4] == [pop.Host6(int(ipaddress.ip_address(a.split()[0])) - pop.BASE).addr]
+              + a.split()[1:4] and b.split()[4] == v4map.get(a.split()[4], a.split()[4])
+              for a, b in zip(l4, l6)), "-sS: IPv6 truth = IPv4 truth, ICMP reasons mapped")
+rc, out = run("truth", "--family", "6", "--targets", "198.19.0.0/28", "T:22")
+rc2, out2 = run("truth", "--targets", "2001:db8:1::/124", "T:22")
+check(rc == rc2 == 0 and out == out2 and out.startswith("2001:db8:1:: tcp 22 filtered no-response\n"),
+      "--family 6 of IPv4 targets = the IPv6 targets")
+rc, out = run("truth", "--live", "--family", "6", "--targets", "198.18.1.0/24")
+check(out.split() == [f"2001:db8:0:1::{i:x}" for i in sorted(pop.LAN_HOSTS)], "IPv6 LAN --live")
+rc, out = run("truth", "--family", "6", "--scan", "sU", "--targets", "198.18.1.10", "U:7,8")
+check(out == "2001:db8:0:1::a udp 7 open udp-response\n2001:db8:0:1::a udp 8 closed port-unreach\n",
+      "IPv6 LAN truth")
+with contextlib.redirect_stderr(io.StringIO()):
+    check(run("truth", "--discovery", "PE", "--family", "6", "--targets", "198.19.0.1")[0] == 2,
+          "--discovery: no IPv6 truth")
+rc, out = run("truth", "--dns", "--family", "6")
+check(rc == 0 and "ptr 2001:db8:1::1 lab.test" in out.splitlines()
+      and "aaaa v6.lab.test 2001:db8:1::101" in out.splitlines()
+      and "aaaa lab.test 2001:db8:1::1" in out.splitlines(), "truth --dns --family 6")
+rc, out = run("dnsmasq-args")
+check("--host-record=ns.lab.test,198.19.0.2,2001:db8:1::2" in out.splitlines()
+      and "--host-record=v6.lab.test,2001:db8:1::101" in out.splitlines()
+      and f"--local=/{pop.DNS_REVERSE6}/" in out.splitlines(), "dnsmasq's AAAA records")
+
+# The IPv6 half of the ruleset: the same decisions as the truth.
+
+
+def a6(host):
+    return pop._addr6(pop.BASE6, host.h)
+
+
+live6 = {a6(h) for h in live}
+check(elements("live6") == live6, "set live6 == live hosts")
+check(elements("firewalled6") == {a6(h) for h in fw}, "set firewalled6")
+for proto, acts_ in pop.OVERRIDE_ACTIONS.items():
+    for act in acts_:
+        want = {f"{a6(h)} . {p}" for h in live for (pr, p), a in h.overrides.items()
+                if pr == proto and a == act}
+        ok = elements(f"{proto}_{act}6") == want
+        ok = ok and all(f"@{proto}_{act}6 {stmt}" in nft for stmt in pop._reject6(proto, act))
+        check(ok, f"set {proto}_{act}6 == truth, and its rule")
+check(elements("tcp_rst_window6") == {f"{a6(h)} . {p}" for h in live for p in h.window},
+      "set tcp_rst_window6 == truth")
+check("ip6 daddr != 2001:db8:1::/64 return" in nft and "ip6 daddr != @live6 drop" in nft,
+      "IPv6: the /64 is judged, only live hosts pass")
+
+
+def ones_sum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
+
+
+# The provoked Parameter Problems: each marked quote sums as the restored one
+# (so raw writes keep the checksum right), and every marking decodes to one
+# protocol and one message.
+quote = bytearray(b"\x60\x01\x23\x45\x00\x00\x06\x40" + bytes(range(32)))
+marks = {}
+for p in (6, 17, *pop.KERNEL_OPTIONAL_PROTOCOLS):
+    marks[(p, pop.PARAMPROB_NEXTHDR)] = (p, "param-problem")
+for act, n in pop.IP_REJECT_MARKERS.items():
+    for p in pop.LAB_PORTS["ip"]:
+        marks[(pop._ip_marker_byte(p, act), n)] = (p, act)
+neutral = True
+for (b0, nh), (p, _) in marks.items():
+    orig, marked = bytearray(quote), bytearray(quote)
+    orig[6], marked[0], marked[6] = p, b0, nh
+    neutral &= ones_sum(bytes(orig)) == ones_sum(bytes(marked)) and b0 != 0x60
+neutral &= len(marks) == len(pop.KERNEL_OPTIONAL_PROTOCOLS) + 2 + len(pop.IP_REJECT_MARKERS) * len(pop.LAB_PORTS["ip"])
+check(neutral, "provoked Parameter Problems: markings checksum-neutral, distinct, never a real header")
+restore = pop.kernel_optional_rules6()[1] + pop.ip_reject_rules6()
+check(all(r in nft for r in restore) and len(restore) == len(marks), "output6 restores every marking")
+rc, lan_nft = run("nft-lan")
+check("table ip6 portsweep_lan6" in lan_nft and "@th,112,8 set 47" in lan_nft,
+      "LAN hosts: the module-claimable protocols over IPv6 too")
+
 print(f"{len(failures)} failure(s)" if failures else "all ok")
 sys.exit(1 if failures else 0)

@@ -29,15 +29,15 @@ printf '\x7fELF\x02\x01\x01\x00\x1b[31m\x07\xff\xfe\x00\x01rest' > binary.bin
 printf '198.19.0.1\n\x1b]0;pwned\x07\n' > escape-targets.txt
 printf 'hello \x1b[2J\x1b[31mred\x07 world\n' > notresume.txt
 printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR' > binary-resume
-printf 'portsweep-resume 1\nseed 1\n' > resume-nokey
-printf 'portsweep-resume 1\nseed 99999999999999999999999\n' > resume-bigseed
-printf 'portsweep-resume 1\nseed 1\nkey 0123\n' > resume-shortkey
-printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 0\n' > resume-threads
-printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nfrobnicate 3\n' > resume-unknown
-printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\npass -1\n' > resume-pass
-printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 1\nposition 0 5\nanswered 4\n' \
+printf 'portsweep-resume 2\nseed 1\n' > resume-nokey
+printf 'portsweep-resume 2\nseed 99999999999999999999999\n' > resume-bigseed
+printf 'portsweep-resume 2\nseed 1\nkey 0123\n' > resume-shortkey
+printf 'portsweep-resume 2\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 0\n' > resume-threads
+printf 'portsweep-resume 2\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nfrobnicate 3\n' > resume-unknown
+printf 'portsweep-resume 2\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\npass -1\n' > resume-pass
+printf 'portsweep-resume 2\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 1\nposition 0 5\nanswered 4\n' \
   > resume-nosidecar
-printf 'portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 1\nposition 0 5\narg -sS\narg --frobnicate\n' \
+printf 'portsweep-resume 2\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\nthreads 1\nposition 0 5\narg -sS\narg --frobnicate\n' \
   > resume-badargs
 # Saved scans for `portsweep detect --from` and `portsweep report --from`.
 xml_head='<?xml version="1.0"?>\n'

@@ -11,32 +11,40 @@
 #include <csignal>
 #include <stdexcept>
 
+#include "detect/socket_address.hpp"
+
 namespace portsweep::test {
 
 namespace {
 
 constexpr int kReadTimeoutSeconds = 5;
 
+// A socket of `type` bound to an ephemeral port of `at`; throws on failure.
+int bound_socket(const IpAddress& at, int type, uint16_t& port) {
+  SocketAddress sa = socket_address(at, 0);
+  const int fd = ::socket(sa.family(), type | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  const int one = 1;
+  if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, sa.get(), sa.length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("bind on " + at.to_string() + " failed");
+  }
+  socklen_t len = sizeof sa.storage;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa.storage), &len);
+  // sin_port and sin6_port sit at the same offset.
+  port = ntohs(reinterpret_cast<const sockaddr_in*>(&sa.storage)->sin_port);
+  return fd;
+}
+
 }  // namespace
 
-LocalServer::LocalServer(Handler handler) : handler_(std::move(handler)) {
+LocalServer::LocalServer(Handler handler, const IpAddress& at) : handler_(std::move(handler)) {
   // A handler may write to a client that has already closed (the scanner
   // cuts a port's other connections short): an error, not the test's end.
   ::signal(SIGPIPE, SIG_IGN);
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) throw std::runtime_error("socket failed");
-  const int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(kLoopback);
-  sa.sin_port = 0;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(listen_fd_, 64) != 0) {
-    throw std::runtime_error("bind/listen on 127.0.0.1 failed");
-  }
-  socklen_t len = sizeof sa;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&sa), &len);
-  port_ = ntohs(sa.sin_port);
+  listen_fd_ = bound_socket(at, SOCK_STREAM, port_);
+  if (::listen(listen_fd_, 64) != 0) throw std::runtime_error("listen on " + at.to_string() + " failed");
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
@@ -117,16 +125,8 @@ TestTlsServerContext::TestTlsServerContext() {
 
 TestTlsServerContext::~TestTlsServerContext() { SSL_CTX_free(ctx_); }
 
-LocalUdpServer::LocalUdpServer(Handler handler) : handler_(std::move(handler)) {
-  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::runtime_error("socket failed");
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(kLoopback);
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) throw std::runtime_error("bind failed");
-  socklen_t len = sizeof sa;
-  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&sa), &len);
-  port_ = ntohs(sa.sin_port);
+LocalUdpServer::LocalUdpServer(Handler handler, const IpAddress& at) : handler_(std::move(handler)) {
+  fd_ = bound_socket(at, SOCK_DGRAM, port_);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -146,7 +146,7 @@ void LocalUdpServer::loop() {
   while (!stopping_) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) continue;
-    sockaddr_in from{};
+    sockaddr_storage from{};
     socklen_t len = sizeof from;
     const ssize_t n = ::recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
     if (n < 0) continue;
@@ -161,16 +161,10 @@ void LocalUdpServer::loop() {
   }
 }
 
-uint16_t unused_udp_port() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(kLoopback);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  socklen_t len = sizeof sa;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  return ntohs(sa.sin_port);
+uint16_t unused_udp_port(const IpAddress& at) {
+  uint16_t port = 0;
+  ::close(bound_socket(at, SOCK_DGRAM, port));
+  return port;
 }
 
 }  // namespace portsweep::test

@@ -1,6 +1,6 @@
 #pragma once
-// Small TCP servers on 127.0.0.1 for the detection tests: each accepts on an
-// ephemeral port and runs a handler per connection on its own thread. Every
+// Small TCP servers on 127.0.0.1 (or ::1) for the detection tests: each
+// accepts on an ephemeral port and runs a handler per connection on its own thread. Every
 // connection's socket times out reads after a few seconds, so no handler can
 // hang a test.
 #include <openssl/ssl.h>
@@ -14,16 +14,19 @@
 #include <thread>
 #include <vector>
 
+#include "portsweep/ip_address.hpp"
+
 namespace portsweep::test {
 
-constexpr uint32_t kLoopback = 0x7f000001;
+inline const IpAddress kLoopback = IpAddress::v4(0x7f000001);
+inline const IpAddress kLoopback6 = IpAddress::v6(u128{1});  // ::1
 
 class LocalServer {
  public:
   // Handler of one accepted connection; the server closes `fd` afterwards.
   using Handler = std::function<void(int fd)>;
 
-  explicit LocalServer(Handler handler);
+  explicit LocalServer(Handler handler, const IpAddress& at = kLoopback);
   ~LocalServer();
   LocalServer(const LocalServer&) = delete;
   LocalServer& operator=(const LocalServer&) = delete;
@@ -44,14 +47,14 @@ class LocalServer {
   std::vector<std::thread> workers_;
 };
 
-// A UDP server on 127.0.0.1 (ephemeral port): one thread reads datagrams and
+// A UDP server on 127.0.0.1 or ::1 (ephemeral port): one thread reads datagrams and
 // sends back whatever the handler returns for each (nothing when it returns
 // an empty optional, so the port stays silent yet bound: no port unreachable).
 class LocalUdpServer {
  public:
   using Handler = std::function<std::optional<std::string>(const std::string& datagram)>;
 
-  explicit LocalUdpServer(Handler handler);
+  explicit LocalUdpServer(Handler handler, const IpAddress& at = kLoopback);
   ~LocalUdpServer();
   LocalUdpServer(const LocalUdpServer&) = delete;
   LocalUdpServer& operator=(const LocalUdpServer&) = delete;
@@ -72,9 +75,9 @@ class LocalUdpServer {
   std::thread thread_;
 };
 
-// A UDP port of 127.0.0.1 nothing listens on (bound, then closed): the kernel
-// answers it with ICMP port unreachable.
-uint16_t unused_udp_port();
+// A UDP port of `at` nothing listens on (bound, then closed): the kernel
+// answers it with ICMP (or ICMPv6) port unreachable.
+uint16_t unused_udp_port(const IpAddress& at = kLoopback);
 
 // Reads until the peer closes or the read times out; returns what came.
 std::string drain(int fd);

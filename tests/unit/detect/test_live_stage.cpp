@@ -20,7 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 
 PortResult open_tcp(uint16_t port) {
-  return {kLoopback, port, Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1};
+  return {kLoopback, port, Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1, 0, {}};
 }
 
 TEST(LiveServiceStage, PortsFedDuringTheSweepAreProbedOnceAndReported) {
@@ -84,6 +84,43 @@ TEST(LiveServiceStage, TcpPortsTheSweepNeverFedAreProbedAtTheEnd) {
   EXPECT_EQ(outputs.hosts().find(kLoopback)->services[0].service.name, "ssh");
 }
 
+// An IPv6 host's port fed live is probed once (the stage at the end knows
+// it by address, port and protocol), an IPv4 host's port never fed is
+// probed at the end, and each service lands on its own host.
+TEST(LiveServiceStage, Ipv6PortsFedLiveAndIpv4PortsAtTheEndEachOnce) {
+  const ServiceProbeDb db = test_db();
+  auto banner = [](int fd) {
+    send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    drain(fd);
+  };
+  LocalServer six(banner, kLoopback6);
+  LocalServer four(banner, kLoopback);
+  ScanInfo info;
+  info.version_scan = true;
+  OutputSet outputs;
+  outputs.begin(info);
+  ServiceStageOptions options;
+  LiveServiceStage live(db, outputs, options);
+  PortResult r6 = open_tcp(six.port());
+  r6.ip = kLoopback6;
+  const std::vector<PortResult> batch = {r6, r6};
+  outputs.on_results(batch);
+  live.on_results(batch);
+  outputs.on_result(open_tcp(four.port()));
+  const ServiceScanStats stats = live.finish(options);
+  EXPECT_EQ(stats.ports, 2u);
+  EXPECT_EQ(stats.matched, 2u);
+  const HostEntry* h6 = outputs.hosts().find(kLoopback6);
+  const HostEntry* h4 = outputs.hosts().find(kLoopback);
+  ASSERT_NE(h6, nullptr);
+  ASSERT_NE(h4, nullptr);
+  ASSERT_EQ(h6->services.size(), 1u);
+  EXPECT_EQ(h6->services[0].port, six.port());
+  EXPECT_EQ(h6->services[0].service.name, "ssh");
+  ASSERT_EQ(h4->services.size(), 1u);
+  EXPECT_EQ(h4->services[0].port, four.port());
+}
+
 TEST(LiveServiceStage, AbandonEndsAStoppedScansDetectionWithoutReports) {
   const ServiceProbeDb db = test_db();
   LocalServer silent([](int fd) { drain(fd); });  // would take the NULL probe's 600 ms
@@ -123,7 +160,7 @@ match thing m|^thing ([\d.]+)| p/Thing/ v/$1/
   LiveServiceStage live(db, outputs, options, false, true);
   // The sweep: one port answered (open), the other did not (open|filtered,
   // known only once the sweep is over).
-  const PortResult open = {kLoopback, answered.port(), Proto::Udp, PortState::Open, Reason::UdpResponse, 64, 1};
+  const PortResult open = {kLoopback, answered.port(), Proto::Udp, PortState::Open, Reason::UdpResponse, 64, 1, 0, {}};
   outputs.on_result(open);
   live.on_results({&open, 1});
   ServiceStageOptions rest = options;

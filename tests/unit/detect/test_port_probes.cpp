@@ -26,7 +26,7 @@ class PortProbesTest : public ::testing::Test {
     options.first_lanes = 4;
   }
 
-  PortProbes make(uint16_t port = 2121) { return PortProbes(db, options, {0x0a000001, port, Proto::Tcp}); }
+  PortProbes make(uint16_t port = 2121) { return PortProbes(db, options, {IpAddress::v4(0x0a000001), port, Proto::Tcp}); }
 
   // Starts the port and connects every run launch() offers, all at `now`.
   std::vector<int> start_all(PortProbes& s) {

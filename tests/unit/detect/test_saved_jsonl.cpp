@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "detect/saved_records.hpp"
 #include "detect/saved_scan.hpp"
 
 namespace portsweep::test {
@@ -40,7 +41,7 @@ TEST(SavedJsonl, ReadsHostStatusRecords) {
       R"({"ip":"198.19.0.7","status":"up","reason":"echo-reply","ttl":64,"time":"2026-11-21T19:00:00.000050Z","rtt_us":120})"
       "\n" + kLine + "\n");
   ASSERT_EQ(s.hosts.size(), 1u);
-  EXPECT_EQ(s.hosts[0].ip, 0xc6130007u);
+  EXPECT_EQ(s.hosts[0].ip, IpAddress::v4(0xc6130007u));
   EXPECT_EQ(s.hosts[0].reason, Reason::EchoReply);
   EXPECT_EQ(s.hosts[0].ttl, 64);
   EXPECT_EQ(s.hosts[0].rtt_us, 120u);
@@ -51,6 +52,64 @@ TEST(SavedJsonl, ReadsHostStatusRecords) {
   EXPECT_THAT(refusal(R"({"ip":"198.19.0.7","status":"up"})"), StartsWith("x.jsonl:1: missing \"reason\""));
   EXPECT_THAT(refusal(R"({"ip":"198.19.0.7","status":"up","reason":"echo-reply","rtt_us":-1})"),
               StartsWith("x.jsonl:1: invalid \"rtt_us\""));
+}
+
+// -oJ's lines of an IPv6 scan: every record's "ip" (and a route's hops) in
+// IPv6's text form, read back to the same addresses.
+TEST(SavedJsonl, ReadsIpv6Records) {
+  const std::string text =
+      R"({"ip":"2001:db8:1::5","status":"up","reason":"echo-reply","ttl":64,"time":"2026-11-21T19:00:00.000050Z","rtt_us":120})"
+      "\n"
+      R"({"ip":"2001:db8:1::5","proto":"tcp","port":22,"state":"open","reason":"syn-ack","ttl":64,"time":"2026-11-21T19:00:00.000100Z"})"
+      "\n"
+      R"({"ip":"2001:db8:1::5","proto":"tcp","port":22,"service":"ssh","product":"OpenSSH","method":"probed","conf":10})"
+      "\n"
+      R"({"ip":"2001:db8:1::5","trace":[{"ttl":1,"ip":"2001:db8:0:1::1","rtt_us":210},{"ttl":2,"ip":"2001:db8:1::5"}]})"
+      "\n"
+      R"({"ip":"2001:db8:1::5","os_hint":{"label":"Linux 3.x","signature":"6:64+0:0:1440:mss*20,7:mss,sok,ts,nop,ws::0"}})"
+      "\n" + kLine + "\n";
+  const IpAddress host = IpAddress::parse("2001:db8:1::5").value();
+  const SavedScan s = parse(text);
+  ASSERT_EQ(s.hosts.size(), 1u);
+  EXPECT_EQ(s.hosts[0].ip, host);
+  ASSERT_EQ(s.results.size(), 2u);
+  EXPECT_EQ(s.results[0].ip, host);
+  EXPECT_EQ(s.results[0].port, 22);
+  EXPECT_EQ(s.results[1].ip, IpAddress::v4(0xc6130005u));
+  EXPECT_EQ(s.num_targets, 2u);  // an older file: the hosts it names
+
+  class Collect final : public SavedRecordSink {
+   public:
+    std::vector<ServiceResult> services;
+    std::vector<std::pair<IpAddress, std::vector<TraceHop>>> traces;
+    std::vector<OsHint> hints;
+    void on_service(const ServiceResult& r) override { services.push_back(r); }
+    void on_trace(IpAddress ip, std::vector<TraceHop> hops) override { traces.emplace_back(ip, std::move(hops)); }
+    void on_os_hint(OsHint h) override { hints.push_back(std::move(h)); }
+  } sink;
+  std::istringstream in(text);
+  read_jsonl_records(in, "x.jsonl", 0, sink);
+  ASSERT_EQ(sink.services.size(), 1u);
+  EXPECT_EQ(sink.services[0].ip, host);
+  EXPECT_EQ(sink.services[0].service.product, "OpenSSH");
+  ASSERT_EQ(sink.traces.size(), 1u);
+  EXPECT_EQ(sink.traces[0].first, host);
+  ASSERT_EQ(sink.traces[0].second.size(), 2u);
+  EXPECT_EQ(sink.traces[0].second[0].ip, IpAddress::parse("2001:db8:0:1::1"));
+  EXPECT_EQ(sink.traces[0].second[1].ip, host);
+  ASSERT_EQ(sink.hints.size(), 1u);
+  EXPECT_EQ(sink.hints[0].ip, host);
+}
+
+TEST(SavedJsonl, MalformedIpv6AddressesNameTheLine) {
+  const std::string tail = R"(,"proto":"tcp","port":22,"state":"open"})";
+  for (const char* bad : {"2001:db8::1::5", "2001:db8:1::g", "2001:db8:1::5%eth0", "[2001:db8:1::5]", "2001:db8:1:5"}) {
+    EXPECT_EQ(refusal(kLine + "\n{\"ip\":\"" + bad + "\"" + tail + "\n"),
+              std::string("x.jsonl:2: invalid \"ip\" \"") + bad + "\": expected an IPv4 or IPv6 address")
+        << bad;
+  }
+  EXPECT_EQ(refusal(R"({"ip":"2001:db8:1::5","trace":[{"ttl":1,"ip":"2001:db8:::1"}]})"),
+            R"(x.jsonl:1: invalid hop "ip" "2001:db8:::1": expected an IPv4 or IPv6 address)");
 }
 
 // Whether a port the file does not list went unanswered (detect --from then
@@ -95,13 +154,13 @@ TEST(SavedJsonl, ReadsWhatOJWrites) {
       R"({"state":"open|filtered","port":53,"proto":"udp","ip":"198.19.0.\u0036"})";  // no final newline
   const SavedScan s = parse(text);
   ASSERT_EQ(s.results.size(), 3u);
-  EXPECT_EQ(s.results[0].ip, 0xc6130005u);
+  EXPECT_EQ(s.results[0].ip, IpAddress::v4(0xc6130005u));
   EXPECT_EQ(s.results[0].port, 22);
   EXPECT_EQ(s.results[0].ttl, 63);
   EXPECT_EQ(s.results[0].reason, Reason::SynAck);
   EXPECT_EQ(s.results[0].time_us, 1795287600LL * 1000000 + 100);
   EXPECT_EQ(s.results[1].state, PortState::Closed);
-  EXPECT_EQ(s.results[2].ip, 0xc6130006u);
+  EXPECT_EQ(s.results[2].ip, IpAddress::v4(0xc6130006u));
   EXPECT_EQ(s.results[2].proto, Proto::Udp);
   EXPECT_EQ(s.results[2].state, PortState::OpenFiltered);
   EXPECT_EQ(s.start_time_us, 1795287600LL * 1000000 + 100);
@@ -127,7 +186,7 @@ TEST(SavedJsonl, MalformedLinesNameTheLineAndWhatWasExpected) {
       {R"([{"ip":"198.19.0.1"}])", "x.jsonl:2: a JSON array, not an object; expected one object per line"},
       {"42", "x.jsonl:2: a JSON number, not an object"},
       {R"({"proto":"tcp","port":22,"state":"open"})", "x.jsonl:2: missing \"ip\"; expected ip, proto, port and state"},
-      {R"({"ip":198,"proto":"tcp","port":22,"state":"open"})", "x.jsonl:2: invalid \"ip\" 198: expected an IPv4 address"},
+      {R"({"ip":198,"proto":"tcp","port":22,"state":"open"})", "x.jsonl:2: invalid \"ip\" 198: expected an IPv4 or IPv6 address"},
       {R"({"ip":"198.19.0.1","proto":["tcp"],"port":22,"state":"open"})",
        "x.jsonl:2: invalid \"proto\" (an array): expected tcp, udp, sctp or ip"},
       {R"({"ip":"198.19.0.1","proto":"tcp","port":"22","state":"open"})",

@@ -25,10 +25,10 @@ constexpr int64_t kStartUs = 1795287600LL * 1000000;
 
 std::vector<PortResult> sample() {
   return {
-      {0xc6130001, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs + 100},
-      {0xc6130001, 8080, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs + 200},
-      {0xc6130002, 80, Proto::Tcp, PortState::Open, Reason::SynAck, 63, kStartUs + 300},
-      {0xc6130002, 443, Proto::Tcp, PortState::Filtered, Reason::AdminProhibited, 64, kStartUs + 400},
+      {IpAddress::v4(0xc6130001), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs + 100, 0, {}},
+      {IpAddress::v4(0xc6130001), 8080, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs + 200, 0, {}},
+      {IpAddress::v4(0xc6130002), 80, Proto::Tcp, PortState::Open, Reason::SynAck, 63, kStartUs + 300, 0, {}},
+      {IpAddress::v4(0xc6130002), 443, Proto::Tcp, PortState::Filtered, Reason::AdminProhibited, 64, kStartUs + 400, 0, {}},
   };
 }
 
@@ -110,7 +110,7 @@ TEST_F(SavedScanTest, BadJsonLineNamesFileAndLine) {
     read_saved_scan(path("bad.jsonl"));
     FAIL() << "no error";
   } catch (const UsageError& e) {
-    EXPECT_EQ(std::string(e.what()), path("bad.jsonl") + ":2: invalid \"ip\" \"198.19.0.300\": expected an IPv4 address");
+    EXPECT_EQ(std::string(e.what()), path("bad.jsonl") + ":2: invalid \"ip\" \"198.19.0.300\": expected an IPv4 or IPv6 address");
   }
   write("bad2.jsonl", "{\"ip\":\"198.19.0.1\",\"proto\":\"tcp\",\"state\":\"open\"}\n");
   EXPECT_THROW(read_saved_scan(path("bad2.jsonl")), UsageError);
@@ -168,23 +168,28 @@ TEST_F(SavedScanTest, NmapXmlWithExtraportsLists) {
 )");
   SavedScan s = read_saved_scan(path("nmap.xml"));
   EXPECT_EQ(s.args, "nmap -sS -p 21-25 --reason 198.19.0.1 2001:db8:1::1");
-  ASSERT_EQ(s.results.size(), 2u);
+  ASSERT_EQ(s.results.size(), 3u);
   EXPECT_EQ(s.results[0].port, 21);
   EXPECT_EQ(s.results[0].state, PortState::Open);
   EXPECT_EQ(s.results[0].ttl, 64);
   EXPECT_EQ(s.results[1].port, 22);
-  EXPECT_EQ(s.results[1].ip, 0xc6130001u);  // the IPv6 host is left out
+  EXPECT_EQ(s.results[1].ip, IpAddress::v4(0xc6130001u));
+  EXPECT_EQ(s.results[2].ip, IpAddress::parse("2001:db8:1::1"));  // the IPv6 host's port
+  EXPECT_EQ(s.results[2].port, 22);
+  EXPECT_EQ(s.results[2].state, PortState::Open);
+  ASSERT_EQ(s.hosts.size(), 2u);
+  EXPECT_EQ(s.hosts[1].ip, IpAddress::parse("2001:db8:1::1"));
   ASSERT_EQ(s.runs.size(), 1u);             // <extrareasons ports="23-25">
   EXPECT_EQ(s.runs[0].first, 23);
   EXPECT_EQ(s.runs[0].last, 25);
   EXPECT_EQ(s.runs[0].result.state, PortState::Closed);
   EXPECT_EQ(s.runs[0].result.reason, Reason::Reset);
-  EXPECT_EQ(s.result_count(), 5u);
+  EXPECT_EQ(s.result_count(), 6u);
   std::vector<uint16_t> ports;
   for_each_result_batch(s, [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) ports.push_back(r.port);
   });
-  EXPECT_EQ(ports, (std::vector<uint16_t>{21, 22, 23, 24, 25}));
+  EXPECT_EQ(ports, (std::vector<uint16_t>{21, 22, 22, 23, 24, 25}));
   EXPECT_EQ(s.num_targets, 2u);
 }
 
@@ -206,7 +211,7 @@ TEST_F(SavedScanTest, PortRangesStayRangesUntilFed) {
   EXPECT_EQ(s.result_count(), 200u * 65535u);
   uint64_t count = 0;
   std::size_t largest = 0;
-  uint32_t last_ip = 0;
+  IpAddress last_ip;
   uint16_t last_port = 0;
   for_each_result_batch(s, [&](std::span<const PortResult> batch) {
     count += batch.size();
@@ -216,7 +221,7 @@ TEST_F(SavedScanTest, PortRangesStayRangesUntilFed) {
   });
   EXPECT_EQ(count, 200u * 65535u);
   EXPECT_LE(largest, kResultBatch);
-  EXPECT_EQ(last_ip, 0xc61300c8u);
+  EXPECT_EQ(last_ip, IpAddress::v4(0xc61300c8u));
   EXPECT_EQ(last_port, 65535);
 }
 
@@ -308,8 +313,8 @@ TEST_F(SavedScanTest, ProtocolScanResultsRoundTrip) {
   // -sO's reason was left out of the words read back, so its results did
   // not read at all.
   const std::vector<PortResult> results = {
-      {0xc6130001, 47, Proto::Ip, PortState::Open, Reason::ProtoResponse, 64, kStartUs + 100},
-      {0xc6130001, 1, Proto::Ip, PortState::Open, Reason::EchoReply, 64, kStartUs + 200},
+      {IpAddress::v4(0xc6130001), 47, Proto::Ip, PortState::Open, Reason::ProtoResponse, 64, kStartUs + 100, 0, {}},
+      {IpAddress::v4(0xc6130001), 1, Proto::Ip, PortState::Open, Reason::EchoReply, 64, kStartUs + 200, 0, {}},
   };
   // Without the start record (an older portsweep's file) the scan kinds
   // are derived from the results.

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "detect/saved_records.hpp"
 #include "detect/saved_scan.hpp"
 
 namespace portsweep::test {
@@ -106,7 +107,7 @@ TEST(SavedXml, ReadsNmapsOwnReport) {
   const uint16_t ports[] = {21, 22, 80};
   const PortState states[] = {PortState::Closed, PortState::Open, PortState::Open};
   for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(s.results[i].ip, 0xc6130005u);
+    EXPECT_EQ(s.results[i].ip, IpAddress::v4(0xc6130005u));
     EXPECT_EQ(s.results[i].port, ports[i]);
     EXPECT_EQ(s.results[i].proto, Proto::Tcp);
     EXPECT_EQ(s.results[i].state, states[i]);
@@ -123,7 +124,7 @@ TEST(SavedXml, ReadsNmapsOwnReport) {
 TEST(SavedXml, KeepsEachHostsStatusAndRoundTrip) {
   const SavedScan s = parse_saved_xml(kNmapReport, "nmap.xml");
   ASSERT_EQ(s.hosts.size(), 1u);
-  EXPECT_EQ(s.hosts[0].ip, 0xc6130005u);
+  EXPECT_EQ(s.hosts[0].ip, IpAddress::v4(0xc6130005u));
   EXPECT_EQ(s.hosts[0].rtt_us, 412u);
   EXPECT_EQ(s.hosts[0].time_us, kStartUs);
   const SavedScan ping = parse_saved_xml(
@@ -133,7 +134,7 @@ TEST(SavedXml, KeepsEachHostsStatusAndRoundTrip) {
       "<address addr=\"198.19.0.10\" addrtype=\"ipv4\"/></host></nmaprun>",
       "ping.xml");
   ASSERT_EQ(ping.hosts.size(), 1u);
-  EXPECT_EQ(ping.hosts[0].ip, 0xc6130009u);
+  EXPECT_EQ(ping.hosts[0].ip, IpAddress::v4(0xc6130009u));
   EXPECT_EQ(ping.hosts[0].reason, Reason::TimestampReply);
   EXPECT_EQ(ping.hosts[0].ttl, 63);
   EXPECT_TRUE(ping.results.empty());
@@ -274,9 +275,114 @@ TEST(SavedXml, SizesPastTheBoundsAreRefused) {
   EXPECT_THAT(too_deep, StartsWith("x.xml:1: XML error: Excessive depth in document: 256"));
 }
 
+// What `nmap -6 -sS -sV --traceroute -p 22,80,443 -oX - 2001:db8:1::5` writes
+// (nmap.dtd's form, by hand): the host's address is addrtype="ipv6", its
+// MAC is from neighbor discovery, the route's hops are IPv6 addresses.
+constexpr const char* kNmapIpv6Report = R"nmap(<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nmaprun>
+<nmaprun scanner="nmap" args="nmap -6 -sS -sV -&#45;traceroute -p 22,80,443 -oX - 2001:db8:1::5 2001:db8:1::6" start="1795287600" version="7.93" xmloutputversion="1.05">
+<scaninfo type="syn" protocol="tcp" numservices="3" services="22,80,443"/>
+<host starttime="1795287600" endtime="1795287612"><status state="up" reason="echo-reply" reason_ttl="64"/>
+<address addr="2001:db8:1::5" addrtype="ipv6"/>
+<address addr="02:00:C6:13:00:05" addrtype="mac"/>
+<hostnames>
+</hostnames>
+<ports><extraports state="closed" count="1">
+<extrareasons reason="reset" count="1" proto="tcp" ports="443"/>
+</extraports>
+<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="64"/><service name="ssh" product="OpenSSH" version="9.2p1" method="probed" conf="10"><cpe>cpe:/a:openbsd:openssh:9.2p1</cpe></service></port>
+<port protocol="tcp" portid="80"><state state="filtered" reason="admin-prohibited" reason_ttl="63"/></port>
+</ports>
+<trace port="443" proto="tcp">
+<hop ttl="1" ipaddr="2001:db8:0:1::1" rtt="0.21"/>
+<hop ttl="2" ipaddr="2001:db8:1::5" rtt="0.40"/>
+</trace>
+<times srtt="412" rttvar="170" to="100000"/>
+</host>
+<host starttime="1795287600" endtime="1795287612"><status state="down" reason="no-response" reason_ttl="0"/>
+<address addr="2001:db8:1::6" addrtype="ipv6"/>
+</host>
+<runstats><finished time="1795287612" elapsed="12.04" exit="success"/><hosts up="1" down="1" total="2"/>
+</runstats>
+</nmaprun>
+)nmap";
+
+TEST(SavedXml, ReadsNmapsIpv6Report) {
+  const IpAddress host = IpAddress::parse("2001:db8:1::5").value();
+  const SavedScan s = parse_saved_xml(kNmapIpv6Report, "nmap6.xml");
+  EXPECT_EQ(s.num_targets, 2u);
+  ASSERT_EQ(s.hosts.size(), 1u);
+  EXPECT_EQ(s.hosts[0].ip, host);
+  EXPECT_EQ(s.hosts[0].reason, Reason::EchoReply);
+  EXPECT_TRUE(s.hosts[0].has_mac);
+  ASSERT_EQ(s.results.size(), 2u);
+  EXPECT_EQ(s.results[0].ip, host);
+  EXPECT_EQ(s.results[0].port, 22);
+  EXPECT_EQ(s.results[0].state, PortState::Open);
+  EXPECT_EQ(s.results[1].port, 80);
+  EXPECT_EQ(s.results[1].reason, Reason::AdminProhibited);
+  ASSERT_EQ(s.runs.size(), 1u);
+  EXPECT_EQ(s.runs[0].result.ip, host);
+  EXPECT_EQ(s.runs[0].first, 443);
+
+  // The records a merge reads: -sV's service and the route, by the IPv6 address.
+  class Collect final : public SavedRecordSink {
+   public:
+    std::vector<ServiceResult> services;
+    std::vector<std::pair<IpAddress, std::vector<TraceHop>>> traces;
+    std::vector<IpAddress> seen;
+    void on_service(const ServiceResult& r) override { services.push_back(r); }
+    void on_trace(IpAddress ip, std::vector<TraceHop> hops) override { traces.emplace_back(ip, std::move(hops)); }
+    void on_host_seen(IpAddress ip) override { seen.push_back(ip); }
+  } sink;
+  std::istringstream in(kNmapIpv6Report);
+  read_xml_records(in, "nmap6.xml", 0, sink);
+  ASSERT_EQ(sink.services.size(), 1u);
+  EXPECT_EQ(sink.services[0].ip, host);
+  EXPECT_EQ(sink.services[0].service.product, "OpenSSH");
+  ASSERT_EQ(sink.traces.size(), 1u);
+  EXPECT_EQ(sink.traces[0].first, host);
+  ASSERT_EQ(sink.traces[0].second.size(), 2u);
+  EXPECT_EQ(sink.traces[0].second[0].ip, IpAddress::parse("2001:db8:0:1::1"));
+  EXPECT_EQ(sink.traces[0].second[0].rtt_us, 210u);
+  EXPECT_EQ(sink.traces[0].second[1].ip, host);
+  EXPECT_EQ(sink.traces[0].second[1].tcp_port, 443);
+  EXPECT_EQ(sink.seen, (std::vector<IpAddress>{host, IpAddress::parse("2001:db8:1::6").value()}));
+}
+
+// A malformed address of either family, or one of the other family than
+// addrtype says, is one error line naming the file, the line and the value.
+TEST(SavedXml, MalformedAddressesAreRefusedNamingTheLine) {
+  struct Bad {
+    std::string xml;
+    std::string message;
+  } cases[] = {
+      {"<nmaprun>\n<host><address addr=\"2001:db8::1::5\" addrtype=\"ipv6\"/></host></nmaprun>",
+       "x.xml:2: addr=\"2001:db8::1::5\" of <address addrtype=\"ipv6\"> is not an IPv6 address; expected one like "
+       "2001:db8::1"},
+      {"<nmaprun>\n\n<host><address addr=\"2001:db8:1::g\" addrtype=\"ipv6\"/></host></nmaprun>",
+       "x.xml:3: addr=\"2001:db8:1::g\" of <address addrtype=\"ipv6\"> is not an IPv6 address"},
+      {"<nmaprun><host><address addr=\"198.19.0.5\" addrtype=\"ipv6\"/></host></nmaprun>",
+       "x.xml:1: addr=\"198.19.0.5\" of <address addrtype=\"ipv6\"> is not an IPv6 address"},
+      {"<nmaprun><host><address addr=\"2001:db8:1::5\" addrtype=\"ipv4\"/></host></nmaprun>",
+       "x.xml:1: addr=\"2001:db8:1::5\" of <address addrtype=\"ipv4\"> is not an IPv4 address; expected one like "
+       "192.0.2.1"},
+      {"<nmaprun><host><address addr=\"198.19.0.300\" addrtype=\"ipv4\"/></host></nmaprun>",
+       "x.xml:1: addr=\"198.19.0.300\" of <address addrtype=\"ipv4\"> is not an IPv4 address"},
+      {"<nmaprun><host><address addr=\"2001:db8:1::5\" addrtype=\"ipv6\"/>\n<trace><hop ttl=\"1\" "
+       "ipaddr=\"2001:db8:::1\"/></trace></host></nmaprun>",
+       "x.xml:2: ipaddr=\"2001:db8:::1\" of <hop> is not an IPv4 or IPv6 address"},
+  };
+  for (const Bad& bad : cases) {
+    const std::string message = refusal(bad.xml);
+    EXPECT_THAT(message, StartsWith(bad.message)) << bad.xml;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
 TEST(SavedXml, EmptyElementsCloseThemselves) {
   // <host/> ends the host: the <port> after it belongs to no host, and the
-  // hosts counted are those with an IPv4 address.
+  // hosts counted are those with an IPv4 or IPv6 address.
   const SavedScan s = parse_saved_xml(R"(<nmaprun><host><address addr="198.19.0.1" addrtype="ipv4"/></host><host/>
 <port protocol="tcp" portid="22"><state state="open" reason="syn-ack"/></port></nmaprun>)",
                                       "x.xml");

@@ -20,7 +20,7 @@ namespace portsweep::test {
 namespace {
 
 constexpr int64_t kStartUs = 1795287600LL * 1000000;  // 2026-11-21 19:00:00 UTC
-constexpr uint32_t kHost = 0xc6130001;                // 198.19.0.1
+const IpAddress kHost = IpAddress::v4(0xc6130001);  // 198.19.0.1
 
 ServiceReport ssh_report() {
   ServiceReport s;
@@ -94,11 +94,11 @@ class ServiceOutputTest : public ::testing::Test {
       auto w = make_writer(format, path);
       w->begin(info);
       for (uint16_t port : {21, 22, 443, 9000}) {
-        PortResult r{kHost, port, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs + 1000};
+        PortResult r{kHost, port, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs + 1000, 0, {}};
         table.add(r);
         w->on_result(r);
       }
-      PortResult closed{kHost, 8080, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs + 2000};
+      PortResult closed{kHost, 8080, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs + 2000, 0, {}};
       table.add(closed);
       w->on_result(closed);
       if (with_services) {

@@ -66,6 +66,59 @@ TEST_F(ServiceScannerTest, BannerMatchesOnTheNullProbe) {
   EXPECT_LT(took, milliseconds(500));
 }
 
+// -sV over IPv6: the server listens on [::1] only, so a match proves the
+// connection was an AF_INET6 one to ::1, and the trace names the address
+// in brackets.
+TEST_F(ServiceScannerTest, BannerOfAnIpv6ListenerMatches) {
+  LocalServer server(
+      [](int fd) {
+        send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+        drain(fd);
+      },
+      kLoopback6);
+  const std::vector<ServiceOutcome> got = scan({{kLoopback6, server.port(), Proto::Tcp}});
+  ASSERT_EQ(got.size(), 1u);
+  const ServiceOutcome& o = got[0];
+  EXPECT_EQ(o.target.ip, kLoopback6);
+  ASSERT_EQ(o.verdict, ServiceVerdict::Matched) << trace_text.str();
+  EXPECT_EQ(o.match->service, "ssh");
+  EXPECT_EQ(o.match->product, "OpenSSH");
+  EXPECT_EQ(o.match->version, "9.2p1 Debian 2+deb12u3");
+  EXPECT_GE(server.connections(), 1);
+  EXPECT_NE(trace_text.str().find("version-trace: [::1]:" + std::to_string(server.port()) + "/tcp: "),
+            std::string::npos)
+      << trace_text.str();
+}
+
+// IPv4 and IPv6 ports side by side in one run, and an IPv6 port nothing
+// listens on: refused like an IPv4 one.
+TEST_F(ServiceScannerTest, BothFamiliesInOneRun) {
+  auto banner = [](int fd) {
+    send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    drain(fd);
+  };
+  LocalServer four(banner, kLoopback);
+  LocalServer six(banner, kLoopback6);
+  uint16_t refused_port = 0;
+  {
+    LocalServer gone([](int) {}, kLoopback6);
+    refused_port = gone.port();
+  }
+  const std::vector<ServiceOutcome> got =
+      scan({{kLoopback, four.port(), Proto::Tcp}, {kLoopback6, six.port(), Proto::Tcp},
+            {kLoopback6, refused_port, Proto::Tcp}});
+  ASSERT_EQ(got.size(), 3u);
+  for (const ServiceOutcome& o : got) {
+    if (o.target.port == refused_port && o.target.ip == kLoopback6) {
+      EXPECT_EQ(o.verdict, ServiceVerdict::Incomplete);
+    } else {
+      EXPECT_EQ(o.verdict, ServiceVerdict::Matched) << o.target.ip.to_string();
+    }
+  }
+  EXPECT_GE(four.connections(), 1);
+  EXPECT_GE(six.connections(), 1);
+}
+
 TEST_F(ServiceScannerTest, SoftmatchNarrowsProbesAndKeepsItsHostname) {
   LocalServer server([](int fd) {
     send_all(fd, "220 labhost lab ftp ready\r\n");

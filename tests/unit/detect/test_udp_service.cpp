@@ -95,7 +95,7 @@ TEST(UdpProbeOrder, ListedProbesFirstThenRarityUpToTheIntensity) {
 TEST(UdpProbeSession, SendsEachProbeOnceInOrderAndStaysSilent) {
   const ServiceProbeDb db = parse_db(kOrderProbes);
   DetectOptions opts;
-  UdpProbeSession s(db, opts, {0xc6130001, 53, Proto::Udp});
+  UdpProbeSession s(db, opts, {IpAddress::v4(0xc6130001), 53, Proto::Udp});
   auto now = UdpProbeSession::Clock::time_point{};
   ASSERT_EQ(s.start(now), UdpProbeSession::Next::Send);
   EXPECT_EQ(s.deadline() - now, 5000ms);  // the database's default totalwaitms
@@ -114,7 +114,7 @@ TEST(UdpProbeSession, PortUnreachableEndsOnlyTheProbe) {
   const ServiceProbeDb db = parse_db(kOrderProbes);
   DetectOptions opts;
   opts.wait_cap = 3000ms;  // -T4
-  UdpProbeSession s(db, opts, {0xc6130001, 53, Proto::Udp});
+  UdpProbeSession s(db, opts, {IpAddress::v4(0xc6130001), 53, Proto::Udp});
   auto now = UdpProbeSession::Clock::time_point{};
   s.start(now);
   EXPECT_EQ(s.deadline() - now, 3000ms);
@@ -127,7 +127,7 @@ TEST(UdpProbeSession, PortUnreachableEndsOnlyTheProbe) {
 TEST(UdpProbeSession, SoftmatchWaitsOutTheProbeThenNarrowsTheRest) {
   const ServiceProbeDb db = parse_db(kUdpProbes);
   DetectOptions opts;
-  UdpProbeSession s(db, opts, {0x7f000001, 5353, Proto::Udp});
+  UdpProbeSession s(db, opts, {kLoopback, 5353, Proto::Udp});
   auto now = UdpProbeSession::Clock::time_point{};
   s.start(now);
   ASSERT_EQ(s.probe()->name, "VersionBind");
@@ -180,6 +180,37 @@ TEST(UdpServiceScanner, DnsResponderIdentifiedByItsProbe) {
   EXPECT_EQ(o.match->version, "2.89");
   EXPECT_EQ(o.probes_sent, 1u);  // VersionBind lists the port: it goes first and matches
   EXPECT_EQ(server.received().size(), 1u);
+}
+
+// The same over IPv6: the responder listens on [::1] only.
+TEST(UdpServiceScanner, DnsResponderOnIpv6LoopbackIdentified) {
+  const ServiceProbeDb db = parse_db(kUdpProbes);
+  LocalUdpServer server(
+      [](const std::string& d) -> std::optional<std::string> {
+        if (d.size() > 12 && d[0] == '\x12' && d[1] == '\x34') return dns_answer(d);
+        return std::nullopt;
+      },
+      kLoopback6);
+  const Finding f = scan(db, {{kLoopback6, server.port(), Proto::Udp}});
+  ASSERT_EQ(f.outcomes.size(), 1u);
+  const ServiceOutcome& o = f.outcomes[0];
+  EXPECT_EQ(o.target.ip, kLoopback6);
+  EXPECT_TRUE(o.answered);
+  ASSERT_EQ(o.verdict, ServiceVerdict::Matched);
+  EXPECT_EQ(o.match->product, "dnsmasq");
+  EXPECT_EQ(server.received().size(), 1u);
+}
+
+// A closed IPv6 port: ICMPv6 port unreachable ends each probe early, as
+// ICMP does for IPv4.
+TEST(UdpServiceScanner, ClosedIpv6PortMovesOnAtEachPortUnreachable) {
+  const ServiceProbeDb db = parse_db(kUdpProbes);
+  DetectOptions opts;
+  opts.intensity = 9;
+  const Finding f = scan(db, {{kLoopback6, unused_udp_port(kLoopback6), Proto::Udp}}, opts);
+  ASSERT_EQ(f.outcomes.size(), 1u);
+  EXPECT_FALSE(f.outcomes[0].answered);
+  EXPECT_EQ(f.outcomes[0].probes_sent, 3u);
 }
 
 TEST(UdpServiceScanner, SilentPortGetsEveryProbeOnceAndStaysUnanswered) {
@@ -370,7 +401,7 @@ match thing m|^thing|
   info.version_scan = true;
   OutputSet outputs;
   outputs.begin(info);
-  outputs.on_result({kLoopback, tcp.port(), Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1});
+  outputs.on_result({kLoopback, tcp.port(), Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1, 0, {}});
   ServiceStageOptions stage;
   stage.udp_unanswered = {udp.port()};
   const auto t0 = std::chrono::steady_clock::now();
@@ -407,7 +438,7 @@ totalwaitms 200
     OutputSet outputs;
     outputs.begin(info);
     ServiceStageOptions stage;
-    for (auto& t : tcp) outputs.on_result({kLoopback, t->port(), Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1});
+    for (auto& t : tcp) outputs.on_result({kLoopback, t->port(), Proto::Tcp, PortState::Open, Reason::SynAck, 64, 1, 0, {}});
     for (auto& u : udp) stage.udp_unanswered.push_back(u->port());
     std::sort(stage.udp_unanswered.begin(), stage.udp_unanswered.end());
     stage.detect.max_parallel = bound;

@@ -6,26 +6,60 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <netdb.h>
+
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "dns/dns_servers.hpp"
+#include "dns/name_book.hpp"
 #include "dns/ptr_name.hpp"
 #include "dns/reverse_resolver.hpp"
+#include "local_dns_server.hpp"
 
 namespace portsweep {
 namespace {
 
 using ::testing::ThrowsMessage;
 
-constexpr uint32_t ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-  return (uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d;
+IpAddress ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  return IpAddress::v4((uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d);
 }
+
+IpAddress ip6(const char* text) { return IpAddress::parse(text).value(); }
 
 TEST(PtrName, QueryNameReversesTheOctets) {
   EXPECT_EQ(reverse_query_name(ip(198, 19, 0, 10)), "10.0.19.198.in-addr.arpa");
   EXPECT_EQ(reverse_query_name(ip(0, 0, 0, 0)), "0.0.0.0.in-addr.arpa");
   EXPECT_EQ(reverse_query_name(ip(255, 1, 2, 3)), "3.2.1.255.in-addr.arpa");
+}
+
+// RFC 3596's form: the 32 nibbles of the address, lowest first, under ip6.arpa.
+TEST(PtrName, Ip6ArpaNameHasEveryNibbleReversed) {
+  EXPECT_EQ(reverse_query_name(ip6("2001:db8::567:89ab")),
+            "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+  EXPECT_EQ(reverse_query_name(ip6("::1")), "1." + [] {
+    std::string zeros;
+    for (int i = 0; i < 31; ++i) zeros += "0.";
+    return zeros;
+  }() + "ip6.arpa");
+  EXPECT_EQ(reverse_query_name(ip6("fedc:ba98:7654:3210:0123:4567:89ab:cdef")),
+            "f.e.d.c.b.a.9.8.7.6.5.4.3.2.1.0.0.1.2.3.4.5.6.7.8.9.a.b.c.d.e.f.ip6.arpa");
+  // An IPv4 address, whatever its spelling, is asked under in-addr.arpa.
+  EXPECT_EQ(reverse_query_name(ip6("::ffff:198.19.0.10")), "10.0.19.198.in-addr.arpa");
+}
+
+TEST(NameBook, KeepsBothFamiliesApart) {
+  NameBook book;
+  book.set(ip(198, 19, 0, 1), "four.lab.test");
+  book.set(ip6("2001:db8::1"), "six.lab.test");
+  EXPECT_EQ(book.find(ip(198, 19, 0, 1)), "four.lab.test");
+  EXPECT_EQ(book.find(ip6("2001:db8::1")), "six.lab.test");
+  EXPECT_EQ(book.find(ip6("2001:db8::2")), "");
+  EXPECT_EQ(book.find(ip6("::c613:1")), "");  // 198.19.0.1's bytes, but not IPv4-mapped
+  EXPECT_EQ(book.size(), 2u);
 }
 
 TEST(PtrName, AnswerLosesTheRootDot) {
@@ -120,6 +154,58 @@ TEST(ReverseResolver, AresGivesUpAtTheLimit) {
   EXPECT_EQ(r->stats().given_up, 2u);
   EXPECT_TRUE(r->names().find(ip(192, 0, 2, 1)).empty());
   ::close(silent);
+}
+
+// c-ares asks a server for an IPv6 address's PTR under ip6.arpa: the
+// server (on 127.0.0.1) names 2001:db8::567:89ab and knows no other.
+TEST(ReverseResolver, AresNamesIpv6AddressesByIp6Arpa) {
+  const std::string asked_name = "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa";
+  test::LocalDnsServer server({{asked_name, "six.lab.test"}, {"5.0.19.198.in-addr.arpa", "four.lab.test"}});
+  ResolverOptions o;
+  o.servers = {server.address()};
+  std::unique_ptr<ReverseResolver> r = make_reverse_resolver(o);
+  r->lookup(ip6("2001:db8::567:89ab"));
+  r->lookup(ip6("2001:db8::567:89ab"));  // once only
+  r->lookup(ip6("2001:db8::567:89ac"));  // NXDOMAIN
+  r->lookup(ip(198, 19, 0, 5));
+  r->finish(std::chrono::milliseconds(5000));
+  EXPECT_EQ(r->stats().started, 3u);
+  EXPECT_EQ(r->stats().given_up, 0u);
+  EXPECT_EQ(r->stats().named, 2u);
+  EXPECT_EQ(r->names().find(ip6("2001:db8::567:89ab")), "six.lab.test");
+  EXPECT_EQ(r->names().find(ip6("2001:db8::567:89ac")), "");
+  EXPECT_EQ(r->names().find(ip(198, 19, 0, 5)), "four.lab.test");
+  const std::vector<std::string> asked = server.asked();
+  EXPECT_THAT(asked, ::testing::Contains(asked_name));
+  EXPECT_THAT(asked, ::testing::Contains(reverse_query_name(ip6("2001:db8::567:89ac"))));
+  for (const std::string& name : asked) EXPECT_THAT(name, ::testing::Not(::testing::EndsWith("ip6.int")));
+}
+
+// The system resolver's IPv6 path (getnameinfo with a sockaddr_in6), on
+// ::1 when the hosts file names it: answered from the file, no packet. What
+// getnameinfo says directly is what the resolver must report.
+TEST(ReverseResolver, SystemNamesIpv6LoopbackFromEtcHosts) {
+  std::ifstream hosts("/etc/hosts");
+  std::string line;
+  bool listed = false;
+  while (std::getline(hosts, line)) {
+    std::istringstream words(line);
+    std::string first;
+    if (words >> first && first == "::1") listed = true;
+  }
+  if (!listed) GTEST_SKIP() << "/etc/hosts does not name ::1; asking DNS would send a packet";
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  sa.sin6_addr = in6addr_loopback;
+  char host[NI_MAXHOST];
+  ASSERT_EQ(getnameinfo(reinterpret_cast<const sockaddr*>(&sa), sizeof sa, host, sizeof host, nullptr, 0, NI_NAMEREQD), 0);
+  ResolverOptions o;
+  o.system = true;
+  std::unique_ptr<ReverseResolver> r = make_reverse_resolver(o);
+  r->lookup(ip6("::1"));
+  r->finish(std::chrono::milliseconds(3000));
+  EXPECT_EQ(r->names().find(ip6("::1")), report_host_name(host).value_or(""));
+  EXPECT_FALSE(r->names().find(ip6("::1")).empty());
 }
 
 // What --dns-servers accepts, c-ares takes (nothing is asked: no packet).

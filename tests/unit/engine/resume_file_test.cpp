@@ -123,11 +123,11 @@ TEST_F(ResumeFileTest, ADirectoryIsNamedAsOne) {
 }
 
 TEST_F(ResumeFileTest, AnotherFileIsNamedByItsFirstLine) {
-  const std::string text = write("notes.txt", "hello world\nportsweep-resume 1\n");
+  const std::string text = write("notes.txt", "hello world\nportsweep-resume 2\n");
   EXPECT_THAT([&] { read_resume_file(text); },
               ThrowsMessage<UsageError>("resume file \"" + text +
                                         "\" line 1: not a portsweep resume file: its first line is \"hello world\"; "
-                                        "expected \"portsweep-resume 1\""));
+                                        "expected \"portsweep-resume 2\""));
   // The first line is quoted as it is (the printer escapes it) and cut short.
   const std::string binary = write("image.png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(5000, 'x'));
   EXPECT_THAT([&] { read_resume_file(binary); },
@@ -138,13 +138,13 @@ TEST_F(ResumeFileTest, AnotherFileIsNamedByItsFirstLine) {
 }
 
 TEST_F(ResumeFileTest, NumbersAreBounded) {
-  const std::string head = "portsweep-resume 1\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\n";
+  const std::string head = "portsweep-resume 2\nseed 1\nkey 000102030405060708090a0b0c0d0e0f\n";
   const std::string pass = write("pass", head + "pass 4294967295\n");
   EXPECT_THAT([&] { read_resume_file(pass); },
               ThrowsMessage<UsageError>("resume file \"" + pass + "\" line 4: expected \"pass N\" with N from 0 to 50"));
   const std::string threads = write("threads", head + "threads 65\n");
   EXPECT_THAT([&] { read_resume_file(threads); }, ThrowsMessage<UsageError>(HasSubstr("with N from 1 to 64")));
-  const std::string seed = write("seed", "portsweep-resume 1\nseed 99999999999999999999999\n");
+  const std::string seed = write("seed", "portsweep-resume 2\nseed 99999999999999999999999\n");
   EXPECT_THAT([&] { read_resume_file(seed); }, ThrowsMessage<UsageError>(HasSubstr("expected \"seed NUMBER\"")));
 }
 

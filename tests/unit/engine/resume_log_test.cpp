@@ -87,7 +87,7 @@ TEST_F(ResumeLogTest, RoundTripWithAnsweredMapAndResultLog) {
 }
 
 TEST_F(ResumeLogTest, HostileValuesAreRefusedBeforeUse) {
-  const std::string head = "portsweep-resume 1\nseed 1\nkey 0123456789abcdef0123456789abcdef\n";
+  const std::string head = "portsweep-resume 2\nseed 1\nkey 0123456789abcdef0123456789abcdef\n";
   write_text(head + "threads 5000\n");
   EXPECT_NE(message_of([&] { read_resume_file(path_); }).find("from 1 to 64"), std::string::npos);
   // A huge answered map is refused by the sidecar's size, not allocated.

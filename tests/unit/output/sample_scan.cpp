@@ -27,9 +27,9 @@ std::string_view sample_service(uint16_t port, Proto proto) {
   return {};
 }
 
-PortResult result(uint32_t addr, uint16_t port, Proto proto, PortState state, Reason reason,
+PortResult result(IpAddress addr, uint16_t port, Proto proto, PortState state, Reason reason,
                   uint8_t ttl) {
-  return {addr, port, proto, state, reason, ttl, 0};
+  return {addr, port, proto, state, reason, ttl, 0, 0, {}};
 }
 
 }  // namespace
@@ -48,7 +48,7 @@ ScanInfo sample_info(bool reason) {
 }
 
 std::vector<PortResult> sample_results() {
-  const uint32_t a = ip(198, 19, 0, 5), b = ip(198, 19, 0, 3), c = ip(198, 19, 0, 200);
+  const IpAddress a = ip(198, 19, 0, 5), b = ip(198, 19, 0, 3), c = ip(198, 19, 0, 200);
   // The first result of each host is why it is up; keep those in front.
   std::vector<PortResult> head = {
       result(b, 88, Proto::Tcp, PortState::Open, Reason::SynAck, 128),
@@ -85,6 +85,24 @@ std::vector<PortResult> sample_results() {
   return head;
 }
 
+std::vector<PortResult> mixed_results() {
+  const IpAddress ten = ip6("2001:db8:1::10"), five = ip6("2001:db8:1::5");
+  std::vector<PortResult> v6 = {
+      result(ten, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64),
+      result(five, 80, Proto::Tcp, PortState::Open, Reason::SynAck, 57),
+      result(ten, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 64),
+  };
+  for (uint16_t p = 31; p <= 60; ++p) v6.push_back(result(ten, p, Proto::Tcp, PortState::Closed, Reason::Reset, 64));
+  for (uint16_t p = 90; p <= 92; ++p) {
+    v6.push_back(result(five, p, Proto::Tcp, PortState::Filtered, Reason::AdminProhibited, 57));
+  }
+  int64_t t = kStartUs + 500;
+  for (PortResult& r : v6) r.time_us = (t += 3);
+  std::vector<PortResult> all = sample_results();
+  all.insert(all.begin(), v6.begin(), v6.end());
+  return all;
+}
+
 ScanSummary sample_summary() {
   ScanSummary s;
   s.end_time_us = kStartUs + 3210000;
@@ -108,6 +126,12 @@ void run_scan(OutputFormat& w, const ScanInfo& info, const std::vector<PortResul
   }
   table.add_rtt(ip(198, 19, 0, 5), 120);
   w.end(table, summary);
+}
+
+IpAddress ip6(std::string_view text) {
+  const std::optional<IpAddress> a = IpAddress::parse(text);
+  if (!a || a->is_v4()) throw std::invalid_argument("not an IPv6 address: " + std::string(text));
+  return *a;
 }
 
 TempDir::TempDir() {

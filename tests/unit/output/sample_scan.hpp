@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "output/host_table.hpp"
@@ -22,12 +23,22 @@ namespace portsweep::test {
 
 constexpr int64_t kStartUs = 1795287600LL * 1000000;  // 2026-11-21 19:00:00 UTC
 
-constexpr uint32_t ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+// An IPv4 address as a number in host byte order, for address arithmetic.
+constexpr uint32_t ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
   return (uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d;
 }
+// ... and as results carry it.
+inline IpAddress ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) { return IpAddress::v4(ip4(a, b, c, d)); }
+// An IPv6 address from its text ("2001:db8:1::5"); throws on anything else.
+IpAddress ip6(std::string_view text);
 
 ScanInfo sample_info(bool reason = false);
 std::vector<PortResult> sample_results();
+// The sample's results with two IPv6 hosts mixed in, delivered before them:
+//   2001:db8:1::10  22/tcp open, 30 closed (over the limit), 53/udp open
+//   2001:db8:1::5   80/tcp open, 3 filtered by ICMPv6 (listed)
+// In address order: the three IPv4 hosts, then ::5, then ::10.
+std::vector<PortResult> mixed_results();
 ScanSummary sample_summary();
 
 // Runs a whole scan through one writer: begin, every result, end; gives

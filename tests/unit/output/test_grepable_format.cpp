@@ -49,7 +49,7 @@ TEST_F(GrepableFormatTest, NothingListedLeavesPortsEmpty) {
   info.verbose = 1;  // lists up to 50 ports of a state
   std::vector<PortResult> results;
   for (uint16_t p = 1; p <= 60; ++p) {
-    results.push_back({ip(10, 0, 0, 1), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs});
+    results.push_back({ip(10, 0, 0, 1), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs, 0, {}});
   }
   const std::string path = dir.file("closed.gnmap");
   {

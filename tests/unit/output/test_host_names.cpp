@@ -14,7 +14,7 @@ namespace {
 // beta.example.test; 198.19.0.5: PTR only; 198.19.0.200: no name.
 ScanSummary named_summary() {
   ScanSummary summary = sample_summary();
-  summary.names_of = [](uint32_t a) {
+  summary.names_of = [](const IpAddress& a) {
     HostNames n;
     if (a == ip(198, 19, 0, 3)) n = {.user = "web.example.test", .user_others = {ip(198, 19, 0, 9)}, .ptr = "beta.example.test"};
     if (a == ip(198, 19, 0, 5)) n.ptr = "five.example.test";
@@ -55,7 +55,7 @@ TEST_F(HostNamesTest, NormalHeadsWithTheTypedNameThenOtherAddressesAndRdns) {
 
 TEST_F(HostNamesTest, NormalSaysNoRdnsLineWhenThePtrIsTheTypedName) {
   ScanSummary summary = sample_summary();
-  summary.names_of = [](uint32_t a) {
+  summary.names_of = [](const IpAddress& a) {
     HostNames n;
     if (a == ip(198, 19, 0, 3)) n = {.user = "same.example.test", .user_others = {}, .ptr = "same.example.test"};
     return n;

@@ -9,8 +9,8 @@
 namespace portsweep::test {
 namespace {
 
-PortResult closed(uint32_t addr, uint16_t port) {
-  return {addr, port, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs};
+PortResult closed(IpAddress addr, uint16_t port) {
+  return {addr, port, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs, 0, {}};
 }
 
 std::map<PortState, std::size_t> kept_per_state(const HostEntry& h) {
@@ -50,15 +50,15 @@ TEST(HostTable, MillionClosedResultsKeepAtMost26PortsPerHostAndState) {
   // Interleaved across hosts, as a stateless scan delivers them.
   for (uint32_t n = 0; n < kResults; ++n) {
     const uint32_t host = n % kHosts;
-    table.add(closed(ip(10, 1, 0, 0) + host, static_cast<uint16_t>(1 + n / kHosts)));
+    table.add(closed(IpAddress::v4(ip4(10, 1, 0, 0) + host), static_cast<uint16_t>(1 + n / kHosts)));
     if (n % 997 == 0) {  // a few open ports are always kept
-      table.add({ip(10, 1, 0, 0) + host, static_cast<uint16_t>(60000 + n % 5000), Proto::Tcp,
-                 PortState::Open, Reason::SynAck, 64, kStartUs});
+      table.add({IpAddress::v4(ip4(10, 1, 0, 0) + host), static_cast<uint16_t>(60000 + n % 5000), Proto::Tcp,
+                 PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
     }
   }
   ASSERT_EQ(table.hosts_up(), kHosts);
   for (uint32_t host = 0; host < kHosts; ++host) {
-    const HostEntry* h = table.find(ip(10, 1, 0, 0) + host);
+    const HostEntry* h = table.find(IpAddress::v4(ip4(10, 1, 0, 0) + host));
     ASSERT_NE(h, nullptr);
     for (const auto& [state, n] : kept_per_state(*h)) {
       if (state != PortState::Open) {
@@ -102,9 +102,9 @@ TEST(HostTable, VerbosityRaisesTheListingLimit) {
 
 TEST(HostTable, UnansweredPortsAreCountedWithTheScansNoResponseState) {
   HostTable table(ReportPolicy::for_scan(sample_info()));
-  table.add({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
-  table.add({ip(10, 0, 0, 1), 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 64, kStartUs});
-  table.add({ip(10, 0, 0, 1), 7, Proto::Tcp, PortState::Filtered, Reason::HostUnreach, 60, kStartUs});
+  table.add({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
+  table.add({ip(10, 0, 0, 1), 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 64, kStartUs, 0, {}});
+  table.add({ip(10, 0, 0, 1), 7, Proto::Tcp, PortState::Filtered, Reason::HostUnreach, 60, kStartUs, 0, {}});
   const HostReport r = table.report(ip(10, 0, 0, 1), {100, 2, 0, 0});
   EXPECT_EQ(r.ports_scanned, 102u);
   ASSERT_EQ(r.hidden.size(), 1u);
@@ -128,11 +128,11 @@ TEST(HostTable, FewUnansweredPortsAreListedByName) {
   ScanInfo info;
   info.scans = {{"syn", Proto::Tcp, "1-20,80,443-444", 23, std::nullopt}};
   HostTable table(ReportPolicy::for_scan(info));
-  const uint32_t a = ip(10, 0, 0, 1);
+  const IpAddress a = ip(10, 0, 0, 1);
   for (uint16_t p = 1; p <= 20; ++p) {
     if (p != 7) table.add(closed(a, p));
   }
-  table.add({a, 80, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+  table.add({a, 80, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
   const HostReport r = table.report(a, table.policy().ports_per_host);
   std::vector<std::pair<uint16_t, PortState>> listed;
   for (const KeptPort& k : r.listed) listed.emplace_back(k.port, k.state);
@@ -160,9 +160,9 @@ TEST(HostTable, UnansweredPortsAreOnlyCountedWithoutThePortList) {
 // -sV's UDP response: an unanswered port (counted open|filtered) becomes open.
 TEST(HostTable, UpdateTurnsAnUnansweredPortOpenCountedOnce) {
   HostTable table(ReportPolicy::for_scan(sample_info()));
-  const uint32_t a = ip(10, 0, 0, 1);
-  table.add({a, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
-  EXPECT_TRUE(table.update({a, 161, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5}));
+  const IpAddress a = ip(10, 0, 0, 1);
+  table.add({a, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
+  EXPECT_TRUE(table.update({a, 161, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5, 0, {}}));
   const HostReport r = table.report(a, {1, 2, 0, 0});
   EXPECT_EQ(r.ports_scanned, 3u);
   ASSERT_EQ(r.listed.size(), 3u);  // 53/udp, unanswered, is listed open|filtered
@@ -174,7 +174,7 @@ TEST(HostTable, UpdateTurnsAnUnansweredPortOpenCountedOnce) {
   // Its one TCP port scanned answered; both UDP ports are listed.
   EXPECT_TRUE(r.hidden.empty());
   // The same finding again changes nothing.
-  EXPECT_FALSE(table.update({a, 161, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 6}));
+  EXPECT_FALSE(table.update({a, 161, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 6, 0, {}}));
   EXPECT_EQ(table.report(a, {1, 2, 0, 0}).listed.size(), 3u);
 }
 
@@ -182,10 +182,10 @@ TEST(HostTable, UpdateTurnsAnUnansweredPortOpenCountedOnce) {
 // count goes, so the port is counted once, in its new state.
 TEST(HostTable, UpdateMovesAListedPortToItsNewState) {
   HostTable table(ReportPolicy::for_scan(sample_info()));
-  const uint32_t a = ip(10, 0, 0, 1);
-  table.add({a, 53, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs});
-  table.add({a, 123, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs});
-  EXPECT_TRUE(table.update({a, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5}));
+  const IpAddress a = ip(10, 0, 0, 1);
+  table.add({a, 53, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs, 0, {}});
+  table.add({a, 123, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs, 0, {}});
+  EXPECT_TRUE(table.update({a, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5, 0, {}}));
   EXPECT_EQ(table.find(a)->state_count(PortState::Open), 1u);
   EXPECT_EQ(table.find(a)->state_count(PortState::OpenFiltered), 1u);
   const HostReport r = table.report(a, {0, 2, 0, 0});
@@ -201,9 +201,9 @@ TEST(HostTable, UpdateMovesAListedPortToItsNewState) {
 // one (written when -sV's UDP probe was answered) make one open port.
 TEST(HostTable, ALaterResultForAPortSupersedesTheEarlier) {
   HostTable table(ReportPolicy::for_scan(sample_info()));
-  const uint32_t a = ip(10, 0, 0, 1);
-  table.add({a, 53, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs});
-  table.add({a, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5});
+  const IpAddress a = ip(10, 0, 0, 1);
+  table.add({a, 53, Proto::Udp, PortState::OpenFiltered, Reason::NoResponse, 0, kStartUs, 0, {}});
+  table.add({a, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 0, kStartUs + 5, 0, {}});
   const HostReport r = table.report(a, {0, 1, 0, 0});
   EXPECT_EQ(r.ports_scanned, 1u);
   ASSERT_EQ(r.listed.size(), 1u);
@@ -225,7 +225,7 @@ TEST(HostTable, FinScanSilenceIsOpenFiltered) {
 
 TEST(HostTable, DuplicateRepliesAreListedOnce) {
   HostTable table;
-  const PortResult open{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs};
+  const PortResult open{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}};
   table.add(open);
   table.add(open);
   const HostReport r = table.report(ip(10, 0, 0, 1), {3, 0, 0, 0});
@@ -237,10 +237,10 @@ TEST(HostTable, DuplicateRepliesAreListedOnce) {
 TEST(HostTable, ReportsComeInAddressOrderAndKeepFirstReply) {
   HostTable table(ReportPolicy::for_scan(sample_info()));
   for (const PortResult& r : sample_results()) table.add(r);
-  std::vector<uint32_t> order;
+  std::vector<IpAddress> order;
   ScanSummary summary;
   table.for_each_report(summary, [&](const HostReport& r) { order.push_back(r.ip); });
-  EXPECT_EQ(order, (std::vector<uint32_t>{ip(198, 19, 0, 3), ip(198, 19, 0, 5), ip(198, 19, 0, 200)}));
+  EXPECT_EQ(order, (std::vector<IpAddress>{ip(198, 19, 0, 3), ip(198, 19, 0, 5), ip(198, 19, 0, 200)}));
   const HostReport r = table.report(ip(198, 19, 0, 3), table.policy().ports_per_host);
   EXPECT_EQ(r.up_reason, Reason::SynAck);
   EXPECT_EQ(r.up_ttl, 128);
@@ -252,12 +252,12 @@ TEST(HostTable, OpenOnlyHidesHostsWithoutOpenPorts) {
   info.open_only = true;
   HostTable table(ReportPolicy::for_scan(info));
   for (const PortResult& r : sample_results()) table.add(r);
-  std::vector<uint32_t> shown;
+  std::vector<IpAddress> shown;
   table.for_each_report(ScanSummary{}, [&](const HostReport& r) {
     shown.push_back(r.ip);
     for (const KeptPort& p : r.listed) EXPECT_TRUE(may_be_open(p.state));  // 161/udp open|filtered too
   });
-  EXPECT_EQ(shown, (std::vector<uint32_t>{ip(198, 19, 0, 3), ip(198, 19, 0, 5)}));
+  EXPECT_EQ(shown, (std::vector<IpAddress>{ip(198, 19, 0, 3), ip(198, 19, 0, 5)}));
 }
 
 TEST(HostTable, RttIsSmoothed) {
@@ -294,7 +294,7 @@ TEST(HostTable, APortsRoundTripIsTheHostsLatencyAHopsIsNot) {
 // probes before the timestamp), whatever order a sweep's replies came in.
 TEST(HostTable, UpReasonIsTheAnswerNmapWouldName) {
   HostTable table;
-  const uint32_t a = ip(10, 0, 0, 1), b = ip(10, 0, 0, 2), c = ip(10, 0, 0, 3);
+  const IpAddress a = ip(10, 0, 0, 1), b = ip(10, 0, 0, 2), c = ip(10, 0, 0, 3);
   table.add_host({a, Reason::TimestampReply, 64, kStartUs});
   table.add_host({a, Reason::Reset, 63, kStartUs + 1});
   EXPECT_EQ(table.find(a)->up_reason, Reason::Reset);
@@ -309,7 +309,7 @@ TEST(HostTable, UpReasonIsTheAnswerNmapWouldName) {
   table.add_host({b, Reason::UserSet, 0, kStartUs});
   table.add_host({b, Reason::EchoReply, 64, kStartUs + 1});
   EXPECT_EQ(table.find(b)->up_reason, Reason::UserSet);
-  table.add({c, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+  table.add({c, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
   table.add_host({c, Reason::EchoReply, 64, kStartUs + 1});
   EXPECT_EQ(table.find(c)->up_reason, Reason::EchoReply);
 }

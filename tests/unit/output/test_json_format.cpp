@@ -109,7 +109,7 @@ TEST(JsonFormat, LinesReachTheFileAtEachFlushAndBatch) {
   auto w = make_writer("J", path);
   ScanInfo info = sample_info();
   w->begin(info);
-  PortResult r{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs};
+  PortResult r{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}};
   w->on_result(r);
   EXPECT_EQ(read_file(path), "");  // the start record and results are batched
   w->flush();
@@ -125,7 +125,7 @@ TEST(JsonFormat, DestroyingTheWriterKeepsPendingLines) {
   {
     auto w = make_writer("json", path);
     w->begin(sample_info());
-    w->on_result({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+    w->on_result({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
   }
   EXPECT_EQ(result_lines(read_file(path)).size(), 1u);
 }
@@ -151,7 +151,7 @@ TEST(JsonFormat, ServiceNamesAreEscaped) {
   {
     auto w = make_writer("json", path);
     w->begin(info);
-    w->on_result({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
+    w->on_result({ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
   }
   const auto obj = parse_flat_object(result_lines(read_file(path)).at(0));
   EXPECT_EQ(std::get<std::string>(obj.at("service")), "we\"ird\\name\n");

@@ -75,13 +75,13 @@ void write_every_record(OutputFormat& w, ScanInfo info, const ScanSummary& summa
     for (uint8_t state = 0; state <= static_cast<uint8_t>(PortState::ClosedFiltered); ++state) {
       for (uint8_t reason = 0; reason < kReasonCount; ++reason) {
         const PortResult r{ip(198, 19, 0, 5), port++, static_cast<Proto>(proto), static_cast<PortState>(state),
-                           static_cast<Reason>(reason), 64, t += 10};
+                           static_cast<Reason>(reason), 64, t += 10, 0, {}};
         table.add(r);
         w.on_result(r);
       }
     }
   }
-  const PortResult highest{ip(198, 19, 0, 3), 65535, Proto::Tcp, PortState::Open, Reason::SynAck, 255, t += 10};
+  const PortResult highest{ip(198, 19, 0, 3), 65535, Proto::Tcp, PortState::Open, Reason::SynAck, 255, t += 10, 0, {}};
   table.add(highest);
   w.on_result(highest);
   w.on_trace(ip(198, 19, 0, 3), {{.ttl = 1, .ip = ip(198, 18, 0, 1), .rtt_us = 90},
@@ -116,7 +116,7 @@ TEST_F(JsonSchemaTest, EveryRecordOfACompleteScanIsValid) {
 // The hostnames record: a user name with a PTR, a PTR alone, a user name alone.
 TEST_F(JsonSchemaTest, HostnamesRecordsAreValid) {
   ScanSummary summary = sample_summary();
-  summary.names_of = [](uint32_t a) {
+  summary.names_of = [](const IpAddress& a) {
     HostNames n;
     if (a == ip(198, 19, 0, 3)) n = {.user = "web.example.test", .user_others = {}, .ptr = "beta.example.test"};
     if (a == ip(198, 19, 0, 5)) n.ptr = "five.example.test";
@@ -145,6 +145,83 @@ TEST_F(JsonSchemaTest, StoppedScanAndPingScanAreValid) {
     write_every_record(*w, info, summary);
   }
   EXPECT_VALID(path);
+}
+
+// IPv6 addresses in every record that has one, mixed with IPv4 hosts.
+TEST_F(JsonSchemaTest, IpAddressesOfEitherFamilyAreValid) {
+  const IpAddress host = ip6("2001:db8:1::5");
+  const std::string path = dir.file("v6.jsonl");
+  {
+    auto w = make_writer("json", path);
+    const ScanInfo info = sample_info(true);
+    w->begin(info);
+    w->on_host_up({.ip = host, .reason = Reason::EchoReply, .ttl = 64, .time_us = kStartUs});
+    HostTable table(ReportPolicy::for_scan(info));
+    for (const PortResult& r : mixed_results()) {
+      table.add(r);
+      w->on_result(r);
+    }
+    w->on_trace(host, {{.ttl = 1, .ip = ip6("2001:db8:ffff::1"), .rtt_us = 90, .tcp_port = 0},
+                       {.ttl = 2, .ip = host, .rtt_us = 0, .tcp_port = 0}});
+    ServiceResult s = full_service();
+    s.ip = host;
+    w->on_service(s);
+    OsHint hint;
+    hint.ip = ip6("::1.2.3.4");  // an IPv4-compatible address: inet_ntop's dotted tail
+    hint.label = "Linux 3.x";
+    hint.signature = "6:64+0:0:1440:mss*20,7:mss,sok,ts,nop,ws::0";
+    w->on_os_hint(hint);
+    ScanSummary summary = sample_summary();
+    summary.names_of = [&](const IpAddress& a) {
+      HostNames n;
+      if (a == host) n = {.user = "v6.example.test", .user_others = {ip6("2001:db8:1::9")}, .ptr = "five.example.test"};
+      return n;
+    };
+    w->end(table, summary);
+  }
+  const std::string text = read_file(path);
+  EXPECT_NE(text.find("{\"ip\":\"2001:db8:1::5\",\"hostnames\":"), std::string::npos) << text;
+  EXPECT_NE(text.find("{\"ip\":\"::1.2.3.4\",\"os_hint\":"), std::string::npos) << text;
+  EXPECT_VALID(path);
+
+  // A list scan's records of both families.
+  const std::string listed = dir.file("listed.jsonl");
+  {
+    auto w = make_writer("json", listed);
+    ScanInfo info = sample_info();
+    info.list_scan = true;
+    info.port_scan = false;
+    w->begin(info);
+    ScanSummary summary = sample_summary();
+    summary.each_target = [](const std::function<void(const IpAddress&)>& visit) {
+      visit(ip(198, 19, 0, 1));
+      visit(ip6("2001:db8::1"));
+      visit(ip6("fe80::1:2:3:4"));
+    };
+    w->end(HostTable(), summary);
+  }
+  EXPECT_VALID(listed);
+}
+
+// The schema refuses what is neither family's text.
+TEST_F(JsonSchemaTest, AnAddressOfNeitherFamilyIsRefused) {
+  const std::string good = dir.file("good6.jsonl");
+  {
+    auto w = make_writer("json", good);
+    run_scan(*w, sample_info(), mixed_results(), sample_summary());
+  }
+  const std::vector<std::string> lines = lines_of(read_file(good));
+  ASSERT_GE(lines.size(), 3u);
+  ASSERT_EQ(lines[1].rfind("{\"ip\":\"2001:db8:1::10\",", 0), 0u) << lines[1];
+  for (const char* bad : {"2001:DB8:1::10", "2001:db8:1:::10", "2001:db8::1::10", "2001:db8:1::10/64", "198.19.0.256"}) {
+    std::string line = lines[1];
+    line.replace(8, std::string("2001:db8:1::10").size(), bad);
+    const std::string path = dir.file("bad6.jsonl");
+    std::ofstream(path) << lines[0] << '\n' << line << '\n' << lines.back() << '\n';
+    const int rc = validate(path);
+    if (rc == 77) GTEST_SKIP() << "python3-jsonschema is missing";
+    EXPECT_EQ(rc, 1) << bad << " passed: " << line;
+  }
 }
 
 TEST_F(JsonSchemaTest, TheSampleScanIsValid) {

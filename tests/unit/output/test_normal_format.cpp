@@ -100,10 +100,10 @@ TEST_F(NormalFormatTest, AllPortsIgnoredAndBlankLineBeforeTable) {
   info.scans = {{"syn", Proto::Tcp, "1-30", 30, std::nullopt}};
   std::vector<PortResult> results;
   for (uint16_t p = 1; p <= 30; ++p) {
-    results.push_back({ip(10, 0, 0, 1), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs});
+    results.push_back({ip(10, 0, 0, 1), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs, 0, {}});
   }
   for (uint16_t p = 1; p <= 3; ++p) {
-    results.push_back({ip(10, 0, 0, 2), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs});
+    results.push_back({ip(10, 0, 0, 2), p, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs, 0, {}});
   }
   const std::string path = dir.file("ignored.nmap");
   {
@@ -131,8 +131,8 @@ TEST_F(NormalFormatTest, EveryPortAnsweredGivesBlankLineBeforeTable) {
   ScanInfo info = sample_info();
   info.scans = {{"syn", Proto::Tcp, "22,80", 2, std::nullopt}};
   std::vector<PortResult> results = {
-      {ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs},
-      {ip(10, 0, 0, 1), 80, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs},
+      {ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}},
+      {ip(10, 0, 0, 1), 80, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs, 0, {}},
   };
   const std::string path = dir.file("two.nmap");
   {
@@ -150,8 +150,8 @@ TEST_F(NormalFormatTest, EveryPortAnsweredGivesBlankLineBeforeTable) {
 // grepable output says "Status: Down".
 TEST_F(NormalFormatTest, VerboseListsDownHostsFirstInAddressOrder) {
   ScanSummary summary = sample_summary();
-  summary.each_target = [](const std::function<void(uint32_t)>& visit) {
-    for (uint32_t a = ip(198, 19, 0, 3); a <= ip(198, 19, 0, 6); ++a) visit(a);
+  summary.each_target = [](const std::function<void(const IpAddress&)>& visit) {
+    for (uint32_t a = ip4(198, 19, 0, 3); a <= ip4(198, 19, 0, 6); ++a) visit(IpAddress::v4(a));
   };
   for (const bool reason : {false, true}) {
     const std::string path = dir.file(reason ? "down-reason.nmap" : "down.nmap");
@@ -192,7 +192,7 @@ TEST_F(NormalFormatTest, OneHostUpIsSingular) {
   const std::string path = dir.file("one.nmap");
   {
     auto w = make_writer("normal", path, WriterOptions{.interactive = true});
-    run_scan(*w, info, {{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs}},
+    run_scan(*w, info, {{ip(10, 0, 0, 1), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}}},
              summary);
   }
   EXPECT_NE(read_file(path).find("Portsweep done: 1 IP address (1 host up) scanned in 3.21 seconds\n"),
@@ -231,8 +231,8 @@ TEST_F(NormalFormatTest, VerboseTerminalSaysTasksAndOpenPortsAsFound) {
     info.data_dir = "/usr/share/nmap";
     w->begin(info);
     w->on_task(TaskEvent::begins("SYN Stealth Scan", kStartUs, 74, 1024));
-    w->on_result({ip(198, 19, 0, 5), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs});
-    w->on_result({ip(198, 19, 0, 5), 23, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs});
+    w->on_result({ip(198, 19, 0, 5), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStartUs, 0, {}});
+    w->on_result({ip(198, 19, 0, 5), 23, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStartUs, 0, {}});
     w->on_task(TaskEvent::ends("SYN Stealth Scan", kStartUs + 1240000, 1.24, "75776 total ports"));
     TaskEvent one = TaskEvent::begins("UDP Scan", kStartUs, 1, 1);
     one.only_host = ip(198, 19, 0, 5);

@@ -36,8 +36,15 @@ TEST(ReportText, ReasonTtlOnlyWhenThereWasAReply) {
 }
 
 TEST(ReportText, Addresses) {
-  EXPECT_EQ(ipv4_text(ip(198, 19, 0, 5)), "198.19.0.5");
+  EXPECT_EQ(ipv4_text(ip4(198, 19, 0, 5)), "198.19.0.5");
   EXPECT_EQ(ipv4_text(0xffffffffu), "255.255.255.255");
+  EXPECT_EQ(address_text(ip(198, 19, 0, 5)), "198.19.0.5");
+  EXPECT_EQ(address_text(ip(0, 0, 0, 0)), "0.0.0.0");
+  EXPECT_EQ(address_text(ip6("2001:db8:1:0:0:0:0:5")), "2001:db8:1::5");
+  EXPECT_EQ(address_text(ip6("2001:0db8::00ff")), "2001:db8::ff");
+  EXPECT_EQ(addrtype_text(ip(198, 19, 0, 5)), "ipv4");
+  EXPECT_EQ(addrtype_text(ip6("2001:db8::1")), "ipv6");
+  EXPECT_EQ(addrtype_text(ip6("::1")), "ipv6");
 }
 
 TEST(TimeText, Forms) {

@@ -72,11 +72,42 @@ TEST_F(XmlDtdTest, TasksAreValid) {
 // -v lists the hosts discovery found down, as nmap does: still valid.
 TEST_F(XmlDtdTest, DownHostsListedWithVerboseAreValid) {
   ScanSummary summary = sample_summary();
-  summary.each_target = [](const std::function<void(uint32_t)>& visit) {
-    for (uint32_t a = ip(198, 19, 0, 1); a <= ip(198, 19, 0, 6); ++a) visit(a);
+  summary.each_target = [](const std::function<void(const IpAddress&)>& visit) {
+    for (uint32_t a = ip4(198, 19, 0, 1); a <= ip4(198, 19, 0, 6); ++a) visit(IpAddress::v4(a));
     visit(ip(198, 19, 0, 200));
   };
   EXPECT_EQ(validate(sample_info(), sample_results(), summary), 0);
+}
+
+// IPv4 and IPv6 hosts in one file (addrtype "ipv6"), up and down, with
+// discovery's hints and traces of both kinds (an ICMPv6 trace has no proto).
+TEST_F(XmlDtdTest, MixedFamiliesAreValid) {
+  ScanSummary summary = sample_summary();
+  summary.each_target = [](const std::function<void(const IpAddress&)>& visit) {
+    for (const IpAddress& a : {ip(198, 19, 0, 4), ip(198, 19, 0, 5), ip(198, 19, 0, 3), ip(198, 19, 0, 200),
+                               ip6("2001:db8:1::4"), ip6("2001:db8:1::5"), ip6("2001:db8:1::10")})
+      visit(a);
+  };
+  EXPECT_EQ(validate(sample_info(true), mixed_results(), summary), 0);
+
+  const std::string path = dir.file("mixed.xml");
+  {
+    auto w = make_writer("xml", path);
+    const ScanInfo info = sample_info(true);
+    w->begin(info);
+    w->on_host_up({.ip = ip6("2001:db8:1::5"), .reason = Reason::EchoReply, .ttl = 64, .time_us = kStartUs});
+    w->on_host_up({.ip = ip(198, 19, 0, 5), .reason = Reason::EchoReply, .ttl = 64, .time_us = kStartUs});
+    HostTable table(ReportPolicy::for_scan(info));
+    for (const PortResult& r : mixed_results()) table.add(r);
+    table.set_trace(ip6("2001:db8:1::5"), {{.ttl = 1, .ip = ip6("2001:db8:ffff::1"), .rtt_us = 90, .tcp_port = 0},
+                                           {.ttl = 3, .ip = ip6("2001:db8:1::5"), .rtt_us = 0, .tcp_port = 0}});
+    table.set_trace(ip6("2001:db8:1::10"), {{.ttl = 2, .ip = ip6("2001:db8:1::10"), .rtt_us = 310, .tcp_port = 22}});
+    table.set_trace(ip(198, 19, 0, 5), {{.ttl = 1, .ip = ip(198, 19, 0, 5), .rtt_us = 0, .tcp_port = 0}});
+    w->end(table, summary);
+  }
+  EXPECT_NE(read_file(path).find("<trace>\n<hop ttl=\"1\" ipaddr=\"2001:db8:ffff::1\""), std::string::npos);
+  const std::string cmd = std::string("xmllint --noout --dtdvalid ") + kDtd + " '" + path + "'";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
 }
 
 TEST_F(XmlDtdTest, InterruptedScanIsValid) {

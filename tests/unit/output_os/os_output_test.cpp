@@ -20,7 +20,7 @@
 namespace portsweep::test {
 namespace {
 
-constexpr uint32_t kHost = ip(198, 19, 0, 5);
+const IpAddress kHost = ip(198, 19, 0, 5);
 
 OsReport sample_os() {
   OsReport os;

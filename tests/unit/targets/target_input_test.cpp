@@ -23,11 +23,13 @@ using Ranges = std::vector<Ipv4Range>;
 
 uint32_t ip(const char* text) { return parse_ipv4(text).value(); }
 
-std::vector<uint32_t> fake_dns(const std::string& name) {
-  if (name == "web.example") return {ip("192.0.2.10")};
-  if (name == "db.example") return {ip("192.0.2.20")};
-  if (name == "alias.example") return {ip("192.0.2.10")};
-  if (name == "multi.example") return {ip("192.0.2.31"), ip("192.0.2.30")};
+IpAddress v4(const char* text) { return IpAddress::v4(ip(text)); }
+
+std::vector<IpAddress> fake_dns(const std::string& name) {
+  if (name == "web.example") return {v4("192.0.2.10")};
+  if (name == "db.example") return {v4("192.0.2.20")};
+  if (name == "alias.example") return {v4("192.0.2.10")};
+  if (name == "multi.example") return {v4("192.0.2.31"), v4("192.0.2.30")};
   throw UnresolvedName(name, "unknown in this test");
 }
 
@@ -83,16 +85,16 @@ TEST(ResolveTargets, HostnamesAreKeptForReports) {
   Targets targets = resolve_targets(options, fake_dns);
   EXPECT_EQ(targets.addresses.size(), 3u);
   ASSERT_EQ(targets.names.size(), 2u);
-  EXPECT_EQ(targets.names[0], (NamedAddress{ip("192.0.2.10"), "web.example", {}}));
-  EXPECT_EQ(targets.names[1], (NamedAddress{ip("192.0.2.20"), "db.example", {}}));
-  ASSERT_NE(targets.name_of(ip("192.0.2.20")), nullptr);
-  EXPECT_EQ(*targets.name_of(ip("192.0.2.20")), "db.example");
-  EXPECT_EQ(targets.name_of(ip("10.0.0.1")), nullptr);
+  EXPECT_EQ(targets.names[0], (NamedAddress{v4("192.0.2.10"), "web.example", {}}));
+  EXPECT_EQ(targets.names[1], (NamedAddress{v4("192.0.2.20"), "db.example", {}}));
+  ASSERT_NE(targets.name_of(v4("192.0.2.20")), nullptr);
+  EXPECT_EQ(*targets.name_of(v4("192.0.2.20")), "db.example");
+  EXPECT_EQ(targets.name_of(v4("10.0.0.1")), nullptr);
 
   options.excludes = {"web.example"};
   Targets without = resolve_targets(options, fake_dns);
   EXPECT_EQ(without.addresses.size(), 2u);
-  EXPECT_THAT(without.names, ElementsAre(NamedAddress{ip("192.0.2.20"), "db.example", {}}));
+  EXPECT_THAT(without.names, ElementsAre(NamedAddress{v4("192.0.2.20"), "db.example", {}}));
 }
 
 TEST(ResolveTargets, InputFileWithCommentsAndBlankLines) {
@@ -243,10 +245,10 @@ TEST(ResolveTargets, NameWithSeveralAddressesKeepsTheOthers) {
   Targets targets = resolve_targets(options, fake_dns);
   ASSERT_EQ(targets.addresses.size(), 1u);
   EXPECT_TRUE(targets.addresses.contains(ip("192.0.2.31")));
-  const NamedAddress* named = targets.named(ip("192.0.2.31"));
+  const NamedAddress* named = targets.named(v4("192.0.2.31"));
   ASSERT_NE(named, nullptr);
   EXPECT_EQ(named->name, "multi.example");
-  EXPECT_EQ(named->others, std::vector<uint32_t>{ip("192.0.2.30")});
+  EXPECT_EQ(named->others, std::vector<IpAddress>{v4("192.0.2.30")});
 }
 
 }  // namespace
