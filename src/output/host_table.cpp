@@ -168,14 +168,15 @@ bool HostTable::update(const PortResult& r) {
 namespace {
 
 // nmap sends a host's discovery probes one after another, ARP first on the
-// link, then the ICMP echo, the TCP SYNs, the TCP ACKs and the ICMP
+// link (neighbour discovery for IPv6), then the ICMP echo, the TCP SYNs, the TCP ACKs and the ICMP
 // timestamp, and names the first reply as why the host is up. A sweep spreads
 // those probes apart in time, so the reply that came first says little; the
 // one of the probe nmap sends first is the one nmap would name. Lower ranks
 // first. Only a SYN is answered by a SYN-ACK, so it ranks before a reset.
 int up_reason_rank(Reason r) {
   switch (r) {
-    case Reason::ArpResponse: return 0;
+    case Reason::ArpResponse:
+    case Reason::NdResponse: return 0;
     case Reason::EchoReply: return 1;
     case Reason::SynAck: return 2;
     case Reason::Reset: return 3;
