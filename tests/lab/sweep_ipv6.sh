@@ -12,7 +12,9 @@
 #     discovery (nd-response, with their MACs), and -sS of them equals the truth;
 #  5. IPv4 and IPv6 targets in one command: one XML file valid against
 #     nmap.dtd holding both families, and JSON lines as the truth says;
-#  6. what IPv6 cannot have is refused by name (-O, --traceroute, -PP, -sT).
+#  6. an interrupted IPv6 sweep resumes exactly; two shards merge to the truth;
+#  7. -sV over IPv6 names the lab's services;
+#  8. what IPv6 cannot have is refused by name (-O, --traceroute, -PP, -sT).
 source "$(dirname "$(readlink -f "$0")")/common.sh"
 BIN=${PORTSWEEP_BIN:-$SRC/build/portsweep}
 COMPARE_NMAP="$SRC/tests/lab/compare_nmap.py"
@@ -96,7 +98,38 @@ python3 "$COMPARE_SWEEP" "$work/tm.txt" "$work/mixed.jsonl" || fail "the mixed s
 grep -q "^Nmap scan report for 2001:db8:1::1$" "$work/mixed.out" || fail "no normal-output report for 2001:db8:1::1"
 echo "ok   IPv4 and IPv6 in one command: one valid XML with 64 + 64 hosts, results as the truth says"
 
-# 6. Refused by name, nothing sent.
+# 6. Resume and shards over the IPv6 axis.
+mkdir -p "$work/resume" && cd "$work/resume"
+"$LAB" exec "$BIN" -sS -n -Pn -p "$ports" --rate 40000 -e ps-scan0 -oJ part6.jsonl 2001:db8:1::/112 \
+  > part.out 2> part.err &
+pid=$!
+sleep 3
+pkill -INT -f -- "-oJ part6.jsonl" || fail "could not find the running IPv6 scan"
+rc=0; wait "$pid" || rc=$?
+[[ $rc == 130 ]] || { cat part.err; fail "the interrupted IPv6 scan exited $rc, expected 130"; }
+[[ -s portsweep.resume ]] || fail "the interrupted IPv6 scan wrote no resume file"
+"$LAB" exec "$BIN" --resume portsweep.resume > resumed.out 2> resumed.err || { cat resumed.err; fail "the IPv6 resume failed"; }
+python3 "$COMPARE_SWEEP" "$work/truth6.txt" part6.resumed-1.jsonl || fail "the resumed IPv6 scan differs from the truth"
+cd "$work"
+for i in 1 2; do
+  "$LAB" exec "$BIN" -sS -n -Pn -p "$ports" --rate 100000 -e ps-scan0 --seed 11 --shard "$i/2" -oJ "$work/sh$i.jsonl" \
+    2001:db8:1::/112 > /dev/null 2> "$work/sh$i.err" || { cat "$work/sh$i.err"; fail "IPv6 shard $i/2 failed"; }
+done
+"$BIN" merge --from "$work/sh1.jsonl" "$work/sh2.jsonl" -oJ "$work/merged6.jsonl" -oX "$work/merged6.xml" > /dev/null \
+  2> "$work/merge.err" || { cat "$work/merge.err"; fail "the merge of the IPv6 shards failed"; }
+python3 "$COMPARE_SWEEP" "$work/truth6.txt" "$work/merged6.jsonl" || fail "the merged IPv6 shards differ from the truth"
+xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/merged6.xml" || fail "the merged IPv6 XML is not valid"
+echo "ok   an interrupted IPv6 sweep resumed, and two shards merged, equal the truth"
+
+# 7. -sV over IPv6 (the kernel's sockets, AF_INET6).
+"$LAB" exec "$BIN" -sS -sV -n -Pn -p 22,80 -e ps-scan0 -oX "$work/sv6.xml" 2001:db8:1::1 > "$work/sv6.out" 2> "$work/sv6.err" \
+  || { cat "$work/sv6.err"; fail "-sV over IPv6 exited non-zero"; }
+grep -Eq '^22/tcp +open +ssh +OpenSSH' "$work/sv6.out" || fail "-sV over IPv6 did not name 22's OpenSSH: $(cat "$work/sv6.out")"
+grep -Eq '^80/tcp +open +http +nginx' "$work/sv6.out" || fail "-sV over IPv6 did not name 80's nginx: $(cat "$work/sv6.out")"
+xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$work/sv6.xml" || fail "the -sV IPv6 XML is not valid"
+echo "ok   -sV over IPv6 names OpenSSH and nginx on 2001:db8:1::1"
+
+# 8. Refused by name, nothing sent.
 refused() {  # EXPECTED-TEXT ARGS...
   local want=$1; shift
   if "$LAB" exec "$BIN" "$@" > "$work/r.out" 2> "$work/r.err"; then fail "$* was accepted"; fi
