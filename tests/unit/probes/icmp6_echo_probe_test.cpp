@@ -135,7 +135,7 @@ TEST(Icmp6EchoPing, TheModuleBuildsItForAnIpv6Scan) {
   uint8_t frame[128];
   uint8_t* frames[] = {frame};
   uint16_t len = 0;
-  const ProbeTarget t{.ip = 0, .ip6 = value6(kTarget6), .port = 0};
+  const ProbeTarget t{.ip = 0, .port = 0, .ip6 = value6(kTarget6)};
   prober->write_probes({&t, 1}, frames, &len);
   ASSERT_EQ(len, 70);
   EXPECT_EQ(frame[54], 128);

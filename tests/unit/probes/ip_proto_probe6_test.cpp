@@ -226,7 +226,7 @@ TEST(IpProtoProber6, TheModulesBuildTheIpv6ProberForAnIpv6Scan) {
   uint8_t frame[74];
   uint8_t* frames[] = {frame};
   uint16_t len = 0;
-  const ProbeTarget t{.ip = 0, .ip6 = value6(kTarget6), .port = 58};
+  const ProbeTarget t{.ip = 0, .port = 58, .ip6 = value6(kTarget6)};
   prober->write_probes({&t, 1}, frames, &len);
   ASSERT_EQ(len, 62);
   EXPECT_EQ(frame[20], 58);

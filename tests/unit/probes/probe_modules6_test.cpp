@@ -52,7 +52,7 @@ TEST(ProbeModules6, EachBuildsIpv6FramesForAnIpv6ScanAndIpv4ForIpv4) {
       uint8_t* frames[] = {frame.data()};
       uint16_t len = 0;
       const uint16_t port = m->proto == Proto::Ip ? 6 : 443;
-      const ProbeTarget t{.ip = 0xc0a80105, .ip6 = value6(kTarget6), .port = port};
+      const ProbeTarget t{.ip = 0xc0a80105, .port = port, .ip6 = value6(kTarget6)};
       prober->write_probes({&t, 1}, frames, &len);
       ASSERT_GT(len, 0);
       ASSERT_LE(len, prober->max_frame_size());

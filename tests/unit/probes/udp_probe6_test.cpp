@@ -191,7 +191,7 @@ TEST(UdpProber6, ModulesBuildTheIpv6ProberForAnIpv6Scan) {
   uint8_t frame[128];
   uint8_t* frames[] = {frame};
   uint16_t len = 0;
-  const ProbeTarget t{.ip = 0, .ip6 = value6(kTarget6), .port = 7};
+  const ProbeTarget t{.ip = 0, .port = 7, .ip6 = value6(kTarget6)};
   prober->write_probes({&t, 1}, frames, &len);
   ASSERT_EQ(len, 62);
   EXPECT_EQ(get16(frame + 12), 0x86dd);
