@@ -8,7 +8,7 @@ namespace {
 
 PortResult result(uint32_t ip, Proto proto, uint16_t port, PortState state) {
   PortResult r;
-  r.ip = ip;
+  r.ip = IpAddress::v4(ip);
   r.proto = proto;
   r.port = port;
   r.state = state;
@@ -73,7 +73,7 @@ TEST(OsPlan, AnsweredHostsAndRoundTrips) {
   r.rtt_us = 700;
   plan.note(r);
   HostUp up;
-  up.ip = 0xC6130009;
+  up.ip = IpAddress::v4(0xC6130009);
   up.rtt_us = 900;
   plan.note(up);
   const HostBitmap b = plan.answered(targets);

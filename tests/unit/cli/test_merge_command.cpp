@@ -44,7 +44,7 @@ struct Shard {
 };
 
 PortResult result(uint32_t ip, uint16_t port, PortState state, Reason reason) {
-  return {ip, port, Proto::Tcp, state, reason, 64, kStartUs + port};
+  return {IpAddress::v4(ip), port, Proto::Tcp, state, reason, 64, kStartUs + port, 0, {}};
 }
 
 // The three shards of a -sS -p 22,80 scan of 198.19.0.0/30: each cell in
@@ -55,7 +55,7 @@ std::vector<Shard> three_shards() {
           {3, 7, {result(kHost2, 22, PortState::Filtered, Reason::AdminProhibited)}}};
 }
 
-using PortKey = std::tuple<uint32_t, uint16_t, int, int>;
+using PortKey = std::tuple<IpAddress, uint16_t, int, int>;
 
 // The answered ports: XML also lists a host's few unanswered ones by name
 // (no-response), which JSON lines only count.
@@ -290,8 +290,9 @@ TEST_F(MergeCommandTest, FilesOfOtherScansAreRefused) {
 // had its cells in the others skipped, so its unanswered ports are unknown.
 TEST_F(MergeCommandTest, HostsFoundUpBySomeShardsOnlyCountNoUnansweredPort) {
   std::vector<Shard> shards = three_shards();
-  const HostUp up1{kHost1, Reason::EchoReply, 64, kStartUs, 100}, up2{kHost2, Reason::EchoReply, 64, kStartUs, 100},
-      up3{kHost3, Reason::EchoReply, 64, kStartUs, 100};
+  const HostUp up1{IpAddress::v4(kHost1), Reason::EchoReply, 64, kStartUs, 100, {}, false},
+      up2{IpAddress::v4(kHost2), Reason::EchoReply, 64, kStartUs, 100, {}, false},
+      up3{IpAddress::v4(kHost3), Reason::EchoReply, 64, kStartUs, 100, {}, false};
   shards[0].hosts = {up1, up2, up3};
   shards[1].hosts = {up1, up2, up3};
   shards[2].hosts = {up1, up2};  // did not find .3

@@ -40,7 +40,7 @@ constexpr const char* kLines =
 // What SIGKILL leaves of a fifth line.
 constexpr const char* kCutLine = "{\"ip\":\"198.19.0.4\",\"proto\":\"tcp\",\"po";
 
-using PortKey = std::tuple<uint32_t, int, uint16_t, int, int, int>;
+using PortKey = std::tuple<IpAddress, int, uint16_t, int, int, int>;
 
 // The answered ports: XML also lists a host's few unanswered ones by name
 // (no-response), which JSON lines only count.
