@@ -58,22 +58,22 @@ TEST_F(ResumeFileTest, HostsFoundUpRoundTripAndAreBounded) {
   ResumeState st;
   st.args = {"-p", "80", "198.19.0.0/24"};
   st.position.positions = {7};
-  st.up_hosts = {{0xc6130005, Reason::EchoReply, 64, 1795287600000123, 120, {}, false},
-                 {0xc6120107, Reason::ArpResponse, 0, 1795287600000456, 30, {2, 0x50, 0x53, 1, 0, 7}, false}};
+  st.up_hosts = {{IpAddress::v4(0xc6130005), Reason::EchoReply, 64, 1795287600000123, 120, {}, false},
+                 {IpAddress::v4(0xc6120107), Reason::ArpResponse, 0, 1795287600000456, 30, {2, 0x50, 0x53, 1, 0, 7}, false}};
   const std::string path = (dir_ / "portsweep.resume").string();
   write_resume_file(path, st);
   const ResumeState back = read_resume_file(path);
   ASSERT_EQ(back.up_hosts.size(), 2u);
-  EXPECT_EQ(back.up_hosts[0].ip, 0xc6130005u);
+  EXPECT_EQ(back.up_hosts[0].ip, IpAddress::v4(0xc6130005));
   EXPECT_EQ(back.up_hosts[0].reason, Reason::EchoReply);
   EXPECT_EQ(back.up_hosts[0].ttl, 64);
   EXPECT_EQ(back.up_hosts[0].rtt_us, 120u);
   EXPECT_EQ(back.up_hosts[1].time_us, 1795287600000456);
   // The sidecar must hold exactly what the count says, and every reason must be one.
   std::ofstream(path + ".hosts", std::ios::binary | std::ios::app) << "x";
-  EXPECT_THAT([&] { read_resume_file(path); }, ThrowsMessage<UsageError>(HasSubstr("is missing or not 36 bytes long")));
-  std::string bad(36, '\0');
-  bad[16] = static_cast<char>(200);
+  EXPECT_THAT([&] { read_resume_file(path); }, ThrowsMessage<UsageError>(HasSubstr("is missing or not 60 bytes long")));
+  std::string bad(60, '\0');
+  bad[28] = static_cast<char>(200);
   std::ofstream(path + ".hosts", std::ios::binary | std::ios::trunc) << bad;
   EXPECT_THAT([&] { read_resume_file(path); }, ThrowsMessage<UsageError>(HasSubstr("unknown reason 200")));
   remove_resume_file(path);
@@ -86,9 +86,9 @@ TEST_F(ResumeFileTest, TheRoundAndItsHostsRoundTripAndAreChecked) {
   ResumeState st;
   st.args = {"-p", "80", "198.19.0.0/24"};
   st.position.positions = {3};
-  st.up_hosts = {{0xc6130005, Reason::EchoReply, 64, 1, 120, {}, false},
-                 {0xc6130006, Reason::SynAck, 64, 2, 0, {}, false},
-                 {0xc6130007, Reason::Reset, 64, 3, 0, {}, false}};
+  st.up_hosts = {{IpAddress::v4(0xc6130005), Reason::EchoReply, 64, 1, 120, {}, false},
+                 {IpAddress::v4(0xc6130006), Reason::SynAck, 64, 2, 0, {}, false},
+                 {IpAddress::v4(0xc6130007), Reason::Reset, 64, 3, 0, {}, false}};
   st.round = 1;
   st.first_round_hosts = 1;
   const std::string path = (dir_ / "portsweep.resume").string();
