@@ -59,7 +59,7 @@ TargetSet targets(uint32_t first, uint32_t last) {
 }
 
 struct Scan {
-  std::map<std::pair<uint32_t, uint16_t>, PortResult> results;
+  std::map<std::pair<IpAddress, uint16_t>, PortResult> results;
   size_t duplicates = 0;
   ConnectScanReport report;
 };
@@ -126,12 +126,12 @@ TEST(ConnectScan, OpenAndClosedOnTheLoopback) {
   const Scan s = scan(cfg);
   ASSERT_EQ(s.results.size(), 4u);
   for (uint16_t p : {open1.port(), open2.port()}) {
-    EXPECT_EQ(s.results.at({kLoopback, p}).state, PortState::Open) << p;
-    EXPECT_EQ(s.results.at({kLoopback, p}).reason, Reason::SynAck) << p;
+    EXPECT_EQ(s.results.at({IpAddress::v4(kLoopback), p}).state, PortState::Open) << p;
+    EXPECT_EQ(s.results.at({IpAddress::v4(kLoopback), p}).reason, Reason::SynAck) << p;
   }
   for (uint16_t p : {closed1.port(), closed2.port()}) {
-    EXPECT_EQ(s.results.at({kLoopback, p}).state, PortState::Closed) << p;
-    EXPECT_EQ(s.results.at({kLoopback, p}).reason, Reason::ConnRefused) << p;
+    EXPECT_EQ(s.results.at({IpAddress::v4(kLoopback), p}).state, PortState::Closed) << p;
+    EXPECT_EQ(s.results.at({IpAddress::v4(kLoopback), p}).reason, Reason::ConnRefused) << p;
   }
   EXPECT_EQ(s.report.open, 2u);
   EXPECT_EQ(s.report.closed, 2u);
@@ -163,7 +163,7 @@ TEST(ConnectScan, ManyTargetsAndPortsAtOnceWithinTheBound) {
     // A copy: clang 14 cannot capture a structured binding (C++20 allows it).
     const auto port = key.second;
     const bool is_open = std::any_of(open.begin(), open.end(), [&](auto& p) { return p->port() == port; });
-    EXPECT_EQ(r.state, is_open ? PortState::Open : PortState::Closed) << key.first << ":" << key.second;
+    EXPECT_EQ(r.state, is_open ? PortState::Open : PortState::Closed) << key.first.to_string() << ":" << key.second;
     n_open += is_open;
   }
   EXPECT_EQ(n_open, 254u * 16);

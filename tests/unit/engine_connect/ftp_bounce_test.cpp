@@ -181,7 +181,7 @@ class FtpBounceTest : public ::testing::Test {
     FtpBounceHooks hooks;
     hooks.on_results = [&](std::span<const PortResult> batch) {
       for (const PortResult& r : batch) {
-        EXPECT_EQ(r.ip, 0xC6130001u);
+        EXPECT_EQ(r.ip, IpAddress::v4(0xC6130001));
         EXPECT_FALSE(out.results.count(r.port)) << "port " << r.port << " reported twice";
         out.results[r.port] = r;
       }

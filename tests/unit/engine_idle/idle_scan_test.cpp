@@ -123,8 +123,8 @@ std::vector<uint16_t> port_list(int n) {
 
 struct Outcome {
   IdleScanReport report;
-  std::set<std::pair<uint32_t, uint16_t>> open;
-  std::set<std::pair<uint32_t, uint16_t>> decided;  // open or closed|filtered
+  std::set<std::pair<IpAddress, uint16_t>> open;
+  std::set<std::pair<IpAddress, uint16_t>> decided;  // open or closed|filtered
 };
 
 Outcome run(Zombie& z, const TargetSet& targets, const std::vector<uint16_t>& ports,
@@ -160,10 +160,10 @@ Outcome run(Zombie& z, const TargetSet& targets, const std::vector<uint16_t>& po
   return out;
 }
 
-std::set<std::pair<uint32_t, uint16_t>> truth(const Zombie& z) {
-  std::set<std::pair<uint32_t, uint16_t>> s;
+std::set<std::pair<IpAddress, uint16_t>> truth(const Zombie& z) {
+  std::set<std::pair<IpAddress, uint16_t>> s;
   for (const auto& [ip, ports] : z.open)
-    for (uint16_t p : ports) s.insert({ip, p});
+    for (uint16_t p : ports) s.insert({IpAddress::v4(ip), p});
   return s;
 }
 
@@ -256,7 +256,7 @@ TEST(IdleScan, TalkativeZombieWithTheDefaultWaitStillGivesTheTruth) {
   const std::vector<uint16_t> ports = port_list(10);
   populate(z, port_list(40));
   const TargetSet targets({{kNet, kNet + 7}});
-  std::set<std::pair<uint32_t, uint16_t>> want;
+  std::set<std::pair<IpAddress, uint16_t>> want;
   for (const auto& p : truth(z))
     if (std::find(ports.begin(), ports.end(), p.second) != ports.end()) want.insert(p);
   const Outcome r = run(z, targets, ports, nullptr, 0, 10'000);
@@ -312,7 +312,7 @@ TEST(IdleScan, InterruptReportsOnlyDecidedPorts) {
   // What was reported is what was decided: the finished hosts' ports and a
   // prefix of the current one's, nothing of the hosts after it.
   EXPECT_EQ(r.decided.size(), r.report.hosts_done * ports.size() + r.report.partial_ports);
-  for (const auto& [ip, port] : r.decided) EXPECT_LE(ip, r.report.partial_host);
+  for (const auto& [ip, port] : r.decided) EXPECT_LE(ip, IpAddress::v4(r.report.partial_host));
 }
 
 }  // namespace

@@ -142,8 +142,8 @@ SweepConfig config() {
 
 struct SweepRun {
   SweepReport report;
-  std::map<std::pair<uint32_t, uint16_t>, PortResult> results;      // TCP
-  std::map<std::pair<uint32_t, uint16_t>, PortResult> udp_results;
+  std::map<std::pair<IpAddress, uint16_t>, PortResult> results;      // TCP
+  std::map<std::pair<IpAddress, uint16_t>, PortResult> udp_results;
 };
 
 SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& stop = std::atomic<bool>{false}) {
@@ -167,7 +167,7 @@ void expect_exact(const SweepRun& run) {
   for (uint32_t ip = kNet; ip <= kNet + 255; ++ip) {
     for (uint16_t port : kPorts) {
       Answer a = truth(ip, port);
-      auto it = run.results.find({ip, port});
+      auto it = run.results.find({IpAddress::v4(ip), port});
       if (a == Answer::Silent) {
         EXPECT_EQ(it, run.results.end());
         continue;
@@ -204,14 +204,14 @@ TEST(Sweep, ATrailingStageReadsTheLateAnswersOfTheStageBefore) {
   run_sweep(ping, ping_io, SweepHooks{}, no_stop);
   // Every sixteenth host answers its ping, after discovery stopped listening.
   std::vector<Bytes> late;
-  std::set<uint32_t> late_hosts;
+  std::set<IpAddress> late_hosts;
   for (const MockIo::SentFrame& f : ping_io.sent_frames()) {
     const uint8_t* ip = f.bytes.data() + 14;
     const uint8_t* tcph = ip + 20;
     const uint32_t dst = get32(ip + 16);
     if ((dst & 0xF) != 1) continue;
     late.push_back(concat(ethernet(), ipv4(dst, kScanner, 6, tcp(get16(tcph + 2), get16(tcph), 9, get32(tcph + 4) + 1, 0x12))));
-    late_hosts.insert(dst);
+    late_hosts.insert(IpAddress::v4(dst));
   }
   ASSERT_EQ(late.size(), 16u);
 
@@ -223,7 +223,7 @@ TEST(Sweep, ATrailingStageReadsTheLateAnswersOfTheStageBefore) {
   io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
   for (const Bytes& frame : late) io.queue_reply(frame);
   SweepRun run;
-  std::set<uint32_t> trailing;
+  std::set<IpAddress> trailing;
   SweepHooks hooks;
   hooks.on_results = [&](std::span<const PortResult> batch) {
     for (const PortResult& r : batch) EXPECT_TRUE(run.results.emplace(std::pair{r.ip, r.port}, r).second);
@@ -252,10 +252,10 @@ TEST(Sweep, EveryAnswerHasItsRoundTripWhenEveryProbeIsSampled) {
   c.sample_every_probe = true;
   SweepRun run = sweep(c, target);
   expect_exact(run);
-  for (const auto& [key, r] : run.results) EXPECT_NE(r.rtt_us, 0u) << std::hex << r.ip << std::dec << " " << r.port;
+  for (const auto& [key, r] : run.results) EXPECT_NE(r.rtt_us, 0u) << r.ip.to_string() << " " << r.port;
   Target again;
   SweepRun small = sweep(config(), again);
-  for (const auto& [key, r] : small.results) EXPECT_NE(r.rtt_us, 0u) << std::hex << r.ip << std::dec << " " << r.port;
+  for (const auto& [key, r] : small.results) EXPECT_NE(r.rtt_us, 0u) << r.ip.to_string() << " " << r.port;
   EXPECT_GT(small.report.rtt_samples, 0u);
 }
 
@@ -417,15 +417,15 @@ TEST(Sweep, TcpAndUdpInOnePass) {
   size_t live = 0;
   for (uint32_t ip = kNet; ip <= kNet + 255; ++ip) {
     if ((ip & 0xF) == 0) {
-      EXPECT_FALSE(run.udp_results.count({ip, 53}));
+      EXPECT_FALSE(run.udp_results.count({IpAddress::v4(ip), 53}));
       continue;
     }
     ++live;
-    auto dns = run.udp_results.find({ip, 53});
+    auto dns = run.udp_results.find({IpAddress::v4(ip), 53});
     ASSERT_NE(dns, run.udp_results.end()) << std::hex << ip;
     EXPECT_EQ(dns->second.state, PortState::Open);
     EXPECT_EQ(dns->second.reason, Reason::UdpResponse);
-    auto snmp = run.udp_results.find({ip, 161});
+    auto snmp = run.udp_results.find({IpAddress::v4(ip), 161});
     ASSERT_NE(snmp, run.udp_results.end());
     EXPECT_EQ(snmp->second.state, PortState::Closed);
     EXPECT_EQ(snmp->second.reason, Reason::PortUnreach);

@@ -606,7 +606,7 @@ TEST(OsHintOption, RecordAsTheOutputsCarryIt) {
   r.observation = observe(kLabSynAck);
   r.match = c.classify(r.observation);
   const OsHint h = os_hint_of(r);
-  EXPECT_EQ(h.ip, 0xC612010Au);
+  EXPECT_EQ(h.ip, IpAddress::v4(0xC612010A));
   EXPECT_EQ(h.label, "Linux 6.x");
   EXPECT_EQ(h.signature, "4:64+0:0:1460:mss*44,0:mss:df:0");
 }
