@@ -166,7 +166,7 @@ const std::vector<Row>& rows() {
       works("--webxml", {"--webxml"}, [](O o) { return o.webxml; }),
       works("--no-stylesheet", {"--no-stylesheet"}, [](O o) { return o.no_stylesheet && o.stylesheet.empty(); }),
       // MISC
-      refused("-6", {"-6"}),
+      works("-6", {"-6"}, [](O o) { return o.ipv6; }),
       works("-A", {"-A"}, [](O o) { return o.aggressive && o.service_version && o.os_detection && o.traceroute; }),
       works("--datadir", {"--datadir", "/usr/share/nmap"}, [](O o) { return o.datadir == "/usr/share/nmap"; }),
       works("--send-eth", {"--send-eth"}, [](O o) { return o.send_eth; }),
