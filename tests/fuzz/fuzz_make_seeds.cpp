@@ -232,12 +232,12 @@ void frame_seeds() {
 void saved_seeds() {
   constexpr int64_t kStart = 1795287600LL * 1000000;
   const std::vector<PortResult> results = {
-      {0xc6130001, 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStart + 100},
-      {0xc6130001, 8080, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStart + 200},
-      {0xc6130002, 443, Proto::Tcp, PortState::Filtered, Reason::AdminProhibited, 64, kStart + 300},
-      {0xc6130002, 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 63, kStart + 400},
-      {0xc6130003, 161, Proto::Udp, PortState::Closed, Reason::PortUnreach, 63, kStart + 500},
-      {0xc6130003, 47, Proto::Ip, PortState::Open, Reason::ProtoResponse, 63, kStart + 600},
+      {IpAddress::v4(0xc6130001), 22, Proto::Tcp, PortState::Open, Reason::SynAck, 64, kStart + 100, 0, {}},
+      {IpAddress::v4(0xc6130001), 8080, Proto::Tcp, PortState::Closed, Reason::Reset, 64, kStart + 200, 0, {}},
+      {IpAddress::v4(0xc6130002), 443, Proto::Tcp, PortState::Filtered, Reason::AdminProhibited, 64, kStart + 300, 0, {}},
+      {IpAddress::v4(0xc6130002), 53, Proto::Udp, PortState::Open, Reason::UdpResponse, 63, kStart + 400, 0, {}},
+      {IpAddress::v4(0xc6130003), 161, Proto::Udp, PortState::Closed, Reason::PortUnreach, 63, kStart + 500, 0, {}},
+      {IpAddress::v4(0xc6130003), 47, Proto::Ip, PortState::Open, Reason::ProtoResponse, 63, kStart + 600, 0, {}},
   };
   ScanInfo info;
   info.args = "portsweep -sS -sU -p T:22,443,8080,U:53,161 198.19.0.1-3";
@@ -247,7 +247,7 @@ void saved_seeds() {
   info.num_targets = 3;
   info.version_scan = true;
   ServiceResult service;
-  service.ip = 0xc6130001;
+  service.ip = IpAddress::v4(0xc6130001);
   service.port = 22;
   service.time_us = kStart + 900;
   service.service.name = "ssh";
