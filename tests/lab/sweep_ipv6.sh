@@ -85,6 +85,21 @@ PY
 python3 "$COMPARE_NMAP" "$work/t-lan.txt" "$work/lan.xml" --scan sS || fail "-sS of the IPv6 LAN differs from the truth"
 echo "ok   the on-link IPv6 segment: hosts up by neighbour discovery, ports as the truth says"
 
+# 4b. ICMPv6 echo discovery (-PE) of a routed /120: the hosts up are the
+# twins of those the IPv4 truth says -PE finds (one population, both families).
+"$LAB" truth --discovery PE 198.19.0.0/24 | awk '$2 == "up" {split($1, o, "."); print o[4]}' | sort -n > "$work/pe4.txt"
+"$LAB" exec "$BIN" -6 -sn -PE -n -e ps-scan0 -oJ "$work/pe6.jsonl" 2001:db8:1::/120 > /dev/null 2> "$work/pe6.err" \
+  || { cat "$work/pe6.err"; fail "-sn -PE over IPv6 exited non-zero"; }
+python3 - "$work/pe6.jsonl" <<'PY' | sort -n > "$work/pe6.txt"
+import ipaddress, json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("status") == "up" and r.get("reason") == "echo-reply":
+        print(int(ipaddress.IPv6Address(r["ip"])) & 0xffff)
+PY
+cmp -s "$work/pe4.txt" "$work/pe6.txt" || fail "-PE over IPv6 found $(wc -l < "$work/pe6.txt") hosts up, the truth's twins are $(wc -l < "$work/pe4.txt")"
+echo "ok   -sn -PE over IPv6: $(wc -l < "$work/pe6.txt") hosts up by echo-reply, the IPv4 truth's twins"
+
 # 5. Both families in one command and one file.
 "$LAB" truth --targets 198.19.0.0/26 "T:22,80" > "$work/tm.txt"
 "$LAB" truth --targets 2001:db8:1::/122 "T:22,80" >> "$work/tm.txt"
