@@ -67,11 +67,9 @@ ScanPath sweep_path(const ScanPath* v4, const ScanPath6* v6) {
   return p;
 }
 
-NextHopRequest6 next_hop_request6(const ScanOptions& o, const ScanScope& scope, std::vector<NextHopRange6>& ranges) {
-  ranges.clear();
-  for (const auto& r : scope.targets.addresses6.ranges()) ranges.push_back({r.first, r.last});
+NextHopRequest6 next_hop_request6(const ScanOptions& o, const ScanScope& scope) {
   NextHopRequest6 req;
-  req.targets = ranges;
+  req.targets = scope.targets.addresses6.ranges();
   if (!o.interface.empty()) req.iface = o.interface;
   if (!o.source_ip.empty()) {
     const std::optional<IpAddress> a = IpAddress::parse(o.source_ip);

@@ -34,8 +34,8 @@ void fit_discovery_to_ipv6(DiscoveryPlan& plan, const ScanOptions& options);
 ScanPath sweep_path(const ScanPath* v4, const ScanPath6* v6);
 
 // The IPv6 next-hop request for the scope's IPv6 targets (-e, -S, the pace
-// of the neighbour solicitations as of ARP's).
-NextHopRequest6 next_hop_request6(const ScanOptions& options, const ScanScope& scope,
-                                  std::vector<NextHopRange6>& ranges);
+// of the neighbour solicitations as of ARP's); it refers to the scope's
+// ranges, which must outlive the call.
+NextHopRequest6 next_hop_request6(const ScanOptions& options, const ScanScope& scope);
 
 }  // namespace portsweep

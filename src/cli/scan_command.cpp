@@ -244,8 +244,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   std::optional<NextHopPlan> next_hops4;
   if (has_v4) next_hops4.emplace(resolve_next_hops(next_hop_request(o, scope)));
   std::optional<NextHopPlan6> next_hops6;
-  std::vector<NextHopRange6> ranges6;
-  if (has_v6) next_hops6.emplace(resolve_next_hops6(next_hop_request6(o, scope, ranges6)));
+  if (has_v6) next_hops6.emplace(resolve_next_hops6(next_hop_request6(o, scope)));
   if (next_hops4)
     for (const auto& w : next_hops4->warnings()) err << "WARNING: " << w << "\n";
   if (next_hops6)
@@ -345,7 +344,6 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   }
   // Each family's replies to its own address: "(...) and dst host A.B.C.D",
   // "ip6 and (...) and dst host 2001:db8::1", or both.
-  io_cfg.rx_filter.clear();
   if (has_v4) io_cfg.rx_filter = reply_filter(filter, IpAddress::v4(path.src_ip));
   if (has_v6) {
     const std::string v6 = reply_filter(filter, IpAddress::v6(next_hops6->path().src_ip));

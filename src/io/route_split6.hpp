@@ -16,16 +16,14 @@
 #include "io/netlink_route6.hpp"
 #include "io/route_split.hpp"
 #include "portsweep/uint128.hpp"
+#include "targets/target_set.hpp"
 
 namespace portsweep {
 
-// Inclusive range of target addresses; a target list is a sorted vector of
-// disjoint ones, target index i being the i-th address in that order (as
-// TargetSet6::at(i) will give it).
-struct NextHopRange6 {
-  u128 first = 0;
-  u128 last = 0;
-};
+// Inclusive range of target addresses: the target set's own range type, so
+// a TargetSet6's ranges() are the target list as they stand (sorted,
+// disjoint; target index i is TargetSet6::at(i)).
+using NextHopRange6 = Ipv6Range;
 
 // A run of consecutive target indexes with one next-hop decision.
 struct RouteSegment6 {
