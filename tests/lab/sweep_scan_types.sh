@@ -28,7 +28,10 @@ sweep() {  # NAME TRUTH-SCAN TRUTH-PORTS PORTSWEEP-ARGS...
 for type in sS sA sW sM sN sF sX; do
   sweep "$type" "$type" "T:$tcp_ports" "-$type" -p "$tcp_ports"
 done
-sweep sU sU "U:$udp_ports" -sU -p "$udp_ports"
+# --retry-silent: some hosts answer -sU on port 53 alone (123 and 161 are
+# dropped), so if the one reply is lost (dnsmasq's socket buffer on a loaded
+# machine) the host has answered nothing, and the default retry pass skips it.
+sweep sU sU "U:$udp_ports" -sU -p "$udp_ports" --retry-silent
 sweep sO sO "$protocols" -sO -p "$protocols"
 sweep sS-sU sS,sU "T:$tcp_ports,U:$udp_ports" -sS -sU -p "T:$tcp_ports,U:$udp_ports"
 
