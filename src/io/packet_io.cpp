@@ -9,6 +9,10 @@ namespace portsweep {
 
 PacketIo::~PacketIo() = default;
 
+// A backend that does not lend buffers is never asked to (lends_tx_buffers).
+size_t PacketIo::tx_lend(unsigned, uint8_t**, size_t, uint16_t) noexcept { return 0; }
+size_t PacketIo::tx_commit(unsigned, const uint16_t*, size_t) noexcept { return 0; }
+
 namespace {
 
 struct BackendEntry {

@@ -57,7 +57,13 @@ struct IoConfig {
   // BPF expression selecting the replies, e.g. "tcp or icmp and dst host 198.18.0.1".
   // Empty means every inbound frame.
   std::string rx_filter;
+  // TX queues: one per TX thread, then one per receive queue for what its
+  // RX thread sends (RSTs): RX thread r answers on queue tx_queues -
+  // rx_queues + r. A backend may give fewer receive queues than asked
+  // (rx_queues()); the answer queues past them go unused.
   unsigned tx_queues = 1;
+  // Receive queues wanted, each read by an RX thread of its own.
+  unsigned rx_queues = 1;
   size_t rx_buffer_bytes = size_t{64} << 20;
   // Replies to probes are headers plus a little payload; a short snaplen keeps
   // the kernel ring holding many frames rather than few large ones.
@@ -105,6 +111,33 @@ class PacketIo {
   // Each queue must be driven by one thread at a time; distinct queues may be
   // driven concurrently.
   virtual size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept = 0;
+
+  // --- zero-copy transmit (optional) ---
+  // True when the backend lends its own buffers (DPDK mbufs, a TX ring's
+  // slots) for the engine to write probes into, saving the copy send_burst
+  // makes. False (the default): use send_burst.
+  virtual bool lends_tx_buffers() const noexcept { return false; }
+  // Lends up to n buffers of TX queue `queue`, each with room for at least
+  // `room` bytes; returns how many (0 when every buffer is in flight: try
+  // again). The queue must have nothing lent when this is called: commit
+  // every lent buffer first. Same threading rule as send_burst.
+  virtual size_t tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept;
+  // Sends the first n lent buffers, buffer k holding a frame of lengths[k]
+  // bytes. Returns how many were consumed (sent, or given up on and counted
+  // in tx_errors); the rest stay lent, in order: call again with the rest
+  // (the same lengths, advanced). Buffers lent beyond the n of the first
+  // call after tx_lend go back unsent; n = 0 gives every lent buffer back.
+  virtual size_t tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept;
+
+  // Receive queues: the engine runs one RX thread per queue (RSS, or the
+  // backend's own spreading, keeps each flow on one queue). Default 1.
+  virtual unsigned rx_queues() const noexcept { return 1; }
+  // recv_burst for one receive queue, from that queue's one thread; frames
+  // stay valid until that queue's next call. A one-queue backend's queue 0
+  // is recv_burst.
+  virtual size_t recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int timeout_ms) noexcept {
+    return queue == 0 ? recv_burst(out, max, timeout_ms) : 0;
+  }
 
   // Fills up to `max` frames (the backend may cap this at IoConfig::rx_burst),
   // waiting at most timeout_ms for the first one (0: do not wait). Returns 0 on
