@@ -104,7 +104,9 @@ std::string_view vdev_driver(VdevKind kind) {
   return kind == VdevKind::AfXdp ? "net_af_xdp" : "net_af_packet";
 }
 
-std::string vdev_name(VdevKind kind) { return std::string(vdev_driver(kind)) + "0"; }
+std::string vdev_name(VdevKind kind, unsigned index) {
+  return std::string(vdev_driver(kind)) + std::to_string(index);
+}
 
 std::string vdev_args(VdevKind kind, std::string_view iface, unsigned queues, bool qdisc_bypass) {
   std::string a = "iface=" + std::string(iface);
@@ -119,8 +121,25 @@ std::string vdev_args(VdevKind kind, std::string_view iface, unsigned queues, bo
   return a;
 }
 
-std::vector<VdevKind> vdev_preference(unsigned tx_queues, unsigned channels) {
-  const unsigned senders = tx_queues > 1 ? tx_queues - 1 : 1;
+std::string xdp_queue_vdev_args(std::string_view iface, unsigned queue) {
+  return "iface=" + std::string(iface) + ",start_queue=" + std::to_string(queue) + ",queue_count=1";
+}
+
+XdpQueues xdp_queues(const EthtoolChannels& ch) {
+  if (ch.combined != 0) return XdpQueues{ch.combined, false};
+  // A socket binds one queue for both directions: both must exist.
+  const unsigned pairs = std::min(ch.rx, ch.tx);
+  if (pairs > 1) return XdpQueues{pairs, true};
+  return XdpQueues{1, false};
+}
+
+unsigned device_queue_count(unsigned tx_queues, unsigned rx_queues, unsigned available) {
+  return std::max(1u, std::min(std::max(tx_queues, rx_queues), available));
+}
+
+std::vector<VdevKind> vdev_preference(unsigned tx_queues, unsigned rx_queues, unsigned channels) {
+  const unsigned answers = std::max(1u, rx_queues);
+  const unsigned senders = tx_queues > answers ? tx_queues - answers : 1;
   if (channels >= senders) return {VdevKind::AfXdp, VdevKind::AfPacket};
   return {VdevKind::AfPacket, VdevKind::AfXdp};
 }

@@ -44,18 +44,46 @@ bool eal_args_name_device(const std::vector<std::string>& args);
 // The virtual devices portsweep puts on a Linux interface, best first.
 enum class VdevKind { AfXdp, AfPacket };
 std::string_view vdev_driver(VdevKind kind);  // "net_af_xdp", "net_af_packet"
-std::string vdev_name(VdevKind kind);         // "net_af_xdp0", ...
+std::string vdev_name(VdevKind kind, unsigned index = 0);  // "net_af_xdp0", ...
 std::string vdev_args(VdevKind kind, std::string_view iface, unsigned queues, bool qdisc_bypass);
+// An AF_XDP device for the interface's one queue `queue` (see XdpQueues).
+std::string xdp_queue_vdev_args(std::string_view iface, unsigned queue);
 
-// The order to try them in for `tx_queues` TX queues (the last one carries the
-// receiving thread's answers and may share) on an interface with `channels`
-// combined channels. AF_XDP binds one socket per channel, and the kernel's
-// transmit work for one socket runs in one thread at a time: with fewer
-// channels than sending threads (a veth has one) the threads would queue
-// behind each other, while AF_PACKET gives each its own socket. Measured on
-// the lab's veth, 2 cores: AF_XDP 363 kpps with one thread, 331 kpps with
-// two; AF_PACKET 255 and 475 kpps.
-std::vector<VdevKind> vdev_preference(unsigned tx_queues, unsigned channels);
+// The queues AF_XDP can bind on an interface, one socket each, from its
+// ethtool channels. A NIC counts combined channels: one net_af_xdp device
+// takes them all (queue_count=N). A veth made with numrxqueues/numtxqueues
+// has RX and TX channels and no combined ones, and DPDK's AF_XDP driver
+// (22.11) refuses a queue_count above the combined count; but it takes
+// start_queue=q with queue_count=1, so such an interface gets one device
+// per queue.
+struct EthtoolChannels {
+  unsigned combined = 0;  // combined_count (0: none)
+  unsigned rx = 0;        // rx_count
+  unsigned tx = 0;        // tx_count
+};
+struct XdpQueues {
+  unsigned count = 1;
+  bool device_per_queue = false;
+};
+XdpQueues xdp_queues(const EthtoolChannels& channels);
+
+// Device queue pairs for `tx_queues` TX queues and `rx_queues` receive
+// queues, when the device offers `available`: as many as either side uses,
+// never more than there are. TX queues beyond them share device queues
+// round-robin; a receive queue beyond them would have nothing to read.
+// (AF_XDP on a Linux interface takes all its queues instead: a frame that
+// arrives on a queue without a socket goes to the kernel, not to us.)
+unsigned device_queue_count(unsigned tx_queues, unsigned rx_queues, unsigned available);
+
+// The order to try them in for `tx_queues` TX queues, the last `rx_queues`
+// of which carry the receiving threads' answers (and may share), on an
+// interface with `channels` AF_XDP queues. AF_XDP binds one socket per
+// channel, and the kernel's transmit work for one socket runs in one thread
+// at a time: with fewer channels than sending threads (a one-queue veth)
+// the threads would queue behind each other, while AF_PACKET gives each its
+// own socket. Measured on the lab's one-queue veth, 2 cores: AF_XDP 363
+// kpps with one thread, 331 kpps with two; AF_PACKET 255 and 475 kpps.
+std::vector<VdevKind> vdev_preference(unsigned tx_queues, unsigned rx_queues, unsigned channels);
 
 // HugePages_Free from /proc/meminfo's text; 0 when absent.
 unsigned free_hugepages(std::string_view meminfo);

@@ -4,14 +4,30 @@
 // where AF_XDP cannot attach. With --dpdk-args naming a device (-a PCI for a
 // vfio-bound NIC, or --vdev), that device is used instead.
 //
-// Queues: the engine asks for one TX queue per TX thread plus one for the RX
-// thread's answers. The device gets as many queue pairs as it can have (an
-// AF_XDP socket binds to one of the interface's channels; a veth has one), and
-// logical queues map onto them round-robin. A device queue used by a single
-// logical queue is driven lock-free by that queue's thread; one shared by
-// several is serialised by a flag held for one tx_burst. The RX thread never
-// waits for that flag: what it sends (RSTs, ARP replies) goes into a
-// DeferredFrames ring when the queue is busy, and the holder sends it.
+// Queues: the engine asks for one TX queue per TX thread plus one per
+// receive queue for that RX thread's answers. The device gets as many queue
+// pairs as either side uses, within what it has (an AF_XDP socket binds to
+// one of the interface's queues; a veth has as many as it was made with),
+// and logical TX queues map onto them round-robin. A device queue used by a
+// single logical queue is driven lock-free by that queue's thread; one shared
+// by several is serialised by a flag held for one tx_burst. An RX thread never
+// waits for that flag: what it sends (RSTs, ARP replies) goes into its own
+// DeferredFrames ring, and whoever holds the device queue next sends it.
+//
+// Receive queue r (recv_queue_burst, one thread each) reads device queues r,
+// r + R, r + 2R... for R receive queues, so every device queue is read by
+// exactly one thread; the device spreads flows over its queues (RSS on a
+// NIC, the peer's TX queue on a veth, a fanout hash with AF_PACKET). Each
+// receive queue holds its own mbufs, so nothing on the receive path is
+// shared between RX threads but the read-only capture filter. recv_burst, for
+// a single receiving thread, reads every device queue with receive queue 0's
+// state.
+//
+// A veth has RX and TX channels but no combined ones, and DPDK's AF_XDP
+// driver takes only combined ones for queue_count; so on a veth each queue
+// is a net_af_xdp device (port) of its own, bound with start_queue
+// (dpdk_eal_args.hpp, XdpQueues). A device queue is therefore a (port,
+// queue) pair.
 //
 // The engine's threads are std::threads; each registers itself as a non-EAL
 // lcore on its first burst (dpdk_eal.hpp says why). One mempool per device
@@ -109,11 +125,11 @@ int64_t wall_us() noexcept {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
-// Combined channels of a Linux interface: the most AF_XDP queues it takes.
-// Interfaces without channels (veth) have one.
-unsigned combined_channels(const std::string& iface) {
+// A Linux interface's channels (xdp_queues() turns them into AF_XDP
+// queues); all zero when it reports none.
+EthtoolChannels interface_channels(const std::string& iface) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 1;
+  if (fd < 0) return {};
   ethtool_channels ch{};
   ch.cmd = ETHTOOL_GCHANNELS;
   ifreq ifr{};
@@ -121,8 +137,8 @@ unsigned combined_channels(const std::string& iface) {
   ifr.ifr_data = reinterpret_cast<char*>(&ch);
   int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
   ::close(fd);
-  if (rc != 0 || ch.max_combined == 0) return 1;
-  return std::max(1u, ch.combined_count);
+  if (rc != 0) return {};
+  return EthtoolChannels{ch.max_combined != 0 ? ch.combined_count : 0, ch.rx_count, ch.tx_count};
 }
 
 // An mbuf pool whose objects are exactly kMbufBytes (see there): no channel
@@ -193,11 +209,39 @@ std::optional<uint64_t> own_start_time() {
   return view.process_start_time(static_cast<long>(::getpid()));
 }
 
+struct RxQueue;
+
 struct alignas(64) DeviceQueue {
   rte_mempool* pool = nullptr;
+  uint16_t port = RTE_MAX_ETHPORTS;  // the DPDK port and its queue
+  uint16_t queue = 0;
   bool shared = false;  // more than one thread may send on it: take `busy`
-  bool hosts_answers = false;  // the answer queue is on it: its holders send deferred frames
+  bool hosts_answers = false;  // answer queues are on it: its holders send their deferred frames
   std::atomic<bool> busy{false};
+  std::vector<RxQueue*> answers;  // whose deferred frames (set up once, read under `busy`)
+};
+
+// One receive queue's state, touched by its one thread; stats() reads the
+// counters.
+struct alignas(64) RxQueue {
+  unsigned answer_tx = 0;  // the TX queue its answers go out on
+  uint16_t next = 0;       // which of its device queues to poll first
+  // Frames handed out by the last call stay in their mbufs until the next.
+  std::array<rte_mbuf*, kMaxRxBurst> mbufs{};
+  std::array<rte_mbuf*, kMaxRxBurst> held{};
+  size_t n_held = 0;
+  DeferredFrames deferred;  // its ARP/ND replies and RSTs, for its answer queue
+  alignas(64) std::atomic<uint64_t> packets{0};
+  std::atomic<uint64_t> bytes{0};
+  std::atomic<uint64_t> filtered{0};
+  std::atomic<uint64_t> arp_replies{0};
+  std::atomic<uint64_t> nd_replies{0};
+};
+
+// Frames kept from one device queue, for the summary (rx_q0, rx_q1...):
+// shows how the device spread the replies.
+struct alignas(64) DeviceQueueCount {
+  std::atomic<uint64_t> frames{0};
 };
 
 struct alignas(64) TxQueue {
@@ -219,6 +263,8 @@ class DpdkIo final : public PacketIo {
   unsigned tx_queues() const noexcept override { return static_cast<unsigned>(tx_.size()); }
   size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept override;
   size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override;
+  unsigned rx_queues() const noexcept override { return static_cast<unsigned>(rx_.size()); }
+  size_t recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int timeout_ms) noexcept override;
   IoStats stats() const override;
   bool failed() const noexcept override {
     return failure_state_.load(std::memory_order_acquire) == kFailureReady;
@@ -228,8 +274,11 @@ class DpdkIo final : public PacketIo {
 
  private:
   void start(const IoConfig& config, const std::vector<std::string>& user_args);
-  bool open_vdev(VdevKind kind, const IoConfig& config, unsigned queues, std::string& why);
+  bool open_vdev(VdevKind kind, const IoConfig& config, unsigned queues, bool device_per_queue,
+                 std::string& why);
+  bool probe_vdev(const std::string& name, const std::string& args, std::string& why);
   void setup_port(const IoConfig& config, unsigned queues);
+  void setup_rx(const IoConfig& config);
   // forget_queues: a failed attempt, whose counters mean nothing; close()
   // keeps them for stats().
   void release_port(bool forget_queues) noexcept;
@@ -239,13 +288,16 @@ class DpdkIo final : public PacketIo {
   static void release(DeviceQueue& dq) noexcept {
     if (dq.shared) dq.busy.store(false, std::memory_order_release);
   }
-  size_t poll_rx(RxFrame* out, size_t max) noexcept;
-  void flush_deferred() noexcept;
-  size_t send_answers(const TxFrame* frames, size_t n) noexcept;
+  size_t receive(RxQueue& rq, unsigned first, unsigned stride, RxFrame* out, size_t max,
+                 int timeout_ms) noexcept;
+  size_t poll_rx(RxQueue& rq, unsigned first, unsigned stride, RxFrame* out, size_t max) noexcept;
+  void flush_deferred(RxQueue& rq) noexcept;
+  size_t send_answers(RxQueue& rq, const TxFrame* frames, size_t n) noexcept;
   void send_deferred(DeviceQueue& dq) noexcept;
   size_t transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size_t n) noexcept;
   bool try_acquire(DeviceQueue& dq) noexcept;
   void check_link() noexcept;
+  rte_eth_stats port_stats() const noexcept;  // summed over ports_
   void record_failure(const char* detail) noexcept;
 
   std::string iface_;
@@ -254,8 +306,9 @@ class DpdkIo final : public PacketIo {
   bool started_eal_ = false;
   bool wrote_owner_ = false;
   bool closed_ = false;
-  uint16_t port_ = RTE_MAX_ETHPORTS;
-  std::string vdev_;            // created by us; empty with a device from --dpdk-args
+  // One port, or with one AF_XDP device per queue one port per device queue.
+  std::vector<uint16_t> ports_;
+  bool own_vdevs_ = false;      // created by us; false with a device from --dpdk-args
   std::string driver_;
   bool kernel_blind_ = false;   // the kernel does not see our traffic: answer ARP
   uint32_t xdp_prog_id_ = 0;    // the program the AF_XDP driver attached
@@ -266,31 +319,22 @@ class DpdkIo final : public PacketIo {
 
   std::vector<std::unique_ptr<DeviceQueue>> dev_;
   std::vector<std::unique_ptr<TxQueue>> tx_;
-  unsigned answer_queue_ = 0;
+  // Per TX queue: the receive queue whose answers it carries, or none.
+  std::vector<RxQueue*> answer_of_;
 
-  // RX (one thread): frames handed out by the last recv_burst stay in their
-  // mbufs until the next call.
-  std::array<rte_mbuf*, kMaxRxBurst> rx_mbufs_{};
-  std::array<rte_mbuf*, kMaxRxBurst> held_{};
-  size_t n_held_ = 0;
+  std::vector<std::unique_ptr<RxQueue>> rx_;
+  std::unique_ptr<DeviceQueueCount[]> rx_by_device_queue_;
   size_t rx_burst_ = 256;
   uint32_t snaplen_ = 512;
-  uint16_t next_rx_queue_ = 0;
   bpf_program filter_{};
   bool have_filter_ = false;
   uint32_t local_ip_ = 0;
   u128 local_ip6_ = 0;
   bool has_local_ip6_ = false;
   MacAddr local_mac_;
-  DeferredFrames deferred_;
   int link_fd_ = -1;
   std::chrono::steady_clock::time_point next_link_check_{};
 
-  std::atomic<uint64_t> rx_packets_{0};
-  std::atomic<uint64_t> rx_bytes_{0};
-  std::atomic<uint64_t> rx_filtered_{0};
-  std::atomic<uint64_t> arp_replies_{0};
-  std::atomic<uint64_t> nd_replies_{0};
   rte_eth_stats final_{};
 
   static constexpr int kFailureNone = 0, kFailureWriting = 1, kFailureReady = 2;
@@ -309,6 +353,11 @@ DpdkIo::DpdkIo(const IoConfig& config) : iface_(config.iface), pid_(static_cast<
     }
   }
   if (config.tx_queues == 0) throw UsageError("the dpdk I/O backend needs at least one TX queue.");
+  if (config.rx_queues == 0 || config.rx_queues > config.tx_queues) {
+    throw UsageError("the dpdk I/O backend needs 1 to " + std::to_string(config.tx_queues) +
+                     " receive queues (one answer queue each among the TX queues), not " +
+                     std::to_string(config.rx_queues) + ".");
+  }
   const bool user_device = eal_args_name_device(user_args);
   if (iface_.empty() && !user_device) {
     throw UsageError("the dpdk I/O backend needs an interface (-e IFACE) or a device in --dpdk-args.");
@@ -343,8 +392,11 @@ void DpdkIo::start(const IoConfig& config, const std::vector<std::string>& user_
   }
   const bool user_device = eal_args_name_device(user_args);
   const unsigned wanted = config.tx_queues;
-  const unsigned channels = combined_channels(iface_);
-  const unsigned xdp_queues = std::min(wanted, channels);
+  const XdpQueues xdp = xdp_queues(interface_channels(iface_));
+  // AF_XDP binds every queue of the interface, however few threads use
+  // them: the kernel hands a frame arriving on a queue without a socket to
+  // its own stack, and we would never see it.
+  const unsigned xdp_device_queues = xdp.count;
 
   RunOwner owner;
   owner.pid = pid_;
@@ -366,7 +418,7 @@ void DpdkIo::start(const IoConfig& config, const std::vector<std::string>& user_
   EalPlan plan;
   plan.file_prefix = runtime_prefix(pid_);
   plan.main_cpu = first_allowed_cpu();
-  const unsigned pools = std::max(wanted, xdp_queues);
+  const unsigned pools = std::max(device_queue_count(wanted, config.rx_queues, ~0u), xdp.count);
   plan.memory_mb = eal_memory_mb(pools, mbufs_per_queue(budget), kPoolObjectBytes);
   // Hugepages only when enough are free for the pools (2 MB pages assumed).
   plan.hugepages = free_hugepages(read_text("/proc/meminfo")) * 2 >= plan.memory_mb;
@@ -378,24 +430,25 @@ void DpdkIo::start(const IoConfig& config, const std::vector<std::string>& user_
   if (user_device) {
     uint16_t id = 0;
     RTE_ETH_FOREACH_DEV(id) {
-      port_ = id;
+      ports_.push_back(id);
       break;
     }
-    if (port_ == RTE_MAX_ETHPORTS) {
+    if (ports_.empty()) {
       throw RuntimeFailure("DPDK found no usable port with --dpdk-args; check the device "
                            "(-a PCI address bound to vfio-pci, or --vdev).");
     }
     rte_eth_dev_info info{};
-    rte_eth_dev_info_get(port_, &info);
+    rte_eth_dev_info_get(ports_[0], &info);
     driver_ = info.driver_name != nullptr ? info.driver_name : "?";
     kernel_blind_ = driver_ != "net_af_packet";
-    unsigned q = std::min<unsigned>({wanted, info.max_tx_queues, info.max_rx_queues});
-    setup_port(config, std::max(1u, q));
+    const unsigned most = std::min<unsigned>(info.max_tx_queues, info.max_rx_queues);
+    setup_port(config, device_queue_count(wanted, config.rx_queues, most));
   } else {
-    std::vector<VdevKind> order = vdev_preference(wanted, channels);
+    std::vector<VdevKind> order = vdev_preference(wanted, config.rx_queues, xdp.count);
     if (order.front() != VdevKind::AfXdp) {
-      std::cerr << "portsweep: \"" << iface_ << "\" has " << channels << " channel"
-                << (channels == 1 ? "" : "s") << " for AF_XDP and " << wanted - 1
+      std::cerr << "portsweep: \"" << iface_ << "\" has " << xdp.count << " queue"
+                << (xdp.count == 1 ? "" : "s") << " for AF_XDP and "
+                << wanted - config.rx_queues
                 << " TX threads would queue behind each other: using AF_PACKET through DPDK, "
                    "a socket per thread.\n";
     }
@@ -403,8 +456,11 @@ void DpdkIo::start(const IoConfig& config, const std::vector<std::string>& user_
     bool opened = false;
     for (VdevKind kind : order) {
       std::string why;
-      const unsigned queues = kind == VdevKind::AfXdp ? xdp_queues : wanted;
-      if (open_vdev(kind, config, queues, why)) {
+      // AF_PACKET takes any number of sockets: as many as the TX queues.
+      const bool xdp_kind = kind == VdevKind::AfXdp;
+      const unsigned queues =
+          xdp_kind ? xdp_device_queues : device_queue_count(wanted, config.rx_queues, ~0u);
+      if (open_vdev(kind, config, queues, xdp_kind && xdp.device_per_queue && queues > 1, why)) {
         opened = true;
         break;
       }
@@ -420,14 +476,13 @@ void DpdkIo::start(const IoConfig& config, const std::vector<std::string>& user_
   std::cerr << "portsweep: DPDK " << rte_version() + 5 << " drives \""
             << (iface_.empty() ? std::string("its device") : iface_) << "\" through " << driver_
             << ": " << dev_.size() << " device queue pair" << (dev_.size() == 1 ? "" : "s")
-            << " for " << tx_.size() << " TX queue" << (tx_.size() == 1 ? "" : "s") << ".\n";
+            << (ports_.size() > 1 ? " (a device each)" : "") << " for " << tx_.size()
+            << " TX queue" << (tx_.size() == 1 ? "" : "s") << " and " << rx_.size()
+            << " receive queue" << (rx_.size() == 1 ? "" : "s") << ".\n";
 }
 
-bool DpdkIo::open_vdev(VdevKind kind, const IoConfig& config, unsigned queues, std::string& why) {
-  std::string name = vdev_name(kind);
-  std::string args = vdev_args(kind, iface_, queues, config.qdisc_bypass);
-  // Hot-plugged after EAL started, so a failed AF_XDP attempt can be
-  // followed by AF_PACKET (EAL itself cannot be started twice).
+// Hot-plugs one virtual device and adds its port to ports_.
+bool DpdkIo::probe_vdev(const std::string& name, const std::string& args, std::string& why) {
   int rc = rte_dev_probe((name + "," + args).c_str());
   if (rc != 0) {
     std::string bpf = dpdk::last_bpf_message();
@@ -435,9 +490,31 @@ bool DpdkIo::open_vdev(VdevKind kind, const IoConfig& config, unsigned queues, s
           (bpf.empty() ? "" : "; " + bpf);
     return false;
   }
-  vdev_ = name;
-  if (rte_eth_dev_get_port_by_name(name.c_str(), &port_) != 0) {
+  uint16_t port = RTE_MAX_ETHPORTS;
+  if (rte_eth_dev_get_port_by_name(name.c_str(), &port) != 0) {
     why = "no port for " + name;
+    // Not in ports_, so release_port would not remove it.
+    rte_eal_hotplug_remove("vdev", name.c_str());
+    return false;
+  }
+  ports_.push_back(port);
+  return true;
+}
+
+bool DpdkIo::open_vdev(VdevKind kind, const IoConfig& config, unsigned queues,
+                       bool device_per_queue, std::string& why) {
+  // Hot-plugged after EAL started, so a failed AF_XDP attempt can be
+  // followed by AF_PACKET (EAL itself cannot be started twice).
+  own_vdevs_ = true;
+  if (device_per_queue) {
+    for (unsigned q = 0; q < queues; ++q) {
+      if (!probe_vdev(vdev_name(kind, q), xdp_queue_vdev_args(iface_, q), why)) {
+        release_port(true);
+        return false;
+      }
+    }
+  } else if (!probe_vdev(vdev_name(kind), vdev_args(kind, iface_, queues, config.qdisc_bypass),
+                         why)) {
     release_port(true);
     return false;
   }
@@ -459,55 +536,82 @@ bool DpdkIo::open_vdev(VdevKind kind, const IoConfig& config, unsigned queues, s
   return true;
 }
 
+// Sets up `queues` device queue pairs over ports_: all on the one port, or
+// one on each port when every queue is a device of its own.
 void DpdkIo::setup_port(const IoConfig& config, unsigned queues) {
+  uint16_t port = ports_.front();
   auto fail = [&](const char* what, int rc) {
-    throw RuntimeFailure(std::string(what) + " on DPDK port " + std::to_string(port_) + " (" +
+    throw RuntimeFailure(std::string(what) + " on DPDK port " + std::to_string(port) + " (" +
                          driver_ + ") failed: " + rte_strerror(rc < 0 ? -rc : rte_errno) + ".");
   };
-  const int socket = rte_eth_dev_socket_id(port_) < 0 ? 0 : rte_eth_dev_socket_id(port_);
+  if (ports_.size() != 1 && ports_.size() != queues) {
+    rte_errno = EINVAL;
+    fail("spreading the queues over the ports", -EINVAL);
+  }
+  const unsigned per_port = queues / static_cast<unsigned>(ports_.size());
+  const int socket = rte_eth_dev_socket_id(port) < 0 ? 0 : rte_eth_dev_socket_id(port);
   MbufBudget budget;
   budget.ring_size = kRingSize;
   budget.rx_burst = static_cast<unsigned>(rx_burst_);
   budget.tx_burst = kTxChunk;
   budget.cache = kMempoolCache;
   budget.af_xdp = driver_ == "net_af_xdp";
-  // Threads touching one device queue's pool: its share of the TX threads,
-  // the RX thread, and the main thread at set-up and close.
+  // Threads touching one device queue's pool: its share of the TX threads
+  // (answer queues included), the RX thread, and the main thread at set-up
+  // and close.
   budget.threads = (config.tx_queues + queues - 1) / queues + 2;
   const unsigned n = mbufs_per_queue(budget);
 
-  rte_eth_conf conf{};
-  int rc = rte_eth_dev_configure(port_, static_cast<uint16_t>(queues),
-                                 static_cast<uint16_t>(queues), &conf);
-  if (rc != 0) fail("configuring the queues", rc);
-  for (unsigned q = 0; q < queues; ++q) {
-    auto dq = std::make_unique<DeviceQueue>();
-    // One pool per queue pair: AF_XDP makes an RX queue's pool the UMEM that
-    // queue's socket shares with the kernel, and TX mbufs taken from the same
-    // pool go out with no second copy.
-    std::string pool_name = "ps_p" + std::to_string(port_) + "q" + std::to_string(q);
-    dq->pool = budget.af_xdp ? create_tiled_pool(pool_name.c_str(), n, socket)
-                             : rte_pktmbuf_pool_create(pool_name.c_str(), n, kMempoolCache, 0,
-                                                       RTE_MBUF_DEFAULT_BUF_SIZE, socket);
-    if (dq->pool == nullptr) {
-      throw RuntimeFailure("cannot create a pool of " + std::to_string(n) +
-                           " mbufs for DPDK queue " + std::to_string(q) + ": " +
-                           rte_strerror(rte_errno) + "; give more memory with --dpdk-args \"-m MB\".");
+  for (unsigned p = 0; p < ports_.size(); ++p) {
+    port = ports_[p];
+    rte_eth_conf conf{};
+    if (per_port > 1) {
+      // Several receive queues on one port: spread flows by their addresses
+      // and ports where the device can (a NIC's RSS; the virtual devices
+      // spread by themselves and offer none).
+      rte_eth_dev_info info{};
+      const uint64_t wanted = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP;
+      if (rte_eth_dev_info_get(port, &info) == 0 && (info.flow_type_rss_offloads & wanted) != 0) {
+        conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+        conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads & wanted;
+      }
     }
-    dev_.push_back(std::move(dq));
-    rc = rte_eth_rx_queue_setup(port_, static_cast<uint16_t>(q), kRingSize,
-                                static_cast<unsigned>(socket), nullptr, dev_.back()->pool);
-    if (rc != 0) fail("setting up RX queue", rc);
-    rc = rte_eth_tx_queue_setup(port_, static_cast<uint16_t>(q), kRingSize,
-                                static_cast<unsigned>(socket), nullptr);
-    if (rc != 0) fail("setting up TX queue", rc);
+    int rc = rte_eth_dev_configure(port, static_cast<uint16_t>(per_port),
+                                   static_cast<uint16_t>(per_port), &conf);
+    if (rc != 0) fail("configuring the queues", rc);
+    for (unsigned pq = 0; pq < per_port; ++pq) {
+      const unsigned q = p * per_port + pq;
+      auto dq = std::make_unique<DeviceQueue>();
+      dq->port = port;
+      dq->queue = static_cast<uint16_t>(pq);
+      // One pool per queue pair: AF_XDP makes an RX queue's pool the UMEM
+      // that queue's socket shares with the kernel, and TX mbufs taken from
+      // the same pool go out with no second copy.
+      std::string pool_name = "ps_p" + std::to_string(ports_.front()) + "q" + std::to_string(q);
+      dq->pool = budget.af_xdp ? create_tiled_pool(pool_name.c_str(), n, socket)
+                               : rte_pktmbuf_pool_create(pool_name.c_str(), n, kMempoolCache, 0,
+                                                         RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+      if (dq->pool == nullptr) {
+        throw RuntimeFailure("cannot create a pool of " + std::to_string(n) +
+                             " mbufs for DPDK queue " + std::to_string(q) + ": " +
+                             rte_strerror(rte_errno) +
+                             "; give more memory with --dpdk-args \"-m MB\".");
+      }
+      dev_.push_back(std::move(dq));
+      rc = rte_eth_rx_queue_setup(port, static_cast<uint16_t>(pq), kRingSize,
+                                  static_cast<unsigned>(socket), nullptr, dev_.back()->pool);
+      if (rc != 0) fail("setting up RX queue", rc);
+      rc = rte_eth_tx_queue_setup(port, static_cast<uint16_t>(pq), kRingSize,
+                                  static_cast<unsigned>(socket), nullptr);
+      if (rc != 0) fail("setting up TX queue", rc);
+    }
+    rc = rte_eth_dev_start(port);
+    if (rc != 0) fail("starting", rc);
+    if (config.promiscuous) rte_eth_promiscuous_enable(port);
   }
-  rc = rte_eth_dev_start(port_);
-  if (rc != 0) fail("starting", rc);
-  if (config.promiscuous) rte_eth_promiscuous_enable(port_);
 
   rte_ether_addr mac{};
-  rte_eth_macaddr_get(port_, &mac);
+  rte_eth_macaddr_get(ports_.front(), &mac);
   std::memcpy(local_mac_.bytes.data(), mac.addr_bytes, 6);
 
   std::vector<unsigned> users(queues, 0);
@@ -518,25 +622,45 @@ void DpdkIo::setup_port(const IoConfig& config, unsigned queues) {
     users[q->device_queue] += 1;
     tx_.push_back(std::move(q));
   }
-  answer_queue_ = config.tx_queues - 1;
   for (unsigned q = 0; q < queues; ++q) dev_[q]->shared = users[q] > 1;
-  dev_[tx_[answer_queue_]->device_queue]->shared = true;
-  dev_[tx_[answer_queue_]->device_queue]->hosts_answers = true;
+  setup_rx(config);
+}
+
+// Receive queues: as many as asked, within the device queues; each answers
+// on its TX queue (the last rx_queues TX queues, in order), whose device
+// queue is always taken by flag so that the RX thread can defer instead of
+// waiting.
+void DpdkIo::setup_rx(const IoConfig& config) {
+  const unsigned count = std::min<unsigned>(config.rx_queues, static_cast<unsigned>(dev_.size()));
+  rx_.clear();
+  answer_of_.assign(tx_.size(), nullptr);
+  for (auto& dq : dev_) {
+    dq->answers.clear();
+    dq->hosts_answers = false;
+  }
+  for (unsigned r = 0; r < count; ++r) {
+    auto rq = std::make_unique<RxQueue>();
+    rq->answer_tx = config.tx_queues - config.rx_queues + r;
+    DeviceQueue& dq = *dev_[tx_[rq->answer_tx]->device_queue];
+    dq.shared = true;
+    dq.hosts_answers = true;
+    dq.answers.push_back(rq.get());
+    answer_of_[rq->answer_tx] = rq.get();
+    rx_.push_back(std::move(rq));
+  }
+  rx_by_device_queue_ = std::make_unique<DeviceQueueCount[]>(dev_.size());
 }
 
 void DpdkIo::release_port(bool forget_queues) noexcept {
-  rte_device* device = nullptr;
-  if (port_ != RTE_MAX_ETHPORTS) {
+  for (uint16_t port : ports_) {
+    rte_device* device = nullptr;
     rte_eth_dev_info info{};
-    if (rte_eth_dev_info_get(port_, &info) == 0) device = info.device;
-    rte_eth_dev_stop(port_);
-    rte_eth_dev_close(port_);
-    port_ = RTE_MAX_ETHPORTS;
+    if (rte_eth_dev_info_get(port, &info) == 0) device = info.device;
+    rte_eth_dev_stop(port);
+    rte_eth_dev_close(port);
+    if (own_vdevs_ && device != nullptr) rte_dev_remove(device);
   }
-  if (!vdev_.empty()) {
-    if (device != nullptr) rte_dev_remove(device);
-    vdev_.clear();
-  }
+  ports_.clear();
   for (auto& dq : dev_) {
     rte_mempool_free(dq->pool);
     dq->pool = nullptr;
@@ -544,6 +668,8 @@ void DpdkIo::release_port(bool forget_queues) noexcept {
   if (forget_queues) {
     dev_.clear();
     tx_.clear();
+    rx_.clear();
+    answer_of_.clear();
   }
 }
 
@@ -567,7 +693,7 @@ size_t DpdkIo::send_burst(unsigned queue, const TxFrame* frames, size_t n) noexc
   if (queue >= tx_.size() || closed_) return 0;
   dpdk::ensure_dpdk_thread();
   TxQueue& q = *tx_[queue];
-  if (queue == answer_queue_ && dev_[q.device_queue]->shared) return send_answers(frames, n);
+  if (RxQueue* answering = answer_of_[queue]) return send_answers(*answering, frames, n);
   size_t done = 0;
   while (done < n) {
     size_t chunk = std::min<size_t>(n - done, kTxChunk);
@@ -609,13 +735,14 @@ size_t DpdkIo::send_chunk(TxQueue& q, const TxFrame* frames, size_t n) noexcept 
   return sent;
 }
 
-// The receiving thread's frames (RSTs) on a device queue other threads send
-// on too: sent now if the queue is free, deferred otherwise; never waited for.
-size_t DpdkIo::send_answers(const TxFrame* frames, size_t n) noexcept {
-  TxQueue& q = *tx_[answer_queue_];
+// A receiving thread's frames (RSTs) on its answer queue, whose device queue
+// other threads may send on too: sent now if the queue is free, deferred
+// otherwise; never waited for.
+size_t DpdkIo::send_answers(RxQueue& rq, const TxFrame* frames, size_t n) noexcept {
+  TxQueue& q = *tx_[rq.answer_tx];
   DeviceQueue& dq = *dev_[q.device_queue];
   size_t accepted = 0;
-  while (accepted < n && deferred_.push(frames[accepted].data, frames[accepted].len)) ++accepted;
+  while (accepted < n && rq.deferred.push(frames[accepted].data, frames[accepted].len)) ++accepted;
   if (accepted == 0 && n != 0 && frames[0].len > DeferredFrames::kSlotBytes) {
     // Too long for a deferral slot: this one frame waits for the queue.
     return send_chunk(q, frames, 1);
@@ -627,13 +754,16 @@ size_t DpdkIo::send_answers(const TxFrame* frames, size_t n) noexcept {
   return accepted;
 }
 
-// Under the device queue's flag: one burst of deferred frames.
+// Under the device queue's flag: one burst of deferred frames from each
+// answer queue on it.
 void DpdkIo::send_deferred(DeviceQueue& dq) noexcept {
   std::array<TxFrame, kTxChunk> frames;
-  size_t n = deferred_.peek(frames.data(), frames.size());
-  if (n == 0) return;
-  size_t sent = transmit(*tx_[answer_queue_], dq, frames.data(), n);
-  deferred_.pop(sent);
+  for (RxQueue* rq : dq.answers) {
+    size_t n = rq->deferred.peek(frames.data(), frames.size());
+    if (n == 0) continue;
+    size_t sent = transmit(*tx_[rq->answer_tx], dq, frames.data(), n);
+    rq->deferred.pop(sent);
+  }
 }
 
 // Copies frames into mbufs and hands them to the device; the caller holds the
@@ -660,7 +790,7 @@ size_t DpdkIo::transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size
     m[i]->data_len = frames[i].len;
     m[i]->pkt_len = frames[i].len;
   }
-  uint16_t sent = rte_eth_tx_burst(port_, q.device_queue, m, static_cast<uint16_t>(valid));
+  uint16_t sent = rte_eth_tx_burst(dq.port, dq.queue, m, static_cast<uint16_t>(valid));
   uint64_t bytes = 0;
   for (uint16_t i = 0; i < sent; ++i) bytes += frames[i].len;
   if (sent < valid) {
@@ -672,104 +802,144 @@ size_t DpdkIo::transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size
   return sent;
 }
 
-size_t DpdkIo::poll_rx(RxFrame* out, size_t max) noexcept {
-  const uint16_t queues = static_cast<uint16_t>(dev_.size());
-  size_t got = 0;
-  for (uint16_t k = 0; k < queues && got < max; ++k) {
-    uint16_t qid = static_cast<uint16_t>((next_rx_queue_ + k) % queues);
-    got += rte_eth_rx_burst(port_, qid, rx_mbufs_.data() + got, static_cast<uint16_t>(max - got));
-  }
-  next_rx_queue_ = static_cast<uint16_t>((next_rx_queue_ + 1) % queues);
-  if (got == 0) return 0;
-
-  const int64_t now = wall_us();
-  size_t kept = 0;
+// One pass over the device queues first, first + stride, ... (starting at
+// a different one each time, so none waits behind a busy one), into
+// rq.mbufs; answers ARP and ND, drops what the filter rejects.
+size_t DpdkIo::poll_rx(RxQueue& rq, unsigned first, unsigned stride, RxFrame* out,
+                       size_t max) noexcept {
+  const unsigned mine = (static_cast<unsigned>(dev_.size()) - first + stride - 1) / stride;
+  int64_t now = 0;  // read once, at the first frame kept
+  size_t kept = 0, got = 0;
   uint64_t bytes = 0, filtered = 0, arp_replies = 0, nd_replies = 0;
-  for (size_t i = 0; i < got; ++i) {
-    rte_mbuf* m = rx_mbufs_[i];
-    const uint8_t* data = rte_pktmbuf_mtod(m, const uint8_t*);
-    uint32_t len = m->data_len;  // our frames are small: the first segment holds the headers
-    if (kernel_blind_ && local_ip_ != 0 && is_arp_request_for(data, len, local_ip_)) {
-      std::array<uint8_t, kArpFrameLen> reply;
-      write_arp_reply(data, local_ip_, local_mac_, reply.data());
-      if (deferred_.push(reply.data(), kArpFrameLen)) ++arp_replies;
-      rte_pktmbuf_free(m);
-      continue;
-    }
-    if (kernel_blind_ && has_local_ip6_) {
-      if (const auto asker = neighbor_solicitation_for(data, len, local_ip6_)) {
-        std::array<uint8_t, kNaFrameLen> reply;
-        write_neighbor_advertisement(*asker, local_ip6_, local_mac_, reply.data());
-        if (deferred_.push(reply.data(), kNaFrameLen)) ++nd_replies;
+  for (unsigned k = 0; k < mine && got < max; ++k) {
+    const unsigned d = first + ((rq.next + k) % mine) * stride;
+    const DeviceQueue& dq = *dev_[d];
+    const size_t from = got;
+    got += rte_eth_rx_burst(dq.port, dq.queue, rq.mbufs.data() + got,
+                            static_cast<uint16_t>(max - got));
+    const size_t kept_before = kept;
+    for (size_t i = from; i < got; ++i) {
+      rte_mbuf* m = rq.mbufs[i];
+      const uint8_t* data = rte_pktmbuf_mtod(m, const uint8_t*);
+      uint32_t len = m->data_len;  // our frames are small: the first segment holds the headers
+      if (kernel_blind_ && local_ip_ != 0 && is_arp_request_for(data, len, local_ip_)) {
+        std::array<uint8_t, kArpFrameLen> reply;
+        write_arp_reply(data, local_ip_, local_mac_, reply.data());
+        if (rq.deferred.push(reply.data(), kArpFrameLen)) ++arp_replies;
         rte_pktmbuf_free(m);
         continue;
       }
-    }
-    if (have_filter_) {
-      pcap_pkthdr h{};
-      h.caplen = std::min(len, snaplen_);
-      h.len = m->pkt_len;
-      if (pcap_offline_filter(&filter_, &h, data) == 0) {
-        rte_pktmbuf_free(m);
-        ++filtered;
-        continue;
+      if (kernel_blind_ && has_local_ip6_) {
+        if (const auto asker = neighbor_solicitation_for(data, len, local_ip6_)) {
+          std::array<uint8_t, kNaFrameLen> reply;
+          write_neighbor_advertisement(*asker, local_ip6_, local_mac_, reply.data());
+          if (rq.deferred.push(reply.data(), kNaFrameLen)) ++nd_replies;
+          rte_pktmbuf_free(m);
+          continue;
+        }
       }
+      if (have_filter_) {
+        pcap_pkthdr h{};
+        h.caplen = std::min(len, snaplen_);
+        h.len = m->pkt_len;
+        if (pcap_offline_filter(&filter_, &h, data) == 0) {
+          rte_pktmbuf_free(m);
+          ++filtered;
+          continue;
+        }
+      }
+      uint32_t caplen = std::min(len, snaplen_);
+      if (now == 0) now = wall_us();
+      out[kept] = RxFrame{data, caplen, now, m->pkt_len};
+      rq.held[rq.n_held++] = m;
+      bytes += caplen;
+      ++kept;
     }
-    uint32_t caplen = std::min(len, snaplen_);
-    out[kept] = RxFrame{data, caplen, now, m->pkt_len};
-    held_[n_held_++] = m;
-    bytes += caplen;
-    ++kept;
+    if (kept != kept_before) bump(rx_by_device_queue_[d].frames, kept - kept_before);
   }
+  rq.next = static_cast<uint16_t>((rq.next + 1) % mine);
   if (kept != 0) {
-    bump(rx_packets_, kept);
-    bump(rx_bytes_, bytes);
+    bump(rq.packets, kept);
+    bump(rq.bytes, bytes);
   }
-  if (filtered != 0) bump(rx_filtered_, filtered);
-  if (arp_replies != 0) bump(arp_replies_, arp_replies);
-  if (nd_replies != 0) bump(nd_replies_, nd_replies);
+  if (filtered != 0) bump(rq.filtered, filtered);
+  if (arp_replies != 0) bump(rq.arp_replies, arp_replies);
+  if (nd_replies != 0) bump(rq.nd_replies, nd_replies);
   return kept;
 }
 
-// The receiving thread's turn to send what it deferred, if the queue is free.
-void DpdkIo::flush_deferred() noexcept {
-  if (deferred_.pending() == 0) return;
-  DeviceQueue& dq = *dev_[tx_[answer_queue_]->device_queue];
+// A receiving thread's turn to send what it deferred, if the queue is free.
+void DpdkIo::flush_deferred(RxQueue& rq) noexcept {
+  if (rq.deferred.pending() == 0) return;
+  DeviceQueue& dq = *dev_[tx_[rq.answer_tx]->device_queue];
   if (!try_acquire(dq)) return;  // its holder sends them
   send_deferred(dq);
   release(dq);
 }
 
 size_t DpdkIo::recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept {
-  if (closed_ || max == 0) return 0;
-  dpdk::ensure_dpdk_thread();
-  if (n_held_ != 0) {
-    rte_pktmbuf_free_bulk(held_.data(), static_cast<unsigned>(n_held_));
-    n_held_ = 0;
-  }
-  max = std::min(max, rx_burst_);
-  size_t got = poll_rx(out, max);
-  if (got == 0 && timeout_ms > 0) {
-    // DPDK polls; the engine's RX thread must not spin a core the TX threads
-    // need (two cores here), so an idle poll sleeps a little longer each time,
-    // from 10 to 200 us: a reply waits at most that long.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    long nap_ns = 10'000;
-    while (got == 0 && std::chrono::steady_clock::now() < deadline) {
-      flush_deferred();
-      timespec ts{0, nap_ns};
-      nanosleep(&ts, nullptr);
-      nap_ns = std::min(nap_ns * 2, 200'000L);
-      got = poll_rx(out, max);
-    }
-  }
-  flush_deferred();
+  if (closed_ || rx_.empty()) return 0;
+  // The one receiving thread: every device queue, with receive queue 0's
+  // buffers and answer queue.
+  size_t got = receive(*rx_[0], 0, 1, out, max, timeout_ms);
   check_link();
   return got;
 }
 
+size_t DpdkIo::recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int timeout_ms) noexcept {
+  if (closed_ || queue >= rx_.size()) return 0;
+  size_t got = receive(*rx_[queue], queue, static_cast<unsigned>(rx_.size()), out, max, timeout_ms);
+  if (queue == 0) check_link();  // one thread watches the link
+  return got;
+}
+
+size_t DpdkIo::receive(RxQueue& rq, unsigned first, unsigned stride, RxFrame* out, size_t max,
+                       int timeout_ms) noexcept {
+  if (max == 0) return 0;
+  dpdk::ensure_dpdk_thread();
+  if (rq.n_held != 0) {
+    rte_pktmbuf_free_bulk(rq.held.data(), static_cast<unsigned>(rq.n_held));
+    rq.n_held = 0;
+  }
+  max = std::min(max, rx_burst_);
+  size_t got = poll_rx(rq, first, stride, out, max);
+  if (got == 0 && timeout_ms > 0) {
+    // DPDK polls; an RX thread must not spin a core the TX threads need
+    // (two cores here), so an idle poll sleeps a little longer each time,
+    // from 10 to 200 us: a reply waits at most that long.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    long nap_ns = 10'000;
+    while (got == 0 && std::chrono::steady_clock::now() < deadline) {
+      flush_deferred(rq);
+      timespec ts{0, nap_ns};
+      nanosleep(&ts, nullptr);
+      nap_ns = std::min(nap_ns * 2, 200'000L);
+      got = poll_rx(rq, first, stride, out, max);
+    }
+  }
+  flush_deferred(rq);
+  return got;
+}
+
+rte_eth_stats DpdkIo::port_stats() const noexcept {
+  rte_eth_stats sum{};
+  for (uint16_t port : ports_) {
+    rte_eth_stats e{};
+    if (rte_eth_stats_get(port, &e) != 0) continue;
+    sum.ipackets += e.ipackets;
+    sum.opackets += e.opackets;
+    sum.ibytes += e.ibytes;
+    sum.obytes += e.obytes;
+    sum.imissed += e.imissed;
+    sum.ierrors += e.ierrors;
+    sum.oerrors += e.oerrors;
+    sum.rx_nombuf += e.rx_nombuf;
+  }
+  return sum;
+}
+
 void DpdkIo::check_link() noexcept {
-  if (link_fd_ < 0 || iface_.empty() || vdev_.empty()) return;
+  if (link_fd_ < 0 || iface_.empty() || !own_vdevs_) return;
   auto now = std::chrono::steady_clock::now();
   if (now < next_link_check_) return;
   next_link_check_ = now + kLinkCheckEvery;
@@ -803,10 +973,16 @@ IoStats DpdkIo::stats() const {
     full += read(q->queue_full);
     nombuf += read(q->nombuf);
   }
-  s.rx_packets = read(rx_packets_);
-  s.rx_bytes = read(rx_bytes_);
+  uint64_t filtered = 0, arp_replies = 0, nd_replies = 0;
+  for (const auto& rq : rx_) {
+    s.rx_packets += read(rq->packets);
+    s.rx_bytes += read(rq->bytes);
+    filtered += read(rq->filtered);
+    arp_replies += read(rq->arp_replies);
+    nd_replies += read(rq->nd_replies);
+  }
   rte_eth_stats e = final_;
-  if (!closed_ && port_ != RTE_MAX_ETHPORTS) rte_eth_stats_get(port_, &e);
+  if (!closed_ && !ports_.empty()) e = port_stats();
   s.rx_dropped = e.imissed;
   s.rx_if_dropped = e.ierrors;
   s.extra = {
@@ -814,10 +990,15 @@ IoStats DpdkIo::stats() const {
       {"dpdk_imissed", e.imissed},     {"dpdk_ierrors", e.ierrors},
       {"dpdk_oerrors", e.oerrors},     {"dpdk_rx_nombuf", e.rx_nombuf},
       {"tx_queue_full", full},         {"tx_nombuf", nombuf}, {"tx_queue_busy", busy},
-      {"rx_filtered", read(rx_filtered_)}, {"arp_replies", read(arp_replies_)},
-      {"nd_replies", read(nd_replies_)},
-      {"dpdk_device_queues", dev_.size()},
+      {"rx_filtered", filtered},       {"arp_replies", arp_replies},
+      {"nd_replies", nd_replies},
+      {"dpdk_device_queues", dev_.size()}, {"dpdk_ports", ports_.size()},
+      {"rx_queues", rx_.size()},
   };
+  // Frames kept from each device queue: how the device spread the replies.
+  for (size_t d = 0; d < dev_.size() && rx_by_device_queue_ != nullptr; ++d) {
+    s.extra.push_back({"rx_q" + std::to_string(d), read(rx_by_device_queue_[d].frames)});
+  }
   if (!closed_) {
     if (!xsk_fds_.empty()) {
       xdp_statistics sum{};
@@ -846,10 +1027,12 @@ IoStats DpdkIo::stats() const {
 
 void DpdkIo::close() {
   if (closed_) return;
-  if (port_ != RTE_MAX_ETHPORTS) {
-    if (n_held_ != 0) rte_pktmbuf_free_bulk(held_.data(), static_cast<unsigned>(n_held_));
-    n_held_ = 0;
-    rte_eth_stats_get(port_, &final_);
+  if (!ports_.empty()) {
+    for (auto& rq : rx_) {
+      if (rq->n_held != 0) rte_pktmbuf_free_bulk(rq->held.data(), static_cast<unsigned>(rq->n_held));
+      rq->n_held = 0;
+    }
+    final_ = port_stats();
   }
   closed_ = true;
   release_port(false);

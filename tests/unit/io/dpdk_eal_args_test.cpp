@@ -106,15 +106,56 @@ TEST(DpdkEalArgs, VirtualDevicesOnALinuxInterface) {
   EXPECT_NE(packet.find("qdisc_bypass=0"), std::string::npos) << packet;
 }
 
+TEST(DpdkEalArgs, OneAfXdpDevicePerQueueOfAVeth) {
+  EXPECT_EQ(vdev_name(VdevKind::AfXdp, 3), "net_af_xdp3");
+  EXPECT_EQ(xdp_queue_vdev_args("ps-scan0", 1), "iface=ps-scan0,start_queue=1,queue_count=1");
+}
+
+TEST(DpdkEalArgs, AfXdpQueuesFromTheChannels) {
+  // A NIC: combined channels, one device for them all.
+  XdpQueues nic = xdp_queues(EthtoolChannels{8, 0, 0});
+  EXPECT_EQ(nic.count, 8u);
+  EXPECT_FALSE(nic.device_per_queue);
+  // A veth with 4 RX and 4 TX queues: no combined channels, a device each.
+  XdpQueues veth = xdp_queues(EthtoolChannels{0, 4, 4});
+  EXPECT_EQ(veth.count, 4u);
+  EXPECT_TRUE(veth.device_per_queue);
+  // A socket needs both directions of its queue.
+  EXPECT_EQ(xdp_queues(EthtoolChannels{0, 4, 2}).count, 2u);
+  // A one-queue veth, or no channel information at all: one queue.
+  XdpQueues one = xdp_queues(EthtoolChannels{0, 1, 1});
+  EXPECT_EQ(one.count, 1u);
+  EXPECT_FALSE(one.device_per_queue);
+  EXPECT_EQ(xdp_queues(EthtoolChannels{}).count, 1u);
+}
+
+TEST(DpdkEalArgs, DeviceQueuesServeTheLargerSideWithinWhatTheDeviceHas) {
+  // One TX thread and its answer queue, one receive queue, on 2 channels.
+  EXPECT_EQ(device_queue_count(2, 1, 2), 2u);
+  // One TX thread, two receive queues (two answer queues): 3 TX queues.
+  EXPECT_EQ(device_queue_count(3, 2, 2), 2u);
+  EXPECT_EQ(device_queue_count(3, 2, 8), 3u);
+  // More receive queues than TX queues would need.
+  EXPECT_EQ(device_queue_count(1, 4, 8), 4u);
+  // A one-queue device.
+  EXPECT_EQ(device_queue_count(5, 4, 1), 1u);
+  EXPECT_EQ(device_queue_count(2, 1, 0), 1u);
+}
+
 TEST(DpdkEalArgs, AfXdpFirstWhenEverySendingThreadGetsAChannel) {
   using V = std::vector<VdevKind>;
   // One TX thread plus the answer queue on a one-channel veth: AF_XDP.
-  EXPECT_EQ(vdev_preference(2, 1), (V{VdevKind::AfXdp, VdevKind::AfPacket}));
-  EXPECT_EQ(vdev_preference(1, 1), (V{VdevKind::AfXdp, VdevKind::AfPacket}));
+  EXPECT_EQ(vdev_preference(2, 1, 1), (V{VdevKind::AfXdp, VdevKind::AfPacket}));
+  EXPECT_EQ(vdev_preference(1, 1, 1), (V{VdevKind::AfXdp, VdevKind::AfPacket}));
   // Two TX threads on one channel: AF_PACKET, a socket each.
-  EXPECT_EQ(vdev_preference(3, 1), (V{VdevKind::AfPacket, VdevKind::AfXdp}));
+  EXPECT_EQ(vdev_preference(3, 1, 1), (V{VdevKind::AfPacket, VdevKind::AfXdp}));
   // A NIC with 8 channels: AF_XDP.
-  EXPECT_EQ(vdev_preference(5, 8), (V{VdevKind::AfXdp, VdevKind::AfPacket}));
+  EXPECT_EQ(vdev_preference(5, 1, 8), (V{VdevKind::AfXdp, VdevKind::AfPacket}));
+  // One TX thread and two receive queues, each with its answer queue, on a
+  // two-queue veth: one sender, AF_XDP.
+  EXPECT_EQ(vdev_preference(3, 2, 2), (V{VdevKind::AfXdp, VdevKind::AfPacket}));
+  // Two TX threads and two receive queues on one channel: AF_PACKET.
+  EXPECT_EQ(vdev_preference(4, 2, 1), (V{VdevKind::AfPacket, VdevKind::AfXdp}));
 }
 
 TEST(DpdkEalArgs, FreeHugepagesFromMeminfo) {
