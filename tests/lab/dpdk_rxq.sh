@@ -63,12 +63,20 @@ every_queue() {
 }
 
 echo "== portsweep-dpdk-rxq: 198.19.0.0/16 x $ports, one thread per receive queue"
+# Half a second in, the target forgets our MAC: with AF_XDP only the
+# backend can answer its ARP request, from whichever RX thread gets it, and
+# every reply after depends on that answer going out.
+(sleep 0.5 && ip -n ps-target neigh flush dev ps-tgt0) &
 "$LAB" exec "$TOOL" ps-scan0 198.18.0.1 "$tgt_mac" 198.19.0.0/16 "$ports" 100000 "$queues" 3 \
     >"$work/rxq.out" 2>"$work/rxq.err" || {
     rc=$?
     [[ $rc -eq 77 ]] && { echo "SKIP: $(cat "$work/rxq.err")"; exit 77; }
     fail "portsweep-dpdk-rxq failed ($rc): $(cat "$work/rxq.err")"
 }
+wait
+arp=$(awk '$2 == "arp_replies" { print $3 }' "$work/rxq.out")
+[[ ${arp:-0} -ge 1 ]] || fail "the backend answered no ARP request after the target flushed its cache"
+echo "ok   the RX threads answered the target's ARP requests ($arp)"
 grep -q 'through net_af_xdp' "$work/rxq.err" || fail "the tool did not use AF_XDP: $(cat "$work/rxq.err")"
 opened=$(awk '$1 == "ready" { print $3 }' "$work/rxq.out")
 [[ $opened == "$queues" ]] || fail "the backend gave $opened receive queues, not $queues: $(cat "$work/rxq.err")"
