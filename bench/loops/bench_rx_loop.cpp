@@ -187,7 +187,7 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
   ReplayIo io(config.tx_threads + 1, replies.frames);
   SweepState s(config, io);
   const std::vector<uint64_t> cleared(s.answered.snapshot().size(), 0);
-  const unsigned answer_queue = config.tx_threads;
+  const unsigned lane = 0;  // one RX thread: answers on TX queue tx_threads
   uint64_t drained = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -195,9 +195,9 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
     s.stop_rx.store(false);
     io.rewind(&s.stop_rx);
     state.ResumeTiming();
-    run_rx_thread(s, answer_queue);
+    run_rx_thread(s, lane);
     state.PauseTiming();
-    drained += s.ring.drain([](const ProbeResult&) {});
+    drained += s.rx[0]->ring.drain([](const ProbeResult&) {});
     state.ResumeTiming();
   }
   if (s.failed.load()) {
@@ -205,9 +205,9 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
     return;
   }
   const uint64_t n = replies.frames.size() * static_cast<uint64_t>(state.iterations());
-  if (s.rx.frames.load() != n || s.rx.results.load() != n || drained != n || s.rx.rejected.load() != 0 ||
-      s.rx.duplicates.load() != 0 || s.rx.ring_full.load() != 0 ||
-      s.rx.answers.load() != replies.synacks * static_cast<uint64_t>(state.iterations())) {
+  if (s.rx[0]->counters.frames.load() != n || s.rx[0]->counters.results.load() != n || drained != n || s.rx[0]->counters.rejected.load() != 0 ||
+      s.rx[0]->counters.duplicates.load() != 0 || s.rx[0]->counters.ring_full.load() != 0 ||
+      s.rx[0]->counters.answers.load() != replies.synacks * static_cast<uint64_t>(state.iterations())) {
     state.SkipWithError("the RX loop did not take every reply as a new result");
     return;
   }
@@ -234,24 +234,24 @@ void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
   SweepState s(config, io);
   // The driver drains the hints every 5 ms while the loop runs; here they
   // wait for the iteration's end, so the ring holds them all.
-  if (classifier) s.os_hints = std::make_unique<OsHintCollector>(config.targets.size(), size_t{1} << 15);
+  if (classifier) s.rx[0]->os_hints = std::make_unique<OsHintCollector>(config.targets.size(), size_t{1} << 15);
   const std::vector<uint64_t> cleared(s.answered.snapshot().size(), 0);
   uint64_t drained = 0, hints = 0;
   for (auto _ : state) {
     state.PauseTiming();
     s.answered.restore(cleared);
-    if (s.os_hints) s.os_hints->reset();
+    if (s.rx[0]->os_hints) s.rx[0]->os_hints->reset();
     s.stop_rx.store(false);
     io.rewind(&s.stop_rx);
     state.ResumeTiming();
-    run_rx_thread(s, config.tx_threads);
+    run_rx_thread(s, 0);
     state.PauseTiming();
-    drained += s.ring.drain([](const ProbeResult&) {});
-    if (s.os_hints) hints += s.os_hints->drain([](const OsHintCapture&) {});
+    drained += s.rx[0]->ring.drain([](const ProbeResult&) {});
+    if (s.rx[0]->os_hints) hints += s.rx[0]->os_hints->drain([](const OsHintCapture&) {});
     state.ResumeTiming();
   }
   const uint64_t n = replies.frames.size() * static_cast<uint64_t>(state.iterations());
-  if (s.failed.load() || s.rx.results.load() != n || drained != n || s.rx.rejected.load() != 0) {
+  if (s.failed.load() || s.rx[0]->counters.results.load() != n || drained != n || s.rx[0]->counters.rejected.load() != 0) {
     state.SkipWithError("the RX loop did not take every reply as a new result");
     return;
   }
