@@ -21,6 +21,13 @@
 // order the probes were sent (the TX thread's permutation), each probe
 // answered once, so the answered set takes every one as new.
 //
+// BM_RxLoopThreads runs the -sS loop on 1, 2 or 4 RX threads at once, the
+// replies dealt out over as many receive queues: the answered set and the
+// responsive-hosts map are then marked with fetch_or (threads:1 is the same
+// loop with plain stores, as a one-queue sweep runs it). Real time per reply
+// over all threads: what the threads together keep up with, on this
+// machine's cores.
+//
 // BM_RxLoopOsHint runs the same loop over Linux-like replies (SYN-ACKs with
 // an MSS option and window 64240, IP ID 0 with DF, as the lab's 6.18 kernel
 // answers the sweep's SYN) with the passive OS hint off (hint:0) and on
@@ -40,6 +47,7 @@
 #include <optional>
 #include <string>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "engine/sweep_state.hpp"
@@ -220,6 +228,46 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
   state.SetLabel(spec);
 }
 
+void BM_RxLoopThreads(benchmark::State& state, const char* spec) {
+  SweepConfig config = loop_config(spec);
+  const unsigned threads = static_cast<unsigned>(state.range(0));
+  config.rx_threads = threads;
+  NullIo probe_space_io(config.tx_threads + 1);
+  ReplySet replies = sweep_replies(SweepState(config, probe_space_io));
+  ReplayIo io(config.tx_threads + threads, replies.frames, IoConfig{}.rx_burst, threads);
+  SweepState s(config, io);
+  if (s.rx.size() != threads) {
+    state.SkipWithError("the sweep did not take one RX thread per queue");
+    return;
+  }
+  const std::vector<uint64_t> cleared(s.answered.snapshot().size(), 0);
+  uint64_t drained = 0;
+  std::vector<std::thread> rx;
+  for (auto _ : state) {
+    state.PauseTiming();
+    s.answered.restore(cleared);
+    s.stop_rx.store(false);
+    io.rewind(&s.stop_rx);
+    state.ResumeTiming();
+    for (unsigned r = 0; r < threads; ++r) rx.emplace_back([&s, r] { run_rx_thread(s, r); });
+    for (auto& t : rx) t.join();
+    state.PauseTiming();
+    rx.clear();
+    for (const auto& lane : s.rx) drained += lane->ring.drain([](const ProbeResult&) {});
+    state.ResumeTiming();
+  }
+  const uint64_t n = replies.frames.size() * static_cast<uint64_t>(state.iterations());
+  if (s.failed.load() || s.rx_total(&RxCounters::results) != n || drained != n ||
+      s.rx_total(&RxCounters::duplicates) != 0) {
+    state.SkipWithError("the RX threads did not take every reply once");
+    return;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(n));
+  state.counters["per_reply"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.SetLabel(std::string(spec) + ", " + std::to_string(threads) + " RX thread" + (threads == 1 ? "" : "s"));
+}
+
 void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
   SweepConfig config = loop_config(spec);
   // The RX thread never reads the signatures: the project's own file will do.
@@ -263,6 +311,8 @@ void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
   state.SetLabel(std::string(spec) + (classifier ? " with hints" : " no hints"));
 }
 
+BENCHMARK_CAPTURE(BM_RxLoopThreads, sS, "-sS")
+    ->ArgName("threads")->Arg(1)->Arg(2)->Arg(4)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RxLoopOsHint, sS, "-sS")->ArgName("hint")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RxLoopOsHint, sA, "-sA")->ArgName("hint")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
