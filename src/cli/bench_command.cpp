@@ -55,6 +55,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   refuse_evasion_options(o, [](const std::string& option, const char* what) {
     throw UsageError(option + " " + what + ", and --bench-tx sends plain SYNs only");
   });
+  if (o.rx_threads) throw UsageError("--rx-threads sets the threads that read replies, and --bench-tx reads none.");
   ScanScope scope = resolve_scope(o);
   refuse_ipv6_targets(scope, "--bench-tx");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";
@@ -89,6 +90,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   io_cfg.rx_buffer_bytes = size_t{1} << 20;
   io_cfg.local_ip = path.src_ip;
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
+  if (!o.pcap_tx.empty()) io_cfg.options.emplace_back("tx", o.pcap_tx);
   auto io = open_packet_io(io_cfg);
 
   out << "bench-tx: " << bench.frames.size() << " SYN frames of " << bench.frames[0].size()

@@ -47,6 +47,7 @@ void refuse_unused_options(const ScanOptions& o) {
     refuse("--source-ports", "the spoofed SYNs come from the zombie's probe port (-g sets our zombie probes' first source port)");
   if (o.min_rate) refuse("--min-rate", "the zombie's replies pace the scan (--max-rate bounds the spoofed SYNs)");
   if (o.tx_threads != 0) refuse("--tx-threads", "one thread reads the zombie's IP ID between groups");
+  if (o.rx_threads != 0) refuse("--rx-threads", "one thread reads the zombie's IP ID between groups");
   if (!o.shard.empty()) refuse("--shard", "one zombie's IP ID counter cannot be shared by shards");
   if (o.seed) refuse("--seed", "there is no probe order to seed");
   if (o.retry_silent) refuse("--retry-silent", "ports are counted, not retried");
@@ -163,6 +164,7 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
   io_cfg.rx_buffer_bytes = size_t{4} << 20;
   io_cfg.local_ip = path.src_ip;
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
+  if (!o.pcap_tx.empty()) io_cfg.options.emplace_back("tx", o.pcap_tx);
   auto io = open_packet_io(io_cfg);
 
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
