@@ -6,8 +6,9 @@
 // stall: its buffers are few. So the frames are copied here and whichever
 // thread next holds the queue sends them.
 //
-// One producer (the receiving thread). Consumers take turns under the device
-// queue's flag, whose acquire/release orders their reads of `tail_`.
+// One producer: each receiving thread has a ring of its own, for its answer
+// queue. Consumers take turns under the flag of the device queue that answer
+// queue is on, whose acquire/release orders their reads of `tail_`.
 #include <array>
 #include <atomic>
 #include <cstddef>

@@ -6,11 +6,10 @@
 #  1. portsweep-dpdk-rxq sweeps 198.19.0.0/16 on a few ports with one
 #     thread per receive queue (recv_queue_burst): every queue must get
 #     replies, and the answers must be exactly the truth.
-#  2. portsweep itself (--io dpdk, its one RX thread reading every device
-#     queue) sweeps the same: exactly the truth, and its summary shows the
-#     replies came in on every queue (rx_q0, rx_q1...).
-# Once the engine runs an RX thread per queue (--rx-threads), part 2 is to
-# run with --rx-threads N and assert the same.
+#  2. portsweep itself (--io dpdk) sweeps the same twice: with an RX thread
+#     per queue (--rx-threads N), then with one RX thread reading every
+#     queue (--rx-threads 1, recv_burst); each time exactly the truth, and
+#     its summary shows the replies came in on every queue (rx_q0, rx_q1...).
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "$(readlink -f "$0")")/common.sh"
 
@@ -88,22 +87,32 @@ every_queue "$work/rxq.threads" q "portsweep-dpdk-rxq's RX threads"
 awk 'NF == 3 && ($3 == "open" || $3 == "closed")' "$work/rxq.out" | sort >"$work/rxq.found"
 exact "$work/rxq.found" "portsweep-dpdk-rxq"
 
-echo "== portsweep -sS -n -Pn -p $ports --io dpdk -e ps-scan0 198.19.0.0/16"
-"$LAB" exec "$BIN" -sS -n -Pn -p "$ports" --rate 100000 --io dpdk -e ps-scan0 \
-    -oJ "$work/f.jsonl" 198.19.0.0/16 >"$work/sweep.txt" 2>"$work/sweep.err" ||
-    fail "the sweep failed: $(cat "$work/sweep.err")"
-grep -q 'through net_af_xdp' "$work/sweep.err" ||
-    fail "the sweep did not use AF_XDP: $(grep DPDK "$work/sweep.err")"
-awk '$1 == "portsweep:" && $2 ~ /^rx_q[0-9]+$/ { print $2, $3 }' "$work/sweep.err" >"$work/sweep.queues"
-every_queue "$work/sweep.queues" rx_q "portsweep --io dpdk"
-python3 - "$work/f.jsonl" <<'PY' | sort >"$work/sweep.found"
+# portsweep with $1 RX threads: exactly the truth, replies on every queue.
+sweep() {
+    local threads=$1
+    echo "== portsweep -sS -n -Pn -p $ports --io dpdk -e ps-scan0 --rx-threads $threads 198.19.0.0/16"
+    "$LAB" exec "$BIN" -sS -n -Pn -p "$ports" --rate 100000 --io dpdk -e ps-scan0 --rx-threads "$threads" \
+        -oJ "$work/f$threads.jsonl" 198.19.0.0/16 >"$work/sweep.txt" 2>"$work/sweep$threads.err" ||
+        fail "the sweep failed: $(cat "$work/sweep$threads.err")"
+    grep -q 'through net_af_xdp' "$work/sweep$threads.err" ||
+        fail "the sweep did not use AF_XDP: $(grep DPDK "$work/sweep$threads.err")"
+    if ((threads > 1)); then
+        grep -q "^portsweep: $threads RX threads, one per receive queue" "$work/sweep$threads.err" ||
+            fail "portsweep did not run $threads RX threads: $(grep -E 'RX thread|receive queue' "$work/sweep$threads.err")"
+    fi
+    awk '$1 == "portsweep:" && $2 ~ /^rx_q[0-9]+$/ { print $2, $3 }' "$work/sweep$threads.err" >"$work/sweep.queues"
+    every_queue "$work/sweep.queues" rx_q "portsweep --rx-threads $threads"
+    python3 - "$work/f$threads.jsonl" <<'PY' | sort >"$work/sweep.found"
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
     if r.get("state") in ("open", "closed") and "method" not in r:
         print(r["ip"], r["port"], r["state"])
 PY
-exact "$work/sweep.found" "portsweep --io dpdk"
+    exact "$work/sweep.found" "portsweep --rx-threads $threads"
+}
+sweep "$queues"
+sweep 1
 
 if ip -n ps-scan -d link show ps-scan0 | grep -q 'prog/xdp'; then
     fail "an XDP program was left on ps-scan0: $(ip -n ps-scan -d link show ps-scan0)"
