@@ -1018,9 +1018,15 @@ IoStats DpdkIo::stats() const {
       s.extra.push_back({"xsk_rx_invalid_descs", sum.rx_invalid_descs});
       s.extra.push_back({"xsk_tx_invalid_descs", sum.tx_invalid_descs});
     }
-    uint64_t avail = 0;
-    for (const auto& dq : dev_) avail += rte_mempool_avail_count(dq->pool);
+    uint64_t avail = 0, chunks = 0;
+    for (const auto& dq : dev_) {
+      avail += rte_mempool_avail_count(dq->pool);
+      chunks = std::max<uint64_t>(chunks, dq->pool->nb_mem_chunks);
+    }
     s.extra.push_back({"mbufs_free", avail});
+    // An AF_XDP UMEM is one span of memory: a pool in several chunks would
+    // leave mbufs outside it (their frames rejected as invalid descriptors).
+    s.extra.push_back({"pool_chunks_max", chunks});
   }
   return s;
 }
