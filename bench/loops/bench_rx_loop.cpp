@@ -21,6 +21,13 @@
 // order the probes were sent (the TX thread's permutation), each probe
 // answered once, so the answered set takes every one as new.
 //
+// BM_RxLoopThreads runs the -sS loop on 1, 2 or 4 RX threads at once, the
+// replies dealt out over as many receive queues: the answered set and the
+// responsive-hosts map are then marked with fetch_or (threads:1 is the same
+// loop with plain stores, as a one-queue sweep runs it). Real time per reply
+// over all threads: what the threads together keep up with, on this
+// machine's cores.
+//
 // BM_RxLoopOsHint runs the same loop over Linux-like replies (SYN-ACKs with
 // an MSS option and window 64240, IP ID 0 with DF, as the lab's 6.18 kernel
 // answers the sweep's SYN) with the passive OS hint off (hint:0) and on
@@ -40,6 +47,7 @@
 #include <optional>
 #include <string>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "engine/sweep_state.hpp"
@@ -187,7 +195,7 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
   ReplayIo io(config.tx_threads + 1, replies.frames);
   SweepState s(config, io);
   const std::vector<uint64_t> cleared(s.answered.snapshot().size(), 0);
-  const unsigned answer_queue = config.tx_threads;
+  const unsigned lane = 0;  // one RX thread: answers on TX queue tx_threads
   uint64_t drained = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -195,9 +203,9 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
     s.stop_rx.store(false);
     io.rewind(&s.stop_rx);
     state.ResumeTiming();
-    run_rx_thread(s, answer_queue);
+    run_rx_thread(s, lane);
     state.PauseTiming();
-    drained += s.ring.drain([](const ProbeResult&) {});
+    drained += s.rx[0]->ring.drain([](const ProbeResult&) {});
     state.ResumeTiming();
   }
   if (s.failed.load()) {
@@ -205,9 +213,9 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
     return;
   }
   const uint64_t n = replies.frames.size() * static_cast<uint64_t>(state.iterations());
-  if (s.rx.frames.load() != n || s.rx.results.load() != n || drained != n || s.rx.rejected.load() != 0 ||
-      s.rx.duplicates.load() != 0 || s.rx.ring_full.load() != 0 ||
-      s.rx.answers.load() != replies.synacks * static_cast<uint64_t>(state.iterations())) {
+  if (s.rx[0]->counters.frames.load() != n || s.rx[0]->counters.results.load() != n || drained != n || s.rx[0]->counters.rejected.load() != 0 ||
+      s.rx[0]->counters.duplicates.load() != 0 || s.rx[0]->counters.ring_full.load() != 0 ||
+      s.rx[0]->counters.answers.load() != replies.synacks * static_cast<uint64_t>(state.iterations())) {
     state.SkipWithError("the RX loop did not take every reply as a new result");
     return;
   }
@@ -218,6 +226,46 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
   state.counters["per_reply"] =
       benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.SetLabel(spec);
+}
+
+void BM_RxLoopThreads(benchmark::State& state, const char* spec) {
+  SweepConfig config = loop_config(spec);
+  const unsigned threads = static_cast<unsigned>(state.range(0));
+  config.rx_threads = threads;
+  NullIo probe_space_io(config.tx_threads + 1);
+  ReplySet replies = sweep_replies(SweepState(config, probe_space_io));
+  ReplayIo io(config.tx_threads + threads, replies.frames, IoConfig{}.rx_burst, threads);
+  SweepState s(config, io);
+  if (s.rx.size() != threads) {
+    state.SkipWithError("the sweep did not take one RX thread per queue");
+    return;
+  }
+  const std::vector<uint64_t> cleared(s.answered.snapshot().size(), 0);
+  uint64_t drained = 0;
+  std::vector<std::thread> rx;
+  for (auto _ : state) {
+    state.PauseTiming();
+    s.answered.restore(cleared);
+    s.stop_rx.store(false);
+    io.rewind(&s.stop_rx);
+    state.ResumeTiming();
+    for (unsigned r = 0; r < threads; ++r) rx.emplace_back([&s, r] { run_rx_thread(s, r); });
+    for (auto& t : rx) t.join();
+    state.PauseTiming();
+    rx.clear();
+    for (const auto& lane : s.rx) drained += lane->ring.drain([](const ProbeResult&) {});
+    state.ResumeTiming();
+  }
+  const uint64_t n = replies.frames.size() * static_cast<uint64_t>(state.iterations());
+  if (s.failed.load() || s.rx_total(&RxCounters::results) != n || drained != n ||
+      s.rx_total(&RxCounters::duplicates) != 0) {
+    state.SkipWithError("the RX threads did not take every reply once");
+    return;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(n));
+  state.counters["per_reply"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.SetLabel(std::string(spec) + ", " + std::to_string(threads) + " RX thread" + (threads == 1 ? "" : "s"));
 }
 
 void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
@@ -234,24 +282,24 @@ void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
   SweepState s(config, io);
   // The driver drains the hints every 5 ms while the loop runs; here they
   // wait for the iteration's end, so the ring holds them all.
-  if (classifier) s.os_hints = std::make_unique<OsHintCollector>(config.targets.size(), size_t{1} << 15);
+  if (classifier) s.rx[0]->os_hints = std::make_unique<OsHintCollector>(config.targets.size(), size_t{1} << 15);
   const std::vector<uint64_t> cleared(s.answered.snapshot().size(), 0);
   uint64_t drained = 0, hints = 0;
   for (auto _ : state) {
     state.PauseTiming();
     s.answered.restore(cleared);
-    if (s.os_hints) s.os_hints->reset();
+    if (s.rx[0]->os_hints) s.rx[0]->os_hints->reset();
     s.stop_rx.store(false);
     io.rewind(&s.stop_rx);
     state.ResumeTiming();
-    run_rx_thread(s, config.tx_threads);
+    run_rx_thread(s, 0);
     state.PauseTiming();
-    drained += s.ring.drain([](const ProbeResult&) {});
-    if (s.os_hints) hints += s.os_hints->drain([](const OsHintCapture&) {});
+    drained += s.rx[0]->ring.drain([](const ProbeResult&) {});
+    if (s.rx[0]->os_hints) hints += s.rx[0]->os_hints->drain([](const OsHintCapture&) {});
     state.ResumeTiming();
   }
   const uint64_t n = replies.frames.size() * static_cast<uint64_t>(state.iterations());
-  if (s.failed.load() || s.rx.results.load() != n || drained != n || s.rx.rejected.load() != 0) {
+  if (s.failed.load() || s.rx[0]->counters.results.load() != n || drained != n || s.rx[0]->counters.rejected.load() != 0) {
     state.SkipWithError("the RX loop did not take every reply as a new result");
     return;
   }
@@ -263,6 +311,8 @@ void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
   state.SetLabel(std::string(spec) + (classifier ? " with hints" : " no hints"));
 }
 
+BENCHMARK_CAPTURE(BM_RxLoopThreads, sS, "-sS")
+    ->ArgName("threads")->Arg(1)->Arg(2)->Arg(4)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RxLoopOsHint, sS, "-sS")->ArgName("hint")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RxLoopOsHint, sA, "-sA")->ArgName("hint")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 

@@ -11,7 +11,10 @@
 //   ReplayIo  a NullIo whose recv_burst hands out a prebuilt array of reply
 //             frames, one burst at a time, then sets a stop flag (the RX
 //             loop's stop_rx) and returns 0, so run_rx_thread returns once
-//             the array has been read. rewind() replays it.
+//             the array has been read. rewind() replays it. With several
+//             receive queues the array is dealt out over them (frame k to
+//             queue k mod queues), each read by its own RX thread, and the
+//             flag is set once every queue is empty.
 //
 // Each queue's counters have one writer (the thread driving that queue) and
 // sit in their own cache line; stats() may read them from anywhere.
@@ -107,32 +110,51 @@ class NullIo : public PacketIo {
 class ReplayIo final : public NullIo {
  public:
   // `frames` point into memory the caller keeps alive.
-  ReplayIo(unsigned tx_queues, std::vector<RxFrame> frames, size_t rx_burst = IoConfig{}.rx_burst)
-      : NullIo(tx_queues), frames_(std::move(frames)), rx_burst_(rx_burst) {}
+  ReplayIo(unsigned tx_queues, const std::vector<RxFrame>& frames, size_t rx_burst = IoConfig{}.rx_burst,
+           unsigned rx_queues = 1)
+      : NullIo(tx_queues), queues_(rx_queues), rx_burst_(rx_burst), size_(frames.size()) {
+    for (size_t k = 0; k < frames.size(); ++k) queues_[k % rx_queues].frames.push_back(frames[k]);
+  }
 
   // Starts the replay over; `done` is set when the last frame has been read.
   void rewind(std::atomic<bool>* done) noexcept {
-    next_ = 0;
+    for (RxQueue& q : queues_) q.next = 0;
+    empty_.store(0, std::memory_order_relaxed);
     done_ = done;
   }
 
-  size_t recv_burst(RxFrame* out, size_t max, int) noexcept override {
-    const size_t n = std::min({max, rx_burst_, frames_.size() - next_});
+  unsigned rx_queues() const noexcept override { return static_cast<unsigned>(queues_.size()); }
+
+  size_t recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int) noexcept override {
+    RxQueue& q = queues_[queue];
+    if (q.next == SIZE_MAX) return 0;
+    const size_t n = std::min({max, rx_burst_, q.frames.size() - q.next});
     if (n == 0) {
-      if (done_) done_->store(true, std::memory_order_relaxed);
+      q.next = SIZE_MAX;  // this queue's first empty poll
+      if (empty_.fetch_add(1, std::memory_order_relaxed) + 1 == queues_.size() && done_)
+        done_->store(true, std::memory_order_relaxed);
       return 0;
     }
-    std::memcpy(out, frames_.data() + next_, n * sizeof(RxFrame));
-    next_ += n;
+    std::memcpy(out, q.frames.data() + q.next, n * sizeof(RxFrame));
+    q.next += n;
     return n;
   }
 
-  size_t size() const noexcept { return frames_.size(); }
+  size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override {
+    return recv_queue_burst(0, out, max, timeout_ms);
+  }
+
+  size_t size() const noexcept { return size_; }
 
  private:
-  std::vector<RxFrame> frames_;
+  struct alignas(64) RxQueue {
+    std::vector<RxFrame> frames;
+    size_t next = 0;  // SIZE_MAX once read to the end
+  };
+  std::vector<RxQueue> queues_;
   size_t rx_burst_;
-  size_t next_ = 0;
+  size_t size_;
+  std::atomic<size_t> empty_{0};
   std::atomic<bool>* done_ = nullptr;
 };
 

@@ -55,6 +55,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   refuse_evasion_options(o, [](const std::string& option, const char* what) {
     throw UsageError(option + " " + what + ", and --bench-tx sends plain SYNs only");
   });
+  if (o.rx_threads) throw UsageError("--rx-threads sets the threads that read replies, and --bench-tx reads none.");
   ScanScope scope = resolve_scope(o);
   refuse_ipv6_targets(scope, "--bench-tx");
   for (const auto& w : scope.warnings) err << "WARNING: " << w << "\n";

@@ -339,6 +339,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
       ->type_name("N")->transform(whole_in("--min-parallelism", 1, 65535))->group(perf);
   app.add_option("--tx-threads", o.tx_threads, "Transmit threads (default: follow the cores)")
       ->type_name("N")->transform(whole_in("--tx-threads", 1, 64))->group(perf);
+  app.add_option("--rx-threads", o.rx_threads,
+                 "Receive threads, one per receive queue, at most N (default: as many as the device's queues; "
+                 "pcap has one)")
+      ->type_name("N")->transform(whole_in("--rx-threads", 1, 64))->group(perf);
   app.add_option("--seed", o.seed, "Seed of the probe order and cookies")
       ->type_name("N")->transform(whole_in("--seed", 0, UINT64_MAX))->group(perf);
   app.add_option("--shard", o.shard, "Scan only shard I of N (1-based)")

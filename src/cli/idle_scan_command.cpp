@@ -47,6 +47,7 @@ void refuse_unused_options(const ScanOptions& o) {
     refuse("--source-ports", "the spoofed SYNs come from the zombie's probe port (-g sets our zombie probes' first source port)");
   if (o.min_rate) refuse("--min-rate", "the zombie's replies pace the scan (--max-rate bounds the spoofed SYNs)");
   if (o.tx_threads != 0) refuse("--tx-threads", "one thread reads the zombie's IP ID between groups");
+  if (o.rx_threads != 0) refuse("--rx-threads", "one thread reads the zombie's IP ID between groups");
   if (!o.shard.empty()) refuse("--shard", "one zombie's IP ID counter cannot be shared by shards");
   if (o.seed) refuse("--seed", "there is no probe order to seed");
   if (o.retry_silent) refuse("--retry-silent", "ports are counted, not retried");

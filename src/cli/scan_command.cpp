@@ -111,6 +111,7 @@ void print_summary(const SweepReport& r, std::ostream& err) {
                 static_cast<unsigned long long>(r.io.rx_dropped),
                 static_cast<unsigned long long>(r.io.rx_if_dropped), r.cooldown_s, r.max_rtt_ms);
   err << line;
+  if (r.rx_threads > 1) err << "portsweep: " << r.rx_threads << " RX threads, one per receive queue\n";
   if (r.frames_sent > r.probes_sent)
     err << "portsweep: the probes went out as " << r.frames_sent << " frames (fragments, decoy copies)\n";
   if (r.unsendable)
@@ -302,6 +303,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // A scan delay is a spacing between any two probes: one thread sends them.
   const unsigned default_threads = timing.paced_by_scan_delay ? 1 : cores - 1;
   cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : default_threads);
+  // One RX thread per receive queue: pcap has one; DPDK as many as the
+  // interface's channels, up to the cores (the backend says how many).
+  cfg.rx_threads = o.rx_threads ? o.rx_threads : (o.io == "dpdk" ? std::min(cores, 16u) : 1);
   std::tie(cfg.shard, cfg.shards) = parse_shard(o.shard);
   cfg.seed = resume ? resume->seed : (o.seed ? *o.seed : rng());
   cfg.max_retries = timing.retry_passes;
@@ -349,7 +353,9 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     const std::string v6 = reply_filter(filter, IpAddress::v6(next_hops6->path().src_ip));
     io_cfg.rx_filter = has_v4 ? "(" + io_cfg.rx_filter + ") or (" + v6 + ")" : v6;
   }
-  io_cfg.tx_queues = cfg.tx_threads + 1;  // the last queue carries the RX thread's RSTs
+  // After the TX threads' queues, one per RX thread for its RSTs.
+  io_cfg.tx_queues = cfg.tx_threads + cfg.rx_threads;
+  io_cfg.rx_queues = cfg.rx_threads;
   // 192 bytes hold the deepest headers a classifier reads (Ethernet with two
   // VLAN tags, IP with options, an ICMP error quoting IP with options), and a
   // 16 MB ring then buffers ~60k replies, a third of a second at the rate a
@@ -363,6 +369,10 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   }
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
   auto io = open_packet_io(io_cfg);
+  if (o.rx_threads && io->rx_queues() < o.rx_threads)
+    err << "portsweep: --rx-threads " << o.rx_threads << ": " << io->backend() << " on " << io_cfg.iface << " has "
+        << io->rx_queues() << " receive queue" << (io->rx_queues() == 1 ? "" : "s") << ", read by as many RX threads\n";
+  cfg.rx_threads = std::min(cfg.rx_threads, io->rx_queues());
 
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);
   for (size_t k = 0; k < scope.modules.size(); ++k) info.scans.push_back(scan_kind_for(*scope.modules[k], cfg.scans[k].ports));

@@ -75,6 +75,7 @@ struct ScanOptions {
   std::optional<double> scan_delay, max_scan_delay;
   std::optional<unsigned> min_parallelism;  // -sT's connects / -sV's connections at once, at least
   unsigned tx_threads = 0;             // 0: follow the cores
+  unsigned rx_threads = 0;             // 0: one per receive queue the device has
   std::optional<uint64_t> seed;
   std::string shard;                   // "I/N", 1-based as in zmap
   int ttl = 64;

@@ -30,9 +30,9 @@ class AnsweredSet {
   bool exact() const noexcept { return exact_; }
 
   // Marks the probe answered; true if it already was (a duplicate). One
-  // writer only (the RX thread): a relaxed load and store, not a locked
-  // read-modify-write, which bench/loops measured at a third of the RX
-  // loop's own time. Readers (retry passes) see each word whole.
+  // writer only (a sweep with one RX thread): a relaxed load and store, not
+  // a locked read-modify-write, which bench/loops measured at a third of the
+  // RX loop's own time. Readers (retry passes) see each word whole.
   bool mark(uint64_t index) noexcept {
     if (exact_) {
       const uint64_t bit = uint64_t{1} << (index & 63);
@@ -47,6 +47,18 @@ class AnsweredSet {
     if (slot.load(std::memory_order_relaxed) == tagged) return true;
     slot.store(tagged, std::memory_order_relaxed);
     return false;
+  }
+
+  // mark() for a sweep with several RX threads: two threads may set bits of
+  // one word at once, so the bit goes in with a locked fetch_or, and exactly
+  // one of two threads marking the same probe sees it new.
+  bool mark_shared(uint64_t index) noexcept {
+    if (exact_) {
+      const uint64_t bit = uint64_t{1} << (index & 63);
+      return (bits_[index >> 6].fetch_or(bit, std::memory_order_relaxed) & bit) != 0;
+    }
+    const uint64_t tagged = index + 1;
+    return bits_[(index * 0x9E3779B97F4A7C15ull) >> 44].exchange(tagged, std::memory_order_relaxed) == tagged;
   }
 
   // The exact map's words, for saving beside a resume file and loading back,

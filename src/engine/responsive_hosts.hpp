@@ -36,6 +36,15 @@ class ResponsiveHosts {
     if (!(old & bit)) w.store(old | bit, std::memory_order_relaxed);
   }
 
+  // mark() for a sweep with several RX threads (a lost bit would keep a
+  // live host out of the retry pass).
+  void mark_shared(uint64_t address) noexcept {
+    if (!enabled_) return;
+    std::atomic<uint64_t>& w = bits_[address >> 6];
+    const uint64_t bit = uint64_t{1} << (address & 63);
+    if (!(w.load(std::memory_order_relaxed) & bit)) w.fetch_or(bit, std::memory_order_relaxed);
+  }
+
   bool answered(uint64_t address) const noexcept {
     return !enabled_ || (bits_[address >> 6].load(std::memory_order_relaxed) >> (address & 63) & 1);
   }

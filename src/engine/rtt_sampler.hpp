@@ -11,9 +11,11 @@
 // itself within 5 ms-2 s; each later one moves srtt by 1/8 and rttvar by 1/4
 // of the difference. srtt + 4 x rttvar is the timeout after which nmap gives
 // up on a probe; the sweep waits that long after its last probe (and before
-// each retry pass). Only the one RX thread samples, so the estimate is plain
-// arithmetic (a few ns a sample, one sample a burst); the driver reads the
-// timeout through one relaxed atomic.
+// each retry pass). Only one RX thread (the first, when there are several:
+// replies spread over them by flow, so its share is a fair sample) feeds the
+// estimate, so it is plain arithmetic (a few ns a sample, one sample a
+// burst); the driver reads the timeout through one relaxed atomic. Every RX
+// thread reads round trips off the table.
 //
 // Host discovery notes every probe, in a larger table (65,536 slots, 1 MB):
 // a host found by a TCP or UDP answer then has its latency too, as long as
@@ -41,8 +43,9 @@ class RttSampler {
   }
 
   // The reply's round trip in microseconds (at least 1), or 0 when its
-  // probe's send time is not in the table.
-  uint32_t note_reply(uint64_t index, int64_t now_ns) noexcept {
+  // probe's send time is not in the table. `estimate`: the sample also
+  // moves srtt and rttvar (one thread only).
+  uint32_t note_reply(uint64_t index, int64_t now_ns, bool estimate = true) noexcept {
     Slot& s = slots_[index & mask_];
     if (s.index.load(std::memory_order_relaxed) != index + 1) return 0;
     int64_t rtt = now_ns - s.sent_ns.load(std::memory_order_acquire);
@@ -51,7 +54,7 @@ class RttSampler {
     int64_t seen = max_ns_.load(std::memory_order_relaxed);
     while (rtt > seen && !max_ns_.compare_exchange_weak(seen, rtt, std::memory_order_relaxed)) {
     }
-    note_estimate(static_cast<double>(rtt));
+    if (estimate) note_estimate(static_cast<double>(rtt));
     return static_cast<uint32_t>(std::max<int64_t>(rtt / 1000, 1));
   }
 

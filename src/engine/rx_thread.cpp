@@ -1,7 +1,14 @@
-// The RX thread: receive a burst, decode, let each probe module of the sweep
+// An RX thread: receive a burst, decode, let each probe module of the sweep
 // check cookies and classify (one call per module per burst), answer
 // SYN-ACKs with a RST, drop duplicates, queue results by probe index.
 // Nothing here blocks on output: results go into a ring the driver drains.
+//
+// Several RX threads (one per receive queue) share nothing per reply but the
+// answered set and the responsive-hosts map, which they then mark with a
+// locked fetch_or (exactly one thread sees a probe's first reply, so
+// duplicates are dropped exactly across queues), and the RTT table, which
+// only thread 0 turns into the timeout estimate. Each has its own rings,
+// counters, answer queue and OS-hint captures.
 // Replies no module of the sweep took go to the trailing stage's modules
 // (discovery's late answers while the port sweep runs), under their own
 // cookie key: one more virtual call per trailing module per burst.
@@ -36,7 +43,11 @@ int64_t probe_index(const ScanLayout& layout, size_t k, const PortResult& r) noe
 // IPv4 only: --traceroute is refused for IPv6 targets).
 uint32_t hop_of(const PortResult& r) noexcept { return r.from_ip.is_v4() ? r.from_ip.v4_value() : 0; }
 
-void rx_loop(SweepState& s, unsigned answer_queue) {
+void rx_loop(SweepState& s, unsigned lane) {
+  RxLane& own = *s.rx[lane];
+  const unsigned answer_queue = s.config.tx_threads + lane;
+  const bool shared = s.rx.size() > 1;
+  const bool estimate_rtt = lane == 0;
   constexpr size_t kBurst = 256;
   // One prober per module and family the sweep has, the sweep's modules
   // first, then the trailing stage's: a reply's owner indexes this list,
@@ -74,10 +85,11 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
   std::vector<uint8_t> owner(kBurst);
   std::vector<uint8_t> answer_storage(answer_cap * kBurst);
   std::vector<TxFrame> answers(kBurst);
-  RxCounters& rx = s.rx;
+  RxCounters& rx = own.counters;
 
   while (!s.stop_rx.load(std::memory_order_relaxed)) {
-    size_t got = s.io.recv_burst(frames.data(), kBurst, 10);
+    size_t got = shared ? s.io.recv_queue_burst(lane, frames.data(), kBurst, 10)
+                        : s.io.recv_burst(frames.data(), kBurst, 10);
     if (got == 0) {
       if (s.io.failed()) break;
       continue;
@@ -141,7 +153,7 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
         const int64_t index = probe_index(*s.trailing_layout, k, r);
         if (index < 0) continue;
         const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl, r.rtt_us, hop_of(r)};
-        while (!s.trailing_ring->push(result)) {
+        while (!own.trailing_ring->push(result)) {
           rx.ring_full.fetch_add(1, std::memory_order_relaxed);
           if (s.stop_rx.load(std::memory_order_relaxed)) return count();
           std::this_thread::yield();
@@ -150,21 +162,22 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
       }
       const int64_t index = probe_index(s.layout, k, r);
       if (index < 0) continue;  // a valid cookie for something we did not probe: ignore
-      if (s.answered.mark(static_cast<uint64_t>(index))) {
+      if (shared ? s.answered.mark_shared(static_cast<uint64_t>(index)) : s.answered.mark(static_cast<uint64_t>(index))) {
         ++duplicates;
         continue;
       }
-      const uint32_t sampled_rtt = s.rtt.note_reply(static_cast<uint64_t>(index), now_ns);
+      const uint32_t sampled_rtt = s.rtt.note_reply(static_cast<uint64_t>(index), now_ns, estimate_rtt);
       const uint64_t address = s.layout.space().cell(static_cast<uint64_t>(index)).address;
-      s.responsive.mark(address);
+      if (shared) s.responsive.mark_shared(address);
+      else s.responsive.mark(address);
       // The passive OS hint: a bit test per reply, the read once per host.
-      if (s.os_hints && r.from_ip.is_unspecified() && decoded[j].ip_version == 4)
-        s.os_hints->note(decoded[j], address);
+      if (own.os_hints && r.from_ip.is_unspecified() && decoded[j].ip_version == 4)
+        own.os_hints->note(decoded[j], address);
       // The probe's own send time, where it carries one, beats the sampler's
       // (which also counts the time the reply waited for this thread).
       const ProbeResult result{static_cast<uint64_t>(index), r.time_us, r.state, r.reason, r.ttl,
                                r.rtt_us != 0 ? r.rtt_us : sampled_rtt, hop_of(r)};
-      while (!s.ring.push(result)) {
+      while (!own.ring.push(result)) {
         rx.ring_full.fetch_add(1, std::memory_order_relaxed);
         if (s.stop_rx.load(std::memory_order_relaxed)) return count();
         std::this_thread::yield();
@@ -184,13 +197,13 @@ void rx_loop(SweepState& s, unsigned answer_queue) {
 
 }  // namespace
 
-void run_rx_thread(SweepState& s, unsigned answer_queue) noexcept {
+void run_rx_thread(SweepState& s, unsigned lane) noexcept {
   try {
-    rx_loop(s, answer_queue);
+    rx_loop(s, lane);
   } catch (const std::exception& e) {
-    s.fail(std::string("RX thread: ") + e.what());
+    s.fail("RX thread " + std::to_string(lane) + ": " + e.what());
   } catch (...) {
-    s.fail("RX thread: unknown error");
+    s.fail("RX thread " + std::to_string(lane) + ": unknown error");
   }
 }
 

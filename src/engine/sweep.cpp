@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/error.hpp"
 #include "engine/rate_limiter.hpp"
@@ -68,8 +69,8 @@ class ProgressMeter {
                   "%5.1f%% done, pass %u/%u, %.1f kpps, sent %" PRIu64 ", replies %" PRIu64
                   ", rejected %" PRIu64 ", ETA %d:%02d:%02d",
                   100 * std::min(done, 1.0), pass + 1, passes_, pps / 1000, sent,
-                  s_.rx.results.load(std::memory_order_relaxed),
-                  s_.rx.rejected.load(std::memory_order_relaxed), static_cast<int>(eta) / 3600,
+                  s_.rx_total(&RxCounters::results),
+                  s_.rx_total(&RxCounters::rejected), static_cast<int>(eta) / 3600,
                   static_cast<int>(eta) / 60 % 60, static_cast<int>(eta) % 60);
     if (hooks_.progress_is_tty) *hooks_.progress << '\r' << line << "\x1b[K" << std::flush;
     else *hooks_.progress << "portsweep: " << line << '\n' << std::flush;
@@ -107,14 +108,14 @@ std::unique_ptr<const SweepConfig> trailing_config_of(const SweepConfig& c) {
 SweepState::SweepState(const SweepConfig& c, PacketIo& i)
     : config(c), io(i), layout(c), trailing_config(trailing_config_of(c)),
       trailing_layout(trailing_config ? std::make_unique<const ScanLayout>(*trailing_config) : nullptr),
-      // Late replies of the stage before: a few thousand at most.
-      trailing_ring(trailing_config ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
       permutation(layout.space().size(), c.seed), answered(layout.space().size()), responsive(layout.targets().size()),
       rtt(c.sample_every_probe ? RttSampler::kEveryProbeBits : RttSampler::kBurstSampleBits),
-      os_hints(c.os_hints && c.targets.size() <= OsHintCollector::kMaxAddresses
-                   ? std::make_unique<OsHintCollector>(c.targets.size())
-                   : nullptr),
-      tx(c.tx_threads) {}
+      tx(c.tx_threads) {
+  const unsigned answer_queues = i.tx_queues() > c.tx_threads ? i.tx_queues() - c.tx_threads : 1;
+  const unsigned lanes = std::max(1u, std::min({c.rx_threads, i.rx_queues(), answer_queues}));
+  for (unsigned r = 0; r < lanes; ++r)
+    rx.push_back(std::make_unique<RxLane>(c.targets.size(), trailing_config != nullptr, c.os_hints != nullptr));
+}
 
 SweepConfig stage_sweep_config(const SweepConfig& scan, std::vector<ScanPart> probes, const HostBitmap* hosts) {
   SweepConfig cfg = scan;
@@ -170,6 +171,10 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
                      " TX queues (one per TX thread and one for RSTs); the I/O backend has " +
                      std::to_string(io.tx_queues()));
   SweepState s(config, io);
+  // One RX thread reads every queue (recv_burst); several read one each.
+  if (s.rx.size() > 1 && s.rx.size() != io.rx_queues())
+    throw UsageError(std::to_string(s.rx.size()) + " RX threads for the I/O backend's " +
+                     std::to_string(io.rx_queues()) + " receive queues: there must be one per queue, or one for all");
   if (!config.start_answered.empty() && !s.answered.restore(config.start_answered))
     throw UsageError("the resume file's answered map does not fit this scan's " + std::to_string(s.layout.space().size()) +
                      " probes");
@@ -204,6 +209,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   // end of the sweep, dropped if the host's SYN-ACK comes after all.
   std::vector<OsHintRecord> hints;
   std::unordered_map<uint32_t, OsHintRecord> rst_hints;
+  std::unordered_set<uint32_t> synack_hosts;
   uint64_t hints_delivered = 0;
   int64_t last_tick = start_ns;
   // Results leave the engine as probe indices; here, off the hot path, they
@@ -214,30 +220,37 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     try {
       batch.clear();
       raw.clear();
-      s.ring.drain([&](const ProbeResult& r) {
-        batch.push_back(s.layout.port_result(r));
-        raw.push_back(r);
-      });
+      for (const auto& lane : s.rx)
+        lane->ring.drain([&](const ProbeResult& r) {
+          batch.push_back(s.layout.port_result(r));
+          raw.push_back(r);
+        });
       if (!batch.empty() && hooks.on_results) hooks.on_results(batch);
       if (!raw.empty() && hooks.on_probe_results) hooks.on_probe_results(raw);
-      if (s.os_hints) {
+      if (config.os_hints != nullptr) {
         hints.clear();
         OsHintRecord h;
-        s.os_hints->drain([&](const OsHintCapture& c) {
-          if (!read_os_hint(c, *config.os_hints, h)) return;
-          if (h.observation.is_synack()) {
-            rst_hints.erase(h.ip);
-            hints.push_back(h);
-          } else {
-            rst_hints.emplace(h.ip, h);
-          }
-        });
+        for (const auto& lane : s.rx) {
+          if (!lane->os_hints) continue;
+          lane->os_hints->drain([&](const OsHintCapture& c) {
+            if (!read_os_hint(c, *config.os_hints, h)) return;
+            if (h.observation.is_synack()) {
+              rst_hints.erase(h.ip);
+              // Two RX threads may each capture a host's first SYN-ACK.
+              if (synack_hosts.insert(h.ip).second) hints.push_back(h);
+            } else if (!synack_hosts.contains(h.ip)) {
+              rst_hints.emplace(h.ip, h);
+            }
+          });
+        }
         if (!hints.empty() && hooks.on_os_hints) hooks.on_os_hints(hints);
         hints_delivered += hints.size();
       }
-      if (s.trailing_ring) {
+      if (s.trailing_layout) {
         trailing.clear();
-        s.trailing_ring->drain([&](const ProbeResult& r) { trailing.push_back(s.trailing_layout->port_result(r)); });
+        for (const auto& lane : s.rx)
+          lane->trailing_ring->drain(
+              [&](const ProbeResult& r) { trailing.push_back(s.trailing_layout->port_result(r)); });
         if (!trailing.empty() && hooks.on_trailing_results) hooks.on_trailing_results(trailing);
       }
       if (hooks.on_tick && monotonic_ns() - last_tick > 100'000'000) {
@@ -287,7 +300,8 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
     return seconds;
   };
 
-  std::thread rx([&] { run_rx_thread(s, config.tx_threads); });
+  std::vector<std::thread> rx;
+  for (unsigned r = 0; r < s.rx.size(); ++r) rx.emplace_back([&s, r] { run_rx_thread(s, r); });
   bool first_pass_done = config.start_pass > 0;
   for (; pass < passes; ++pass) {
     std::vector<std::thread> tx;
@@ -359,7 +373,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   if (cooldown_from + static_cast<int64_t>(cooldown * 1e9) > deadline_ns) report.timed_out = true;
   report.cooldown_s = report.timed_out ? std::min(cooldown, seconds_since(cooldown_from)) : cooldown;
   s.stop_rx.store(true);
-  rx.join();
+  for (auto& t : rx) t.join();
   service();
   if (!rst_hints.empty() && hooks.on_os_hints && !s.failed.load()) {
     hints.clear();
@@ -383,16 +397,17 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   }
 
   for (auto& c : s.tx) report.probes_sent += c.sent.load();
-  report.frames_received = s.rx.frames.load();
-  report.results = s.rx.results.load();
-  report.rejected_cookies = s.rx.rejected.load();
-  report.duplicates = s.rx.duplicates.load();
-  report.undecodable = s.rx.undecodable.load();
-  report.bad_checksums = s.rx.bad_checksums.load();
-  report.checksums_cut_short = s.rx.cut_short.load();
-  report.checksums_offloaded = s.rx.offloaded.load();
-  report.answers_sent = s.rx.answers.load();
-  report.ring_full_waits = s.rx.ring_full.load();
+  report.frames_received = s.rx_total(&RxCounters::frames);
+  report.rx_threads = static_cast<unsigned>(s.rx.size());
+  report.results = s.rx_total(&RxCounters::results);
+  report.rejected_cookies = s.rx_total(&RxCounters::rejected);
+  report.duplicates = s.rx_total(&RxCounters::duplicates);
+  report.undecodable = s.rx_total(&RxCounters::undecodable);
+  report.bad_checksums = s.rx_total(&RxCounters::bad_checksums);
+  report.checksums_cut_short = s.rx_total(&RxCounters::cut_short);
+  report.checksums_offloaded = s.rx_total(&RxCounters::offloaded);
+  report.answers_sent = s.rx_total(&RxCounters::answers);
+  report.ring_full_waits = s.rx_total(&RxCounters::ring_full);
   report.rtt_samples = s.rtt.samples();
   report.max_rtt_ms = static_cast<double>(s.rtt.max_rtt_ns()) * 1e-6;
   report.elapsed_s = seconds_since(start_ns);

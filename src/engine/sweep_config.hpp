@@ -77,6 +77,9 @@ struct SweepConfig {
 
   double rate_pps = 0;       // <= 0: as fast as the I/O goes
   unsigned tx_threads = 1;
+  // RX threads wanted: one per receive queue the backend gives, at most
+  // this many (SweepState says how many run).
+  unsigned rx_threads = 1;
   uint32_t burst = 64;
   uint32_t shard = 0;        // 0-based
   uint32_t shards = 1;
@@ -113,6 +116,7 @@ struct SweepReport {
   uint64_t send_calls = 0;    // send_burst calls that took frames: frames / calls = frames per call
   uint64_t frames_sent = 0;   // probes_sent, or more with -f/-D (a probe's fragments and decoy copies)
   uint64_t frames_received = 0;
+  unsigned rx_threads = 1;    // one per receive queue read
   uint64_t results = 0;
   uint64_t rejected_cookies = 0;
   uint64_t duplicates = 0;

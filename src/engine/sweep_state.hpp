@@ -1,7 +1,8 @@
 #pragma once
-// What the TX threads, the RX thread and the sweep's driver share. Counters a
-// thread writes live in that thread's own cache line; nothing shared is
-// written in the hot loops except the answered set and the result ring.
+// What the TX threads, the RX threads and the sweep's driver share. Counters
+// a thread writes live in that thread's own cache line; nothing shared is
+// written in the hot loops except the answered set and the responsive-hosts
+// map (each RX thread's results go into a ring of its own).
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -50,6 +51,22 @@ struct alignas(64) RxCounters {
   std::atomic<uint64_t> ring_full{0};
 };
 
+// One RX thread's own: its counters, and the rings the driver drains.
+struct RxLane {
+  RxLane(uint64_t targets, bool trailing, bool os_hints)
+      : trailing_ring(trailing ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
+        // Late replies of the stage before: a few thousand at most.
+        os_hints(os_hints && targets <= OsHintCollector::kMaxAddresses ? std::make_unique<OsHintCollector>(targets)
+                                                                        : nullptr) {}
+  RxCounters counters;
+  ResultRing ring;
+  std::unique_ptr<ResultRing> trailing_ring;
+  // The passive OS hint (SweepConfig::os_hints); null when off. With
+  // several RX threads a host's replies may reach two of them, so the driver
+  // keeps the first SYN-ACK capture per host.
+  std::unique_ptr<OsHintCollector> os_hints;
+};
+
 struct SweepState {
   SweepState(const SweepConfig& c, PacketIo& i);
 
@@ -68,19 +85,26 @@ struct SweepState {
   PacketIo& io;
   ScanLayout layout;
   // The trailing stage (SweepConfig::trailing_scans), when there is one:
-  // its configuration (the layout points into it), layout and result ring.
+  // its configuration (the layout points into it) and layout.
   std::unique_ptr<const SweepConfig> trailing_config;
   std::unique_ptr<const ScanLayout> trailing_layout;
-  std::unique_ptr<ResultRing> trailing_ring;
   ProbePermutation permutation;
   AnsweredSet answered;
   ResponsiveHosts responsive;
   RttSampler rtt;
-  ResultRing ring;
-  // The passive OS hint (SweepConfig::os_hints); null when off.
-  std::unique_ptr<OsHintCollector> os_hints;
   std::vector<TxCounters> tx;
-  RxCounters rx;
+  // One RX thread per receive queue the backend gives, up to
+  // SweepConfig::rx_threads and the answer queues left after the TX
+  // threads': RX thread r reads receive queue r and answers on TX queue
+  // tx_threads + r.
+  std::vector<std::unique_ptr<RxLane>> rx;
+
+  // A counter summed over the RX threads.
+  uint64_t rx_total(std::atomic<uint64_t> RxCounters::*field) const noexcept {
+    uint64_t n = 0;
+    for (const auto& lane : rx) n += (lane->counters.*field).load(std::memory_order_relaxed);
+    return n;
+  }
   std::atomic<bool> stop_tx{false};
   std::atomic<bool> stop_rx{false};
   std::atomic<bool> failed{false};
@@ -90,7 +114,8 @@ struct SweepState {
 
 // One TX thread's slice of one pass: `position` is where to start in it.
 void run_tx_thread(SweepState& state, unsigned thread, unsigned pass, uint64_t position) noexcept;
-// The RX loop; answers (RSTs) go out on TX queue `answer_queue`.
-void run_rx_thread(SweepState& state, unsigned answer_queue) noexcept;
+// RX thread `lane`'s loop: receive queue `lane`, answers (RSTs) on TX queue
+// tx_threads + lane.
+void run_rx_thread(SweepState& state, unsigned lane) noexcept;
 
 }  // namespace portsweep

@@ -14,12 +14,16 @@ int64_t wall_clock_us() {
 }
 
 std::unique_ptr<PacketIo> open_mock_io(const IoConfig& config) {
-  return std::make_unique<MockIo>(config.tx_queues == 0 ? 1 : config.tx_queues);
+  return std::make_unique<MockIo>(config.tx_queues == 0 ? 1 : config.tx_queues, config.rx_queues);
 }
 
 }  // namespace
 
-MockIo::MockIo(unsigned tx_queues) : tx_queues_(tx_queues == 0 ? 1 : tx_queues) {}
+MockIo::MockIo(unsigned tx_queues, unsigned rx_queues)
+    : tx_queues_(tx_queues == 0 ? 1 : tx_queues),
+      pending_(rx_queues == 0 ? 1 : rx_queues),
+      delivered_(pending_.size()),
+      received_(pending_.size(), 0) {}
 
 size_t MockIo::send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept {
   size_t accepted = 0;
@@ -139,33 +143,61 @@ size_t MockIo::tx_lends() const {
   return lends_;
 }
 
-size_t MockIo::recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept {
-  std::unique_lock lock(mu_);
-  delivered_.clear();
-  if (pending_.empty() && timeout_ms > 0 && !closed_) {
-    reply_ready_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                          [&] { return !pending_.empty() || closed_; });
-  }
-  if (closed_) return 0;
-  size_t n = std::min(max, pending_.size());
-  // Reserve first so the pointers handed out below are not moved by growth.
-  delivered_.reserve(n);
+// Moves up to `max` of queue's replies into `into` (reserved beforehand, so
+// the pointers handed out stay put) and out[at...]. Under mu_.
+size_t MockIo::take(unsigned queue, size_t max, RxFrame* out, size_t at, std::vector<Reply>& into) {
+  std::deque<Reply>& q = pending_[queue];
+  const size_t n = std::min(max, q.size());
   for (size_t i = 0; i < n; ++i) {
-    delivered_.push_back(std::move(pending_.front()));
-    pending_.pop_front();
-    Reply& r = delivered_.back();
-    out[i] = RxFrame{r.bytes.data(), static_cast<uint32_t>(r.bytes.size()),
-                     r.time_us != 0 ? r.time_us : wall_clock_us(), static_cast<uint32_t>(r.bytes.size())};
+    into.push_back(std::move(q.front()));
+    q.pop_front();
+    Reply& r = into.back();
+    out[at + i] = RxFrame{r.bytes.data(), static_cast<uint32_t>(r.bytes.size()),
+                          r.time_us != 0 ? r.time_us : wall_clock_us(), static_cast<uint32_t>(r.bytes.size())};
     counters_.rx_packets += 1;
     counters_.rx_bytes += r.bytes.size();
   }
+  received_[queue] += n;
   return n;
+}
+
+size_t MockIo::recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept {
+  std::unique_lock lock(mu_);
+  const auto any = [&] {
+    for (const auto& q : pending_)
+      if (!q.empty()) return true;
+    return false;
+  };
+  delivered_[0].clear();
+  if (!any() && timeout_ms > 0 && !closed_)
+    reply_ready_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return any() || closed_; });
+  if (closed_) return 0;
+  size_t total = 0;
+  for (const auto& q : pending_) total += q.size();
+  delivered_[0].reserve(std::min(max, total));
+  size_t n = 0;
+  for (unsigned q = 0; q < pending_.size() && n < max; ++q) n += take(q, max - n, out, n, delivered_[0]);
+  return n;
+}
+
+size_t MockIo::recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int timeout_ms) noexcept {
+  if (queue >= pending_.size()) return 0;
+  std::unique_lock lock(mu_);
+  std::deque<Reply>& q = pending_[queue];
+  delivered_[queue].clear();
+  if (q.empty() && timeout_ms > 0 && !closed_)
+    reply_ready_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return !q.empty() || closed_; });
+  if (closed_) return 0;
+  delivered_[queue].reserve(std::min(max, q.size()));
+  return take(queue, max, out, 0, delivered_[queue]);
 }
 
 IoStats MockIo::stats() const {
   std::lock_guard lock(mu_);
   IoStats s = counters_;
-  s.extra.push_back({"mock_pending_replies", pending_.size()});
+  size_t waiting = 0;
+  for (const auto& q : pending_) waiting += q.size();
+  s.extra.push_back({"mock_pending_replies", waiting});
   return s;
 }
 
@@ -187,12 +219,44 @@ void MockIo::close() {
   reply_ready_.notify_all();
 }
 
+namespace {
+
+// A flow's receive queue, as RSS picks one: a hash of the IPv4 or IPv6
+// addresses and the first 4 bytes after them (the ports of TCP and UDP).
+unsigned flow_queue(std::span<const uint8_t> f, unsigned queues) {
+  if (queues == 1 || f.size() < 14) return 0;
+  const uint16_t type = static_cast<uint16_t>(f[12] << 8 | f[13]);
+  size_t from = 0, len = 0;
+  if (type == 0x0800 && f.size() >= 14 + 20 + 4) {
+    from = 14 + 12;
+    len = 8 + 4;
+    if ((f[14] & 0x0f) != 5) len = 8;  // options: the addresses only
+  } else if (type == 0x86dd && f.size() >= 14 + 40 + 4) {
+    from = 14 + 8;
+    len = 32 + 4;
+  }
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = from; i < from + len; ++i) h = (h ^ f[i]) * 0x100000001b3ull;
+  return static_cast<unsigned>(h % queues);
+}
+
+}  // namespace
+
 void MockIo::queue_reply(std::span<const uint8_t> frame, int64_t time_us) {
+  queue_reply_on(flow_queue(frame, static_cast<unsigned>(pending_.size())), frame, time_us);
+}
+
+void MockIo::queue_reply_on(unsigned queue, std::span<const uint8_t> frame, int64_t time_us) {
   {
     std::lock_guard lock(mu_);
-    pending_.push_back({std::vector<uint8_t>(frame.begin(), frame.end()), time_us});
+    pending_[queue % pending_.size()].push_back({std::vector<uint8_t>(frame.begin(), frame.end()), time_us});
   }
-  reply_ready_.notify_one();
+  reply_ready_.notify_all();
+}
+
+std::vector<uint64_t> MockIo::received_per_queue() const {
+  std::lock_guard lock(mu_);
+  return received_;
 }
 
 void MockIo::set_responder(Responder responder) {
@@ -238,7 +302,9 @@ void MockIo::clear_sent() {
 
 size_t MockIo::pending_replies() const {
   std::lock_guard lock(mu_);
-  return pending_.size();
+  size_t n = 0;
+  for (const auto& q : pending_) n += q.size();
+  return n;
 }
 
 bool MockIo::closed() const {

@@ -28,7 +28,10 @@ class MockIo final : public PacketIo {
   // responder needs no locking of its own.
   using Responder = std::function<void(unsigned queue, std::span<const uint8_t> frame, MockIo&)>;
 
-  explicit MockIo(unsigned tx_queues = 1);
+  // rx_queues > 1: replies are spread over that many receive queues by a
+  // hash of their addresses and ports (as RSS spreads flows), each read by
+  // recv_queue_burst; recv_burst reads them all.
+  explicit MockIo(unsigned tx_queues = 1, unsigned rx_queues = 1);
 
   std::string_view backend() const noexcept override { return "mock"; }
   unsigned tx_queues() const noexcept override { return tx_queues_; }
@@ -37,6 +40,8 @@ class MockIo final : public PacketIo {
   size_t tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept override;
   size_t tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept override;
   size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override;
+  unsigned rx_queues() const noexcept override { return static_cast<unsigned>(pending_.size()); }
+  size_t recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int timeout_ms) noexcept override;
   IoStats stats() const override;
   bool failed() const noexcept override;
   std::string failure_message() const override;
@@ -45,6 +50,11 @@ class MockIo final : public PacketIo {
   // --- test side ---
   // time_us 0 stamps the reply with the wall clock when it is received.
   void queue_reply(std::span<const uint8_t> frame, int64_t time_us = 0);
+  // The reply on this receive queue, whatever its hash says (a duplicate
+  // that reaches another RX thread).
+  void queue_reply_on(unsigned queue, std::span<const uint8_t> frame, int64_t time_us = 0);
+  // Frames handed out per receive queue so far.
+  std::vector<uint64_t> received_per_queue() const;
   void set_responder(Responder responder);
   // Accept at most this many frames per send_burst (0: none), to exercise the
   // engine's "device queue full, retry" path. SIZE_MAX (the default) accepts all.
@@ -87,8 +97,12 @@ class MockIo final : public PacketIo {
   std::condition_variable reply_ready_;
   std::vector<SentFrame> sent_;
   size_t sent_total_ = 0;
-  std::deque<Reply> pending_;
-  std::vector<Reply> delivered_;  // backs the RxFrames of the last recv_burst
+  // Per receive queue: replies waiting, and those backing the RxFrames of
+  // that queue's last burst (recv_burst uses queue 0's).
+  std::vector<std::deque<Reply>> pending_;
+  std::vector<std::vector<Reply>> delivered_;
+  std::vector<uint64_t> received_;
+  size_t take(unsigned queue, size_t max, RxFrame* out, size_t at, std::vector<Reply>& into);
   size_t tx_accept_limit_ = SIZE_MAX;
   bool record_sent_ = true;
   bool closed_ = false;

@@ -88,6 +88,9 @@ struct Target {
     Bytes frame = concat(ethernet(), ipv4(dst, kScanner, 6, reply));
     io.queue_reply(frame);
     if (duplicate) io.queue_reply(frame);
+    // A copy on every receive queue: each RX thread sees the reply.
+    if (duplicate_on_every_queue)
+      for (unsigned q = 0; q < io.rx_queues(); ++q) io.queue_reply_on(q, frame);
     if (forge) {
       Bytes forged = concat(ethernet(), ipv4(dst, kScanner, 6, tcp(dport, sport, 1, seq + 7, 0x12)));
       io.queue_reply(forged);
@@ -122,6 +125,7 @@ struct Target {
   bool drop_first = false;
   uint16_t drop_first_port = 0;
   bool duplicate = false;
+  bool duplicate_on_every_queue = false;
   bool forge = false;
   bool damage = false;
   size_t damaged = 0;  // right-cookie replies with a wrong checksum sent
@@ -148,8 +152,11 @@ struct SweepRun {
 };
 
 SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& stop = std::atomic<bool>{false},
+               std::vector<uint64_t>* per_queue = nullptr,
                const std::function<void(MockIo&)>& prepare = nullptr) {
-  MockIo io(c.tx_threads + 1);
+  // As the command line asks: a TX queue per TX thread, then an answer
+  // queue per RX thread.
+  MockIo io(c.tx_threads + c.rx_threads, c.rx_threads);
   if (prepare) prepare(io);
   io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
   SweepRun run;
@@ -162,6 +169,7 @@ SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& st
     }
   };
   run.report = run_sweep(c, io, hooks, stop);
+  if (per_queue != nullptr) *per_queue = io.received_per_queue();
   return run;
 }
 
@@ -281,7 +289,7 @@ TEST(Sweep, FindsExactlyTheTruthAndResetsEveryOpenPort) {
 TEST(Sweep, FindsExactlyTheTruthThroughLentBuffers) {
   Target target;
   const std::atomic<bool> no_stop{false};
-  SweepRun run = sweep(config(), target, no_stop, [](MockIo& io) { io.set_lend_tx_buffers(true); });
+  SweepRun run = sweep(config(), target, no_stop, nullptr, [](MockIo& io) { io.set_lend_tx_buffers(true); });
   expect_exact(run);
   EXPECT_EQ(run.report.probes_sent, 1024u);
   EXPECT_EQ(target.probes.size(), 1024u);
@@ -405,6 +413,54 @@ TEST(Sweep, DuplicatesAreSuppressedAndForgeriesRejected) {
   for (auto& [k, r] : run.results) tcp_answers += r.reason != Reason::AdminProhibited;
   EXPECT_EQ(run.report.duplicates, tcp_answers);
   EXPECT_EQ(run.report.rejected_cookies, tcp_answers);
+}
+
+// One RX thread per receive queue: replies spread over three queues, and a
+// copy of every TCP answer on each of them. Exactly one thread takes each
+// probe's first reply (the answered set is shared), every other copy is a
+// duplicate, every SYN-ACK still gets its RST (on the answering thread's own
+// queue), and a retry pass still goes only where answers came from.
+TEST(Sweep, SeveralRxThreadsDeduplicateExactlyAcrossQueues) {
+  Target target;
+  target.duplicate_on_every_queue = true;
+  SweepConfig c = config();
+  c.rx_threads = 3;
+  std::vector<uint64_t> per_queue;
+  SweepRun run = sweep(c, target, std::atomic<bool>{false}, &per_queue);
+  expect_exact(run);
+  EXPECT_EQ(run.report.rx_threads, 3u);
+  ASSERT_EQ(per_queue.size(), 3u);
+  for (uint64_t n : per_queue) EXPECT_GT(n, 0u);
+  size_t tcp_answers = 0, open = 0;
+  for (auto& [k, r] : run.results) {
+    tcp_answers += r.reason != Reason::AdminProhibited;
+    open += r.state == PortState::Open;
+  }
+  // The original and three copies of each: one result, three duplicates.
+  EXPECT_EQ(run.report.duplicates, 3 * tcp_answers);
+  EXPECT_EQ(run.report.results, run.results.size());
+  EXPECT_EQ(target.rsts.size(), open);
+
+  Target lossy;
+  lossy.drop_first_port = 80;  // the first probe of every port 80 is lost
+  SweepConfig retry = c;
+  retry.max_retries = 1;
+  SweepRun second = sweep(retry, lossy);
+  expect_exact(second);
+}
+
+TEST(Sweep, AskingMoreRxThreadsThanQueuesRunsOnePerQueue) {
+  Target target;
+  SweepConfig c = config();
+  c.rx_threads = 4;
+  MockIo io(c.tx_threads + 4, 2);
+  io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
+  const SweepReport report = run_sweep(c, io, SweepHooks{}, std::atomic<bool>{false});
+  EXPECT_EQ(report.rx_threads, 2u);
+  size_t expected = 0;
+  for (uint32_t ip = kNet; ip <= kNet + 255; ++ip)
+    for (uint16_t port : kPorts) expected += truth(ip, port) != Answer::Silent;
+  EXPECT_EQ(report.results, expected);
 }
 
 // Replies damaged in transit carry the right cookie and say the opposite
