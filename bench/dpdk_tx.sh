@@ -25,7 +25,8 @@
 # the caller holds it already) and always takes the lab down.
 #   PORTSWEEP=build-x/portsweep ROUNDS=5 WINDOW=5 PART=1 bench/dpdk_tx.sh
 # PART=1 or PART=2 runs that part alone. PORTSWEEP_DPDK_TX=copy (passed on to
-# portsweep) measures its copying transmit path instead of the zero-copy one.
+# portsweep) measures its copying transmit path instead of the zero-copy one;
+# PS_TX="lend copy" measures both in part 1, taking turns in every round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
@@ -98,17 +99,23 @@ median() {
 if [[ $PART != 2 ]]; then
 echo
 echo "== 1. NIC benchmark on net_af_xdp (ps-scan0): frames delivered to the target per second"
-echo "  portsweep's transmit path: ${PORTSWEEP_DPDK_TX:-lend} (PORTSWEEP_DPDK_TX), $ROUNDS rounds"
-ps_rates=() pmd_rates=()
+# PS_TX="lend copy" runs portsweep once per transmit path in every round
+# (PORTSWEEP_DPDK_TX), for a before/after within one run.
+read -r -a modes <<<"${PS_TX:-${PORTSWEEP_DPDK_TX:-lend}}"
+echo "  portsweep's transmit path: ${modes[*]} (PORTSWEEP_DPDK_TX), $ROUNDS rounds"
+declare -A ps_rates
+pmd_rates=()
 frame_len=58
 for ((round = 1; round <= ROUNDS; round++)); do
-    r=$(window_rate "$work/bench.log" "$BIN" --bench-tx --io dpdk -e ps-scan0 --duration 600 \
-        -p 80 "$DEAD_HOST")
-    grep -q 'through net_af_xdp' "$work/bench.log" || { cat "$work/bench.log"; die "portsweep did not get AF_XDP"; }
-    frame_len=$(sed -n 's/.* SYN frames of \([0-9]*\) bytes.*/\1/p' "$work/bench.log" | head -n 1)
-    ps_rates+=("$r")
-    printf '  round %d  portsweep --bench-tx --io dpdk      %s  (its own count: %s)\n' "$round" \
-        "$(mpps "$r")" "$(grep -o 'total *[0-9.]* Mpps' "$work/bench.log" | tail -n 1 | awk '{print $2}') Mpps"
+    for mode in "${modes[@]}"; do
+        r=$(PORTSWEEP_DPDK_TX=$mode window_rate "$work/bench.log" "$BIN" --bench-tx --io dpdk -e ps-scan0 \
+            --duration 600 -p 80 "$DEAD_HOST")
+        grep -q 'through net_af_xdp' "$work/bench.log" || { cat "$work/bench.log"; die "portsweep did not get AF_XDP"; }
+        frame_len=$(sed -n 's/.* SYN frames of \([0-9]*\) bytes.*/\1/p' "$work/bench.log" | head -n 1)
+        ps_rates[$mode]+=" $r"
+        printf '  round %d  portsweep --bench-tx --io dpdk (%s)  %s  (its own count: %s)\n' "$round" "$mode" \
+            "$(mpps "$r")" "$(grep -o 'total *[0-9.]* Mpps' "$work/bench.log" | tail -n 1 | awk '{print $2}') Mpps"
+    done
 
     r=$(window_rate "$work/testpmd.log" dpdk-testpmd --no-pci --no-huge -m 512 --no-shconf \
         --file-prefix "$testpmd_prefix" -l 0,1 --vdev "net_af_xdp0,iface=ps-scan0" -- \
@@ -117,16 +124,20 @@ for ((round = 1; round <= ROUNDS; round++)); do
     pmd_rates+=("$r")
     printf '  round %d  dpdk-testpmd --forward-mode=txonly  %s  (its own count: %s pps)\n' "$round" \
         "$(mpps "$r")" "$(grep -o 'Tx-pps: *[0-9]*' "$work/testpmd.log" | tail -n 1 | awk '{print $2}')"
-    awk -v a="${ps_rates[-1]}" -v b="$r" -v k="$round" \
-        'BEGIN { printf "  round %d  portsweep / testpmd: %.1f %%\n", k, (b > 0 ? 100 * a / b : 0) }'
+    for mode in "${modes[@]}"; do
+        awk -v a="${ps_rates[$mode]##* }" -v b="$r" -v k="$round" -v m="$mode" \
+            'BEGIN { printf "  round %d  portsweep (%s) / testpmd: %.1f %%\n", k, m, (b > 0 ? 100 * a / b : 0) }'
+    done
     rm -rf "/var/run/dpdk/$testpmd_prefix"
 done
-ps_median=$(median "${ps_rates[@]}")
 pmd_median=$(median "${pmd_rates[@]}")
-awk -v a="$ps_median" -v b="$pmd_median" -v n="$frame_len" -v k="$ROUNDS" 'BEGIN {
-    r = b > 0 ? a / b : 0
-    printf "  median of %d rounds, %d-byte frames: portsweep %.3f Mpps, testpmd %.3f Mpps: ratio of medians %.3f (target >= 0.95): %s\n",
-        k, n, a / 1e6, b / 1e6, r, (r >= 0.95 ? "met" : "MISSED") }'
+for mode in "${modes[@]}"; do
+    # shellcheck disable=SC2086 # the list is space-separated on purpose
+    awk -v a="$(median ${ps_rates[$mode]})" -v b="$pmd_median" -v n="$frame_len" -v k="$ROUNDS" -v m="$mode" 'BEGIN {
+        r = b > 0 ? a / b : 0
+        printf "  median of %d rounds, %d-byte frames: portsweep (%s) %.3f Mpps, testpmd %.3f Mpps: ratio of medians %.3f (target >= 0.95): %s\n",
+            k, n, m, a / 1e6, b / 1e6, r, (r >= 0.95 ? "met" : "MISSED") }'
+done
 fi
 [[ $PART == 1 ]] && exit 0
 
