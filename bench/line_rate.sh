@@ -13,7 +13,11 @@
 #    ZMAP_SAMPLE ports spread over the list's ranks and its time is scaled to
 #    the whole list (said so in the table);
 #  - the peak RSS of each portsweep sweep, and of the /16 x 65535-port sweep
-#    over its first MEM_SECS (bench/memory_fullport.sh).
+#    over its first MEM_SECS (bench/memory_fullport.sh);
+#  - what bounds the time: portsweep at full speed to the dead addresses
+#    only (dropped by the target's firewall, as testpmd's frames are) and to
+#    the live ones only (answered): the gap is the target kernel's answering,
+#    which runs on the same two cores as the scanner.
 #
 # portsweep's results are held to the truth exactly (nothing missing, extra,
 # or in another state or reason), with the semantics of
@@ -29,7 +33,7 @@
 # number or "max", or IO:RATE:THREADS for --tx-threads; default
 # "dpdk:max pcap:max"), WAIT (cooldown s, 1),
 # ZMAP_SAMPLE (20; 0 skips zmap), MASSCAN (1; 0 skips it), MEM_SECS (30; 0
-# skips the full-port sweep), PMD_WINDOW (4 s) x PMD_ROUNDS (3),
+# skips the full-port sweep), BOUND (1; 0 skips step 6), PMD_WINDOW (4 s) x PMD_ROUNDS (3),
 # SWEEP_COMPARE_MAX (2000000: up to this many truth lines,
 # tests/lab/sweep_compare.py checks each portsweep run too).
 # Needs root, a DPDK build, dpdk-testpmd, masscan and zmap. Holds
@@ -46,6 +50,7 @@ WAIT=${WAIT:-1}
 ZMAP_SAMPLE=${ZMAP_SAMPLE:-20}
 MASSCAN=${MASSCAN:-1}
 MEM_SECS=${MEM_SECS:-30}
+BOUND=${BOUND:-1}
 PMD_WARMUP=${PMD_WARMUP:-3}
 PMD_WINDOW=${PMD_WINDOW:-4}
 PMD_ROUNDS=${PMD_ROUNDS:-3}
@@ -95,6 +100,8 @@ while i < len(ps):
     i = j + 1
 print(",".join(out))')
 
+"$LAB" truth --dead >"$work/hosts.dead"
+"$LAB" truth --live >"$work/hosts.live"
 echo "== the truth: $NET x the top $PORTS_TOP TCP ports (-sS)"
 t0=$(date +%s.%N)
 # Answered lines only (a stateless scan reports no silent port), sorted as
@@ -216,7 +223,7 @@ for spec in $PS_RUNS; do
     awk '$4 == "open" { print $1, $3 }' ps.found >ps.open
     read -r hit extra < <(open_hits ps.open)
     rss=$(($(tail -n 1 ps.rss) / 1024))
-    summary=$(grep -o 'sent [0-9]* probes in [0-9.]* s (rate held [0-9.]* pps' ps.err | head -n 1)
+    summary=$(grep -o 'sent [0-9]* probes in [0-9.]* s (rate held [0-9.]* pps' ps.err | head -n 1 || true)
     printf '  %-50s %8.2f s  %s; target received %.0f pps, answered %.0f pps; %s; peak RSS %d MB\n' \
         "$name" "$wall" "$summary)" "$(echo "($rx1 - $rx0) / $wall" | bc -l)" \
         "$(echo "($tx1 - $tx0) / $wall" | bc -l)" "$diff" "$rss"
@@ -309,6 +316,30 @@ if ((ZMAP_SAMPLE > 0)); then
     rows+=("zmap -r $RATE, $ZMAP_SAMPLE-port sample scaled|$zm_wall|$(awk -v c="$cells" -v w="$zm_wall" 'BEGIN { printf "%.0f", c / w }')|$hit/$zm_truth (sample), $extra extra|open only|$rss")
 fi
 
+# What bounds the sweep: each backend at full speed to the dead addresses
+# only (the target's firewall drops every probe) and to the live ones only
+# (nearly every probe answered), about a million probes each, no retries.
+bound_rows=()
+if ((BOUND)); then
+    echo
+    echo "== 6. what bounds it: portsweep at full speed to dead addresses only, and to live ones only"
+    for io in $(for spec in $PS_RUNS; do echo "${spec%%:*}"; done | sort -u); do
+        for set in "dead 20" "live 60"; do
+            read -r which top <<<"$set"
+            rx0=$(tgt_stat rx_packets) tx0=$(tgt_stat tx_packets)
+            ip netns exec ps-scan "$BIN" -sS -n -Pn --top-ports "$top" --rate "$MAX_PPS" --max-retries 0 \
+                --wait 0.5 --io "$io" -e ps-scan0 -iL "$work/hosts.$which" -oN /dev/null >/dev/null 2>b.err ||
+                die "the $which-only sweep failed: $(tail -n 3 b.err)"
+            rx1=$(tgt_stat rx_packets) tx1=$(tgt_stat tx_packets)
+            held=$(grep -o 'sent [0-9]* probes in [0-9.]* s (rate held [0-9.]* pps' b.err | head -n 1 || true)
+            printf '  --io %-5s %4s hosts x top %2d: %s); the target received %d frames, sent %d\n' "$io" "$which" \
+                "$top" "$held" $((rx1 - rx0)) $((tx1 - tx0))
+            bound_rows+=("$io $which $(sed 's/.*rate held \([0-9.]*\) pps.*/\1/' <<<"$held")")
+        done
+    done
+    echo "  load $(load)"
+fi
+
 "$LAB" down >/dev/null 2>&1
 
 full_rss=""
@@ -336,5 +367,9 @@ if [[ -n $ps_best_wall ]]; then
 else
     echo "no portsweep run was exact"
 fi
+for b in "${bound_rows[@]}"; do
+    read -r io which pps <<<"$b"
+    printf 'full speed, --io %s, to %s addresses only: %.0f pps\n' "$io" "$which" "$pps"
+done
 [[ -n $full_rss ]] && echo "peak RSS of the /16 x 65535-port sweep over its first $MEM_SECS s: $full_rss MB"
 exit 0
