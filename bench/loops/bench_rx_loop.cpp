@@ -186,6 +186,13 @@ ReplySet sweep_replies(const SweepState& s, bool linux = false) {
   return out;
 }
 
+// Before an iteration: every probe unanswered again, the replies from the top.
+void replay_again(SweepState& s, ReplayIo& io, const std::vector<uint64_t>& cleared) {
+  s.answered.restore(cleared);
+  s.stop_rx.store(false);
+  io.rewind(&s.stop_rx);
+}
+
 void BM_RxLoop(benchmark::State& state, const char* spec) {
   const SweepConfig config = loop_config(spec);
   NullIo probe_space_io(config.tx_threads + 1);
@@ -199,9 +206,7 @@ void BM_RxLoop(benchmark::State& state, const char* spec) {
   uint64_t drained = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    s.answered.restore(cleared);
-    s.stop_rx.store(false);
-    io.rewind(&s.stop_rx);
+    replay_again(s, io, cleared);
     state.ResumeTiming();
     run_rx_thread(s, lane);
     state.PauseTiming();
@@ -245,9 +250,7 @@ void BM_RxLoopThreads(benchmark::State& state, const char* spec) {
   std::vector<std::thread> rx;
   for (auto _ : state) {
     state.PauseTiming();
-    s.answered.restore(cleared);
-    s.stop_rx.store(false);
-    io.rewind(&s.stop_rx);
+    replay_again(s, io, cleared);
     state.ResumeTiming();
     for (unsigned r = 0; r < threads; ++r) rx.emplace_back([&s, r] { run_rx_thread(s, r); });
     for (auto& t : rx) t.join();
@@ -287,10 +290,8 @@ void BM_RxLoopOsHint(benchmark::State& state, const char* spec) {
   uint64_t drained = 0, hints = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    s.answered.restore(cleared);
+    replay_again(s, io, cleared);
     if (s.rx[0]->os_hints) s.rx[0]->os_hints->reset();
-    s.stop_rx.store(false);
-    io.rewind(&s.stop_rx);
     state.ResumeTiming();
     run_rx_thread(s, 0);
     state.PauseTiming();

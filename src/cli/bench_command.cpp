@@ -90,6 +90,7 @@ int run_bench_tx(const ScanOptions& o, std::ostream& out, std::ostream& err) {
   io_cfg.rx_buffer_bytes = size_t{1} << 20;
   io_cfg.local_ip = path.src_ip;
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
+  if (!o.pcap_tx.empty()) io_cfg.options.emplace_back("tx", o.pcap_tx);
   auto io = open_packet_io(io_cfg);
 
   out << "bench-tx: " << bench.frames.size() << " SYN frames of " << bench.frames[0].size()

@@ -354,6 +354,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--dpdk-args", o.dpdk_args,
                  "EAL arguments for --io dpdk, e.g. \"-a 0000:01:00.0 -l 2\"")
       ->type_name("ARGS")->group(io);
+  app.add_option("--pcap-tx", o.pcap_tx,
+                 "How --io pcap sends: sendmmsg (default: a batch a syscall), ring (an AF_PACKET TX ring the probes "
+                 "are written into) or inject (pcap_inject, a frame a syscall)")
+      ->type_name("METHOD")->check(CLI::IsMember({"sendmmsg", "ring", "inject"}))->group(io);
   app.add_option("-e", o.interface, "Use specified interface")->type_name("IFACE")->group(io);
   app.add_option("-S", o.source_ip, "Spoof source address")->type_name("ADDR")->group(io);
   app.add_option("-g,--source-port", o.source_port, "Use given source port number")
@@ -478,6 +482,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
     if (!o.scan_flags.empty()) parse_scan_flags(o.scan_flags);  // validated here, applied by the scan
     if (!o.dpdk_args.empty() && o.io != "dpdk")
       throw UsageError("--dpdk-args \"" + o.dpdk_args + "\" needs --io dpdk (the I/O is " + o.io + ")");
+    if (!o.pcap_tx.empty() && o.io != "pcap")
+      throw UsageError("--pcap-tx " + o.pcap_tx + " needs --io pcap (the I/O is " + o.io + ")");
     check_source_ports(o.source_ports);
     check_evasion_options(o);
     check_dns_options(o);

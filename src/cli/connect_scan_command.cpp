@@ -127,8 +127,9 @@ int run_connect_scan_command(const ScanOptions& o, const EngineChoice& choice, s
   refuse_evasion_options(o, refuse);
   if (!o.interface.empty()) refuse("-e", "picks the interface raw probes leave by");
   if (o.io != "pcap") refuse("--io " + o.io, "selects the packet I/O of raw probes");
+  if (!o.pcap_tx.empty()) refuse("--pcap-tx", "selects how raw probes are sent");
   if (o.tx_threads != 0) refuse("--tx-threads", "sets the threads that send raw probes");
-  if (o.rx_threads != 0) refuse("--rx-threads", "the kernel reads the connections' replies");
+  if (o.rx_threads != 0) refuse("--rx-threads", "sets the threads that read replies to raw probes");
   if (!o.shard.empty()) refuse("--shard", "splits the raw probes' order");
   if (o.seed) refuse("--seed", "seeds the raw probes' order and cookies");
   if (o.retry_silent) refuse("--retry-silent", "widens the raw probes' retries");

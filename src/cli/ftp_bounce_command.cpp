@@ -44,10 +44,11 @@ void refuse_unusable_options(const ScanOptions& o) {
   if (o.retry_silent) refuse("--retry-silent", "retries unanswered probes");
   if (o.wait_seconds) refuse("--wait", "waits for late replies to raw probes");
   if (o.tx_threads != 0) refuse("--tx-threads", "sets the threads that send raw probes");
-  if (o.rx_threads != 0) refuse("--rx-threads", "the FTP server's replies are read on its control connection");
+  if (o.rx_threads != 0) refuse("--rx-threads", "sets the threads that read replies to raw probes");
   if (o.seed) refuse("--seed", "seeds the raw probes' order and cookies");
   if (!o.shard.empty()) refuse("--shard", "splits the raw probes' order");
   if (o.io != "pcap") refuse("--io " + o.io, "selects the packet I/O");
+  if (!o.pcap_tx.empty()) refuse("--pcap-tx", "selects how raw probes are sent");
   if (!o.interface.empty()) refuse("-e", "picks the interface raw probes leave by");
   if (!o.source_ip.empty()) refuse("-S", "sets the source address of raw probes");
   if (o.source_port) refuse("-g", "sets the source port of raw probes");

@@ -164,6 +164,7 @@ int run_idle_scan_command(const ScanOptions& o, std::ostream& err, const std::at
   io_cfg.rx_buffer_bytes = size_t{4} << 20;
   io_cfg.local_ip = path.src_ip;
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
+  if (!o.pcap_tx.empty()) io_cfg.options.emplace_back("tx", o.pcap_tx);
   auto io = open_packet_io(io_cfg);
 
   ScanInfo info = scan_info_for(o, "portsweep", o.argv, scope.services);

@@ -368,6 +368,7 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
     io_cfg.has_local_ip6 = true;
   }
   if (!o.dpdk_args.empty()) io_cfg.options.emplace_back("eal-args", o.dpdk_args);
+  if (!o.pcap_tx.empty()) io_cfg.options.emplace_back("tx", o.pcap_tx);
   auto io = open_packet_io(io_cfg);
   if (o.rx_threads && io->rx_queues() < o.rx_threads)
     err << "portsweep: --rx-threads " << o.rx_threads << ": " << io->backend() << " on " << io_cfg.iface << " has "

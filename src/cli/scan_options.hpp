@@ -58,6 +58,7 @@ struct ScanOptions {
   // How to send.
   std::string io = "pcap";
   std::string dpdk_args;             // extra EAL arguments for --io dpdk
+  std::string pcap_tx;               // --io pcap's send method; empty: the backend's default
   std::string interface;
   std::string source_ip;
   std::optional<uint16_t> source_port;

@@ -1,7 +1,10 @@
 // The libpcap backend. Linux only in practice: TX goes through sendmmsg on the
 // PF_PACKET socket under each pcap handle, one syscall per batch instead of
-// one pcap_inject per frame.
+// one pcap_inject per frame; or (tx=ring) through an AF_PACKET transmit ring
+// per queue, which lends its slots to the engine so probes are written where
+// the kernel reads them (io/packet_tx_ring.hpp).
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -19,6 +22,7 @@
 
 #include "common/error.hpp"
 #include "io/packet_io.hpp"
+#include "io/packet_tx_ring.hpp"
 
 namespace portsweep {
 
@@ -29,7 +33,7 @@ constexpr int kTxSnaplen = 64;   // TX handles capture nothing; libpcap still wa
 constexpr int kTxRingBytes = 128 * 1024;
 constexpr auto kStatsRefresh = std::chrono::milliseconds(200);
 
-enum class TxMethod { SendMmsg, Inject };
+enum class TxMethod { SendMmsg, Inject, Ring };
 
 // Counters have one writer (the thread that owns the queue or the RX thread)
 // and are read by stats() from anywhere: a relaxed load+store is race-free and
@@ -58,6 +62,9 @@ struct alignas(64) TxQueue {
   std::atomic<uint64_t> queue_full{0};
   std::array<mmsghdr, kTxBatch> msgs{};
   std::array<iovec, kTxBatch> iov{};
+  std::unique_ptr<PacketTxRing> ring;  // tx=ring: instead of the handle
+  std::array<uint8_t*, kTxBatch> slots{};  // send_burst's copies through the ring
+  std::array<uint16_t, kTxBatch> lengths{};
 };
 
 // Where pcap_dispatch's callback copies a burst.
@@ -91,6 +98,9 @@ class PcapIo final : public PacketIo {
   std::string_view backend() const noexcept override { return "pcap"; }
   unsigned tx_queues() const noexcept override { return static_cast<unsigned>(tx_.size()); }
   size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept override;
+  bool lends_tx_buffers() const noexcept override { return tx_method_ == TxMethod::Ring; }
+  size_t tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept override;
+  size_t tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept override;
   size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override;
   IoStats stats() const override;
   bool failed() const noexcept override {
@@ -105,6 +115,8 @@ class PcapIo final : public PacketIo {
   void open_tx_queue(TxQueue& q, bool qdisc_bypass);
   size_t send_mmsg(TxQueue& q, const TxFrame* frames, size_t n) noexcept;
   size_t send_inject(TxQueue& q, const TxFrame* frames, size_t n) noexcept;
+  size_t send_ring(TxQueue& q, const TxFrame* frames, size_t n) noexcept;
+  size_t commit_ring(TxQueue& q, const uint16_t* lengths, size_t n) noexcept;
   // `what` is "sending on" or "capture on": the message reads "<what> \"eth0\" failed: <detail>."
   void record_failure(const char* what, const char* detail) noexcept;
   void refresh_capture_stats() noexcept;
@@ -143,9 +155,11 @@ PcapIo::PcapIo(const IoConfig& config) : iface_(config.iface) {
       tx_method_ = TxMethod::SendMmsg;
     } else if (key == "tx" && value == "inject") {
       tx_method_ = TxMethod::Inject;
+    } else if (key == "tx" && value == "ring") {
+      tx_method_ = TxMethod::Ring;
     } else if (key == "tx") {
       throw UsageError("bad value \"" + value +
-                       "\" for the pcap I/O option tx: expected sendmmsg or inject.");
+                       "\" for the pcap I/O option tx: expected sendmmsg, inject or ring.");
     } else {
       throw UsageError("unknown pcap I/O option \"" + key + "\": the only one is tx.");
     }
@@ -232,6 +246,12 @@ void PcapIo::open_rx(const IoConfig& config) {
 }
 
 void PcapIo::open_tx_queue(TxQueue& q, bool qdisc_bypass) {
+  if (tx_method_ == TxMethod::Ring) {
+    const unsigned ifindex = if_nametoindex(iface_.c_str());
+    if (ifindex == 0) throw RuntimeFailure("no interface \"" + iface_ + "\" to send on.");
+    q.ring = std::make_unique<PacketTxRing>(iface_, static_cast<int>(ifindex), qdisc_bypass);
+    return;
+  }
   // A handle per queue: threads never share a socket or libpcap's state.
   q.handle = open_handle(kTxSnaplen, kTxRingBytes, false, "for sending");
   q.fd = pcap_fileno(q.handle);
@@ -258,9 +278,76 @@ void PcapIo::open_tx_queue(TxQueue& q, bool qdisc_bypass) {
 }
 
 size_t PcapIo::send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept {
-  if (queue >= tx_.size() || tx_[queue]->fd < 0) return 0;
+  if (queue >= tx_.size()) return 0;
   TxQueue& q = *tx_[queue];
+  if (q.ring) return send_ring(q, frames, n);
+  if (q.fd < 0) return 0;
   return tx_method_ == TxMethod::SendMmsg ? send_mmsg(q, frames, n) : send_inject(q, frames, n);
+}
+
+size_t PcapIo::tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept {
+  if (queue >= tx_.size() || !tx_[queue]->ring) return 0;
+  TxQueue& q = *tx_[queue];
+  if (room > PacketTxRing::kSlotRoom) {
+    record_failure("sending on", "a probe is longer than a transmit ring slot");
+    return 0;
+  }
+  uint64_t rejected = 0;
+  const size_t k = q.ring->lend(buffers, n, room, rejected);
+  if (rejected != 0) bump(q.errors, rejected);
+  if (k == 0) bump(q.queue_full, 1);
+  return k;
+}
+
+size_t PcapIo::tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept {
+  if (queue >= tx_.size() || !tx_[queue]->ring) return 0;
+  return commit_ring(*tx_[queue], lengths, n);
+}
+
+size_t PcapIo::commit_ring(TxQueue& q, const uint16_t* lengths, size_t n) noexcept {
+  uint64_t bytes = 0;
+  int err = 0;
+  n = q.ring->commit(lengths, n, bytes, err);
+  if (err != 0 && is_fatal_send_error(err)) {
+    record_failure("sending on", std::strerror(err));
+    bump(q.errors, n);
+    return n;
+  }
+  // The kernel takes every queued slot; one it finds malformed comes back
+  // marked, and the next lend counts it.
+  bump(q.packets, n);
+  bump(q.bytes, bytes);
+  return n;
+}
+
+// A copying send through the ring: the RX thread's RSTs, shaped probes.
+size_t PcapIo::send_ring(TxQueue& q, const TxFrame* frames, size_t n) noexcept {
+  size_t done = 0;
+  while (done < n) {
+    // The frames up to the first one no slot holds; that one is skipped.
+    size_t chunk = 0;
+    uint16_t longest = 0;
+    while (chunk < std::min(n - done, kTxBatch) && frames[done + chunk].len <= PacketTxRing::kSlotRoom)
+      longest = std::max(longest, frames[done + chunk++].len);
+    if (chunk == 0) {
+      bump(q.errors, 1);
+      done += 1;
+      continue;
+    }
+    uint64_t rejected = 0;
+    const size_t k = q.ring->lend(q.slots.data(), chunk, longest, rejected);
+    if (rejected != 0) bump(q.errors, rejected);
+    if (k == 0) {
+      bump(q.queue_full, 1);
+      break;
+    }
+    for (size_t i = 0; i < k; ++i) {
+      std::memcpy(q.slots[i], frames[done + i].data, frames[done + i].len);
+      q.lengths[i] = frames[done + i].len;
+    }
+    done += commit_ring(q, q.lengths.data(), k);
+  }
+  return done;
 }
 
 size_t PcapIo::send_mmsg(TxQueue& q, const TxFrame* frames, size_t n) noexcept {
@@ -431,6 +518,7 @@ void PcapIo::close() {
     rx_fd_ = -1;
   }
   for (auto& q : tx_) {
+    q->ring.reset();
     if (q->handle != nullptr) {
       pcap_close(q->handle);
       q->handle = nullptr;

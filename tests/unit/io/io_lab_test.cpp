@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -131,6 +132,7 @@ class IoLab : public ::testing::Test {
 
 TEST_F(IoLab, ScanPathAndArp) { run_inside("ScanPathAndArp"); }
 TEST_F(IoLab, PingRoundTrip) { run_inside("PingRoundTrip*"); }
+TEST_F(IoLab, InterfaceGoingDownIsReportedByTheTxRing) { run_inside("InterfaceGoingDownIsReportedByTheTxRing"); }
 TEST_F(IoLab, InterfaceGoingDownIsReported) { run_inside("InterfaceGoingDownIsReported"); }
 TEST_F(IoLab, TxRate) { run_inside("TxRate:IoLabInside.RxUnderLoad"); }
 
@@ -207,7 +209,9 @@ TEST_F(IoLabInside, ScanPathAndArp) {
 
 // Sends `count` echo requests to pio-b spread over the TX queues and checks
 // every reply comes back through recv_burst.
-void ping_round_trip(IoConfig config, int count) {
+// lend: the echo requests are written into buffers the backend lends
+// (tx_lend/tx_commit) instead of handed to send_burst.
+void ping_round_trip(IoConfig config, int count, bool lend = false) {
   config.backend = "pcap";
   config.iface = "pio-a0";
   config.rx_filter = "icmp and dst host 198.18.7.1";
@@ -252,7 +256,24 @@ void ping_round_trip(IoConfig config, int count) {
     size_t sent = 0;
     auto deadline = Clock::now() + std::chrono::seconds(2);
     while (sent < burst.size() && Clock::now() < deadline) {
-      sent += io->send_burst(queue, burst.data() + sent, burst.size() - sent);
+      if (!lend) {
+        sent += io->send_burst(queue, burst.data() + sent, burst.size() - sent);
+        continue;
+      }
+      ASSERT_TRUE(io->lends_tx_buffers());
+      uint8_t* buffers[kBurst];
+      uint16_t lengths[kBurst];
+      // One more than needed, to see the extra one given back unsent.
+      const size_t want = burst.size() - sent;
+      const size_t got = io->tx_lend(queue, buffers, std::min<size_t>(want + 1, kBurst), 60);
+      const size_t use = std::min(got, want);
+      for (size_t k = 0; k < use; ++k) {
+        std::memcpy(buffers[k], burst[sent + k].data, burst[sent + k].len);
+        lengths[k] = burst[sent + k].len;
+      }
+      size_t committed = 0;
+      while (committed < use) committed += io->tx_commit(queue, lengths + committed, use - committed);
+      sent += use;
     }
     ASSERT_EQ(sent, burst.size());
     drain(1);
@@ -293,6 +314,19 @@ TEST_F(IoLabInside, PingRoundTripWithPcapInject) {
   ping_round_trip(config, 200);
 }
 
+TEST_F(IoLabInside, PingRoundTripThroughTheTxRing) {
+  IoConfig config;
+  config.options = {{"tx", "ring"}};
+  ping_round_trip(config, 1000);
+}
+
+TEST_F(IoLabInside, PingRoundTripWrittenIntoTheTxRing) {
+  IoConfig config;
+  config.tx_queues = 2;
+  config.options = {{"tx", "ring"}};
+  ping_round_trip(config, 1000, true);
+}
+
 TEST_F(IoLabInside, InterfaceGoingDownIsReported) {
   IoConfig config;
   config.iface = "pio-a0";
@@ -314,6 +348,22 @@ TEST_F(IoLabInside, InterfaceGoingDownIsReported) {
   EXPECT_EQ(io->stats().tx_errors, 1u);
 }
 
+TEST_F(IoLabInside, InterfaceGoingDownIsReportedByTheTxRing) {
+  IoConfig config;
+  config.iface = "pio-a0";
+  config.rx_filter = "icmp";
+  config.options = {{"tx", "ring"}};
+  auto io = open_packet_io(config);
+  ASSERT_EQ(sh("ip link set pio-a0 down"), 0);
+  auto frame = lab::icmp_echo(kMacA, kMacB, kIpA, kIpB, 1, 1);
+  TxFrame tx{frame.data(), static_cast<uint16_t>(frame.size())};
+  EXPECT_EQ(io->send_burst(0, &tx, 1), 1u);
+  sh("ip link set pio-a0 up");
+  EXPECT_TRUE(io->failed());
+  EXPECT_NE(io->failure_message().find("\"pio-a0\" failed: "), std::string::npos) << io->failure_message();
+  EXPECT_EQ(io->stats().tx_errors, 1u);
+}
+
 // User + system time of this process, softirq work done on its behalf included.
 double cpu_seconds() {
   rusage ru{};
@@ -331,7 +381,9 @@ TEST_F(IoLabInside, TxRate) {
   constexpr size_t kBurst = 64;
   std::vector<TxFrame> burst(kBurst, TxFrame{frame.data(), static_cast<uint16_t>(frame.size())});
 
-  auto measure = [&](const char* qdisc, unsigned queues, bool bypass, const char* method) {
+  // lend: frames written into the ring's slots (tx_lend/tx_commit), as the
+  // TX loop writes probes, instead of copied in by send_burst.
+  auto measure = [&](const char* qdisc, unsigned queues, bool bypass, const char* method, bool lend = false) {
     IoConfig config;
     config.iface = "pio-a0";
     config.rx_filter = "icmp and dst host 198.18.7.1";
@@ -345,7 +397,18 @@ TEST_F(IoLabInside, TxRate) {
     double cpu_start = cpu_seconds();
     for (unsigned q = 0; q < queues; ++q) {
       threads.emplace_back([&, q] {
-        while (!stop.load(std::memory_order_relaxed)) io->send_burst(q, burst.data(), kBurst);
+        uint8_t* slots[kBurst];
+        uint16_t lengths[kBurst];
+        std::fill(std::begin(lengths), std::end(lengths), static_cast<uint16_t>(frame.size()));
+        while (!stop.load(std::memory_order_relaxed)) {
+          if (!lend) {
+            io->send_burst(q, burst.data(), kBurst);
+            continue;
+          }
+          const size_t n = io->tx_lend(q, slots, kBurst, static_cast<uint16_t>(frame.size()));
+          for (size_t k = 0; k < n; ++k) std::memcpy(slots[k], frame.data(), frame.size());
+          io->tx_commit(q, lengths, n);
+        }
       });
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -359,9 +422,9 @@ TEST_F(IoLabInside, TxRate) {
       if (c.name == "tx_queue_full") full = c.value;
     }
     // CPU time per frame is the steadier figure when other work shares the cores.
-    std::printf("TX pps: qdisc=%-10s queues=%u bypass=%d tx=%-8s %8.0f pps  %5.2f cpu-us/frame"
+    std::printf("TX pps: qdisc=%-10s queues=%u bypass=%d tx=%-10s %8.0f pps  %5.2f cpu-us/frame"
                 "  (errors %llu, queue-full %llu)\n",
-                qdisc, queues, bypass ? 1 : 0, method, static_cast<double>(s.tx_packets) / elapsed,
+                qdisc, queues, bypass ? 1 : 0, (std::string(method) + (lend ? "+lend" : "")).c_str(), static_cast<double>(s.tx_packets) / elapsed,
                 cpu * 1e6 / static_cast<double>(std::max<uint64_t>(s.tx_packets, 1)),
                 static_cast<unsigned long long>(s.tx_errors),
                 static_cast<unsigned long long>(full));
@@ -377,6 +440,8 @@ TEST_F(IoLabInside, TxRate) {
     for (unsigned queues : {1u, 2u}) {
       for (bool bypass : {false, true}) measure(qdisc, queues, bypass, "sendmmsg");
       measure(qdisc, queues, false, "inject");
+      measure(qdisc, queues, true, "ring");
+      measure(qdisc, queues, true, "ring", true);
     }
   }
   sh("tc qdisc del dev pio-a0 root 2>/dev/null");
