@@ -7,6 +7,7 @@
 # so the peak is reached within seconds. Also prints the /16 x 6 ports sweep.
 #
 #   sudo bench/memory_fullport.sh [SECONDS]     (default 30)
+# PORTSWEEP_LAB_LOCKED=1 when the caller holds /tmp/portsweep-lab.lock.
 set -euo pipefail
 SRC=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 LAB="$SRC/scripts/lab"
@@ -14,8 +15,10 @@ BIN=${PORTSWEEP_BIN:-$SRC/build/portsweep}
 SECS=${1:-30}
 [[ $EUID -eq 0 ]] || { echo "bench/memory_fullport.sh: run as root" >&2; exit 1; }
 
-exec 9>/tmp/portsweep-lab.lock
-flock 9
+if [[ -z ${PORTSWEEP_LAB_LOCKED:-} ]]; then
+  exec 9>/tmp/portsweep-lab.lock
+  flock 9
+fi
 work=$(mktemp -d)
 trap '"$LAB" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 "$LAB" up >/dev/null 2>&1
@@ -25,9 +28,11 @@ cd "$work"
   -e ps-scan0 -oA six -oJ six.jsonl 198.19.0.0/16 > /dev/null 2>&1
 "$LAB" exec /usr/bin/time -f "%M" -o full.rss "$BIN" -sS -n -Pn -p- --rate 300000 \
   -e ps-scan0 -oA full -oJ full.jsonl 198.19.0.0/16 > /dev/null 2> full.err &
+tpid=$!
 sleep "$SECS"
-pkill -INT -f -- "-oA full" || true
-wait || true
+# /usr/bin/time ignores SIGINT while it waits: stop portsweep, its child.
+kill -INT "$(pgrep -P "$tpid")" 2>/dev/null || true
+wait "$tpid" || true
 printf '%-44s %10s %12s\n' sweep "peak RSS" results
 printf '%-44s %7d MB %12d\n' "198.19.0.0/16 x 6 ports, to the end" $(( $(tail -n 1 six.rss) / 1024 )) "$(wc -l < six.jsonl)"
 printf '%-44s %7d MB %12d\n' "198.19.0.0/16 x 65535 ports, first ${SECS} s" $(( $(tail -n 1 full.rss) / 1024 )) "$(wc -l < full.jsonl)"

@@ -58,6 +58,24 @@ BENCHMARK_CAPTURE(BM_TxLoop, sX, "-sX")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TxLoop, sU, "-sU")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TxLoop, sS_sU, "-sS -sU")->Unit(benchmark::kMillisecond);
 
+// The same loop through a backend that lends its buffers: the probes are
+// written straight into them (one tx_lend and one tx_commit call a burst)
+// instead of into the loop's own and handed to send_burst. NullIo copies
+// nothing either way, so this shows what lending costs the loop itself;
+// what it saves (the backend's copy) is in bench/dpdk_tx.sh.
+void BM_TxLoopLend(benchmark::State& state, const char* spec) {
+  const SweepConfig config = loop_config(spec);
+  NullIo io(config.tx_threads + 1, true);
+  SweepState s(config, io);
+  for (auto _ : state) run_tx_thread(s, 0, 0, 0);
+  report_tx(state, s, s.layout.space().size());
+  state.SetLabel(spec);
+}
+
+BENCHMARK_CAPTURE(BM_TxLoopLend, sS, "-sS")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TxLoopLend, sU, "-sU")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TxLoopLend, sS_sU, "-sS -sU")->Unit(benchmark::kMillisecond);
+
 // One call of run_tx_thread over a single probe: what a call costs before
 // its first probe (a Prober per module, the burst buffers; -sU builds its
 // 65536-port template table), paid once per TX thread per pass.

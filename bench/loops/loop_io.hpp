@@ -4,7 +4,10 @@
 // backend (MockIo takes a mutex and copies every frame into a vector).
 //
 //   NullIo    send_burst counts frames and bytes and copies nothing;
-//             recv_burst returns 0 at once. No locks, no allocation.
+//             recv_burst returns 0 at once. No locks, no allocation. Made
+//             with lend = true it lends buffers of its own (tx_lend, one
+//             block per queue, allocated once) and tx_commit counts them as
+//             send_burst does, so the TX loop's zero-copy path is timed too.
 //   ReplayIo  a NullIo whose recv_burst hands out a prebuilt array of reply
 //             frames, one burst at a time, then sets a stop flag (the RX
 //             loop's stop_rx) and returns 0, so run_rx_thread returns once
@@ -29,7 +32,7 @@ namespace portsweep::bench {
 
 class NullIo : public PacketIo {
  public:
-  explicit NullIo(unsigned tx_queues) : queues_(tx_queues) {}
+  explicit NullIo(unsigned tx_queues, bool lend = false) : queues_(tx_queues), lend_(lend) {}
 
   std::string_view backend() const noexcept override { return "null"; }
   unsigned tx_queues() const noexcept override { return static_cast<unsigned>(queues_.size()); }
@@ -42,6 +45,35 @@ class NullIo : public PacketIo {
     q.frames.store(q.frames.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
     q.bytes.store(q.bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
     q.calls.store(q.calls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return n;
+  }
+
+  bool lends_tx_buffers() const noexcept override { return lend_; }
+
+  size_t tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept override {
+    Queue& q = queues_[queue];
+    if (q.storage.size() < n * room) {
+      // Once, on the first lend (the loop's burst and room do not change).
+      try {
+        q.storage.resize(n * room);
+      } catch (...) {
+        return 0;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) buffers[i] = q.storage.data() + i * room;
+    q.lent = n;
+    return n;
+  }
+
+  size_t tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept override {
+    Queue& q = queues_[queue];
+    n = std::min(n, q.lent);  // the first commit returns the surplus; every commit takes all
+    q.lent = 0;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; ++i) bytes += lengths[i];
+    q.frames.store(q.frames.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    q.bytes.store(q.bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
+    q.calls.store(q.calls.load(std::memory_order_relaxed) + (n != 0), std::memory_order_relaxed);
     return n;
   }
 
@@ -68,8 +100,11 @@ class NullIo : public PacketIo {
     std::atomic<uint64_t> frames{0};
     std::atomic<uint64_t> bytes{0};
     std::atomic<uint64_t> calls{0};
+    std::vector<uint8_t> storage;  // lent buffers, back to back
+    size_t lent = 0;
   };
   std::vector<Queue> queues_;
+  bool lend_ = false;
 };
 
 class ReplayIo final : public NullIo {

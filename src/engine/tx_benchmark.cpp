@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -18,6 +20,51 @@ struct alignas(64) QueueCounters {
   std::atomic<uint64_t> bytes{0};
 };
 
+// send_loop for a backend that lends its TX buffers, as the scan sends
+// through it: each frame is written into a lent buffer (a copy of the
+// prebuilt frame, where the scan patches its template) and committed.
+void lend_loop(const TxBenchConfig& c, const std::vector<TxFrame>& ring, PacketIo& io, unsigned queue,
+               QueueCounters& counters, const std::atomic<bool>& stop, RateLimiter& limiter, size_t pos) {
+  const size_t n = c.frames.size();
+  const uint32_t burst = static_cast<uint32_t>(std::min<size_t>(c.burst, n));
+  size_t longest = 0;
+  for (const auto& f : c.frames) longest = std::max(longest, f.size());
+  const auto room = static_cast<uint16_t>(std::min<size_t>(longest, UINT16_MAX));
+  std::vector<uint8_t*> buffers(burst);
+  std::vector<uint16_t> lengths(burst);
+  uint64_t packets = 0, bytes = 0;
+  while (!stop.load(std::memory_order_relaxed)) {
+    uint32_t grant = limiter.acquire(burst, &stop);
+    if (grant == 0) break;
+    size_t lent = 0;
+    while ((lent = io.tx_lend(queue, buffers.data(), grant, room)) == 0) {
+      if (stop.load(std::memory_order_relaxed) || io.failed()) return;
+      std::this_thread::yield();
+    }
+    for (size_t k = 0; k < lent; ++k) {
+      const TxFrame& f = ring[pos + k];
+      std::memcpy(buffers[k], f.data, f.len);
+      lengths[k] = f.len;
+    }
+    size_t done = 0;
+    while (done < lent && !stop.load(std::memory_order_relaxed)) {
+      size_t sent = io.tx_commit(queue, lengths.data() + done, lent - done);
+      for (size_t k = 0; k < sent; ++k) bytes += lengths[done + k];
+      done += sent;
+      if (sent == 0) {
+        if (io.failed()) break;
+        std::this_thread::yield();
+      }
+    }
+    if (done < lent) io.tx_commit(queue, lengths.data(), 0);  // stopped: the rest go back unsent
+    packets += done;
+    pos = (pos + done) % n;
+    counters.packets.store(packets, std::memory_order_relaxed);
+    counters.bytes.store(bytes, std::memory_order_relaxed);
+    if (io.failed()) return;
+  }
+}
+
 void send_loop(const TxBenchConfig& c, PacketIo& io, unsigned queue, QueueCounters& counters,
                const std::atomic<bool>& stop) {
   // The frames as TxFrames, twice over, so a burst starting anywhere in the
@@ -32,6 +79,7 @@ void send_loop(const TxBenchConfig& c, PacketIo& io, unsigned queue, QueueCounte
   RateLimiter limiter(c.rate_pps > 0 ? c.rate_pps / c.threads : 0, burst);
   size_t pos = (n / c.threads) * queue;
   uint64_t packets = 0, bytes = 0;
+  if (io.lends_tx_buffers()) return lend_loop(c, ring, io, queue, counters, stop, limiter, pos);
   while (!stop.load(std::memory_order_relaxed)) {
     uint32_t grant = limiter.acquire(burst, &stop);
     if (grant == 0) break;

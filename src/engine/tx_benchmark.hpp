@@ -3,7 +3,9 @@
 // set of prebuilt frames round and round, as fast as the I/O takes them or at
 // --rate, and the rate per queue and in total is reported every second and at
 // the end, like a traffic generator. Frames are built once, so this measures
-// the I/O path alone: nothing is patched per packet.
+// the I/O path alone: nothing is patched per packet. A backend that lends its
+// TX buffers gets each frame copied into one, as the scan writes its probes
+// there.
 #include <atomic>
 #include <cstdint>
 #include <ostream>

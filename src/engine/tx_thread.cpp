@@ -7,7 +7,14 @@
 // sweep of one scan type makes one call), so the virtual call is amortised;
 // the rate limiter reads the clock once per burst. bench/engine measures the
 // whole loop.
+//
+// Zero-copy: a backend that lends its own TX buffers (DPDK's mbufs) gets the
+// probes written straight into them, one tx_lend and one tx_commit call per
+// burst, instead of into our buffers and copied by send_burst. Shaped probes
+// (fragments, decoys, a bad checksum) keep the copy: the shaper writes many
+// frames per probe from scratch space.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -57,9 +64,12 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   for (size_t k = 0; k < shaped_ptrs.size(); ++k) shaped_ptrs[k] = shaped_storage.data() + k * shaped_cap;
   std::vector<uint16_t> shaped_lengths(shaped_ptrs.size());
 
-  std::vector<uint8_t> storage(frame_cap * burst);
+  // Lending: frame_ptrs point, for one burst, at the buffers the backend lent.
+  const bool lending = !shaping && s.io.lends_tx_buffers();
+  const auto room = static_cast<uint16_t>(std::min<size_t>(frame_cap, UINT16_MAX));
+  std::vector<uint8_t> storage(lending ? 0 : frame_cap * burst);
   std::vector<uint8_t*> frame_ptrs(burst);
-  for (uint32_t k = 0; k < burst; ++k) frame_ptrs[k] = storage.data() + k * frame_cap;
+  for (uint32_t k = 0; k < burst && !lending; ++k) frame_ptrs[k] = storage.data() + k * frame_cap;
   std::vector<uint16_t> lengths(burst);
   std::vector<TxFrame> frames(burst * per_probe);
   std::vector<ProbeTarget> targets(burst);
@@ -93,6 +103,18 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
   while (!s.stop_tx.load(std::memory_order_relaxed)) {
     uint32_t grant = limiter.acquire(burst, &s.stop_tx);
     if (grant == 0) break;
+    if (lending) {
+      // Every buffer in flight: the device is behind, as with a full queue.
+      size_t lent = 0;
+      while ((lent = s.io.tx_lend(thread, frame_ptrs.data(), grant, room)) == 0) {
+        if (s.stop_tx.load(std::memory_order_relaxed) || s.io.failed()) break;
+        std::this_thread::yield();
+      }
+      if (lent == 0) break;
+      // A short lend makes a short burst; the rest of the grant is forgone
+      // (DPDK lends a whole burst or nothing).
+      grant = static_cast<uint32_t>(std::min<size_t>(lent, grant));
+    }
     uint32_t n = 0;
     uint64_t index = 0;
     ProbeTarget* out = n_groups > 1 ? gathered.data() : targets.data();
@@ -124,7 +146,10 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
       ++n;
     }
     if (unsendable) counters.unsendable.fetch_add(unsendable, std::memory_order_relaxed);
-    if (n == 0) break;  // slice done (unsendable targets are walked past, not counted)
+    if (n == 0) {  // slice done (unsendable targets are walked past, not counted)
+      if (lending) s.io.tx_commit(thread, lengths.data(), 0);  // every lent buffer back
+      break;
+    }
     if (n_groups == 1) {
       probers[0]->write_probes(std::span<const ProbeTarget>(targets.data(), n), frame_ptrs.data(), lengths.data());
     } else {
@@ -153,7 +178,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
         n_frames += shaper.shape(frame_ptrs[k], lengths[k], scratch.data(), shaped_ptrs.data() + n_frames,
                                  shaped_lengths.data() + n_frames);
       for (size_t k = 0; k < n_frames; ++k) frames[k] = {shaped_ptrs[k], shaped_lengths[k]};
-    } else {
+    } else if (!lending || c.trace != nullptr) {  // lent buffers go by lengths[] alone
       for (uint32_t k = 0; k < n; ++k) frames[k] = {frame_ptrs[k], lengths[k]};
     }
     if (c.trace != nullptr) c.trace->sent(frames.data(), n_frames);
@@ -162,11 +187,13 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
     if (counters.first_send_ns.load(std::memory_order_relaxed) == 0)
       counters.first_send_ns.store(sent_at, std::memory_order_relaxed);
     counters.last_send_ns.store(sent_at, std::memory_order_relaxed);
-    // Back-pressure: a full queue takes part of a burst; retry the rest.
+    // Back-pressure: a full queue takes part of a burst; retry the rest. A
+    // lending backend's first commit also takes back the buffers beyond n.
     size_t done = 0;
     uint64_t calls = 0;
     while (done < n_frames) {
-      size_t took = s.io.send_burst(thread, frames.data() + done, n_frames - done);
+      size_t took = lending ? s.io.tx_commit(thread, lengths.data() + done, n_frames - done)
+                            : s.io.send_burst(thread, frames.data() + done, n_frames - done);
       done += took;
       calls += took != 0;
       if (done < n_frames) {
@@ -174,6 +201,7 @@ void tx_loop(SweepState& s, unsigned thread, unsigned pass, uint64_t position) {
         std::this_thread::yield();
       }
     }
+    if (lending && done < n_frames) s.io.tx_commit(thread, lengths.data(), 0);  // failed: give the rest back
     // Probes, not frames: a failed send leaves part of a probe's frames unsent.
     const size_t probes_done = done == n_frames ? n : done / per_probe;
     counters.sent.fetch_add(probes_done, std::memory_order_relaxed);

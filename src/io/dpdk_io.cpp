@@ -65,6 +65,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -252,6 +253,14 @@ struct alignas(64) TxQueue {
   std::atomic<uint64_t> queue_full{0};
   std::atomic<uint64_t> nombuf{0};
   std::atomic<uint64_t> queue_busy{0};  // a shared device queue stayed taken
+  // Zero-copy transmit: the mbufs lent to the engine (tx_lend) that
+  // tx_commit has not sent yet, lent[lent_head, lent_count). Touched only by
+  // the queue's one sending thread. At most one tx chunk: the pool's budget
+  // counts one bulk out of it per thread (mbufs_per_queue).
+  std::array<rte_mbuf*, kTxChunk> lent{};
+  uint16_t lent_head = 0;
+  uint16_t lent_count = 0;
+  bool lent_fresh = false;  // lent and not committed since: the first commit returns the surplus
 };
 
 class DpdkIo final : public PacketIo {
@@ -262,6 +271,9 @@ class DpdkIo final : public PacketIo {
   std::string_view backend() const noexcept override { return "dpdk"; }
   unsigned tx_queues() const noexcept override { return static_cast<unsigned>(tx_.size()); }
   size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept override;
+  bool lends_tx_buffers() const noexcept override { return lend_; }
+  size_t tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept override;
+  size_t tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept override;
   size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override;
   unsigned rx_queues() const noexcept override { return static_cast<unsigned>(rx_.size()); }
   size_t recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int timeout_ms) noexcept override;
@@ -295,6 +307,10 @@ class DpdkIo final : public PacketIo {
   size_t send_answers(RxQueue& rq, const TxFrame* frames, size_t n) noexcept;
   void send_deferred(DeviceQueue& dq) noexcept;
   size_t transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size_t n) noexcept;
+  static void give_back(TxQueue& q) noexcept;
+  static uint16_t buffer_room(const DeviceQueue& dq) noexcept {
+    return static_cast<uint16_t>(rte_pktmbuf_data_room_size(dq.pool) - RTE_PKTMBUF_HEADROOM);
+  }
   bool try_acquire(DeviceQueue& dq) noexcept;
   void check_link() noexcept;
   rte_eth_stats port_stats() const noexcept;  // summed over ports_
@@ -321,6 +337,9 @@ class DpdkIo final : public PacketIo {
   std::vector<std::unique_ptr<TxQueue>> tx_;
   // Per TX queue: the receive queue whose answers it carries, or none.
   std::vector<RxQueue*> answer_of_;
+  // The engine writes probes into our mbufs (tx_lend); PORTSWEEP_DPDK_TX=copy
+  // turns that off, so the copying path can be measured against it.
+  bool lend_ = true;
 
   std::vector<std::unique_ptr<RxQueue>> rx_;
   std::unique_ptr<DeviceQueueCount[]> rx_by_device_queue_;
@@ -367,6 +386,12 @@ DpdkIo::DpdkIo(const IoConfig& config) : iface_(config.iface), pid_(static_cast<
     if (ifindex_ == 0 && !user_device) {
       throw RuntimeFailure("there is no interface named \"" + iface_ + "\" for DPDK to use.");
     }
+  }
+  if (const char* tx = std::getenv("PORTSWEEP_DPDK_TX")) {
+    if (std::strcmp(tx, "copy") != 0 && std::strcmp(tx, "lend") != 0) {
+      throw UsageError(std::string("PORTSWEEP_DPDK_TX is \"") + tx + "\": expected copy or lend.");
+    }
+    lend_ = std::strcmp(tx, "lend") == 0;
   }
   snaplen_ = std::max<uint32_t>(config.rx_snaplen, 64);
   rx_burst_ = std::clamp<size_t>(config.rx_burst, 1, kMaxRxBurst);
@@ -802,6 +827,96 @@ size_t DpdkIo::transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size
   return sent;
 }
 
+// Zero-copy transmit: the engine writes its probes straight into mbufs of
+// the device queue's pool, so the copy transmit() makes goes away (with
+// AF_XDP the pool is the UMEM: the probe is written once, where the kernel
+// reads it). Per burst: one bulk allocation here, one tx_burst per commit.
+size_t DpdkIo::tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept {
+  if (queue >= tx_.size() || closed_ || n == 0) return 0;
+  dpdk::ensure_dpdk_thread();
+  TxQueue& q = *tx_[queue];
+  DeviceQueue& dq = *dev_[q.device_queue];
+  give_back(q);  // the contract says nothing is lent; never leak if it is
+  if (room > buffer_room(dq)) {
+    // No buffer will ever hold it: stop the scan with the reason rather than
+    // have the engine wait for one.
+    char why[96];
+    std::snprintf(why, sizeof why, "a frame of %u bytes does not fit its %u-byte buffers",
+                  unsigned{room}, unsigned{buffer_room(dq)});
+    record_failure(why);
+    return 0;
+  }
+  n = std::min(n, q.lent.size());
+  if (rte_pktmbuf_alloc_bulk(dq.pool, q.lent.data(), static_cast<unsigned>(n)) != 0) {
+    bump(q.nombuf, 1);  // every mbuf is in flight: the device is behind, like a full ring
+    return 0;
+  }
+  for (size_t i = 0; i < n; ++i) buffers[i] = rte_pktmbuf_mtod(q.lent[i], uint8_t*);
+  q.lent_head = 0;
+  q.lent_count = static_cast<uint16_t>(n);
+  q.lent_fresh = true;
+  return n;
+}
+
+size_t DpdkIo::tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept {
+  if (queue >= tx_.size() || closed_) return 0;  // close() took the lent mbufs back
+  TxQueue& q = *tx_[queue];
+  if (q.lent_fresh) {
+    q.lent_fresh = false;
+    if (n < q.lent_count) {  // the engine had fewer probes than buffers
+      rte_pktmbuf_free_bulk(q.lent.data() + n, static_cast<unsigned>(q.lent_count - n));
+      q.lent_count = static_cast<uint16_t>(n);
+    }
+  }
+  if (n == 0) {
+    give_back(q);
+    return 0;
+  }
+  n = std::min<size_t>(n, q.lent_count - q.lent_head);
+  if (n == 0) return 0;
+  DeviceQueue& dq = *dev_[q.device_queue];
+  rte_mbuf** m = q.lent.data() + q.lent_head;
+  // As transmit(): an unsendable frame is consumed as an error once every
+  // frame before it went out, so what is consumed is always a prefix.
+  const uint16_t room = buffer_room(dq);
+  size_t valid = 0;
+  for (; valid < n && lengths[valid] != 0 && lengths[valid] <= room; ++valid) {
+    m[valid]->data_len = lengths[valid];
+    m[valid]->pkt_len = lengths[valid];
+  }
+  if (valid == 0) {
+    rte_pktmbuf_free(m[0]);
+    q.lent_head += 1;
+    bump(q.errors, 1);
+    if (q.lent_head == q.lent_count) q.lent_head = q.lent_count = 0;
+    return 1;
+  }
+  if (!acquire(dq)) {
+    bump(q.queue_busy, 1);
+    return 0;
+  }
+  const uint16_t sent = rte_eth_tx_burst(dq.port, dq.queue, m, static_cast<uint16_t>(valid));
+  if (dq.hosts_answers) send_deferred(dq);
+  release(dq);
+  uint64_t bytes = 0;
+  for (uint16_t i = 0; i < sent; ++i) bytes += lengths[i];
+  if (sent < valid) bump(q.queue_full, 1);  // the rest stay lent, in order
+  bump(q.packets, sent);
+  bump(q.bytes, bytes);
+  q.lent_head = static_cast<uint16_t>(q.lent_head + sent);
+  if (q.lent_head == q.lent_count) q.lent_head = q.lent_count = 0;
+  return sent;
+}
+
+// Frees what is still lent on a queue, unsent.
+void DpdkIo::give_back(TxQueue& q) noexcept {
+  if (q.lent_count > q.lent_head) {
+    rte_pktmbuf_free_bulk(q.lent.data() + q.lent_head, static_cast<unsigned>(q.lent_count - q.lent_head));
+  }
+  q.lent_head = q.lent_count = 0;
+  q.lent_fresh = false;
+}
+
 // One pass over the device queues first, first + stride, ... (starting at
 // a different one each time, so none waits behind a busy one), into
 // rq.mbufs; answers ARP and ND, drops what the filter rejects.
@@ -1038,6 +1153,7 @@ void DpdkIo::close() {
       if (rq->n_held != 0) rte_pktmbuf_free_bulk(rq->held.data(), static_cast<unsigned>(rq->n_held));
       rq->n_held = 0;
     }
+    for (auto& q : tx_) give_back(*q);
     final_ = port_stats();
   }
   closed_ = true;

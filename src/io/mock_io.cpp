@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 
 namespace portsweep {
 
@@ -48,6 +49,98 @@ size_t MockIo::send_burst(unsigned queue, const TxFrame* frames, size_t n) noexc
     }
   }
   return accepted;
+}
+
+size_t MockIo::tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept {
+  std::lock_guard lock(mu_);
+  if (!lend_tx_.load(std::memory_order_relaxed) || closed_ || queue >= tx_queues_) return 0;
+  LentBuffers& l = lent_[queue];
+  if (l.count > l.head) {
+    failure_ = "tx_lend on queue " + std::to_string(queue) + " with " + std::to_string(l.count - l.head) +
+               " buffers still lent";
+    return 0;
+  }
+  n = std::min(n, lend_limit_);
+  if (l.buffers.size() < n) l.buffers.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    l.buffers[i].assign(room, kLentFill);
+    buffers[i] = l.buffers[i].data();
+  }
+  l.head = 0;
+  l.count = n;
+  l.room = room;
+  l.fresh = true;
+  lends_ += n != 0;
+  return n;
+}
+
+size_t MockIo::tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept {
+  std::vector<TxFrame> frames;
+  {
+    std::lock_guard lock(mu_);
+    if (queue >= tx_queues_ || queue >= lent_.size()) return 0;
+    LentBuffers& l = lent_[queue];
+    if (l.fresh) {
+      l.fresh = false;
+      if (n < l.count) {  // fewer frames than buffers: the surplus goes back
+        returned_ += l.count - n;
+        l.count = n;
+      }
+    }
+    if (n == 0) {
+      returned_ += l.count - l.head;
+      l.head = l.count = 0;
+      return 0;
+    }
+    if (n > l.count - l.head) {
+      failure_ = "tx_commit of " + std::to_string(n) + " frames on queue " + std::to_string(queue) + " with " +
+                 std::to_string(l.count - l.head) + " buffers lent";
+      return 0;
+    }
+    for (size_t k = 0; k < n; ++k) {
+      if (lengths[k] > l.room) {
+        failure_ = "tx_commit of a " + std::to_string(lengths[k]) + "-byte frame in a buffer of " +
+                   std::to_string(l.room);
+        return 0;
+      }
+      frames.push_back({l.buffers[l.head + k].data(), lengths[k]});
+    }
+  }
+  // Sent as send_burst sends: the same accept limit, record and responder.
+  const size_t took = send_burst(queue, frames.data(), n);
+  std::lock_guard lock(mu_);
+  LentBuffers& l = lent_[queue];
+  l.head += took;
+  if (l.head == l.count) l.head = l.count = 0;
+  return took;
+}
+
+void MockIo::set_lend_tx_buffers(bool lend) {
+  std::lock_guard lock(mu_);
+  lent_.resize(tx_queues_);
+  lend_tx_.store(lend, std::memory_order_relaxed);
+}
+
+void MockIo::set_tx_lend_limit(size_t per_lend) {
+  std::lock_guard lock(mu_);
+  lend_limit_ = per_lend;
+}
+
+size_t MockIo::tx_lent() const {
+  std::lock_guard lock(mu_);
+  size_t n = 0;
+  for (const LentBuffers& l : lent_) n += l.count - l.head;
+  return n;
+}
+
+size_t MockIo::tx_returned() const {
+  std::lock_guard lock(mu_);
+  return returned_;
+}
+
+size_t MockIo::tx_lends() const {
+  std::lock_guard lock(mu_);
+  return lends_;
 }
 
 // Moves up to `max` of queue's replies into `into` (reserved beforehand, so

@@ -3,6 +3,7 @@
 // replies the test queued, or that a responder made up for each sent frame,
 // so the engine can be tested end to end without a network. Thread-safe with
 // a mutex; speed is not its job.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -35,6 +36,9 @@ class MockIo final : public PacketIo {
   std::string_view backend() const noexcept override { return "mock"; }
   unsigned tx_queues() const noexcept override { return tx_queues_; }
   size_t send_burst(unsigned queue, const TxFrame* frames, size_t n) noexcept override;
+  bool lends_tx_buffers() const noexcept override { return lend_tx_.load(std::memory_order_relaxed); }
+  size_t tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t room) noexcept override;
+  size_t tx_commit(unsigned queue, const uint16_t* lengths, size_t n) noexcept override;
   size_t recv_burst(RxFrame* out, size_t max, int timeout_ms) noexcept override;
   unsigned rx_queues() const noexcept override { return static_cast<unsigned>(pending_.size()); }
   size_t recv_queue_burst(unsigned queue, RxFrame* out, size_t max, int timeout_ms) noexcept override;
@@ -61,6 +65,20 @@ class MockIo final : public PacketIo {
   void fail(std::string message);
   // Shown as rx_dropped in stats(), to test how the summary reports losses.
   void set_rx_dropped(uint64_t n);
+
+  // Zero-copy transmit: lend buffers of the mock's own (tx_lend) and take
+  // them back through tx_commit, which sends them as send_burst would (same
+  // record, accept limit and responder). Each lend fills its buffers with
+  // kLentFill, so a probe writer that leaves bytes unwritten shows. A broken
+  // contract (a lend with buffers still lent, a commit of more than is lent
+  // or of a frame longer than the room asked for) makes failed() true.
+  static constexpr uint8_t kLentFill = 0xA5;
+  void set_lend_tx_buffers(bool lend);
+  // Lend at most this many buffers per tx_lend (SIZE_MAX, the default: all asked).
+  void set_tx_lend_limit(size_t per_lend);
+  size_t tx_lent() const;      // buffers lent now, over every queue
+  size_t tx_returned() const;  // buffers given back unsent (surplus, or n = 0)
+  size_t tx_lends() const;     // tx_lend calls that lent something
 
   std::vector<SentFrame> sent_frames() const;
   size_t sent_count() const;
@@ -93,6 +111,20 @@ class MockIo final : public PacketIo {
 
   std::mutex responder_mu_;
   Responder responder_;
+
+  // Zero-copy transmit, per queue; under mu_.
+  struct LentBuffers {
+    std::vector<std::vector<uint8_t>> buffers;
+    size_t head = 0;   // [head, count) are lent
+    size_t count = 0;
+    uint16_t room = 0;
+    bool fresh = false;  // no commit since the lend
+  };
+  std::atomic<bool> lend_tx_{false};
+  std::vector<LentBuffers> lent_;
+  size_t lend_limit_ = SIZE_MAX;
+  size_t returned_ = 0;
+  size_t lends_ = 0;
 };
 
 }  // namespace portsweep

@@ -3,6 +3,7 @@
 // target behind the MockIo test double: no network, every answer known.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -151,10 +152,12 @@ struct SweepRun {
 };
 
 SweepRun sweep(const SweepConfig& c, Target& target, const std::atomic<bool>& stop = std::atomic<bool>{false},
-               std::vector<uint64_t>* per_queue = nullptr) {
+               std::vector<uint64_t>* per_queue = nullptr,
+               const std::function<void(MockIo&)>& prepare = nullptr) {
   // As the command line asks: a TX queue per TX thread, then an answer
   // queue per RX thread.
   MockIo io(c.tx_threads + c.rx_threads, c.rx_threads);
+  if (prepare) prepare(io);
   io.set_responder([&](unsigned, std::span<const uint8_t> f, MockIo& m) { target.respond(f, m); });
   SweepRun run;
   SweepHooks hooks;
@@ -278,6 +281,21 @@ TEST(Sweep, FindsExactlyTheTruthAndResetsEveryOpenPort) {
   for (auto& [k, r] : run.results) open += r.state == PortState::Open;
   EXPECT_EQ(target.rsts.size(), open);
   EXPECT_EQ(run.report.answers_sent, open);
+  EXPECT_EQ(run.report.rejected_cookies, 0u);
+}
+
+// The same through a backend that lends its buffers: the probes are written
+// straight into them (test_zero_copy.cpp compares the frames themselves).
+TEST(Sweep, FindsExactlyTheTruthThroughLentBuffers) {
+  Target target;
+  const std::atomic<bool> no_stop{false};
+  SweepRun run = sweep(config(), target, no_stop, nullptr, [](MockIo& io) { io.set_lend_tx_buffers(true); });
+  expect_exact(run);
+  EXPECT_EQ(run.report.probes_sent, 1024u);
+  EXPECT_EQ(target.probes.size(), 1024u);
+  size_t open = 0;
+  for (auto& [k, r] : run.results) open += r.state == PortState::Open;
+  EXPECT_EQ(target.rsts.size(), open);
   EXPECT_EQ(run.report.rejected_cookies, 0u);
 }
 
