@@ -340,8 +340,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, std::
   app.add_option("--tx-threads", o.tx_threads, "Transmit threads (default: follow the cores)")
       ->type_name("N")->transform(whole_in("--tx-threads", 1, 64))->group(perf);
   app.add_option("--rx-threads", o.rx_threads,
-                 "Receive threads, one per receive queue, at most N (default: as many as the device's queues; "
-                 "pcap has one)")
+                 "Receive threads, one per receive queue, at most N (default 1; --io dpdk has as many queues "
+                 "as the interface, pcap one)")
       ->type_name("N")->transform(whole_in("--rx-threads", 1, 64))->group(perf);
   app.add_option("--seed", o.seed, "Seed of the probe order and cookies")
       ->type_name("N")->transform(whole_in("--seed", 0, UINT64_MAX))->group(perf);

@@ -303,9 +303,13 @@ int run_scan(const ScanOptions& given, std::ostream& out, std::ostream& err) {
   // A scan delay is a spacing between any two probes: one thread sends them.
   const unsigned default_threads = timing.paced_by_scan_delay ? 1 : cores - 1;
   cfg.tx_threads = resume ? resume->tx_threads : (o.tx_threads ? o.tx_threads : default_threads);
-  // One RX thread per receive queue: pcap has one; DPDK as many as the
-  // interface's channels, up to the cores (the backend says how many).
-  cfg.rx_threads = o.rx_threads ? o.rx_threads : (o.io == "dpdk" ? std::min(cores, 16u) : 1);
+  // One RX thread unless asked for more (pcap has one receive queue; DPDK as
+  // many as the interface's queues). Not more by default: on the lab's
+  // AF_XDP veth, two RX threads answering on queues a TX thread also sends
+  // on make the kernel reject some TX descriptors at low rates (README,
+  // "Queues, threads and buffers"), and one RX thread keeps up with what
+  // a target network answers here.
+  cfg.rx_threads = o.rx_threads ? o.rx_threads : 1;
   std::tie(cfg.shard, cfg.shards) = parse_shard(o.shard);
   cfg.seed = resume ? resume->seed : (o.seed ? *o.seed : rng());
   cfg.max_retries = timing.retry_passes;
