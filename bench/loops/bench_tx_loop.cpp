@@ -39,14 +39,17 @@ void report_tx(benchmark::State& state, const SweepState& s, uint64_t per_iterat
       benchmark::Counter(static_cast<double>(probes), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-void BM_TxLoop(benchmark::State& state, const char* spec) {
+// lend: NullIo lends its buffers (see BM_TxLoopLend).
+void run_tx_loop(benchmark::State& state, const char* spec, bool lend) {
   const SweepConfig config = loop_config(spec);
-  NullIo io(config.tx_threads + 1);
+  NullIo io(config.tx_threads + 1, lend);
   SweepState s(config, io);
   for (auto _ : state) run_tx_thread(s, 0, 0, 0);
   report_tx(state, s, s.layout.space().size());
   state.SetLabel(spec);
 }
+
+void BM_TxLoop(benchmark::State& state, const char* spec) { run_tx_loop(state, spec, false); }
 
 BENCHMARK_CAPTURE(BM_TxLoop, sS, "-sS")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TxLoop, sA, "-sA")->Unit(benchmark::kMillisecond);
@@ -63,14 +66,7 @@ BENCHMARK_CAPTURE(BM_TxLoop, sS_sU, "-sS -sU")->Unit(benchmark::kMillisecond);
 // instead of into the loop's own and handed to send_burst. NullIo copies
 // nothing either way, so this shows what lending costs the loop itself;
 // what it saves (the backend's copy) is in bench/dpdk_tx.sh.
-void BM_TxLoopLend(benchmark::State& state, const char* spec) {
-  const SweepConfig config = loop_config(spec);
-  NullIo io(config.tx_threads + 1, true);
-  SweepState s(config, io);
-  for (auto _ : state) run_tx_thread(s, 0, 0, 0);
-  report_tx(state, s, s.layout.space().size());
-  state.SetLabel(spec);
-}
+void BM_TxLoopLend(benchmark::State& state, const char* spec) { run_tx_loop(state, spec, true); }
 
 BENCHMARK_CAPTURE(BM_TxLoopLend, sS, "-sS")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TxLoopLend, sU, "-sU")->Unit(benchmark::kMillisecond);
