@@ -54,8 +54,8 @@ struct alignas(64) RxCounters {
 // One RX thread's own: its counters, and the rings the driver drains.
 struct RxLane {
   RxLane(uint64_t targets, bool trailing, bool os_hints)
-      : trailing_ring(trailing ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
-        // Late replies of the stage before: a few thousand at most.
+      : // Late replies of the stage before: a few thousand at most.
+        trailing_ring(trailing ? std::make_unique<ResultRing>(size_t{1} << 14) : nullptr),
         os_hints(os_hints && targets <= OsHintCollector::kMaxAddresses ? std::make_unique<OsHintCollector>(targets)
                                                                         : nullptr) {}
   RxCounters counters;

@@ -797,8 +797,7 @@ void DpdkIo::send_deferred(DeviceQueue& dq) noexcept {
 // a prefix.
 size_t DpdkIo::transmit(TxQueue& q, DeviceQueue& dq, const TxFrame* frames, size_t n) noexcept {
   n = std::min<size_t>(n, kTxChunk);
-  const uint16_t room = static_cast<uint16_t>(rte_pktmbuf_data_room_size(dq.pool) -
-                                              RTE_PKTMBUF_HEADROOM);
+  const uint16_t room = buffer_room(dq);
   size_t valid = 0;
   while (valid < n && frames[valid].len != 0 && frames[valid].len <= room) ++valid;
   if (valid == 0) {

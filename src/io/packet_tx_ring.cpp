@@ -65,9 +65,7 @@ PacketTxRing::~PacketTxRing() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-size_t PacketTxRing::lend(uint8_t** buffers, size_t n, uint16_t room, uint64_t& rejected) noexcept {
-  lent_ = 0;
-  if (room > kSlotRoom) return 0;
+size_t PacketTxRing::lend(uint8_t** buffers, size_t n, uint64_t& rejected) noexcept {
   n = std::min<size_t>(n, kSlots);
   size_t k = 0;
   for (; k < n; ++k) {

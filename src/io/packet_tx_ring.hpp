@@ -30,11 +30,11 @@ class PacketTxRing {
   PacketTxRing(const PacketTxRing&) = delete;
   PacketTxRing& operator=(const PacketTxRing&) = delete;
 
-  // Up to n free slots from the ring's head, in order: their frame areas go
-  // to buffers[]. Fewer (or 0) when the kernel still holds the rest. Slots
-  // the kernel rejected as malformed since the last call are counted in
-  // `rejected` and reused.
-  size_t lend(uint8_t** buffers, size_t n, uint16_t room, uint64_t& rejected) noexcept;
+  // Up to n free slots from the ring's head, in order: their frame areas
+  // (kSlotRoom bytes each) go to buffers[]. Fewer (or 0) when the kernel
+  // still holds the rest. Slots the kernel rejected as malformed since the
+  // last call are counted in `rejected` and reused.
+  size_t lend(uint8_t** buffers, size_t n, uint64_t& rejected) noexcept;
   // Queues the first n lent slots (frame k is lengths[k] bytes), gives back
   // the rest, and asks the kernel to send; returns how many were queued.
   // `error`: the errno of a failed sendto, else 0 (EAGAIN is not a failure:

@@ -293,7 +293,7 @@ size_t PcapIo::tx_lend(unsigned queue, uint8_t** buffers, size_t n, uint16_t roo
     return 0;
   }
   uint64_t rejected = 0;
-  const size_t k = q.ring->lend(buffers, n, room, rejected);
+  const size_t k = q.ring->lend(buffers, n, rejected);
   if (rejected != 0) bump(q.errors, rejected);
   if (k == 0) bump(q.queue_full, 1);
   return k;
@@ -326,16 +326,14 @@ size_t PcapIo::send_ring(TxQueue& q, const TxFrame* frames, size_t n) noexcept {
   while (done < n) {
     // The frames up to the first one no slot holds; that one is skipped.
     size_t chunk = 0;
-    uint16_t longest = 0;
-    while (chunk < std::min(n - done, kTxBatch) && frames[done + chunk].len <= PacketTxRing::kSlotRoom)
-      longest = std::max(longest, frames[done + chunk++].len);
+    while (chunk < std::min(n - done, kTxBatch) && frames[done + chunk].len <= PacketTxRing::kSlotRoom) ++chunk;
     if (chunk == 0) {
       bump(q.errors, 1);
       done += 1;
       continue;
     }
     uint64_t rejected = 0;
-    const size_t k = q.ring->lend(q.slots.data(), chunk, longest, rejected);
+    const size_t k = q.ring->lend(q.slots.data(), chunk, rejected);
     if (rejected != 0) bump(q.errors, rejected);
     if (k == 0) {
       bump(q.queue_full, 1);

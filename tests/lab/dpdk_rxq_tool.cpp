@@ -23,6 +23,9 @@
 #include "common/error.hpp"
 #include "io/mac_addr.hpp"
 #include "io/packet_io.hpp"
+#include "packet/checksum.hpp"
+#include "packet/packet_decoder.hpp"
+#include "packet/wire.hpp"
 
 namespace {
 
@@ -31,50 +34,29 @@ using namespace portsweep;
 constexpr uint16_t kSourcePort = 61000;
 constexpr size_t kSynLen = 54;
 
-uint16_t fold(uint32_t sum) {
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<uint16_t>(~sum);
-}
-
-uint32_t add_words(const uint8_t* p, size_t n, uint32_t sum) {
-  for (size_t i = 0; i + 1 < n; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
-  if (n & 1) sum += static_cast<uint32_t>(p[n - 1] << 8);
-  return sum;
-}
-
-void put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void put32(uint8_t* p, uint32_t v) {
-  put16(p, static_cast<uint16_t>(v >> 16));
-  put16(p + 2, static_cast<uint16_t>(v));
-}
-
 // Ethernet + IPv4 + TCP SYN, no options.
 void write_syn(uint8_t* f, const MacAddr& src_mac, const MacAddr& dst_mac, uint32_t src,
                uint32_t dst, uint16_t port) {
   std::memset(f, 0, kSynLen);
   std::memcpy(f, dst_mac.bytes.data(), 6);
   std::memcpy(f + 6, src_mac.bytes.data(), 6);
-  put16(f + 12, 0x0800);
+  wire::store_be16(f + 12, 0x0800);
   uint8_t* ip = f + 14;
   ip[0] = 0x45;
-  put16(ip + 2, 40);
+  wire::store_be16(ip + 2, 40);
   ip[8] = 64;
   ip[9] = 6;
-  put32(ip + 12, src);
-  put32(ip + 16, dst);
-  put16(ip + 10, fold(add_words(ip, 20, 0)));
+  wire::store_be32(ip + 12, src);
+  wire::store_be32(ip + 16, dst);
+  wire::store_be16(ip + 10, internet_checksum(ip, 20));
   uint8_t* tcp = ip + 20;
-  put16(tcp, kSourcePort);
-  put16(tcp + 2, port);
-  put32(tcp + 4, dst ^ port);
+  wire::store_be16(tcp, kSourcePort);
+  wire::store_be16(tcp + 2, port);
+  wire::store_be32(tcp + 4, dst ^ port);
   tcp[12] = 5 << 4;
   tcp[13] = 0x02;  // SYN
-  put16(tcp + 14, 1024);
-  uint32_t sum = add_words(ip + 12, 8, 0) + 6 + 20;
-  put16(tcp + 16, fold(add_words(tcp, 20, sum)));
+  wire::store_be16(tcp + 14, 1024);
+  wire::store_be16(tcp + 16, internet_checksum(tcp, 20, pseudo_header_sum(src, dst, 6, 20)));
 }
 
 // "02:50:53:00:00:02".
@@ -99,19 +81,14 @@ struct Answer {
 
 // A SYN-ACK or RST to our source port, or nothing.
 bool parse_answer(const RxFrame& f, Answer& a) {
-  if (f.len < 54 || f.data[12] != 0x08 || f.data[13] != 0x00) return false;
-  const uint8_t* ip = f.data + 14;
-  if ((ip[0] >> 4) != 4 || ip[9] != 6) return false;
-  const size_t ihl = static_cast<size_t>(ip[0] & 15) * 4;
-  if (f.len < 14 + ihl + 20) return false;
-  const uint8_t* tcp = ip + ihl;
-  if ((tcp[2] << 8 | tcp[3]) != kSourcePort) return false;
-  a.address = static_cast<uint32_t>(ip[12] << 24 | ip[13] << 16 | ip[14] << 8 | ip[15]);
-  a.port = static_cast<uint16_t>(tcp[0] << 8 | tcp[1]);
-  const uint8_t flags = tcp[13];
-  if ((flags & 0x12) == 0x12) {
+  DecodedPacket d;
+  if (decode_ethernet(f.data, f.len, d, {.wire_len = f.wire_len}) != DecodeStatus::Ok) return false;
+  if (d.ip_version != 4 || d.ip_proto != 6 || d.dst_port != kSourcePort) return false;
+  a.address = d.src_ip;
+  a.port = d.src_port;
+  if ((d.tcp_flags & 0x12) == 0x12) {
     a.open = true;
-  } else if (flags & 0x04) {
+  } else if (d.tcp_flags & 0x04) {
     a.open = false;
   } else {
     return false;
