@@ -210,6 +210,7 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
   std::vector<OsHintRecord> hints;
   std::unordered_map<uint32_t, OsHintRecord> rst_hints;
   std::unordered_set<uint32_t> synack_hosts;
+  const bool several_lanes = s.rx.size() > 1;
   uint64_t hints_delivered = 0;
   int64_t last_tick = start_ns;
   // Results leave the engine as probe indices; here, off the hot path, they
@@ -236,9 +237,12 @@ SweepReport run_sweep(const SweepConfig& config, PacketIo& io, const SweepHooks&
             if (!read_os_hint(c, *config.os_hints, h)) return;
             if (h.observation.is_synack()) {
               rst_hints.erase(h.ip);
-              // Two RX threads may each capture a host's first SYN-ACK.
-              if (synack_hosts.insert(h.ip).second) hints.push_back(h);
-            } else if (!synack_hosts.contains(h.ip)) {
+              // Two RX threads may each capture a host's first SYN-ACK, and
+              // one its RST after the other's SYN-ACK: only then are the
+              // hosts with a SYN-ACK hint remembered (a set the size of the
+              // hosts up, which one collector's own bits make needless).
+              if (!several_lanes || synack_hosts.insert(h.ip).second) hints.push_back(h);
+            } else if (!several_lanes || !synack_hosts.contains(h.ip)) {
               rst_hints.emplace(h.ip, h);
             }
           });
